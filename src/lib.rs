@@ -1,0 +1,7 @@
+//! cockpit: a terminal cockpit for the whole delivery loop.
+//!
+//! The binary (`src/main.rs`) is a thin shell over this library so that the integration tests
+//! can drive the same application, GitHub client and simulation the user runs.
+
+pub mod fakehub;
+pub mod git;
