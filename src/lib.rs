@@ -5,3 +5,5 @@
 
 pub mod fakehub;
 pub mod git;
+pub mod github;
+pub mod text;

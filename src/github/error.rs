@@ -1,0 +1,41 @@
+//! What can go wrong talking to GitHub, phrased for the person at the keyboard.
+
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    #[error("not signed in: set GH_TOKEN, run `cockpit auth login`, or `gh auth login`")]
+    NoToken,
+    #[error("GitHub rejected the token (401 {message}); it may be revoked or expired: run `cockpit auth login`")]
+    Unauthorized { message: String },
+    #[error("rate limit exhausted; resets at {}", reset.format("%H:%M:%S UTC"))]
+    RateLimited { reset: DateTime<Utc> },
+    #[error("GitHub asked to slow down (secondary rate limit); retrying in {retry_after_secs}s")]
+    SecondaryRateLimit { retry_after_secs: u64 },
+    #[error("forbidden (403 {message}); the token may lack a scope")]
+    Forbidden { message: String },
+    #[error("not found (404): {path}")]
+    NotFound { path: String },
+    #[error("GitHub refused the request ({status} {message})")]
+    Client { status: u16, message: String },
+    #[error("GitHub had a server error ({status}); will retry")]
+    Server { status: u16 },
+    #[error("cannot reach {host}: {reason}")]
+    Network { host: String, reason: String },
+    #[error("GitHub sent a response cockpit could not read ({context}): {reason}")]
+    Malformed { context: String, reason: String },
+}
+
+impl ApiError {
+    /// Errors a retry after a pause can fix; the others need the user to act.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Server { .. }
+                | ApiError::Network { .. }
+                | ApiError::RateLimited { .. }
+                | ApiError::SecondaryRateLimit { .. }
+                | ApiError::Malformed { .. }
+        )
+    }
+}

@@ -1,0 +1,384 @@
+//! The parts of GitHub's JSON that cockpit reads. Own types rather than octocrab's: every
+//! enum has an `Other` fallback so a status GitHub adds tomorrow (or `requested`, which
+//! octocrab lacks) degrades to a label instead of a failed refresh.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+pub struct User {
+    pub login: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub html_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct Repository {
+    pub full_name: String,
+    pub default_branch: String,
+    #[serde(default)]
+    pub html_url: String,
+    #[serde(default)]
+    pub private: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct Label {
+    pub name: String,
+    #[serde(default)]
+    pub color: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct RepoRef {
+    pub full_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct Issue {
+    pub number: u64,
+    pub title: String,
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub user: Option<User>,
+    #[serde(default)]
+    pub labels: Vec<Label>,
+    #[serde(default)]
+    pub assignees: Vec<User>,
+    #[serde(default)]
+    pub comments: u64,
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub updated_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub html_url: String,
+    #[serde(default)]
+    pub body: Option<String>,
+    /// Present when the "issue" is a pull request: the issues endpoints return both.
+    #[serde(default)]
+    pub pull_request: Option<serde_json::Value>,
+    /// Present on `GET /issues` (all repositories).
+    #[serde(default)]
+    pub repository: Option<RepoRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct IssueComment {
+    pub id: u64,
+    #[serde(default)]
+    pub user: Option<User>,
+    #[serde(default)]
+    pub body: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct GitRef {
+    #[serde(rename = "ref")]
+    pub ref_name: String,
+    pub sha: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct PullRequest {
+    pub number: u64,
+    pub title: String,
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub user: Option<User>,
+    pub head: GitRef,
+    pub base: GitRef,
+    #[serde(default)]
+    pub requested_reviewers: Vec<User>,
+    #[serde(default)]
+    pub html_url: String,
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub updated_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub merged_at: Option<DateTime<Utc>>,
+    /// Only on the single-PR endpoint.
+    #[serde(default)]
+    pub comments: Option<u64>,
+    #[serde(default)]
+    pub review_comments: Option<u64>,
+    #[serde(default)]
+    pub mergeable_state: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct Review {
+    pub id: u64,
+    #[serde(default)]
+    pub user: Option<User>,
+    pub state: String,
+    #[serde(default)]
+    pub submitted_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub body: Option<String>,
+}
+
+/// `status` of runs, jobs, steps and check runs. GitHub documents more values than any one
+/// endpoint uses; anything unknown is kept verbatim.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    Queued,
+    InProgress,
+    Completed,
+    Waiting,
+    Requested,
+    Pending,
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl RunStatus {
+    pub fn is_active(&self) -> bool {
+        !matches!(self, RunStatus::Completed)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Conclusion {
+    Success,
+    Failure,
+    Cancelled,
+    Skipped,
+    Neutral,
+    TimedOut,
+    ActionRequired,
+    StartupFailure,
+    Stale,
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl Conclusion {
+    pub fn is_failure(&self) -> bool {
+        matches!(
+            self,
+            Conclusion::Failure | Conclusion::TimedOut | Conclusion::StartupFailure | Conclusion::ActionRequired
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct WorkflowRun {
+    pub id: u64,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub display_title: Option<String>,
+    #[serde(default)]
+    pub head_branch: Option<String>,
+    pub head_sha: String,
+    #[serde(default)]
+    pub event: String,
+    pub status: RunStatus,
+    #[serde(default)]
+    pub conclusion: Option<Conclusion>,
+    #[serde(default)]
+    pub run_number: u64,
+    #[serde(default)]
+    pub run_attempt: Option<u64>,
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub updated_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub run_started_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub html_url: String,
+    #[serde(default)]
+    pub actor: Option<User>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct RunList {
+    #[serde(default)]
+    pub total_count: u64,
+    pub workflow_runs: Vec<WorkflowRun>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct Step {
+    pub name: String,
+    pub status: RunStatus,
+    #[serde(default)]
+    pub conclusion: Option<Conclusion>,
+    pub number: u64,
+    #[serde(default)]
+    pub started_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub completed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct Job {
+    pub id: u64,
+    #[serde(default)]
+    pub run_id: u64,
+    pub name: String,
+    pub status: RunStatus,
+    #[serde(default)]
+    pub conclusion: Option<Conclusion>,
+    #[serde(default)]
+    pub started_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub completed_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub html_url: Option<String>,
+    #[serde(default)]
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct JobList {
+    #[serde(default)]
+    pub total_count: u64,
+    pub jobs: Vec<Job>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct CheckRun {
+    pub id: u64,
+    pub name: String,
+    pub status: RunStatus,
+    #[serde(default)]
+    pub conclusion: Option<Conclusion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct CheckRunList {
+    #[serde(default)]
+    pub total_count: u64,
+    pub check_runs: Vec<CheckRun>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct Reviewer {
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    #[serde(default)]
+    pub reviewer: Option<serde_json::Value>,
+}
+
+impl Reviewer {
+    /// A user's login or a team's slug.
+    pub fn display_name(&self) -> String {
+        let Some(v) = &self.reviewer else { return "?".into() };
+        v.get("login")
+            .or_else(|| v.get("slug"))
+            .or_else(|| v.get("name"))
+            .and_then(|s| s.as_str())
+            .unwrap_or("?")
+            .to_string()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct ProtectionRule {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub wait_timer: Option<u64>,
+    #[serde(default)]
+    pub reviewers: Vec<Reviewer>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct Environment {
+    pub id: u64,
+    pub name: String,
+    #[serde(default)]
+    pub html_url: Option<String>,
+    #[serde(default)]
+    pub protection_rules: Vec<ProtectionRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct EnvironmentList {
+    #[serde(default)]
+    pub total_count: u64,
+    #[serde(default)]
+    pub environments: Vec<Environment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct Deployment {
+    pub id: u64,
+    pub sha: String,
+    #[serde(rename = "ref")]
+    pub ref_name: String,
+    #[serde(default)]
+    pub environment: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub creator: Option<User>,
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct DeploymentStatus {
+    pub id: u64,
+    pub state: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub log_url: Option<String>,
+    #[serde(default)]
+    pub environment_url: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct EnvRef {
+    pub id: u64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct PendingDeployment {
+    pub environment: EnvRef,
+    #[serde(default)]
+    pub wait_timer: u64,
+    #[serde(default)]
+    pub wait_timer_started_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub current_user_can_approve: bool,
+    #[serde(default)]
+    pub reviewers: Vec<Reviewer>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct GitHubErrorBody {
+    #[serde(default)]
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_statuses_survive() {
+        let s: RunStatus = serde_json::from_str("\"requested\"").expect("known");
+        assert_eq!(s, RunStatus::Requested);
+        let s: RunStatus = serde_json::from_str("\"brand_new\"").expect("fallback");
+        assert_eq!(s, RunStatus::Other("brand_new".into()));
+        let c: Conclusion = serde_json::from_str("\"timed_out\"").expect("known");
+        assert!(c.is_failure());
+    }
+}
