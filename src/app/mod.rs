@@ -1,0 +1,18 @@
+//! The application: pure state and `update`, plus the runtime that executes effects.
+//!
+//! `update(state, msg) -> Vec<Effect>` is the only place state changes. It does no I/O:
+//! pollers and git work run as tasks, report back as `Msg`s, and the runtime draws once per
+//! batch of messages when something changed.
+
+pub mod effect;
+pub mod keymap;
+pub mod msg;
+pub mod pollers;
+pub mod runtime;
+pub mod state;
+pub mod update;
+
+pub use effect::{Effect, Resource};
+pub use msg::{Data, Msg};
+pub use state::{AppState, Context, Detail, PanelId};
+pub use update::update;

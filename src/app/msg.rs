@@ -1,0 +1,36 @@
+//! What reaches `update`: the user's input, the clock, and results from background work.
+
+use super::effect::Resource;
+use crate::git::BranchSnapshot;
+use crate::github::dashboard::{EnvRow, PullRow};
+use crate::github::models::{Issue, IssueComment, Job, Repository, User, WorkflowRun};
+use crate::github::ratelimit::RateLimit;
+use crate::github::{ApiError, Fetched};
+use chrono::{DateTime, Utc};
+use ratatui::crossterm::event::Event;
+
+#[derive(Debug)]
+pub enum Msg {
+    Input(Event),
+    /// The wall clock moved (elapsed timers, ages). Only sent while something on screen changes with time.
+    Tick(DateTime<Utc>),
+    /// A poller's answer for `resource`; dropped when that poller is no longer wanted.
+    Data { resource: Resource, at: DateTime<Utc>, data: Data, rate: Option<RateLimit> },
+    /// The runtime could not do something the user asked (open a browser, …).
+    Failed(String),
+}
+
+pub type ApiResult<T> = Result<Fetched<T>, ApiError>;
+
+#[derive(Debug)]
+pub enum Data {
+    User(ApiResult<User>),
+    Repo(ApiResult<Repository>),
+    Branches(Result<BranchSnapshot, String>),
+    Issues(ApiResult<Vec<Issue>>),
+    Pulls(ApiResult<Vec<PullRow>>),
+    Runs(ApiResult<Vec<WorkflowRun>>),
+    Jobs(ApiResult<(WorkflowRun, Vec<Job>)>),
+    Environments(ApiResult<Vec<EnvRow>>),
+    IssueDetail(ApiResult<(Issue, Vec<IssueComment>)>),
+}

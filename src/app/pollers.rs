@@ -1,0 +1,246 @@
+//! Background pollers: one task per resource, paced by its interval, by failures and by the
+//! rate limit, sending results to the UI loop as messages.
+
+use super::effect::{Resource, ResourceKind};
+use super::msg::{Data, Msg};
+use crate::github::dashboard::Slug;
+use crate::github::{ApiError, GitHub};
+use chrono::Utc;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{mpsc, Notify};
+use tokio::task::JoinHandle;
+
+/// Base intervals. Runs and jobs poll fast only while something runs; conditional requests
+/// make an unchanged answer free, so the cost of a fast poll is a round trip, not rate limit.
+#[derive(Debug, Clone)]
+pub struct Intervals {
+    pub branches: Duration,
+    pub issues: Duration,
+    pub pulls: Duration,
+    pub runs_idle: Duration,
+    pub runs_active: Duration,
+    pub jobs_active: Duration,
+    pub environments_idle: Duration,
+    pub environments_active: Duration,
+    pub issue_detail: Duration,
+}
+
+impl Default for Intervals {
+    fn default() -> Self {
+        Intervals {
+            branches: Duration::from_secs(5),
+            issues: Duration::from_secs(60),
+            pulls: Duration::from_secs(60),
+            runs_idle: Duration::from_secs(20),
+            runs_active: Duration::from_secs(5),
+            jobs_active: Duration::from_secs(3),
+            environments_idle: Duration::from_secs(30),
+            environments_active: Duration::from_secs(10),
+            issue_detail: Duration::from_secs(60),
+        }
+    }
+}
+
+/// What the pollers need: the client, the repository, the local clone.
+pub struct Services {
+    pub gh: GitHub,
+    pub slug: Option<Slug>,
+    pub repo_path: Option<PathBuf>,
+    pub intervals: Intervals,
+    pub default_branch: Mutex<Option<String>>,
+}
+
+pub struct Pollers {
+    services: Arc<Services>,
+    tx: mpsc::UnboundedSender<Msg>,
+    running: HashMap<ResourceKind, (Resource, JoinHandle<()>, Arc<Notify>)>,
+}
+
+impl Pollers {
+    pub fn new(services: Arc<Services>, tx: mpsc::UnboundedSender<Msg>) -> Pollers {
+        Pollers { services, tx, running: HashMap::new() }
+    }
+
+    /// Starts the poller for `r`; the same resource already polled is nudged instead, and
+    /// another resource of the same kind is replaced (its late answer is dropped by `update`).
+    pub fn poll(&mut self, r: Resource) {
+        let kind = r.kind();
+        if let Some((current, handle, notify)) = self.running.get(&kind) {
+            if *current == r && !handle.is_finished() {
+                notify.notify_one();
+                return;
+            }
+        }
+        self.stop(kind);
+        let notify = Arc::new(Notify::new());
+        let handle = tokio::spawn(poll_loop(r.clone(), self.services.clone(), self.tx.clone(), notify.clone()));
+        self.running.insert(kind, (r, handle, notify));
+    }
+
+    pub fn stop(&mut self, kind: ResourceKind) {
+        if let Some((_, handle, _)) = self.running.remove(&kind) {
+            handle.abort();
+        }
+    }
+
+    pub fn refresh(&self, kinds: &[ResourceKind]) {
+        for k in kinds {
+            if let Some((_, _, notify)) = self.running.get(k) {
+                notify.notify_one();
+            }
+        }
+    }
+
+    pub fn stop_all(&mut self) {
+        for (_, (_, handle, _)) in self.running.drain() {
+            handle.abort();
+        }
+    }
+
+    pub fn active(&self) -> Vec<Resource> {
+        self.running.values().map(|(r, _, _)| r.clone()).collect()
+    }
+}
+
+impl Drop for Pollers {
+    fn drop(&mut self) {
+        self.stop_all();
+    }
+}
+
+/// When to poll again after one fetch. `None`: only when asked (one-shot resources).
+fn next_delay(r: &Resource, data: &Data, failures: u32, iv: &Intervals) -> Option<Duration> {
+    if let Some(err) = data_error(data) {
+        let base = Duration::from_secs(2u64.saturating_pow(failures.min(8)).min(300));
+        return Some(match err {
+            ApiError::RateLimited { reset } => (*reset - Utc::now()).to_std().unwrap_or(base).max(base),
+            ApiError::SecondaryRateLimit { retry_after_secs } => Duration::from_secs(*retry_after_secs).max(base),
+            // Needs the user: retry rarely; `r` retries at once.
+            ApiError::NoToken | ApiError::Unauthorized { .. } | ApiError::Forbidden { .. } => Duration::from_secs(300),
+            _ => base,
+        });
+    }
+    match (r, data) {
+        (Resource::User, _) | (Resource::Repo, _) => None,
+        (Resource::Branches, _) => Some(iv.branches),
+        (Resource::Issues { .. }, _) => Some(iv.issues),
+        (Resource::Pulls { .. }, _) => Some(iv.pulls),
+        (Resource::IssueDetail { .. }, _) => Some(iv.issue_detail),
+        (Resource::Runs { .. }, Data::Runs(Ok(f))) => {
+            let active = f.data.iter().any(|r| r.status.is_active());
+            Some(if active { iv.runs_active } else { iv.runs_idle })
+        }
+        (Resource::Jobs { .. }, Data::Jobs(Ok(f))) => f.data.0.status.is_active().then_some(iv.jobs_active),
+        (Resource::Environments, Data::Environments(Ok(f))) => {
+            let busy = f.data.iter().any(|e| !e.waiting.is_empty() || e.in_progress().is_some());
+            Some(if busy { iv.environments_active } else { iv.environments_idle })
+        }
+        _ => Some(iv.runs_idle),
+    }
+}
+
+fn data_error(d: &Data) -> Option<&ApiError> {
+    match d {
+        Data::User(Err(e))
+        | Data::Repo(Err(e))
+        | Data::Issues(Err(e))
+        | Data::Pulls(Err(e))
+        | Data::Runs(Err(e))
+        | Data::Jobs(Err(e))
+        | Data::Environments(Err(e))
+        | Data::IssueDetail(Err(e)) => Some(e),
+        _ => None,
+    }
+}
+
+fn no_repo() -> ApiError {
+    ApiError::Client { status: 0, message: "no GitHub repository".into() }
+}
+
+async fn fetch(r: &Resource, s: &Services) -> Data {
+    let gh = &s.gh;
+    let slug = s.slug.as_ref();
+    match r {
+        Resource::User => Data::User(gh.me().await),
+        Resource::Repo => match slug {
+            Some(slug) => {
+                let res = gh.repository(slug).await;
+                if let (Ok(f), Ok(mut d)) = (&res, s.default_branch.lock()) {
+                    *d = Some(f.data.default_branch.clone());
+                }
+                Data::Repo(res)
+            }
+            None => Data::Repo(Err(no_repo())),
+        },
+        Resource::Branches => {
+            let Some(path) = s.repo_path.clone() else {
+                return Data::Branches(Err("no local repository".into()));
+            };
+            let default = s.default_branch.lock().ok().and_then(|d| d.clone());
+            let res = tokio::task::spawn_blocking(move || crate::git::snapshot(&path, default.as_deref()))
+                .await
+                .map_err(|e| format!("git task failed: {e}"))
+                .and_then(|r| r.map_err(|e| e.to_string()));
+            Data::Branches(res)
+        }
+        Resource::Issues { all_repos: true, .. } => Data::Issues(gh.assigned_issues_everywhere().await),
+        Resource::Issues { login, .. } => match slug {
+            Some(slug) => Data::Issues(gh.assigned_issues(slug, login).await),
+            None => Data::Issues(Err(no_repo())),
+        },
+        Resource::Pulls { login } => match slug {
+            Some(slug) => Data::Pulls(gh.pull_rows(slug, login).await),
+            None => Data::Pulls(Err(no_repo())),
+        },
+        Resource::Runs { branch } => match slug {
+            Some(slug) => Data::Runs(gh.runs_for_branch(slug, branch).await),
+            None => Data::Runs(Err(no_repo())),
+        },
+        Resource::Jobs { run_id } => match slug {
+            Some(slug) => {
+                let (run, jobs) = tokio::join!(gh.run(slug, *run_id), gh.jobs(slug, *run_id));
+                Data::Jobs(run.and_then(|run| {
+                    jobs.map(|jobs| crate::github::Fetched {
+                        changed: run.changed || jobs.changed,
+                        data: (run.data, jobs.data),
+                    })
+                }))
+            }
+            None => Data::Jobs(Err(no_repo())),
+        },
+        Resource::Environments => match slug {
+            Some(slug) => Data::Environments(gh.environment_rows(slug).await),
+            None => Data::Environments(Err(no_repo())),
+        },
+        Resource::IssueDetail { number } => match slug {
+            Some(slug) => Data::IssueDetail(gh.issue_with_comments(slug, *number).await),
+            None => Data::IssueDetail(Err(no_repo())),
+        },
+    }
+}
+
+async fn poll_loop(r: Resource, s: Arc<Services>, tx: mpsc::UnboundedSender<Msg>, notify: Arc<Notify>) {
+    let mut failures: u32 = 0;
+    loop {
+        let data = fetch(&r, &s).await;
+        failures = if data_error(&data).is_some() { failures.saturating_add(1) } else { 0 };
+        let rate = s.gh.rate_limit();
+        let delay = next_delay(&r, &data, failures, &s.intervals)
+            .map(|d| if failures == 0 { rate.map_or(d, |rl| rl.pace(d, Utc::now())) } else { d });
+        if tx.send(Msg::Data { resource: r.clone(), at: Utc::now(), data, rate }).is_err() {
+            return;
+        }
+        match delay {
+            Some(d) => {
+                tokio::select! {
+                    _ = tokio::time::sleep(d) => {}
+                    _ = notify.notified() => {}
+                }
+            }
+            None => notify.notified().await,
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! The loop: wait for input, task results or a tick; apply everything pending; draw once.
+//! An idle dashboard sleeps here: no tick runs unless something on screen changes with time.
+
+use super::effect::Effect;
+use super::keymap::Keymap;
+use super::msg::Msg;
+use super::pollers::{Pollers, Services};
+use super::state::AppState;
+use super::update::{init, update};
+use crate::ui::{self, Theme};
+use chrono::Utc;
+use futures_util::{FutureExt, Stream, StreamExt};
+use ratatui::backend::Backend;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::Event;
+use ratatui::Terminal;
+use std::future::Future;
+use std::io;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+use tokio::time::MissedTickBehavior;
+
+/// How `o` opens a URL: the system's opener, or (tests) a list to inspect.
+#[derive(Debug, Clone)]
+pub enum Opener {
+    System,
+    Record(Arc<Mutex<Vec<String>>>),
+}
+
+pub struct Options {
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub opener: Opener,
+    /// Every drawn frame goes here (tests read the screen from it).
+    pub frames: Option<watch::Sender<Buffer>>,
+}
+
+pub async fn run<B, S, F>(
+    terminal: &mut Terminal<B>,
+    mut input: S,
+    services: Arc<Services>,
+    mut state: AppState,
+    opts: Options,
+    shutdown: F,
+) -> io::Result<AppState>
+where
+    B: Backend,
+    S: Stream<Item = io::Result<Event>> + Unpin,
+    F: Future<Output = ()>,
+{
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let mut pollers = Pollers::new(services, tx.clone());
+    let first = init(&mut state);
+    execute(first, &mut pollers, &opts.opener, &tx);
+
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    // Ages and freshness in the status bar move slowly; a rare tick keeps them honest.
+    let mut slow_tick = tokio::time::interval(Duration::from_secs(15));
+    slow_tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    tokio::pin!(shutdown);
+
+    // The loop wakes only for a message, so every wake-up is a change worth one draw.
+    loop {
+        let completed = terminal
+            .draw(|f| ui::draw(f, &state, &opts.keymap, &opts.theme))
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        if let Some(frames) = &opts.frames {
+            let _ = frames.send(completed.buffer.clone());
+        }
+        if state.should_quit {
+            break;
+        }
+        let animating = state.animating();
+        let msg = tokio::select! {
+            biased;
+            _ = &mut shutdown => break,
+            ev = input.next() => match ev {
+                Some(Ok(ev)) => Msg::Input(ev),
+                Some(Err(e)) => Msg::Failed(format!("terminal input: {e}")),
+                None => break,
+            },
+            Some(m) = rx.recv() => m,
+            _ = tick.tick(), if animating => Msg::Tick(Utc::now()),
+            _ = slow_tick.tick() => Msg::Tick(Utc::now()),
+        };
+        let mut batch = vec![msg];
+        // Apply everything already waiting before drawing once.
+        while let Ok(m) = rx.try_recv() {
+            batch.push(m);
+        }
+        while let Some(Some(Ok(ev))) = input.next().now_or_never() {
+            batch.push(Msg::Input(ev));
+        }
+        for m in batch {
+            let fx = update(&mut state, &opts.keymap, m);
+            execute(fx, &mut pollers, &opts.opener, &tx);
+            if state.should_quit {
+                break;
+            }
+        }
+    }
+    pollers.stop_all();
+    Ok(state)
+}
+
+fn execute(effects: Vec<Effect>, pollers: &mut Pollers, opener: &Opener, tx: &mpsc::UnboundedSender<Msg>) {
+    for e in effects {
+        match e {
+            Effect::Poll(r) => pollers.poll(r),
+            Effect::Stop(k) => pollers.stop(k),
+            Effect::Refresh(kinds) => pollers.refresh(&kinds),
+            Effect::OpenUrl(url) => open_url(url, opener, tx.clone()),
+            Effect::Quit => {}
+        }
+    }
+}
+
+fn open_url(url: String, opener: &Opener, tx: mpsc::UnboundedSender<Msg>) {
+    match opener {
+        Opener::Record(list) => {
+            if let Ok(mut l) = list.lock() {
+                l.push(url);
+            }
+        }
+        Opener::System => {
+            tokio::task::spawn_blocking(move || {
+                let program = std::env::var("BROWSER").ok().filter(|b| !b.trim().is_empty()).unwrap_or_else(|| {
+                    if cfg!(target_os = "macos") {
+                        "open".into()
+                    } else {
+                        "xdg-open".into()
+                    }
+                });
+                let result = std::process::Command::new(&program)
+                    .arg(&url)
+                    .stdin(std::process::Stdio::null())
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null())
+                    .spawn();
+                if let Err(e) = result {
+                    let _ = tx.send(Msg::Failed(format!("could not start {program} to open {url}: {e}")));
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! Turning the command line and the environment into what the dashboard needs: which API,
+//! which repository, which token, which local clone. Every problem becomes a message the
+//! dashboard shows, not an exit: local branches still work without GitHub, and GitHub panels
+//! still work without a local clone.
+
+use crate::app::pollers::{Intervals, Services};
+use crate::app::state::{AppState, Context};
+use crate::auth::{self, TokenSource};
+use crate::git;
+use crate::github::{GitHub, Slug, Token};
+use chrono::Utc;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The API to talk to, and the web host links point at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiTarget {
+    pub rest_base: String,
+    pub web_base: String,
+    /// Host used for token lookup and remote matching (`github.com` for api.github.com).
+    pub host: String,
+}
+
+impl ApiTarget {
+    /// `--api-url`, else `GITHUB_API_URL`, else `GH_HOST`, else github.com.
+    pub fn resolve(api_url: Option<&str>, env: &dyn Fn(&str) -> Option<String>) -> ApiTarget {
+        let explicit = api_url.map(str::to_string).or_else(|| env("GITHUB_API_URL")).filter(|s| !s.trim().is_empty());
+        if let Some(url) = explicit {
+            return ApiTarget::from_api_url(url.trim());
+        }
+        match env("GH_HOST").map(|h| h.trim().to_string()).filter(|h| !h.is_empty()) {
+            Some(h) if !auth::is_dotcom(&h) => ApiTarget {
+                rest_base: format!("https://{h}/api/v3"),
+                web_base: format!("https://{h}"),
+                host: h,
+            },
+            _ => ApiTarget::dotcom(),
+        }
+    }
+
+    pub fn dotcom() -> ApiTarget {
+        ApiTarget {
+            rest_base: "https://api.github.com".into(),
+            web_base: "https://github.com".into(),
+            host: "github.com".into(),
+        }
+    }
+
+    pub fn from_api_url(url: &str) -> ApiTarget {
+        let rest_base = url.trim_end_matches('/').to_string();
+        let parsed = url::Url::parse(&rest_base).ok();
+        let host = parsed.as_ref().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
+        if host == "api.github.com" {
+            return ApiTarget::dotcom();
+        }
+        let web_base = rest_base.strip_suffix("/api/v3").unwrap_or(&rest_base).to_string();
+        ApiTarget { rest_base, web_base, host }
+    }
+}
+
+/// Which GitHub repository, and which local clone, the dashboard shows.
+#[derive(Debug, Clone, Default)]
+pub struct RepoChoice {
+    pub slug: Option<Slug>,
+    pub problem: Option<String>,
+    pub workdir: Option<PathBuf>,
+    pub head_branch: Option<String>,
+}
+
+pub fn resolve_repo(cwd: &Path, repo_flag: Option<&str>, extra_hosts: &[String]) -> RepoChoice {
+    let local = git::discover(cwd);
+    let mut choice = RepoChoice::default();
+    match &local {
+        Ok(info) => {
+            choice.workdir = Some(info.workdir.clone());
+            choice.head_branch = info.head_branch.clone();
+        }
+        Err(e) => choice.problem = Some(e.to_string()),
+    }
+    if let Some(flag) = repo_flag {
+        match Slug::parse(flag) {
+            Some(s) => {
+                choice.slug = Some(s);
+                choice.problem = None;
+            }
+            None => choice.problem = Some(format!("--repo expects OWNER/NAME, got {flag:?}")),
+        }
+        return choice;
+    }
+    if let Ok(info) = &local {
+        match git::pick_github_remote(&info.remotes, extra_hosts) {
+            Ok((_, slug)) => choice.slug = Slug::parse(&slug.full_name()),
+            Err(e) => choice.problem = Some(e.to_string()),
+        }
+    }
+    choice
+}
+
+/// Everything needed to start the dashboard.
+pub struct Launch {
+    pub state: AppState,
+    pub services: Services,
+    pub token_source: Option<TokenSource>,
+}
+
+pub struct LaunchSpec {
+    pub target: ApiTarget,
+    pub repo: RepoChoice,
+    pub token: Option<(Token, Option<TokenSource>)>,
+    pub readonly: bool,
+    pub demo: bool,
+    pub intervals: Intervals,
+    pub size: (u16, u16),
+}
+
+pub fn build(spec: LaunchSpec) -> Result<Launch, crate::github::ApiError> {
+    let (token, token_source) = match spec.token {
+        Some((t, src)) => (Some(t), src),
+        None => (None, None),
+    };
+    let gh = GitHub::new(&spec.target.rest_base, token)?;
+    let ctx = Context {
+        repo: spec.repo.slug.clone(),
+        repo_problem: spec.repo.problem.clone(),
+        has_local_repo: spec.repo.workdir.is_some(),
+        has_token: gh.has_token(),
+        api_host: spec.target.host.clone(),
+        web_base: spec.target.web_base.clone(),
+        readonly: spec.readonly,
+        demo: spec.demo,
+    };
+    let mut state = AppState::new(ctx, Utc::now(), spec.size);
+    state.ci_branch = spec.repo.head_branch.clone().filter(|_| spec.repo.slug.is_some());
+    let services = Services {
+        gh,
+        slug: spec.repo.slug,
+        repo_path: spec.repo.workdir,
+        intervals: spec.intervals,
+        default_branch: Mutex::new(None),
+    };
+    Ok(Launch { state, services, token_source })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_targets() {
+        let none = |_: &str| None;
+        assert_eq!(ApiTarget::resolve(None, &none), ApiTarget::dotcom());
+        let ghe = |v: &str| (v == "GH_HOST").then(|| "ghe.corp".to_string());
+        let t = ApiTarget::resolve(None, &ghe);
+        assert_eq!(t.rest_base, "https://ghe.corp/api/v3");
+        assert_eq!(t.web_base, "https://ghe.corp");
+        let t = ApiTarget::resolve(Some("http://127.0.0.1:9999/"), &ghe);
+        assert_eq!(t.rest_base, "http://127.0.0.1:9999");
+        assert_eq!(t.host, "127.0.0.1");
+        let t = ApiTarget::resolve(Some("https://ghe.corp/api/v3"), &none);
+        assert_eq!(t.web_base, "https://ghe.corp");
+    }
+}

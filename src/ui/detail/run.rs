@@ -1,0 +1,88 @@
+use super::frame_block;
+use crate::app::state::{AppState, Cursor, Loaded};
+use crate::github::models::{Job, RunStatus, WorkflowRun};
+use crate::text::{duration, sanitize_line};
+use crate::ui::panels::ci::run_duration;
+use crate::ui::widgets::icons;
+use crate::ui::Theme;
+use chrono::{DateTime, Utc};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+fn span_of(start: Option<DateTime<Utc>>, end: Option<DateTime<Utc>>, status: &RunStatus, now: DateTime<Utc>) -> String {
+    match (start, end, status) {
+        (Some(s), Some(e), RunStatus::Completed) => duration((e - s).num_seconds()),
+        (Some(s), _, RunStatus::InProgress) => duration((now - s).num_seconds()),
+        _ => String::new(),
+    }
+}
+
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    state: &AppState,
+    run_id: u64,
+    data: &Loaded<(WorkflowRun, Vec<Job>)>,
+    cursor: &Cursor,
+    theme: &Theme,
+) {
+    let Some((run, jobs)) = data.data.as_ref() else {
+        let text = data.error.clone().unwrap_or_else(|| "loading…".into());
+        frame.render_widget(Paragraph::new(sanitize_line(&text)).block(frame_block(format!("Run {run_id}"), theme)), area);
+        return;
+    };
+    let now = state.now;
+    let name = run.name.as_deref().unwrap_or("workflow");
+    let block = frame_block(format!("{} #{}", name, run.run_number), theme);
+    let (icon, style) = icons::run(&run.status, run.conclusion.as_ref(), theme);
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(format!("{icon} "), style),
+            Span::styled(sanitize_line(run.display_title.as_deref().unwrap_or("")), theme.title(true)),
+        ]),
+        Line::from(vec![
+            Span::styled(icons::run_word(&run.status, run.conclusion.as_ref()), style),
+            Span::raw(format!(
+                " · {} · {} @ {} · {}",
+                sanitize_line(&run.event),
+                sanitize_line(run.head_branch.as_deref().unwrap_or("")),
+                crate::ui::panels::deploys::short_sha(&run.head_sha),
+                run_duration(run, now)
+            )),
+            Span::styled(if data.is_stale() { "  (stale)" } else { "" }, theme.bad()),
+        ]),
+        Line::raw(""),
+    ];
+    // Flatten jobs and their steps; remember where each job starts so the selected one stays visible.
+    let mut job_line = Vec::with_capacity(jobs.len());
+    for (i, job) in jobs.iter().enumerate() {
+        job_line.push(lines.len());
+        let (icon, style) = icons::run(&job.status, job.conclusion.as_ref(), theme);
+        let selected = i == cursor.selected;
+        let name_style = if selected { theme.selected(true) } else { theme.title(false) };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{icon} "), style),
+            Span::styled(sanitize_line(&job.name), name_style),
+            Span::styled(format!("  {}", span_of(job.started_at, job.completed_at, &job.status, now)), theme.dim()),
+        ]));
+        for step in &job.steps {
+            let (icon, style) = icons::run(&step.status, step.conclusion.as_ref(), theme);
+            lines.push(Line::from(vec![
+                Span::raw("    "),
+                Span::styled(format!("{icon} "), style),
+                Span::raw(sanitize_line(&step.name)),
+                Span::styled(format!("  {}", span_of(step.started_at, step.completed_at, &step.status, now)), theme.dim()),
+            ]));
+        }
+    }
+    if jobs.is_empty() {
+        lines.push(Line::styled("No jobs yet (queued).", theme.dim()));
+    }
+    let height = usize::from(area.height.saturating_sub(2));
+    let start = job_line.get(cursor.selected).copied().unwrap_or(0);
+    let off = if start + 1 > height { start + 1 - height.min(start + 1) } else { 0 };
+    let visible: Vec<Line> = lines.into_iter().skip(off).take(height).collect();
+    frame.render_widget(Paragraph::new(visible).block(block), area);
+}

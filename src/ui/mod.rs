@@ -1,0 +1,72 @@
+//! Drawing. Every function here reads state and writes cells; none changes state (the list
+//! offsets in `Cursor` are view memory, kept in `Cell`s).
+
+pub mod detail;
+pub mod layout;
+pub mod panels;
+pub mod theme;
+pub mod widgets;
+
+use crate::app::keymap::Keymap;
+use crate::app::state::{AppState, PanelId};
+use layout::Screen;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+pub use theme::Theme;
+
+pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme) {
+    let area = frame.area();
+    let screen = layout::screen(area, state.focus, state.zoom || state.detail.is_some());
+    match screen {
+        Screen::TooSmall => {
+            let msg = format!(
+                "cockpit needs at least {}x{} (now {}x{}) — enlarge the terminal or press q",
+                layout::MIN_WIDTH,
+                layout::MIN_HEIGHT,
+                area.width,
+                area.height
+            );
+            frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
+            return;
+        }
+        Screen::Grid { panels, status } => {
+            for (id, rect) in panels {
+                panels::render(frame, rect, state, id, id == state.focus, theme);
+            }
+            widgets::status::render(frame, status, state, theme);
+        }
+        Screen::Single { tabs, panel: (id, rect), status } => {
+            render_tabs(frame, tabs, state, theme);
+            match &state.detail {
+                Some(d) => detail::render(frame, rect, state, d, theme),
+                None => panels::render(frame, rect, state, id, true, theme),
+            }
+            widgets::status::render(frame, status, state, theme);
+        }
+    }
+    if state.help {
+        widgets::help::render(frame, area, keymap, theme);
+    }
+}
+
+fn render_tabs(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let mut spans = Vec::new();
+    for (i, p) in PanelId::ALL.iter().enumerate() {
+        let style = if *p == state.focus { theme.selected(true) } else { theme.dim() };
+        spans.push(Span::styled(format!(" {} {} ", i + 1, p.title()), style));
+    }
+    let hint = if state.detail.is_some() {
+        "Esc back"
+    } else if state.zoom {
+        "z unzoom"
+    } else {
+        "terminal too small for all panels: Tab switches"
+    };
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(
+        Paragraph::new(Span::styled(hint, theme.dim())).alignment(Alignment::Right),
+        area,
+    );
+}

@@ -1,0 +1,89 @@
+use super::{block, message};
+use crate::app::state::{AppState, PanelId};
+use crate::text::{age, sanitize_line};
+use crate::ui::widgets::table::VirtualTable;
+use crate::ui::Theme;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row};
+use ratatui::Frame;
+
+pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, theme: &Theme) {
+    let loaded = &state.branches;
+    let snap = loaded.data.as_ref();
+    let subtitle = match snap {
+        Some(s) if s.status.is_dirty() => {
+            let st = &s.status;
+            format!("dirty: {} modified, {} staged", st.modified, st.staged)
+        }
+        Some(_) => "clean".to_string(),
+        None => String::new(),
+    };
+    let b = block(PanelId::Branches, &subtitle, snap.map(|s| s.branches.len()), loaded, focused, theme);
+    let Some(snap) = snap else {
+        let text = match (&loaded.error, state.ctx.has_local_repo) {
+            (Some(e), _) => e.clone(),
+            (None, false) => state
+                .ctx
+                .repo_problem
+                .clone()
+                .unwrap_or_else(|| "Not inside a git repository: local branches are not shown.".into()),
+            (None, true) => "loading…".into(),
+        };
+        message(frame, area, b, &text, loaded.error.is_some(), theme);
+        return;
+    };
+    if snap.branches.is_empty() {
+        message(frame, area, b, "No branches yet (no commits).", false, theme);
+        return;
+    }
+    let now = state.now;
+    let table = VirtualTable {
+        block: b,
+        header: Row::new(["", "Branch", "Sync", "Age", "Last commit"]),
+        widths: vec![
+            Constraint::Length(1),
+            Constraint::Fill(2),
+            Constraint::Length(7),
+            Constraint::Length(3),
+            Constraint::Fill(2),
+        ],
+        len: snap.branches.len(),
+        focused,
+    };
+    table.render(frame, area, state.cursor(PanelId::Branches), theme, |i| {
+        let br = &snap.branches[i];
+        let marker = if br.is_head { Span::styled("*", theme.ok()) } else { Span::raw(" ") };
+        let name_style = if br.is_head { theme.ok() } else { ratatui::style::Style::new() };
+        let sync = if br.upstream.is_none() {
+            Span::styled("local", theme.dim())
+        } else if br.upstream_gone {
+            Span::styled("gone", theme.warn())
+        } else if br.ahead == 0 && br.behind == 0 {
+            Span::styled("=", theme.dim())
+        } else {
+            let mut s = String::new();
+            if br.ahead > 0 {
+                s.push_str(&format!("↑{}", br.ahead));
+            }
+            if br.behind > 0 {
+                if !s.is_empty() {
+                    s.push(' ');
+                }
+                s.push_str(&format!("↓{}", br.behind));
+            }
+            Span::styled(s, theme.warn())
+        };
+        let mut name = vec![Span::styled(sanitize_line(&br.name), name_style)];
+        if br.merged_into_default {
+            name.push(Span::styled(" merged", theme.dim()));
+        }
+        Row::new(vec![
+            Cell::from(marker),
+            Cell::from(Line::from(name)),
+            Cell::from(sync),
+            Cell::from(Span::styled(age(now, br.commit_time), theme.dim())),
+            Cell::from(Span::styled(sanitize_line(&br.summary), theme.dim())),
+        ])
+    });
+}

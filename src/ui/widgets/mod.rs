@@ -1,0 +1,7 @@
+//! Reusable pieces: the virtual table every panel is built on, status icons, the status bar
+//! and the help overlay.
+
+pub mod help;
+pub mod icons;
+pub mod status;
+pub mod table;

@@ -1,0 +1,84 @@
+//! The bottom line: where, who, how much API budget is left, how fresh each panel is, and the
+//! last background error.
+
+use crate::app::state::{AppState, Loaded, PanelId};
+use crate::text::{age, sanitize_line};
+use crate::ui::Theme;
+use chrono::{DateTime, Utc};
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+fn freshness<T>(l: &Loaded<T>, now: DateTime<Utc>) -> (String, bool) {
+    match (&l.updated, &l.error) {
+        (_, Some(_)) => ("stale".into(), true),
+        (Some(t), None) => (age(now, *t), false),
+        (None, None) => ("…".into(), false),
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let sep = || Span::styled(" │ ", theme.dim());
+    let mut spans = Vec::new();
+    let repo = state
+        .ctx
+        .repo
+        .as_ref()
+        .map(|r| r.full_name())
+        .unwrap_or_else(|| "no GitHub repository".into());
+    spans.push(Span::styled(format!(" {repo}"), theme.title(false)));
+    if state.ctx.demo {
+        spans.push(Span::styled(" (demo)", theme.accent()));
+    }
+    if state.ctx.readonly {
+        spans.push(Span::styled(" [readonly]", theme.warn()));
+    }
+    spans.push(sep());
+    match (&state.login, &state.user_error) {
+        (Some(l), _) => spans.push(Span::raw(format!("@{}", sanitize_line(l)))),
+        (None, Some(_)) => spans.push(Span::styled("not signed in", theme.bad())),
+        (None, None) => spans.push(Span::styled("signing in…", theme.dim())),
+    }
+    if let Some(rl) = state.rate {
+        spans.push(sep());
+        let style = if rl.remaining == 0 {
+            theme.bad()
+        } else if u64::from(rl.remaining) * 10 < u64::from(rl.limit) {
+            theme.warn()
+        } else {
+            theme.dim()
+        };
+        spans.push(Span::styled(format!("API {}/{}", rl.remaining, rl.limit), style));
+    }
+    spans.push(sep());
+    let now = state.now;
+    let parts: [(PanelId, (String, bool)); 5] = [
+        (PanelId::Issues, freshness(&state.issues, now)),
+        (PanelId::Branches, freshness(&state.branches, now)),
+        (PanelId::Pulls, freshness(&state.pulls, now)),
+        (PanelId::Ci, freshness(&state.runs, now)),
+        (PanelId::Deploys, freshness(&state.envs, now)),
+    ];
+    for (i, (p, (f, stale))) in parts.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw(" "));
+        }
+        let style = if *stale { theme.bad() } else { theme.dim() };
+        spans.push(Span::styled(format!("{} {f}", p.short()), style));
+    }
+    if let Some((at, err)) = &state.last_error {
+        if (now - *at).num_minutes() < 5 {
+            spans.push(sep());
+            spans.push(Span::styled(format!("⚠ {}", sanitize_line(err)), theme.bad()));
+        }
+    }
+    let line = Line::from(spans);
+    let hint = " ? help  q quit ";
+    // The hint yields to the content on narrow terminals rather than covering it.
+    let room = line.width() + hint.len() <= usize::from(area.width);
+    frame.render_widget(Paragraph::new(line), area);
+    if room {
+        frame.render_widget(Paragraph::new(Span::styled(hint, theme.dim())).alignment(Alignment::Right), area);
+    }
+}
