@@ -5,7 +5,9 @@
 //! repository itself from a path: callers run them on `spawn_blocking` or a dedicated thread.
 
 mod remote;
+mod repo;
 
 pub use remote::{
     is_github_host, parse_remote_url, pick_github_remote, redact_url, RemoteError, RepoSlug,
 };
+pub use repo::{discover, RepoInfo};
