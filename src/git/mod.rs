@@ -4,9 +4,13 @@
 //! `git2::Repository` is not `Sync`, so every function here is synchronous and opens the
 //! repository itself from a path: callers run them on `spawn_blocking` or a dedicated thread.
 
+mod branches;
+mod error;
 mod remote;
 mod repo;
 
+pub use branches::{snapshot, BranchInfo, BranchSnapshot, WorkTreeStatus};
+pub use error::GitError;
 pub use remote::{
     is_github_host, parse_remote_url, pick_github_remote, redact_url, RemoteError, RepoSlug,
 };
