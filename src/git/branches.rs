@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use git2::{Branch, BranchType, ErrorCode, Oid, Repository, StatusOptions};
 
 use super::error::{Doing, GitError};
+use super::merged::reachable_tips;
 
 /// One local branch.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,8 +67,8 @@ pub struct BranchSnapshot {
 /// `default_branch` is what GitHub reports for the repository; without it the default is
 /// `origin/HEAD`'s target, else `main` or `master` when such a branch exists.
 ///
-/// Cost: per branch, one ahead/behind walk against its upstream and one reachability check per
-/// distinct default tip; both stop at the merge base, so nothing walks the whole history.
+/// Cost: per branch, one ahead/behind walk against its upstream (it stops at their merge base);
+/// for all branches together, one walk down the default branch to the oldest branch tip.
 pub fn snapshot(
     repo_path: &Path,
     default_branch: Option<&str>,
@@ -82,10 +83,16 @@ pub fn snapshot(
         .doing(|| "listing local branches".to_string())?;
     for entry in iter {
         let (branch, _) = entry.doing(|| "listing local branches".to_string())?;
-        if let Some(info) = branch_info(&repo, &branch, default_branch.as_deref(), &default_tips)? {
+        if let Some(info) = branch_info(&repo, &branch)? {
             branches.push(info);
         }
     }
+    mark_merged(
+        &repo,
+        &mut branches,
+        default_branch.as_deref(),
+        &default_tips,
+    )?;
     branches.sort_by(|a, b| {
         b.commit_time
             .cmp(&a.commit_time)
@@ -156,12 +163,7 @@ fn default_tips(repo: &Repository, default_branch: Option<&str>) -> Vec<Oid> {
     tips
 }
 
-fn branch_info(
-    repo: &Repository,
-    branch: &Branch<'_>,
-    default_branch: Option<&str>,
-    default_tips: &[Oid],
-) -> Result<Option<BranchInfo>, GitError> {
+fn branch_info(repo: &Repository, branch: &Branch<'_>) -> Result<Option<BranchInfo>, GitError> {
     let reference = branch.get();
     let name = String::from_utf8_lossy(branch.name_bytes().unwrap_or(reference.shorthand_bytes()))
         .into_owned();
@@ -210,18 +212,33 @@ fn branch_info(
         }
     }
 
-    if default_branch != Some(info.name.as_str()) && !default_tips.contains(&tip) {
-        for &default_tip in default_tips {
-            let merged = repo
-                .graph_descendant_of(default_tip, tip)
-                .doing(|| format!("checking whether '{}' is merged", info.name))?;
-            if merged {
-                info.merged_into_default = true;
-                break;
-            }
+    Ok(Some(info))
+}
+
+fn mark_merged(
+    repo: &Repository,
+    branches: &mut [BranchInfo],
+    default_branch: Option<&str>,
+    default_tips: &[Oid],
+) -> Result<(), GitError> {
+    let is_candidate = |b: &BranchInfo, tip: Oid| {
+        default_branch != Some(b.name.as_str()) && !default_tips.contains(&tip)
+    };
+    let candidates: Vec<(Oid, i64)> = branches
+        .iter()
+        .filter_map(|b| {
+            let tip = Oid::from_str(&b.sha).ok()?;
+            is_candidate(b, tip).then(|| (tip, b.commit_time.timestamp()))
+        })
+        .collect();
+    let merged = reachable_tips(repo, default_tips, &candidates)
+        .doing(|| "finding the branches merged into the default branch".to_string())?;
+    for branch in branches {
+        if let Ok(tip) = Oid::from_str(&branch.sha) {
+            branch.merged_into_default = is_candidate(branch, tip) && merged.contains(&tip);
         }
     }
-    Ok(Some(info))
+    Ok(())
 }
 
 /// The full name of the ref the branch tracks, whether or not that ref exists. `None` when the

@@ -6,6 +6,7 @@
 
 mod branches;
 mod error;
+mod merged;
 mod remote;
 mod repo;
 
