@@ -3,13 +3,14 @@
 //! The binary (`src/main.rs`) is a thin shell over this library so that the integration tests
 //! can drive the same application, GitHub client and simulation the user runs.
 
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod demo;
 pub mod fakehub;
 pub mod git;
 pub mod github;
-pub mod text;
-pub mod app;
-pub mod ui;
-pub mod auth;
 pub mod launch;
 pub mod terminal;
-pub mod demo;
+pub mod text;
+pub mod ui;

@@ -15,9 +15,16 @@ pub const GRID_HEIGHT: u16 = 24;
 pub enum Screen {
     TooSmall,
     /// All panels at once.
-    Grid { panels: Vec<(PanelId, Rect)>, status: Rect },
+    Grid {
+        panels: Vec<(PanelId, Rect)>,
+        status: Rect,
+    },
     /// One panel (zoom, a detail view, or a small terminal) with a tab line above it.
-    Single { tabs: Rect, panel: (PanelId, Rect), status: Rect },
+    Single {
+        tabs: Rect,
+        panel: (PanelId, Rect),
+        status: Rect,
+    },
 }
 
 pub fn screen(area: Rect, focus: PanelId, single: bool) -> Screen {
@@ -26,13 +33,24 @@ pub fn screen(area: Rect, focus: PanelId, single: bool) -> Screen {
     }
     let [body, status] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
     if single || area.width < GRID_WIDTH || area.height < GRID_HEIGHT {
-        let [tabs, panel] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(body);
-        return Screen::Single { tabs, panel: (focus, panel), status };
+        let [tabs, panel] =
+            Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(body);
+        return Screen::Single {
+            tabs,
+            panel: (focus, panel),
+            status,
+        };
     }
-    let [top, bottom] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
-    let [issues, branches, pulls] =
-        Layout::horizontal([Constraint::Percentage(36), Constraint::Percentage(28), Constraint::Percentage(36)]).areas(top);
-    let [ci, deploys] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(bottom);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
+    let [issues, branches, pulls] = Layout::horizontal([
+        Constraint::Percentage(34),
+        Constraint::Percentage(31),
+        Constraint::Percentage(35),
+    ])
+    .areas(top);
+    let [ci, deploys] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
     Screen::Grid {
         panels: vec![
             (PanelId::Issues, issues),
@@ -74,7 +92,10 @@ mod tests {
         if let Screen::Grid { panels, status } = s(160, 45) {
             assert_eq!(panels.len(), 5);
             assert_eq!(status.y, 44);
-            let total: u32 = panels.iter().map(|(_, r)| u32::from(r.width) * u32::from(r.height)).sum();
+            let total: u32 = panels
+                .iter()
+                .map(|(_, r)| u32::from(r.width) * u32::from(r.height))
+                .sum();
             assert_eq!(total, 160 * 44);
         }
     }

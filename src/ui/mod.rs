@@ -37,7 +37,11 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
             }
             widgets::status::render(frame, status, state, theme);
         }
-        Screen::Single { tabs, panel: (id, rect), status } => {
+        Screen::Single {
+            tabs,
+            panel: (id, rect),
+            status,
+        } => {
             render_tabs(frame, tabs, state, theme);
             match &state.detail {
                 Some(d) => detail::render(frame, rect, state, d, theme),
@@ -54,7 +58,11 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
 fn render_tabs(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let mut spans = Vec::new();
     for (i, p) in PanelId::ALL.iter().enumerate() {
-        let style = if *p == state.focus { theme.selected(true) } else { theme.dim() };
+        let style = if *p == state.focus {
+            theme.selected(true)
+        } else {
+            theme.dim()
+        };
         spans.push(Span::styled(format!(" {} {} ", i + 1, p.title()), style));
     }
     let hint = if state.detail.is_some() {

@@ -10,7 +10,9 @@ pub struct Theme {
 
 impl Theme {
     pub fn from_env() -> Theme {
-        Theme { color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) }
+        Theme {
+            color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
     }
 
     pub fn mono() -> Theme {
@@ -44,7 +46,9 @@ impl Theme {
             return Style::new().add_modifier(Modifier::REVERSED);
         }
         if focused {
-            Style::new().bg(Color::Rgb(40, 60, 90)).add_modifier(Modifier::BOLD)
+            Style::new()
+                .bg(Color::Rgb(40, 60, 90))
+                .add_modifier(Modifier::BOLD)
         } else {
             Style::new().bg(Color::Rgb(45, 45, 45))
         }
@@ -79,7 +83,10 @@ impl Theme {
     }
     pub fn waiting(&self) -> Style {
         if self.color {
-            Style::new().fg(Color::Black).bg(Color::Yellow).add_modifier(Modifier::BOLD)
+            Style::new()
+                .fg(Color::Black)
+                .bg(Color::Yellow)
+                .add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
         }

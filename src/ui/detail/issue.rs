@@ -32,7 +32,12 @@ pub fn render(
         ]),
         Line::from(vec![
             Span::styled(sanitize_line(&issue.state), theme.ok()),
-            Span::raw(format!(" · opened by @{} {} ago · {} comments", sanitize_line(author), age(now, issue.created_at), issue.comments)),
+            Span::raw(format!(
+                " · opened by @{} {} ago · {} comments",
+                sanitize_line(author),
+                age(now, issue.created_at),
+                issue.comments
+            )),
         ]),
     ];
     if !issue.labels.is_empty() {
@@ -44,7 +49,11 @@ pub fn render(
         lines.push(Line::from(spans));
     }
     if !issue.assignees.is_empty() {
-        let names: Vec<String> = issue.assignees.iter().map(|u| format!("@{}", sanitize_line(&u.login))).collect();
+        let names: Vec<String> = issue
+            .assignees
+            .iter()
+            .map(|u| format!("@{}", sanitize_line(&u.login)))
+            .collect();
         lines.push(Line::raw(format!("assignees: {}", names.join(" "))));
     }
     lines.push(Line::raw(""));
@@ -55,7 +64,14 @@ pub fn render(
     for c in comments {
         lines.push(Line::raw(""));
         let who = c.user.as_ref().map(|u| u.login.as_str()).unwrap_or("?");
-        lines.push(Line::styled(format!("── @{} · {} ago ──", sanitize_line(who), age(now, c.created_at)), theme.accent()));
+        lines.push(Line::styled(
+            format!(
+                "── @{} · {} ago ──",
+                sanitize_line(who),
+                age(now, c.created_at)
+            ),
+            theme.accent(),
+        ));
         lines.extend(text_lines(c.body.as_deref().unwrap_or("")));
     }
     let p = Paragraph::new(lines)

@@ -14,9 +14,19 @@ use ratatui::Frame;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, detail: &Detail, theme: &Theme) {
     match detail {
-        Detail::Issue { number, data, scroll } => issue::render(frame, area, state, *number, data, *scroll, theme),
-        Detail::Run { run_id, data, cursor } => run::render(frame, area, state, *run_id, data, cursor, theme),
-        Detail::Environment { name, cursor } => environment::render(frame, area, state, name, cursor, theme),
+        Detail::Issue {
+            number,
+            data,
+            scroll,
+        } => issue::render(frame, area, state, *number, data, *scroll, theme),
+        Detail::Run {
+            run_id,
+            data,
+            cursor,
+        } => run::render(frame, area, state, *run_id, data, cursor, theme),
+        Detail::Environment { name, cursor } => {
+            environment::render(frame, area, state, name, cursor, theme)
+        }
         Detail::Pull { number, scroll } => pull(frame, area, state, *number, *scroll, theme),
         Detail::Branch { name } => branch(frame, area, state, name, theme),
     }
@@ -26,19 +36,43 @@ pub fn frame_block<'a>(title: String, theme: &Theme) -> Block<'a> {
     Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.border(true))
-        .title(Span::styled(format!(" {} ", sanitize_line(&title)), theme.title(true)))
-        .title_bottom(Line::from(Span::styled(" Esc back · o open in browser · j/k scroll ", theme.dim())).right_aligned())
+        .title(Span::styled(
+            format!(" {} ", sanitize_line(&title)),
+            theme.title(true),
+        ))
+        .title_bottom(
+            Line::from(Span::styled(
+                " Esc back · o open in browser · j/k scroll ",
+                theme.dim(),
+            ))
+            .right_aligned(),
+        )
 }
 
 /// Body text: outside text, sanitized, one `Line` per source line.
 pub fn text_lines(s: &str) -> Vec<Line<'static>> {
-    crate::text::sanitize_block(s).lines().map(|l| Line::raw(l.to_string())).collect()
+    crate::text::sanitize_block(s)
+        .lines()
+        .map(|l| Line::raw(l.to_string()))
+        .collect()
 }
 
-fn pull(frame: &mut Frame, area: Rect, state: &AppState, number: u64, scroll: usize, theme: &Theme) {
-    let row = state.pulls.data.as_ref().and_then(|v| v.iter().find(|r| r.pr.number == number));
+fn pull(
+    frame: &mut Frame,
+    area: Rect,
+    state: &AppState,
+    number: u64,
+    scroll: usize,
+    theme: &Theme,
+) {
+    let row = state
+        .pulls
+        .data
+        .as_ref()
+        .and_then(|v| v.iter().find(|r| r.pr.number == number));
     let Some(r) = row else {
-        let p = Paragraph::new("This pull request is no longer in the list.").block(frame_block(format!("#{number}"), theme));
+        let p = Paragraph::new("This pull request is no longer in the list.")
+            .block(frame_block(format!("#{number}"), theme));
         frame.render_widget(p, area);
         return;
     };
@@ -91,17 +125,38 @@ fn branch(frame: &mut Frame, area: Rect, state: &AppState, name: &str, theme: &T
     let lines = match b {
         None => vec![Line::raw("This branch no longer exists.")],
         Some(b) => vec![
-            Line::from(vec![Span::styled(sanitize_line(&b.name), theme.title(true)), Span::styled(if b.is_head { "  (checked out)" } else { "" }, theme.ok())]),
+            Line::from(vec![
+                Span::styled(sanitize_line(&b.name), theme.title(true)),
+                Span::styled(if b.is_head { "  (checked out)" } else { "" }, theme.ok()),
+            ]),
             Line::raw(format!("commit   {}", sanitize_line(&b.sha))),
             Line::raw(format!("summary  {}", sanitize_line(&b.summary))),
-            Line::raw(format!("author   {} · {} ago", sanitize_line(&b.author), age(state.now, b.commit_time))),
+            Line::raw(format!(
+                "author   {} · {} ago",
+                sanitize_line(&b.author),
+                age(state.now, b.commit_time)
+            )),
             Line::raw(match &b.upstream {
-                Some(u) if b.upstream_gone => format!("upstream {} (gone from the remote)", sanitize_line(u)),
-                Some(u) => format!("upstream {} · {} ahead, {} behind", sanitize_line(u), b.ahead, b.behind),
+                Some(u) if b.upstream_gone => {
+                    format!("upstream {} (gone from the remote)", sanitize_line(u))
+                }
+                Some(u) => format!(
+                    "upstream {} · {} ahead, {} behind",
+                    sanitize_line(u),
+                    b.ahead,
+                    b.behind
+                ),
                 None => "upstream none (local only)".to_string(),
             }),
-            Line::raw(if b.merged_into_default { "merged into the default branch" } else { "not merged into the default branch" }),
+            Line::raw(if b.merged_into_default {
+                "merged into the default branch"
+            } else {
+                "not merged into the default branch"
+            }),
         ],
     };
-    frame.render_widget(Paragraph::new(lines).block(frame_block(format!("Branch {name}"), theme)), area);
+    frame.render_widget(
+        Paragraph::new(lines).block(frame_block(format!("Branch {name}"), theme)),
+        area,
+    );
 }

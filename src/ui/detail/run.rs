@@ -11,7 +11,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-fn span_of(start: Option<DateTime<Utc>>, end: Option<DateTime<Utc>>, status: &RunStatus, now: DateTime<Utc>) -> String {
+fn span_of(
+    start: Option<DateTime<Utc>>,
+    end: Option<DateTime<Utc>>,
+    status: &RunStatus,
+    now: DateTime<Utc>,
+) -> String {
     match (start, end, status) {
         (Some(s), Some(e), RunStatus::Completed) => duration((e - s).num_seconds()),
         (Some(s), _, RunStatus::InProgress) => duration((now - s).num_seconds()),
@@ -30,7 +35,10 @@ pub fn render(
 ) {
     let Some((run, jobs)) = data.data.as_ref() else {
         let text = data.error.clone().unwrap_or_else(|| "loading…".into());
-        frame.render_widget(Paragraph::new(sanitize_line(&text)).block(frame_block(format!("Run {run_id}"), theme)), area);
+        frame.render_widget(
+            Paragraph::new(sanitize_line(&text)).block(frame_block(format!("Run {run_id}"), theme)),
+            area,
+        );
         return;
     };
     let now = state.now;
@@ -40,7 +48,10 @@ pub fn render(
     let mut lines = vec![
         Line::from(vec![
             Span::styled(format!("{icon} "), style),
-            Span::styled(sanitize_line(run.display_title.as_deref().unwrap_or("")), theme.title(true)),
+            Span::styled(
+                sanitize_line(run.display_title.as_deref().unwrap_or("")),
+                theme.title(true),
+            ),
         ]),
         Line::from(vec![
             Span::styled(icons::run_word(&run.status, run.conclusion.as_ref()), style),
@@ -61,11 +72,21 @@ pub fn render(
         job_line.push(lines.len());
         let (icon, style) = icons::run(&job.status, job.conclusion.as_ref(), theme);
         let selected = i == cursor.selected;
-        let name_style = if selected { theme.selected(true) } else { theme.title(false) };
+        let name_style = if selected {
+            theme.selected(true)
+        } else {
+            theme.title(false)
+        };
         lines.push(Line::from(vec![
             Span::styled(format!("{icon} "), style),
             Span::styled(sanitize_line(&job.name), name_style),
-            Span::styled(format!("  {}", span_of(job.started_at, job.completed_at, &job.status, now)), theme.dim()),
+            Span::styled(
+                format!(
+                    "  {}",
+                    span_of(job.started_at, job.completed_at, &job.status, now)
+                ),
+                theme.dim(),
+            ),
         ]));
         for step in &job.steps {
             let (icon, style) = icons::run(&step.status, step.conclusion.as_ref(), theme);
@@ -73,7 +94,13 @@ pub fn render(
                 Span::raw("    "),
                 Span::styled(format!("{icon} "), style),
                 Span::raw(sanitize_line(&step.name)),
-                Span::styled(format!("  {}", span_of(step.started_at, step.completed_at, &step.status, now)), theme.dim()),
+                Span::styled(
+                    format!(
+                        "  {}",
+                        span_of(step.started_at, step.completed_at, &step.status, now)
+                    ),
+                    theme.dim(),
+                ),
             ]));
         }
     }
@@ -82,7 +109,11 @@ pub fn render(
     }
     let height = usize::from(area.height.saturating_sub(2));
     let start = job_line.get(cursor.selected).copied().unwrap_or(0);
-    let off = if start + 1 > height { start + 1 - height.min(start + 1) } else { 0 };
+    let off = if start + 1 > height {
+        start + 1 - height.min(start + 1)
+    } else {
+        0
+    };
     let visible: Vec<Line> = lines.into_iter().skip(off).take(height).collect();
     frame.render_widget(Paragraph::new(visible).block(block), area);
 }

@@ -1,11 +1,11 @@
 use super::{block, message};
 use crate::app::state::{AppState, PanelId};
 use crate::text::{age, sanitize_line};
-use crate::ui::widgets::table::VirtualTable;
+use crate::ui::widgets::table::{col, VirtualTable};
 use crate::ui::Theme;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
+use ratatui::widgets::Cell;
 use ratatui::Frame;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, theme: &Theme) {
@@ -19,42 +19,75 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         Some(_) => "clean".to_string(),
         None => String::new(),
     };
-    let b = block(PanelId::Branches, &subtitle, snap.map(|s| s.branches.len()), loaded, focused, theme);
+    let b = block(
+        PanelId::Branches,
+        &subtitle,
+        snap.map(|s| s.branches.len()),
+        loaded,
+        focused,
+        theme,
+    );
     let Some(snap) = snap else {
         let text = match (&loaded.error, state.ctx.has_local_repo) {
             (Some(e), _) => e.clone(),
-            (None, false) => state
-                .ctx
-                .repo_problem
-                .clone()
-                .unwrap_or_else(|| "Not inside a git repository: local branches are not shown.".into()),
+            (None, false) => state.ctx.repo_problem.clone().unwrap_or_else(|| {
+                "Not inside a git repository: local branches are not shown.".into()
+            }),
             (None, true) => "loading…".into(),
         };
         message(frame, area, b, &text, loaded.error.is_some(), theme);
         return;
     };
     if snap.branches.is_empty() {
-        message(frame, area, b, "No branches yet (no commits).", false, theme);
+        message(
+            frame,
+            area,
+            b,
+            "No branches yet (no commits).",
+            false,
+            theme,
+        );
         return;
     }
     let now = state.now;
+    // Size the name column to the names on screen (not all branches: render cost must not
+    // grow with the branch count), leaving the rest to the commit summary.
+    let cursor = state.cursor(PanelId::Branches);
+    let height = usize::from(area.height.saturating_sub(3));
+    let off = cursor.window(snap.branches.len(), height);
+    let name_width = snap.branches[off..(off + height).min(snap.branches.len())]
+        .iter()
+        .map(|b| unicode_width::UnicodeWidthStr::width(b.name.as_str()))
+        .max()
+        .unwrap_or(10)
+        .clamp(6, 32) as u16;
     let table = VirtualTable {
         block: b,
-        header: Row::new(["", "Branch", "Sync", "Age", "Last commit"]),
-        widths: vec![
-            Constraint::Length(1),
-            Constraint::Fill(2),
-            Constraint::Length(7),
-            Constraint::Length(3),
-            Constraint::Fill(2),
+        cols: vec![
+            col("", Constraint::Length(1), 0),
+            col("Branch", Constraint::Length(name_width), 0),
+            col("Sync", Constraint::Length(5), 0),
+            col("Age", Constraint::Length(3), 1),
+            col("Last commit", Constraint::Fill(1), 0),
         ],
         len: snap.branches.len(),
         focused,
     };
-    table.render(frame, area, state.cursor(PanelId::Branches), theme, |i| {
+    table.render(frame, area, cursor, theme, |i| {
         let br = &snap.branches[i];
-        let marker = if br.is_head { Span::styled("*", theme.ok()) } else { Span::raw(" ") };
-        let name_style = if br.is_head { theme.ok() } else { ratatui::style::Style::new() };
+        // `*` checked out, `✓` merged into the default branch (safe to delete).
+        let marker = if br.is_head {
+            Span::styled("*", theme.ok())
+        } else if br.merged_into_default {
+            Span::styled("✓", theme.dim())
+        } else {
+            Span::raw(" ")
+        };
+        let name_style = if br.is_head {
+            theme.ok()
+        } else {
+            ratatui::style::Style::new()
+        };
         let sync = if br.upstream.is_none() {
             Span::styled("local", theme.dim())
         } else if br.upstream_gone {
@@ -74,16 +107,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             }
             Span::styled(s, theme.warn())
         };
-        let mut name = vec![Span::styled(sanitize_line(&br.name), name_style)];
-        if br.merged_into_default {
-            name.push(Span::styled(" merged", theme.dim()));
-        }
-        Row::new(vec![
+        let name = vec![Span::styled(sanitize_line(&br.name), name_style)];
+        vec![
             Cell::from(marker),
             Cell::from(Line::from(name)),
             Cell::from(sync),
             Cell::from(Span::styled(age(now, br.commit_time), theme.dim())),
             Cell::from(Span::styled(sanitize_line(&br.summary), theme.dim())),
-        ])
+        ]
     });
 }

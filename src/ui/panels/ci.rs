@@ -2,12 +2,15 @@ use super::{block, render_empty};
 use crate::app::state::{AppState, PanelId};
 use crate::github::models::{RunStatus, WorkflowRun};
 use crate::text::{age, duration, sanitize_line};
-use crate::ui::widgets::{icons, table::VirtualTable};
+use crate::ui::widgets::{
+    icons,
+    table::{col, VirtualTable},
+};
 use crate::ui::Theme;
 use chrono::{DateTime, Utc};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
-use ratatui::widgets::{Cell, Row};
+use ratatui::widgets::Cell;
 use ratatui::Frame;
 
 /// Elapsed for a running run, total for a finished one.
@@ -15,7 +18,9 @@ pub fn run_duration(run: &WorkflowRun, now: DateTime<Utc>) -> String {
     let start = run.run_started_at.unwrap_or(run.created_at);
     let end = match run.status {
         RunStatus::Completed => run.updated_at.unwrap_or(now),
-        RunStatus::Queued | RunStatus::Waiting | RunStatus::Pending | RunStatus::Requested => return "—".into(),
+        RunStatus::Queued | RunStatus::Waiting | RunStatus::Pending | RunStatus::Requested => {
+            return "—".into()
+        }
         _ => now,
     };
     duration((end - start).num_seconds())
@@ -26,7 +31,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
     let count = state.runs.data.as_ref().map(Vec::len);
     let b = block(PanelId::Ci, &branch, count, &state.runs, focused, theme);
     let empty = if state.ctx.repo.is_none() {
-        state.ctx.repo_problem.clone().unwrap_or_else(|| "No GitHub repository.".into())
+        state
+            .ctx
+            .repo_problem
+            .clone()
+            .unwrap_or_else(|| "No GitHub repository.".into())
     } else {
         format!("No workflow runs for {branch} yet. Push it to start CI.")
     };
@@ -37,19 +46,20 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
     if render_empty(frame, area, b.clone(), &state.runs, &empty, theme) {
         return;
     }
-    let Some(runs) = state.runs.data.as_ref() else { return };
+    let Some(runs) = state.runs.data.as_ref() else {
+        return;
+    };
     let now = state.now;
     let table = VirtualTable {
         block: b,
-        header: Row::new(["", "Workflow", "Title", "Event", "Run", "Took", "Age"]),
-        widths: vec![
-            Constraint::Length(1),
-            Constraint::Length(12),
-            Constraint::Fill(1),
-            Constraint::Length(12),
-            Constraint::Length(5),
-            Constraint::Length(7),
-            Constraint::Length(3),
+        cols: vec![
+            col("", Constraint::Length(1), 0),
+            col("Workflow", Constraint::Length(12), 3),
+            col("Title", Constraint::Fill(1), 0),
+            col("Event", Constraint::Length(12), 4),
+            col("Run", Constraint::Length(5), 2),
+            col("Took", Constraint::Length(7), 0),
+            col("Age", Constraint::Length(3), 1),
         ],
         len: runs.len(),
         focused,
@@ -58,7 +68,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         let r = &runs[i];
         let (icon, style) = icons::run(&r.status, r.conclusion.as_ref(), theme);
         let title = r.display_title.as_deref().unwrap_or("");
-        Row::new(vec![
+        vec![
             Cell::from(Span::styled(icon, style)),
             Cell::from(sanitize_line(r.name.as_deref().unwrap_or("workflow"))),
             Cell::from(sanitize_line(title)),
@@ -66,6 +76,6 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             Cell::from(Span::styled(format!("#{}", r.run_number), theme.number())),
             Cell::from(run_duration(r, now)),
             Cell::from(Span::styled(age(now, r.created_at), theme.dim())),
-        ])
+        ]
     });
 }

@@ -1,11 +1,14 @@
 use super::{block, render_empty};
 use crate::app::state::{AppState, PanelId};
 use crate::text::{age, sanitize_line};
-use crate::ui::widgets::{icons, table::VirtualTable};
+use crate::ui::widgets::{
+    icons,
+    table::{col, VirtualTable},
+};
 use crate::ui::Theme;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
+use ratatui::widgets::Cell;
 use ratatui::Frame;
 
 pub fn short_sha(sha: &str) -> String {
@@ -14,27 +17,46 @@ pub fn short_sha(sha: &str) -> String {
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, theme: &Theme) {
     let count = state.envs.data.as_ref().map(Vec::len);
-    let b = block(PanelId::Deploys, "environments", count, &state.envs, focused, theme);
+    let b = block(
+        PanelId::Deploys,
+        "environments",
+        count,
+        &state.envs,
+        focused,
+        theme,
+    );
     if state.ctx.repo.is_none() {
-        let text = state.ctx.repo_problem.clone().unwrap_or_else(|| "No GitHub repository.".into());
+        let text = state
+            .ctx
+            .repo_problem
+            .clone()
+            .unwrap_or_else(|| "No GitHub repository.".into());
         super::message(frame, area, b, &text, true, theme);
         return;
     }
-    if render_empty(frame, area, b.clone(), &state.envs, "This repository has no environments.", theme) {
+    if render_empty(
+        frame,
+        area,
+        b.clone(),
+        &state.envs,
+        "This repository has no environments.",
+        theme,
+    ) {
         return;
     }
-    let Some(envs) = state.envs.data.as_ref() else { return };
+    let Some(envs) = state.envs.data.as_ref() else {
+        return;
+    };
     let now = state.now;
     let table = VirtualTable {
         block: b,
-        header: Row::new(["Env", "", "Live", "By", "When", "Now"]),
-        widths: vec![
-            Constraint::Length(11),
-            Constraint::Length(1),
-            Constraint::Fill(1),
-            Constraint::Length(9),
-            Constraint::Length(4),
-            Constraint::Fill(1),
+        cols: vec![
+            col("Env", Constraint::Length(11), 0),
+            col("", Constraint::Length(1), 0),
+            col("Live", Constraint::Fill(2), 0),
+            col("By", Constraint::Length(9), 2),
+            col("When", Constraint::Length(4), 1),
+            col("Now", Constraint::Fill(3), 0),
         ],
         len: envs.len(),
         focused,
@@ -47,33 +69,59 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             None => ("-", theme.dim()),
         };
         let live_text = live
-            .map(|d| format!("{}@{}", sanitize_line(&d.deployment.ref_name), short_sha(&d.deployment.sha)))
+            .map(|d| {
+                format!(
+                    "{}@{}",
+                    sanitize_line(&d.deployment.ref_name),
+                    short_sha(&d.deployment.sha)
+                )
+            })
             .unwrap_or_else(|| "nothing deployed".into());
         let by = live
             .and_then(|d| d.deployment.creator.as_ref())
             .map(|u| sanitize_line(&u.login))
             .unwrap_or_default();
-        let when = live.map(|d| age(now, d.deployment.created_at)).unwrap_or_default();
+        let when = live
+            .map(|d| age(now, d.deployment.created_at))
+            .unwrap_or_default();
         let now_cell = if let Some((run, pending)) = e.waiting.first() {
-            let who = if pending.current_user_can_approve { "you can approve" } else { "needs approval" };
-            Line::from(Span::styled(format!("⏸ waiting: run #{} ({who})", run.run_number), theme.waiting()))
+            let who = if pending.current_user_can_approve {
+                "you can approve"
+            } else {
+                "needs approval"
+            };
+            Line::from(Span::styled(
+                format!("⏸ waiting: run #{} ({who})", run.run_number),
+                theme.waiting(),
+            ))
         } else if let Some(d) = e.in_progress() {
             Line::from(Span::styled(
-                format!("● deploying {}@{}", sanitize_line(&d.deployment.ref_name), short_sha(&d.deployment.sha)),
+                format!(
+                    "● deploying {}@{}",
+                    sanitize_line(&d.deployment.ref_name),
+                    short_sha(&d.deployment.sha)
+                ),
                 theme.running(),
             ))
-        } else if let Some(newest) = e.history.first().filter(|d| matches!(d.state(), "failure" | "error")) {
-            Line::from(Span::styled(format!("✗ last deploy {}", newest.state()), theme.bad()))
+        } else if let Some(newest) = e
+            .history
+            .first()
+            .filter(|d| matches!(d.state(), "failure" | "error"))
+        {
+            Line::from(Span::styled(
+                format!("✗ last deploy {}", newest.state()),
+                theme.bad(),
+            ))
         } else {
             Line::from(Span::styled("idle", theme.dim()))
         };
-        Row::new(vec![
+        vec![
             Cell::from(Span::styled(sanitize_line(&e.env.name), theme.title(false))),
             Cell::from(Span::styled(icon, style)),
             Cell::from(live_text),
             Cell::from(Span::styled(by, theme.dim())),
             Cell::from(Span::styled(when, theme.dim())),
             Cell::from(now_cell),
-        ])
+        ]
     });
 }

@@ -1,37 +1,55 @@
 use super::{block, render_empty};
 use crate::app::state::{AppState, PanelId};
 use crate::text::{age, sanitize_line};
-use crate::ui::widgets::table::VirtualTable;
+use crate::ui::widgets::table::{col, VirtualTable};
 use crate::ui::Theme;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
+use ratatui::widgets::Cell;
 use ratatui::Frame;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, theme: &Theme) {
     let scope = if state.issues_all_repos {
         "all repos".to_string()
     } else {
-        state.ctx.repo.as_ref().map(|r| r.name.clone()).unwrap_or_default()
+        state
+            .ctx
+            .repo
+            .as_ref()
+            .map(|r| r.name.clone())
+            .unwrap_or_default()
     };
     let count = state.issues.data.as_ref().map(Vec::len);
-    let b = block(PanelId::Issues, &scope, count, &state.issues, focused, theme);
-    let who = state.login.as_deref().map(|l| format!("@{l}")).unwrap_or_else(|| "you".into());
-    let empty = format!("No open issues assigned to {who} here. Press a to toggle all repositories.");
+    let b = block(
+        PanelId::Issues,
+        &scope,
+        count,
+        &state.issues,
+        focused,
+        theme,
+    );
+    let who = state
+        .login
+        .as_deref()
+        .map(|l| format!("@{l}"))
+        .unwrap_or_else(|| "you".into());
+    let empty =
+        format!("No open issues assigned to {who} here. Press a to toggle all repositories.");
     if render_empty(frame, area, b.clone(), &state.issues, &empty, theme) {
         return;
     }
-    let Some(issues) = state.issues.data.as_ref() else { return };
+    let Some(issues) = state.issues.data.as_ref() else {
+        return;
+    };
     let now = state.now;
     let num_width = if state.issues_all_repos { 16 } else { 6 };
     let table = VirtualTable {
         block: b,
-        header: Row::new(["#", "Title", "Labels", "Age"]),
-        widths: vec![
-            Constraint::Length(num_width),
-            Constraint::Fill(3),
-            Constraint::Fill(1),
-            Constraint::Length(4),
+        cols: vec![
+            col("#", Constraint::Length(num_width), 0),
+            col("Title", Constraint::Fill(4), 0),
+            col("Labels", Constraint::Fill(1), 2),
+            col("Age", Constraint::Length(3), 1),
         ],
         len: issues.len(),
         focused,
@@ -48,13 +66,18 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         let labels: Vec<Span> = issue
             .labels
             .iter()
-            .flat_map(|l| [Span::styled(sanitize_line(&l.name), theme.label(&l.color)), Span::raw(" ")])
+            .flat_map(|l| {
+                [
+                    Span::styled(sanitize_line(&l.name), theme.label(&l.color)),
+                    Span::raw(" "),
+                ]
+            })
             .collect();
-        Row::new(vec![
+        vec![
             Cell::from(Span::styled(number, theme.number())),
             Cell::from(sanitize_line(&issue.title)),
             Cell::from(Line::from(labels)),
             Cell::from(Span::styled(age(now, issue.created_at), theme.dim())),
-        ])
+        ]
     });
 }

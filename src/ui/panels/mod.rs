@@ -14,7 +14,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 use ratatui::Frame;
 
-pub fn render(frame: &mut Frame, area: Rect, state: &AppState, id: PanelId, focused: bool, theme: &Theme) {
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    state: &AppState,
+    id: PanelId,
+    focused: bool,
+    theme: &Theme,
+) {
     match id {
         PanelId::Issues => issues::render(frame, area, state, focused, theme),
         PanelId::Branches => branches::render(frame, area, state, focused, theme),
@@ -26,10 +33,23 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, id: PanelId, focu
 
 /// The panel frame: number and name, a subtitle, the count, and a stale marker with the
 /// reason when the last refresh failed.
-pub fn block<'a, T>(id: PanelId, subtitle: &str, count: Option<usize>, loaded: &Loaded<T>, focused: bool, theme: &Theme) -> Block<'a> {
-    let mut title = vec![Span::styled(format!(" {} {}", id.index() + 1, id.title()), theme.title(focused))];
+pub fn block<'a, T>(
+    id: PanelId,
+    subtitle: &str,
+    count: Option<usize>,
+    loaded: &Loaded<T>,
+    focused: bool,
+    theme: &Theme,
+) -> Block<'a> {
+    let mut title = vec![Span::styled(
+        format!(" {} {}", id.index() + 1, id.title()),
+        theme.title(focused),
+    )];
     if !subtitle.is_empty() {
-        title.push(Span::styled(format!(" · {}", sanitize_line(subtitle)), theme.dim()));
+        title.push(Span::styled(
+            format!(" · {}", sanitize_line(subtitle)),
+            theme.dim(),
+        ));
     }
     if let Some(n) = count {
         title.push(Span::styled(format!(" ({n})"), theme.dim()));
@@ -48,14 +68,30 @@ pub fn block<'a, T>(id: PanelId, subtitle: &str, count: Option<usize>, loaded: &
 }
 
 /// The body of a panel that has nothing to list: the error and what to do, or a hint.
-pub fn message(frame: &mut Frame, area: Rect, block: Block, text: &str, is_error: bool, theme: &Theme) {
+pub fn message(
+    frame: &mut Frame,
+    area: Rect,
+    block: Block,
+    text: &str,
+    is_error: bool,
+    theme: &Theme,
+) {
     let style = if is_error { theme.bad() } else { theme.dim() };
-    let p = Paragraph::new(Span::styled(sanitize_line(text), style)).wrap(Wrap { trim: true }).block(block);
+    let p = Paragraph::new(Span::styled(sanitize_line(text), style))
+        .wrap(Wrap { trim: true })
+        .block(block);
     frame.render_widget(p, area);
 }
 
 /// Shows what a panel should say when it has no rows. Returns true if it drew something.
-pub fn render_empty<T>(frame: &mut Frame, area: Rect, block: Block, loaded: &Loaded<T>, empty_text: &str, theme: &Theme) -> bool
+pub fn render_empty<T>(
+    frame: &mut Frame,
+    area: Rect,
+    block: Block,
+    loaded: &Loaded<T>,
+    empty_text: &str,
+    theme: &Theme,
+) -> bool
 where
     T: HasLen,
 {

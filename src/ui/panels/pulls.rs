@@ -2,15 +2,17 @@ use super::{block, render_empty};
 use crate::app::state::{AppState, PanelId};
 use crate::github::dashboard::{ChecksRollup, PullRole, ReviewDecision};
 use crate::text::{age, sanitize_line};
-use crate::ui::widgets::table::VirtualTable;
+use crate::ui::widgets::table::{col, VirtualTable};
 use crate::ui::Theme;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
+use ratatui::widgets::Cell;
 use ratatui::Frame;
 
 pub fn checks_spans(c: Option<&ChecksRollup>, theme: &Theme) -> Line<'static> {
-    let Some(c) = c else { return Line::from(Span::styled("—", theme.dim())) };
+    let Some(c) = c else {
+        return Line::from(Span::styled("—", theme.dim()));
+    };
     if c.total() == 0 {
         return Line::from(Span::styled("none", theme.dim()));
     }
@@ -38,22 +40,37 @@ pub fn decision_span(d: ReviewDecision, theme: &Theme) -> Span<'static> {
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, theme: &Theme) {
     let count = state.pulls.data.as_ref().map(Vec::len);
-    let b = block(PanelId::Pulls, "mine · review requested", count, &state.pulls, focused, theme);
-    if render_empty(frame, area, b.clone(), &state.pulls, "No open pull requests of yours or waiting for your review.", theme) {
+    let b = block(
+        PanelId::Pulls,
+        "mine · review requested",
+        count,
+        &state.pulls,
+        focused,
+        theme,
+    );
+    if render_empty(
+        frame,
+        area,
+        b.clone(),
+        &state.pulls,
+        "No open pull requests of yours or waiting for your review.",
+        theme,
+    ) {
         return;
     }
-    let Some(rows) = state.pulls.data.as_ref() else { return };
+    let Some(rows) = state.pulls.data.as_ref() else {
+        return;
+    };
     let now = state.now;
     let table = VirtualTable {
         block: b,
-        header: Row::new(["#", "Title", "Checks", "Review", "Cmt", "Age"]),
-        widths: vec![
-            Constraint::Length(5),
-            Constraint::Fill(1),
-            Constraint::Length(7),
-            Constraint::Length(8),
-            Constraint::Length(3),
-            Constraint::Length(3),
+        cols: vec![
+            col("#", Constraint::Length(5), 0),
+            col("Title", Constraint::Fill(1), 0),
+            col("Checks", Constraint::Length(7), 0),
+            col("Review", Constraint::Length(8), 0),
+            col("Cmt", Constraint::Length(3), 2),
+            col("Age", Constraint::Length(3), 1),
         ],
         len: rows.len(),
         focused,
@@ -68,13 +85,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             title.push(Span::styled("draft ", theme.dim()));
         }
         title.push(Span::raw(sanitize_line(&r.pr.title)));
-        Row::new(vec![
+        vec![
             Cell::from(Span::styled(format!("#{}", r.pr.number), theme.number())),
             Cell::from(Line::from(title)),
             Cell::from(checks_spans(r.checks.as_ref(), theme)),
             Cell::from(decision_span(r.decision, theme)),
             Cell::from(Span::styled(r.comments.to_string(), theme.dim())),
             Cell::from(Span::styled(age(now, r.pr.created_at), theme.dim())),
-        ])
+        ]
     });
 }

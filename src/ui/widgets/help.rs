@@ -11,7 +11,12 @@ pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme) {
     let entries = keymap.help_lines();
     let mut lines: Vec<Line> = entries
         .iter()
-        .map(|(keys, what)| Line::from(vec![Span::styled(format!("{keys:>18}  "), theme.title(true)), Span::raw(*what)]))
+        .map(|(keys, what)| {
+            Line::from(vec![
+                Span::styled(format!("{keys:>18}  "), theme.title(true)),
+                Span::raw(*what),
+            ])
+        })
         .collect();
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![
@@ -21,8 +26,12 @@ pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme) {
     lines.push(Line::styled("  any key closes this help", theme.dim()));
     let height = (lines.len() as u16 + 2).min(area.height);
     let width = 72.min(area.width);
-    let [row] = Layout::vertical([Constraint::Length(height)]).flex(Flex::Center).areas(area);
-    let [popup] = Layout::horizontal([Constraint::Length(width)]).flex(Flex::Center).areas(row);
+    let [row] = Layout::vertical([Constraint::Length(height)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [popup] = Layout::horizontal([Constraint::Length(width)])
+        .flex(Flex::Center)
+        .areas(row);
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)

@@ -49,7 +49,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         } else {
             theme.dim()
         };
-        spans.push(Span::styled(format!("API {}/{}", rl.remaining, rl.limit), style));
+        spans.push(Span::styled(
+            format!("API {}/{}", rl.remaining, rl.limit),
+            style,
+        ));
     }
     spans.push(sep());
     let now = state.now;
@@ -70,7 +73,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if let Some((at, err)) = &state.last_error {
         if (now - *at).num_minutes() < 5 {
             spans.push(sep());
-            spans.push(Span::styled(format!("⚠ {}", sanitize_line(err)), theme.bad()));
+            spans.push(Span::styled(
+                format!("⚠ {}", sanitize_line(err)),
+                theme.bad(),
+            ));
         }
     }
     let line = Line::from(spans);
@@ -79,6 +85,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let room = line.width() + hint.len() <= usize::from(area.width);
     frame.render_widget(Paragraph::new(line), area);
     if room {
-        frame.render_widget(Paragraph::new(Span::styled(hint, theme.dim())).alignment(Alignment::Right), area);
+        frame.render_widget(
+            Paragraph::new(Span::styled(hint, theme.dim())).alignment(Alignment::Right),
+            area,
+        );
     }
 }
