@@ -1,0 +1,240 @@
+//! Drives the real application headless: fakehub on 127.0.0.1, the demo git repository, the
+//! real runtime loop drawing into ratatui's TestBackend, keys fed through a channel.
+#![allow(dead_code)]
+
+use chrono::{TimeZone, Utc};
+use cockpit::app::keymap::Keymap;
+use cockpit::app::pollers::Intervals;
+use cockpit::app::runtime::{self, Opener, Options};
+use cockpit::app::state::AppState;
+use cockpit::demo::Demo;
+use cockpit::fakehub::{Clock, FakeHub, Scenario};
+use cockpit::github::{Slug, Token};
+use cockpit::launch::{self, ApiTarget, LaunchSpec, RepoChoice};
+use cockpit::ui::Theme;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use std::io;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+pub fn screen_text(buf: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Fast intervals: tests wait for the next poll instead of pressing `r`.
+pub fn fast_intervals() -> Intervals {
+    let ms = Duration::from_millis;
+    Intervals {
+        branches: ms(300),
+        issues: ms(300),
+        pulls: ms(300),
+        runs_idle: ms(200),
+        runs_active: ms(200),
+        jobs_active: ms(200),
+        environments_idle: ms(300),
+        environments_active: ms(300),
+        issue_detail: ms(300),
+    }
+}
+
+pub fn start_time() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0)
+        .single()
+        .expect("valid date")
+}
+
+pub struct Setup {
+    pub token: Option<String>,
+    pub repo: Option<String>,
+    pub api_url: Option<String>,
+    pub size: (u16, u16),
+    pub local_repo: bool,
+    pub readonly: bool,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Setup {
+            token: Some(cockpit::fakehub::DEMO_TOKEN.to_string()),
+            repo: Some(cockpit::fakehub::DEMO_REPO.to_string()),
+            api_url: None,
+            size: (160, 45),
+            local_repo: true,
+            readonly: false,
+        }
+    }
+}
+
+pub struct Harness {
+    pub demo: Demo,
+    pub clock: Clock,
+    keys: mpsc::UnboundedSender<io::Result<Event>>,
+    frames: watch::Receiver<Buffer>,
+    pub opened: Arc<Mutex<Vec<String>>>,
+    task: Option<JoinHandle<io::Result<AppState>>>,
+}
+
+impl Harness {
+    pub async fn start() -> Harness {
+        Harness::with(Setup::default()).await
+    }
+
+    pub async fn with(setup: Setup) -> Harness {
+        let clock = Clock::manual(start_time());
+        let hub = FakeHub::start(Scenario::demo(), clock.clone())
+            .await
+            .expect("fakehub starts");
+        let demo = Demo::with_hub(hub).await.expect("demo repo");
+        let api = setup.api_url.clone().unwrap_or_else(|| demo.hub.base_url());
+        let repo = RepoChoice {
+            slug: setup.repo.as_deref().and_then(Slug::parse),
+            problem: if setup.repo.is_none() {
+                Some("no GitHub repository (test)".into())
+            } else {
+                None
+            },
+            workdir: setup.local_repo.then(|| demo.repo.workdir.clone()),
+            head_branch: if setup.local_repo {
+                cockpit::git::discover(&demo.repo.workdir)
+                    .ok()
+                    .and_then(|i| i.head_branch)
+            } else {
+                None
+            },
+        };
+        let launched = launch::build(LaunchSpec {
+            target: ApiTarget::from_api_url(&api),
+            repo,
+            token: setup
+                .token
+                .as_deref()
+                .and_then(Token::new)
+                .map(|t| (t, None)),
+            readonly: setup.readonly,
+            demo: true,
+            intervals: fast_intervals(),
+            size: setup.size,
+        })
+        .expect("launch");
+        let (keys, rx) = mpsc::unbounded_channel::<io::Result<Event>>();
+        let input = Box::pin(futures_util::stream::unfold(rx, |mut rx| async move {
+            rx.recv().await.map(|e| (e, rx))
+        }));
+        let (frame_tx, frames) =
+            watch::channel(Buffer::empty(ratatui::layout::Rect::new(0, 0, 1, 1)));
+        let opened = Arc::new(Mutex::new(Vec::new()));
+        let opts = Options {
+            keymap: Keymap::default(),
+            theme: Theme::mono(),
+            opener: Opener::Record(opened.clone()),
+            frames: Some(frame_tx),
+        };
+        let (w, h) = setup.size;
+        let task = tokio::spawn(async move {
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+            runtime::run(
+                &mut terminal,
+                input,
+                Arc::new(launched.services),
+                launched.state,
+                opts,
+                std::future::pending(),
+            )
+            .await
+        });
+        Harness {
+            demo,
+            clock,
+            keys,
+            frames,
+            opened,
+            task: Some(task),
+        }
+    }
+
+    pub fn hub(&self) -> &FakeHub {
+        &self.demo.hub
+    }
+
+    pub fn send(&self, ev: Event) {
+        let _ = self.keys.send(Ok(ev));
+    }
+
+    pub fn key(&self, c: char) {
+        let mods = if c.is_ascii_uppercase() {
+            KeyModifiers::SHIFT
+        } else {
+            KeyModifiers::NONE
+        };
+        self.send(Event::Key(KeyEvent::new(KeyCode::Char(c), mods)));
+    }
+
+    pub fn code(&self, code: KeyCode) {
+        self.send(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    pub fn screen(&self) -> String {
+        screen_text(&self.frames.borrow())
+    }
+
+    /// Waits until the screen satisfies `pred` (up to 10 s), returning the screen. Panics with
+    /// the last screen otherwise, so a failure shows what the user would have seen.
+    pub async fn wait_until(&mut self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            if left.is_zero() {
+                panic!("timed out waiting for {what}; screen was:\n{s}");
+            }
+            let _ =
+                tokio::time::timeout(left.min(Duration::from_millis(200)), self.frames.changed())
+                    .await;
+        }
+    }
+
+    pub async fn wait_for(&mut self, needle: &str) -> String {
+        let n = needle.to_string();
+        self.wait_until(&format!("{needle:?} on screen"), move |s| s.contains(&n))
+            .await
+    }
+
+    pub async fn wait_gone(&mut self, needle: &str) -> String {
+        let n = needle.to_string();
+        self.wait_until(&format!("{needle:?} gone"), move |s| !s.contains(&n))
+            .await
+    }
+
+    pub async fn quit(mut self) -> AppState {
+        self.key('q');
+        let task = self.task.take().expect("running");
+        tokio::time::timeout(Duration::from_secs(5), task)
+            .await
+            .expect("quits within 5 s")
+            .expect("task joins")
+            .expect("loop ends cleanly")
+    }
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        if let Some(t) = self.task.take() {
+            t.abort();
+        }
+    }
+}

@@ -1,0 +1,433 @@
+//! Panel rendering on ratatui's TestBackend with fixed data and a fixed clock, compared with
+//! insta snapshots (the clock is fixed, so ages need no masking).
+
+mod common;
+
+use chrono::{DateTime, Duration, Utc};
+use cockpit::app::keymap::Keymap;
+use cockpit::app::state::{AppState, Context, Detail, Loaded, PanelId};
+use cockpit::git::{BranchInfo, BranchSnapshot, WorkTreeStatus};
+use cockpit::github::dashboard::{
+    ChecksRollup, DeploymentEntry, EnvRow, PullRole, PullRow, ReviewDecision, Slug,
+};
+use cockpit::github::models::*;
+use cockpit::ui::{self, Theme};
+use common::{screen_text, start_time};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use serde_json::json;
+
+fn now() -> DateTime<Utc> {
+    start_time()
+}
+
+fn ago(mins: i64) -> String {
+    (now() - Duration::minutes(mins)).to_rfc3339()
+}
+
+fn issue(n: u64, title: &str, labels: &[(&str, &str)], mins: i64) -> Issue {
+    serde_json::from_value(json!({
+        "number": n, "title": title, "state": "open", "user": {"login": "alice"},
+        "labels": labels.iter().map(|(n, c)| json!({"name": n, "color": c})).collect::<Vec<_>>(),
+        "assignees": [{"login": "octodemo"}], "comments": 2, "created_at": ago(mins),
+        "html_url": format!("https://github.com/acme/rocket/issues/{n}"), "body": "Body of the issue"
+    }))
+    .expect("issue json")
+}
+
+fn run(
+    id: u64,
+    name: &str,
+    title: &str,
+    status: &str,
+    conclusion: Option<&str>,
+    mins: i64,
+) -> WorkflowRun {
+    serde_json::from_value(json!({
+        "id": id, "name": name, "display_title": title, "head_branch": "42-retry-flaky-uploads",
+        "head_sha": "0123456789abcdef0123456789abcdef01234567", "event": "push", "status": status,
+        "conclusion": conclusion, "run_number": id % 1000, "created_at": ago(mins),
+        "run_started_at": ago(mins), "updated_at": ago(mins - 3), "html_url": format!("https://github.com/acme/rocket/actions/runs/{id}")
+    }))
+    .expect("run json")
+}
+
+fn pull(n: u64, title: &str, author: &str, draft: bool) -> PullRequest {
+    serde_json::from_value(json!({
+        "number": n, "title": title, "state": "open", "draft": draft, "user": {"login": author},
+        "head": {"ref": "42-retry-flaky-uploads", "sha": "0123456789abcdef0123456789abcdef01234567"},
+        "base": {"ref": "main", "sha": "fedcba9876543210fedcba9876543210fedcba98"},
+        "requested_reviewers": [], "html_url": format!("https://github.com/acme/rocket/pull/{n}"),
+        "created_at": ago(60 * 26), "body": "Retries uploads with backoff.\n\nCloses #42"
+    }))
+    .expect("pr json")
+}
+
+fn branch(
+    name: &str,
+    head: bool,
+    upstream: Option<&str>,
+    ahead: usize,
+    behind: usize,
+    mins: i64,
+    merged: bool,
+) -> BranchInfo {
+    BranchInfo {
+        name: name.into(),
+        is_head: head,
+        sha: "0123456789abcdef0123456789abcdef01234567".into(),
+        upstream: upstream.map(String::from),
+        upstream_gone: false,
+        ahead,
+        behind,
+        summary: format!("Work on {name}"),
+        commit_time: now() - Duration::minutes(mins),
+        author: "octodemo".into(),
+        merged_into_default: merged,
+    }
+}
+
+fn deployment(id: u64, env: &str, r: &str, state: &str, mins: i64) -> DeploymentEntry {
+    let d: Deployment = serde_json::from_value(json!({
+        "id": id, "sha": "abcdef0123456789abcdef0123456789abcdef01", "ref": r, "environment": env,
+        "creator": {"login": "bob"}, "created_at": ago(mins), "description": "deploy"
+    }))
+    .expect("deployment json");
+    let s: DeploymentStatus = serde_json::from_value(json!({
+        "id": id * 10, "state": state, "created_at": ago(mins - 4)
+    }))
+    .expect("status json");
+    DeploymentEntry {
+        deployment: d,
+        status: Some(s),
+    }
+}
+
+fn env(id: u64, name: &str) -> Environment {
+    serde_json::from_value(json!({"id": id, "name": name, "protection_rules": []}))
+        .expect("env json")
+}
+
+pub fn full_state(size: (u16, u16)) -> AppState {
+    let ctx = Context {
+        repo: Slug::parse("acme/rocket"),
+        has_local_repo: true,
+        has_token: true,
+        api_host: "github.com".into(),
+        web_base: "https://github.com".into(),
+        ..Context::default()
+    };
+    let mut s = AppState::new(ctx, now(), size);
+    s.login = Some("octodemo".into());
+    let at = Some(now() - Duration::seconds(5));
+    s.issues = Loaded {
+        data: Some(vec![
+            issue(
+                42,
+                "Uploads fail on flaky networks",
+                &[("bug", "d73a4a"), ("p1", "b60205")],
+                60 * 24 * 3,
+            ),
+            issue(
+                37,
+                "Dark mode for the TUI",
+                &[("enhancement", "a2eeef")],
+                60 * 24 * 12,
+            ),
+            issue(51, "Document the config file", &[], 90),
+        ]),
+        updated: at,
+        ..Loaded::default()
+    };
+    s.branches = Loaded {
+        data: Some(BranchSnapshot {
+            branches: vec![
+                branch(
+                    "42-retry-flaky-uploads",
+                    true,
+                    Some("origin/42-retry-flaky-uploads"),
+                    2,
+                    0,
+                    30,
+                    false,
+                ),
+                branch("main", false, Some("origin/main"), 0, 0, 60 * 5, false),
+                branch(
+                    "37-dark-mode",
+                    false,
+                    Some("origin/37-dark-mode"),
+                    0,
+                    1,
+                    60 * 24 * 2,
+                    false,
+                ),
+                branch("spike-cache", false, None, 0, 0, 60 * 24 * 20, false),
+                branch(
+                    "release-1.4",
+                    false,
+                    Some("origin/release-1.4"),
+                    0,
+                    0,
+                    60 * 24 * 60,
+                    true,
+                ),
+            ],
+            status: WorkTreeStatus {
+                modified: 1,
+                staged: 0,
+                untracked: 0,
+                conflicted: 0,
+            },
+            default_branch: Some("main".into()),
+        }),
+        updated: at,
+        ..Loaded::default()
+    };
+    s.pulls = Loaded {
+        data: Some(vec![
+            PullRow {
+                pr: pull(43, "Retry flaky uploads with backoff", "octodemo", false),
+                role: PullRole::Mine,
+                checks: Some(ChecksRollup {
+                    passed: 2,
+                    failed: 0,
+                    pending: 1,
+                    skipped: 0,
+                }),
+                decision: ReviewDecision::ChangesRequested,
+                comments: 4,
+            },
+            PullRow {
+                pr: pull(38, "Dark mode", "octodemo", true),
+                role: PullRole::Mine,
+                checks: Some(ChecksRollup {
+                    passed: 1,
+                    failed: 1,
+                    pending: 0,
+                    skipped: 0,
+                }),
+                decision: ReviewDecision::None,
+                comments: 0,
+            },
+            PullRow {
+                pr: pull(45, "Faster builds with sccache", "alice", false),
+                role: PullRole::ReviewRequested,
+                checks: Some(ChecksRollup {
+                    passed: 3,
+                    failed: 0,
+                    pending: 0,
+                    skipped: 0,
+                }),
+                decision: ReviewDecision::ReviewRequired,
+                comments: 1,
+            },
+        ]),
+        updated: at,
+        ..Loaded::default()
+    };
+    s.ci_branch = Some("42-retry-flaky-uploads".into());
+    s.runs = Loaded {
+        data: Some(vec![
+            run(9003, "CI", "Retry flaky uploads", "in_progress", None, 2),
+            run(
+                9002,
+                "CI",
+                "Address review",
+                "completed",
+                Some("failure"),
+                60,
+            ),
+            run(
+                9001,
+                "CI",
+                "First draft",
+                "completed",
+                Some("success"),
+                60 * 24,
+            ),
+        ]),
+        updated: at,
+        ..Loaded::default()
+    };
+    let pending: PendingDeployment = serde_json::from_value(json!({
+        "environment": {"id": 2, "name": "production"}, "wait_timer": 0, "current_user_can_approve": true,
+        "reviewers": [{"type": "User", "reviewer": {"login": "octodemo"}}]
+    }))
+    .expect("pending json");
+    s.envs = Loaded {
+        data: Some(vec![
+            EnvRow {
+                env: env(1, "staging"),
+                history: vec![
+                    deployment(12, "staging", "main", "in_progress", 3),
+                    deployment(11, "staging", "main", "success", 60 * 5),
+                ],
+                waiting: vec![],
+            },
+            EnvRow {
+                env: env(2, "production"),
+                history: vec![deployment(
+                    21,
+                    "production",
+                    "v1.4.2",
+                    "success",
+                    60 * 24 * 2,
+                )],
+                waiting: vec![(
+                    run(7001, "Deploy", "Deploy v1.5.0", "waiting", None, 10),
+                    pending,
+                )],
+            },
+        ]),
+        updated: at,
+        ..Loaded::default()
+    };
+    s
+}
+
+fn draw(state: &AppState) -> String {
+    let (w, h) = state.size;
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    let frame = t
+        .draw(|f| ui::draw(f, state, &Keymap::default(), &Theme::mono()))
+        .expect("draw");
+    screen_text(frame.buffer)
+}
+
+#[test]
+fn dashboard_160x45() {
+    let s = full_state((160, 45));
+    insta::assert_snapshot!(draw(&s));
+}
+
+#[test]
+fn dashboard_100x30() {
+    let s = full_state((100, 30));
+    let text = draw(&s);
+    for needle in [
+        "1 Issues",
+        "2 Branches",
+        "3 Pull requests",
+        "4 CI",
+        "5 Deploys",
+        "#42",
+        "production",
+    ] {
+        assert!(text.contains(needle), "{needle} missing at 100x30:\n{text}");
+    }
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn small_terminal_shows_focused_panel_with_tabs() {
+    let mut s = full_state((80, 24));
+    s.focus = PanelId::Ci;
+    insta::assert_snapshot!(draw(&s));
+}
+
+#[test]
+fn tiny_terminal_says_so() {
+    let s = full_state((20, 5));
+    let text = draw(&s);
+    assert!(text.contains("needs at"), "{text}");
+}
+
+#[test]
+fn help_overlay_lists_keys() {
+    let mut s = full_state((160, 45));
+    s.help = true;
+    let text = draw(&s);
+    for needle in [
+        "cockpit keys",
+        "quit",
+        "zoom",
+        "open the selection in the browser",
+        "Tab",
+    ] {
+        assert!(text.contains(needle), "{needle} missing:\n{text}");
+    }
+}
+
+#[test]
+fn stale_panel_keeps_rows_and_says_why() {
+    let mut s = full_state((160, 45));
+    s.issues.error = Some("GitHub had a server error (502); will retry".into());
+    s.last_error = Some((
+        now(),
+        "issues: GitHub had a server error (502); will retry".into(),
+    ));
+    let text = draw(&s);
+    assert!(text.contains("stale"), "{text}");
+    assert!(
+        text.contains("Uploads fail on flaky networks"),
+        "rows kept:\n{text}"
+    );
+    assert!(text.contains("server error (502)"), "{text}");
+}
+
+#[test]
+fn hostile_text_never_reaches_the_terminal_raw() {
+    let mut s = full_state((160, 45));
+    let evil = "Pwn\u{1b}]52;c;ZXZpbA==\u{7}ed\u{1b}[2J\u{1b}]0;title\u{7} \u{9b}6n\u{202e}txt";
+    if let Some(issues) = s.issues.data.as_mut() {
+        issues[0].title = evil.into();
+        issues[0].labels[0].name = "\u{1b}[31mred".into();
+    }
+    let (w, h) = s.size;
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    let frame = t
+        .draw(|f| ui::draw(f, &s, &Keymap::default(), &Theme::mono()))
+        .expect("draw");
+    for cell in frame.buffer.content() {
+        assert!(
+            !cell
+                .symbol()
+                .chars()
+                .any(|c| c.is_control() || c == '\u{202e}'),
+            "control char in cell {:?}",
+            cell.symbol()
+        );
+    }
+    let text = screen_text(frame.buffer);
+    assert!(text.contains("Pwned"), "{text}");
+}
+
+#[test]
+fn run_detail_shows_jobs_and_steps() {
+    let mut s = full_state((120, 30));
+    s.focus = PanelId::Ci;
+    let job: Job = serde_json::from_value(json!({
+        "id": 1, "run_id": 9003, "name": "test (ubuntu)", "status": "in_progress", "started_at": ago(2),
+        "steps": [
+            {"name": "Checkout", "status": "completed", "conclusion": "success", "number": 1, "started_at": ago(2), "completed_at": ago(1)},
+            {"name": "cargo test", "status": "in_progress", "number": 2, "started_at": ago(1)},
+            {"name": "Upload", "status": "queued", "number": 3}
+        ]
+    }))
+    .expect("job json");
+    s.detail = Some(Detail::Run {
+        run_id: 9003,
+        data: Loaded {
+            data: Some((
+                run(9003, "CI", "Retry flaky uploads", "in_progress", None, 2),
+                vec![job],
+            )),
+            ..Loaded::default()
+        },
+        cursor: Default::default(),
+    });
+    insta::assert_snapshot!(draw(&s));
+}
+
+#[test]
+fn environment_detail_shows_history_and_waiting_run() {
+    let mut s = full_state((120, 30));
+    s.focus = PanelId::Deploys;
+    s.detail = Some(Detail::Environment {
+        name: "production".into(),
+        cursor: Default::default(),
+    });
+    let text = draw(&s);
+    assert!(text.contains("waits for approval"), "{text}");
+    assert!(text.contains("v1.4.2"), "{text}");
+}
