@@ -26,11 +26,20 @@ pub fn is_dotcom(host: &str) -> bool {
 }
 
 /// Looks the token up for `host` using `env` for variables (injectable for tests).
-pub fn find_token(host: &str, env: &dyn Fn(&str) -> Option<String>, use_gh: bool) -> Option<(Token, TokenSource)> {
+pub fn find_token(
+    host: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+    use_gh: bool,
+) -> Option<(Token, TokenSource)> {
     let vars: &[&'static str] = if is_dotcom(host) {
         &["GH_TOKEN", "GITHUB_TOKEN"]
     } else {
-        &["GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN", "GH_TOKEN", "GITHUB_TOKEN"]
+        &[
+            "GH_ENTERPRISE_TOKEN",
+            "GITHUB_ENTERPRISE_TOKEN",
+            "GH_TOKEN",
+            "GITHUB_TOKEN",
+        ]
     };
     for v in vars {
         if let Some(t) = env(v).and_then(Token::new) {
@@ -47,7 +56,11 @@ pub fn find_token(host: &str, env: &dyn Fn(&str) -> Option<String>, use_gh: bool
 
 /// `gh auth token --hostname HOST`, given two seconds: a missing or hung gh must not hold up start.
 fn gh_auth_token(host: &str) -> Option<Token> {
-    let host = if host == "api.github.com" { "github.com" } else { host };
+    let host = if host == "api.github.com" {
+        "github.com"
+    } else {
+        host
+    };
     let mut child = Command::new("gh")
         .args(["auth", "token", "--hostname", host])
         .stdin(Stdio::null())

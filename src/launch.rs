@@ -24,11 +24,17 @@ pub struct ApiTarget {
 impl ApiTarget {
     /// `--api-url`, else `GITHUB_API_URL`, else `GH_HOST`, else github.com.
     pub fn resolve(api_url: Option<&str>, env: &dyn Fn(&str) -> Option<String>) -> ApiTarget {
-        let explicit = api_url.map(str::to_string).or_else(|| env("GITHUB_API_URL")).filter(|s| !s.trim().is_empty());
+        let explicit = api_url
+            .map(str::to_string)
+            .or_else(|| env("GITHUB_API_URL"))
+            .filter(|s| !s.trim().is_empty());
         if let Some(url) = explicit {
             return ApiTarget::from_api_url(url.trim());
         }
-        match env("GH_HOST").map(|h| h.trim().to_string()).filter(|h| !h.is_empty()) {
+        match env("GH_HOST")
+            .map(|h| h.trim().to_string())
+            .filter(|h| !h.is_empty())
+        {
             Some(h) if !auth::is_dotcom(&h) => ApiTarget {
                 rest_base: format!("https://{h}/api/v3"),
                 web_base: format!("https://{h}"),
@@ -49,12 +55,22 @@ impl ApiTarget {
     pub fn from_api_url(url: &str) -> ApiTarget {
         let rest_base = url.trim_end_matches('/').to_string();
         let parsed = url::Url::parse(&rest_base).ok();
-        let host = parsed.as_ref().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
+        let host = parsed
+            .as_ref()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_default();
         if host == "api.github.com" {
             return ApiTarget::dotcom();
         }
-        let web_base = rest_base.strip_suffix("/api/v3").unwrap_or(&rest_base).to_string();
-        ApiTarget { rest_base, web_base, host }
+        let web_base = rest_base
+            .strip_suffix("/api/v3")
+            .unwrap_or(&rest_base)
+            .to_string();
+        ApiTarget {
+            rest_base,
+            web_base,
+            host,
+        }
     }
 }
 
@@ -130,7 +146,11 @@ pub fn build(spec: LaunchSpec) -> Result<Launch, crate::github::ApiError> {
         demo: spec.demo,
     };
     let mut state = AppState::new(ctx, Utc::now(), spec.size);
-    state.ci_branch = spec.repo.head_branch.clone().filter(|_| spec.repo.slug.is_some());
+    state.ci_branch = spec
+        .repo
+        .head_branch
+        .clone()
+        .filter(|_| spec.repo.slug.is_some());
     let services = Services {
         gh,
         slug: spec.repo.slug,
@@ -138,7 +158,11 @@ pub fn build(spec: LaunchSpec) -> Result<Launch, crate::github::ApiError> {
         intervals: spec.intervals,
         default_branch: Mutex::new(None),
     };
-    Ok(Launch { state, services, token_source })
+    Ok(Launch {
+        state,
+        services,
+        token_source,
+    })
 }
 
 #[cfg(test)]

@@ -101,9 +101,15 @@ impl Default for Keymap {
         use Action::*;
         let none = KeyModifiers::NONE;
         let mut b = Vec::new();
-        let mut add = |(code, mods): (KeyCode, KeyModifiers), panel: Option<PanelId>, action: Action| {
-            b.push(Binding { code, mods, panel, action });
-        };
+        let mut add =
+            |(code, mods): (KeyCode, KeyModifiers), panel: Option<PanelId>, action: Action| {
+                b.push(Binding {
+                    code,
+                    mods,
+                    panel,
+                    action,
+                });
+            };
         add(key('q'), None, Quit);
         add((KeyCode::Char('c'), KeyModifiers::CONTROL), None, Quit);
         add(key('?'), None, Help);
@@ -153,7 +159,12 @@ impl Keymap {
             .iter()
             .filter(matches)
             .find(|b| b.panel == Some(panel))
-            .or_else(|| self.bindings.iter().filter(matches).find(|b| b.panel.is_none()))
+            .or_else(|| {
+                self.bindings
+                    .iter()
+                    .filter(matches)
+                    .find(|b| b.panel.is_none())
+            })
             .map(|b| b.action)
     }
 
@@ -212,6 +223,9 @@ mod tests {
         let g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
         assert_eq!(km.lookup(&g, PanelId::Ci), Some(Action::Bottom));
         let three = KeyEvent::new(KeyCode::Char('3'), KeyModifiers::NONE);
-        assert_eq!(km.lookup(&three, PanelId::Ci), Some(Action::Focus(PanelId::Pulls)));
+        assert_eq!(
+            km.lookup(&three, PanelId::Ci),
+            Some(Action::Focus(PanelId::Pulls))
+        );
     }
 }

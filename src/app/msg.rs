@@ -15,7 +15,12 @@ pub enum Msg {
     /// The wall clock moved (elapsed timers, ages). Only sent while something on screen changes with time.
     Tick(DateTime<Utc>),
     /// A poller's answer for `resource`; dropped when that poller is no longer wanted.
-    Data { resource: Resource, at: DateTime<Utc>, data: Data, rate: Option<RateLimit> },
+    Data {
+        resource: Resource,
+        at: DateTime<Utc>,
+        data: Data,
+        rate: Option<RateLimit>,
+    },
     /// The runtime could not do something the user asked (open a browser, …).
     Failed(String),
 }

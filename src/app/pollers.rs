@@ -61,7 +61,11 @@ pub struct Pollers {
 
 impl Pollers {
     pub fn new(services: Arc<Services>, tx: mpsc::UnboundedSender<Msg>) -> Pollers {
-        Pollers { services, tx, running: HashMap::new() }
+        Pollers {
+            services,
+            tx,
+            running: HashMap::new(),
+        }
     }
 
     /// Starts the poller for `r`; the same resource already polled is nudged instead, and
@@ -76,7 +80,12 @@ impl Pollers {
         }
         self.stop(kind);
         let notify = Arc::new(Notify::new());
-        let handle = tokio::spawn(poll_loop(r.clone(), self.services.clone(), self.tx.clone(), notify.clone()));
+        let handle = tokio::spawn(poll_loop(
+            r.clone(),
+            self.services.clone(),
+            self.tx.clone(),
+            notify.clone(),
+        ));
         self.running.insert(kind, (r, handle, notify));
     }
 
@@ -116,10 +125,16 @@ fn next_delay(r: &Resource, data: &Data, failures: u32, iv: &Intervals) -> Optio
     if let Some(err) = data_error(data) {
         let base = Duration::from_secs(2u64.saturating_pow(failures.min(8)).min(300));
         return Some(match err {
-            ApiError::RateLimited { reset } => (*reset - Utc::now()).to_std().unwrap_or(base).max(base),
-            ApiError::SecondaryRateLimit { retry_after_secs } => Duration::from_secs(*retry_after_secs).max(base),
+            ApiError::RateLimited { reset } => {
+                (*reset - Utc::now()).to_std().unwrap_or(base).max(base)
+            }
+            ApiError::SecondaryRateLimit { retry_after_secs } => {
+                Duration::from_secs(*retry_after_secs).max(base)
+            }
             // Needs the user: retry rarely; `r` retries at once.
-            ApiError::NoToken | ApiError::Unauthorized { .. } | ApiError::Forbidden { .. } => Duration::from_secs(300),
+            ApiError::NoToken | ApiError::Unauthorized { .. } | ApiError::Forbidden { .. } => {
+                Duration::from_secs(300)
+            }
             _ => base,
         });
     }
@@ -133,10 +148,19 @@ fn next_delay(r: &Resource, data: &Data, failures: u32, iv: &Intervals) -> Optio
             let active = f.data.iter().any(|r| r.status.is_active());
             Some(if active { iv.runs_active } else { iv.runs_idle })
         }
-        (Resource::Jobs { .. }, Data::Jobs(Ok(f))) => f.data.0.status.is_active().then_some(iv.jobs_active),
+        (Resource::Jobs { .. }, Data::Jobs(Ok(f))) => {
+            f.data.0.status.is_active().then_some(iv.jobs_active)
+        }
         (Resource::Environments, Data::Environments(Ok(f))) => {
-            let busy = f.data.iter().any(|e| !e.waiting.is_empty() || e.in_progress().is_some());
-            Some(if busy { iv.environments_active } else { iv.environments_idle })
+            let busy = f
+                .data
+                .iter()
+                .any(|e| !e.waiting.is_empty() || e.in_progress().is_some());
+            Some(if busy {
+                iv.environments_active
+            } else {
+                iv.environments_idle
+            })
         }
         _ => Some(iv.runs_idle),
     }
@@ -157,7 +181,10 @@ fn data_error(d: &Data) -> Option<&ApiError> {
 }
 
 fn no_repo() -> ApiError {
-    ApiError::Client { status: 0, message: "no GitHub repository".into() }
+    ApiError::Client {
+        status: 0,
+        message: "no GitHub repository".into(),
+    }
 }
 
 async fn fetch(r: &Resource, s: &Services) -> Data {
@@ -180,13 +207,17 @@ async fn fetch(r: &Resource, s: &Services) -> Data {
                 return Data::Branches(Err("no local repository".into()));
             };
             let default = s.default_branch.lock().ok().and_then(|d| d.clone());
-            let res = tokio::task::spawn_blocking(move || crate::git::snapshot(&path, default.as_deref()))
-                .await
-                .map_err(|e| format!("git task failed: {e}"))
-                .and_then(|r| r.map_err(|e| e.to_string()));
+            let res = tokio::task::spawn_blocking(move || {
+                crate::git::snapshot(&path, default.as_deref())
+            })
+            .await
+            .map_err(|e| format!("git task failed: {e}"))
+            .and_then(|r| r.map_err(|e| e.to_string()));
             Data::Branches(res)
         }
-        Resource::Issues { all_repos: true, .. } => Data::Issues(gh.assigned_issues_everywhere().await),
+        Resource::Issues {
+            all_repos: true, ..
+        } => Data::Issues(gh.assigned_issues_everywhere().await),
         Resource::Issues { login, .. } => match slug {
             Some(slug) => Data::Issues(gh.assigned_issues(slug, login).await),
             None => Data::Issues(Err(no_repo())),
@@ -222,15 +253,37 @@ async fn fetch(r: &Resource, s: &Services) -> Data {
     }
 }
 
-async fn poll_loop(r: Resource, s: Arc<Services>, tx: mpsc::UnboundedSender<Msg>, notify: Arc<Notify>) {
+async fn poll_loop(
+    r: Resource,
+    s: Arc<Services>,
+    tx: mpsc::UnboundedSender<Msg>,
+    notify: Arc<Notify>,
+) {
     let mut failures: u32 = 0;
     loop {
         let data = fetch(&r, &s).await;
-        failures = if data_error(&data).is_some() { failures.saturating_add(1) } else { 0 };
+        failures = if data_error(&data).is_some() {
+            failures.saturating_add(1)
+        } else {
+            0
+        };
         let rate = s.gh.rate_limit();
-        let delay = next_delay(&r, &data, failures, &s.intervals)
-            .map(|d| if failures == 0 { rate.map_or(d, |rl| rl.pace(d, Utc::now())) } else { d });
-        if tx.send(Msg::Data { resource: r.clone(), at: Utc::now(), data, rate }).is_err() {
+        let delay = next_delay(&r, &data, failures, &s.intervals).map(|d| {
+            if failures == 0 {
+                rate.map_or(d, |rl| rl.pace(d, Utc::now()))
+            } else {
+                d
+            }
+        });
+        if tx
+            .send(Msg::Data {
+                resource: r.clone(),
+                at: Utc::now(),
+                data,
+                rate,
+            })
+            .is_err()
+        {
             return;
         }
         match delay {

@@ -105,7 +105,12 @@ where
     Ok(state)
 }
 
-fn execute(effects: Vec<Effect>, pollers: &mut Pollers, opener: &Opener, tx: &mpsc::UnboundedSender<Msg>) {
+fn execute(
+    effects: Vec<Effect>,
+    pollers: &mut Pollers,
+    opener: &Opener,
+    tx: &mpsc::UnboundedSender<Msg>,
+) {
     for e in effects {
         match e {
             Effect::Poll(r) => pollers.poll(r),
@@ -126,13 +131,16 @@ fn open_url(url: String, opener: &Opener, tx: mpsc::UnboundedSender<Msg>) {
         }
         Opener::System => {
             tokio::task::spawn_blocking(move || {
-                let program = std::env::var("BROWSER").ok().filter(|b| !b.trim().is_empty()).unwrap_or_else(|| {
-                    if cfg!(target_os = "macos") {
-                        "open".into()
-                    } else {
-                        "xdg-open".into()
-                    }
-                });
+                let program = std::env::var("BROWSER")
+                    .ok()
+                    .filter(|b| !b.trim().is_empty())
+                    .unwrap_or_else(|| {
+                        if cfg!(target_os = "macos") {
+                            "open".into()
+                        } else {
+                            "xdg-open".into()
+                        }
+                    });
                 let result = std::process::Command::new(&program)
                     .arg(&url)
                     .stdin(std::process::Stdio::null())
@@ -140,7 +148,9 @@ fn open_url(url: String, opener: &Opener, tx: mpsc::UnboundedSender<Msg>) {
                     .stderr(std::process::Stdio::null())
                     .spawn();
                 if let Err(e) = result {
-                    let _ = tx.send(Msg::Failed(format!("could not start {program} to open {url}: {e}")));
+                    let _ = tx.send(Msg::Failed(format!(
+                        "could not start {program} to open {url}: {e}"
+                    )));
                 }
             });
         }

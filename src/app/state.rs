@@ -17,7 +17,13 @@ pub enum PanelId {
 }
 
 impl PanelId {
-    pub const ALL: [PanelId; 5] = [PanelId::Issues, PanelId::Branches, PanelId::Pulls, PanelId::Ci, PanelId::Deploys];
+    pub const ALL: [PanelId; 5] = [
+        PanelId::Issues,
+        PanelId::Branches,
+        PanelId::Pulls,
+        PanelId::Ci,
+        PanelId::Deploys,
+    ];
 
     pub fn index(self) -> usize {
         PanelId::ALL.iter().position(|p| *p == self).unwrap_or(0)
@@ -64,7 +70,12 @@ pub struct Loaded<T> {
 
 impl<T> Default for Loaded<T> {
     fn default() -> Self {
-        Loaded { data: None, updated: None, error: None, loading: false }
+        Loaded {
+            data: None,
+            updated: None,
+            error: None,
+            loading: false,
+        }
     }
 }
 
@@ -134,11 +145,27 @@ pub struct Context {
 
 #[derive(Debug, Clone)]
 pub enum Detail {
-    Issue { number: u64, data: Loaded<(Issue, Vec<IssueComment>)>, scroll: usize },
-    Pull { number: u64, scroll: usize },
-    Run { run_id: u64, data: Loaded<(WorkflowRun, Vec<Job>)>, cursor: Cursor },
-    Environment { name: String, cursor: Cursor },
-    Branch { name: String },
+    Issue {
+        number: u64,
+        data: Loaded<(Issue, Vec<IssueComment>)>,
+        scroll: usize,
+    },
+    Pull {
+        number: u64,
+        scroll: usize,
+    },
+    Run {
+        run_id: u64,
+        data: Loaded<(WorkflowRun, Vec<Job>)>,
+        cursor: Cursor,
+    },
+    Environment {
+        name: String,
+        cursor: Cursor,
+    },
+    Branch {
+        name: String,
+    },
 }
 
 #[derive(Debug)]

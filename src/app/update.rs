@@ -63,7 +63,12 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             state.last_error = Some((state.now, why));
             Vec::new()
         }
-        Msg::Data { resource, at, data, rate } => {
+        Msg::Data {
+            resource,
+            at,
+            data,
+            rate,
+        } => {
             if rate.is_some() {
                 state.rate = rate;
             }
@@ -80,7 +85,11 @@ fn quit(state: &mut AppState) -> Vec<Effect> {
 
 /// Stores a fetch result. Returns the error text when it failed, after keeping the last good
 /// data and marking it stale.
-fn store<T>(slot: &mut Loaded<T>, result: Result<Fetched<T>, ApiError>, at: DateTime<Utc>) -> Option<String> {
+fn store<T>(
+    slot: &mut Loaded<T>,
+    result: Result<Fetched<T>, ApiError>,
+    at: DateTime<Utc>,
+) -> Option<String> {
     slot.loading = false;
     match result {
         Ok(f) => {
@@ -105,7 +114,12 @@ fn note_error(state: &mut AppState, at: DateTime<Utc>, what: &str, why: Option<S
     }
 }
 
-fn apply_data(state: &mut AppState, resource: Resource, at: DateTime<Utc>, data: Data) -> Vec<Effect> {
+fn apply_data(
+    state: &mut AppState,
+    resource: Resource,
+    at: DateTime<Utc>,
+    data: Data,
+) -> Vec<Effect> {
     let mut fx = Vec::new();
     match (resource, data) {
         (_, Data::User(r)) => match r {
@@ -115,7 +129,10 @@ fn apply_data(state: &mut AppState, resource: Resource, at: DateTime<Utc>, data:
                 if state.login.as_deref() != Some(login.as_str()) {
                     state.login = Some(login.clone());
                     if state.ctx.repo.is_some() || state.issues_all_repos {
-                        fx.push(Effect::Poll(Resource::Issues { all_repos: state.issues_all_repos, login: login.clone() }));
+                        fx.push(Effect::Poll(Resource::Issues {
+                            all_repos: state.issues_all_repos,
+                            login: login.clone(),
+                        }));
                     }
                     if state.ctx.repo.is_some() {
                         fx.push(Effect::Poll(Resource::Pulls { login }));
@@ -139,14 +156,20 @@ fn apply_data(state: &mut AppState, resource: Resource, at: DateTime<Utc>, data:
                 state.default_branch = Some(f.data.default_branch.clone());
                 if state.ci_branch.is_none() {
                     state.ci_branch = Some(f.data.default_branch.clone());
-                    fx.push(Effect::Poll(Resource::Runs { branch: f.data.default_branch }));
+                    fx.push(Effect::Poll(Resource::Runs {
+                        branch: f.data.default_branch,
+                    }));
                 }
             }
             Err(e) => note_error(state, at, "repository", Some(e.to_string())),
         },
         (_, Data::Branches(r)) => match r {
             Ok(snap) => {
-                let head = snap.branches.iter().find(|b| b.is_head).map(|b| b.name.clone());
+                let head = snap
+                    .branches
+                    .iter()
+                    .find(|b| b.is_head)
+                    .map(|b| b.name.clone());
                 state.branches.data = Some(snap);
                 state.branches.updated = Some(at);
                 state.branches.error = None;
@@ -157,7 +180,10 @@ fn apply_data(state: &mut AppState, resource: Resource, at: DateTime<Utc>, data:
                 if let (Some(head), true) = (head, state.ctx.repo.is_some()) {
                     if state.ci_branch.as_deref() != Some(head.as_str()) {
                         state.ci_branch = Some(head.clone());
-                        state.runs = Loaded { loading: true, ..Loaded::default() };
+                        state.runs = Loaded {
+                            loading: true,
+                            ..Loaded::default()
+                        };
                         fx.push(Effect::Poll(Resource::Runs { branch: head }));
                     }
                 }
@@ -194,7 +220,12 @@ fn apply_data(state: &mut AppState, resource: Resource, at: DateTime<Utc>, data:
         }
         (Resource::Jobs { run_id }, Data::Jobs(r)) => {
             let mut err = None;
-            if let Some(Detail::Run { run_id: open, data, cursor }) = &mut state.detail {
+            if let Some(Detail::Run {
+                run_id: open,
+                data,
+                cursor,
+            }) = &mut state.detail
+            {
                 if *open == run_id {
                     err = store(data, r, at);
                     let len = data.data.as_ref().map_or(0, |(_, jobs)| jobs.len());
@@ -211,7 +242,10 @@ fn apply_data(state: &mut AppState, resource: Resource, at: DateTime<Utc>, data:
         }
         (Resource::IssueDetail { number }, Data::IssueDetail(r)) => {
             let mut err = None;
-            if let Some(Detail::Issue { number: open, data, .. }) = &mut state.detail {
+            if let Some(Detail::Issue {
+                number: open, data, ..
+            }) = &mut state.detail
+            {
                 if *open == number {
                     err = store(data, r, at);
                 }
@@ -272,10 +306,16 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::ToggleAllRepos => {
             state.issues_all_repos = !state.issues_all_repos;
-            state.issues = Loaded { loading: true, ..Loaded::default() };
+            state.issues = Loaded {
+                loading: true,
+                ..Loaded::default()
+            };
             state.cursor_mut(PanelId::Issues).selected = 0;
             if let Some(login) = state.login.clone() {
-                return vec![Effect::Poll(Resource::Issues { all_repos: state.issues_all_repos, login })];
+                return vec![Effect::Poll(Resource::Issues {
+                    all_repos: state.issues_all_repos,
+                    login,
+                })];
             }
         }
     }
@@ -283,7 +323,11 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
 }
 
 fn focus_panel(state: &mut AppState, p: PanelId) -> Vec<Effect> {
-    let fx = if state.detail.is_some() { close_detail(state) } else { Vec::new() };
+    let fx = if state.detail.is_some() {
+        close_detail(state)
+    } else {
+        Vec::new()
+    };
     state.focus = p;
     fx
 }
@@ -321,36 +365,63 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
     let sel = state.cursor(state.focus).selected;
     let mut fx = Vec::new();
     state.detail = match state.focus {
-        PanelId::Issues => state.issues.data.as_ref().and_then(|v| v.get(sel)).map(|i| {
-            fx.push(Effect::Poll(Resource::IssueDetail { number: i.number }));
-            Detail::Issue { number: i.number, data: Loaded { loading: true, ..Loaded::default() }, scroll: 0 }
-        }),
-        PanelId::Pulls => state
-            .pulls
+        PanelId::Issues => state
+            .issues
             .data
             .as_ref()
             .and_then(|v| v.get(sel))
-            .map(|p| Detail::Pull { number: p.pr.number, scroll: 0 }),
+            .map(|i| {
+                fx.push(Effect::Poll(Resource::IssueDetail { number: i.number }));
+                Detail::Issue {
+                    number: i.number,
+                    data: Loaded {
+                        loading: true,
+                        ..Loaded::default()
+                    },
+                    scroll: 0,
+                }
+            }),
+        PanelId::Pulls => {
+            state
+                .pulls
+                .data
+                .as_ref()
+                .and_then(|v| v.get(sel))
+                .map(|p| Detail::Pull {
+                    number: p.pr.number,
+                    scroll: 0,
+                })
+        }
         PanelId::Ci => state.runs.data.as_ref().and_then(|v| v.get(sel)).map(|r| {
             fx.push(Effect::Poll(Resource::Jobs { run_id: r.id }));
             Detail::Run {
                 run_id: r.id,
-                data: Loaded { loading: true, ..Loaded::default() },
+                data: Loaded {
+                    loading: true,
+                    ..Loaded::default()
+                },
                 cursor: Cursor::default(),
             }
         }),
-        PanelId::Deploys => state
-            .envs
-            .data
-            .as_ref()
-            .and_then(|v| v.get(sel))
-            .map(|e| Detail::Environment { name: e.env.name.clone(), cursor: Cursor::default() }),
+        PanelId::Deploys => {
+            state
+                .envs
+                .data
+                .as_ref()
+                .and_then(|v| v.get(sel))
+                .map(|e| Detail::Environment {
+                    name: e.env.name.clone(),
+                    cursor: Cursor::default(),
+                })
+        }
         PanelId::Branches => state
             .branches
             .data
             .as_ref()
             .and_then(|b| b.branches.get(sel))
-            .map(|b| Detail::Branch { name: b.name.clone() }),
+            .map(|b| Detail::Branch {
+                name: b.name.clone(),
+            }),
     };
     fx
 }
@@ -365,7 +436,13 @@ fn close_detail(state: &mut AppState) -> Vec<Effect> {
 }
 
 fn repo_web(state: &AppState) -> Option<String> {
-    state.ctx.repo.as_ref().map(|r| format!("{}/{}", state.ctx.web_base.trim_end_matches('/'), r.full_name()))
+    state.ctx.repo.as_ref().map(|r| {
+        format!(
+            "{}/{}",
+            state.ctx.web_base.trim_end_matches('/'),
+            r.full_name()
+        )
+    })
 }
 
 fn selected_url(state: &AppState) -> Option<String> {
@@ -418,7 +495,11 @@ fn mouse(state: &mut AppState, kind: MouseEventKind, col: u16, row: u16) -> Vec<
             fx
         }
         MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-            let delta = if kind == MouseEventKind::ScrollDown { 3 } else { -3 };
+            let delta = if kind == MouseEventKind::ScrollDown {
+                3
+            } else {
+                -3
+            };
             if state.detail.is_some() {
                 move_selection(state, delta);
             } else {

@@ -8,7 +8,9 @@ use super::ratelimit::RateLimit;
 use super::secret::Token;
 use crate::text::sanitize_line;
 use bytes_cache::EtagCache;
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, ETAG, IF_NONE_MATCH, LINK, LOCATION, USER_AGENT};
+use reqwest::header::{
+    HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, ETAG, IF_NONE_MATCH, LINK, LOCATION, USER_AGENT,
+};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use std::sync::{Arc, Mutex};
@@ -56,8 +58,14 @@ impl GitHub {
     pub fn new(rest_base: &str, token: Option<Token>) -> Result<GitHub, ApiError> {
         install_crypto_provider();
         let mut headers = HeaderMap::new();
-        headers.insert(ACCEPT, HeaderValue::from_static("application/vnd.github+json"));
-        headers.insert("x-github-api-version", HeaderValue::from_static(API_VERSION));
+        headers.insert(
+            ACCEPT,
+            HeaderValue::from_static("application/vnd.github+json"),
+        );
+        headers.insert(
+            "x-github-api-version",
+            HeaderValue::from_static(API_VERSION),
+        );
         headers.insert(
             USER_AGENT,
             HeaderValue::from_static(concat!("cockpit/", env!("CARGO_PKG_VERSION"))),
@@ -70,7 +78,10 @@ impl GitHub {
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(30))
             .build()
-            .map_err(|e| ApiError::Network { host: rest_base.to_string(), reason: e.to_string() })?;
+            .map_err(|e| ApiError::Network {
+                host: rest_base.to_string(),
+                reason: e.to_string(),
+            })?;
         Ok(GitHub {
             inner: Arc::new(Inner {
                 http,
@@ -105,10 +116,12 @@ impl GitHub {
     fn host(&self) -> String {
         url::Url::parse(&self.inner.rest_base)
             .ok()
-            .and_then(|u| u.host_str().map(|h| match u.port() {
-                Some(p) => format!("{h}:{p}"),
-                None => h.to_string(),
-            }))
+            .and_then(|u| {
+                u.host_str().map(|h| match u.port() {
+                    Some(p) => format!("{h}:{p}"),
+                    None => h.to_string(),
+                })
+            })
             .unwrap_or_else(|| self.inner.rest_base.clone())
     }
 
@@ -140,7 +153,10 @@ impl GitHub {
             // reqwest's message names the URL, which never carries the token.
             sanitize_line(&e.to_string())
         };
-        ApiError::Network { host: self.host(), reason }
+        ApiError::Network {
+            host: self.host(),
+            reason,
+        }
     }
 
     /// GET with `If-None-Match`; returns the raw body and whether it changed.
@@ -159,7 +175,13 @@ impl GitHub {
         self.note_rate_limit(&headers);
         if status == StatusCode::NOT_MODIFIED {
             if let Some((_, body)) = cached {
-                return Ok((Fetched { data: body, changed: false }, headers));
+                return Ok((
+                    Fetched {
+                        data: body,
+                        changed: false,
+                    },
+                    headers,
+                ));
             }
         }
         let body = resp.bytes().await.map_err(|e| self.network_error(e))?;
@@ -172,29 +194,48 @@ impl GitHub {
                 c.put(url, etag.to_string(), body.clone());
             }
         }
-        Ok((Fetched { data: body, changed: true }, headers))
+        Ok((
+            Fetched {
+                data: body,
+                changed: true,
+            },
+            headers,
+        ))
     }
 
-    fn status_error(&self, status: StatusCode, headers: &HeaderMap, body: &[u8], path: &str) -> ApiError {
+    fn status_error(
+        &self,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+        path: &str,
+    ) -> ApiError {
         let message = serde_json::from_slice::<GitHubErrorBody>(body)
             .map(|b| sanitize_line(&b.message))
             .unwrap_or_default();
-        let header_num = |name: &str| -> Option<u64> { headers.get(name)?.to_str().ok()?.trim().parse().ok() };
+        let header_num =
+            |name: &str| -> Option<u64> { headers.get(name)?.to_str().ok()?.trim().parse().ok() };
         match status.as_u16() {
             401 => ApiError::Unauthorized { message },
             403 | 429 => {
                 let rl = RateLimit::from_headers(headers);
                 if let Some(secs) = header_num("retry-after") {
-                    ApiError::SecondaryRateLimit { retry_after_secs: secs }
+                    ApiError::SecondaryRateLimit {
+                        retry_after_secs: secs,
+                    }
                 } else if let Some(rl) = rl.filter(|r| r.remaining == 0) {
                     ApiError::RateLimited { reset: rl.reset }
                 } else if message.to_ascii_lowercase().contains("rate limit") {
-                    ApiError::SecondaryRateLimit { retry_after_secs: 60 }
+                    ApiError::SecondaryRateLimit {
+                        retry_after_secs: 60,
+                    }
                 } else {
                     ApiError::Forbidden { message }
                 }
             }
-            404 => ApiError::NotFound { path: sanitize_line(path.split('?').next().unwrap_or(path)) },
+            404 => ApiError::NotFound {
+                path: sanitize_line(path.split('?').next().unwrap_or(path)),
+            },
             s if s >= 500 => ApiError::Server { status: s },
             s => ApiError::Client { status: s, message },
         }
@@ -203,11 +244,18 @@ impl GitHub {
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<Fetched<T>, ApiError> {
         let (raw, _) = self.get_raw(path).await?;
         let data = parse(&raw.data, path)?;
-        Ok(Fetched { data, changed: raw.changed })
+        Ok(Fetched {
+            data,
+            changed: raw.changed,
+        })
     }
 
     /// Follows `Link: rel="next"` up to `max_pages`; `changed` is true if any page changed.
-    pub async fn get_pages<T: DeserializeOwned>(&self, path: &str, max_pages: usize) -> Result<Fetched<Vec<T>>, ApiError> {
+    pub async fn get_pages<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        max_pages: usize,
+    ) -> Result<Fetched<Vec<T>>, ApiError> {
         let mut out = Vec::new();
         let mut changed = false;
         let mut next = Some(path.to_string());
@@ -242,7 +290,12 @@ impl GitHub {
         body: &serde_json::Value,
     ) -> Result<Option<T>, ApiError> {
         let url = self.url(path);
-        let resp = self.request(method, &url).json(body).send().await.map_err(|e| self.network_error(e))?;
+        let resp = self
+            .request(method, &url)
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| self.network_error(e))?;
         let status = resp.status();
         let headers = resp.headers().clone();
         self.note_rate_limit(&headers);
@@ -260,7 +313,11 @@ impl GitHub {
     /// (job and step logs). The token goes to GitHub only, never to the redirect target.
     pub async fn download_redirected(&self, path: &str) -> Result<Vec<u8>, ApiError> {
         let url = self.url(path);
-        let resp = self.request(Method::GET, &url).send().await.map_err(|e| self.network_error(e))?;
+        let resp = self
+            .request(Method::GET, &url)
+            .send()
+            .await
+            .map_err(|e| self.network_error(e))?;
         let status = resp.status();
         let headers = resp.headers().clone();
         self.note_rate_limit(&headers);
@@ -268,12 +325,24 @@ impl GitHub {
             let location = headers
                 .get(LOCATION)
                 .and_then(|v| v.to_str().ok())
-                .ok_or_else(|| ApiError::Malformed { context: path.into(), reason: "redirect without Location".into() })?;
-            let target = self.inner.http.get(location).send().await.map_err(|e| self.network_error(e))?;
+                .ok_or_else(|| ApiError::Malformed {
+                    context: path.into(),
+                    reason: "redirect without Location".into(),
+                })?;
+            let target = self
+                .inner
+                .http
+                .get(location)
+                .send()
+                .await
+                .map_err(|e| self.network_error(e))?;
             let st = target.status();
             let bytes = target.bytes().await.map_err(|e| self.network_error(e))?;
             if !st.is_success() {
-                return Err(ApiError::Client { status: st.as_u16(), message: "log storage refused the download".into() });
+                return Err(ApiError::Client {
+                    status: st.as_u16(),
+                    message: "log storage refused the download".into(),
+                });
             }
             return Ok(bytes.to_vec());
         }
@@ -302,7 +371,12 @@ pub fn next_link(link: &str) -> Option<String> {
             p == "rel=\"next\"" || p == "rel=next"
         });
         if is_next {
-            Some(target.trim_start_matches('<').trim_end_matches('>').to_string())
+            Some(
+                target
+                    .trim_start_matches('<')
+                    .trim_end_matches('>')
+                    .to_string(),
+            )
         } else {
             None
         }
@@ -343,7 +417,10 @@ mod tests {
     #[test]
     fn finds_next_link() {
         let h = r#"<https://api.github.com/repos/a/b/issues?page=2>; rel="next", <https://api.github.com/repos/a/b/issues?page=5>; rel="last""#;
-        assert_eq!(next_link(h).as_deref(), Some("https://api.github.com/repos/a/b/issues?page=2"));
+        assert_eq!(
+            next_link(h).as_deref(),
+            Some("https://api.github.com/repos/a/b/issues?page=2")
+        );
         assert_eq!(next_link(r#"<https://x/?page=1>; rel="prev""#), None);
     }
 }

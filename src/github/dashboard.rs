@@ -21,8 +21,15 @@ pub struct Slug {
 impl Slug {
     pub fn parse(s: &str) -> Option<Slug> {
         let (owner, name) = s.trim().trim_end_matches(".git").split_once('/')?;
-        let ok = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
-        (ok(owner) && ok(name)).then(|| Slug { owner: owner.into(), name: name.into() })
+        let ok = |p: &str| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        };
+        (ok(owner) && ok(name)).then(|| Slug {
+            owner: owner.into(),
+            name: name.into(),
+        })
     }
 
     pub fn full_name(&self) -> String {
@@ -48,14 +55,23 @@ impl GitHub {
 
     /// Open issues assigned to `login` in one repository. Pull requests are filtered out:
     /// GitHub returns them from the issues endpoints too.
-    pub async fn assigned_issues(&self, slug: &Slug, login: &str) -> Result<Fetched<Vec<Issue>>, ApiError> {
-        let path = format!("{}/issues?assignee={}&state=open&sort=updated&per_page=100", slug.path(), enc(login));
+    pub async fn assigned_issues(
+        &self,
+        slug: &Slug,
+        login: &str,
+    ) -> Result<Fetched<Vec<Issue>>, ApiError> {
+        let path = format!(
+            "{}/issues?assignee={}&state=open&sort=updated&per_page=100",
+            slug.path(),
+            enc(login)
+        );
         self.issues_without_pulls(&path).await
     }
 
     /// Open issues assigned to the token's user in every repository it can see.
     pub async fn assigned_issues_everywhere(&self) -> Result<Fetched<Vec<Issue>>, ApiError> {
-        self.issues_without_pulls("/issues?filter=assigned&state=open&sort=updated&per_page=100").await
+        self.issues_without_pulls("/issues?filter=assigned&state=open&sort=updated&per_page=100")
+            .await
     }
 
     async fn issues_without_pulls(&self, path: &str) -> Result<Fetched<Vec<Issue>>, ApiError> {
@@ -64,17 +80,35 @@ impl GitHub {
         Ok(f)
     }
 
-    pub async fn issue_with_comments(&self, slug: &Slug, number: u64) -> Result<Fetched<(Issue, Vec<IssueComment>)>, ApiError> {
-        let issue = self.get::<Issue>(&format!("{}/issues/{number}", slug.path())).await?;
-        let comments = self
-            .get_pages::<IssueComment>(&format!("{}/issues/{number}/comments?per_page=100", slug.path()), 5)
+    pub async fn issue_with_comments(
+        &self,
+        slug: &Slug,
+        number: u64,
+    ) -> Result<Fetched<(Issue, Vec<IssueComment>)>, ApiError> {
+        let issue = self
+            .get::<Issue>(&format!("{}/issues/{number}", slug.path()))
             .await?;
-        Ok(Fetched { changed: issue.changed || comments.changed, data: (issue.data, comments.data) })
+        let comments = self
+            .get_pages::<IssueComment>(
+                &format!("{}/issues/{number}/comments?per_page=100", slug.path()),
+                5,
+            )
+            .await?;
+        Ok(Fetched {
+            changed: issue.changed || comments.changed,
+            data: (issue.data, comments.data),
+        })
     }
 
     /// Open PRs that are mine or ask for my review, with their checks and review state.
-    pub async fn pull_rows(&self, slug: &Slug, login: &str) -> Result<Fetched<Vec<PullRow>>, ApiError> {
-        let list = self.get_pages::<PullRequest>(&format!("{}/pulls?state=open&per_page=100", slug.path()), 5).await?;
+    pub async fn pull_rows(
+        &self,
+        slug: &Slug,
+        login: &str,
+    ) -> Result<Fetched<Vec<PullRow>>, ApiError> {
+        let list = self
+            .get_pages::<PullRequest>(&format!("{}/pulls?state=open&per_page=100", slug.path()), 5)
+            .await?;
         let mut changed = list.changed;
         let wanted: Vec<(PullRequest, PullRole)> = list
             .data
@@ -96,7 +130,11 @@ impl GitHub {
             let n = pr.number;
             let pr_path = format!("{}/pulls/{n}", slug.path());
             let reviews_path = format!("{}/pulls/{n}/reviews?per_page=100", slug.path());
-            let checks_path = format!("{}/commits/{}/check-runs?per_page=100", slug.path(), pr.head.sha);
+            let checks_path = format!(
+                "{}/commits/{}/check-runs?per_page=100",
+                slug.path(),
+                pr.head.sha
+            );
             let (full, reviews, checks) = tokio::join!(
                 self.get::<PullRequest>(&pr_path),
                 self.get_pages::<Review>(&reviews_path, 3),
@@ -121,36 +159,74 @@ impl GitHub {
             };
             let comments = full.data.comments.unwrap_or(0) + full.data.review_comments.unwrap_or(0);
             let decision = ReviewDecision::from_reviews(&reviews.data, &pr.requested_reviewers);
-            rows.push(PullRow { pr, role, checks, decision, comments });
+            rows.push(PullRow {
+                pr,
+                role,
+                checks,
+                decision,
+                comments,
+            });
         }
-        Ok(Fetched { data: rows, changed })
+        Ok(Fetched {
+            data: rows,
+            changed,
+        })
     }
 
-    pub async fn runs_for_branch(&self, slug: &Slug, branch: &str) -> Result<Fetched<Vec<WorkflowRun>>, ApiError> {
+    pub async fn runs_for_branch(
+        &self,
+        slug: &Slug,
+        branch: &str,
+    ) -> Result<Fetched<Vec<WorkflowRun>>, ApiError> {
         let f = self
-            .get::<RunList>(&format!("{}/actions/runs?branch={}&per_page=30", slug.path(), enc(branch)))
+            .get::<RunList>(&format!(
+                "{}/actions/runs?branch={}&per_page=30",
+                slug.path(),
+                enc(branch)
+            ))
             .await?;
-        Ok(Fetched { changed: f.changed, data: f.data.workflow_runs })
+        Ok(Fetched {
+            changed: f.changed,
+            data: f.data.workflow_runs,
+        })
     }
 
     pub async fn run(&self, slug: &Slug, run_id: u64) -> Result<Fetched<WorkflowRun>, ApiError> {
-        self.get(&format!("{}/actions/runs/{run_id}", slug.path())).await
+        self.get(&format!("{}/actions/runs/{run_id}", slug.path()))
+            .await
     }
 
     pub async fn jobs(&self, slug: &Slug, run_id: u64) -> Result<Fetched<Vec<Job>>, ApiError> {
-        let f = self.get::<JobList>(&format!("{}/actions/runs/{run_id}/jobs?filter=latest&per_page=100", slug.path())).await?;
-        Ok(Fetched { changed: f.changed, data: f.data.jobs })
+        let f = self
+            .get::<JobList>(&format!(
+                "{}/actions/runs/{run_id}/jobs?filter=latest&per_page=100",
+                slug.path()
+            ))
+            .await?;
+        Ok(Fetched {
+            changed: f.changed,
+            data: f.data.jobs,
+        })
     }
 
     /// One row per environment: what is live, what is rolling out, what waits for approval.
     pub async fn environment_rows(&self, slug: &Slug) -> Result<Fetched<Vec<EnvRow>>, ApiError> {
-        let envs = self.get::<EnvironmentList>(&format!("{}/environments?per_page=100", slug.path())).await?;
+        let envs = self
+            .get::<EnvironmentList>(&format!("{}/environments?per_page=100", slug.path()))
+            .await?;
         let waiting = self
-            .get::<RunList>(&format!("{}/actions/runs?status=waiting&per_page=30", slug.path()))
+            .get::<RunList>(&format!(
+                "{}/actions/runs?status=waiting&per_page=30",
+                slug.path()
+            ))
             .await?;
         let mut changed = envs.changed || waiting.changed;
         let pendings = join_all(waiting.data.workflow_runs.iter().map(|run| {
-            let path = format!("{}/actions/runs/{}/pending_deployments", slug.path(), run.id);
+            let path = format!(
+                "{}/actions/runs/{}/pending_deployments",
+                slug.path(),
+                run.id
+            );
             async move { (run.clone(), self.get::<Vec<PendingDeployment>>(&path).await) }
         }))
         .await;
@@ -162,11 +238,19 @@ impl GitHub {
         }
         let histories = join_all(envs.data.environments.iter().map(|env| async move {
             let deps = self
-                .get::<Vec<Deployment>>(&format!("{}/deployments?environment={}&per_page=20", slug.path(), enc(&env.name)))
+                .get::<Vec<Deployment>>(&format!(
+                    "{}/deployments?environment={}&per_page=20",
+                    slug.path(),
+                    enc(&env.name)
+                ))
                 .await?;
             let statuses = join_all(deps.data.iter().map(|d| async move {
-                self.get::<Vec<DeploymentStatus>>(&format!("{}/deployments/{}/statuses?per_page=10", slug.path(), d.id))
-                    .await
+                self.get::<Vec<DeploymentStatus>>(&format!(
+                    "{}/deployments/{}/statuses?per_page=10",
+                    slug.path(),
+                    d.id
+                ))
+                .await
             }))
             .await;
             let mut changed = deps.changed;
@@ -174,7 +258,10 @@ impl GitHub {
             for (d, s) in deps.data.into_iter().zip(statuses) {
                 let s = s?;
                 changed |= s.changed;
-                history.push(DeploymentEntry { deployment: d, status: s.data.into_iter().next() });
+                history.push(DeploymentEntry {
+                    deployment: d,
+                    status: s.data.into_iter().next(),
+                });
             }
             Ok::<_, ApiError>((changed, history))
         }))
@@ -183,10 +270,21 @@ impl GitHub {
         for (env, h) in envs.data.environments.into_iter().zip(histories) {
             let (c, history) = h?;
             changed |= c;
-            let waiting = waits.iter().filter(|(_, p)| p.environment.name == env.name).cloned().collect();
-            rows.push(EnvRow { env, history, waiting });
+            let waiting = waits
+                .iter()
+                .filter(|(_, p)| p.environment.name == env.name)
+                .cloned()
+                .collect();
+            rows.push(EnvRow {
+                env,
+                history,
+                waiting,
+            });
         }
-        Ok(Fetched { data: rows, changed })
+        Ok(Fetched {
+            data: rows,
+            changed,
+        })
     }
 }
 
@@ -210,7 +308,9 @@ impl ChecksRollup {
         for c in runs {
             match (&c.status, &c.conclusion) {
                 (RunStatus::Completed, Some(Conclusion::Success)) => r.passed += 1,
-                (RunStatus::Completed, Some(Conclusion::Skipped | Conclusion::Neutral)) => r.skipped += 1,
+                (RunStatus::Completed, Some(Conclusion::Skipped | Conclusion::Neutral)) => {
+                    r.skipped += 1
+                }
                 (RunStatus::Completed, _) => r.failed += 1,
                 _ => r.pending += 1,
             }
@@ -277,7 +377,10 @@ pub struct DeploymentEntry {
 
 impl DeploymentEntry {
     pub fn state(&self) -> &str {
-        self.status.as_ref().map(|s| s.state.as_str()).unwrap_or("pending")
+        self.status
+            .as_ref()
+            .map(|s| s.state.as_str())
+            .unwrap_or("pending")
     }
 }
 
@@ -312,27 +415,59 @@ mod tests {
     fn review(who: &str, state: &str, minute: u32) -> Review {
         Review {
             id: u64::from(minute),
-            user: Some(User { login: who.into(), ..Default::default() }),
+            user: Some(User {
+                login: who.into(),
+                ..Default::default()
+            }),
             state: state.into(),
-            submitted_at: Some(DateTime::parse_from_rfc3339(&format!("2026-01-01T10:{minute:02}:00Z")).expect("date").into()),
+            submitted_at: Some(
+                DateTime::parse_from_rfc3339(&format!("2026-01-01T10:{minute:02}:00Z"))
+                    .expect("date")
+                    .into(),
+            ),
             body: None,
         }
     }
 
     #[test]
     fn latest_review_per_person_decides() {
-        let r = [review("alice", "CHANGES_REQUESTED", 1), review("bob", "APPROVED", 2)];
-        assert_eq!(ReviewDecision::from_reviews(&r, &[]), ReviewDecision::ChangesRequested);
-        let r = [review("alice", "CHANGES_REQUESTED", 1), review("alice", "COMMENTED", 2), review("alice", "APPROVED", 3)];
-        assert_eq!(ReviewDecision::from_reviews(&r, &[]), ReviewDecision::Approved);
-        let requested = [User { login: "carol".into(), ..Default::default() }];
-        assert_eq!(ReviewDecision::from_reviews(&[], &requested), ReviewDecision::ReviewRequired);
-        assert_eq!(ReviewDecision::from_reviews(&[review("a", "COMMENTED", 1)], &[]), ReviewDecision::None);
+        let r = [
+            review("alice", "CHANGES_REQUESTED", 1),
+            review("bob", "APPROVED", 2),
+        ];
+        assert_eq!(
+            ReviewDecision::from_reviews(&r, &[]),
+            ReviewDecision::ChangesRequested
+        );
+        let r = [
+            review("alice", "CHANGES_REQUESTED", 1),
+            review("alice", "COMMENTED", 2),
+            review("alice", "APPROVED", 3),
+        ];
+        assert_eq!(
+            ReviewDecision::from_reviews(&r, &[]),
+            ReviewDecision::Approved
+        );
+        let requested = [User {
+            login: "carol".into(),
+            ..Default::default()
+        }];
+        assert_eq!(
+            ReviewDecision::from_reviews(&[], &requested),
+            ReviewDecision::ReviewRequired
+        );
+        assert_eq!(
+            ReviewDecision::from_reviews(&[review("a", "COMMENTED", 1)], &[]),
+            ReviewDecision::None
+        );
     }
 
     #[test]
     fn slug_parsing_refuses_junk() {
-        assert_eq!(Slug::parse("acme/rocket").map(|s| s.full_name()), Some("acme/rocket".into()));
+        assert_eq!(
+            Slug::parse("acme/rocket").map(|s| s.full_name()),
+            Some("acme/rocket".into())
+        );
         assert!(Slug::parse("acme").is_none());
         assert!(Slug::parse("a/b/c").is_none());
         assert!(Slug::parse("/x").is_none());

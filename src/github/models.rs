@@ -167,7 +167,10 @@ impl Conclusion {
     pub fn is_failure(&self) -> bool {
         matches!(
             self,
-            Conclusion::Failure | Conclusion::TimedOut | Conclusion::StartupFailure | Conclusion::ActionRequired
+            Conclusion::Failure
+                | Conclusion::TimedOut
+                | Conclusion::StartupFailure
+                | Conclusion::ActionRequired
         )
     }
 }
@@ -275,7 +278,9 @@ pub struct Reviewer {
 impl Reviewer {
     /// A user's login or a team's slug.
     pub fn display_name(&self) -> String {
-        let Some(v) = &self.reviewer else { return "?".into() };
+        let Some(v) = &self.reviewer else {
+            return "?".into();
+        };
         v.get("login")
             .or_else(|| v.get("slug"))
             .or_else(|| v.get("name"))

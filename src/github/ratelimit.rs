@@ -14,7 +14,8 @@ pub struct RateLimit {
 
 impl RateLimit {
     pub fn from_headers(headers: &HeaderMap) -> Option<RateLimit> {
-        let num = |name: &str| -> Option<u64> { headers.get(name)?.to_str().ok()?.trim().parse().ok() };
+        let num =
+            |name: &str| -> Option<u64> { headers.get(name)?.to_str().ok()?.trim().parse().ok() };
         let limit = num("x-ratelimit-limit")?;
         let remaining = num("x-ratelimit-remaining")?;
         let used = num("x-ratelimit-used").unwrap_or(limit.saturating_sub(remaining));
@@ -52,7 +53,12 @@ mod tests {
     use super::*;
 
     fn rl(remaining: u32) -> RateLimit {
-        RateLimit { limit: 5000, remaining, used: 5000 - remaining, reset: Utc::now() + chrono::Duration::seconds(600) }
+        RateLimit {
+            limit: 5000,
+            remaining,
+            used: 5000 - remaining,
+            reset: Utc::now() + chrono::Duration::seconds(600),
+        }
     }
 
     #[test]
