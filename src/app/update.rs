@@ -427,12 +427,11 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
 }
 
 fn close_detail(state: &mut AppState) -> Vec<Effect> {
-    let fx = match state.detail.take() {
+    match state.detail.take() {
         Some(Detail::Run { .. }) => vec![Effect::Stop(ResourceKind::Jobs)],
         Some(Detail::Issue { .. }) => vec![Effect::Stop(ResourceKind::IssueDetail)],
         _ => Vec::new(),
-    };
-    fx
+    }
 }
 
 fn repo_web(state: &AppState) -> Option<String> {

@@ -88,13 +88,10 @@ pub fn render_empty<T>(
     frame: &mut Frame,
     area: Rect,
     block: Block,
-    loaded: &Loaded<T>,
+    loaded: &Loaded<Vec<T>>,
     empty_text: &str,
     theme: &Theme,
-) -> bool
-where
-    T: HasLen,
-{
+) -> bool {
     match (&loaded.data, &loaded.error) {
         (None, Some(err)) => {
             message(frame, area, block, err, true, theme);
@@ -104,21 +101,11 @@ where
             message(frame, area, block, "loading…", false, theme);
             true
         }
-        (Some(d), _) if d.len() == 0 => {
+        (Some(d), _) if d.is_empty() => {
             message(frame, area, block, empty_text, false, theme);
             true
         }
         _ => false,
-    }
-}
-
-pub trait HasLen {
-    fn len(&self) -> usize;
-}
-
-impl<T> HasLen for Vec<T> {
-    fn len(&self) -> usize {
-        Vec::len(self)
     }
 }
 
