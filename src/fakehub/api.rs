@@ -553,7 +553,7 @@ fn string_list(m: &Map<String, Value>, key: &str) -> Result<Option<Vec<String>>,
     }
 }
 
-fn viewer<'a>(ctx: &'a Ctx) -> Result<&'a str, ApiError> {
+fn viewer(ctx: &Ctx) -> Result<&str, ApiError> {
     ctx.viewer.as_deref().ok_or_else(requires_auth)
 }
 

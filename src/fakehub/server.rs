@@ -279,9 +279,7 @@ fn web_page(sh: &Shared, path: &str) -> Option<Response> {
     if first.is_empty() || API_ROOTS.contains(&first) {
         return None;
     }
-    if sh.world().user(first).is_none() {
-        return None;
-    }
+    sh.world().user(first)?;
     let esc = path
         .replace('&', "&amp;")
         .replace('<', "&lt;")

@@ -523,6 +523,19 @@ impl World {
         for k in 0..w.repos.len() {
             w.sync_deployments(k);
         }
+        // Ids grow with time on GitHub: number the history and the run-made deployments together.
+        let mut all: Vec<(Time, usize, usize)> = Vec::new();
+        for (k, r) in w.repos.iter().enumerate() {
+            for (i, d) in r.deployments.iter().enumerate() {
+                all.push((d.created_at, k, i));
+            }
+        }
+        all.sort();
+        let mut next = Ids::default().deployment;
+        for (_, k, i) in all {
+            w.repos[k].deployments[i].id = take(&mut next);
+        }
+        w.ids.deployment = next;
         w
     }
 }
@@ -1135,7 +1148,7 @@ fn plan_job(repo: &Repo, att: &Attempt, job: &Job, earlier: &[JobPlan]) -> JobPl
         }
         return plan;
     };
-    if let Some(c) = cancel.filter(|&c| c < ready) {
+    if let Some(c) = cancel.filter(|&c| c <= ready) {
         end_now(&mut plan, c.max(created), "cancelled");
         return plan;
     }
