@@ -410,6 +410,40 @@ async fn dispatch_checks_the_workflow_the_ref_and_the_inputs() {
         workflows["workflows"][0]["path"],
         ".github/workflows/ci.yml"
     );
+    // The workflow file is served by the contents API (for the dispatch form's inputs).
+    let file = api
+        .json("/repos/acme/rocket/contents/.github/workflows/ci.yml?ref=main")
+        .await;
+    assert_eq!(file["encoding"], "base64");
+    assert_eq!(file["type"], "file");
+    assert!(file["content"]
+        .as_str()
+        .is_some_and(|c| c.starts_with("bmFtZTogQ0kK")));
+    let yaml = api.hub.with_world(|w| {
+        w.repo("acme/rocket")
+            .and_then(|r| r.workflows.first())
+            .map(|wf| wf.yaml())
+    });
+    let yaml = yaml.unwrap_or_default();
+    assert!(
+        yaml.contains("  workflow_dispatch:\n    inputs:\n      log-level:\n"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("type: choice") && yaml.contains("type: boolean"));
+    assert!(
+        yaml.contains("  build-release:\n    name: 'build (release)'\n"),
+        "{yaml}"
+    );
+    let dir = api
+        .json("/repos/acme/rocket/contents/.github/workflows")
+        .await;
+    assert_eq!(dir.as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        api.get("/repos/acme/rocket/contents/README.md")
+            .await
+            .status(),
+        404
+    );
 
     // A production deploy by id, with run details, ends up waiting for approval.
     let r = api

@@ -128,6 +128,20 @@ fn step_lines(repo: &Repo, run: &Run, job: &Job, step: &Step, k: usize) -> Vec<S
             }
         }
     }
+    // Annotations come from workflow commands / problem matchers in the log.
+    let annotations = step
+        .annotations
+        .iter()
+        .chain(failing.iter().flat_map(|f| f.annotations.iter()));
+    for a in annotations {
+        let command = match a.level.as_str() {
+            "failure" => "error",
+            "warning" => "warning",
+            _ => "notice",
+        };
+        let first = a.message.lines().next().unwrap_or_default();
+        l.push(format!("##[{command}]{}:{}: {first}", a.path, a.start_line));
+    }
     if let Some(f) = failing {
         l.push(format!(
             "##[error]Process completed with exit code {}.",

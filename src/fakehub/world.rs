@@ -264,11 +264,12 @@ impl Workflow {
         }
         y.push_str("\njobs:\n");
         for j in &self.jobs {
-            let key: String = j
+            let key = j
                 .name
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-                .collect();
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join("-");
             y.push_str(&format!("  {key}:\n    name: {}\n", yaml_str(&j.name)));
             y.push_str(&format!("    runs-on: {}\n", j.runs_on));
             if !j.needs.is_empty() {
@@ -1489,8 +1490,39 @@ pub fn deployment_created_at(p: &JobPlan) -> Option<Time> {
     p.reviewed_at.or(p.ready_at)
 }
 
-/// The statuses of a deployment at `now`, oldest first.
+/// The statuses of a deployment at `now`, oldest first. As on GitHub (`auto_inactive`), a
+/// successful deployment to a non-production environment gets an `inactive` status when a newer
+/// deployment to the same environment succeeds.
 pub fn deployment_statuses(repo: &Repo, d: &Deployment, now: Time) -> Vec<DeploymentStatus> {
+    let mut out = own_statuses(repo, d, now);
+    if d.production || out.last().is_none_or(|s| s.state != "success") {
+        return out;
+    }
+    let superseded = repo
+        .deployments
+        .iter()
+        .filter(|x| x.environment == d.environment && (x.created_at, x.id) > (d.created_at, d.id))
+        .filter_map(|x| {
+            own_statuses(repo, x, now)
+                .into_iter()
+                .find(|s| s.state == "success")
+                .map(|s| s.created_at)
+        })
+        .min();
+    if let Some(at) = superseded {
+        out.push(DeploymentStatus {
+            id: 8_000_000_000 + d.id.saturating_sub(2_100_000_000),
+            state: "inactive".into(),
+            description: None,
+            creator: d.creator.clone(),
+            created_at: at,
+            log_url: None,
+        });
+    }
+    out
+}
+
+fn own_statuses(repo: &Repo, d: &Deployment, now: Time) -> Vec<DeploymentStatus> {
     let Some(src) = d.source else {
         return d
             .statuses
