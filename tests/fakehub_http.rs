@@ -383,3 +383,39 @@ async fn admin_surface_drives_a_hub_over_http() {
     assert_eq!(recs[0]["status"], 503);
     assert_eq!(recs[1]["path_and_query"], "/repos/acme/rocket/labels");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn html_urls_answer_with_a_page_and_drop_stops_the_server() {
+    let api = start().await;
+    let issue = api.json("/repos/acme/rocket/issues/42").await;
+    let html = issue["html_url"].as_str().unwrap_or_default().to_string();
+    assert_eq!(
+        html,
+        format!("{}/acme/rocket/issues/42", api.hub.base_url())
+    );
+    let r = api.http.get(&html).send().await.expect("request");
+    assert_eq!(r.status(), 200);
+    assert!(header(&r, "content-type").starts_with("text/html"));
+
+    let fakehub_support::Api { hub, http } = api;
+    let url = format!("{}/repos/acme/rocket", hub.base_url());
+    drop(hub);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let fresh = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .expect("client");
+    assert!(fresh.get(&url).send().await.is_err(), "server stopped");
+    drop(http);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_forever_only_listens_on_loopback() {
+    let scenario = cockpit::fakehub::Scenario::demo();
+    let addr: std::net::SocketAddr = "0.0.0.0:0".parse().expect("addr");
+    let err = cockpit::fakehub::serve_forever(addr, scenario)
+        .await
+        .expect_err("refused");
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+    assert!(cockpit::fakehub::Scenario::from_json("{\"users\": []}").is_err());
+}

@@ -297,3 +297,46 @@ async fn pull_requests_reviews_and_review_comments() {
         404
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn search_finds_my_pull_requests_and_review_requests() {
+    let api = start().await;
+    let search = |q: &str| {
+        let q = url::form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>();
+        format!("/search/issues?q={q}")
+    };
+    let r = api.get(&search("is:open is:pr author:@me")).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        fakehub_support::header(&r, "x-ratelimit-resource"),
+        "search"
+    );
+    assert_eq!(fakehub_support::header(&r, "x-ratelimit-limit"), "30");
+    let v: Value = r.json().await.expect("json");
+    assert_eq!(v["incomplete_results"], false);
+    assert_eq!(numbers(&v["items"]), [43, 44]);
+    assert_eq!(v["total_count"], 2);
+
+    let v = api
+        .json(&search("is:pr is:open review-requested:@me"))
+        .await;
+    assert_eq!(numbers(&v["items"]), [46]);
+    let v = api
+        .json(&search("is:issue is:open assignee:@me repo:acme/launchpad"))
+        .await;
+    assert_eq!(numbers(&v["items"]), [5, 3]);
+    let v = api
+        .json(&search(
+            "is:issue label:\"priority: high\" -label:telemetry sort:created-asc",
+        ))
+        .await;
+    assert_eq!(numbers(&v["items"]), [42, 47]);
+    let v = api.json(&search("retry in:title is:issue")).await;
+    assert!(numbers(&v["items"]).contains(&42));
+    assert_eq!(api.get("/search/issues").await.status(), 422);
+
+    // Search has its own window, visible in /rate_limit.
+    let rl = api.json("/rate_limit").await;
+    assert_eq!(rl["resources"]["search"]["used"], 6);
+    assert_eq!(rl["resources"]["core"]["used"], 0);
+}

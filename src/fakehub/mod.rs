@@ -147,7 +147,9 @@ impl FakeHub {
         let login = self.shared.world().token_login(token).map(str::to_string);
         match login {
             Some(l) => {
-                let s = self.shared.rate(&format!("user:{l}"), 5000);
+                let s = self
+                    .shared
+                    .rate(&server::Limit::new(&format!("user:{l}"), "core"));
                 s.limit.saturating_sub(s.used)
             }
             None => 0,

@@ -70,36 +70,64 @@ impl Shared {
         format!("{:016x}", self.signer.hash_one((path, exp)))
     }
 
-    /// The rate-limit window of `key` at now (a new hour starts when the last one ended).
-    pub fn rate(&self, key: &str, limit: u32) -> RateSnapshot {
+    /// The rate-limit window of a bucket at now (a new window starts when the last one ended).
+    pub fn rate(&self, l: &Limit) -> RateSnapshot {
         let now = self.clock.now().timestamp();
         let mut c = self.control();
-        let b = c.buckets.entry(key.to_string()).or_insert(Bucket {
+        let b = c.buckets.entry(l.key.clone()).or_insert(Bucket {
             used: 0,
-            reset: now + 3600,
+            reset: now + l.window,
         });
         if now >= b.reset {
             b.used = 0;
-            b.reset = now + 3600;
+            b.reset = now + l.window;
         }
         RateSnapshot {
-            limit,
+            limit: l.limit,
             used: b.used,
             reset: b.reset,
+            resource: l.resource,
         }
     }
 
-    fn count(&self, key: &str, limit: u32) -> RateSnapshot {
-        let snap = self.rate(key, limit);
+    fn count(&self, l: &Limit) -> RateSnapshot {
+        let snap = self.rate(l);
         let mut c = self.control();
-        if let Some(b) = c.buckets.get_mut(key) {
-            b.used = (b.used + 1).min(limit);
+        if let Some(b) = c.buckets.get_mut(&l.key) {
+            b.used = (b.used + 1).min(l.limit);
             return RateSnapshot {
                 used: b.used,
                 ..snap
             };
         }
         snap
+    }
+}
+
+/// A rate-limit bucket: per user (or per client IP when anonymous) and per resource.
+pub(crate) struct Limit {
+    pub key: String,
+    pub limit: u32,
+    pub window: i64,
+    pub resource: &'static str,
+}
+
+impl Limit {
+    /// `who` is `user:LOGIN` or `ip:ADDR`.
+    pub fn new(who: &str, resource: &'static str) -> Limit {
+        let user = who.starts_with("user:");
+        let (limit, window) = match (resource, user) {
+            ("search", true) => (30, 60),
+            ("search", false) => (10, 60),
+            (_, true) => (USER_LIMIT, 3600),
+            (_, false) => (ANON_LIMIT, 3600),
+        };
+        Limit {
+            key: format!("{who}:{resource}"),
+            limit,
+            window,
+            resource,
+        }
     }
 }
 
@@ -216,7 +244,7 @@ fn rate_headers(r: &mut Response, snap: RateSnapshot) {
     );
     set(r, "x-ratelimit-used", &snap.used.to_string());
     set(r, "x-ratelimit-reset", &snap.reset.to_string());
-    set(r, "x-ratelimit-resource", "core");
+    set(r, "x-ratelimit-resource", snap.resource);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -343,7 +371,7 @@ async fn api_request(
     let login = match login {
         Some(Err(())) => {
             let mut r = json_response(401, &ApiError::new(401, "Bad credentials").body());
-            rate_headers(&mut r, sh.rate(&anon_key, ANON_LIMIT));
+            rate_headers(&mut r, sh.rate(&Limit::new(&anon_key, "core")));
             common_headers(&mut r, &request_id, None);
             record.status = 401;
             return (r, record);
@@ -352,15 +380,17 @@ async fn api_request(
         None => None,
     };
     record.authorized_as = login.clone();
-    let (key, limit) = match &login {
-        Some(l) => (format!("user:{l}"), USER_LIMIT),
-        None => (anon_key, ANON_LIMIT),
+    let who = match &login {
+        Some(l) => format!("user:{l}"),
+        None => anon_key,
     };
+    let is_search = path.starts_with("/search/");
+    let lim = Limit::new(&who, if is_search { "search" } else { "core" });
     let scope_header = scopes.as_ref().map(|s| s.join(", "));
     let is_rate_limit = path.trim_end_matches('/') == "/rate_limit";
 
     // Out of requests?
-    let snap = sh.rate(&key, limit);
+    let snap = sh.rate(&lim);
     if snap.used >= snap.limit && !is_rate_limit {
         let r = rate_limited(sh, &login, peer, &request_id, snap, scope_header.as_deref());
         record.status = 403;
@@ -398,9 +428,9 @@ async fn api_request(
             FaultKind::Latency(_) => (json_response(500, &fault_body(500)), true),
         };
         let snap = if counted && !is_rate_limit {
-            sh.count(&key, limit)
+            sh.count(&lim)
         } else {
-            sh.rate(&key, limit)
+            sh.rate(&lim)
         };
         record.counted = counted && !is_rate_limit;
         rate_headers(&mut r, snap);
@@ -430,7 +460,8 @@ async fn api_request(
         query,
         body,
         scopes: scopes.as_deref(),
-        rate: snap,
+        rate: sh.rate(&Limit::new(&who, "core")),
+        search: sh.rate(&Limit::new(&who, "search")),
         blob_base: &sh.blob_base,
         sign: &sign,
     };
@@ -488,9 +519,9 @@ async fn api_request(
     }
     let counted = !not_modified && !is_rate_limit;
     let snap = if counted {
-        sh.count(&key, limit)
+        sh.count(&lim)
     } else {
-        sh.rate(&key, limit)
+        sh.rate(&lim)
     };
     record.counted = counted;
     rate_headers(&mut resp, snap);
