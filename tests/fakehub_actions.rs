@@ -7,17 +7,15 @@ use fakehub_support::{header, start, Api};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-/// The demo's CI run of `42-retry-flaky-uploads`, in progress at start.
-const LIVE_RUN: u64 = 11842000502;
-const LIVE_TEST_JOB: u64 = 33000000052;
-/// The Deploy run waiting for a production approval.
-const WAITING_RUN: u64 = 11842000490;
-/// The earlier, failed (flaky) run of `42-retry-flaky-uploads`.
-const FLAKY_RUN: u64 = 11842000450;
-const FLAKY_TEST_JOB: u64 = 33000000039;
-/// The failed clippy job of `37-dark-mode`'s last run.
-const CLIPPY_JOB: u64 = 33000000035;
-const PRODUCTION: u64 = 5100000002;
+use cockpit::fakehub::demo;
+
+const LIVE_RUN: u64 = demo::RUN_LIVE;
+const LIVE_TEST_JOB: u64 = demo::RUN_LIVE_JOBS[1];
+const WAITING_RUN: u64 = demo::RUN_WAITING_DEPLOY;
+const FLAKY_RUN: u64 = demo::RUN_FLAKY;
+const FLAKY_TEST_JOB: u64 = demo::JOB_FLAKY_TEST;
+const CLIPPY_JOB: u64 = demo::JOB_DARK_MODE_LINT;
+const PRODUCTION: u64 = demo::ENV_PRODUCTION;
 
 async fn runs(api: &Api, query: &str) -> Vec<Value> {
     let v = api
