@@ -214,6 +214,24 @@ async fn job_logs_404_until_completed_then_redirect_to_a_blob_that_refuses_token
         .expect("text");
     assert!(text.contains("gives_up_after_max_attempts ... \u{1b}[31mFAILED"));
     assert!(text.contains("##[error]Process completed with exit code 101."));
+
+    // Annotations show up as workflow-command lines.
+    let r = api
+        .get(&format!(
+            "/repos/acme/rocket/actions/jobs/{CLIPPY_JOB}/logs"
+        ))
+        .await;
+    let text = api
+        .http
+        .get(header(&r, "location"))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("text");
+    assert!(text.contains("Z ##[error]src/ui/theme.rs:42: expected `Rgb`, found integer\n"));
+    assert!(text.contains("Z ##[warning]src/ui/palette.rs:3: unused import: `Color`\n"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -231,7 +249,7 @@ async fn check_runs_and_annotations() {
     assert_eq!(lint["id"], CLIPPY_JOB);
     assert_eq!(lint["conclusion"], "failure");
     assert_eq!(lint["app"]["slug"], "github-actions");
-    assert_eq!(lint["output"]["annotations_count"], 2);
+    assert_eq!(lint["output"]["annotations_count"], 3);
     let ann = api
         .json(&format!(
             "/repos/acme/rocket/check-runs/{CLIPPY_JOB}/annotations"
@@ -240,7 +258,8 @@ async fn check_runs_and_annotations() {
     assert_eq!(ann[0]["path"], "src/ui/theme.rs");
     assert_eq!(ann[0]["start_line"], 42);
     assert_eq!(ann[0]["annotation_level"], "failure");
-    assert_eq!(ann[1]["message"], "Process completed with exit code 101.");
+    assert_eq!(ann[1]["annotation_level"], "warning");
+    assert_eq!(ann[2]["message"], "Process completed with exit code 101.");
 
     // Checks of an in-progress head: the same ids as the jobs.
     let head = api
