@@ -376,6 +376,11 @@ fn repo_route(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, rest: &[&str]) -> 
             let e = repo.environment(name).ok_or_else(not_found)?;
             Ok(Reply::json(render::environment_json(w, repo, e, ctx)))
         }
+        ("GET", ["compare", spec @ ..]) if !spec.is_empty() => {
+            super::commits::compare_json(ctx, &w.repos[ri], &spec.join("/"))
+                .map(Reply::json)
+                .ok_or_else(not_found)
+        }
         ("GET", ["deployments"]) => list_deployments(w, ri, ctx, req),
         ("GET", ["deployments", id]) => {
             let repo = &w.repos[ri];

@@ -23,6 +23,7 @@
 mod admin;
 mod api;
 mod clock;
+mod commits;
 pub mod demo;
 mod logs;
 mod render;

@@ -11,3 +11,5 @@ pub use client::{Fetched, GitHub};
 pub use dashboard::Slug;
 pub use error::ApiError;
 pub use secret::Token;
+pub mod actions;
+pub mod workflow_file;

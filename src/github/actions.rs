@@ -1,0 +1,272 @@
+//! Acting on Actions and deployments: dispatch, re-run, cancel, approve or reject a waiting
+//! deployment, plus the reads those actions need (workflow files, compare, full histories).
+
+use super::client::GitHub;
+use super::dashboard::{DeploymentEntry, Slug};
+use super::error::ApiError;
+use super::models::{CheckRunList, Deployment, DeploymentStatus};
+use super::workflow_file::{self, WorkflowFile};
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use futures_util::future::join_all;
+use reqwest::Method;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+fn enc(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+fn repo_path(slug: &Slug) -> String {
+    format!("/repos/{}/{}", slug.owner, slug.name)
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct WorkflowInfo {
+    pub id: u64,
+    pub name: String,
+    pub path: String,
+    #[serde(default)]
+    pub state: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct WorkflowList {
+    workflows: Vec<WorkflowInfo>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FileContent {
+    #[serde(default)]
+    content: String,
+    #[serde(default)]
+    encoding: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CommitPerson {
+    #[serde(default)]
+    pub name: String,
+    pub date: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CommitDetail {
+    #[serde(default)]
+    pub message: String,
+    pub author: CommitPerson,
+    pub committer: CommitPerson,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CommitSummary {
+    pub sha: String,
+    pub commit: CommitDetail,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Comparison {
+    /// `ahead`, `behind`, `identical` or `diverged`: of head relative to base.
+    pub status: String,
+    #[serde(default)]
+    pub ahead_by: u64,
+    #[serde(default)]
+    pub behind_by: u64,
+    #[serde(default)]
+    pub commits: Vec<CommitSummary>,
+}
+
+impl Comparison {
+    /// Whether everything in head is already in base.
+    pub fn head_is_contained(&self) -> bool {
+        matches!(self.status.as_str(), "behind" | "identical")
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct DispatchDetails {
+    #[serde(default)]
+    workflow_run_id: Option<u64>,
+}
+
+impl GitHub {
+    pub async fn workflows(&self, slug: &Slug) -> Result<Vec<WorkflowInfo>, ApiError> {
+        let f = self
+            .get::<WorkflowList>(&format!(
+                "{}/actions/workflows?per_page=100",
+                repo_path(slug)
+            ))
+            .await?;
+        Ok(f.data.workflows)
+    }
+
+    /// Reads and parses a workflow file (`.github/workflows/x.yml`) at the default branch.
+    pub async fn workflow_file(&self, slug: &Slug, path: &str) -> Result<WorkflowFile, ApiError> {
+        let f = self
+            .get::<FileContent>(&format!("{}/contents/{}", repo_path(slug), path))
+            .await?;
+        if f.data.encoding != "base64" {
+            return Err(ApiError::Malformed {
+                context: path.into(),
+                reason: format!("unexpected encoding {:?}", f.data.encoding),
+            });
+        }
+        let packed: String = f
+            .data
+            .content
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(packed)
+            .map_err(|e| ApiError::Malformed {
+                context: path.into(),
+                reason: e.to_string(),
+            })?;
+        let text = String::from_utf8_lossy(&bytes);
+        workflow_file::parse(&text).map_err(|reason| ApiError::Malformed {
+            context: path.into(),
+            reason,
+        })
+    }
+
+    /// `workflow_dispatch`; returns the new run's id when the server reports it.
+    pub async fn dispatch(
+        &self,
+        slug: &Slug,
+        workflow: &str,
+        git_ref: &str,
+        inputs: &Map<String, Value>,
+    ) -> Result<Option<u64>, ApiError> {
+        let body = json!({"ref": git_ref, "inputs": inputs, "return_run_details": true});
+        let path = format!(
+            "{}/actions/workflows/{}/dispatches",
+            repo_path(slug),
+            enc(workflow)
+        );
+        let details: Option<DispatchDetails> = self.send_json(Method::POST, &path, &body).await?;
+        Ok(details.and_then(|d| d.workflow_run_id))
+    }
+
+    pub async fn rerun(&self, slug: &Slug, run_id: u64, only_failed: bool) -> Result<(), ApiError> {
+        let tail = if only_failed {
+            "rerun-failed-jobs"
+        } else {
+            "rerun"
+        };
+        let path = format!("{}/actions/runs/{run_id}/{tail}", repo_path(slug));
+        self.send_json::<Value>(Method::POST, &path, &json!({}))
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn cancel_run(&self, slug: &Slug, run_id: u64) -> Result<(), ApiError> {
+        let path = format!("{}/actions/runs/{run_id}/cancel", repo_path(slug));
+        self.send_json::<Value>(Method::POST, &path, &json!({}))
+            .await
+            .map(|_| ())
+    }
+
+    /// Approves or rejects a run waiting for deployment to the given environments.
+    pub async fn review_pending_deployment(
+        &self,
+        slug: &Slug,
+        run_id: u64,
+        environment_ids: &[u64],
+        approve: bool,
+        comment: &str,
+    ) -> Result<(), ApiError> {
+        let body = json!({
+            "environment_ids": environment_ids,
+            "state": if approve { "approved" } else { "rejected" },
+            "comment": comment,
+        });
+        let path = format!(
+            "{}/actions/runs/{run_id}/pending_deployments",
+            repo_path(slug)
+        );
+        self.send_json::<Value>(Method::POST, &path, &body)
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn compare(
+        &self,
+        slug: &Slug,
+        base: &str,
+        head: &str,
+    ) -> Result<Comparison, ApiError> {
+        let path = format!("{}/compare/{}...{}", repo_path(slug), base, head);
+        Ok(self.get::<Comparison>(&path).await?.data)
+    }
+
+    /// Passed / failed / pending checks of a ref.
+    pub async fn checks_for(
+        &self,
+        slug: &Slug,
+        git_ref: &str,
+    ) -> Result<super::dashboard::ChecksRollup, ApiError> {
+        let f = self
+            .get::<CheckRunList>(&format!(
+                "{}/commits/{}/check-runs?per_page=100",
+                repo_path(slug),
+                enc(git_ref)
+            ))
+            .await?;
+        Ok(super::dashboard::ChecksRollup::from_runs(
+            &f.data.check_runs,
+        ))
+    }
+
+    /// Every deployment to `environment` created since `since`, newest first, with all of its
+    /// statuses (newest first) — what the delivery metrics are computed from.
+    pub async fn deployment_history(
+        &self,
+        slug: &Slug,
+        environment: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(Deployment, Vec<DeploymentStatus>)>, ApiError> {
+        let mut out = Vec::new();
+        let mut page = 1;
+        loop {
+            let path = format!(
+                "{}/deployments?environment={}&per_page=100&page={page}",
+                repo_path(slug),
+                enc(environment)
+            );
+            let batch = self.get::<Vec<Deployment>>(&path).await?.data;
+            let done =
+                batch.len() < 100 || batch.iter().any(|d| d.created_at < since) || page >= 20;
+            let wanted: Vec<Deployment> = batch
+                .into_iter()
+                .filter(|d| d.created_at >= since)
+                .collect();
+            let statuses = join_all(wanted.iter().map(|d| {
+                let p = format!(
+                    "{}/deployments/{}/statuses?per_page=100",
+                    repo_path(slug),
+                    d.id
+                );
+                async move { self.get::<Vec<DeploymentStatus>>(&p).await }
+            }))
+            .await;
+            for (d, s) in wanted.into_iter().zip(statuses) {
+                out.push((d, s?.data));
+            }
+            if done {
+                break;
+            }
+            page += 1;
+        }
+        Ok(out)
+    }
+}
+
+impl From<(Deployment, Vec<DeploymentStatus>)> for DeploymentEntry {
+    fn from((deployment, statuses): (Deployment, Vec<DeploymentStatus>)) -> Self {
+        DeploymentEntry {
+            deployment,
+            status: statuses.into_iter().next(),
+        }
+    }
+}
