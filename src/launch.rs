@@ -127,6 +127,7 @@ pub struct LaunchSpec {
     pub demo: bool,
     pub intervals: Intervals,
     pub size: (u16, u16),
+    pub deploy_targets: std::collections::HashMap<String, crate::app::prepare::DeployTarget>,
 }
 
 pub fn build(spec: LaunchSpec) -> Result<Launch, crate::github::ApiError> {
@@ -157,6 +158,7 @@ pub fn build(spec: LaunchSpec) -> Result<Launch, crate::github::ApiError> {
         repo_path: spec.repo.workdir,
         intervals: spec.intervals,
         default_branch: Mutex::new(None),
+        deploy_targets: spec.deploy_targets,
     };
     Ok(Launch {
         state,

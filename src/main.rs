@@ -40,6 +40,19 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         port: u16,
     },
+    /// Delivery (DORA) metrics per environment: deployment frequency, lead time for changes,
+    /// change failure rate, time to restore. See the README for how each is computed.
+    Metrics {
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+        /// Days to look back.
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(i64).range(1..=365))]
+        window_days: i64,
+        /// Only this environment.
+        #[arg(long)]
+        environment: Option<String>,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -100,6 +113,34 @@ async fn async_main(cli: Cli) -> anyhow::Result<()> {
         (None, target, repo, token)
     };
 
+    if let Some(Command::Metrics {
+        json,
+        window_days,
+        environment,
+    }) = &cli.command
+    {
+        let slug = repo.slug.clone().ok_or_else(|| {
+            anyhow::anyhow!(repo
+                .problem
+                .clone()
+                .unwrap_or_else(|| "no GitHub repository".into()))
+        })?;
+        let gh = cockpit::github::GitHub::new(&target.rest_base, token.map(|(t, _)| t))?;
+        let metrics =
+            cockpit::metrics::report::collect(&gh, &slug, environment.as_deref(), *window_days)
+                .await?;
+        let text = if *json {
+            serde_json::to_string_pretty(&metrics)? + "\n"
+        } else {
+            cockpit::metrics::report::table(&metrics)
+        };
+        // A closed pipe (`| head`) is the reader's choice, not an error worth a panic.
+        use std::io::Write as _;
+        let _ = std::io::stdout().write_all(text.as_bytes());
+        drop(demo);
+        return Ok(());
+    }
+
     let mut guard = cockpit::terminal::enter().context("setting up the terminal")?;
     let terminal = &mut guard.terminal;
     let size = terminal
@@ -114,8 +155,11 @@ async fn async_main(cli: Cli) -> anyhow::Result<()> {
         demo: demo.is_some(),
         intervals: config.intervals(),
         size,
+        deploy_targets: Default::default(),
     })?;
     let opts = Options {
+        bell: true,
+        desktop_notifications: false,
         keymap: Keymap::default(),
         theme,
         opener: Opener::System,

@@ -424,6 +424,7 @@ fn environment_detail_shows_history_and_waiting_run() {
     let mut s = full_state((120, 30));
     s.focus = PanelId::Deploys;
     s.detail = Some(Detail::Environment {
+        insights: Default::default(),
         name: "production".into(),
         cursor: Default::default(),
     });

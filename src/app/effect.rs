@@ -7,12 +7,32 @@ pub enum Resource {
     User,
     Repo,
     Branches,
-    Issues { all_repos: bool, login: String },
-    Pulls { login: String },
-    Runs { branch: String },
-    Jobs { run_id: u64 },
+    Issues {
+        all_repos: bool,
+        login: String,
+    },
+    Pulls {
+        login: String,
+    },
+    Runs {
+        branch: String,
+    },
+    Jobs {
+        run_id: u64,
+    },
     Environments,
-    IssueDetail { number: u64 },
+    IssueDetail {
+        number: u64,
+    },
+    /// Runs cockpit started (deploys, dispatches, re-runs) and reports on when they finish.
+    FollowedRuns {
+        run_ids: Vec<u64>,
+    },
+    /// An environment's "what would ship" and delivery metrics.
+    EnvironmentInsights {
+        environment: String,
+        window_days: i64,
+    },
 }
 
 /// Pollers are grouped by kind: starting `Runs { branch: "b" }` replaces `Runs { branch: "a" }`.
@@ -27,6 +47,8 @@ pub enum ResourceKind {
     Jobs,
     Environments,
     IssueDetail,
+    FollowedRuns,
+    EnvironmentInsights,
 }
 
 impl Resource {
@@ -41,11 +63,39 @@ impl Resource {
             Resource::Jobs { .. } => ResourceKind::Jobs,
             Resource::Environments => ResourceKind::Environments,
             Resource::IssueDetail { .. } => ResourceKind::IssueDetail,
+            Resource::FollowedRuns { .. } => ResourceKind::FollowedRuns,
+            Resource::EnvironmentInsights { .. } => ResourceKind::EnvironmentInsights,
         }
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Reads that prepare a form or a confirmation before anything is changed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Prepare {
+    /// Find the workflow that deploys `environment` and its inputs.
+    Deploy {
+        environment: String,
+        default_ref: String,
+    },
+    /// Find the last good deployment before the live one and how to redeploy it.
+    Rollback { environment: String },
+    /// Check a ref before deploying it: merged into the default branch? CI green?
+    CheckDeploy {
+        environment: String,
+        workflow: String,
+        git_ref: String,
+        inputs: serde_json::Map<String, serde_json::Value>,
+    },
+    /// Workflows with `workflow_dispatch`, for the dispatch form.
+    DispatchChoice { default_ref: String },
+    DispatchInputs {
+        workflow: String,
+        workflow_name: String,
+        default_ref: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Start a poller for the resource (replacing another of its kind), or nudge it if running.
     Poll(Resource),
@@ -53,5 +103,15 @@ pub enum Effect {
     /// Poll these kinds now instead of at their next interval.
     Refresh(Vec<ResourceKind>),
     OpenUrl(String),
+    Prepare(Prepare),
+    Mutate {
+        id: u64,
+        mutation: super::mutation::Mutation,
+    },
+    /// The terminal bell, and a desktop notification where the config asks for one.
+    Notify {
+        title: String,
+        body: String,
+    },
     Quit,
 }

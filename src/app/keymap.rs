@@ -22,6 +22,31 @@ pub enum Action {
     Refresh,
     OpenInBrowser,
     ToggleAllRepos,
+    Approve,
+    Reject,
+    Deploy,
+    Rollback,
+    RerunFailed,
+    RerunAll,
+    CancelRun,
+    Dispatch,
+}
+
+impl Action {
+    /// Actions that change something on GitHub: refused under `--readonly`.
+    pub fn mutates(self) -> bool {
+        matches!(
+            self,
+            Action::Approve
+                | Action::Reject
+                | Action::Deploy
+                | Action::Rollback
+                | Action::RerunFailed
+                | Action::RerunAll
+                | Action::CancelRun
+                | Action::Dispatch
+        )
+    }
 }
 
 impl Action {
@@ -48,6 +73,14 @@ impl Action {
             Action::Refresh => "refresh",
             Action::OpenInBrowser => "open_in_browser",
             Action::ToggleAllRepos => "toggle_all_repos",
+            Action::Approve => "approve",
+            Action::Reject => "reject",
+            Action::Deploy => "deploy",
+            Action::Rollback => "rollback",
+            Action::RerunFailed => "rerun_failed",
+            Action::RerunAll => "rerun_all",
+            Action::CancelRun => "cancel_run",
+            Action::Dispatch => "dispatch",
         }
     }
 
@@ -74,6 +107,14 @@ impl Action {
             Action::Refresh => "refresh now",
             Action::OpenInBrowser => "open the selection in the browser",
             Action::ToggleAllRepos => "Issues: this repository / all my repositories",
+            Action::Approve => "Deploys: approve the deploy waiting for you",
+            Action::Reject => "Deploys: reject the deploy waiting for you",
+            Action::Deploy => "Deploys: deploy a ref to the environment",
+            Action::Rollback => "Deploys: roll back to the previous good deployment",
+            Action::RerunFailed => "CI: re-run the failed jobs",
+            Action::RerunAll => "CI: re-run the whole run",
+            Action::CancelRun => "CI: cancel the run",
+            Action::Dispatch => "CI: run a workflow (workflow_dispatch)",
         }
     }
 }
@@ -138,6 +179,34 @@ impl Default for Keymap {
         add(key('r'), None, Refresh);
         add(key('o'), None, OpenInBrowser);
         add(key('a'), Some(PanelId::Issues), ToggleAllRepos);
+        add(key('a'), Some(PanelId::Deploys), Approve);
+        add(
+            (KeyCode::Char('A'), KeyModifiers::SHIFT),
+            Some(PanelId::Deploys),
+            Reject,
+        );
+        add(
+            (KeyCode::Char('D'), KeyModifiers::SHIFT),
+            Some(PanelId::Deploys),
+            Deploy,
+        );
+        add(
+            (KeyCode::Char('B'), KeyModifiers::SHIFT),
+            Some(PanelId::Deploys),
+            Rollback,
+        );
+        add(
+            (KeyCode::Char('R'), KeyModifiers::SHIFT),
+            Some(PanelId::Ci),
+            RerunFailed,
+        );
+        add(
+            (KeyCode::Char('r'), KeyModifiers::CONTROL),
+            Some(PanelId::Ci),
+            RerunAll,
+        );
+        add(key('x'), Some(PanelId::Ci), CancelRun);
+        add(key('d'), Some(PanelId::Ci), Dispatch);
         Keymap { bindings: b }
     }
 }

@@ -4,10 +4,14 @@
 //! pollers and git work run as tasks, report back as `Msg`s, and the runtime draws once per
 //! batch of messages when something changed.
 
+pub mod deploys;
 pub mod effect;
 pub mod keymap;
+pub mod modal;
 pub mod msg;
+pub mod mutation;
 pub mod pollers;
+pub mod prepare;
 pub mod runtime;
 pub mod state;
 pub mod update;

@@ -25,6 +25,13 @@ pub enum Msg {
     },
     /// The runtime could not do something the user asked (open a browser, …).
     Failed(String),
+    /// A prepared form or confirmation, or why it cannot be offered.
+    Prepared(Result<super::modal::Modal, String>),
+    Mutated {
+        id: u64,
+        mutation: super::mutation::Mutation,
+        result: Result<super::mutation::Done, ApiError>,
+    },
 }
 
 pub type ApiResult<T> = Result<Fetched<T>, ApiError>;
@@ -40,4 +47,6 @@ pub enum Data {
     Jobs(ApiResult<(WorkflowRun, Vec<Job>)>),
     Environments(ApiResult<Vec<EnvRow>>),
     IssueDetail(ApiResult<(Issue, Vec<IssueComment>)>),
+    FollowedRuns(ApiResult<Vec<WorkflowRun>>),
+    Insights(Result<crate::app::state::Insights, ApiError>),
 }

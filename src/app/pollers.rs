@@ -51,6 +51,8 @@ pub struct Services {
     pub repo_path: Option<PathBuf>,
     pub intervals: Intervals,
     pub default_branch: Mutex<Option<String>>,
+    /// Environment → the workflow that deploys it (from the config).
+    pub deploy_targets: std::collections::HashMap<String, super::prepare::DeployTarget>,
 }
 
 pub struct Pollers {
@@ -139,7 +141,10 @@ fn next_delay(r: &Resource, data: &Data, failures: u32, iv: &Intervals) -> Optio
         });
     }
     match (r, data) {
-        (Resource::User, _) | (Resource::Repo, _) => None,
+        (Resource::User, _) | (Resource::Repo, _) | (Resource::EnvironmentInsights { .. }, _) => {
+            None
+        }
+        (Resource::FollowedRuns { .. }, _) => Some(iv.jobs_active),
         (Resource::Branches, _) => Some(iv.branches),
         (Resource::Issues { .. }, _) => Some(iv.issues),
         (Resource::Pulls { .. }, _) => Some(iv.pulls),
@@ -175,7 +180,9 @@ fn data_error(d: &Data) -> Option<&ApiError> {
         | Data::Runs(Err(e))
         | Data::Jobs(Err(e))
         | Data::Environments(Err(e))
-        | Data::IssueDetail(Err(e)) => Some(e),
+        | Data::IssueDetail(Err(e))
+        | Data::FollowedRuns(Err(e))
+        | Data::Insights(Err(e)) => Some(e),
         _ => None,
     }
 }
@@ -246,6 +253,36 @@ async fn fetch(r: &Resource, s: &Services) -> Data {
             Some(slug) => Data::Environments(gh.environment_rows(slug).await),
             None => Data::Environments(Err(no_repo())),
         },
+        Resource::FollowedRuns { run_ids } => match slug {
+            Some(slug) => {
+                let got =
+                    futures_util::future::join_all(run_ids.iter().map(|id| gh.run(slug, *id)))
+                        .await;
+                let mut changed = false;
+                let mut runs = Vec::new();
+                for r in got {
+                    match r {
+                        Ok(f) => {
+                            changed |= f.changed;
+                            runs.push(f.data);
+                        }
+                        Err(e) => return Data::FollowedRuns(Err(e)),
+                    }
+                }
+                Data::FollowedRuns(Ok(crate::github::Fetched {
+                    data: runs,
+                    changed,
+                }))
+            }
+            None => Data::FollowedRuns(Err(no_repo())),
+        },
+        Resource::EnvironmentInsights {
+            environment,
+            window_days,
+        } => match slug {
+            Some(slug) => Data::Insights(insights(gh, slug, environment, *window_days).await),
+            None => Data::Insights(Err(no_repo())),
+        },
         Resource::IssueDetail { number } => match slug {
             Some(slug) => Data::IssueDetail(gh.issue_with_comments(slug, *number).await),
             None => Data::IssueDetail(Err(no_repo())),
@@ -296,4 +333,90 @@ async fn poll_loop(
             None => notify.notified().await,
         }
     }
+}
+
+/// "What would ship" into `environment` (from the environment before it, staging into
+/// production) and the environment's delivery metrics.
+async fn insights(
+    gh: &GitHub,
+    slug: &Slug,
+    environment: &str,
+    window_days: i64,
+) -> Result<super::state::Insights, ApiError> {
+    let now = Utc::now();
+    let metrics = crate::metrics::environment_metrics(gh, slug, environment, now, window_days);
+    let would_ship = async {
+        let envs = gh
+            .get::<crate::github::models::EnvironmentList>(&format!(
+                "/repos/{}/{}/environments",
+                slug.owner, slug.name
+            ))
+            .await?;
+        let names: Vec<String> = envs
+            .data
+            .environments
+            .iter()
+            .map(|e| e.name.clone())
+            .collect();
+        let upstream = upstream_of(environment, &names);
+        let Some(upstream) = upstream else {
+            return Ok(None);
+        };
+        let live = |env: String| async move {
+            let deps = gh
+                .get::<Vec<crate::github::models::Deployment>>(&format!(
+                    "/repos/{}/{}/deployments?environment={}&per_page=20",
+                    slug.owner,
+                    slug.name,
+                    url::form_urlencoded::byte_serialize(env.as_bytes()).collect::<String>()
+                ))
+                .await?;
+            for d in deps.data {
+                let st = gh
+                    .get::<Vec<crate::github::models::DeploymentStatus>>(&format!(
+                        "/repos/{}/{}/deployments/{}/statuses?per_page=5",
+                        slug.owner, slug.name, d.id
+                    ))
+                    .await?;
+                if st
+                    .data
+                    .first()
+                    .is_some_and(|s| s.state == "success" || s.state == "inactive")
+                {
+                    return Ok::<_, ApiError>(Some(d.sha));
+                }
+            }
+            Ok(None)
+        };
+        let (here, there) = tokio::join!(live(environment.to_string()), live(upstream.clone()));
+        match (here?, there?) {
+            (Some(base), Some(head)) => Ok(Some((
+                upstream,
+                base.clone(),
+                gh.compare(slug, &base, &head).await?,
+            ))),
+            _ => Ok::<_, ApiError>(None),
+        }
+    };
+    let (metrics, would_ship) = tokio::join!(metrics, would_ship);
+    let would_ship = would_ship?.map(|(up, _base, cmp)| (up, environment.to_string(), cmp));
+    Ok(super::state::Insights {
+        would_ship,
+        metrics: metrics?,
+    })
+}
+
+/// The environment whose deployments flow into `env`: the one listed before it, when the
+/// names say "staging" → "production"; otherwise none.
+fn upstream_of(env: &str, names: &[String]) -> Option<String> {
+    if !crate::app::deploys::is_production(env) {
+        return None;
+    }
+    names
+        .iter()
+        .find(|n| {
+            let l = n.to_ascii_lowercase();
+            l.starts_with("stag") || l.starts_with("preprod") || l == "uat"
+        })
+        .cloned()
 }

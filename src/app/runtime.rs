@@ -30,6 +30,10 @@ pub enum Opener {
 
 pub struct Options {
     pub keymap: Keymap,
+    /// Desktop notifications (`notify-send` / `osascript`) besides the bell.
+    pub desktop_notifications: bool,
+    /// Ring the terminal bell when a watched run finishes.
+    pub bell: bool,
     pub theme: Theme,
     pub opener: Opener,
     /// Every drawn frame goes here (tests read the screen from it).
@@ -50,9 +54,9 @@ where
     F: Future<Output = ()>,
 {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-    let mut pollers = Pollers::new(services, tx.clone());
+    let mut pollers = Pollers::new(services.clone(), tx.clone());
     let first = init(&mut state);
-    execute(first, &mut pollers, &opts.opener, &tx);
+    execute(first, &mut pollers, &services, &opts, &tx);
 
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -95,7 +99,7 @@ where
         }
         for m in batch {
             let fx = update(&mut state, &opts.keymap, m);
-            execute(fx, &mut pollers, &opts.opener, &tx);
+            execute(fx, &mut pollers, &services, &opts, &tx);
             if state.should_quit {
                 break;
             }
@@ -108,7 +112,8 @@ where
 fn execute(
     effects: Vec<Effect>,
     pollers: &mut Pollers,
-    opener: &Opener,
+    services: &Arc<Services>,
+    opts: &Options,
     tx: &mpsc::UnboundedSender<Msg>,
 ) {
     for e in effects {
@@ -116,9 +121,75 @@ fn execute(
             Effect::Poll(r) => pollers.poll(r),
             Effect::Stop(k) => pollers.stop(k),
             Effect::Refresh(kinds) => pollers.refresh(&kinds),
-            Effect::OpenUrl(url) => open_url(url, opener, tx.clone()),
+            Effect::OpenUrl(url) => open_url(url, &opts.opener, tx.clone()),
+            Effect::Prepare(p) => {
+                let (s, tx) = (services.clone(), tx.clone());
+                tokio::spawn(async move {
+                    let result = super::prepare::prepare(&s, p).await;
+                    let _ = tx.send(Msg::Prepared(result));
+                });
+            }
+            Effect::Mutate { id, mutation } => {
+                let (s, tx) = (services.clone(), tx.clone());
+                tokio::spawn(async move {
+                    let result = match &s.slug {
+                        Some(slug) => super::mutation::perform(&s.gh, slug, &mutation).await,
+                        None => Err(crate::github::ApiError::Client {
+                            status: 0,
+                            message: "no GitHub repository".into(),
+                        }),
+                    };
+                    let _ = tx.send(Msg::Mutated {
+                        id,
+                        mutation,
+                        result,
+                    });
+                });
+            }
+            Effect::Notify { title, body } => notify(opts, &title, &body),
             Effect::Quit => {}
         }
+    }
+}
+
+/// The bell goes straight to the terminal (ratatui owns the screen, not the bell); a desktop
+/// notification, when enabled, goes through the platform's notifier.
+fn notify(opts: &Options, title: &str, body: &str) {
+    if let Opener::Record(list) = &opts.opener {
+        if let Ok(mut l) = list.lock() {
+            l.push(format!("notify: {title}: {body}"));
+        }
+        return;
+    }
+    if opts.bell {
+        use std::io::Write;
+        let mut out = std::io::stdout();
+        let _ = out.write_all(b"\x07");
+        let _ = out.flush();
+    }
+    if opts.desktop_notifications {
+        let (title, body) = (title.to_string(), body.to_string());
+        tokio::task::spawn_blocking(move || {
+            let spawned = if cfg!(target_os = "macos") {
+                std::process::Command::new("osascript")
+                    .arg("-e")
+                    .arg(format!(
+                        "display notification {body:?} with title {title:?}"
+                    ))
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null())
+                    .spawn()
+            } else {
+                std::process::Command::new("notify-send")
+                    .arg(&title)
+                    .arg(&body)
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null())
+                    .spawn()
+            };
+            // A missing notifier is not worth an error: the bell and the toast already told.
+            drop(spawned);
+        });
     }
 }
 

@@ -7,6 +7,9 @@ use crate::github::ratelimit::RateLimit;
 use chrono::{DateTime, Utc};
 use std::cell::Cell;
 
+/// How long a toast stays in the status bar.
+pub const TOAST_SECS: i64 = 6;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PanelId {
     Issues,
@@ -162,10 +165,35 @@ pub enum Detail {
     Environment {
         name: String,
         cursor: Cursor,
+        insights: Loaded<Insights>,
     },
     Branch {
         name: String,
     },
+}
+
+/// What the environment detail shows beyond the history: the commits that would ship from
+/// staging to this environment, and its delivery metrics.
+#[derive(Debug, Clone)]
+pub struct Insights {
+    pub would_ship: Option<(String, String, crate::github::actions::Comparison)>,
+    pub metrics: crate::metrics::compute::EnvMetrics,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Toast {
+    pub at: DateTime<Utc>,
+    pub text: String,
+    pub error: bool,
+}
+
+/// A run cockpit started or was asked to watch, reported on when it finishes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Followed {
+    pub run_id: u64,
+    pub what: String,
+    pub environment: Option<String>,
+    pub run: Option<WorkflowRun>,
 }
 
 #[derive(Debug)]
@@ -192,6 +220,15 @@ pub struct AppState {
     pub rate: Option<RateLimit>,
     pub last_error: Option<(DateTime<Utc>, String)>,
     pub should_quit: bool,
+    pub modal: Option<super::modal::Modal>,
+    pub toast: Option<Toast>,
+    /// Mutations under way: id and description.
+    pub in_flight: Vec<(u64, String)>,
+    pub next_id: u64,
+    pub followed: Vec<Followed>,
+    /// Runs seen in progress, so their completion can ring the bell once.
+    pub active_runs: Vec<u64>,
+    pub metrics_window_days: i64,
 }
 
 impl AppState {
@@ -218,6 +255,13 @@ impl AppState {
             rate: None,
             last_error: None,
             should_quit: false,
+            modal: None,
+            toast: None,
+            in_flight: Vec::new(),
+            next_id: 1,
+            followed: Vec::new(),
+            active_runs: Vec::new(),
+            metrics_window_days: 30,
         }
     }
 
@@ -249,6 +293,18 @@ impl AppState {
             .is_some_and(|runs| runs.iter().any(|r| r.status.is_active()));
         let detail_active = matches!(&self.detail, Some(Detail::Run { data, .. })
             if data.data.as_ref().is_some_and(|(r, _)| r.status.is_active()));
-        runs_active || detail_active
+        let toast_showing = self
+            .toast
+            .as_ref()
+            .is_some_and(|t| (self.now - t.at).num_seconds() < TOAST_SECS);
+        runs_active || detail_active || toast_showing || !self.in_flight.is_empty()
+    }
+
+    pub fn toast(&mut self, text: impl Into<String>, error: bool) {
+        self.toast = Some(Toast {
+            at: self.now,
+            text: text.into(),
+            error,
+        });
     }
 }

@@ -1,9 +1,12 @@
 //! The one place state changes. Pure: no I/O, no clock reads, no spawning.
 
+use super::deploys;
 use super::effect::{Effect, Resource, ResourceKind};
 use super::keymap::{Action, Keymap};
+use super::modal::{self, Modal, Outcome};
 use super::msg::{Data, Msg};
 use super::state::{AppState, Cursor, Detail, Loaded, PanelId};
+use crate::github::models::Conclusion;
 use crate::github::{ApiError, Fetched};
 use crate::ui::layout;
 use chrono::{DateTime, Utc};
@@ -36,6 +39,9 @@ pub fn init(state: &mut AppState) -> Vec<Effect> {
 pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Input(Event::Key(k)) if k.kind != KeyEventKind::Release => {
+            if state.modal.is_some() {
+                return modal_key(state, k);
+            }
             if state.help {
                 // Any key closes help; `q` still quits so the user is never trapped.
                 state.help = false;
@@ -45,6 +51,16 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                 };
             }
             match keymap.lookup(&k, state.focus) {
+                Some(a) if a.mutates() && state.ctx.readonly => {
+                    state.toast(
+                        format!(
+                            "Read-only mode (--readonly): \"{}\" is disabled",
+                            a.describe()
+                        ),
+                        true,
+                    );
+                    Vec::new()
+                }
                 Some(a) => act(state, a),
                 None => Vec::new(),
             }
@@ -63,6 +79,66 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             state.last_error = Some((state.now, why));
             Vec::new()
         }
+        Msg::Prepared(Ok(modal)) => {
+            state.toast = None;
+            state.modal = Some(modal);
+            Vec::new()
+        }
+        Msg::Prepared(Err(why)) => {
+            state.toast(why, true);
+            Vec::new()
+        }
+        Msg::Mutated {
+            id,
+            mutation,
+            result,
+        } => {
+            state.in_flight.retain(|(i, _)| *i != id);
+            match result {
+                Ok(done) => {
+                    state.toast(format!("✓ {}", done.message), false);
+                    let mut fx = vec![Effect::Refresh(mutation.refreshes())];
+                    if let super::mutation::Mutation::ReviewDeployment {
+                        approve: true,
+                        run_id,
+                        run_number,
+                        environment,
+                        ..
+                    } = &mutation
+                    {
+                        let what = format!(
+                            "deploy to {} (run #{run_number})",
+                            crate::text::sanitize_line(environment)
+                        );
+                        fx.extend(deploys::follow(
+                            state,
+                            *run_id,
+                            what,
+                            Some(environment.clone()),
+                        ));
+                    }
+                    if let Some(run_id) = done.started_run {
+                        let environment = match &mutation {
+                            super::mutation::Mutation::Dispatch { environment, .. } => {
+                                environment.clone()
+                            }
+                            _ => None,
+                        };
+                        fx.extend(deploys::follow(
+                            state,
+                            run_id,
+                            mutation.describe(),
+                            environment,
+                        ));
+                    }
+                    fx
+                }
+                Err(e) => {
+                    state.toast(format!("Could not {}: {e}", mutation.describe()), true);
+                    Vec::new()
+                }
+            }
+        }
         Msg::Data {
             resource,
             at,
@@ -75,6 +151,42 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             state.now = state.now.max(at);
             apply_data(state, resource, at, data)
         }
+    }
+}
+
+fn modal_key(state: &mut AppState, k: ratatui::crossterm::event::KeyEvent) -> Vec<Effect> {
+    let Some(m) = state.modal.as_mut() else {
+        return Vec::new();
+    };
+    match m {
+        Modal::Form(form) => match modal::form_key(form, k) {
+            Outcome::Continue => Vec::new(),
+            Outcome::Cancel => {
+                state.modal = None;
+                Vec::new()
+            }
+            Outcome::Submit => {
+                let form = (**form).clone();
+                state.modal = None;
+                deploys::form_submitted(state, form)
+            }
+        },
+        Modal::Confirm(c) => match modal::confirm_key(k) {
+            Outcome::Continue => Vec::new(),
+            Outcome::Cancel => {
+                state.modal = None;
+                Vec::new()
+            }
+            Outcome::Submit => {
+                let mutation = c.mutation.clone();
+                state.modal = None;
+                if state.ctx.readonly {
+                    state.toast("Read-only mode (--readonly): nothing is changed", true);
+                    return Vec::new();
+                }
+                deploys::start(state, mutation)
+            }
+        },
     }
 }
 
@@ -217,6 +329,7 @@ fn apply_data(
             note_error(state, at, "CI", why);
             let len = state.panel_len(PanelId::Ci);
             state.cursor_mut(PanelId::Ci).clamp(len);
+            fx.extend(finished_runs(state));
         }
         (Resource::Jobs { run_id }, Data::Jobs(r)) => {
             let mut err = None;
@@ -239,6 +352,65 @@ fn apply_data(
             note_error(state, at, "deploys", why);
             let len = state.panel_len(PanelId::Deploys);
             state.cursor_mut(PanelId::Deploys).clamp(len);
+        }
+        (_, Data::FollowedRuns(r)) => match r {
+            Ok(f) => {
+                for run in f.data {
+                    if let Some(fl) = state.followed.iter_mut().find(|x| x.run_id == run.id) {
+                        fl.run = Some(run);
+                    }
+                }
+                let (done, going): (Vec<_>, Vec<_>) = state
+                    .followed
+                    .drain(..)
+                    .partition(|f| f.run.as_ref().is_some_and(|r| !r.status.is_active()));
+                state.followed = going;
+                for f in done {
+                    let ok = f.run.as_ref().and_then(|r| r.conclusion.clone())
+                        == Some(Conclusion::Success);
+                    let verdict = if ok { "succeeded" } else { "failed" };
+                    let text = format!("{} {verdict}", f.what);
+                    state.toast(
+                        if ok {
+                            format!("✓ {text}")
+                        } else {
+                            format!("✗ {text}")
+                        },
+                        !ok,
+                    );
+                    fx.push(Effect::Notify {
+                        title: format!("cockpit: {verdict}"),
+                        body: text,
+                    });
+                    fx.push(Effect::Refresh(vec![
+                        ResourceKind::Environments,
+                        ResourceKind::Runs,
+                    ]));
+                }
+                if state.followed.is_empty() {
+                    fx.push(Effect::Stop(ResourceKind::FollowedRuns));
+                } else {
+                    fx.push(Effect::Poll(Resource::FollowedRuns {
+                        run_ids: state.followed.iter().map(|f| f.run_id).collect(),
+                    }));
+                }
+            }
+            Err(e) => note_error(state, at, "followed runs", Some(e.to_string())),
+        },
+        (Resource::EnvironmentInsights { environment, .. }, Data::Insights(r)) => {
+            if let Some(Detail::Environment { name, insights, .. }) = &mut state.detail {
+                if *name == environment {
+                    insights.loading = false;
+                    match r {
+                        Ok(i) => {
+                            insights.data = Some(i);
+                            insights.updated = Some(at);
+                            insights.error = None;
+                        }
+                        Err(e) => insights.error = Some(e.to_string()),
+                    }
+                }
+            }
         }
         (Resource::IssueDetail { number }, Data::IssueDetail(r)) => {
             let mut err = None;
@@ -304,6 +476,14 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
                 None => Vec::new(),
             }
         }
+        Action::Approve => return deploys::review(state, true),
+        Action::Reject => return deploys::review(state, false),
+        Action::Deploy => return deploys::deploy(state),
+        Action::Rollback => return deploys::rollback(state),
+        Action::RerunFailed => return deploys::rerun(state, true),
+        Action::RerunAll => return deploys::rerun(state, false),
+        Action::CancelRun => return deploys::cancel(state),
+        Action::Dispatch => return deploys::dispatch(state),
         Action::ToggleAllRepos => {
             state.issues_all_repos = !state.issues_all_repos;
             state.issues = Loaded {
@@ -341,7 +521,7 @@ fn move_selection(state: &mut AppState, delta: isize) {
         Some(Detail::Issue { scroll, .. } | Detail::Pull { scroll, .. }) => {
             *scroll = (*scroll as isize + delta).max(0) as usize;
         }
-        Some(Detail::Environment { cursor, name }) => {
+        Some(Detail::Environment { cursor, name, .. }) => {
             let len = state
                 .envs
                 .data
@@ -403,17 +583,20 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
                 cursor: Cursor::default(),
             }
         }),
-        PanelId::Deploys => {
-            state
-                .envs
-                .data
-                .as_ref()
-                .and_then(|v| v.get(sel))
-                .map(|e| Detail::Environment {
-                    name: e.env.name.clone(),
-                    cursor: Cursor::default(),
-                })
-        }
+        PanelId::Deploys => state.envs.data.as_ref().and_then(|v| v.get(sel)).map(|e| {
+            fx.push(Effect::Poll(Resource::EnvironmentInsights {
+                environment: e.env.name.clone(),
+                window_days: state.metrics_window_days,
+            }));
+            Detail::Environment {
+                name: e.env.name.clone(),
+                cursor: Cursor::default(),
+                insights: Loaded {
+                    loading: true,
+                    ..Loaded::default()
+                },
+            }
+        }),
         PanelId::Branches => state
             .branches
             .data
@@ -430,6 +613,7 @@ fn close_detail(state: &mut AppState) -> Vec<Effect> {
     match state.detail.take() {
         Some(Detail::Run { .. }) => vec![Effect::Stop(ResourceKind::Jobs)],
         Some(Detail::Issue { .. }) => vec![Effect::Stop(ResourceKind::IssueDetail)],
+        Some(Detail::Environment { .. }) => vec![Effect::Stop(ResourceKind::EnvironmentInsights)],
         _ => Vec::new(),
     }
 }
@@ -509,4 +693,41 @@ fn mouse(state: &mut AppState, kind: MouseEventKind, col: u16, row: u16) -> Vec<
         }
         _ => Vec::new(),
     }
+}
+
+/// Runs of the CI panel that were running and have finished since the last poll: the bell
+/// rings once for each, failures included.
+fn finished_runs(state: &mut AppState) -> Vec<Effect> {
+    let Some(runs) = state.runs.data.as_ref() else {
+        return Vec::new();
+    };
+    let mut fx = Vec::new();
+    let mut still_active = Vec::new();
+    for r in runs {
+        if r.status.is_active() {
+            still_active.push(r.id);
+        } else if state.active_runs.contains(&r.id)
+            && !state.followed.iter().any(|f| f.run_id == r.id)
+        {
+            let ok = r.conclusion == Some(Conclusion::Success);
+            let name = crate::text::sanitize_line(r.name.as_deref().unwrap_or("workflow"));
+            let verdict = match &r.conclusion {
+                Some(Conclusion::Success) => "succeeded",
+                Some(Conclusion::Cancelled) => "was cancelled",
+                _ => "failed",
+            };
+            let text = format!("{name} #{} {verdict}", r.run_number);
+            state.toast = Some(super::state::Toast {
+                at: state.now,
+                text: text.clone(),
+                error: !ok,
+            });
+            fx.push(Effect::Notify {
+                title: format!("cockpit: CI {verdict}"),
+                body: text,
+            });
+        }
+    }
+    state.active_runs = still_active;
+    fx
 }

@@ -1444,12 +1444,20 @@ impl World {
                         continue;
                     }
                     let creator = att.triggering_actor.clone();
+                    // A deploy workflow may take the exact commit to deploy (how a rollback
+                    // redeploys an old commit of a moving branch).
+                    let pinned = run
+                        .inputs
+                        .get("sha")
+                        .and_then(|v| v.as_str())
+                        .filter(|s| s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit()))
+                        .map(str::to_string);
                     wanted.push((
                         created,
                         r,
                         env.clone(),
                         run.branch.clone(),
-                        run.sha.clone(),
+                        pinned.or_else(|| run.sha.clone()),
                         creator,
                     ));
                 }

@@ -50,6 +50,9 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
             widgets::status::render(frame, status, state, theme);
         }
     }
+    if let Some(m) = &state.modal {
+        widgets::modal::render(frame, area, m, theme);
+    }
     if state.help {
         widgets::help::render(frame, area, keymap, theme);
     }

@@ -128,6 +128,7 @@ fn main() {
                 demo: true,
                 intervals: Default::default(),
                 size: (160, 45),
+                deploy_targets: Default::default(),
             })
             .expect("launch");
             let mut t = Terminal::new(TestBackend::new(160, 45)).expect("terminal");

@@ -126,6 +126,7 @@ impl Harness {
             demo: true,
             intervals: fast_intervals(),
             size: setup.size,
+            deploy_targets: Default::default(),
         })
         .expect("launch");
         let (keys, rx) = mpsc::unbounded_channel::<io::Result<Event>>();
@@ -136,6 +137,8 @@ impl Harness {
             watch::channel(Buffer::empty(ratatui::layout::Rect::new(0, 0, 1, 1)));
         let opened = Arc::new(Mutex::new(Vec::new()));
         let opts = Options {
+            bell: true,
+            desktop_notifications: false,
             keymap: Keymap::default(),
             theme: Theme::mono(),
             opener: Opener::Record(opened.clone()),

@@ -1,5 +1,5 @@
 use super::frame_block;
-use crate::app::state::{AppState, Cursor};
+use crate::app::state::{AppState, Cursor, Insights, Loaded};
 use crate::text::{age, duration, sanitize_line};
 use crate::ui::panels::deploys::short_sha;
 use crate::ui::widgets::{
@@ -18,6 +18,7 @@ pub fn render(
     state: &AppState,
     name: &str,
     cursor: &Cursor,
+    insights: &Loaded<Insights>,
     theme: &Theme,
 ) {
     let row = state
@@ -79,11 +80,16 @@ pub fn render(
     if head.is_empty() {
         head.push(Line::styled("no protection rules", theme.dim()));
     }
-    let [top, bottom] = Layout::vertical([
+    let [top, middle, bottom] = Layout::vertical([
         Constraint::Length(head.len() as u16 + 2),
+        Constraint::Length(8),
         Constraint::Fill(1),
     ])
     .areas(area);
+    let [metrics_area, ship_area] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(middle);
+    render_metrics(frame, metrics_area, insights, theme);
+    render_would_ship(frame, ship_area, state, insights, theme);
     frame.render_widget(
         Paragraph::new(head).block(frame_block(format!("Environment {name}"), theme)),
         top,
@@ -132,4 +138,128 @@ pub fn render(
             )),
         ]
     });
+}
+
+fn render_metrics(frame: &mut Frame, area: Rect, insights: &Loaded<Insights>, theme: &Theme) {
+    use crate::metrics::{duration_label, frequency_label, rate_label};
+    let Some(i) = insights.data.as_ref() else {
+        let text = insights
+            .error
+            .clone()
+            .unwrap_or_else(|| "computing delivery metrics…".into());
+        let p = Paragraph::new(sanitize_line(&text))
+            .block(frame_block("Delivery metrics".into(), theme));
+        frame.render_widget(p, area);
+        return;
+    };
+    let m = &i.metrics;
+    let block = frame_block(
+        format!("Delivery metrics · last {} days", m.window_days),
+        theme,
+    );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [figures, spark] =
+        Layout::vertical([Constraint::Length(4), Constraint::Fill(1)]).areas(inner);
+    let fig = |label: &str, value: String, note: String| {
+        Line::from(vec![
+            Span::styled(format!("{label:<22}"), theme.dim()),
+            Span::styled(format!("{value:<9}"), theme.title(true)),
+            Span::styled(note, theme.dim()),
+        ])
+    };
+    let lines = vec![
+        fig(
+            "deployment frequency",
+            frequency_label(m.deployment_frequency_per_day),
+            format!("{} successful of {}", m.successful, m.deployments),
+        ),
+        fig(
+            "lead time for changes",
+            duration_label(m.lead_time_median_secs),
+            format!(
+                "median of {} commits, p90 {}",
+                m.lead_time_commits,
+                duration_label(m.lead_time_p90_secs)
+            ),
+        ),
+        fig(
+            "change failure rate",
+            rate_label(m.change_failure_rate),
+            format!(
+                "{} failed changes, {} rollbacks",
+                m.failed_changes, m.rollbacks
+            ),
+        ),
+        fig(
+            "time to restore",
+            duration_label(m.time_to_restore_median_secs),
+            format!("median of {} restores", m.restores),
+        ),
+    ];
+    frame.render_widget(Paragraph::new(lines), figures);
+    let spark_widget = ratatui::widgets::Sparkline::default()
+        .data(m.daily_successes.iter().copied())
+        .style(theme.ok());
+    frame.render_widget(spark_widget, spark);
+}
+
+fn render_would_ship(
+    frame: &mut Frame,
+    area: Rect,
+    state: &AppState,
+    insights: &Loaded<Insights>,
+    theme: &Theme,
+) {
+    let Some(i) = insights.data.as_ref() else {
+        frame.render_widget(
+            Paragraph::new("").block(frame_block("What would ship".into(), theme)),
+            area,
+        );
+        return;
+    };
+    let Some((from, to, cmp)) = &i.would_ship else {
+        let p = Paragraph::new(Span::styled(
+            "Nothing flows into this environment from another one.",
+            theme.dim(),
+        ))
+        .block(frame_block("What would ship".into(), theme));
+        frame.render_widget(p, area);
+        return;
+    };
+    let title = format!(
+        "What would ship: {} → {} ({} commits)",
+        sanitize_line(from),
+        sanitize_line(to),
+        cmp.commits.len()
+    );
+    let mut lines: Vec<Line> = Vec::new();
+    if cmp.commits.is_empty() {
+        lines.push(Line::styled(
+            format!(
+                "{} and {} run the same code.",
+                sanitize_line(from),
+                sanitize_line(to)
+            ),
+            theme.dim(),
+        ));
+    }
+    let height = usize::from(area.height.saturating_sub(2));
+    // Newest first; the count in the title says how many did not fit.
+    for c in cmp.commits.iter().rev().take(height) {
+        let summary = c.commit.message.lines().next().unwrap_or("");
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} ", short_sha(&c.sha)), theme.number()),
+            Span::raw(sanitize_line(summary)),
+            Span::styled(
+                format!(
+                    "  {} · {}",
+                    sanitize_line(&c.commit.author.name),
+                    age(state.now, c.commit.committer.date)
+                ),
+                theme.dim(),
+            ),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines).block(frame_block(title, theme)), area);
 }

@@ -24,9 +24,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, detail: &Detail, 
             data,
             cursor,
         } => run::render(frame, area, state, *run_id, data, cursor, theme),
-        Detail::Environment { name, cursor } => {
-            environment::render(frame, area, state, name, cursor, theme)
-        }
+        Detail::Environment {
+            name,
+            cursor,
+            insights,
+        } => environment::render(frame, area, state, name, cursor, insights, theme),
         Detail::Pull { number, scroll } => pull(frame, area, state, *number, *scroll, theme),
         Detail::Branch { name } => branch(frame, area, state, name, theme),
     }

@@ -84,7 +84,21 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         let when = live
             .map(|d| age(now, d.deployment.created_at))
             .unwrap_or_default();
-        let now_cell = if let Some((run, pending)) = e.waiting.first() {
+        let followed = state
+            .followed
+            .iter()
+            .find(|f| f.environment.as_deref() == Some(e.env.name.as_str()));
+        let now_cell = if let Some(f) = followed {
+            let status = f
+                .run
+                .as_ref()
+                .map(|r| icons::run_word(&r.status, r.conclusion.as_ref()))
+                .unwrap_or_else(|| "starting".into());
+            Line::from(Span::styled(
+                format!("● {} ({status})", sanitize_line(&f.what)),
+                theme.running(),
+            ))
+        } else if let Some((run, pending)) = e.waiting.first() {
             let who = if pending.current_user_can_approve {
                 "you can approve"
             } else {

@@ -3,5 +3,6 @@
 
 pub mod help;
 pub mod icons;
+pub mod modal;
 pub mod status;
 pub mod table;

@@ -70,7 +70,24 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         let style = if *stale { theme.bad() } else { theme.dim() };
         spans.push(Span::styled(format!("{} {f}", p.short()), style));
     }
-    if let Some((at, err)) = &state.last_error {
+    if let Some((_, what)) = state.in_flight.first() {
+        spans.push(sep());
+        spans.push(Span::styled(
+            format!("⟳ {}…", sanitize_line(what)),
+            theme.running(),
+        ));
+    }
+    let toast = state
+        .toast
+        .as_ref()
+        .filter(|t| (now - t.at).num_seconds() < crate::app::state::TOAST_SECS);
+    if let Some(t) = toast {
+        spans.push(sep());
+        spans.push(Span::styled(
+            sanitize_line(&t.text),
+            if t.error { theme.bad() } else { theme.ok() },
+        ));
+    } else if let Some((at, err)) = &state.last_error {
         if (now - *at).num_minutes() < 5 {
             spans.push(sep());
             spans.push(Span::styled(
@@ -79,6 +96,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             ));
         }
     }
+
     let line = Line::from(spans);
     let hint = " ? help  q quit ";
     // The hint yields to the content on narrow terminals rather than covering it.

@@ -1,0 +1,361 @@
+//! The update side of acting on deploys and CI runs: from a key to a form or a confirmation,
+//! and from a confirmation to a mutation. Pure, like the rest of `update`.
+
+use super::effect::{Effect, Prepare, Resource};
+use super::modal::{Confirm, Form, Modal, Purpose};
+use super::mutation::Mutation;
+use super::state::{AppState, Detail, Followed, PanelId};
+use crate::github::dashboard::EnvRow;
+use crate::github::models::WorkflowRun;
+use crate::text::sanitize_line;
+use crate::ui::panels::deploys::short_sha;
+
+fn selected_env(state: &AppState) -> Option<&EnvRow> {
+    let name = match &state.detail {
+        Some(Detail::Environment { name, .. }) => Some(name.clone()),
+        _ => None,
+    };
+    let envs = state.envs.data.as_ref()?;
+    match name {
+        Some(n) => envs.iter().find(|e| e.env.name == n),
+        None => envs.get(state.cursor(PanelId::Deploys).selected),
+    }
+}
+
+fn reviewers(row: &EnvRow) -> String {
+    let mut names: Vec<String> = row
+        .env
+        .protection_rules
+        .iter()
+        .flat_map(|r| r.reviewers.iter().map(|x| sanitize_line(&x.display_name())))
+        .collect();
+    names.dedup();
+    if names.is_empty() {
+        "nobody is listed".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// `a` / `A` on an environment with a run waiting for approval.
+pub fn review(state: &mut AppState, approve: bool) -> Vec<Effect> {
+    let verb = if approve { "approve" } else { "reject" };
+    let Some(row) = selected_env(state) else {
+        state.toast("Select an environment in the Deploys panel first", true);
+        return Vec::new();
+    };
+    let name = sanitize_line(&row.env.name);
+    let Some((run, pending)) = row.waiting.first() else {
+        state.toast(format!("Nothing is waiting for approval to {name}"), true);
+        return Vec::new();
+    };
+    if !pending.current_user_can_approve {
+        let who = reviewers(row);
+        state.toast(
+            format!("You cannot {verb} deploys to {name}: the reviewers are {who}"),
+            true,
+        );
+        return Vec::new();
+    }
+    let git_ref = sanitize_line(run.head_branch.as_deref().unwrap_or(&run.head_sha));
+    let form = Form {
+        title: format!(
+            "{} deploy to {name}",
+            if approve { "Approve" } else { "Reject" }
+        ),
+        intro: vec![
+            format!(
+                "Run #{} {} wants to deploy {}@{} to {name}.",
+                run.run_number,
+                run_title(run),
+                git_ref,
+                short_sha(&run.head_sha)
+            ),
+            "GitHub records the comment with the review.".into(),
+        ],
+        fields: vec![super::modal::Field::multiline(
+            "comment",
+            "Comment",
+            "",
+            "why (optional)",
+        )],
+        focus: 0,
+        error: None,
+        purpose: Purpose::ReviewDeployment {
+            approve,
+            run_id: run.id,
+            run_number: run.run_number,
+            environment_id: pending.environment.id,
+            environment: row.env.name.clone(),
+            git_ref,
+        },
+    };
+    state.modal = Some(Modal::Form(Box::new(form)));
+    Vec::new()
+}
+
+fn run_title(run: &WorkflowRun) -> String {
+    let name = sanitize_line(run.name.as_deref().unwrap_or("workflow"));
+    match run.display_title.as_deref() {
+        Some(t) if !t.is_empty() => format!("({name}: {})", sanitize_line(t)),
+        _ => format!("({name})"),
+    }
+}
+
+pub fn deploy(state: &mut AppState) -> Vec<Effect> {
+    let Some(row) = selected_env(state) else {
+        state.toast("Select an environment in the Deploys panel first", true);
+        return Vec::new();
+    };
+    let default_ref = state
+        .ci_branch
+        .clone()
+        .or_else(|| state.default_branch.clone())
+        .unwrap_or_else(|| "main".into());
+    vec![Effect::Prepare(Prepare::Deploy {
+        environment: row.env.name.clone(),
+        default_ref,
+    })]
+}
+
+pub fn rollback(state: &mut AppState) -> Vec<Effect> {
+    let Some(row) = selected_env(state) else {
+        state.toast("Select an environment in the Deploys panel first", true);
+        return Vec::new();
+    };
+    if row.history.is_empty() {
+        state.toast(
+            format!(
+                "{} has no deployment history to roll back to",
+                sanitize_line(&row.env.name)
+            ),
+            true,
+        );
+        return Vec::new();
+    }
+    vec![Effect::Prepare(Prepare::Rollback {
+        environment: row.env.name.clone(),
+    })]
+}
+
+fn selected_run(state: &AppState) -> Option<&WorkflowRun> {
+    if let Some(Detail::Run { data, .. }) = &state.detail {
+        return data.data.as_ref().map(|(run, _)| run);
+    }
+    state
+        .runs
+        .data
+        .as_ref()?
+        .get(state.cursor(PanelId::Ci).selected)
+}
+
+pub fn rerun(state: &mut AppState, only_failed: bool) -> Vec<Effect> {
+    let Some(run) = selected_run(state) else {
+        state.toast("Select a run in the CI panel first", true);
+        return Vec::new();
+    };
+    if run.status.is_active() {
+        state.toast(
+            format!(
+                "Run #{} is still running: cancel it first or wait",
+                run.run_number
+            ),
+            true,
+        );
+        return Vec::new();
+    }
+    let what = if only_failed {
+        "Re-run the failed jobs of"
+    } else {
+        "Re-run every job of"
+    };
+    let confirm = Confirm {
+        title: "Re-run".into(),
+        lines: vec![format!(
+            "{what} run #{} {}?",
+            run.run_number,
+            run_title(run)
+        )],
+        warnings: Vec::new(),
+        mutation: Mutation::Rerun {
+            run_id: run.id,
+            run_number: run.run_number,
+            only_failed,
+        },
+    };
+    state.modal = Some(Modal::Confirm(Box::new(confirm)));
+    Vec::new()
+}
+
+pub fn cancel(state: &mut AppState) -> Vec<Effect> {
+    let Some(run) = selected_run(state) else {
+        state.toast("Select a run in the CI panel first", true);
+        return Vec::new();
+    };
+    if !run.status.is_active() {
+        state.toast(
+            format!("Run #{} has already finished", run.run_number),
+            true,
+        );
+        return Vec::new();
+    }
+    let confirm = Confirm {
+        title: "Cancel run".into(),
+        lines: vec![format!(
+            "Cancel run #{} {}?",
+            run.run_number,
+            run_title(run)
+        )],
+        warnings: Vec::new(),
+        mutation: Mutation::Cancel {
+            run_id: run.id,
+            run_number: run.run_number,
+        },
+    };
+    state.modal = Some(Modal::Confirm(Box::new(confirm)));
+    Vec::new()
+}
+
+pub fn dispatch(state: &mut AppState) -> Vec<Effect> {
+    let default_ref = state
+        .ci_branch
+        .clone()
+        .or_else(|| state.default_branch.clone())
+        .unwrap_or_else(|| "main".into());
+    vec![Effect::Prepare(Prepare::DispatchChoice { default_ref })]
+}
+
+/// A submitted form becomes the next step: a check, a confirmation or another form.
+pub fn form_submitted(state: &mut AppState, form: Form) -> Vec<Effect> {
+    match form.purpose.clone() {
+        Purpose::ReviewDeployment {
+            approve,
+            run_id,
+            run_number,
+            environment_id,
+            environment,
+            git_ref,
+        } => {
+            let comment = form.value_str("comment");
+            let verb = if approve { "Approve" } else { "Reject" };
+            let mut warnings = Vec::new();
+            if approve && is_production(&environment) {
+                warnings.push(format!(
+                    "{} is a production environment.",
+                    sanitize_line(&environment)
+                ));
+            }
+            let confirm = Confirm {
+                title: format!("{verb} deploy"),
+                lines: vec![format!(
+                    "{verb} run #{run_number} deploying {git_ref} to {}?",
+                    sanitize_line(&environment)
+                )],
+                warnings,
+                mutation: Mutation::ReviewDeployment {
+                    run_id,
+                    run_number,
+                    environment_id,
+                    environment,
+                    approve,
+                    comment,
+                },
+            };
+            state.modal = Some(Modal::Confirm(Box::new(confirm)));
+            Vec::new()
+        }
+        Purpose::Deploy {
+            environment,
+            workflow,
+        } => {
+            let git_ref = form.value_str("ref").trim().to_string();
+            let mut inputs = form.values();
+            inputs.remove("ref");
+            state.modal = None;
+            state.toast(
+                format!("Checking {} before deploying…", sanitize_line(&git_ref)),
+                false,
+            );
+            vec![Effect::Prepare(Prepare::CheckDeploy {
+                environment,
+                workflow,
+                git_ref,
+                inputs,
+            })]
+        }
+        Purpose::Rollback { .. } => Vec::new(),
+        Purpose::Dispatch {
+            workflow,
+            workflow_name,
+        } => {
+            if form.fields.iter().any(|f| f.key == "__workflow") {
+                // First step: the workflow was chosen; now ask for its inputs.
+                let chosen = form.value_str("__workflow");
+                let default_ref = form.value_str("ref");
+                state.modal = None;
+                return vec![Effect::Prepare(Prepare::DispatchInputs {
+                    workflow: chosen.clone(),
+                    workflow_name: chosen,
+                    default_ref,
+                })];
+            }
+            let git_ref = form.value_str("ref").trim().to_string();
+            let mut inputs = form.values();
+            inputs.remove("ref");
+            let confirm = Confirm {
+                title: "Run workflow".into(),
+                lines: vec![format!(
+                    "Run {} on {}?",
+                    sanitize_line(&workflow_name),
+                    sanitize_line(&git_ref)
+                )],
+                warnings: Vec::new(),
+                mutation: Mutation::Dispatch {
+                    workflow,
+                    git_ref: git_ref.clone(),
+                    inputs,
+                    what: format!(
+                        "{} on {}",
+                        sanitize_line(&workflow_name),
+                        sanitize_line(&git_ref)
+                    ),
+                    environment: None,
+                },
+            };
+            state.modal = Some(Modal::Confirm(Box::new(confirm)));
+            Vec::new()
+        }
+    }
+}
+
+pub fn is_production(environment: &str) -> bool {
+    let e = environment.to_ascii_lowercase();
+    e.starts_with("prod") || e == "live"
+}
+
+/// A confirmed mutation starts; the status bar shows it until it reports back.
+pub fn start(state: &mut AppState, mutation: Mutation) -> Vec<Effect> {
+    let id = state.next_id;
+    state.next_id += 1;
+    state.in_flight.push((id, mutation.describe()));
+    vec![Effect::Mutate { id, mutation }]
+}
+
+pub fn follow(
+    state: &mut AppState,
+    run_id: u64,
+    what: String,
+    environment: Option<String>,
+) -> Vec<Effect> {
+    if !state.followed.iter().any(|f| f.run_id == run_id) {
+        state.followed.push(Followed {
+            run_id,
+            what,
+            environment,
+            run: None,
+        });
+    }
+    vec![Effect::Poll(Resource::FollowedRuns {
+        run_ids: state.followed.iter().map(|f| f.run_id).collect(),
+    })]
+}

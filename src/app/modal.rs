@@ -1,0 +1,337 @@
+//! Modal layers over the dashboard: forms (text, multi-line, choice, yes/no fields) and
+//! confirmations. Key handling here is pure; what a submitted form leads to is decided by
+//! `update` from the form's `Purpose`.
+
+use super::mutation::Mutation;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::TextArea;
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone)]
+pub enum FieldKind {
+    Text(TextArea<'static>),
+    Multiline(TextArea<'static>),
+    Choice {
+        options: Vec<String>,
+        selected: usize,
+    },
+    Toggle(bool),
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Key of the value (an input name for a dispatch).
+    pub key: String,
+    pub label: String,
+    pub help: Option<String>,
+    pub required: bool,
+    pub kind: FieldKind,
+}
+
+fn text_area(initial: &str, placeholder: &str) -> TextArea<'static> {
+    let lines: Vec<String> = if initial.is_empty() {
+        vec![String::new()]
+    } else {
+        initial.lines().map(str::to_string).collect()
+    };
+    let mut t = TextArea::new(lines);
+    t.set_placeholder_text(placeholder.to_string());
+    t.move_cursor(ratatui_textarea::CursorMove::Bottom);
+    t.move_cursor(ratatui_textarea::CursorMove::End);
+    t
+}
+
+impl Field {
+    pub fn text(key: &str, label: &str, initial: &str) -> Field {
+        Field {
+            key: key.into(),
+            label: label.into(),
+            help: None,
+            required: false,
+            kind: FieldKind::Text(text_area(initial, "")),
+        }
+    }
+
+    pub fn multiline(key: &str, label: &str, initial: &str, placeholder: &str) -> Field {
+        Field {
+            key: key.into(),
+            label: label.into(),
+            help: None,
+            required: false,
+            kind: FieldKind::Multiline(text_area(initial, placeholder)),
+        }
+    }
+
+    pub fn choice(key: &str, label: &str, options: Vec<String>, selected: usize) -> Field {
+        let selected = selected.min(options.len().saturating_sub(1));
+        Field {
+            key: key.into(),
+            label: label.into(),
+            help: None,
+            required: false,
+            kind: FieldKind::Choice { options, selected },
+        }
+    }
+
+    pub fn toggle(key: &str, label: &str, on: bool) -> Field {
+        Field {
+            key: key.into(),
+            label: label.into(),
+            help: None,
+            required: false,
+            kind: FieldKind::Toggle(on),
+        }
+    }
+
+    pub fn required(mut self, yes: bool) -> Field {
+        self.required = yes;
+        self
+    }
+
+    pub fn help(mut self, text: Option<String>) -> Field {
+        self.help = text;
+        self
+    }
+
+    pub fn value(&self) -> Value {
+        match &self.kind {
+            FieldKind::Text(t) | FieldKind::Multiline(t) => Value::String(t.lines().join("\n")),
+            FieldKind::Choice { options, selected } => {
+                Value::String(options.get(*selected).cloned().unwrap_or_default())
+            }
+            FieldKind::Toggle(b) => Value::Bool(*b),
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        matches!(self.value(), Value::String(ref s) if s.trim().is_empty())
+    }
+
+    fn is_multiline(&self) -> bool {
+        matches!(self.kind, FieldKind::Multiline(_))
+    }
+}
+
+/// What a form is for; `update` turns a submitted form into the next step.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Purpose {
+    ReviewDeployment {
+        approve: bool,
+        run_id: u64,
+        run_number: u64,
+        environment_id: u64,
+        environment: String,
+        git_ref: String,
+    },
+    Deploy {
+        environment: String,
+        workflow: String,
+    },
+    Rollback {
+        environment: String,
+        workflow: String,
+        git_ref: String,
+        sha: String,
+        sha_input: Option<String>,
+    },
+    Dispatch {
+        workflow: String,
+        workflow_name: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub title: String,
+    pub intro: Vec<String>,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    pub error: Option<String>,
+    pub purpose: Purpose,
+}
+
+impl Form {
+    pub fn values(&self) -> Map<String, Value> {
+        self.fields
+            .iter()
+            .map(|f| (f.key.clone(), f.value()))
+            .collect()
+    }
+
+    pub fn value_str(&self, key: &str) -> String {
+        match self.fields.iter().find(|f| f.key == key).map(Field::value) {
+            Some(Value::String(s)) => s,
+            Some(other) => other.to_string(),
+            None => String::new(),
+        }
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        match self.fields.iter().find(|f| f.required && f.is_blank()) {
+            Some(f) => Err(format!("{} is required", f.label)),
+            None => Ok(()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirm {
+    pub title: String,
+    pub lines: Vec<String>,
+    /// Warnings shown above the question (unmerged ref, red CI, production).
+    pub warnings: Vec<String>,
+    pub mutation: Mutation,
+}
+
+#[derive(Debug, Clone)]
+pub enum Modal {
+    Form(Box<Form>),
+    Confirm(Box<Confirm>),
+}
+
+#[derive(Debug, PartialEq)]
+pub enum Outcome {
+    Continue,
+    Cancel,
+    Submit,
+}
+
+/// Keys in a form: Tab/Shift-Tab move between fields, Ctrl-S submits from anywhere, Enter
+/// submits from a one-line field (a newline in a multi-line one), Space or ←/→ change a
+/// choice or a toggle, Esc cancels.
+pub fn form_key(form: &mut Form, ev: KeyEvent) -> Outcome {
+    let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+    match ev.code {
+        KeyCode::Esc => return Outcome::Cancel,
+        KeyCode::Char('s') if ctrl => return submit(form),
+        KeyCode::Tab => {
+            form.focus = (form.focus + 1) % form.fields.len().max(1);
+            return Outcome::Continue;
+        }
+        KeyCode::BackTab => {
+            let n = form.fields.len().max(1);
+            form.focus = (form.focus + n - 1) % n;
+            return Outcome::Continue;
+        }
+        _ => {}
+    }
+    let Some(field) = form.fields.get_mut(form.focus) else {
+        return Outcome::Continue;
+    };
+    if ev.code == KeyCode::Enter && !field.is_multiline() {
+        return submit(form);
+    }
+    match &mut field.kind {
+        FieldKind::Text(t) | FieldKind::Multiline(t) => {
+            t.input(ev);
+        }
+        FieldKind::Choice { options, selected } => match ev.code {
+            KeyCode::Right
+            | KeyCode::Char(' ')
+            | KeyCode::Char('l')
+            | KeyCode::Down
+            | KeyCode::Char('j') => {
+                *selected = (*selected + 1) % options.len().max(1);
+            }
+            KeyCode::Left | KeyCode::Char('h') | KeyCode::Up | KeyCode::Char('k') => {
+                let n = options.len().max(1);
+                *selected = (*selected + n - 1) % n;
+            }
+            _ => {}
+        },
+        FieldKind::Toggle(b) => {
+            if matches!(
+                ev.code,
+                KeyCode::Char(' ')
+                    | KeyCode::Left
+                    | KeyCode::Right
+                    | KeyCode::Char('y')
+                    | KeyCode::Char('n')
+            ) {
+                *b = match ev.code {
+                    KeyCode::Char('y') => true,
+                    KeyCode::Char('n') => false,
+                    _ => !*b,
+                };
+            }
+        }
+    }
+    form.error = None;
+    Outcome::Continue
+}
+
+fn submit(form: &mut Form) -> Outcome {
+    match form.validate() {
+        Ok(()) => Outcome::Submit,
+        Err(e) => {
+            form.error = Some(e);
+            Outcome::Continue
+        }
+    }
+}
+
+/// `y` or Enter confirms; `n` or Esc cancels.
+pub fn confirm_key(ev: KeyEvent) -> Outcome {
+    match ev.code {
+        KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => Outcome::Submit,
+        KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
+            Outcome::Cancel
+        }
+        _ => Outcome::Continue,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(c: KeyCode) -> KeyEvent {
+        KeyEvent::new(c, KeyModifiers::NONE)
+    }
+
+    fn form() -> Form {
+        Form {
+            title: "t".into(),
+            intro: vec![],
+            fields: vec![
+                Field::multiline("comment", "Comment", "", "why").required(true),
+                Field::choice("level", "Level", vec!["info".into(), "debug".into()], 0),
+                Field::toggle("dry", "Dry run", false),
+            ],
+            focus: 0,
+            error: None,
+            purpose: Purpose::Dispatch {
+                workflow: "ci.yml".into(),
+                workflow_name: "CI".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn typing_tabbing_and_required_fields() {
+        let mut f = form();
+        assert_eq!(
+            form_key(
+                &mut f,
+                KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)
+            ),
+            Outcome::Continue
+        );
+        assert_eq!(f.error.as_deref(), Some("Comment is required"));
+        for c in "ship it".chars() {
+            form_key(&mut f, key(KeyCode::Char(c)));
+        }
+        form_key(&mut f, key(KeyCode::Enter));
+        form_key(&mut f, key(KeyCode::Char('!')));
+        assert_eq!(f.value_str("comment"), "ship it\n!");
+        form_key(&mut f, key(KeyCode::Tab));
+        form_key(&mut f, key(KeyCode::Right));
+        form_key(&mut f, key(KeyCode::Tab));
+        form_key(&mut f, key(KeyCode::Char(' ')));
+        let v = f.values();
+        assert_eq!(v["level"], Value::String("debug".into()));
+        assert_eq!(v["dry"], Value::Bool(true));
+        assert_eq!(form_key(&mut f, key(KeyCode::Enter)), Outcome::Submit);
+        assert_eq!(form_key(&mut f, key(KeyCode::Esc)), Outcome::Cancel);
+    }
+}

@@ -1,0 +1,433 @@
+//! Reads that come before a change: which workflow deploys an environment and what it asks
+//! for, the last good deployment to roll back to, whether a ref is merged and green. Each
+//! ends in a form or a confirmation for the user — or in a plain reason why not.
+
+use super::effect::Prepare;
+use super::modal::{Confirm, Field, Form, Modal, Purpose};
+use super::mutation::Mutation;
+use super::pollers::Services;
+use crate::github::actions::WorkflowInfo;
+use crate::github::workflow_file::{DispatchInput, InputKind, WorkflowFile};
+use crate::github::{ApiError, GitHub, Slug};
+use crate::text::sanitize_line;
+use crate::ui::panels::deploys::short_sha;
+use chrono::{Duration, Utc};
+use serde_json::{Map, Value};
+
+/// Where an environment's deploy workflow is configured, if it is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeployTarget {
+    pub workflow: String,
+    pub inputs: Map<String, Value>,
+}
+
+fn file_name(path: &str) -> String {
+    path.rsplit('/').next().unwrap_or(path).to_string()
+}
+
+fn err(e: ApiError) -> String {
+    e.to_string()
+}
+
+pub async fn prepare(s: &Services, p: Prepare) -> Result<Modal, String> {
+    let slug = s
+        .slug
+        .as_ref()
+        .ok_or("No GitHub repository: nothing to act on")?;
+    let gh = &s.gh;
+    match p {
+        Prepare::Deploy {
+            environment,
+            default_ref,
+        } => {
+            let (workflow, file, preset) = deploy_workflow(s, gh, slug, &environment).await?;
+            let mut fields =
+                vec![Field::text("ref", "Ref (branch, tag or sha)", &default_ref).required(true)];
+            fields.extend(input_fields(&file.inputs, &preset, Some(&environment)));
+            Ok(Modal::Form(Box::new(Form {
+                title: format!("Deploy to {}", sanitize_line(&environment)),
+                intro: vec![format!(
+                    "Runs {} with workflow_dispatch.",
+                    sanitize_line(&workflow)
+                )],
+                fields,
+                focus: 0,
+                error: None,
+                purpose: Purpose::Deploy {
+                    environment,
+                    workflow,
+                },
+            })))
+        }
+        Prepare::CheckDeploy {
+            environment,
+            workflow,
+            git_ref,
+            inputs,
+        } => {
+            let default = match s.default_branch.lock().ok().and_then(|d| d.clone()) {
+                Some(d) => d,
+                None => gh.repository(slug).await.map_err(err)?.data.default_branch,
+            };
+            let mut warnings = Vec::new();
+            match gh.compare(slug, &default, &git_ref).await {
+                Ok(c) if c.head_is_contained() => {}
+                Ok(c) => warnings.push(format!(
+                    "{} is not merged into {}: {} commit(s) that {} does not have.",
+                    sanitize_line(&git_ref),
+                    sanitize_line(&default),
+                    c.ahead_by,
+                    sanitize_line(&default)
+                )),
+                Err(ApiError::NotFound { .. }) => {
+                    return Err(format!(
+                        "Unknown ref {}: no branch, tag or commit of that name",
+                        sanitize_line(&git_ref)
+                    ))
+                }
+                Err(e) => warnings.push(format!(
+                    "Could not tell whether {} is merged: {e}",
+                    sanitize_line(&git_ref)
+                )),
+            }
+            match gh.checks_for(slug, &git_ref).await {
+                Ok(c) if c.failed > 0 => warnings.push(format!(
+                    "CI is red for {}: {} check(s) failed.",
+                    sanitize_line(&git_ref),
+                    c.failed
+                )),
+                Ok(c) if c.pending > 0 => warnings.push(format!(
+                    "CI is still running for {} ({} pending).",
+                    sanitize_line(&git_ref),
+                    c.pending
+                )),
+                Ok(c) if c.total() == 0 => {
+                    warnings.push(format!("{} has no CI checks.", sanitize_line(&git_ref)))
+                }
+                Ok(_) => {}
+                Err(e) => warnings.push(format!(
+                    "Could not read the checks of {}: {e}",
+                    sanitize_line(&git_ref)
+                )),
+            }
+            if super::deploys::is_production(&environment) {
+                warnings.push(format!(
+                    "{} is a production environment.",
+                    sanitize_line(&environment)
+                ));
+            }
+            let shown: Vec<String> = inputs
+                .iter()
+                .map(|(k, v)| format!("  {}: {}", sanitize_line(k), sanitize_line(&value_text(v))))
+                .collect();
+            let mut lines = vec![format!(
+                "Deploy {} to {} with {}?",
+                sanitize_line(&git_ref),
+                sanitize_line(&environment),
+                sanitize_line(&workflow)
+            )];
+            lines.extend(shown);
+            Ok(Modal::Confirm(Box::new(Confirm {
+                title: format!("Deploy to {}", sanitize_line(&environment)),
+                lines,
+                warnings,
+                mutation: Mutation::Dispatch {
+                    what: format!(
+                        "deploy {} to {}",
+                        sanitize_line(&git_ref),
+                        sanitize_line(&environment)
+                    ),
+                    workflow,
+                    git_ref,
+                    inputs,
+                    environment: Some(environment),
+                },
+            })))
+        }
+        Prepare::Rollback { environment } => rollback(s, gh, slug, environment).await,
+        Prepare::DispatchChoice { default_ref } => {
+            let mut dispatchable = Vec::new();
+            for wf in gh.workflows(slug).await.map_err(err)? {
+                if wf.state != "active" && !wf.state.is_empty() {
+                    continue;
+                }
+                if let Ok(f) = gh.workflow_file(slug, &wf.path).await {
+                    if f.dispatchable {
+                        dispatchable.push(wf);
+                    }
+                }
+            }
+            match dispatchable.len() {
+                0 => Err("No workflow in this repository can be run by hand (none has workflow_dispatch)".into()),
+                1 => {
+                    let wf = &dispatchable[0];
+                    dispatch_form(gh, slug, wf, &default_ref).await
+                }
+                _ => Ok(Modal::Form(Box::new(Form {
+                    title: "Run a workflow".into(),
+                    intro: vec!["Workflows with workflow_dispatch:".into()],
+                    fields: vec![
+                        Field::choice("__workflow", "Workflow", dispatchable.iter().map(|w| file_name(&w.path)).collect(), 0),
+                        Field::text("ref", "Ref", &default_ref).required(true),
+                    ],
+                    focus: 0,
+                    error: None,
+                    purpose: Purpose::Dispatch { workflow: String::new(), workflow_name: String::new() },
+                }))),
+            }
+        }
+        Prepare::DispatchInputs {
+            workflow,
+            default_ref,
+            ..
+        } => {
+            let all = gh.workflows(slug).await.map_err(err)?;
+            let wf = all
+                .iter()
+                .find(|w| file_name(&w.path) == workflow)
+                .ok_or_else(|| format!("Workflow {} is gone", sanitize_line(&workflow)))?;
+            dispatch_form(gh, slug, wf, &default_ref).await
+        }
+    }
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+async fn dispatch_form(
+    gh: &GitHub,
+    slug: &Slug,
+    wf: &WorkflowInfo,
+    default_ref: &str,
+) -> Result<Modal, String> {
+    let file = gh.workflow_file(slug, &wf.path).await.map_err(err)?;
+    if !file.dispatchable {
+        return Err(format!(
+            "{} has no workflow_dispatch trigger: it cannot be run by hand",
+            sanitize_line(&wf.name)
+        ));
+    }
+    let mut fields = vec![Field::text("ref", "Ref", default_ref).required(true)];
+    fields.extend(input_fields(&file.inputs, &Map::new(), None));
+    Ok(Modal::Form(Box::new(Form {
+        title: format!("Run {}", sanitize_line(&wf.name)),
+        intro: vec![format!(
+            "{} · Ctrl-S or Enter runs it, Esc cancels",
+            sanitize_line(&wf.path)
+        )],
+        fields,
+        focus: 0,
+        error: None,
+        purpose: Purpose::Dispatch {
+            workflow: file_name(&wf.path),
+            workflow_name: wf.name.clone(),
+        },
+    })))
+}
+
+/// Form fields for a workflow's inputs; `preset` (from the config) wins over the file's
+/// defaults, and an environment input is filled with the environment being deployed.
+fn input_fields(
+    inputs: &[DispatchInput],
+    preset: &Map<String, Value>,
+    environment: Option<&str>,
+) -> Vec<Field> {
+    inputs
+        .iter()
+        .map(|i| {
+            let preset_value = preset.get(&i.name).map(value_text);
+            let is_env_input =
+                i.kind == InputKind::Environment || i.name.eq_ignore_ascii_case("environment");
+            let initial = preset_value
+                .or_else(|| {
+                    if is_env_input {
+                        environment.map(str::to_string)
+                    } else {
+                        None
+                    }
+                })
+                .or_else(|| i.default.clone())
+                .unwrap_or_default();
+            let label = sanitize_line(&i.name);
+            let field = match &i.kind {
+                InputKind::Choice(options) => {
+                    let at = options.iter().position(|o| *o == initial).unwrap_or(0);
+                    Field::choice(
+                        &i.name,
+                        &label,
+                        options.iter().map(|o| sanitize_line(o)).collect(),
+                        at,
+                    )
+                }
+                InputKind::Boolean => Field::toggle(&i.name, &label, initial == "true"),
+                _ => Field::text(&i.name, &label, &initial),
+            };
+            field
+                .required(i.required)
+                .help(i.description.as_deref().map(sanitize_line))
+        })
+        .collect()
+}
+
+/// The workflow that deploys `environment`: the config's choice, else the first workflow
+/// with `workflow_dispatch` that takes an environment input.
+async fn deploy_workflow(
+    s: &Services,
+    gh: &GitHub,
+    slug: &Slug,
+    environment: &str,
+) -> Result<(String, WorkflowFile, Map<String, Value>), String> {
+    let workflows = gh.workflows(slug).await.map_err(err)?;
+    if let Some(target) = s.deploy_targets.get(environment) {
+        let wf = workflows
+            .iter()
+            .find(|w| file_name(&w.path) == target.workflow || w.path == target.workflow)
+            .ok_or_else(|| format!("The config names {} for {environment}, but the repository has no such workflow", sanitize_line(&target.workflow)))?;
+        let file = gh.workflow_file(slug, &wf.path).await.map_err(err)?;
+        if !file.dispatchable {
+            return Err(format!(
+                "{} has no workflow_dispatch trigger: cockpit cannot start it",
+                sanitize_line(&wf.path)
+            ));
+        }
+        return Ok((file_name(&wf.path), file, target.inputs.clone()));
+    }
+    for wf in &workflows {
+        let Ok(file) = gh.workflow_file(slug, &wf.path).await else {
+            continue;
+        };
+        let takes_env = file.inputs.iter().any(|i| {
+            i.kind == InputKind::Environment || i.name.eq_ignore_ascii_case("environment")
+        });
+        if file.dispatchable && takes_env {
+            return Ok((file_name(&wf.path), file, Map::new()));
+        }
+    }
+    Err(format!(
+        "No workflow with workflow_dispatch deploys {env}: add [deploy.environments.{env}] workflow = \"deploy.yml\" to the config",
+        env = sanitize_line(environment)
+    ))
+}
+
+const SHA_INPUTS: [&str; 6] = ["sha", "commit", "git_sha", "git-sha", "version", "ref"];
+
+async fn rollback(
+    s: &Services,
+    gh: &GitHub,
+    slug: &Slug,
+    environment: String,
+) -> Result<Modal, String> {
+    let history = gh
+        .deployment_history(slug, &environment, Utc::now() - Duration::days(365))
+        .await
+        .map_err(err)?;
+    let mut entries: Vec<_> = history
+        .into_iter()
+        .map(crate::github::dashboard::DeploymentEntry::from)
+        .collect();
+    entries.sort_by(|a, b| b.deployment.created_at.cmp(&a.deployment.created_at));
+    let env = sanitize_line(&environment);
+    let live = entries
+        .iter()
+        .position(|e| e.state() == "success")
+        .ok_or_else(|| {
+            format!("{env} has no successful deployment, so there is nothing to roll back from")
+        })?;
+    let current = &entries[live];
+    let previous = entries[live + 1..]
+        .iter()
+        .find(|e| {
+            matches!(e.state(), "success" | "inactive")
+                && e.deployment.sha != current.deployment.sha
+        })
+        .ok_or_else(|| format!("{env} has no earlier good deployment to roll back to"))?;
+    let (workflow, file, mut inputs) = deploy_workflow(s, gh, slug, &environment).await?;
+    for i in &file.inputs {
+        let is_env = i.kind == InputKind::Environment || i.name.eq_ignore_ascii_case("environment");
+        if is_env {
+            inputs.insert(i.name.clone(), Value::String(environment.clone()));
+        } else if !inputs.contains_key(&i.name) {
+            if let Some(d) = &i.default {
+                inputs.insert(
+                    i.name.clone(),
+                    match i.kind {
+                        InputKind::Boolean => Value::Bool(d == "true"),
+                        _ => Value::String(d.clone()),
+                    },
+                );
+            }
+        }
+    }
+    let prev_ref = previous.deployment.ref_name.clone();
+    let prev_sha = previous.deployment.sha.clone();
+    let sha_input = file
+        .inputs
+        .iter()
+        .find(|i| SHA_INPUTS.contains(&i.name.to_ascii_lowercase().as_str()))
+        .map(|i| i.name.clone());
+    let is_branch = gh
+        .get::<Value>(&format!(
+            "/repos/{}/{}/branches/{}",
+            slug.owner, slug.name, prev_ref
+        ))
+        .await
+        .is_ok();
+    let dispatch_ref = match (&sha_input, is_branch) {
+        (Some(name), _) => {
+            inputs.insert(name.clone(), Value::String(prev_sha.clone()));
+            prev_ref.clone()
+        }
+        // A tag (or anything that is not a moving branch) still names that exact commit.
+        (None, false) => prev_ref.clone(),
+        (None, true) => {
+            return Err(format!(
+                "The last good deployment of {env} was branch {}@{}; {} has no sha/version input, so redeploying the branch would not go back to that commit",
+                sanitize_line(&prev_ref),
+                short_sha(&prev_sha),
+                sanitize_line(&workflow)
+            ))
+        }
+    };
+    let who = previous
+        .deployment
+        .creator
+        .as_ref()
+        .map(|u| sanitize_line(&u.login))
+        .unwrap_or_default();
+    let mut warnings = vec![format!(
+        "Rolls {env} back from {}@{} to {}@{}.",
+        sanitize_line(&current.deployment.ref_name),
+        short_sha(&current.deployment.sha),
+        sanitize_line(&prev_ref),
+        short_sha(&prev_sha)
+    )];
+    if super::deploys::is_production(&environment) {
+        warnings.push(format!("{env} is a production environment."));
+    }
+    Ok(Modal::Confirm(Box::new(Confirm {
+        title: format!("Roll back {env}"),
+        lines: vec![format!(
+            "Redeploy {}@{} (deployed {} ago by {who}) with {}?",
+            sanitize_line(&prev_ref),
+            short_sha(&prev_sha),
+            crate::text::age(Utc::now(), previous.deployment.created_at),
+            sanitize_line(&workflow)
+        )],
+        warnings,
+        mutation: Mutation::Dispatch {
+            what: format!(
+                "roll back {env} to {}@{}",
+                sanitize_line(&prev_ref),
+                short_sha(&prev_sha)
+            ),
+            workflow,
+            git_ref: dispatch_ref,
+            inputs,
+            environment: Some(environment),
+        },
+    })))
+}

@@ -1,0 +1,56 @@
+//! `cockpit metrics`: the delivery metrics of every environment, as a table or as JSON for
+//! scripts (the same figures the Deploys detail shows).
+
+use super::compute::EnvMetrics;
+use super::{duration_label, environment_metrics, frequency_label, rate_label};
+use crate::github::models::EnvironmentList;
+use crate::github::{ApiError, GitHub, Slug};
+use chrono::Utc;
+
+pub async fn collect(
+    gh: &GitHub,
+    slug: &Slug,
+    only: Option<&str>,
+    window_days: i64,
+) -> Result<Vec<EnvMetrics>, ApiError> {
+    let envs = gh
+        .get::<EnvironmentList>(&format!(
+            "/repos/{}/{}/environments?per_page=100",
+            slug.owner, slug.name
+        ))
+        .await?
+        .data
+        .environments;
+    let now = Utc::now();
+    let mut out = Vec::new();
+    for e in envs.iter().filter(|e| only.is_none_or(|o| o == e.name)) {
+        out.push(environment_metrics(gh, slug, &e.name, now, window_days).await?);
+    }
+    Ok(out)
+}
+
+pub fn table(metrics: &[EnvMetrics]) -> String {
+    let mut s = format!(
+        "{:<14} {:>12} {:>10} {:>10} {:>10} {:>8}\n",
+        "environment", "frequency", "lead time", "failure", "restore", "deploys"
+    );
+    for m in metrics {
+        s.push_str(&format!(
+            "{:<14} {:>12} {:>10} {:>10} {:>10} {:>8}\n",
+            crate::text::sanitize_line(&m.environment),
+            frequency_label(m.deployment_frequency_per_day),
+            duration_label(m.lead_time_median_secs),
+            rate_label(m.change_failure_rate),
+            duration_label(m.time_to_restore_median_secs),
+            m.deployments
+        ));
+    }
+    if let Some(m) = metrics.first() {
+        s.push_str(&format!(
+            "window: last {} days (to {})\n",
+            m.window_days,
+            m.window_end.format("%Y-%m-%d %H:%M UTC")
+        ));
+    }
+    s
+}
