@@ -329,7 +329,7 @@ async fn rollback(
         .into_iter()
         .map(crate::github::dashboard::DeploymentEntry::from)
         .collect();
-    entries.sort_by(|a, b| b.deployment.created_at.cmp(&a.deployment.created_at));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.deployment.created_at));
     let env = sanitize_line(&environment);
     let live = entries
         .iter()

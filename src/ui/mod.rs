@@ -53,6 +53,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
     if let Some(m) = &state.modal {
         widgets::modal::render(frame, area, m, theme);
     }
+    widgets::status::toast(frame, area, state, theme);
     if state.help {
         widgets::help::render(frame, area, keymap, theme);
     }

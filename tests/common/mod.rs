@@ -62,6 +62,7 @@ pub struct Setup {
     pub size: (u16, u16),
     pub local_repo: bool,
     pub readonly: bool,
+    pub deploy_targets: std::collections::HashMap<String, cockpit::app::prepare::DeployTarget>,
 }
 
 impl Default for Setup {
@@ -73,6 +74,7 @@ impl Default for Setup {
             size: (160, 45),
             local_repo: true,
             readonly: false,
+            deploy_targets: Default::default(),
         }
     }
 }
@@ -126,7 +128,7 @@ impl Harness {
             demo: true,
             intervals: fast_intervals(),
             size: setup.size,
-            deploy_targets: Default::default(),
+            deploy_targets: setup.deploy_targets.clone(),
         })
         .expect("launch");
         let (keys, rx) = mpsc::unbounded_channel::<io::Result<Event>>();
@@ -182,6 +184,19 @@ impl Harness {
             KeyModifiers::NONE
         };
         self.send(Event::Key(KeyEvent::new(KeyCode::Char(c), mods)));
+    }
+
+    pub fn ctrl(&self, c: char) {
+        self.send(Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::CONTROL,
+        )));
+    }
+
+    pub fn type_text(&self, text: &str) {
+        for c in text.chars() {
+            self.key(c);
+        }
     }
 
     pub fn code(&self, code: KeyCode) {

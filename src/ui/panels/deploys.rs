@@ -94,8 +94,18 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
                 .as_ref()
                 .map(|r| icons::run_word(&r.status, r.conclusion.as_ref()))
                 .unwrap_or_else(|| "starting".into());
+            let (number, git_ref) = f
+                .run
+                .as_ref()
+                .map(|r| {
+                    (
+                        format!("#{}", r.run_number),
+                        sanitize_line(r.head_branch.as_deref().unwrap_or("")),
+                    )
+                })
+                .unwrap_or_default();
             Line::from(Span::styled(
-                format!("● {} ({status})", sanitize_line(&f.what)),
+                format!("● {status} {number} {git_ref}"),
                 theme.running(),
             ))
         } else if let Some((run, pending)) = e.waiting.first() {

@@ -77,17 +77,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             theme.running(),
         ));
     }
-    let toast = state
+    let toast_showing = state
         .toast
         .as_ref()
-        .filter(|t| (now - t.at).num_seconds() < crate::app::state::TOAST_SECS);
-    if let Some(t) = toast {
-        spans.push(sep());
-        spans.push(Span::styled(
-            sanitize_line(&t.text),
-            if t.error { theme.bad() } else { theme.ok() },
-        ));
-    } else if let Some((at, err)) = &state.last_error {
+        .is_some_and(|t| (now - t.at).num_seconds() < crate::app::state::TOAST_SECS);
+    // While a toast shows (drawn above the status bar by `toast`), it speaks for the moment.
+    if let (false, Some((at, err))) = (toast_showing, &state.last_error) {
         if (now - *at).num_minutes() < 5 {
             spans.push(sep());
             spans.push(Span::styled(
@@ -108,4 +103,40 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             area,
         );
     }
+}
+
+/// The latest toast, in a box above the bottom-right of the screen, wrapped to fit: a
+/// refusal or a result must be readable whole, not cut at the status bar's edge.
+pub fn toast(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    use ratatui::widgets::{Block, BorderType, Clear, Wrap};
+    let Some(t) = state.toast.as_ref() else {
+        return;
+    };
+    if (state.now - t.at).num_seconds() >= crate::app::state::TOAST_SECS || area.height < 6 {
+        return;
+    }
+    let text = sanitize_line(&t.text);
+    let width = (text.chars().count() as u16 + 4)
+        .clamp(20, 70)
+        .min(area.width);
+    let inner = width.saturating_sub(2).max(1);
+    let lines = (text.chars().count() as u16).div_ceil(inner).clamp(1, 4);
+    let height = lines + 2;
+    let rect = Rect::new(
+        area.right().saturating_sub(width),
+        area.bottom().saturating_sub(height + 1),
+        width,
+        height,
+    );
+    let style = if t.error { theme.bad() } else { theme.ok() };
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(style);
+    frame.render_widget(
+        Paragraph::new(Span::styled(text, style))
+            .wrap(Wrap { trim: true })
+            .block(block),
+        rect,
+    );
 }

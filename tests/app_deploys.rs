@@ -1,0 +1,306 @@
+//! Deploys end to end against fakehub: approve, reject, deploy (with the unmerged-ref
+//! warning), roll back, and every refusal — with assertions on the server's state.
+
+mod common;
+
+use cockpit::app::prepare::DeployTarget;
+use cockpit::fakehub::demo::{CAROL_TOKEN, ENV_PRODUCTION, RUN_WAITING_DEPLOY, WORKFLOW_DEPLOY};
+use cockpit::fakehub::world::Approval;
+use cockpit::fakehub::FakeHub;
+use common::{Harness, Setup};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+fn loaded(s: &str) -> bool {
+    s.contains("production") && s.contains("waiting") && s.contains("42-retry-flaky-uploads")
+}
+
+fn approval(hub: &FakeHub, run_id: u64) -> Option<Approval> {
+    hub.with_world(|w| {
+        w.repos[0]
+            .runs
+            .iter()
+            .find(|r| r.id == run_id)
+            .and_then(|r| r.latest().jobs.iter().find_map(|j| j.approval.clone()))
+    })
+}
+
+/// Deploy runs started by dispatch: (branch, inputs).
+fn dispatched_deploys(hub: &FakeHub) -> Vec<(String, BTreeMap<String, Value>)> {
+    hub.with_world(|w| {
+        w.repos[0]
+            .runs
+            .iter()
+            .filter(|r| {
+                r.workflow_id == WORKFLOW_DEPLOY
+                    && r.event == "workflow_dispatch"
+                    && r.created_at >= w.started_at
+            })
+            .map(|r| (r.branch.clone(), r.inputs.clone()))
+            .collect()
+    })
+}
+
+async fn on_production(h: &mut Harness) {
+    h.wait_until("deploys loaded", loaded).await;
+    h.key('5');
+    h.key('j');
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn approve_a_waiting_production_deploy() {
+    let mut h = Harness::start().await;
+    on_production(&mut h).await;
+    h.key('a');
+    h.wait_for("Approve deploy to production").await;
+    h.type_text("smoke tests passed");
+    h.ctrl('s');
+    let s = h.wait_for("Approve run #").await;
+    assert!(
+        s.contains("to production"),
+        "the confirmation names the environment:\n{s}"
+    );
+    assert!(
+        approval(h.hub(), RUN_WAITING_DEPLOY).is_none(),
+        "nothing happens before y"
+    );
+    h.key('y');
+    h.wait_for("Approved the deploy to production").await;
+    let a = approval(h.hub(), RUN_WAITING_DEPLOY).expect("approval recorded");
+    assert!(a.approved);
+    assert_eq!(a.user, "octodemo");
+    assert_eq!(a.comment, "smoke tests passed");
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reject_a_waiting_deploy_and_cancel_leaves_it_alone() {
+    let mut h = Harness::start().await;
+    on_production(&mut h).await;
+    // Cancelling at the confirmation changes nothing.
+    h.key('A');
+    h.wait_for("Reject deploy to production").await;
+    h.ctrl('s');
+    h.wait_for("Reject run #").await;
+    h.key('n');
+    h.wait_gone("Reject run #").await;
+    assert!(approval(h.hub(), RUN_WAITING_DEPLOY).is_none());
+    h.key('A');
+    h.wait_for("Reject deploy to production").await;
+    h.type_text("not during the freeze");
+    h.ctrl('s');
+    h.wait_for("Reject run #").await;
+    h.key('y');
+    h.wait_for("Rejected the deploy to production").await;
+    let a = approval(h.hub(), RUN_WAITING_DEPLOY).expect("rejection recorded");
+    assert!(!a.approved);
+    assert_eq!(a.comment, "not during the freeze");
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deploying_an_unmerged_ref_warns_and_asks_again() {
+    let mut h = Harness::start().await;
+    h.wait_until("deploys loaded", loaded).await;
+    h.key('5');
+    h.key('D');
+    let s = h.wait_for("Deploy to staging").await;
+    assert!(
+        s.contains("42-retry-flaky-uploads"),
+        "the ref defaults to the checked-out branch:\n{s}"
+    );
+    h.code(ratatui::crossterm::event::KeyCode::Enter);
+    let s = h.wait_for("is not merged into main").await;
+    assert!(s.contains("CI is"), "CI state is part of the warning:\n{s}");
+    assert!(
+        dispatched_deploys(h.hub()).is_empty(),
+        "nothing dispatched before y"
+    );
+    h.key('y');
+    h.wait_for("Started: deploy 42-retry-flaky-uploads to staging")
+        .await;
+    let runs = dispatched_deploys(h.hub());
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert_eq!(runs[0].0, "42-retry-flaky-uploads");
+    assert_eq!(
+        runs[0].1.get("environment"),
+        Some(&Value::String("staging".into()))
+    );
+    // The panel follows the deploy it started.
+    h.wait_until("the deploy followed in the panel", |s| {
+        s.contains("● queued #") || s.contains("● in progress #")
+    })
+    .await;
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn roll_back_redeploys_the_previous_good_commit() {
+    let mut h = Harness::start().await;
+    on_production(&mut h).await;
+    h.key('B');
+    let s = h.wait_for("Roll back production").await;
+    assert!(s.contains("Rolls production back from"), "{s}");
+    h.key('y');
+    h.wait_for("Started: roll back production").await;
+    let runs = dispatched_deploys(h.hub());
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    let (live, previous) = h.hub().with_world(|w| {
+        let mut prod: Vec<_> = w.repos[0]
+            .deployments
+            .iter()
+            .filter(|d| d.environment == "production")
+            .collect();
+        prod.sort_by_key(|d| std::cmp::Reverse(d.created_at));
+        (prod[0].sha.clone(), prod[1].sha.clone())
+    });
+    let pinned = runs[0]
+        .1
+        .get("sha")
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
+    assert_eq!(
+        pinned, previous,
+        "redeploys the deployment before the live one"
+    );
+    assert_ne!(pinned, live);
+    assert_eq!(
+        runs[0].1.get("environment"),
+        Some(&Value::String("production".into()))
+    );
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn someone_who_cannot_approve_is_told_who_can() {
+    let mut h = Harness::with(Setup {
+        token: Some(CAROL_TOKEN.into()),
+        ..Setup::default()
+    })
+    .await;
+    h.wait_until("deploys loaded", |s| {
+        s.contains("production") && s.contains("waiting")
+    })
+    .await;
+    h.key('5');
+    h.key('j');
+    h.key('a');
+    let s = h.wait_for("You cannot approve deploys to production").await;
+    assert!(s.contains("octodemo") && s.contains("alice"), "{s}");
+    assert!(approval(h.hub(), RUN_WAITING_DEPLOY).is_none());
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workflow_without_workflow_dispatch_is_refused() {
+    let mut targets = std::collections::HashMap::new();
+    targets.insert(
+        "staging".to_string(),
+        DeployTarget {
+            workflow: "nightly.yml".into(),
+            inputs: Default::default(),
+        },
+    );
+    let mut h = Harness::with(Setup {
+        deploy_targets: targets,
+        ..Setup::default()
+    })
+    .await;
+    h.wait_until("deploys loaded", loaded).await;
+    h.key('5');
+    h.key('D');
+    h.wait_for("has no workflow_dispatch trigger").await;
+    assert!(dispatched_deploys(h.hub()).is_empty());
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_environment_with_no_history_has_nothing_to_roll_back() {
+    let h0 = Harness::start().await;
+    h0.hub().with_world_mut(|w| {
+        let created_at = w.started_at;
+        w.repos[0]
+            .environments
+            .push(cockpit::fakehub::world::Environment {
+                id: ENV_PRODUCTION + 10,
+                name: "qa".into(),
+                url: None,
+                reviewers: Vec::new(),
+                wait_timer: 0,
+                prevent_self_review: false,
+                created_at,
+                production: false,
+            });
+    });
+    let mut h = h0;
+    h.wait_until("qa listed", |s| {
+        s.contains("qa") && s.contains("nothing deployed")
+    })
+    .await;
+    h.key('5');
+    h.key('G');
+    h.key('B');
+    h.wait_for("qa has no deployment history to roll back to")
+        .await;
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readonly_refuses_every_deploy_action() {
+    let mut h = Harness::with(Setup {
+        readonly: true,
+        ..Setup::default()
+    })
+    .await;
+    on_production(&mut h).await;
+    for k in ['a', 'A', 'D', 'B'] {
+        h.key(k);
+        h.wait_for("Read-only mode").await;
+    }
+    assert!(approval(h.hub(), RUN_WAITING_DEPLOY).is_none());
+    assert!(dispatched_deploys(h.hub()).is_empty());
+    assert!(h.screen().contains("[readonly]"));
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn environment_detail_shows_metrics_and_what_would_ship() {
+    let mut h = Harness::start().await;
+    on_production(&mut h).await;
+    h.code(ratatui::crossterm::event::KeyCode::Enter);
+    let s = h.wait_for("deployment frequency").await;
+    for needle in [
+        "lead time for changes",
+        "change failure rate",
+        "time to restore",
+        "What would ship: staging → production",
+        "History",
+    ] {
+        assert!(s.contains(needle), "{needle} missing:\n{s}");
+    }
+    h.quit().await;
+}
+
+#[test]
+fn metrics_json_from_the_command_line() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cockpit"))
+        .args(["--demo", "metrics", "--json"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let envs = v.as_array().expect("array");
+    assert_eq!(envs.len(), 2);
+    let prod = envs
+        .iter()
+        .find(|e| e["environment"] == "production")
+        .expect("production");
+    assert!(prod["deployments"].as_u64().unwrap_or(0) > 5);
+    assert!(prod["change_failure_rate"].as_f64().is_some());
+    assert!(prod["rollbacks"].as_u64().unwrap_or(0) >= 1);
+    assert_eq!(prod["daily_successes"].as_array().map(Vec::len), Some(30));
+}
