@@ -304,3 +304,17 @@ fn metrics_json_from_the_command_line() {
     assert!(prod["rollbacks"].as_u64().unwrap_or(0) >= 1);
     assert_eq!(prod["daily_successes"].as_array().map(Vec::len), Some(30));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_waiting_deploy_runs_jobs_are_one_key_away() {
+    let mut h = Harness::start().await;
+    on_production(&mut h).await;
+    h.key('J');
+    let s = h
+        .wait_until("deploy run detail", |s| {
+            s.contains("Esc back") && s.contains("waiting")
+        })
+        .await;
+    assert!(s.contains("Deploy #"), "{s}");
+    h.quit().await;
+}

@@ -359,3 +359,42 @@ pub fn follow(
         run_ids: state.followed.iter().map(|f| f.run_id).collect(),
     })]
 }
+
+/// `J` on an environment: the jobs of the deploy cockpit is following there, else of the run
+/// waiting for approval — the CI panel's run view, one key away.
+pub fn show_run(state: &mut AppState) -> Vec<Effect> {
+    let Some(row) = selected_env(state) else {
+        return Vec::new();
+    };
+    let followed = state
+        .followed
+        .iter()
+        .find(|f| f.environment.as_deref() == Some(row.env.name.as_str()))
+        .map(|f| f.run_id);
+    let Some(run_id) = followed.or_else(|| row.waiting.first().map(|(r, _)| r.id)) else {
+        state.toast(
+            format!(
+                "No deploy run is under way for {}",
+                sanitize_line(&row.env.name)
+            ),
+            true,
+        );
+        return Vec::new();
+    };
+    let mut fx = Vec::new();
+    if let Some(Detail::Environment { .. }) = state.detail {
+        fx.push(Effect::Stop(
+            super::effect::ResourceKind::EnvironmentInsights,
+        ));
+    }
+    state.detail = Some(Detail::Run {
+        run_id,
+        data: super::state::Loaded {
+            loading: true,
+            ..Default::default()
+        },
+        cursor: Default::default(),
+    });
+    fx.push(Effect::Poll(Resource::Jobs { run_id }));
+    fx
+}

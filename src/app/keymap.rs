@@ -30,6 +30,7 @@ pub enum Action {
     RerunAll,
     CancelRun,
     Dispatch,
+    ShowRun,
 }
 
 impl Action {
@@ -81,6 +82,7 @@ impl Action {
             Action::RerunAll => "rerun_all",
             Action::CancelRun => "cancel_run",
             Action::Dispatch => "dispatch",
+            Action::ShowRun => "show_run",
         }
     }
 
@@ -115,6 +117,7 @@ impl Action {
             Action::RerunAll => "CI: re-run the whole run",
             Action::CancelRun => "CI: cancel the run",
             Action::Dispatch => "CI: run a workflow (workflow_dispatch)",
+            Action::ShowRun => "Deploys: jobs and steps of the deploy run (followed or waiting)",
         }
     }
 }
@@ -207,6 +210,11 @@ impl Default for Keymap {
         );
         add(key('x'), Some(PanelId::Ci), CancelRun);
         add(key('d'), Some(PanelId::Ci), Dispatch);
+        add(
+            (KeyCode::Char('J'), KeyModifiers::SHIFT),
+            Some(PanelId::Deploys),
+            ShowRun,
+        );
         Keymap { bindings: b }
     }
 }

@@ -484,6 +484,7 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::RerunAll => return deploys::rerun(state, false),
         Action::CancelRun => return deploys::cancel(state),
         Action::Dispatch => return deploys::dispatch(state),
+        Action::ShowRun => return deploys::show_run(state),
         Action::ToggleAllRepos => {
             state.issues_all_repos = !state.issues_all_repos;
             state.issues = Loaded {

@@ -36,6 +36,40 @@ pub fn render(
     };
     let now = state.now;
     let mut head = Vec::new();
+    let describe = |label: &str, d: &crate::github::dashboard::DeploymentEntry| {
+        let who = d
+            .deployment
+            .creator
+            .as_ref()
+            .map(|u| sanitize_line(&u.login))
+            .unwrap_or_default();
+        let mut text = format!(
+            "{label}: {}@{} by {who}, {} ago ({})",
+            sanitize_line(&d.deployment.ref_name),
+            short_sha(&d.deployment.sha),
+            age(now, d.deployment.created_at),
+            sanitize_line(d.state())
+        );
+        if let Some(st) = &d.status {
+            if let Some(u) = st.environment_url.as_deref().filter(|u| !u.is_empty()) {
+                text.push_str(&format!(" · url {}", sanitize_line(u)));
+            }
+            if let Some(u) = st.log_url.as_deref().filter(|u| !u.is_empty()) {
+                text.push_str(&format!(" · logs {}", sanitize_line(u)));
+            }
+        }
+        text
+    };
+    match env.live() {
+        Some(d) => head.push(Line::from(Span::styled(describe("live", d), theme.ok()))),
+        None => head.push(Line::styled("nothing deployed yet", theme.dim())),
+    }
+    if let Some(d) = env.in_progress() {
+        head.push(Line::from(Span::styled(
+            describe("rolling out", d),
+            theme.running(),
+        )));
+    }
     for rule in &env.env.protection_rules {
         match rule.kind.as_str() {
             "required_reviewers" => {
@@ -77,7 +111,7 @@ pub fn render(
             theme.waiting(),
         )));
     }
-    if head.is_empty() {
+    if env.env.protection_rules.is_empty() {
         head.push(Line::styled("no protection rules", theme.dim()));
     }
     let [top, middle, bottom] = Layout::vertical([
