@@ -43,7 +43,13 @@ pub async fn prepare(s: &Services, p: Prepare) -> Result<Modal, String> {
             let (workflow, file, preset) = deploy_workflow(s, gh, slug, &environment).await?;
             let mut fields =
                 vec![Field::text("ref", "Ref (branch, tag or sha)", &default_ref).required(true)];
-            fields.extend(input_fields(&file.inputs, &preset, Some(&environment)));
+            let names = environment_names(gh, slug).await;
+            fields.extend(input_fields(
+                &file.inputs,
+                &preset,
+                Some(&environment),
+                &names,
+            ));
             Ok(Modal::Form(Box::new(Form {
                 title: format!("Deploy to {}", sanitize_line(&environment)),
                 intro: vec![format!(
@@ -212,7 +218,8 @@ async fn dispatch_form(
         ));
     }
     let mut fields = vec![Field::text("ref", "Ref", default_ref).required(true)];
-    fields.extend(input_fields(&file.inputs, &Map::new(), None));
+    let names = environment_names(gh, slug).await;
+    fields.extend(input_fields(&file.inputs, &Map::new(), None, &names));
     Ok(Modal::Form(Box::new(Form {
         title: format!("Run {}", sanitize_line(&wf.name)),
         intro: vec![format!(
@@ -235,6 +242,7 @@ fn input_fields(
     inputs: &[DispatchInput],
     preset: &Map<String, Value>,
     environment: Option<&str>,
+    environments: &[String],
 ) -> Vec<Field> {
     inputs
         .iter()
@@ -264,6 +272,16 @@ fn input_fields(
                     )
                 }
                 InputKind::Boolean => Field::toggle(&i.name, &label, initial == "true"),
+                // An environment input offers the repository's environments.
+                InputKind::Environment if !environments.is_empty() => {
+                    let at = environments.iter().position(|e| *e == initial).unwrap_or(0);
+                    Field::choice(
+                        &i.name,
+                        &label,
+                        environments.iter().map(|e| sanitize_line(e)).collect(),
+                        at,
+                    )
+                }
                 _ => Field::text(&i.name, &label, &initial),
             };
             field
@@ -430,4 +448,16 @@ async fn rollback(
             environment: Some(environment),
         },
     })))
+}
+
+/// The repository's environments, for environment inputs; none when they cannot be read (the
+/// input then stays free text).
+async fn environment_names(gh: &GitHub, slug: &Slug) -> Vec<String> {
+    gh.get::<crate::github::models::EnvironmentList>(&format!(
+        "/repos/{}/{}/environments",
+        slug.owner, slug.name
+    ))
+    .await
+    .map(|f| f.data.environments.into_iter().map(|e| e.name).collect())
+    .unwrap_or_default()
 }
