@@ -132,6 +132,45 @@ impl Cursor {
     }
 }
 
+/// Vertical position in a text view. `at_end` keeps the view on the newest part (the last
+/// comments) until the user scrolls; `max` is what the renderer found the end to be.
+#[derive(Debug, Clone, Default)]
+pub struct Scroll {
+    pub top: usize,
+    pub at_end: bool,
+    pub max: Cell<usize>,
+}
+
+impl Scroll {
+    pub fn at_bottom() -> Scroll {
+        Scroll {
+            at_end: true,
+            ..Scroll::default()
+        }
+    }
+
+    pub fn by(&mut self, delta: isize) {
+        let max = self.max.get();
+        let current = if self.at_end { max } else { self.top.min(max) };
+        let next = (current as isize)
+            .saturating_add(delta)
+            .clamp(0, max as isize) as usize;
+        self.top = next;
+        self.at_end = next == max && delta > 0;
+    }
+
+    /// The first line to show of `total` in a view `height` high.
+    pub fn offset(&self, total: usize, height: usize) -> usize {
+        let max = total.saturating_sub(height);
+        self.max.set(max);
+        if self.at_end {
+            max
+        } else {
+            self.top.min(max)
+        }
+    }
+}
+
 /// Where the dashboard points and who is looking.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
@@ -151,11 +190,11 @@ pub enum Detail {
     Issue {
         number: u64,
         data: Loaded<(Issue, Vec<IssueComment>)>,
-        scroll: usize,
+        scroll: Scroll,
     },
     Pull {
         number: u64,
-        scroll: usize,
+        scroll: Scroll,
     },
     Run {
         run_id: u64,

@@ -520,7 +520,7 @@ fn move_selection(state: &mut AppState, delta: isize) {
             cursor.move_by(delta, len);
         }
         Some(Detail::Issue { scroll, .. } | Detail::Pull { scroll, .. }) => {
-            *scroll = (*scroll as isize + delta).max(0) as usize;
+            scroll.by(delta);
         }
         Some(Detail::Environment { cursor, name, .. }) => {
             let len = state
@@ -559,7 +559,7 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
                         loading: true,
                         ..Loaded::default()
                     },
-                    scroll: 0,
+                    scroll: Default::default(),
                 }
             }),
         PanelId::Pulls => {
@@ -570,7 +570,7 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
                 .and_then(|v| v.get(sel))
                 .map(|p| Detail::Pull {
                     number: p.pr.number,
-                    scroll: 0,
+                    scroll: Default::default(),
                 })
         }
         PanelId::Ci => state.runs.data.as_ref().and_then(|v| v.get(sel)).map(|r| {

@@ -63,6 +63,15 @@ pub struct Issue {
     /// Present on `GET /issues` (all repositories).
     #[serde(default)]
     pub repository: Option<RepoRef>,
+    #[serde(default)]
+    pub milestone: Option<Milestone>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct Milestone {
+    pub title: String,
+    #[serde(default)]
+    pub due_on: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

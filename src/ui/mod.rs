@@ -3,6 +3,7 @@
 
 pub mod detail;
 pub mod layout;
+pub mod markdown;
 pub mod panels;
 pub mod theme;
 pub mod widgets;

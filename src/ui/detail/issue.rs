@@ -1,12 +1,15 @@
-use super::{frame_block, text_lines};
-use crate::app::state::{AppState, Loaded};
+use super::frame_block;
+use crate::app::state::{AppState, Loaded, Scroll};
 use crate::github::models::{Issue, IssueComment};
 use crate::text::{age, sanitize_line};
-use crate::ui::Theme;
+use crate::ui::{markdown, Theme};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
+
+/// Comments shown in full; older ones fold into one line so the newest stay in view.
+const RECENT_COMMENTS: usize = 10;
 
 pub fn render(
     frame: &mut Frame,
@@ -14,7 +17,7 @@ pub fn render(
     state: &AppState,
     number: u64,
     data: &Loaded<(Issue, Vec<IssueComment>)>,
-    scroll: usize,
+    scroll: &Scroll,
     theme: &Theme,
 ) {
     let block = frame_block(format!("Issue #{number}"), theme);
@@ -23,6 +26,8 @@ pub fn render(
         frame.render_widget(Paragraph::new(sanitize_line(&text)).block(block), area);
         return;
     };
+    let inner = block.inner(area);
+    let width = inner.width.saturating_sub(1);
     let now = state.now;
     let author = issue.user.as_ref().map(|u| u.login.as_str()).unwrap_or("?");
     let mut lines = vec![
@@ -31,7 +36,14 @@ pub fn render(
             Span::styled(sanitize_line(&issue.title), theme.title(true)),
         ]),
         Line::from(vec![
-            Span::styled(sanitize_line(&issue.state), theme.ok()),
+            Span::styled(
+                sanitize_line(&issue.state),
+                if issue.state == "open" {
+                    theme.ok()
+                } else {
+                    theme.accent()
+                },
+            ),
             Span::raw(format!(
                 " · opened by @{} {} ago · {} comments",
                 sanitize_line(author),
@@ -41,27 +53,46 @@ pub fn render(
         ]),
     ];
     if !issue.labels.is_empty() {
-        let mut spans = vec![Span::raw("labels: ")];
+        let mut spans = vec![Span::styled("labels     ", theme.dim())];
         for l in &issue.labels {
             spans.push(Span::styled(sanitize_line(&l.name), theme.label(&l.color)));
             spans.push(Span::raw(" "));
         }
         lines.push(Line::from(spans));
     }
-    if !issue.assignees.is_empty() {
-        let names: Vec<String> = issue
-            .assignees
-            .iter()
-            .map(|u| format!("@{}", sanitize_line(&u.login)))
-            .collect();
-        lines.push(Line::raw(format!("assignees: {}", names.join(" "))));
+    let assignees: Vec<String> = issue
+        .assignees
+        .iter()
+        .map(|u| format!("@{}", sanitize_line(&u.login)))
+        .collect();
+    lines.push(Line::from(vec![
+        Span::styled("assignees  ", theme.dim()),
+        Span::raw(if assignees.is_empty() {
+            "nobody".to_string()
+        } else {
+            assignees.join(" ")
+        }),
+    ]));
+    if let Some(m) = &issue.milestone {
+        lines.push(Line::from(vec![
+            Span::styled("milestone  ", theme.dim()),
+            Span::raw(sanitize_line(&m.title)),
+        ]));
     }
     lines.push(Line::raw(""));
     match issue.body.as_deref().filter(|b| !b.trim().is_empty()) {
-        Some(body) => lines.extend(text_lines(body)),
+        Some(body) => lines.extend(markdown::render(body, width, theme)),
         None => lines.push(Line::styled("No description provided.", theme.dim())),
     }
-    for c in comments {
+    let hidden = comments.len().saturating_sub(RECENT_COMMENTS);
+    if hidden > 0 {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            format!("… {hidden} earlier comments (open in the browser with o)"),
+            theme.dim(),
+        ));
+    }
+    for c in &comments[hidden..] {
         lines.push(Line::raw(""));
         let who = c.user.as_ref().map(|u| u.login.as_str()).unwrap_or("?");
         lines.push(Line::styled(
@@ -72,11 +103,14 @@ pub fn render(
             ),
             theme.accent(),
         ));
-        lines.extend(text_lines(c.body.as_deref().unwrap_or("")));
+        lines.extend(markdown::render(
+            c.body.as_deref().unwrap_or(""),
+            width,
+            theme,
+        ));
     }
-    let p = Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
-        .block(block);
-    frame.render_widget(p, area);
+    let height = usize::from(inner.height);
+    let off = scroll.offset(lines.len(), height);
+    let visible: Vec<Line> = lines.into_iter().skip(off).take(height).collect();
+    frame.render_widget(Paragraph::new(visible).block(block), area);
 }

@@ -9,7 +9,7 @@ use crate::text::{age, sanitize_line};
 use crate::ui::Theme;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Paragraph};
 use ratatui::Frame;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, detail: &Detail, theme: &Theme) {
@@ -18,7 +18,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, detail: &Detail, 
             number,
             data,
             scroll,
-        } => issue::render(frame, area, state, *number, data, *scroll, theme),
+        } => issue::render(frame, area, state, *number, data, scroll, theme),
         Detail::Run {
             run_id,
             data,
@@ -29,7 +29,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, detail: &Detail, 
             cursor,
             insights,
         } => environment::render(frame, area, state, name, cursor, insights, theme),
-        Detail::Pull { number, scroll } => pull(frame, area, state, *number, *scroll, theme),
+        Detail::Pull { number, scroll } => pull(frame, area, state, *number, scroll, theme),
         Detail::Branch { name } => branch(frame, area, state, name, theme),
     }
 }
@@ -51,20 +51,12 @@ pub fn frame_block<'a>(title: String, theme: &Theme) -> Block<'a> {
         )
 }
 
-/// Body text: outside text, sanitized, one `Line` per source line.
-pub fn text_lines(s: &str) -> Vec<Line<'static>> {
-    crate::text::sanitize_block(s)
-        .lines()
-        .map(|l| Line::raw(l.to_string()))
-        .collect()
-}
-
 fn pull(
     frame: &mut Frame,
     area: Rect,
     state: &AppState,
     number: u64,
-    scroll: usize,
+    scroll: &crate::app::state::Scroll,
     theme: &Theme,
 ) {
     let row = state
@@ -107,15 +99,20 @@ fn pull(
         },
         Line::raw(""),
     ];
+    let block = frame_block(format!("Pull request #{number}"), theme);
+    let inner = block.inner(area);
     match pr.body.as_deref().filter(|b| !b.trim().is_empty()) {
-        Some(body) => lines.extend(text_lines(body)),
+        Some(body) => lines.extend(crate::ui::markdown::render(
+            body,
+            inner.width.saturating_sub(1),
+            theme,
+        )),
         None => lines.push(Line::styled("No description.", theme.dim())),
     }
-    let p = Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
-        .block(frame_block(format!("Pull request #{number}"), theme));
-    frame.render_widget(p, area);
+    let height = usize::from(inner.height);
+    let off = scroll.offset(lines.len(), height);
+    let visible: Vec<Line> = lines.into_iter().skip(off).take(height).collect();
+    frame.render_widget(Paragraph::new(visible).block(block), area);
 }
 
 fn branch(frame: &mut Frame, area: Rect, state: &AppState, name: &str, theme: &Theme) {
