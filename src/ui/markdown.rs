@@ -234,10 +234,8 @@ impl<'t> Renderer<'t> {
             }
             Tag::Table(_) => self.flush(),
             Tag::TableRow | Tag::TableHead => {}
-            Tag::TableCell => {
-                if !self.current.is_empty() {
-                    self.current.push(Span::styled(" │ ", self.theme.dim()));
-                }
+            Tag::TableCell if !self.current.is_empty() => {
+                self.current.push(Span::styled(" │ ", self.theme.dim()));
             }
             _ => {}
         }
