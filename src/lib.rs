@@ -7,6 +7,7 @@ pub mod app;
 pub mod auth;
 pub mod config;
 pub mod demo;
+pub mod drafts;
 pub mod fakehub;
 pub mod git;
 pub mod github;

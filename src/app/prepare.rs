@@ -96,7 +96,7 @@ pub async fn prepare(s: &Services, p: Prepare) -> Result<Modal, String> {
                     sanitize_line(&git_ref)
                 )),
             }
-            match gh.checks_for(slug, &git_ref).await {
+            match gh.checks_rollup_for(slug, &git_ref).await {
                 Ok(c) if c.failed > 0 => warnings.push(format!(
                     "CI is red for {}: {} check(s) failed.",
                     sanitize_line(&git_ref),

@@ -201,7 +201,7 @@ impl GitHub {
     }
 
     /// Passed / failed / pending checks of a ref.
-    pub async fn checks_for(
+    pub async fn checks_rollup_for(
         &self,
         slug: &Slug,
         git_ref: &str,
