@@ -24,8 +24,14 @@ mod admin;
 mod api;
 mod clock;
 pub mod demo;
+mod git_http;
+mod git_store;
+mod graphql;
 mod logs;
+mod pulls_write;
+mod pushes;
 mod render;
+mod reviewer;
 mod scenario;
 mod server;
 pub mod world;
@@ -39,6 +45,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use clock::Clock;
+pub use pushes::RemoteWatch;
 pub use scenario::{Scenario, ScenarioError};
 pub use world::World;
 
