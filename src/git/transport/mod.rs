@@ -99,24 +99,25 @@ fn current() -> Arc<Operation> {
 pub(crate) fn register_once() {
     static REGISTER: Once = Once::new();
     REGISTER.call_once(|| {
-        for prefix in ["http://", "https://"] {
+        // libgit2 takes the scheme and appends "://" itself.
+        for scheme in ["http", "https"] {
             // SAFETY: serialised by `Once`; no cockpit transport exists before this returns.
             let registered = unsafe {
-                git2::transport::register(prefix, |remote| {
+                git2::transport::register(scheme, |remote| {
                     git2::transport::Transport::smart(remote, true, http::Http::new(current()))
                 })
             };
-            debug_assert!(registered.is_ok(), "registering {prefix}");
+            debug_assert!(registered.is_ok(), "registering {scheme}");
         }
         // scp-like `git@host:path` URLs are looked up under `ssh://` too.
-        for prefix in ["ssh://", "ssh+git://", "git+ssh://"] {
+        for scheme in ["ssh", "ssh+git", "git+ssh"] {
             // SAFETY: as above.
             let registered = unsafe {
-                git2::transport::register(prefix, |remote| {
+                git2::transport::register(scheme, |remote| {
                     git2::transport::Transport::smart(remote, false, ssh::Ssh::new(current()))
                 })
             };
-            debug_assert!(registered.is_ok(), "registering {prefix}");
+            debug_assert!(registered.is_ok(), "registering {scheme}");
         }
     });
 }
