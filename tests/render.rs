@@ -84,6 +84,8 @@ fn branch(
         commit_time: now() - Duration::minutes(mins),
         author: "octodemo".into(),
         merged_into_default: merged,
+        issue: None,
+        stale: false,
     }
 }
 

@@ -51,7 +51,7 @@ pub(crate) struct Reply {
 }
 
 impl Reply {
-    fn json(v: Value) -> Reply {
+    pub(crate) fn json(v: Value) -> Reply {
         Reply {
             status: 200,
             body: Body::Json(v),
@@ -59,12 +59,12 @@ impl Reply {
         }
     }
 
-    fn status(mut self, s: u16) -> Reply {
+    pub(crate) fn status(mut self, s: u16) -> Reply {
         self.status = s;
         self
     }
 
-    fn empty(status: u16) -> Reply {
+    pub(crate) fn empty(status: u16) -> Reply {
         Reply {
             status,
             body: Body::Empty,
@@ -105,15 +105,20 @@ pub(crate) fn not_found() -> ApiError {
     ApiError::new(404, "Not Found")
 }
 
-fn requires_auth() -> ApiError {
+pub(crate) fn requires_auth() -> ApiError {
     ApiError::new(401, "Requires authentication")
 }
 
-fn problems_parsing() -> ApiError {
+pub(crate) fn problems_parsing() -> ApiError {
     ApiError::new(400, "Problems parsing JSON")
 }
 
-fn validation(resource: &str, field: &str, code: &str, value: Option<Value>) -> ApiError {
+pub(crate) fn validation(
+    resource: &str,
+    field: &str,
+    code: &str,
+    value: Option<Value>,
+) -> ApiError {
     let mut e = json!({"resource": resource, "code": code, "field": field});
     if let (Some(v), Value::Object(m)) = (value, &mut e) {
         m.insert("value".into(), v);
@@ -125,21 +130,21 @@ fn validation(resource: &str, field: &str, code: &str, value: Option<Value>) -> 
     }
 }
 
-fn unprocessable(message: impl Into<String>) -> ApiError {
+pub(crate) fn unprocessable(message: impl Into<String>) -> ApiError {
     ApiError::new(422, message)
 }
 
-fn not_supplied(field: &str) -> ApiError {
+pub(crate) fn not_supplied(field: &str) -> ApiError {
     unprocessable(format!("Invalid request.\n\n\"{field}\" wasn't supplied."))
 }
 
-fn wrong_type(field: &str, v: &Value, ty: &str) -> ApiError {
+pub(crate) fn wrong_type(field: &str, v: &Value, ty: &str) -> ApiError {
     unprocessable(format!(
         "Invalid request.\n\nFor 'properties/{field}', {v} is not {ty}."
     ))
 }
 
-type R = Result<Reply, ApiError>;
+pub(crate) type R = Result<Reply, ApiError>;
 
 // ---------------------------------------------------------------------------------------------
 // Routing
@@ -163,7 +168,7 @@ fn decode_segment(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn num(s: &str) -> Result<u64, ApiError> {
+pub(crate) fn num(s: &str) -> Result<u64, ApiError> {
     s.parse::<u64>().map_err(|_| not_found())
 }
 
@@ -187,6 +192,7 @@ pub(crate) fn route(w: &mut World, ctx: &Ctx, req: &Req) -> R {
         ("GET", ["rate_limit"]) => Ok(Reply::json(rate_limit_json(req.rate, req.search))),
         ("GET", ["issues"]) => user_issues(w, ctx, req),
         ("GET", ["search", "issues"]) => search_issues(w, ctx, req),
+        ("POST", ["graphql"]) => super::graphql::handle(w, ctx, req),
         (_, ["repos", owner, name, rest @ ..]) => {
             let ri = w.repo_index(owner, name).ok_or_else(not_found)?;
             if !w.repos[ri].can_read(ctx.viewer.as_deref()) {
@@ -398,14 +404,14 @@ fn repo_route(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, rest: &[&str]) -> 
                 .collect();
             list(ctx, req, items)
         }
-        _ => Err(not_found()),
+        _ => super::pulls_write::route(w, ri, ctx, req, rest),
     }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Query helpers and pagination
 
-fn query<'a>(req: &'a Req, key: &str) -> Option<&'a str> {
+pub(crate) fn query<'a>(req: &'a Req, key: &str) -> Option<&'a str> {
     req.query
         .iter()
         .rev()
@@ -479,7 +485,7 @@ fn paginate(ctx: &Ctx, req: &Req, items: Vec<Value>) -> (Vec<Value>, Option<Stri
     (slice, link)
 }
 
-fn list(ctx: &Ctx, req: &Req, items: Vec<Value>) -> R {
+pub(crate) fn list(ctx: &Ctx, req: &Req, items: Vec<Value>) -> R {
     let (slice, link) = paginate(ctx, req, items);
     let mut r = Reply::json(Value::Array(slice));
     if let Some(l) = link {
@@ -527,7 +533,7 @@ fn rate_limit_json(core: RateSnapshot, search: RateSnapshot) -> Value {
 // ---------------------------------------------------------------------------------------------
 // Request bodies
 
-fn parse_object(req: &Req) -> Result<Map<String, Value>, ApiError> {
+pub(crate) fn parse_object(req: &Req) -> Result<Map<String, Value>, ApiError> {
     if req.body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Map::new());
     }
@@ -537,7 +543,10 @@ fn parse_object(req: &Req) -> Result<Map<String, Value>, ApiError> {
     }
 }
 
-fn opt_string(m: &Map<String, Value>, key: &str) -> Result<Option<Option<String>>, ApiError> {
+pub(crate) fn opt_string(
+    m: &Map<String, Value>,
+    key: &str,
+) -> Result<Option<Option<String>>, ApiError> {
     match m.get(key) {
         None => Ok(None),
         Some(Value::Null) => Ok(Some(None)),
@@ -546,7 +555,10 @@ fn opt_string(m: &Map<String, Value>, key: &str) -> Result<Option<Option<String>
     }
 }
 
-fn string_list(m: &Map<String, Value>, key: &str) -> Result<Option<Vec<String>>, ApiError> {
+pub(crate) fn string_list(
+    m: &Map<String, Value>,
+    key: &str,
+) -> Result<Option<Vec<String>>, ApiError> {
     match m.get(key) {
         None => Ok(None),
         Some(Value::Array(a)) => a
@@ -565,12 +577,12 @@ fn string_list(m: &Map<String, Value>, key: &str) -> Result<Option<Vec<String>>,
     }
 }
 
-fn viewer(ctx: &Ctx) -> Result<&str, ApiError> {
+pub(crate) fn viewer(ctx: &Ctx) -> Result<&str, ApiError> {
     ctx.viewer.as_deref().ok_or_else(requires_auth)
 }
 
 /// A classic token needs `repo` (or `public_repo` for a public repository) to write.
-fn check_write_scope(req: &Req, repo: &Repo) -> Result<(), ApiError> {
+pub(crate) fn check_write_scope(req: &Req, repo: &Repo) -> Result<(), ApiError> {
     match req.scopes {
         Some(s) if !s.is_empty() => {
             let ok = s
@@ -589,7 +601,7 @@ fn check_write_scope(req: &Req, repo: &Repo) -> Result<(), ApiError> {
     }
 }
 
-fn require_write(req: &Req, repo: &Repo, login: &str) -> Result<(), ApiError> {
+pub(crate) fn require_write(req: &Req, repo: &Repo, login: &str) -> Result<(), ApiError> {
     check_write_scope(req, repo)?;
     if repo.can_write(login) {
         Ok(())
@@ -642,14 +654,14 @@ fn branch(w: &World, ri: usize, ctx: &Ctx, name: &str) -> R {
 // ---------------------------------------------------------------------------------------------
 // Issues
 
-fn visible_issue<'a>(repo: &'a Repo, n: u64, ctx: &Ctx) -> Result<&'a Issue, ApiError> {
+pub(crate) fn visible_issue<'a>(repo: &'a Repo, n: u64, ctx: &Ctx) -> Result<&'a Issue, ApiError> {
     repo.issues
         .get(&n)
         .filter(|i| i.created_at <= ctx.now)
         .ok_or_else(not_found)
 }
 
-fn visible_pull<'a>(repo: &'a Repo, n: u64, ctx: &Ctx) -> Result<&'a Issue, ApiError> {
+pub(crate) fn visible_pull<'a>(repo: &'a Repo, n: u64, ctx: &Ctx) -> Result<&'a Issue, ApiError> {
     visible_issue(repo, n, ctx).and_then(|i| {
         if i.pull.is_some() {
             Ok(i)

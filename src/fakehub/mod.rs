@@ -25,8 +25,14 @@ mod api;
 mod clock;
 mod commits;
 pub mod demo;
+mod git_http;
+mod git_store;
+mod graphql;
 mod logs;
+mod pulls_write;
+mod pushes;
 mod render;
+mod reviewer;
 mod scenario;
 mod server;
 pub mod world;
@@ -40,6 +46,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use clock::Clock;
+pub use pushes::RemoteWatch;
 pub use scenario::{Scenario, ScenarioError};
 pub use world::World;
 

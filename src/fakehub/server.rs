@@ -290,6 +290,19 @@ async fn api_entry(
     if path == "/_fakehub" || path.starts_with("/_fakehub/") {
         return super::admin::handle(&sh, parts.method.as_str(), &path, &body);
     }
+    let query = parts.uri.query().unwrap_or_default();
+    if let Some(r) = super::git_http::handle(
+        &sh,
+        parts.method.as_str(),
+        &parts.headers,
+        &path,
+        query,
+        &body,
+    )
+    .await
+    {
+        return r;
+    }
     if parts.method == "GET" {
         if let Some(page) = web_page(&sh, &path) {
             return page;

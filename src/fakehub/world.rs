@@ -53,7 +53,7 @@ impl Default for Ids {
     }
 }
 
-fn take(counter: &mut u64) -> u64 {
+pub(crate) fn take(counter: &mut u64) -> u64 {
     let id = *counter;
     *counter += 1;
     id
@@ -68,6 +68,12 @@ pub struct World {
     pub ids: Ids,
     /// The simulation's time at load: scenario offsets are relative to it.
     pub started_at: Time,
+    /// A bare git repository holding the first repository's branches, when one is attached
+    /// (`FakeHub::attach_git` / `watch_remote`): merges and ref deletions then happen in it too,
+    /// and it is served over git's smart HTTP protocol.
+    pub git_dir: Option<std::path::PathBuf>,
+    /// Who reviews pull requests opened during the session (the demo's scripted reviewer).
+    pub auto_reviewer: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -488,6 +494,8 @@ impl World {
             repos: Vec::new(),
             ids: Ids::default(),
             started_at: now,
+            git_dir: None,
+            auto_reviewer: None,
         };
         for u in &spec.users {
             w.users.insert(

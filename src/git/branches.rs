@@ -32,6 +32,12 @@ pub struct BranchInfo {
     /// not the default branch's tip itself: a branch just created from `main`, with no work on
     /// it yet, is not reported as merged, so "delete merged branches" leaves it alone.
     pub merged_into_default: bool,
+    /// The issue this branch works on (`branch.<name>.cockpit-issue`, set by
+    /// `branch_from_issue` / `link_branch_to_issue`).
+    pub issue: Option<u64>,
+    /// No commit for more than the given number of days (see [`snapshot_with`]); never set for
+    /// the checked-out branch or the default branch.
+    pub stale: bool,
 }
 
 /// Counts of changed paths in the working tree, as `git status` groups them. A path that is
@@ -73,6 +79,16 @@ pub fn snapshot(
     repo_path: &Path,
     default_branch: Option<&str>,
 ) -> Result<BranchSnapshot, GitError> {
+    snapshot_with(repo_path, default_branch, None)
+}
+
+/// [`snapshot`], also flagging branches whose tip commit is older than `stale_after_days`
+/// (`None`: no branch is stale).
+pub fn snapshot_with(
+    repo_path: &Path,
+    default_branch: Option<&str>,
+    stale_after_days: Option<u32>,
+) -> Result<BranchSnapshot, GitError> {
     let repo = Repository::discover(repo_path).map_err(|e| GitError::open(repo_path, e))?;
     let default_branch = resolve_default_branch(&repo, default_branch);
     let default_tips = default_tips(&repo, default_branch.as_deref());
@@ -93,6 +109,19 @@ pub fn snapshot(
         default_branch.as_deref(),
         &default_tips,
     )?;
+    if let Ok(config) = repo.config() {
+        for b in &mut branches {
+            b.issue = super::ops::issue_of(&config, &b.name);
+        }
+    }
+    if let Some(days) = stale_after_days {
+        let cutoff = Utc::now() - chrono::TimeDelta::days(i64::from(days));
+        for b in &mut branches {
+            b.stale = !b.is_head
+                && default_branch.as_deref() != Some(b.name.as_str())
+                && b.commit_time < cutoff;
+        }
+    }
     branches.sort_by(|a, b| {
         b.commit_time
             .cmp(&a.commit_time)
@@ -106,7 +135,7 @@ pub fn snapshot(
     })
 }
 
-fn resolve_default_branch(repo: &Repository, given: Option<&str>) -> Option<String> {
+pub(crate) fn resolve_default_branch(repo: &Repository, given: Option<&str>) -> Option<String> {
     if let Some(given) = given.map(str::trim).filter(|g| !g.is_empty()) {
         return Some(
             given
@@ -143,7 +172,7 @@ fn resolve_default_branch(repo: &Repository, given: Option<&str>) -> Option<Stri
 /// The commits "merged into the default branch" is measured against: the local default branch,
 /// its upstream and `origin/<default>`. A pull request merged on GitHub reaches the remote-tracking
 /// ref at the next fetch, long before the user updates the local default branch.
-fn default_tips(repo: &Repository, default_branch: Option<&str>) -> Vec<Oid> {
+pub(crate) fn default_tips(repo: &Repository, default_branch: Option<&str>) -> Vec<Oid> {
     let Some(default) = default_branch else {
         return Vec::new();
     };
@@ -187,6 +216,8 @@ fn branch_info(repo: &Repository, branch: &Branch<'_>) -> Result<Option<BranchIn
         commit_time: DateTime::from_timestamp(commit.time().seconds(), 0).unwrap_or_default(),
         author: printable(&String::from_utf8_lossy(commit.author().name_bytes())),
         merged_into_default: false,
+        issue: None,
+        stale: false,
         name,
     };
 

@@ -39,6 +39,8 @@ pub struct DemoRepo {
 /// Builds the demo repository. Commit times are relative to now, so the demo always looks like
 /// recent work; everything else is the same on every run.
 pub fn create_demo_repo() -> Result<DemoRepo, GitError> {
+    // The demo pushes and fetches; keep transport registration ahead of any transport use.
+    super::transport::register_once();
     let dir = tempfile::Builder::new()
         .prefix("cockpit-demo-")
         .tempdir()
@@ -81,6 +83,15 @@ fn configure(repo: &Repository, remote: &Path) -> Result<(), GitError> {
         .and_then(|c| c.open_level(ConfigLevel::Local))
         .doing(doing)?;
     config.set_str("user.name", "octodemo").doing(doing)?;
+    // The topic branches were made from their issues (see `branch_from_issue`).
+    for (branch, issue) in [(DEMO_FEATURE_BRANCH, 42), (DEMO_BEHIND_BRANCH, 37)] {
+        config
+            .set_i64(
+                &format!("branch.{branch}.{}", super::ops::ISSUE_CONFIG_KEY),
+                issue,
+            )
+            .doing(doing)?;
+    }
     config
         .set_str("user.email", "octodemo@users.noreply.github.com")
         .doing(doing)?;

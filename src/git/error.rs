@@ -1,4 +1,7 @@
-//! Errors of local git work (reading branches, building the demo repository).
+//! Errors of git work: reading branches, changing them, and talking to remotes.
+//!
+//! Every message is meant for the screen. URLs in them have passed through `redact_url`, and no
+//! token ever reaches one: the transports keep the token out of URLs and out of error text.
 
 use std::path::{Path, PathBuf};
 
@@ -22,6 +25,121 @@ pub enum GitError {
 
     #[error("{doing}: {reason}")]
     Other { doing: String, reason: String },
+
+    /// cockpit refused to act because acting could lose work or does not make sense; nothing
+    /// was changed.
+    #[error("{0}")]
+    Refused(Refusal),
+
+    /// The remote refused a pushed branch.
+    #[error("push of '{branch}' to {remote} was rejected: {rejection}")]
+    PushRejected {
+        branch: String,
+        remote: String,
+        rejection: PushRejection,
+    },
+
+    /// The remote did not accept the credentials (or none were available).
+    #[error("{remote} refused the credentials ({detail}); {hint}")]
+    AuthFailed {
+        remote: String,
+        detail: String,
+        hint: &'static str,
+    },
+
+    /// The remote could not be reached or the connection broke.
+    #[error("cannot reach {remote}: {reason}")]
+    Network { remote: String, reason: String },
+
+    /// The user (or a timeout owned by the caller) cancelled the operation.
+    #[error("{doing}: cancelled")]
+    Cancelled { doing: String },
+}
+
+/// Why cockpit would not change the repository. Each reason reads as a full sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// Checking out would overwrite uncommitted changes (or untracked files) in these paths.
+    #[error(
+        "cannot switch to '{target}': your uncommitted changes to {} would be overwritten; \
+         commit or stash them first (nothing was changed)",
+        list_paths(paths)
+    )]
+    WouldOverwrite { target: String, paths: Vec<String> },
+
+    /// A merge, rebase, cherry-pick… is in progress in the working tree.
+    #[error("a {state} is in progress; finish or abort it first (nothing was changed)")]
+    OperationInProgress { state: String },
+
+    #[error("there is already a branch named '{name}'")]
+    BranchExists { name: String },
+
+    #[error("there is no local branch named '{name}'")]
+    NoSuchBranch { name: String },
+
+    #[error("'{name}' is not a valid branch name")]
+    InvalidBranchName { name: String },
+
+    #[error("'{name}' is the branch checked out now; switch to another branch before deleting it")]
+    DeleteCurrent { name: String },
+
+    #[error(
+        "'{name}' has commits that are not in '{default_branch}'; it was not deleted \
+         (merge it first, or delete it with git if you mean to drop that work)"
+    )]
+    NotMerged {
+        name: String,
+        default_branch: String,
+    },
+
+    #[error("'{name}' is the default branch; it is not deleted")]
+    DeleteDefault { name: String },
+
+    #[error(
+        "no default branch is known for this repository, so cockpit cannot tell what is merged"
+    )]
+    NoDefaultBranch,
+
+    #[error("HEAD is detached; check out a branch to push it")]
+    DetachedHead,
+
+    #[error("the repository has no remote named '{name}'")]
+    NoSuchRemote { name: String },
+
+    #[error("'{reference}' was not found; fetch first")]
+    MissingStartPoint { reference: String },
+}
+
+fn list_paths(paths: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let mut out = paths
+        .iter()
+        .take(SHOWN)
+        .map(|p| format!("'{p}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if paths.len() > SHOWN {
+        out.push_str(&format!(" and {} more", paths.len() - SHOWN));
+    }
+    if out.is_empty() {
+        out.push_str("some files");
+    }
+    out
+}
+
+/// What the remote said about a rejected branch.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PushRejection {
+    /// The remote branch has commits the local one lacks.
+    #[error("the remote branch has commits you do not have (non-fast-forward); fetch and merge or rebase, then push again")]
+    NonFastForward,
+    /// A server-side rule (branch protection, a hook) declined the update; `reason` is the
+    /// server's own words from its `ng <ref> <reason>` report.
+    #[error("the branch is protected on the server ({reason})")]
+    Protected { reason: String },
+    /// Any other `ng` report.
+    #[error("{reason}")]
+    Other { reason: String },
 }
 
 impl GitError {

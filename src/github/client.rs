@@ -211,7 +211,7 @@ impl GitHub {
         path: &str,
     ) -> ApiError {
         let message = serde_json::from_slice::<GitHubErrorBody>(body)
-            .map(|b| sanitize_line(&b.message))
+            .map(|b| sanitize_line(&b.full_message()))
             .unwrap_or_default();
         let header_num =
             |name: &str| -> Option<u64> { headers.get(name)?.to_str().ok()?.trim().parse().ok() };

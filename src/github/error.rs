@@ -24,6 +24,9 @@ pub enum ApiError {
     Network { host: String, reason: String },
     #[error("GitHub sent a response cockpit could not read ({context}): {reason}")]
     Malformed { context: String, reason: String },
+    /// A GraphQL answer with `errors` (GitHub answers those with HTTP 200).
+    #[error("GitHub could not do it: {message}")]
+    GraphQl { message: String },
 }
 
 impl ApiError {

@@ -22,6 +22,14 @@ pub struct Repository {
     pub html_url: String,
     #[serde(default)]
     pub private: bool,
+    /// Merge methods the repository allows. GitHub leaves these out for some tokens; `None`
+    /// means "not said" (see `MergeMethods`).
+    #[serde(default)]
+    pub allow_merge_commit: Option<bool>,
+    #[serde(default)]
+    pub allow_squash_merge: Option<bool>,
+    #[serde(default)]
+    pub allow_rebase_merge: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -29,6 +37,8 @@ pub struct Label {
     pub name: String,
     #[serde(default)]
     pub color: String,
+    #[serde(default)]
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -382,6 +392,38 @@ pub struct PendingDeployment {
 pub struct GitHubErrorBody {
     #[serde(default)]
     pub message: String,
+    /// Details of a 422 "Validation Failed": `{resource, field, code}` or `{code: "custom",
+    /// message}`.
+    #[serde(default)]
+    pub errors: Vec<serde_json::Value>,
+}
+
+impl GitHubErrorBody {
+    /// The message with the details GitHub gives for validation failures, e.g. "Validation
+    /// Failed: A pull request already exists for acme:x."
+    pub fn full_message(&self) -> String {
+        let details: Vec<String> = self
+            .errors
+            .iter()
+            .filter_map(|e| match e {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Object(m) => {
+                    if let Some(msg) = m.get("message").and_then(|v| v.as_str()) {
+                        return Some(msg.to_string());
+                    }
+                    let field = m.get("field").and_then(|v| v.as_str())?;
+                    let code = m.get("code").and_then(|v| v.as_str()).unwrap_or("invalid");
+                    Some(format!("{field} {}", code.replace('_', " ")))
+                }
+                _ => None,
+            })
+            .collect();
+        if details.is_empty() {
+            self.message.clone()
+        } else {
+            format!("{}: {}", self.message, details.join("; "))
+        }
+    }
 }
 
 #[cfg(test)]

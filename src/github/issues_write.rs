@@ -1,0 +1,169 @@
+//! Acting on issues: comment, close / reopen, assign, labels. (Reading an issue with its comment
+//! thread is `GitHub::issue_with_comments` in `dashboard.rs`.)
+
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+
+use super::client::GitHub;
+use super::dashboard::Slug;
+use super::error::ApiError;
+use super::models::{Issue, IssueComment, Label};
+
+/// Percent-encodes one URL path segment (a label or branch name).
+pub(crate) fn path_segment(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
+/// Why an issue is closed (GitHub's `state_reason`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseReason {
+    Completed,
+    NotPlanned,
+    Duplicate,
+}
+
+impl CloseReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CloseReason::Completed => "completed",
+            CloseReason::NotPlanned => "not_planned",
+            CloseReason::Duplicate => "duplicate",
+        }
+    }
+}
+
+impl GitHub {
+    /// A mutation whose answer must have a body.
+    pub(crate) async fn mutate<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: &Value,
+    ) -> Result<T, ApiError> {
+        self.send_json(method, path, body)
+            .await?
+            .ok_or_else(|| ApiError::Malformed {
+                context: path.split('?').next().unwrap_or(path).to_string(),
+                reason: "empty answer".into(),
+            })
+    }
+
+    /// Adds a comment to an issue or pull request.
+    pub async fn comment_on_issue(
+        &self,
+        slug: &Slug,
+        number: u64,
+        body: &str,
+    ) -> Result<IssueComment, ApiError> {
+        self.mutate(
+            Method::POST,
+            &format!("/repos/{}/issues/{number}/comments", slug.full_name()),
+            &json!({ "body": body }),
+        )
+        .await
+    }
+
+    /// Closes an issue with a reason.
+    pub async fn close_issue(
+        &self,
+        slug: &Slug,
+        number: u64,
+        reason: CloseReason,
+    ) -> Result<Issue, ApiError> {
+        self.mutate(
+            Method::PATCH,
+            &format!("/repos/{}/issues/{number}", slug.full_name()),
+            &json!({"state": "closed", "state_reason": reason.as_str()}),
+        )
+        .await
+    }
+
+    /// Reopens an issue (GitHub sets `state_reason: reopened`).
+    pub async fn reopen_issue(&self, slug: &Slug, number: u64) -> Result<Issue, ApiError> {
+        self.mutate(
+            Method::PATCH,
+            &format!("/repos/{}/issues/{number}", slug.full_name()),
+            &json!({"state": "open"}),
+        )
+        .await
+    }
+
+    /// Adds assignees (e.g. the signed-in user's login for "assign myself"). GitHub silently
+    /// skips logins that cannot be assigned: check the returned issue.
+    pub async fn add_assignees(
+        &self,
+        slug: &Slug,
+        number: u64,
+        logins: &[&str],
+    ) -> Result<Issue, ApiError> {
+        self.mutate(
+            Method::POST,
+            &format!("/repos/{}/issues/{number}/assignees", slug.full_name()),
+            &json!({ "assignees": logins }),
+        )
+        .await
+    }
+
+    pub async fn remove_assignees(
+        &self,
+        slug: &Slug,
+        number: u64,
+        logins: &[&str],
+    ) -> Result<Issue, ApiError> {
+        self.mutate(
+            Method::DELETE,
+            &format!("/repos/{}/issues/{number}/assignees", slug.full_name()),
+            &json!({ "assignees": logins }),
+        )
+        .await
+    }
+
+    /// Every label of the repository (to choose from), up to 1,000.
+    pub async fn repo_labels(&self, slug: &Slug) -> Result<Vec<Label>, ApiError> {
+        Ok(self
+            .get_pages::<Label>(
+                &format!("/repos/{}/labels?per_page=100", slug.full_name()),
+                10,
+            )
+            .await?
+            .data)
+    }
+
+    /// Adds labels to an issue; returns all its labels now.
+    pub async fn add_labels(
+        &self,
+        slug: &Slug,
+        number: u64,
+        names: &[&str],
+    ) -> Result<Vec<Label>, ApiError> {
+        self.mutate(
+            Method::POST,
+            &format!("/repos/{}/issues/{number}/labels", slug.full_name()),
+            &json!({ "labels": names }),
+        )
+        .await
+    }
+
+    /// Removes one label from an issue; returns the labels left. 404 when the issue did not
+    /// have it.
+    pub async fn remove_label(
+        &self,
+        slug: &Slug,
+        number: u64,
+        name: &str,
+    ) -> Result<Vec<Label>, ApiError> {
+        self.mutate(
+            Method::DELETE,
+            &format!(
+                "/repos/{}/issues/{number}/labels/{}",
+                slug.full_name(),
+                path_segment(name)
+            ),
+            &Value::Null,
+        )
+        .await
+    }
+}
