@@ -18,7 +18,13 @@ fn file_name(key: &str) -> String {
     use std::hash::{Hash, Hasher};
     let readable: String = key
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(80)
         .collect();
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -43,13 +49,17 @@ impl DraftStore {
     /// Every saved draft, by key. Unreadable files are skipped, not fatal.
     pub fn load_all(&self) -> HashMap<String, String> {
         let mut out = HashMap::new();
-        let Ok(entries) = std::fs::read_dir(&self.dir) else { return out };
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return out;
+        };
         for e in entries.flatten() {
             let path = e.path();
             if path.extension().and_then(|x| x.to_str()) != Some("draft") {
                 continue;
             }
-            let Ok(text) = std::fs::read_to_string(&path) else { continue };
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
             // First line: the key; the rest: the draft.
             if let Some((key, body)) = text.split_once('\n') {
                 out.insert(key.to_string(), body.to_string());
@@ -91,16 +101,29 @@ mod tests {
     fn drafts_survive_a_new_process() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = DraftStore::new(dir.path().join("drafts"));
-        store.save("acme/rocket#47/comment", "first line\nsecond line\n").expect("save");
-        store.save("acme/rocket#43/thread/PRRT_1", "reply").expect("save");
+        store
+            .save("acme/rocket#47/comment", "first line\nsecond line\n")
+            .expect("save");
+        store
+            .save("acme/rocket#43/thread/PRRT_1", "reply")
+            .expect("save");
         // "Crash": a new store over the same directory finds both.
         let again = DraftStore::new(dir.path().join("drafts")).load_all();
-        assert_eq!(again.get("acme/rocket#47/comment").map(String::as_str), Some("first line\nsecond line\n"));
+        assert_eq!(
+            again.get("acme/rocket#47/comment").map(String::as_str),
+            Some("first line\nsecond line\n")
+        );
         assert_eq!(again.len(), 2);
         store.delete("acme/rocket#47/comment").expect("delete");
-        store.save("acme/rocket#43/thread/PRRT_1", "").expect("empty deletes");
-        assert!(DraftStore::new(dir.path().join("drafts")).load_all().is_empty());
-        store.delete("never/saved").expect("deleting nothing is fine");
+        store
+            .save("acme/rocket#43/thread/PRRT_1", "")
+            .expect("empty deletes");
+        assert!(DraftStore::new(dir.path().join("drafts"))
+            .load_all()
+            .is_empty());
+        store
+            .delete("never/saved")
+            .expect("deleting nothing is fine");
     }
 
     #[test]

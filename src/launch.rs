@@ -128,6 +128,9 @@ pub struct LaunchSpec {
     pub intervals: Intervals,
     pub size: (u16, u16),
     pub deploy_targets: std::collections::HashMap<String, crate::app::prepare::DeployTarget>,
+    /// Where drafts live; `None`: the platform data directory.
+    pub drafts_dir: Option<std::path::PathBuf>,
+    pub stale_days: u32,
 }
 
 pub fn build(spec: LaunchSpec) -> Result<Launch, crate::github::ApiError> {
@@ -135,7 +138,13 @@ pub fn build(spec: LaunchSpec) -> Result<Launch, crate::github::ApiError> {
         Some((t, src)) => (Some(t), src),
         None => (None, None),
     };
+    let remote_auth = crate::git::RemoteAuth::github(token.clone(), &spec.target.rest_base);
     let gh = GitHub::new(&spec.target.rest_base, token)?;
+    let drafts_dir = spec
+        .drafts_dir
+        .or_else(crate::drafts::DraftStore::default_dir)
+        .unwrap_or_else(|| std::env::temp_dir().join("cockpit-drafts"));
+    let drafts = crate::drafts::DraftStore::new(drafts_dir);
     let ctx = Context {
         repo: spec.repo.slug.clone(),
         repo_problem: spec.repo.problem.clone(),
@@ -152,6 +161,8 @@ pub fn build(spec: LaunchSpec) -> Result<Launch, crate::github::ApiError> {
         .head_branch
         .clone()
         .filter(|_| spec.repo.slug.is_some());
+    state.drafts = drafts.load_all();
+    state.stale_days = spec.stale_days;
     let services = Services {
         gh,
         slug: spec.repo.slug,
@@ -159,6 +170,9 @@ pub fn build(spec: LaunchSpec) -> Result<Launch, crate::github::ApiError> {
         intervals: spec.intervals,
         default_branch: Mutex::new(None),
         deploy_targets: spec.deploy_targets,
+        remote_auth,
+        drafts,
+        stale_days: spec.stale_days,
     };
     Ok(Launch {
         state,

@@ -156,6 +156,8 @@ async fn async_main(cli: Cli) -> anyhow::Result<()> {
         intervals: config.intervals(),
         size,
         deploy_targets: Default::default(),
+        drafts_dir: demo.as_ref().map(|d| d.repo.dir.path().join("drafts")),
+        stale_days: 30,
     })?;
     let opts = Options {
         bell: true,

@@ -283,7 +283,6 @@ pub fn form_submitted(state: &mut AppState, form: Form) -> Vec<Effect> {
                 inputs,
             })]
         }
-        Purpose::Rollback { .. } => Vec::new(),
         Purpose::Dispatch {
             workflow,
             workflow_name,
@@ -325,6 +324,7 @@ pub fn form_submitted(state: &mut AppState, form: Form) -> Vec<Effect> {
             state.modal = Some(Modal::Confirm(Box::new(confirm)));
             Vec::new()
         }
+        _ => Vec::new(),
     }
 }
 

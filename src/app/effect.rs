@@ -33,6 +33,10 @@ pub enum Resource {
         environment: String,
         window_days: i64,
     },
+    /// A pull request with its reviews, checks and review threads.
+    PullDetail {
+        number: u64,
+    },
 }
 
 /// Pollers are grouped by kind: starting `Runs { branch: "b" }` replaces `Runs { branch: "a" }`.
@@ -49,6 +53,7 @@ pub enum ResourceKind {
     IssueDetail,
     FollowedRuns,
     EnvironmentInsights,
+    PullDetail,
 }
 
 impl Resource {
@@ -65,6 +70,7 @@ impl Resource {
             Resource::IssueDetail { .. } => ResourceKind::IssueDetail,
             Resource::FollowedRuns { .. } => ResourceKind::FollowedRuns,
             Resource::EnvironmentInsights { .. } => ResourceKind::EnvironmentInsights,
+            Resource::PullDetail { .. } => ResourceKind::PullDetail,
         }
     }
 }
@@ -93,6 +99,47 @@ pub enum Prepare {
         workflow_name: String,
         default_ref: String,
     },
+    /// The repository's labels, for the label picker of an issue.
+    Labels { number: u64, current: Vec<String> },
+    /// Title and body from the branch's issue, the default branch as base.
+    NewPull { head: String, issue: Option<u64> },
+    /// The merge methods the repository allows, with checks and reviews for the confirmation.
+    Merge { number: u64 },
+}
+
+/// Local git work, run on a blocking thread with progress reports.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GitOp {
+    BranchFromIssue {
+        number: u64,
+        title: String,
+        default_branch: String,
+    },
+    Checkout {
+        name: String,
+    },
+    CreateBranch {
+        name: String,
+        start: String,
+    },
+    DeleteMerged {
+        name: String,
+    },
+    Fetch,
+    Push,
+}
+
+impl GitOp {
+    pub fn describe(&self) -> String {
+        match self {
+            GitOp::BranchFromIssue { number, .. } => format!("branch from #{number}"),
+            GitOp::Checkout { name } => format!("check out {name}"),
+            GitOp::CreateBranch { name, .. } => format!("create {name}"),
+            GitOp::DeleteMerged { name } => format!("delete {name}"),
+            GitOp::Fetch => "fetch".into(),
+            GitOp::Push => "push".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -107,6 +154,17 @@ pub enum Effect {
     Mutate {
         id: u64,
         mutation: super::mutation::Mutation,
+    },
+    Git {
+        id: u64,
+        op: GitOp,
+    },
+    SaveDraft {
+        key: String,
+        text: String,
+    },
+    DeleteDraft {
+        key: String,
     },
     /// The terminal bell, and a desktop notification where the config asks for one.
     Notify {

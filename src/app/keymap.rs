@@ -31,6 +31,21 @@ pub enum Action {
     CancelRun,
     Dispatch,
     ShowRun,
+    Comment,
+    CloseReopen,
+    AssignMe,
+    EditLabels,
+    BranchFromIssue,
+    Checkout,
+    NewBranch,
+    Fetch,
+    DeleteBranch,
+    Push,
+    CreatePull,
+    Reply,
+    ResolveThread,
+    Review,
+    Merge,
 }
 
 impl Action {
@@ -46,6 +61,20 @@ impl Action {
                 | Action::RerunAll
                 | Action::CancelRun
                 | Action::Dispatch
+                | Action::Comment
+                | Action::CloseReopen
+                | Action::AssignMe
+                | Action::EditLabels
+                | Action::BranchFromIssue
+                | Action::Checkout
+                | Action::NewBranch
+                | Action::DeleteBranch
+                | Action::Push
+                | Action::CreatePull
+                | Action::Reply
+                | Action::ResolveThread
+                | Action::Review
+                | Action::Merge
         )
     }
 }
@@ -83,6 +112,21 @@ impl Action {
             Action::CancelRun => "cancel_run",
             Action::Dispatch => "dispatch",
             Action::ShowRun => "show_run",
+            Action::Comment => "comment",
+            Action::CloseReopen => "close_reopen",
+            Action::AssignMe => "assign_me",
+            Action::EditLabels => "labels",
+            Action::BranchFromIssue => "branch_from_issue",
+            Action::Checkout => "checkout",
+            Action::NewBranch => "new_branch",
+            Action::Fetch => "fetch",
+            Action::DeleteBranch => "delete_branch",
+            Action::Push => "push",
+            Action::CreatePull => "create_pull",
+            Action::Reply => "reply",
+            Action::ResolveThread => "resolve_thread",
+            Action::Review => "review",
+            Action::Merge => "merge",
         }
     }
 
@@ -118,6 +162,21 @@ impl Action {
             Action::CancelRun => "CI: cancel the run",
             Action::Dispatch => "CI: run a workflow (workflow_dispatch)",
             Action::ShowRun => "Deploys: jobs and steps of the deploy run (followed or waiting)",
+            Action::Comment => "Issues: comment (drafts are kept)",
+            Action::CloseReopen => "Issues: close (with a reason) / reopen",
+            Action::AssignMe => "Issues: assign / unassign yourself",
+            Action::EditLabels => "Issues: add or remove labels",
+            Action::BranchFromIssue => "Issues: branch from the issue and check it out",
+            Action::Checkout => "Branches: check out",
+            Action::NewBranch => "Branches: create a branch",
+            Action::Fetch => "Branches: fetch from the remote",
+            Action::DeleteBranch => "Branches: delete a merged branch",
+            Action::Push => "push the current branch (sets its upstream)",
+            Action::CreatePull => "Branches: open a pull request",
+            Action::Reply => "Pull request: reply in the selected review thread",
+            Action::ResolveThread => "Pull request: resolve / unresolve the selected thread",
+            Action::Review => "Pull requests: write a review (approve, request changes, comment)",
+            Action::Merge => "Pull requests: merge",
         }
     }
 }
@@ -214,6 +273,37 @@ impl Default for Keymap {
             (KeyCode::Char('J'), KeyModifiers::SHIFT),
             Some(PanelId::Deploys),
             ShowRun,
+        );
+        add(key('c'), Some(PanelId::Issues), Comment);
+        add(key('x'), Some(PanelId::Issues), CloseReopen);
+        add(key('m'), Some(PanelId::Issues), AssignMe);
+        add(key('l'), Some(PanelId::Issues), EditLabels);
+        add(key('b'), Some(PanelId::Issues), BranchFromIssue);
+        add(
+            (KeyCode::Char(' '), none),
+            Some(PanelId::Branches),
+            Checkout,
+        );
+        add(key('n'), Some(PanelId::Branches), NewBranch);
+        add(key('f'), Some(PanelId::Branches), Fetch);
+        add(
+            (KeyCode::Char('D'), KeyModifiers::SHIFT),
+            Some(PanelId::Branches),
+            DeleteBranch,
+        );
+        add(
+            (KeyCode::Char('P'), KeyModifiers::SHIFT),
+            Some(PanelId::Branches),
+            CreatePull,
+        );
+        add(key('p'), None, Push);
+        add(key('c'), Some(PanelId::Pulls), Reply);
+        add(key('s'), Some(PanelId::Pulls), ResolveThread);
+        add(key('w'), Some(PanelId::Pulls), Review);
+        add(
+            (KeyCode::Char('M'), KeyModifiers::SHIFT),
+            Some(PanelId::Pulls),
+            Merge,
         );
         Keymap { bindings: b }
     }

@@ -6,6 +6,7 @@
 
 pub mod deploys;
 pub mod effect;
+pub mod gitops;
 pub mod keymap;
 pub mod modal;
 pub mod msg;
@@ -15,6 +16,7 @@ pub mod prepare;
 pub mod runtime;
 pub mod state;
 pub mod update;
+pub mod work;
 
 pub use effect::{Effect, Resource};
 pub use msg::{Data, Msg};

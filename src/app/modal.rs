@@ -127,16 +127,31 @@ pub enum Purpose {
         environment: String,
         workflow: String,
     },
-    Rollback {
-        environment: String,
-        workflow: String,
-        git_ref: String,
-        sha: String,
-        sha_input: Option<String>,
-    },
     Dispatch {
         workflow: String,
         workflow_name: String,
+    },
+    CloseIssue {
+        number: u64,
+    },
+    Labels {
+        number: u64,
+        current: Vec<String>,
+    },
+    NewBranch,
+    NewPull {
+        head: String,
+        issue: Option<u64>,
+    },
+    Merge {
+        number: u64,
+        head_sha: String,
+        head_ref: String,
+        summary: Vec<String>,
+        warnings: Vec<String>,
+    },
+    Review {
+        number: u64,
     },
 }
 
@@ -187,6 +202,94 @@ pub struct Confirm {
 pub enum Modal {
     Form(Box<Form>),
     Confirm(Box<Confirm>),
+    Editor(Box<Editor>),
+}
+
+/// What an editor's text is for; sending it becomes this mutation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EditorPurpose {
+    IssueComment {
+        number: u64,
+    },
+    ThreadReply {
+        pull: u64,
+        thread_id: String,
+    },
+    Review {
+        pull: u64,
+        event: crate::github::pulls::ReviewEvent,
+    },
+}
+
+/// A multi-line editor for comments, replies and reviews. Its text is saved as a draft under
+/// `draft_key` as it is typed; Esc closes it and keeps the draft.
+#[derive(Debug, Clone)]
+pub struct Editor {
+    pub title: String,
+    pub context: Vec<String>,
+    pub draft_key: String,
+    pub text: TextArea<'static>,
+    pub error: Option<String>,
+    pub purpose: EditorPurpose,
+}
+
+impl Editor {
+    pub fn new(
+        title: String,
+        context: Vec<String>,
+        draft_key: String,
+        draft: &str,
+        purpose: EditorPurpose,
+    ) -> Editor {
+        Editor {
+            title,
+            context,
+            draft_key,
+            text: text_area(
+                draft,
+                "Write here · Ctrl-S sends · Esc closes (the draft is kept)",
+            ),
+            error: None,
+            purpose,
+        }
+    }
+
+    pub fn body(&self) -> String {
+        self.text.lines().join("\n")
+    }
+}
+
+#[derive(Debug, PartialEq)]
+pub enum EditorOutcome {
+    /// The text changed: save the draft.
+    Changed,
+    Unchanged,
+    Close,
+    Send,
+}
+
+/// Ctrl-S sends (refused while empty), Esc closes, everything else edits.
+pub fn editor_key(ed: &mut Editor, ev: KeyEvent) -> EditorOutcome {
+    let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+    match ev.code {
+        KeyCode::Esc => EditorOutcome::Close,
+        KeyCode::Char('s') if ctrl => {
+            if ed.body().trim().is_empty() {
+                ed.error = Some("Nothing to send yet".into());
+                EditorOutcome::Unchanged
+            } else {
+                EditorOutcome::Send
+            }
+        }
+        _ => {
+            ed.error = None;
+            if ed.text.input(ev) {
+                EditorOutcome::Changed
+            } else {
+                EditorOutcome::Unchanged
+            }
+        }
+    }
 }
 
 #[derive(Debug, PartialEq)]

@@ -32,6 +32,15 @@ pub enum Msg {
         mutation: super::mutation::Mutation,
         result: Result<super::mutation::Done, ApiError>,
     },
+    GitProgress {
+        id: u64,
+        text: String,
+    },
+    GitDone {
+        id: u64,
+        op: super::effect::GitOp,
+        result: Result<String, String>,
+    },
 }
 
 pub type ApiResult<T> = Result<Fetched<T>, ApiError>;
@@ -49,4 +58,5 @@ pub enum Data {
     IssueDetail(ApiResult<(Issue, Vec<IssueComment>)>),
     FollowedRuns(ApiResult<Vec<WorkflowRun>>),
     Insights(Result<crate::app::state::Insights, ApiError>),
+    PullDetail(Result<crate::github::pulls::PullDetail, ApiError>),
 }

@@ -1,7 +1,10 @@
 //! Changes cockpit makes on GitHub. Every one goes through `update` (which refuses them in
 //! `--readonly` mode and asks for confirmation first) and is performed here, off the UI path.
 
+use super::effect::GitOp;
 use super::effect::ResourceKind;
+use crate::github::issues_write::CloseReason;
+use crate::github::pulls::{MergeMethod, NewPull, ReviewEvent};
 use crate::github::{ApiError, GitHub, Slug};
 use serde_json::{Map, Value};
 
@@ -31,6 +34,57 @@ pub enum Mutation {
         run_id: u64,
         run_number: u64,
     },
+    CommentOnIssue {
+        number: u64,
+        body: String,
+        draft_key: String,
+    },
+    CloseIssue {
+        number: u64,
+        reason: CloseReason,
+    },
+    ReopenIssue {
+        number: u64,
+    },
+    Assign {
+        number: u64,
+        login: String,
+        add: bool,
+    },
+    Labels {
+        number: u64,
+        add: Vec<String>,
+        remove: Vec<String>,
+    },
+    CreatePull {
+        new: NewPull,
+        issue: Option<u64>,
+    },
+    ReplyToThread {
+        pull: u64,
+        thread_id: String,
+        body: String,
+        draft_key: String,
+    },
+    ResolveThread {
+        pull: u64,
+        thread_id: String,
+        resolve: bool,
+    },
+    SubmitReview {
+        pull: u64,
+        event: ReviewEvent,
+        body: String,
+        draft_key: String,
+    },
+    Merge {
+        pull: u64,
+        method: MergeMethod,
+        head_sha: String,
+        delete_branch: Option<String>,
+    },
+    /// A change to the local repository (checkout, delete, …), run by the git executor.
+    Local(GitOp),
 }
 
 /// What a finished mutation reports back.
@@ -39,6 +93,8 @@ pub struct Done {
     pub message: String,
     /// A run it started, when the server said which.
     pub started_run: Option<u64>,
+    /// A pull request it created.
+    pub created_pull: Option<u64>,
 }
 
 impl Mutation {
@@ -50,38 +106,82 @@ impl Mutation {
                 environment,
                 run_number,
                 ..
-            } => {
-                format!(
-                    "{} the deploy to {environment} (run #{run_number})",
-                    if *approve { "approve" } else { "reject" }
-                )
-            }
+            } => format!(
+                "{} the deploy to {environment} (run #{run_number})",
+                if *approve { "approve" } else { "reject" }
+            ),
             Mutation::Dispatch { what, .. } => what.clone(),
             Mutation::Rerun {
                 run_number,
                 only_failed: true,
                 ..
-            } => format!("re-run the failed jobs of run #{run_number}"),
+            } => {
+                format!("re-run the failed jobs of run #{run_number}")
+            }
             Mutation::Rerun { run_number, .. } => format!("re-run run #{run_number}"),
             Mutation::Cancel { run_number, .. } => format!("cancel run #{run_number}"),
+            Mutation::CommentOnIssue { number, .. } => format!("comment on #{number}"),
+            Mutation::CloseIssue { number, reason } => {
+                format!("close #{number} as {}", reason.as_str().replace('_', " "))
+            }
+            Mutation::ReopenIssue { number } => format!("reopen #{number}"),
+            Mutation::Assign {
+                number,
+                login,
+                add: true,
+            } => format!("assign @{login} to #{number}"),
+            Mutation::Assign { number, login, .. } => format!("unassign @{login} from #{number}"),
+            Mutation::Labels { number, .. } => format!("change the labels of #{number}"),
+            Mutation::CreatePull { new, .. } => format!("open a pull request from {}", new.head),
+            Mutation::ReplyToThread { pull, .. } => format!("reply in a review thread of #{pull}"),
+            Mutation::ResolveThread {
+                pull,
+                resolve: true,
+                ..
+            } => {
+                format!("resolve a review thread of #{pull}")
+            }
+            Mutation::ResolveThread { pull, .. } => format!("unresolve a review thread of #{pull}"),
+            Mutation::SubmitReview { pull, event, .. } => format!(
+                "submit a review ({}) of #{pull}",
+                event.as_str().to_lowercase().replace('_', " ")
+            ),
+            Mutation::Merge { pull, method, .. } => format!("merge #{pull} ({})", method.as_str()),
+            Mutation::Local(op) => op.describe(),
+        }
+    }
+
+    /// The draft this mutation sends: deleted once it succeeded, kept when it failed.
+    pub fn draft_key(&self) -> Option<&str> {
+        match self {
+            Mutation::CommentOnIssue { draft_key, .. }
+            | Mutation::ReplyToThread { draft_key, .. }
+            | Mutation::SubmitReview { draft_key, .. } => Some(draft_key),
+            _ => None,
         }
     }
 
     /// Panels whose data the mutation changes, refreshed as soon as it is done.
     pub fn refreshes(&self) -> Vec<ResourceKind> {
+        use ResourceKind as K;
         match self {
             Mutation::ReviewDeployment { .. } | Mutation::Dispatch { .. } => {
-                vec![
-                    ResourceKind::Environments,
-                    ResourceKind::Runs,
-                    ResourceKind::Jobs,
-                ]
+                vec![K::Environments, K::Runs, K::Jobs]
             }
-            Mutation::Rerun { .. } | Mutation::Cancel { .. } => vec![
-                ResourceKind::Runs,
-                ResourceKind::Jobs,
-                ResourceKind::Environments,
-            ],
+            Mutation::Rerun { .. } | Mutation::Cancel { .. } => {
+                vec![K::Runs, K::Jobs, K::Environments]
+            }
+            Mutation::CommentOnIssue { .. }
+            | Mutation::CloseIssue { .. }
+            | Mutation::ReopenIssue { .. }
+            | Mutation::Assign { .. }
+            | Mutation::Labels { .. } => vec![K::IssueDetail, K::Issues],
+            Mutation::CreatePull { .. } => vec![K::Pulls, K::Runs],
+            Mutation::ReplyToThread { .. }
+            | Mutation::ResolveThread { .. }
+            | Mutation::SubmitReview { .. } => vec![K::PullDetail, K::Pulls],
+            Mutation::Merge { .. } => vec![K::PullDetail, K::Pulls, K::Branches, K::Runs],
+            Mutation::Local(_) => vec![K::Branches],
         }
     }
 }
@@ -90,6 +190,7 @@ pub async fn perform(gh: &GitHub, slug: &Slug, m: &Mutation) -> Result<Done, Api
     let done = |message: String| Done {
         message,
         started_run: None,
+        created_pull: None,
     };
     match m {
         Mutation::ReviewDeployment {
@@ -102,10 +203,8 @@ pub async fn perform(gh: &GitHub, slug: &Slug, m: &Mutation) -> Result<Done, Api
         } => {
             gh.review_pending_deployment(slug, *run_id, &[*environment_id], *approve, comment)
                 .await?;
-            Ok(done(format!(
-                "{} the deploy to {environment}",
-                if *approve { "Approved" } else { "Rejected" }
-            )))
+            let verb = if *approve { "Approved" } else { "Rejected" };
+            Ok(done(format!("{verb} the deploy to {environment}")))
         }
         Mutation::Dispatch {
             workflow,
@@ -131,5 +230,107 @@ pub async fn perform(gh: &GitHub, slug: &Slug, m: &Mutation) -> Result<Done, Api
             gh.cancel_run(slug, *run_id).await?;
             Ok(done(format!("Cancelling run #{run_number}")))
         }
+        Mutation::CommentOnIssue { number, body, .. } => {
+            gh.comment_on_issue(slug, *number, body).await?;
+            Ok(done(format!("Commented on #{number}")))
+        }
+        Mutation::CloseIssue { number, reason } => {
+            gh.close_issue(slug, *number, *reason).await?;
+            Ok(done(format!(
+                "Closed #{number} as {}",
+                reason.as_str().replace('_', " ")
+            )))
+        }
+        Mutation::ReopenIssue { number } => {
+            gh.reopen_issue(slug, *number).await?;
+            Ok(done(format!("Reopened #{number}")))
+        }
+        Mutation::Assign {
+            number,
+            login,
+            add: true,
+        } => {
+            gh.add_assignees(slug, *number, &[login.as_str()]).await?;
+            Ok(done(format!("Assigned @{login} to #{number}")))
+        }
+        Mutation::Assign { number, login, .. } => {
+            gh.remove_assignees(slug, *number, &[login.as_str()])
+                .await?;
+            Ok(done(format!("Unassigned @{login} from #{number}")))
+        }
+        Mutation::Labels {
+            number,
+            add,
+            remove,
+        } => {
+            if !add.is_empty() {
+                let names: Vec<&str> = add.iter().map(String::as_str).collect();
+                gh.add_labels(slug, *number, &names).await?;
+            }
+            for name in remove {
+                gh.remove_label(slug, *number, name).await?;
+            }
+            Ok(done(format!(
+                "Labels of #{number} updated (+{} −{})",
+                add.len(),
+                remove.len()
+            )))
+        }
+        Mutation::CreatePull { new, .. } => {
+            let pr = gh.create_pull(slug, new).await?;
+            let mut d = done(format!("Opened pull request #{}", pr.number));
+            d.created_pull = Some(pr.number);
+            Ok(d)
+        }
+        Mutation::ReplyToThread {
+            thread_id, body, ..
+        } => {
+            gh.reply_to_thread(thread_id, body).await?;
+            Ok(done("Replied in the review thread".into()))
+        }
+        Mutation::ResolveThread {
+            thread_id,
+            resolve: true,
+            ..
+        } => {
+            gh.resolve_thread(thread_id).await?;
+            Ok(done("Resolved the review thread".into()))
+        }
+        Mutation::ResolveThread { thread_id, .. } => {
+            gh.unresolve_thread(thread_id).await?;
+            Ok(done("Unresolved the review thread".into()))
+        }
+        Mutation::SubmitReview {
+            pull, event, body, ..
+        } => {
+            gh.submit_review(slug, *pull, *event, body).await?;
+            Ok(done(format!("Submitted your review of #{pull}")))
+        }
+        Mutation::Merge {
+            pull,
+            method,
+            head_sha,
+            delete_branch,
+        } => {
+            let r = gh.merge_pull(slug, *pull, *method, Some(head_sha)).await?;
+            if !r.merged {
+                return Err(ApiError::Client {
+                    status: 405,
+                    message: r.message,
+                });
+            }
+            let mut msg = format!("Merged #{pull} ({})", method.as_str());
+            if let Some(branch) = delete_branch {
+                match gh.delete_branch(slug, branch).await {
+                    Ok(()) => msg.push_str(&format!(", deleted {branch}")),
+                    Err(e) => msg.push_str(&format!("; could not delete {branch}: {e}")),
+                }
+            }
+            Ok(done(msg))
+        }
+        Mutation::Local(op) => Err(ApiError::Client {
+            status: 0,
+            message: format!("{} is local git work, not a GitHub call", op.describe()),
+        }),
     }
 }

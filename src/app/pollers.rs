@@ -53,6 +53,11 @@ pub struct Services {
     pub default_branch: Mutex<Option<String>>,
     /// Environment → the workflow that deploys it (from the config).
     pub deploy_targets: std::collections::HashMap<String, super::prepare::DeployTarget>,
+    /// Credentials for git fetch and push (the token goes only to this GitHub's host).
+    pub remote_auth: crate::git::RemoteAuth,
+    pub drafts: crate::drafts::DraftStore,
+    /// Branches not committed to for this many days are flagged stale.
+    pub stale_days: u32,
 }
 
 pub struct Pollers {
@@ -148,7 +153,9 @@ fn next_delay(r: &Resource, data: &Data, failures: u32, iv: &Intervals) -> Optio
         (Resource::Branches, _) => Some(iv.branches),
         (Resource::Issues { .. }, _) => Some(iv.issues),
         (Resource::Pulls { .. }, _) => Some(iv.pulls),
-        (Resource::IssueDetail { .. }, _) => Some(iv.issue_detail),
+        (Resource::IssueDetail { .. }, _) | (Resource::PullDetail { .. }, _) => {
+            Some(iv.issue_detail)
+        }
         (Resource::Runs { .. }, Data::Runs(Ok(f))) => {
             let active = f.data.iter().any(|r| r.status.is_active());
             Some(if active { iv.runs_active } else { iv.runs_idle })
@@ -182,7 +189,8 @@ fn data_error(d: &Data) -> Option<&ApiError> {
         | Data::Environments(Err(e))
         | Data::IssueDetail(Err(e))
         | Data::FollowedRuns(Err(e))
-        | Data::Insights(Err(e)) => Some(e),
+        | Data::Insights(Err(e))
+        | Data::PullDetail(Err(e)) => Some(e),
         _ => None,
     }
 }
@@ -214,8 +222,9 @@ async fn fetch(r: &Resource, s: &Services) -> Data {
                 return Data::Branches(Err("no local repository".into()));
             };
             let default = s.default_branch.lock().ok().and_then(|d| d.clone());
+            let stale_days = s.stale_days;
             let res = tokio::task::spawn_blocking(move || {
-                crate::git::snapshot(&path, default.as_deref())
+                crate::git::snapshot_with(&path, default.as_deref(), Some(stale_days))
             })
             .await
             .map_err(|e| format!("git task failed: {e}"))
@@ -282,6 +291,10 @@ async fn fetch(r: &Resource, s: &Services) -> Data {
         } => match slug {
             Some(slug) => Data::Insights(insights(gh, slug, environment, *window_days).await),
             None => Data::Insights(Err(no_repo())),
+        },
+        Resource::PullDetail { number } => match slug {
+            Some(slug) => Data::PullDetail(gh.pull_detail(slug, *number).await),
+            None => Data::PullDetail(Err(no_repo())),
         },
         Resource::IssueDetail { number } => match slug {
             Some(slug) => Data::IssueDetail(gh.issue_with_comments(slug, *number).await),

@@ -182,6 +182,144 @@ pub async fn prepare(s: &Services, p: Prepare) -> Result<Modal, String> {
                 }))),
             }
         }
+        Prepare::Labels { number, current } => {
+            let labels = gh.repo_labels(slug).await.map_err(err)?;
+            if labels.is_empty() {
+                return Err("This repository has no labels".into());
+            }
+            let fields = labels
+                .iter()
+                .map(|l| Field::toggle(&l.name, &sanitize_line(&l.name), current.contains(&l.name)))
+                .collect();
+            Ok(Modal::Form(Box::new(Form {
+                title: format!("Labels of #{number}"),
+                intro: vec!["Space toggles a label; Enter applies.".into()],
+                fields,
+                focus: 0,
+                error: None,
+                purpose: Purpose::Labels { number, current },
+            })))
+        }
+        Prepare::NewPull { head, issue } => {
+            let base = match s.default_branch.lock().ok().and_then(|d| d.clone()) {
+                Some(d) => d,
+                None => gh.repository(slug).await.map_err(err)?.data.default_branch,
+            };
+            let (title, body) = match issue {
+                Some(n) => match gh
+                    .get::<crate::github::models::Issue>(&format!(
+                        "/repos/{}/{}/issues/{n}",
+                        slug.owner, slug.name
+                    ))
+                    .await
+                {
+                    Ok(f) if f.data.pull_request.is_none() => {
+                        (f.data.title, format!("\n\nCloses #{n}"))
+                    }
+                    _ => (head.replace('-', " "), String::new()),
+                },
+                None => (head.replace('-', " "), String::new()),
+            };
+            Ok(Modal::Form(Box::new(Form {
+                title: format!("Open a pull request from {}", sanitize_line(&head)),
+                intro: vec!["Ctrl-S opens it; the body ends with the issue it closes.".into()],
+                fields: vec![
+                    Field::text("title", "Title", &sanitize_line(&title)).required(true),
+                    Field::multiline("body", "Body", &body, "what and why"),
+                    Field::text("base", "Base", &base).required(true),
+                    Field::toggle("draft", "Draft", false),
+                ],
+                focus: 0,
+                error: None,
+                purpose: Purpose::NewPull { head, issue },
+            })))
+        }
+        Prepare::Merge { number } => {
+            let (detail, methods) =
+                tokio::join!(gh.pull_detail(slug, number), gh.merge_methods(slug));
+            let detail = detail.map_err(err)?;
+            let allowed = methods.map_err(err)?.allowed();
+            if allowed.is_empty() {
+                return Err("This repository allows no merge method".into());
+            }
+            let pr = &detail.pr;
+            if pr.merged_at.is_some() || pr.state == "closed" {
+                return Err(format!(
+                    "#{number} is already {}",
+                    if pr.merged_at.is_some() {
+                        "merged"
+                    } else {
+                        "closed"
+                    }
+                ));
+            }
+            let checks = crate::github::dashboard::ChecksRollup::from_runs(&detail.checks);
+            let decision = crate::github::dashboard::ReviewDecision::from_reviews(
+                &detail.reviews,
+                &pr.requested_reviewers,
+            );
+            let mut warnings = Vec::new();
+            if checks.failed > 0 {
+                warnings.push(format!("{} check(s) failed.", checks.failed));
+            }
+            if checks.pending > 0 {
+                warnings.push(format!("{} check(s) still running.", checks.pending));
+            }
+            if decision == crate::github::dashboard::ReviewDecision::ChangesRequested {
+                warnings.push("A reviewer requested changes.".into());
+            }
+            if pr.draft {
+                warnings.push("It is a draft.".into());
+            }
+            if let Some(state) = pr
+                .mergeable_state
+                .as_deref()
+                .filter(|m| matches!(*m, "dirty" | "blocked" | "behind"))
+            {
+                warnings.push(format!("GitHub says the merge is {state}."));
+            }
+            let summary = vec![
+                format!(
+                    "checks: {} passed, {} failed, {} running",
+                    checks.passed, checks.failed, checks.pending
+                ),
+                format!(
+                    "review: {}",
+                    match decision {
+                        crate::github::dashboard::ReviewDecision::Approved => "approved",
+                        crate::github::dashboard::ReviewDecision::ChangesRequested =>
+                            "changes requested",
+                        crate::github::dashboard::ReviewDecision::ReviewRequired =>
+                            "review required",
+                        crate::github::dashboard::ReviewDecision::None => "no reviews",
+                    }
+                ),
+            ];
+            let mut intro = vec![sanitize_line(&pr.title)];
+            intro.extend(summary.iter().cloned());
+            Ok(Modal::Form(Box::new(Form {
+                title: format!("Merge #{number}"),
+                intro,
+                fields: vec![
+                    Field::choice(
+                        "method",
+                        "Method",
+                        allowed.iter().map(|m| m.as_str().to_string()).collect(),
+                        0,
+                    ),
+                    Field::toggle("delete_branch", "Delete branch after", true),
+                ],
+                focus: 0,
+                error: None,
+                purpose: Purpose::Merge {
+                    number,
+                    head_sha: pr.head.sha.clone(),
+                    head_ref: pr.head.ref_name.clone(),
+                    summary,
+                    warnings,
+                },
+            })))
+        }
         Prepare::DispatchInputs {
             workflow,
             default_ref,

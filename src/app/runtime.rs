@@ -129,6 +129,10 @@ fn execute(
                     let _ = tx.send(Msg::Prepared(result));
                 });
             }
+            Effect::Mutate {
+                id,
+                mutation: super::mutation::Mutation::Local(op),
+            } => super::gitops::spawn(services.clone(), id, op, tx.clone()),
             Effect::Mutate { id, mutation } => {
                 let (s, tx) = (services.clone(), tx.clone());
                 tokio::spawn(async move {
@@ -147,6 +151,24 @@ fn execute(
                 });
             }
             Effect::Notify { title, body } => notify(opts, &title, &body),
+            Effect::Git { id, op } => super::gitops::spawn(services.clone(), id, op, tx.clone()),
+            Effect::SaveDraft { key, text } => {
+                let (store, tx) = (services.drafts.clone(), tx.clone());
+                tokio::task::spawn_blocking(move || {
+                    if let Err(e) = store.save(&key, &text) {
+                        let _ = tx.send(Msg::Failed(format!(
+                            "could not save the draft in {}: {e}",
+                            store.dir().display()
+                        )));
+                    }
+                });
+            }
+            Effect::DeleteDraft { key } => {
+                let store = services.drafts.clone();
+                tokio::task::spawn_blocking(move || {
+                    let _ = store.delete(&key);
+                });
+            }
             Effect::Quit => {}
         }
     }

@@ -194,6 +194,9 @@ pub enum Detail {
     },
     Pull {
         number: u64,
+        data: Loaded<crate::github::pulls::PullDetail>,
+        /// The selected review thread.
+        cursor: Cursor,
         scroll: Scroll,
     },
     Run {
@@ -268,6 +271,14 @@ pub struct AppState {
     /// Runs seen in progress, so their completion can ring the bell once.
     pub active_runs: Vec<u64>,
     pub metrics_window_days: i64,
+    /// Drafts by key (loaded at start, kept in step with the files as the user types).
+    pub drafts: std::collections::HashMap<String, String>,
+    /// The git operation under way (one at a time) and its latest progress.
+    pub git_busy: Option<(u64, String)>,
+    /// A pull request to select as soon as the list has it (one cockpit just opened).
+    pub select_pull: Option<u64>,
+    /// Branches not committed to for this many days are flagged stale.
+    pub stale_days: u32,
 }
 
 impl AppState {
@@ -301,6 +312,10 @@ impl AppState {
             followed: Vec::new(),
             active_runs: Vec::new(),
             metrics_window_days: 30,
+            drafts: Default::default(),
+            git_busy: None,
+            select_pull: None,
+            stale_days: 30,
         }
     }
 

@@ -3,9 +3,10 @@
 use super::deploys;
 use super::effect::{Effect, Resource, ResourceKind};
 use super::keymap::{Action, Keymap};
-use super::modal::{self, Modal, Outcome};
+use super::modal::{self, EditorOutcome, Modal, Outcome};
 use super::msg::{Data, Msg};
 use super::state::{AppState, Cursor, Detail, Loaded, PanelId};
+use super::work;
 use crate::github::models::Conclusion;
 use crate::github::{ApiError, Fetched};
 use crate::ui::layout;
@@ -131,13 +132,57 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                             environment,
                         ));
                     }
+                    if let Some(key) = mutation.draft_key() {
+                        state.drafts.remove(key);
+                        fx.push(Effect::DeleteDraft {
+                            key: key.to_string(),
+                        });
+                    }
+                    if let Some(n) = done.created_pull {
+                        // Show the new pull request: the Pulls panel selects it when it arrives.
+                        state.select_pull = Some(n);
+                        let fx2 = focus_panel(state, PanelId::Pulls);
+                        fx.extend(fx2);
+                    }
                     fx
                 }
                 Err(e) => {
-                    state.toast(format!("Could not {}: {e}", mutation.describe()), true);
+                    let why = format!("Could not {}: {e}", mutation.describe());
+                    if mutation.draft_key().is_some() {
+                        // The text is still in the draft; the editor comes back with the reason.
+                        work::reopen_after_failure(state, &mutation, why.clone());
+                    }
+                    state.toast(why, true);
                     Vec::new()
                 }
             }
+        }
+        Msg::GitProgress { id, text } => {
+            if let Some((busy, progress)) = &mut state.git_busy {
+                if *busy == id {
+                    *progress = text;
+                }
+            }
+            Vec::new()
+        }
+        Msg::GitDone { id, op, result } => {
+            if state.git_busy.as_ref().is_some_and(|(b, _)| *b == id) {
+                state.git_busy = None;
+            }
+            let mut fx = vec![Effect::Refresh(vec![ResourceKind::Branches])];
+            match result {
+                Ok(message) => {
+                    state.toast(format!("✓ {message}"), false);
+                    if matches!(op, super::effect::GitOp::Push) {
+                        fx.push(Effect::Refresh(vec![
+                            ResourceKind::Runs,
+                            ResourceKind::Pulls,
+                        ]));
+                    }
+                }
+                Err(why) => state.toast(format!("Could not {}: {why}", op.describe()), true),
+            }
+            fx
         }
         Msg::Data {
             resource,
@@ -168,7 +213,35 @@ fn modal_key(state: &mut AppState, k: ratatui::crossterm::event::KeyEvent) -> Ve
             Outcome::Submit => {
                 let form = (**form).clone();
                 state.modal = None;
-                deploys::form_submitted(state, form)
+                work::form_submitted(state, form)
+            }
+        },
+        Modal::Editor(ed) => match modal::editor_key(ed, k) {
+            EditorOutcome::Unchanged => Vec::new(),
+            EditorOutcome::Changed => {
+                let (key, text) = (ed.draft_key.clone(), ed.body());
+                state.drafts.insert(key.clone(), text.clone());
+                vec![Effect::SaveDraft { key, text }]
+            }
+            EditorOutcome::Close => {
+                let kept = !ed.body().trim().is_empty();
+                state.modal = None;
+                if kept {
+                    state.toast("Draft kept: the same key opens it again", false);
+                }
+                Vec::new()
+            }
+            EditorOutcome::Send => {
+                let ed = (**ed).clone();
+                state.modal = None;
+                if state.ctx.readonly {
+                    state.toast(
+                        "Read-only mode (--readonly): nothing is sent; the draft is kept",
+                        true,
+                    );
+                    return Vec::new();
+                }
+                work::editor_sent(state, ed)
             }
         },
         Modal::Confirm(c) => match modal::confirm_key(k) {
@@ -320,6 +393,45 @@ fn apply_data(
             note_error(state, at, "pull requests", why);
             let len = state.panel_len(PanelId::Pulls);
             state.cursor_mut(PanelId::Pulls).clamp(len);
+            if let Some(n) = state.select_pull {
+                let at_row = state
+                    .pulls
+                    .data
+                    .as_ref()
+                    .and_then(|v| v.iter().position(|p| p.pr.number == n));
+                if let Some(i) = at_row {
+                    state.cursor_mut(PanelId::Pulls).selected = i;
+                    state.select_pull = None;
+                }
+            }
+        }
+        (Resource::PullDetail { number }, Data::PullDetail(r)) => {
+            let mut err = None;
+            if let Some(Detail::Pull {
+                number: open,
+                data,
+                cursor,
+                ..
+            }) = &mut state.detail
+            {
+                if *open == number {
+                    data.loading = false;
+                    match r {
+                        Ok(d) => {
+                            cursor.clamp(d.threads.len());
+                            data.data = Some(d);
+                            data.updated = Some(at);
+                            data.error = None;
+                        }
+                        Err(e) => {
+                            let why = e.to_string();
+                            data.error = Some(why.clone());
+                            err = Some(why);
+                        }
+                    }
+                }
+            }
+            note_error(state, at, "pull request", err);
         }
         (Resource::Runs { branch }, Data::Runs(r)) => {
             if state.ci_branch.as_deref() != Some(branch.as_str()) {
@@ -485,6 +597,21 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::CancelRun => return deploys::cancel(state),
         Action::Dispatch => return deploys::dispatch(state),
         Action::ShowRun => return deploys::show_run(state),
+        Action::Comment => return work::comment(state),
+        Action::CloseReopen => return work::close_or_reopen(state),
+        Action::AssignMe => return work::assign_me(state),
+        Action::EditLabels => return work::labels(state),
+        Action::BranchFromIssue => return work::branch_from_issue(state),
+        Action::Checkout => return work::checkout(state),
+        Action::NewBranch => return work::new_branch(state),
+        Action::Fetch => return work::git(state, super::effect::GitOp::Fetch),
+        Action::DeleteBranch => return work::delete_branch(state),
+        Action::Push => return work::git(state, super::effect::GitOp::Push),
+        Action::CreatePull => return work::create_pull(state),
+        Action::Reply => return work::reply(state),
+        Action::ResolveThread => return work::toggle_resolve(state),
+        Action::Review => return work::review(state),
+        Action::Merge => return work::merge(state),
         Action::ToggleAllRepos => {
             state.issues_all_repos = !state.issues_all_repos;
             state.issues = Loaded {
@@ -519,8 +646,11 @@ fn move_selection(state: &mut AppState, delta: isize) {
             let len = data.data.as_ref().map_or(0, |(_, jobs)| jobs.len());
             cursor.move_by(delta, len);
         }
-        Some(Detail::Issue { scroll, .. } | Detail::Pull { scroll, .. }) => {
-            scroll.by(delta);
+        Some(Detail::Issue { scroll, .. }) => scroll.by(delta),
+        // In a pull request, j/k move between review threads.
+        Some(Detail::Pull { cursor, data, .. }) => {
+            let len = data.data.as_ref().map_or(0, |d| d.threads.len());
+            cursor.move_by(delta, len);
         }
         Some(Detail::Environment { cursor, name, .. }) => {
             let len = state
@@ -562,17 +692,11 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
                     scroll: Default::default(),
                 }
             }),
-        PanelId::Pulls => {
-            state
-                .pulls
-                .data
-                .as_ref()
-                .and_then(|v| v.get(sel))
-                .map(|p| Detail::Pull {
-                    number: p.pr.number,
-                    scroll: Default::default(),
-                })
-        }
+        PanelId::Pulls => state.pulls.data.as_ref().and_then(|v| v.get(sel)).map(|p| {
+            let (detail, effect) = work::open_pull(p.pr.number);
+            fx.push(effect);
+            detail
+        }),
         PanelId::Ci => state.runs.data.as_ref().and_then(|v| v.get(sel)).map(|r| {
             fx.push(Effect::Poll(Resource::Jobs { run_id: r.id }));
             Detail::Run {
@@ -615,6 +739,7 @@ fn close_detail(state: &mut AppState) -> Vec<Effect> {
         Some(Detail::Run { .. }) => vec![Effect::Stop(ResourceKind::Jobs)],
         Some(Detail::Issue { .. }) => vec![Effect::Stop(ResourceKind::IssueDetail)],
         Some(Detail::Environment { .. }) => vec![Effect::Stop(ResourceKind::EnvironmentInsights)],
+        Some(Detail::Pull { .. }) => vec![Effect::Stop(ResourceKind::PullDetail)],
         _ => Vec::new(),
     }
 }

@@ -129,6 +129,8 @@ fn main() {
                 intervals: Default::default(),
                 size: (160, 45),
                 deploy_targets: Default::default(),
+                drafts_dir: Some(demo.repo.dir.path().join("drafts")),
+                stale_days: 30,
             })
             .expect("launch");
             let mut t = Terminal::new(TestBackend::new(160, 45)).expect("terminal");

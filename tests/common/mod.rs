@@ -63,6 +63,8 @@ pub struct Setup {
     pub local_repo: bool,
     pub readonly: bool,
     pub deploy_targets: std::collections::HashMap<String, cockpit::app::prepare::DeployTarget>,
+    /// Drafts directory (default: inside the demo's temporary directory).
+    pub drafts_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Setup {
@@ -75,6 +77,7 @@ impl Default for Setup {
             local_repo: true,
             readonly: false,
             deploy_targets: Default::default(),
+            drafts_dir: None,
         }
     }
 }
@@ -129,6 +132,13 @@ impl Harness {
             intervals: fast_intervals(),
             size: setup.size,
             deploy_targets: setup.deploy_targets.clone(),
+            drafts_dir: Some(
+                setup
+                    .drafts_dir
+                    .clone()
+                    .unwrap_or_else(|| demo.repo.dir.path().join("drafts")),
+            ),
+            stale_days: 30,
         })
         .expect("launch");
         let (keys, rx) = mpsc::unbounded_channel::<io::Result<Event>>();

@@ -2,6 +2,7 @@
 
 mod environment;
 mod issue;
+mod pull;
 mod run;
 
 use crate::app::state::{AppState, Detail};
@@ -29,7 +30,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, detail: &Detail, 
             cursor,
             insights,
         } => environment::render(frame, area, state, name, cursor, insights, theme),
-        Detail::Pull { number, scroll } => pull(frame, area, state, *number, scroll, theme),
+        Detail::Pull {
+            number,
+            data,
+            cursor,
+            scroll,
+        } => pull::render(frame, area, state, *number, data, cursor, scroll, theme),
         Detail::Branch { name } => branch(frame, area, state, name, theme),
     }
 }
@@ -49,70 +55,6 @@ pub fn frame_block<'a>(title: String, theme: &Theme) -> Block<'a> {
             ))
             .right_aligned(),
         )
-}
-
-fn pull(
-    frame: &mut Frame,
-    area: Rect,
-    state: &AppState,
-    number: u64,
-    scroll: &crate::app::state::Scroll,
-    theme: &Theme,
-) {
-    let row = state
-        .pulls
-        .data
-        .as_ref()
-        .and_then(|v| v.iter().find(|r| r.pr.number == number));
-    let Some(r) = row else {
-        let p = Paragraph::new("This pull request is no longer in the list.")
-            .block(frame_block(format!("#{number}"), theme));
-        frame.render_widget(p, area);
-        return;
-    };
-    let pr = &r.pr;
-    let author = pr.user.as_ref().map(|u| u.login.as_str()).unwrap_or("?");
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled(format!("#{} ", pr.number), theme.number()),
-            Span::styled(sanitize_line(&pr.title), theme.title(true)),
-        ]),
-        Line::from(vec![
-            Span::styled(if pr.draft { "draft" } else { "open" }, theme.accent()),
-            Span::raw(format!(
-                " · @{} wants to merge {} into {} · opened {} ago",
-                sanitize_line(author),
-                sanitize_line(&pr.head.ref_name),
-                sanitize_line(&pr.base.ref_name),
-                age(state.now, pr.created_at)
-            )),
-        ]),
-        Line::from(vec![
-            Span::raw("review: "),
-            crate::ui::panels::pulls::decision_span(r.decision, theme),
-            Span::raw(format!("   comments: {}", r.comments)),
-        ]),
-        {
-            let mut checks = crate::ui::panels::pulls::checks_spans(r.checks.as_ref(), theme);
-            checks.spans.insert(0, Span::raw("checks: "));
-            checks
-        },
-        Line::raw(""),
-    ];
-    let block = frame_block(format!("Pull request #{number}"), theme);
-    let inner = block.inner(area);
-    match pr.body.as_deref().filter(|b| !b.trim().is_empty()) {
-        Some(body) => lines.extend(crate::ui::markdown::render(
-            body,
-            inner.width.saturating_sub(1),
-            theme,
-        )),
-        None => lines.push(Line::styled("No description.", theme.dim())),
-    }
-    let height = usize::from(inner.height);
-    let off = scroll.offset(lines.len(), height);
-    let visible: Vec<Line> = lines.into_iter().skip(off).take(height).collect();
-    frame.render_widget(Paragraph::new(visible).block(block), area);
 }
 
 fn branch(frame: &mut Frame, area: Rect, state: &AppState, name: &str, theme: &Theme) {

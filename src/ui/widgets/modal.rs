@@ -1,6 +1,6 @@
 //! Forms and confirmations drawn over the dashboard.
 
-use crate::app::modal::{Confirm, FieldKind, Form, Modal};
+use crate::app::modal::{Confirm, Editor, FieldKind, Form, Modal};
 use crate::text::sanitize_line;
 use crate::ui::Theme;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -12,7 +12,45 @@ pub fn render(frame: &mut Frame, area: Rect, modal: &Modal, theme: &Theme) {
     match modal {
         Modal::Form(f) => form(frame, area, f, theme),
         Modal::Confirm(c) => confirm(frame, area, c, theme),
+        Modal::Editor(e) => editor(frame, area, e, theme),
     }
+}
+
+fn editor(frame: &mut Frame, area: Rect, ed: &Editor, theme: &Theme) {
+    let width = 90u16.min(area.width.saturating_sub(4)).max(30);
+    let height = 18u16.min(area.height.saturating_sub(2)).max(8);
+    let rect = popup(area, width, height);
+    frame.render_widget(Clear, rect);
+    let block = frame_block(&ed.title, theme, " Ctrl-S send · Esc close (draft kept) ");
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let ctx_h = ed.context.len().min(2) as u16;
+    let [ctx, text, status] = Layout::vertical([
+        Constraint::Length(ctx_h),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    let ctx_lines: Vec<Line> = ed
+        .context
+        .iter()
+        .take(2)
+        .map(|c| Line::styled(sanitize_line(c), theme.dim()))
+        .collect();
+    frame.render_widget(Paragraph::new(ctx_lines), ctx);
+    let mut t = ed.text.clone();
+    t.set_block(
+        Block::bordered()
+            .border_type(BorderType::Plain)
+            .border_style(theme.border(true)),
+    );
+    t.set_cursor_line_style(ratatui::style::Style::new());
+    frame.render_widget(&t, text);
+    let line = match &ed.error {
+        Some(e) => Line::styled(sanitize_line(e), theme.bad()),
+        None => Line::styled("saved as a draft while you type", theme.dim()),
+    };
+    frame.render_widget(Paragraph::new(line), status);
 }
 
 fn popup(area: Rect, width: u16, height: u16) -> Rect {

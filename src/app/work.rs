@@ -1,0 +1,682 @@
+//! The update side of the task → branch → pull request loop: commenting on and editing
+//! issues, branching from them, checking out, pushing, opening a pull request, answering its
+//! review threads, reviewing and merging. Pure, like the rest of `update`.
+
+use super::deploys::start;
+use super::effect::{Effect, GitOp, Prepare, Resource};
+use super::modal::{Confirm, Editor, EditorPurpose, Field, Form, Modal, Purpose};
+use super::mutation::Mutation;
+use super::state::{AppState, Cursor, Detail, Loaded, PanelId};
+use crate::github::issues_write::CloseReason;
+use crate::github::models::Issue;
+use crate::github::pulls::ReviewEvent;
+use crate::text::sanitize_line;
+
+fn repo_name(state: &AppState) -> String {
+    state
+        .ctx
+        .repo
+        .as_ref()
+        .map(|r| r.full_name())
+        .unwrap_or_default()
+}
+
+/// The issue the user means: the open detail's, else the selected row's.
+fn target_issue(state: &AppState) -> Option<Issue> {
+    if let Some(Detail::Issue { data, .. }) = &state.detail {
+        if let Some((issue, _)) = &data.data {
+            return Some(issue.clone());
+        }
+    }
+    if state.focus != PanelId::Issues || state.detail.is_some() {
+        return None;
+    }
+    state
+        .issues
+        .data
+        .as_ref()?
+        .get(state.cursor(PanelId::Issues).selected)
+        .cloned()
+}
+
+fn need_issue(state: &mut AppState) -> Option<Issue> {
+    if state.issues_all_repos && state.detail.is_none() {
+        state.toast(
+            "Switch back to this repository's issues (a) to act on one",
+            true,
+        );
+        return None;
+    }
+    let issue = target_issue(state);
+    if issue.is_none() {
+        state.toast("Select an issue first", true);
+    }
+    issue
+}
+
+pub fn comment_key(repo: &str, number: u64) -> String {
+    format!("{repo}#{number}/comment")
+}
+
+pub fn thread_key(repo: &str, pull: u64, thread: &str) -> String {
+    format!("{repo}#{pull}/thread/{thread}")
+}
+
+pub fn review_key(repo: &str, pull: u64) -> String {
+    format!("{repo}#{pull}/review")
+}
+
+/// `c` on an issue: the comment editor, with the draft from last time.
+pub fn comment(state: &mut AppState) -> Vec<Effect> {
+    let Some(issue) = need_issue(state) else {
+        return Vec::new();
+    };
+    open_comment_editor(state, issue.number, &issue.title, None);
+    Vec::new()
+}
+
+pub fn open_comment_editor(state: &mut AppState, number: u64, title: &str, error: Option<String>) {
+    let key = comment_key(&repo_name(state), number);
+    let draft = state.drafts.get(&key).cloned().unwrap_or_default();
+    let mut ed = Editor::new(
+        format!("Comment on #{number}"),
+        vec![sanitize_line(title)],
+        key,
+        &draft,
+        EditorPurpose::IssueComment { number },
+    );
+    ed.error = error;
+    state.modal = Some(Modal::Editor(Box::new(ed)));
+}
+
+pub fn close_or_reopen(state: &mut AppState) -> Vec<Effect> {
+    let Some(issue) = need_issue(state) else {
+        return Vec::new();
+    };
+    if issue.state == "closed" {
+        state.modal = Some(Modal::Confirm(Box::new(Confirm {
+            title: "Reopen issue".into(),
+            lines: vec![format!(
+                "Reopen #{} {}?",
+                issue.number,
+                sanitize_line(&issue.title)
+            )],
+            warnings: Vec::new(),
+            mutation: Mutation::ReopenIssue {
+                number: issue.number,
+            },
+        })));
+        return Vec::new();
+    }
+    state.modal = Some(Modal::Form(Box::new(Form {
+        title: format!("Close #{}", issue.number),
+        intro: vec![sanitize_line(&issue.title)],
+        fields: vec![Field::choice(
+            "reason",
+            "Reason",
+            vec!["completed".into(), "not planned".into()],
+            0,
+        )],
+        focus: 0,
+        error: None,
+        purpose: Purpose::CloseIssue {
+            number: issue.number,
+        },
+    })));
+    Vec::new()
+}
+
+/// `m`: assign or unassign myself.
+pub fn assign_me(state: &mut AppState) -> Vec<Effect> {
+    let Some(issue) = need_issue(state) else {
+        return Vec::new();
+    };
+    let Some(login) = state.login.clone() else {
+        state.toast("Not signed in: cockpit does not know who you are", true);
+        return Vec::new();
+    };
+    let add = !issue.assignees.iter().any(|u| u.login == login);
+    start(
+        state,
+        Mutation::Assign {
+            number: issue.number,
+            login,
+            add,
+        },
+    )
+}
+
+pub fn labels(state: &mut AppState) -> Vec<Effect> {
+    let Some(issue) = need_issue(state) else {
+        return Vec::new();
+    };
+    let current = issue.labels.iter().map(|l| l.name.clone()).collect();
+    vec![Effect::Prepare(Prepare::Labels {
+        number: issue.number,
+        current,
+    })]
+}
+
+fn git_ready(state: &mut AppState) -> bool {
+    if !state.ctx.has_local_repo {
+        state.toast(
+            "Not inside a git repository: no local branches to work with",
+            true,
+        );
+        return false;
+    }
+    if let Some((_, what)) = &state.git_busy {
+        let what = what.clone();
+        state.toast(format!("Busy: {what} — wait for it to finish"), true);
+        return false;
+    }
+    true
+}
+
+pub fn git(state: &mut AppState, op: GitOp) -> Vec<Effect> {
+    if !git_ready(state) {
+        return Vec::new();
+    }
+    let id = state.next_id;
+    state.next_id += 1;
+    state.git_busy = Some((id, format!("{}…", op.describe())));
+    vec![Effect::Git { id, op }]
+}
+
+/// `b` on an issue: `<number>-<slug>` from the freshly fetched default branch, checked out.
+pub fn branch_from_issue(state: &mut AppState) -> Vec<Effect> {
+    let Some(issue) = need_issue(state) else {
+        return Vec::new();
+    };
+    let Some(default_branch) = state.default_branch.clone() else {
+        state.toast(
+            "The repository's default branch is not known yet; try again in a moment",
+            true,
+        );
+        return Vec::new();
+    };
+    git(
+        state,
+        GitOp::BranchFromIssue {
+            number: issue.number,
+            title: issue.title,
+            default_branch,
+        },
+    )
+}
+
+fn selected_branch(state: &AppState) -> Option<crate::git::BranchInfo> {
+    let snap = state.branches.data.as_ref()?;
+    if let Some(Detail::Branch { name }) = &state.detail {
+        return snap.branches.iter().find(|b| &b.name == name).cloned();
+    }
+    if state.focus != PanelId::Branches {
+        return snap.branches.iter().find(|b| b.is_head).cloned();
+    }
+    snap.branches
+        .get(state.cursor(PanelId::Branches).selected)
+        .cloned()
+}
+
+pub fn checkout(state: &mut AppState) -> Vec<Effect> {
+    let Some(b) = selected_branch(state) else {
+        return Vec::new();
+    };
+    if b.is_head {
+        state.toast(
+            format!("{} is already checked out", sanitize_line(&b.name)),
+            false,
+        );
+        return Vec::new();
+    }
+    git(state, GitOp::Checkout { name: b.name })
+}
+
+pub fn new_branch(state: &mut AppState) -> Vec<Effect> {
+    if !git_ready(state) {
+        return Vec::new();
+    }
+    let from = state
+        .branches
+        .data
+        .as_ref()
+        .and_then(|s| {
+            s.branches
+                .iter()
+                .find(|b| b.is_head)
+                .map(|b| b.name.clone())
+        })
+        .unwrap_or_else(|| "HEAD".into());
+    state.modal = Some(Modal::Form(Box::new(Form {
+        title: "New branch".into(),
+        intro: vec!["Created and checked out; uncommitted changes come along.".into()],
+        fields: vec![
+            Field::text("name", "Name", "").required(true),
+            Field::text("start", "From", &from).required(true),
+        ],
+        focus: 0,
+        error: None,
+        purpose: Purpose::NewBranch,
+    })));
+    Vec::new()
+}
+
+pub fn delete_branch(state: &mut AppState) -> Vec<Effect> {
+    let Some(b) = selected_branch(state) else {
+        return Vec::new();
+    };
+    let name = sanitize_line(&b.name);
+    let default = state
+        .default_branch
+        .clone()
+        .unwrap_or_else(|| "the default branch".into());
+    if b.is_head {
+        state.toast(
+            format!("{name} is checked out: check out another branch before deleting it"),
+            true,
+        );
+        return Vec::new();
+    }
+    if !b.merged_into_default {
+        state.toast(
+            format!("{name} is not merged into {default}: cockpit only deletes merged branches"),
+            true,
+        );
+        return Vec::new();
+    }
+    state.modal = Some(Modal::Confirm(Box::new(Confirm {
+        title: "Delete branch".into(),
+        lines: vec![format!(
+            "Delete the local branch {name}? Its commits are in {default}."
+        )],
+        warnings: Vec::new(),
+        mutation: Mutation::Local(GitOp::DeleteMerged { name: b.name }),
+    })));
+    Vec::new()
+}
+
+/// `P` on a branch: the pull request form, prefilled from the branch's issue.
+pub fn create_pull(state: &mut AppState) -> Vec<Effect> {
+    let Some(b) = selected_branch(state) else {
+        state.toast("Select a branch first", true);
+        return Vec::new();
+    };
+    if Some(&b.name) == state.default_branch.as_ref() {
+        state.toast(
+            format!(
+                "{} is the default branch: open a pull request from another branch",
+                sanitize_line(&b.name)
+            ),
+            true,
+        );
+        return Vec::new();
+    }
+    if b.upstream.is_none() || b.upstream_gone {
+        state.toast(
+            format!(
+                "{} is not on GitHub yet: push it first (p)",
+                sanitize_line(&b.name)
+            ),
+            true,
+        );
+        return Vec::new();
+    }
+    let issue = b.issue.or_else(|| {
+        // A branch named like `42-fix-thing` belongs to issue 42 even if cockpit did not make it.
+        b.name.split('-').next().and_then(|n| n.parse::<u64>().ok())
+    });
+    vec![Effect::Prepare(Prepare::NewPull {
+        head: b.name,
+        issue,
+    })]
+}
+
+/// Enter on a pull request: its detail, with reviews, checks and review threads.
+pub fn open_pull(number: u64) -> (Detail, Effect) {
+    (
+        Detail::Pull {
+            number,
+            data: Loaded {
+                loading: true,
+                ..Loaded::default()
+            },
+            cursor: Cursor::default(),
+            scroll: Default::default(),
+        },
+        Effect::Poll(Resource::PullDetail { number }),
+    )
+}
+
+fn selected_thread(state: &AppState) -> Option<(u64, crate::github::graphql::ReviewThread)> {
+    let Some(Detail::Pull {
+        number,
+        data,
+        cursor,
+        ..
+    }) = &state.detail
+    else {
+        return None;
+    };
+    let t = data.data.as_ref()?.threads.get(cursor.selected)?.clone();
+    Some((*number, t))
+}
+
+pub fn reply(state: &mut AppState) -> Vec<Effect> {
+    let Some((pull, thread)) = selected_thread(state) else {
+        state.toast(
+            "Open a pull request (Enter) and select a review thread to reply",
+            true,
+        );
+        return Vec::new();
+    };
+    if !thread.viewer_can_reply {
+        state.toast("GitHub does not let you reply in this thread", true);
+        return Vec::new();
+    }
+    open_reply_editor(state, pull, &thread.id, &thread.path, None);
+    Vec::new()
+}
+
+pub fn open_reply_editor(
+    state: &mut AppState,
+    pull: u64,
+    thread_id: &str,
+    path: &str,
+    error: Option<String>,
+) {
+    let key = thread_key(&repo_name(state), pull, thread_id);
+    let draft = state.drafts.get(&key).cloned().unwrap_or_default();
+    let mut ed = Editor::new(
+        format!("Reply on #{pull}"),
+        vec![sanitize_line(path)],
+        key,
+        &draft,
+        EditorPurpose::ThreadReply {
+            pull,
+            thread_id: thread_id.to_string(),
+        },
+    );
+    ed.error = error;
+    state.modal = Some(Modal::Editor(Box::new(ed)));
+}
+
+pub fn toggle_resolve(state: &mut AppState) -> Vec<Effect> {
+    let Some((pull, thread)) = selected_thread(state) else {
+        state.toast(
+            "Open a pull request (Enter) and select a review thread",
+            true,
+        );
+        return Vec::new();
+    };
+    let resolve = !thread.is_resolved;
+    let allowed = if resolve {
+        thread.viewer_can_resolve
+    } else {
+        thread.viewer_can_unresolve
+    };
+    if !allowed {
+        state.toast(
+            format!(
+                "GitHub does not let you {} this thread",
+                if resolve { "resolve" } else { "unresolve" }
+            ),
+            true,
+        );
+        return Vec::new();
+    }
+    start(
+        state,
+        Mutation::ResolveThread {
+            pull,
+            thread_id: thread.id,
+            resolve,
+        },
+    )
+}
+
+fn target_pull(state: &AppState) -> Option<(u64, String, String, String)> {
+    if let Some(Detail::Pull { number, data, .. }) = &state.detail {
+        let pr = &data.data.as_ref()?.pr;
+        return Some((
+            *number,
+            pr.title.clone(),
+            pr.head.sha.clone(),
+            pr.head.ref_name.clone(),
+        ));
+    }
+    let row = state
+        .pulls
+        .data
+        .as_ref()?
+        .get(state.cursor(PanelId::Pulls).selected)?;
+    Some((
+        row.pr.number,
+        row.pr.title.clone(),
+        row.pr.head.sha.clone(),
+        row.pr.head.ref_name.clone(),
+    ))
+}
+
+pub fn review(state: &mut AppState) -> Vec<Effect> {
+    let Some((number, title, ..)) = target_pull(state) else {
+        state.toast("Select a pull request first", true);
+        return Vec::new();
+    };
+    state.modal = Some(Modal::Form(Box::new(Form {
+        title: format!("Review #{number}"),
+        intro: vec![
+            sanitize_line(&title),
+            "Next: the review's text (optional for an approval).".into(),
+        ],
+        fields: vec![Field::choice(
+            "event",
+            "Verdict",
+            vec!["comment".into(), "approve".into(), "request changes".into()],
+            0,
+        )],
+        focus: 0,
+        error: None,
+        purpose: Purpose::Review { number },
+    })));
+    Vec::new()
+}
+
+pub fn open_review_editor(
+    state: &mut AppState,
+    pull: u64,
+    event: ReviewEvent,
+    error: Option<String>,
+) {
+    let key = review_key(&repo_name(state), pull);
+    let draft = state.drafts.get(&key).cloned().unwrap_or_default();
+    let verdict = match event {
+        ReviewEvent::Approve => "approve",
+        ReviewEvent::RequestChanges => "request changes",
+        ReviewEvent::Comment => "comment",
+    };
+    let mut ed = Editor::new(
+        format!("Review #{pull}: {verdict}"),
+        Vec::new(),
+        key,
+        &draft,
+        EditorPurpose::Review { pull, event },
+    );
+    ed.error = error;
+    state.modal = Some(Modal::Editor(Box::new(ed)));
+}
+
+pub fn merge(state: &mut AppState) -> Vec<Effect> {
+    let Some((number, ..)) = target_pull(state) else {
+        state.toast("Select a pull request first", true);
+        return Vec::new();
+    };
+    vec![Effect::Prepare(Prepare::Merge { number })]
+}
+
+/// Editor sent: its text becomes a mutation (the draft stays until it succeeds).
+pub fn editor_sent(state: &mut AppState, ed: Editor) -> Vec<Effect> {
+    let body = ed.body();
+    let m = match ed.purpose {
+        EditorPurpose::IssueComment { number } => Mutation::CommentOnIssue {
+            number,
+            body,
+            draft_key: ed.draft_key,
+        },
+        EditorPurpose::ThreadReply { pull, thread_id } => Mutation::ReplyToThread {
+            pull,
+            thread_id,
+            body,
+            draft_key: ed.draft_key,
+        },
+        EditorPurpose::Review { pull, event } => Mutation::SubmitReview {
+            pull,
+            event,
+            body,
+            draft_key: ed.draft_key,
+        },
+    };
+    start(state, m)
+}
+
+/// A send that failed: the editor comes back with the text and the reason.
+pub fn reopen_after_failure(state: &mut AppState, m: &Mutation, why: String) {
+    match m {
+        Mutation::CommentOnIssue { number, .. } => {
+            let title = state
+                .issues
+                .data
+                .as_ref()
+                .and_then(|v| {
+                    v.iter()
+                        .find(|i| i.number == *number)
+                        .map(|i| i.title.clone())
+                })
+                .unwrap_or_default();
+            open_comment_editor(state, *number, &title, Some(why));
+        }
+        Mutation::ReplyToThread {
+            pull, thread_id, ..
+        } => open_reply_editor(state, *pull, thread_id, "", Some(why)),
+        Mutation::SubmitReview { pull, event, .. } => {
+            open_review_editor(state, *pull, *event, Some(why))
+        }
+        _ => {}
+    }
+}
+
+/// Forms of this module, submitted.
+pub fn form_submitted(state: &mut AppState, form: Form) -> Vec<Effect> {
+    match form.purpose.clone() {
+        Purpose::CloseIssue { number } => {
+            let reason = if form.value_str("reason") == "not planned" {
+                CloseReason::NotPlanned
+            } else {
+                CloseReason::Completed
+            };
+            start(state, Mutation::CloseIssue { number, reason })
+        }
+        Purpose::Labels { number, current } => {
+            let mut add = Vec::new();
+            let mut remove = Vec::new();
+            for f in &form.fields {
+                let on = f.value() == serde_json::Value::Bool(true);
+                let had = current.contains(&f.key);
+                if on && !had {
+                    add.push(f.key.clone());
+                } else if !on && had {
+                    remove.push(f.key.clone());
+                }
+            }
+            if add.is_empty() && remove.is_empty() {
+                state.toast("Labels unchanged", false);
+                return Vec::new();
+            }
+            start(
+                state,
+                Mutation::Labels {
+                    number,
+                    add,
+                    remove,
+                },
+            )
+        }
+        Purpose::NewBranch => {
+            let name = form.value_str("name").trim().to_string();
+            if !crate::git::is_valid_branch_name(&name) {
+                let mut f = form;
+                f.error = Some(format!(
+                    "{} is not a valid branch name",
+                    sanitize_line(&name)
+                ));
+                state.modal = Some(Modal::Form(Box::new(f)));
+                return Vec::new();
+            }
+            let start_point = form.value_str("start").trim().to_string();
+            git(
+                state,
+                GitOp::CreateBranch {
+                    name,
+                    start: start_point,
+                },
+            )
+        }
+        Purpose::NewPull { head, issue } => {
+            let title = form.value_str("title").trim().to_string();
+            let new = crate::github::pulls::NewPull {
+                title,
+                body: form.value_str("body"),
+                head,
+                base: form.value_str("base").trim().to_string(),
+                draft: form.values().get("draft") == Some(&serde_json::Value::Bool(true)),
+            };
+            start(state, Mutation::CreatePull { new, issue })
+        }
+        Purpose::Review { number } => {
+            let event = match form.value_str("event").as_str() {
+                "approve" => ReviewEvent::Approve,
+                "request changes" => ReviewEvent::RequestChanges,
+                _ => ReviewEvent::Comment,
+            };
+            open_review_editor(state, number, event, None);
+            Vec::new()
+        }
+        Purpose::Merge {
+            number,
+            head_sha,
+            head_ref,
+            summary,
+            warnings,
+        } => {
+            let method = match form.value_str("method").as_str() {
+                "squash" => crate::github::pulls::MergeMethod::Squash,
+                "rebase" => crate::github::pulls::MergeMethod::Rebase,
+                _ => crate::github::pulls::MergeMethod::Merge,
+            };
+            let delete = form.values().get("delete_branch") == Some(&serde_json::Value::Bool(true));
+            let mut lines = vec![format!(
+                "Merge #{number} with {} into its base?",
+                method.as_str()
+            )];
+            lines.extend(summary);
+            if delete {
+                lines.push(format!(
+                    "Then delete the branch {} on GitHub.",
+                    sanitize_line(&head_ref)
+                ));
+            }
+            state.modal = Some(Modal::Confirm(Box::new(Confirm {
+                title: format!("Merge #{number}"),
+                lines,
+                warnings,
+                mutation: Mutation::Merge {
+                    pull: number,
+                    method,
+                    head_sha,
+                    delete_branch: delete.then_some(head_ref),
+                },
+            })));
+            Vec::new()
+        }
+        _ => super::deploys::form_submitted(state, form),
+    }
+}

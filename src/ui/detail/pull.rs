@@ -1,0 +1,306 @@
+//! A pull request: what it is, its checks and reviews, its description, and its review
+//! threads — file and line, the diff hunk around the comment, resolved/outdated, every
+//! comment — with the selected thread shown in full.
+
+use super::frame_block;
+use crate::app::state::{AppState, Cursor, Loaded, Scroll};
+use crate::github::dashboard::{ChecksRollup, ReviewDecision};
+use crate::github::pulls::PullDetail;
+use crate::text::{age, sanitize_line};
+use crate::ui::panels::pulls::{checks_spans, decision_span};
+use crate::ui::widgets::table::{col, VirtualTable};
+use crate::ui::{markdown, Theme};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph};
+use ratatui::Frame;
+
+/// Lines of a diff hunk shown above a thread: the end of the hunk is where the comment is.
+const HUNK_LINES: usize = 8;
+
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    state: &AppState,
+    number: u64,
+    data: &Loaded<PullDetail>,
+    cursor: &Cursor,
+    scroll: &Scroll,
+    theme: &Theme,
+) {
+    let Some(d) = data.data.as_ref() else {
+        let text = data.error.clone().unwrap_or_else(|| "loading…".into());
+        frame.render_widget(
+            Paragraph::new(sanitize_line(&text))
+                .block(frame_block(format!("Pull request #{number}"), theme)),
+            area,
+        );
+        return;
+    };
+    let [head_area, body] =
+        Layout::vertical([Constraint::Length(6), Constraint::Fill(1)]).areas(area);
+    header(frame, head_area, state, d, theme);
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body);
+    let [desc_area, threads_area] =
+        Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(left);
+    description(frame, desc_area, d, scroll, theme);
+    threads(frame, threads_area, state, d, cursor, theme);
+    thread_view(frame, right, state, d, cursor, theme);
+}
+
+fn header(frame: &mut Frame, area: Rect, state: &AppState, d: &PullDetail, theme: &Theme) {
+    let pr = &d.pr;
+    let author = pr.user.as_ref().map(|u| u.login.as_str()).unwrap_or("?");
+    let status = if pr.merged_at.is_some() {
+        "merged"
+    } else if pr.state == "closed" {
+        "closed"
+    } else if pr.draft {
+        "draft"
+    } else {
+        "open"
+    };
+    let checks = ChecksRollup::from_runs(&d.checks);
+    let decision = ReviewDecision::from_reviews(&d.reviews, &pr.requested_reviewers);
+    let mut reviews: Vec<Span> = vec![Span::styled("reviews  ", theme.dim())];
+    let mut latest: Vec<(String, String)> = Vec::new();
+    for r in &d.reviews {
+        let who = r.user.as_ref().map(|u| u.login.clone()).unwrap_or_default();
+        latest.retain(|(w, _)| *w != who);
+        latest.push((who, r.state.clone()));
+    }
+    for (who, st) in &latest {
+        let style = match st.as_str() {
+            "APPROVED" => theme.ok(),
+            "CHANGES_REQUESTED" => theme.bad(),
+            _ => theme.dim(),
+        };
+        reviews.push(Span::styled(
+            format!(
+                "@{} {}  ",
+                sanitize_line(who),
+                st.to_lowercase().replace('_', " ")
+            ),
+            style,
+        ));
+    }
+    if latest.is_empty() {
+        reviews.push(Span::styled("none yet", theme.dim()));
+    }
+    let mut checks_line = checks_spans(Some(&checks), theme);
+    checks_line
+        .spans
+        .insert(0, Span::styled("checks   ", theme.dim()));
+    let lines = vec![
+        Line::from(vec![
+            Span::styled(format!("{status} "), theme.accent()),
+            Span::raw(format!(
+                "· @{} wants to merge {} into {} · opened {} ago · ",
+                sanitize_line(author),
+                sanitize_line(&pr.head.ref_name),
+                sanitize_line(&pr.base.ref_name),
+                age(state.now, pr.created_at)
+            )),
+            Span::styled(
+                format!(
+                    "mergeable: {}",
+                    sanitize_line(pr.mergeable_state.as_deref().unwrap_or("unknown"))
+                ),
+                theme.dim(),
+            ),
+        ]),
+        checks_line,
+        Line::from(vec![
+            Span::styled("decision ", theme.dim()),
+            decision_span(decision, theme),
+        ]),
+        Line::from(reviews),
+    ];
+    let block = frame_block(format!("#{} {}", pr.number, pr.title), theme);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn description(frame: &mut Frame, area: Rect, d: &PullDetail, scroll: &Scroll, theme: &Theme) {
+    let block = frame_block("Description".into(), theme);
+    let inner = block.inner(area);
+    let lines = match d.pr.body.as_deref().filter(|b| !b.trim().is_empty()) {
+        Some(body) => markdown::render(body, inner.width.saturating_sub(1), theme),
+        None => vec![Line::styled("No description.", theme.dim())],
+    };
+    let height = usize::from(inner.height);
+    let off = scroll.offset(lines.len(), height);
+    let visible: Vec<Line> = lines.into_iter().skip(off).take(height).collect();
+    frame.render_widget(Paragraph::new(visible).block(block), area);
+}
+
+fn threads(
+    frame: &mut Frame,
+    area: Rect,
+    state: &AppState,
+    d: &PullDetail,
+    cursor: &Cursor,
+    theme: &Theme,
+) {
+    let open = d.threads.iter().filter(|t| !t.is_resolved).count();
+    let block = frame_block(
+        format!("Review threads ({open} unresolved of {})", d.threads.len()),
+        theme,
+    )
+    .title_bottom(
+        Line::from(Span::styled(
+            " j/k thread · c reply · s resolve · w review · M merge ",
+            theme.dim(),
+        ))
+        .right_aligned(),
+    );
+    if d.threads.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Span::styled("No review threads.", theme.dim())).block(block),
+            area,
+        );
+        return;
+    }
+    let table = VirtualTable {
+        block,
+        cols: vec![
+            col("", Constraint::Length(1), 0),
+            col("Where", Constraint::Fill(2), 0),
+            col("By", Constraint::Length(9), 2),
+            col("Cmt", Constraint::Length(3), 1),
+            col("Age", Constraint::Length(3), 3),
+        ],
+        len: d.threads.len(),
+        focused: true,
+    };
+    table.render(frame, area, cursor, theme, |i| {
+        let t = &d.threads[i];
+        let (mark, style) = if t.is_resolved {
+            ("✓", theme.ok())
+        } else if t.is_outdated {
+            ("~", theme.dim())
+        } else {
+            ("●", theme.warn())
+        };
+        let line = t
+            .line
+            .or(t.original_line)
+            .map(|l| format!(":{l}"))
+            .unwrap_or_default();
+        let mut place = format!("{}{line}", sanitize_line(&t.path));
+        if t.is_outdated {
+            place.push_str(" (outdated)");
+        }
+        let first = t.comments.first();
+        let who = first
+            .and_then(|c| c.author.as_deref())
+            .map(sanitize_line)
+            .unwrap_or_else(|| "ghost".into());
+        let when = first
+            .map(|c| age(state.now, c.created_at))
+            .unwrap_or_default();
+        vec![
+            Cell::from(Span::styled(mark, style)),
+            Cell::from(place),
+            Cell::from(Span::styled(who, theme.dim())),
+            Cell::from(Span::styled(t.comments.len().to_string(), theme.dim())),
+            Cell::from(Span::styled(when, theme.dim())),
+        ]
+    });
+}
+
+fn thread_view(
+    frame: &mut Frame,
+    area: Rect,
+    state: &AppState,
+    d: &PullDetail,
+    cursor: &Cursor,
+    theme: &Theme,
+) {
+    let Some(t) = d.threads.get(cursor.selected) else {
+        frame.render_widget(
+            Paragraph::new("").block(frame_block("Thread".into(), theme)),
+            area,
+        );
+        return;
+    };
+    let state_word = match (t.is_resolved, t.is_outdated) {
+        (true, _) => "resolved",
+        (false, true) => "outdated",
+        _ => "unresolved",
+    };
+    let line = t
+        .line
+        .or(t.original_line)
+        .map(|l| format!(":{l}"))
+        .unwrap_or_default();
+    let block = frame_block(
+        format!("{}{line} · {state_word}", sanitize_line(&t.path)),
+        theme,
+    );
+    let inner = block.inner(area);
+    let width = inner.width.saturating_sub(1);
+    let mut lines: Vec<Line> = Vec::new();
+    if let Some(hunk) = t
+        .comments
+        .first()
+        .map(|c| c.diff_hunk.as_str())
+        .filter(|h| !h.is_empty())
+    {
+        let all: Vec<&str> = hunk.lines().collect();
+        let from = all.len().saturating_sub(HUNK_LINES);
+        if from > 0 {
+            lines.push(Line::styled(sanitize_line(all[0]), theme.dim()));
+        }
+        for l in &all[from..] {
+            let style = if l.starts_with('+') {
+                theme.ok()
+            } else if l.starts_with('-') {
+                theme.bad()
+            } else if l.starts_with("@@") {
+                theme.dim()
+            } else {
+                ratatui::style::Style::new()
+            };
+            lines.push(Line::styled(
+                crate::ui::panels::fit(&sanitize_line(l), usize::from(width)),
+                style,
+            ));
+        }
+        lines.push(Line::raw(""));
+    }
+    for c in &t.comments {
+        let who = c
+            .author
+            .as_deref()
+            .map(sanitize_line)
+            .unwrap_or_else(|| "ghost".into());
+        lines.push(Line::styled(
+            format!("── @{who} · {} ago ──", age(state.now, c.created_at)),
+            theme.accent(),
+        ));
+        lines.extend(markdown::render(&c.body, width, theme));
+        lines.push(Line::raw(""));
+    }
+    let key = crate::app::work::thread_key(
+        &state
+            .ctx
+            .repo
+            .as_ref()
+            .map(|r| r.full_name())
+            .unwrap_or_default(),
+        d.pr.number,
+        &t.id,
+    );
+    if state.drafts.get(&key).is_some_and(|d| !d.trim().is_empty()) {
+        lines.push(Line::styled(
+            "✎ you have a draft reply here (c opens it)",
+            theme.warn(),
+        ));
+    }
+    // The newest comment is what matters: keep the end in view.
+    let height = usize::from(inner.height);
+    let skip = lines.len().saturating_sub(height);
+    let visible: Vec<Line> = lines.into_iter().skip(skip).collect();
+    frame.render_widget(Paragraph::new(visible).block(block), area);
+}
