@@ -356,3 +356,58 @@ fn an_unreachable_http_remote_is_a_network_error() {
     .expect_err("unreachable");
     assert!(matches!(err, GitError::Network { .. }), "{err:?}");
 }
+
+/// A server that accepts connections and never answers.
+fn silent_server() -> (u16, std::thread::JoinHandle<()>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let handle = std::thread::spawn(move || {
+        let mut held = Vec::new();
+        listener.set_nonblocking(true).expect("nonblocking");
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while std::time::Instant::now() < until {
+            if let Ok((socket, _)) = listener.accept() {
+                held.push(socket);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    });
+    (port, handle)
+}
+
+#[test]
+fn a_stalled_transfer_can_be_cancelled_or_times_out() {
+    let demo = create_demo_repo().expect("demo");
+    let (port, _server) = silent_server();
+    Repository::open(&demo.workdir)
+        .and_then(|r| r.remote_set_url("origin", &format!("http://127.0.0.1:{port}/a/b.git")))
+        .expect("set url");
+
+    let cancel = Cancel::new();
+    let trigger = cancel.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        trigger.cancel();
+    });
+    let started = std::time::Instant::now();
+    let err = fetch(
+        &demo.workdir,
+        "origin",
+        &RemoteAuth::none(),
+        &cancel,
+        &mut |_| {},
+    )
+    .expect_err("cancelled");
+    assert!(matches!(err, GitError::Cancelled { .. }), "{err:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+
+    let impatient = RemoteAuth::none().with_idle_timeout(std::time::Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    let err = push_current_branch(&demo.workdir, None, &impatient, &Cancel::new(), &mut |_| {})
+        .expect_err("timed out");
+    match &err {
+        GitError::Network { reason, .. } => assert!(reason.contains("no data"), "{reason}"),
+        other => panic!("unexpected: {other:?}"),
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+}

@@ -199,18 +199,23 @@ struct Access {
     full_name: String,
 }
 
-fn access(sh: &Shared, headers: &HeaderMap, repo_path: &str) -> Result<Access, Response> {
+/// Why a git request is turned away before any git work.
+enum Denied {
+    NotFound,
+    BadToken,
+}
+
+fn access(sh: &Shared, headers: &HeaderMap, repo_path: &str) -> Result<Access, Denied> {
     let w = sh.world();
-    let not_found = || text(404, "Repository not found.\n");
-    let repo = w.repos.first().ok_or_else(not_found)?;
+    let repo = w.repos.first().ok_or(Denied::NotFound)?;
     if !repo.full_name().eq_ignore_ascii_case(repo_path) {
-        return Err(not_found());
+        return Err(Denied::NotFound);
     }
-    let dir = w.git_dir.clone().ok_or_else(not_found)?;
+    let dir = w.git_dir.clone().ok_or(Denied::NotFound)?;
     let login = match token_of(headers) {
         Some(t) => match w.token_login(&t) {
             Some(l) => Some(l.to_string()),
-            None => return Err(unauthorized()),
+            None => return Err(Denied::BadToken),
         },
         None => None,
     };
@@ -241,7 +246,8 @@ async fn serve(
 ) -> Response {
     let access = match access(sh, headers, repo_path) {
         Ok(a) => a,
-        Err(r) => return r,
+        Err(Denied::NotFound) => return text(404, "Repository not found.\n"),
+        Err(Denied::BadToken) => return unauthorized(),
     };
     if service == "receive-pack" || !access.can_read {
         let Some(login) = &access.login else {

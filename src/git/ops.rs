@@ -212,6 +212,9 @@ pub fn branch_from_issue(
 
     if let Some(existing) = existing_issue_branch(&repo, &config, &name, request.number)? {
         switch_to(&repo, &existing)?;
+        if issue_of(&config, &existing).is_none() {
+            set_issue(&repo, &existing, request.number)?;
+        }
         let sha = repo
             .refname_to_id(&format!("refs/heads/{existing}"))
             .map(|o| o.to_string())

@@ -153,7 +153,7 @@ impl HttpStream {
             }
             Outcome::Cancelled => Err(io_error(io::ErrorKind::Interrupted, "cancelled")),
             Outcome::Stalled => {
-                let reason = format!("no data for {} s", idle.as_secs());
+                let reason = format!("no data for {:.1} s", idle.as_secs_f64());
                 self.op.record(Failure::Network {
                     reason: reason.clone(),
                 });

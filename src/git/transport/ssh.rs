@@ -132,8 +132,14 @@ impl Ssh {
         };
         let mut args: Vec<String> = Vec::new();
         if openssh {
-            // Never prompt: a prompt would fight the TUI for the terminal.
-            args.extend(["-o".into(), "BatchMode=yes".into()]);
+            // Never prompt: a prompt would fight the TUI for the terminal. Bound the connect;
+            // a stalled transfer is ended by cancelling (which kills ssh).
+            args.extend([
+                "-o".into(),
+                "BatchMode=yes".into(),
+                "-o".into(),
+                "ConnectTimeout=15".into(),
+            ]);
         }
         if let Some(port) = target.port {
             args.extend(["-p".into(), port.to_string()]);
