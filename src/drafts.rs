@@ -93,6 +93,60 @@ impl DraftStore {
     }
 }
 
+/// Writes drafts in the order they were typed, off the UI thread. Keystrokes arrive faster
+/// than files are written; writes for one key are coalesced (latest wins) and never reordered,
+/// so the file always ends as the last thing typed.
+pub struct DraftWriter {
+    tx: tokio::sync::mpsc::UnboundedSender<(String, Option<String>)>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl DraftWriter {
+    pub fn spawn(store: DraftStore, on_error: impl Fn(String) + Send + 'static) -> DraftWriter {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(String, Option<String>)>();
+        let task = tokio::spawn(async move {
+            while let Some(first) = rx.recv().await {
+                let mut latest: Vec<(String, Option<String>)> = vec![first];
+                while let Ok((k, v)) = rx.try_recv() {
+                    latest.retain(|(x, _)| *x != k);
+                    latest.push((k, v));
+                }
+                let store = store.clone();
+                let written = tokio::task::spawn_blocking(move || {
+                    for (key, text) in latest {
+                        match text {
+                            Some(t) => store.save(&key, &t)?,
+                            None => store.delete(&key)?,
+                        }
+                    }
+                    Ok::<_, std::io::Error>(store)
+                })
+                .await;
+                match written {
+                    Ok(Ok(_)) => {}
+                    Ok(Err(e)) => on_error(format!("could not save a draft: {e}")),
+                    Err(e) => on_error(format!("the draft writer stopped: {e}")),
+                }
+            }
+        });
+        DraftWriter { tx, task }
+    }
+
+    pub fn save(&self, key: String, text: String) {
+        let _ = self.tx.send((key, Some(text)));
+    }
+
+    pub fn delete(&self, key: String) {
+        let _ = self.tx.send((key, None));
+    }
+
+    /// Waits until everything sent so far is on disk.
+    pub async fn finish(self) {
+        drop(self.tx);
+        let _ = self.task.await;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,5 +186,26 @@ mod tests {
         let b = file_name("acme/rocket#47:comment");
         assert_ne!(a, b);
         assert!(!a.contains('/') && !a.contains('#'));
+    }
+
+    #[tokio::test]
+    async fn the_writer_keeps_the_last_text_typed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = DraftStore::new(dir.path());
+        let writer = DraftWriter::spawn(store.clone(), |e| panic!("{e}"));
+        let mut text = String::new();
+        for c in "HOME can be unset in cron too".chars() {
+            text.push(c);
+            writer.save("k".into(), text.clone());
+        }
+        writer.save("gone".into(), "x".into());
+        writer.delete("gone".into());
+        writer.finish().await;
+        let all = store.load_all();
+        assert_eq!(
+            all.get("k").map(String::as_str),
+            Some("HOME can be unset in cron too")
+        );
+        assert!(!all.contains_key("gone"));
     }
 }

@@ -107,6 +107,14 @@ pub fn age(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
     }
 }
 
+/// `just now`, `5m ago`, `3d ago`: for sentences.
+pub fn ago(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
+    match age(now, then).as_str() {
+        "now" => "just now".into(),
+        a => format!("{a} ago"),
+    }
+}
+
 /// A duration as `45s`, `3m 07s`, `1h 02m`.
 pub fn duration(secs: i64) -> String {
     let secs = secs.max(0);

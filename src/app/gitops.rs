@@ -9,7 +9,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 fn progress_text(what: &str, p: Progress) -> String {
-    let pct = |cur: usize, total: usize| if total == 0 { 0 } else { cur * 100 / total };
+    let pct = |cur: usize, total: usize| (cur * 100).checked_div(total).unwrap_or(0);
     match p {
         Progress::Receiving {
             received_objects,

@@ -75,13 +75,13 @@ impl Pollers {
         }
     }
 
-    /// Starts the poller for `r`; the same resource already polled is nudged instead, and
-    /// another resource of the same kind is replaced (its late answer is dropped by `update`).
+    /// Starts the poller for `r`, replacing another resource of the same kind (its late answer
+    /// is dropped by `update`). Asking again for a resource already polled changes nothing:
+    /// `Effect::Refresh` is the way to poll sooner, so a re-request can never become a loop.
     pub fn poll(&mut self, r: Resource) {
         let kind = r.kind();
-        if let Some((current, handle, notify)) = self.running.get(&kind) {
+        if let Some((current, handle, _)) = self.running.get(&kind) {
             if *current == r && !handle.is_finished() {
-                notify.notify_one();
                 return;
             }
         }

@@ -567,10 +567,10 @@ async fn rollback(
     Ok(Modal::Confirm(Box::new(Confirm {
         title: format!("Roll back {env}"),
         lines: vec![format!(
-            "Redeploy {}@{} (deployed {} ago by {who}) with {}?",
+            "Redeploy {}@{} (deployed {} by {who}) with {}?",
             sanitize_line(&prev_ref),
             short_sha(&prev_sha),
-            crate::text::age(Utc::now(), previous.deployment.created_at),
+            crate::text::ago(Utc::now(), previous.deployment.created_at),
             sanitize_line(&workflow)
         )],
         warnings,

@@ -55,8 +55,12 @@ where
 {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut pollers = Pollers::new(services.clone(), tx.clone());
+    let error_tx = tx.clone();
+    let drafts = crate::drafts::DraftWriter::spawn(services.drafts.clone(), move |e| {
+        let _ = error_tx.send(Msg::Failed(e));
+    });
     let first = init(&mut state);
-    execute(first, &mut pollers, &services, &opts, &tx);
+    execute(first, &mut pollers, &services, &drafts, &opts, &tx);
 
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -99,13 +103,15 @@ where
         }
         for m in batch {
             let fx = update(&mut state, &opts.keymap, m);
-            execute(fx, &mut pollers, &services, &opts, &tx);
+            execute(fx, &mut pollers, &services, &drafts, &opts, &tx);
             if state.should_quit {
                 break;
             }
         }
     }
     pollers.stop_all();
+    // Whatever was typed is on disk before cockpit exits.
+    drafts.finish().await;
     Ok(state)
 }
 
@@ -113,6 +119,7 @@ fn execute(
     effects: Vec<Effect>,
     pollers: &mut Pollers,
     services: &Arc<Services>,
+    drafts: &crate::drafts::DraftWriter,
     opts: &Options,
     tx: &mpsc::UnboundedSender<Msg>,
 ) {
@@ -152,23 +159,8 @@ fn execute(
             }
             Effect::Notify { title, body } => notify(opts, &title, &body),
             Effect::Git { id, op } => super::gitops::spawn(services.clone(), id, op, tx.clone()),
-            Effect::SaveDraft { key, text } => {
-                let (store, tx) = (services.drafts.clone(), tx.clone());
-                tokio::task::spawn_blocking(move || {
-                    if let Err(e) = store.save(&key, &text) {
-                        let _ = tx.send(Msg::Failed(format!(
-                            "could not save the draft in {}: {e}",
-                            store.dir().display()
-                        )));
-                    }
-                });
-            }
-            Effect::DeleteDraft { key } => {
-                let store = services.drafts.clone();
-                tokio::task::spawn_blocking(move || {
-                    let _ = store.delete(&key);
-                });
-            }
+            Effect::SaveDraft { key, text } => drafts.save(key, text),
+            Effect::DeleteDraft { key } => drafts.delete(key),
             Effect::Quit => {}
         }
     }

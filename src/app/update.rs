@@ -477,6 +477,7 @@ fn apply_data(
                     .drain(..)
                     .partition(|f| f.run.as_ref().is_some_and(|r| !r.status.is_active()));
                 state.followed = going;
+                let finished_any = !done.is_empty();
                 for f in done {
                     let ok = f.run.as_ref().and_then(|r| r.conclusion.clone())
                         == Some(Conclusion::Success);
@@ -499,9 +500,11 @@ fn apply_data(
                         ResourceKind::Runs,
                     ]));
                 }
+                // Re-poll only when the set changed: asking for the same poller would nudge it
+                // into fetching again at once, in a loop.
                 if state.followed.is_empty() {
                     fx.push(Effect::Stop(ResourceKind::FollowedRuns));
-                } else {
+                } else if finished_any {
                     fx.push(Effect::Poll(Resource::FollowedRuns {
                         run_ids: state.followed.iter().map(|f| f.run_id).collect(),
                     }));
@@ -856,4 +859,70 @@ fn finished_runs(state: &mut AppState) -> Vec<Effect> {
     }
     state.active_runs = still_active;
     fx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::state::{Context, Followed};
+    use crate::github::models::WorkflowRun;
+    use crate::github::Fetched;
+
+    fn run(id: u64, status: &str, conclusion: Option<&str>) -> WorkflowRun {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "head_sha": "abc", "status": status, "conclusion": conclusion,
+            "created_at": "2026-11-22T10:00:00Z", "run_number": 7
+        }))
+        .expect("run")
+    }
+
+    fn followed_data(runs: Vec<WorkflowRun>) -> Msg {
+        Msg::Data {
+            resource: Resource::FollowedRuns { run_ids: vec![1] },
+            at: chrono::Utc::now(),
+            data: Data::FollowedRuns(Ok(Fetched {
+                data: runs,
+                changed: true,
+            })),
+            rate: None,
+        }
+    }
+
+    /// A followed run still running must not ask for its poller again: that request used to
+    /// nudge the poller into an immediate re-fetch, a busy loop.
+    #[test]
+    fn following_a_running_run_does_not_repoll() {
+        let mut s = AppState::new(Context::default(), chrono::Utc::now(), (120, 40));
+        s.followed.push(Followed {
+            run_id: 1,
+            what: "deploy".into(),
+            environment: None,
+            run: None,
+        });
+        let fx = update(
+            &mut s,
+            &Keymap::default(),
+            followed_data(vec![run(1, "in_progress", None)]),
+        );
+        assert!(!fx.iter().any(|e| matches!(e, Effect::Poll(_))), "{fx:?}");
+        let fx = update(
+            &mut s,
+            &Keymap::default(),
+            followed_data(vec![run(1, "completed", Some("failure"))]),
+        );
+        assert!(
+            fx.iter().any(|e| matches!(e, Effect::Notify { .. })),
+            "{fx:?}"
+        );
+        assert!(
+            fx.iter()
+                .any(|e| matches!(e, Effect::Stop(ResourceKind::FollowedRuns))),
+            "{fx:?}"
+        );
+        assert!(s.followed.is_empty());
+        assert!(s
+            .toast
+            .as_ref()
+            .is_some_and(|t| t.error && t.text.contains("failed")));
+    }
 }

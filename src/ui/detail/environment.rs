@@ -1,4 +1,4 @@
-use super::frame_block;
+use super::{frame_block, sub_block};
 use crate::app::state::{AppState, Cursor, Insights, Loaded};
 use crate::text::{age, duration, sanitize_line};
 use crate::ui::panels::deploys::short_sha;
@@ -44,10 +44,10 @@ pub fn render(
             .map(|u| sanitize_line(&u.login))
             .unwrap_or_default();
         let mut text = format!(
-            "{label}: {}@{} by {who}, {} ago ({})",
+            "{label}: {}@{} by {who}, {} ({})",
             sanitize_line(&d.deployment.ref_name),
             short_sha(&d.deployment.sha),
-            age(now, d.deployment.created_at),
+            crate::text::ago(now, d.deployment.created_at),
             sanitize_line(d.state())
         );
         if let Some(st) = &d.status {
@@ -130,7 +130,7 @@ pub fn render(
     );
     let history = &env.history;
     let table = VirtualTable {
-        block: frame_block("History".to_string(), theme),
+        block: sub_block("History".to_string(), theme),
         cols: vec![
             col("", Constraint::Length(1), 0),
             col("State", Constraint::Length(11), 0),
@@ -181,13 +181,13 @@ fn render_metrics(frame: &mut Frame, area: Rect, insights: &Loaded<Insights>, th
             .error
             .clone()
             .unwrap_or_else(|| "computing delivery metrics…".into());
-        let p = Paragraph::new(sanitize_line(&text))
-            .block(frame_block("Delivery metrics".into(), theme));
+        let p =
+            Paragraph::new(sanitize_line(&text)).block(sub_block("Delivery metrics".into(), theme));
         frame.render_widget(p, area);
         return;
     };
     let m = &i.metrics;
-    let block = frame_block(
+    let block = sub_block(
         format!("Delivery metrics · last {} days", m.window_days),
         theme,
     );
@@ -247,7 +247,7 @@ fn render_would_ship(
 ) {
     let Some(i) = insights.data.as_ref() else {
         frame.render_widget(
-            Paragraph::new("").block(frame_block("What would ship".into(), theme)),
+            Paragraph::new("").block(sub_block("What would ship".into(), theme)),
             area,
         );
         return;
@@ -257,7 +257,7 @@ fn render_would_ship(
             "Nothing flows into this environment from another one.",
             theme.dim(),
         ))
-        .block(frame_block("What would ship".into(), theme));
+        .block(sub_block("What would ship".into(), theme));
         frame.render_widget(p, area);
         return;
     };
@@ -295,5 +295,5 @@ fn render_would_ship(
             ),
         ]));
     }
-    frame.render_widget(Paragraph::new(lines).block(frame_block(title, theme)), area);
+    frame.render_widget(Paragraph::new(lines).block(sub_block(title, theme)), area);
 }

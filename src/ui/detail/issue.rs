@@ -1,7 +1,7 @@
 use super::frame_block;
 use crate::app::state::{AppState, Loaded, Scroll};
 use crate::github::models::{Issue, IssueComment};
-use crate::text::{age, sanitize_line};
+use crate::text::sanitize_line;
 use crate::ui::{markdown, Theme};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -45,9 +45,9 @@ pub fn render(
                 },
             ),
             Span::raw(format!(
-                " · opened by @{} {} ago · {} comments",
+                " · opened by @{} {} · {} comments",
                 sanitize_line(author),
-                age(now, issue.created_at),
+                crate::text::ago(now, issue.created_at),
                 issue.comments
             )),
         ]),
@@ -97,9 +97,9 @@ pub fn render(
         let who = c.user.as_ref().map(|u| u.login.as_str()).unwrap_or("?");
         lines.push(Line::styled(
             format!(
-                "── @{} · {} ago ──",
+                "── @{} · {} ──",
                 sanitize_line(who),
-                age(now, c.created_at)
+                crate::text::ago(now, c.created_at)
             ),
             theme.accent(),
         ));

@@ -6,7 +6,7 @@ mod pull;
 mod run;
 
 use crate::app::state::{AppState, Detail};
-use crate::text::{age, sanitize_line};
+use crate::text::sanitize_line;
 use crate::ui::Theme;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -38,6 +38,17 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, detail: &Detail, 
         } => pull::render(frame, area, state, *number, data, cursor, scroll, theme),
         Detail::Branch { name } => branch(frame, area, state, name, theme),
     }
+}
+
+/// A block inside a detail view: like `frame_block`, without repeating the key hints.
+pub fn sub_block<'a>(title: String, theme: &Theme) -> Block<'a> {
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border(false))
+        .title(Span::styled(
+            format!(" {} ", sanitize_line(&title)),
+            theme.title(false),
+        ))
 }
 
 pub fn frame_block<'a>(title: String, theme: &Theme) -> Block<'a> {
@@ -73,9 +84,9 @@ fn branch(frame: &mut Frame, area: Rect, state: &AppState, name: &str, theme: &T
             Line::raw(format!("commit   {}", sanitize_line(&b.sha))),
             Line::raw(format!("summary  {}", sanitize_line(&b.summary))),
             Line::raw(format!(
-                "author   {} · {} ago",
+                "author   {} · {}",
                 sanitize_line(&b.author),
-                age(state.now, b.commit_time)
+                crate::text::ago(state.now, b.commit_time)
             )),
             Line::raw(match &b.upstream {
                 Some(u) if b.upstream_gone => {

@@ -2,7 +2,7 @@
 //! threads — file and line, the diff hunk around the comment, resolved/outdated, every
 //! comment — with the selected thread shown in full.
 
-use super::frame_block;
+use super::{frame_block, sub_block};
 use crate::app::state::{AppState, Cursor, Loaded, Scroll};
 use crate::github::dashboard::{ChecksRollup, ReviewDecision};
 use crate::github::pulls::PullDetail;
@@ -18,6 +18,8 @@ use ratatui::Frame;
 /// Lines of a diff hunk shown above a thread: the end of the hunk is where the comment is.
 const HUNK_LINES: usize = 8;
 
+// The detail's parts come straight from `Detail::Pull`; bundling them would only rename them.
+#[allow(clippy::too_many_arguments)]
 pub fn render(
     frame: &mut Frame,
     area: Rect,
@@ -96,11 +98,11 @@ fn header(frame: &mut Frame, area: Rect, state: &AppState, d: &PullDetail, theme
         Line::from(vec![
             Span::styled(format!("{status} "), theme.accent()),
             Span::raw(format!(
-                "· @{} wants to merge {} into {} · opened {} ago · ",
+                "· @{} wants to merge {} into {} · opened {} · ",
                 sanitize_line(author),
                 sanitize_line(&pr.head.ref_name),
                 sanitize_line(&pr.base.ref_name),
-                age(state.now, pr.created_at)
+                crate::text::ago(state.now, pr.created_at)
             )),
             Span::styled(
                 format!(
@@ -122,7 +124,7 @@ fn header(frame: &mut Frame, area: Rect, state: &AppState, d: &PullDetail, theme
 }
 
 fn description(frame: &mut Frame, area: Rect, d: &PullDetail, scroll: &Scroll, theme: &Theme) {
-    let block = frame_block("Description".into(), theme);
+    let block = sub_block("Description".into(), theme);
     let inner = block.inner(area);
     let lines = match d.pr.body.as_deref().filter(|b| !b.trim().is_empty()) {
         Some(body) => markdown::render(body, inner.width.saturating_sub(1), theme),
@@ -143,7 +145,7 @@ fn threads(
     theme: &Theme,
 ) {
     let open = d.threads.iter().filter(|t| !t.is_resolved).count();
-    let block = frame_block(
+    let block = sub_block(
         format!("Review threads ({open} unresolved of {})", d.threads.len()),
         theme,
     )
@@ -219,7 +221,7 @@ fn thread_view(
 ) {
     let Some(t) = d.threads.get(cursor.selected) else {
         frame.render_widget(
-            Paragraph::new("").block(frame_block("Thread".into(), theme)),
+            Paragraph::new("").block(sub_block("Thread".into(), theme)),
             area,
         );
         return;
@@ -234,7 +236,7 @@ fn thread_view(
         .or(t.original_line)
         .map(|l| format!(":{l}"))
         .unwrap_or_default();
-    let block = frame_block(
+    let block = sub_block(
         format!("{}{line} · {state_word}", sanitize_line(&t.path)),
         theme,
     );
@@ -276,7 +278,10 @@ fn thread_view(
             .map(sanitize_line)
             .unwrap_or_else(|| "ghost".into());
         lines.push(Line::styled(
-            format!("── @{who} · {} ago ──", age(state.now, c.created_at)),
+            format!(
+                "── @{who} · {} ──",
+                crate::text::ago(state.now, c.created_at)
+            ),
             theme.accent(),
         ));
         lines.extend(markdown::render(&c.body, width, theme));

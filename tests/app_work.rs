@@ -1,0 +1,358 @@
+//! The task → branch → pull request loop through the real UI against fakehub and the demo
+//! repository: issue → branch → a commit → push → a CI run for the head commit → pull request
+//! → reply to the review thread → resolve it. Plus the refusals: a dirty tree, a rejected
+//! push, and a failed send that keeps the draft.
+
+mod common;
+
+use cockpit::fakehub::{FakeHub, Fault, FaultKind};
+use common::{Harness, Setup};
+use git2::{Repository, Signature};
+use ratatui::crossterm::event::KeyCode;
+use std::path::Path;
+use std::time::Duration;
+
+const ISSUE_BRANCH: &str = "47-crash-when-home-is-unset";
+
+fn discard_work_in_progress(dir: &Path) {
+    let repo = Repository::open(dir).expect("open");
+    let mut co = git2::build::CheckoutBuilder::new();
+    co.force();
+    repo.checkout_head(Some(&mut co))
+        .expect("reset the demo's edit");
+}
+
+fn commit_file(dir: &Path, file: &str, content: &str, message: &str) -> String {
+    std::fs::write(dir.join(file), content).expect("write");
+    let repo = Repository::open(dir).expect("open");
+    let mut index = repo.index().expect("index");
+    index.add_path(Path::new(file)).expect("add");
+    index.write().expect("write index");
+    let tree = repo
+        .find_tree(index.write_tree().expect("tree"))
+        .expect("tree");
+    let parent = repo.head().and_then(|h| h.peel_to_commit()).expect("head");
+    let sig = Signature::now("octodemo", "octodemo@users.noreply.github.com").expect("sig");
+    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &[&parent])
+        .expect("commit")
+        .to_string()
+}
+
+fn head_branch(dir: &Path) -> String {
+    let repo = Repository::open(dir).expect("open");
+    let head = repo.head().expect("head");
+    head.shorthand().unwrap_or("").to_string()
+}
+
+fn loaded(s: &str) -> bool {
+    s.contains("Crash when HOME is unset")
+        && s.contains("42-retry-flaky-uploads")
+        && s.contains("@octodemo")
+}
+
+async fn eventually<T>(
+    hub: &FakeHub,
+    what: &str,
+    f: impl Fn(&cockpit::fakehub::World) -> Option<T>,
+) -> T {
+    for _ in 0..150 {
+        if let Some(v) = hub.with_world(&f) {
+            return v;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn from_issue_to_a_resolved_review_thread() {
+    let mut h = Harness::start().await;
+    h.wait_until("dashboard", loaded).await;
+    let dir = h.demo.repo.workdir.clone();
+    discard_work_in_progress(&dir);
+
+    // Issue → branch.
+    h.key('1');
+    h.key('b');
+    h.wait_for(&format!("Created and checked out {ISSUE_BRANCH}"))
+        .await;
+    assert_eq!(head_branch(&dir), ISSUE_BRANCH);
+
+    // A commit (cockpit does not edit code), then push.
+    let sha = commit_file(
+        &dir,
+        "HOME.md",
+        "Falls back to the current directory.\n",
+        "Fall back when HOME is unset",
+    );
+    h.key('p');
+    h.wait_for(&format!("Pushed {ISSUE_BRANCH}")).await;
+
+    // The push reaches fakehub, which starts CI for that commit; the CI panel follows the branch.
+    let run_id = eventually(h.hub(), "a CI run for the pushed commit", |w| {
+        w.repos[0]
+            .runs
+            .iter()
+            .find(|r| r.branch == ISSUE_BRANCH && r.sha.as_deref() == Some(sha.as_str()))
+            .map(|r| r.id)
+    })
+    .await;
+    assert!(run_id > 0);
+    h.wait_until("the run in the CI panel", |s| {
+        s.contains(&format!("4 CI · {ISSUE_BRANCH}")) && s.contains("#4")
+    })
+    .await;
+
+    // Branch → pull request, prefilled from the issue.
+    h.key('2');
+    h.key('g');
+    h.key('P');
+    let form = h.wait_for("Open a pull request from").await;
+    assert!(
+        form.contains("Crash when HOME is unset"),
+        "title from the issue:\n{form}"
+    );
+    assert!(
+        form.contains("Closes #47"),
+        "body closes the issue:\n{form}"
+    );
+    h.ctrl('s');
+    h.wait_for("Opened pull request #").await;
+    let pr = eventually(h.hub(), "the pull request", |w| {
+        w.repos[0]
+            .issues
+            .values()
+            .find(|i| i.pull.as_ref().is_some_and(|p| p.head == ISSUE_BRANCH))
+            .map(|i| i.number)
+    })
+    .await;
+    let body = h
+        .hub()
+        .with_world(|w| w.repos[0].issues.get(&pr).and_then(|i| i.body.clone()))
+        .unwrap_or_default();
+    assert!(body.contains("Closes #47"), "{body}");
+
+    // The demo's reviewer comments on a line a little later.
+    h.clock.advance(Duration::from_secs(30));
+    h.key('3');
+    h.wait_until("the new PR listed", |s| s.contains("review requested (4)"))
+        .await;
+    h.code(KeyCode::Enter);
+    h.wait_until("the reviewer's thread", |s| {
+        s.contains("Review threads (1 unresolved of 1)")
+    })
+    .await;
+
+    // Reply, then resolve.
+    h.key('c');
+    h.wait_for(&format!("Reply on #{pr}")).await;
+    h.type_text("Done: falls back to the current directory now.");
+    h.ctrl('s');
+    h.wait_for("Replied in the review thread").await;
+    let comments = |hub: &FakeHub| {
+        hub.with_world(|w| {
+            w.repos[0]
+                .issues
+                .get(&pr)
+                .and_then(|i| i.pull.as_ref())
+                .map(|p| p.review_comments.clone())
+                .unwrap_or_default()
+        })
+    };
+    let c = comments(h.hub());
+    assert_eq!(c.len(), 2, "{c:?}");
+    assert!(c
+        .iter()
+        .any(|x| x.body.contains("falls back to the current directory")
+            && x.in_reply_to_id.is_some()));
+    h.wait_until("the reply on screen", |s| s.contains("Done: falls back"))
+        .await;
+    h.key('s');
+    h.wait_for("Resolved the review thread").await;
+    assert!(
+        comments(h.hub()).iter().any(|x| x.resolved),
+        "resolved in fakehub"
+    );
+    h.wait_until("resolved on screen", |s| {
+        s.contains("Review threads (0 unresolved of 1)")
+    })
+    .await;
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn branching_with_work_in_the_way_is_refused_and_changes_nothing() {
+    let mut h = Harness::start().await;
+    h.wait_until("dashboard", loaded).await;
+    let dir = h.demo.repo.workdir.clone();
+    let before = std::fs::read_to_string(dir.join("src/retry.rs")).expect("read");
+    h.key('1');
+    h.key('b');
+    let s = h.wait_for("Could not branch from #47").await;
+    assert!(s.contains("src/retry.rs"), "{s}");
+    assert_eq!(head_branch(&dir), "42-retry-flaky-uploads");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("src/retry.rs")).expect("read"),
+        before,
+        "the edit is intact"
+    );
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejected_push_says_what_happened() {
+    let mut h = Harness::start().await;
+    h.wait_until("dashboard", loaded).await;
+    let dir = h.demo.repo.workdir.clone();
+    discard_work_in_progress(&dir);
+    // 37-dark-mode is behind its upstream; a local commit on top makes it diverge.
+    h.key('2');
+    h.wait_for("37-dark-mode").await;
+    // Branches by recency: 42-retry-flaky-uploads, main, 37-dark-mode, …
+    h.key('g');
+    h.key('j');
+    h.key('j');
+    h.key(' ');
+    h.wait_for("Checked out 37-dark-mode").await;
+    commit_file(&dir, "DARK.md", "local only\n", "A local change");
+    h.key('p');
+    let s = h.wait_for("Could not push").await;
+    assert!(
+        s.contains("rejected") || s.contains("non-fast-forward") || s.contains("fetch"),
+        "{s}"
+    );
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_send_keeps_the_draft_and_a_restart_brings_it_back() {
+    let drafts = tempfile::tempdir().expect("tempdir");
+    let setup = || Setup {
+        drafts_dir: Some(drafts.path().to_path_buf()),
+        ..Setup::default()
+    };
+    let mut h = Harness::with(setup()).await;
+    h.wait_until("dashboard", loaded).await;
+    h.hub().set_fault(Fault {
+        path_contains: Some("/issues/47/comments".into()),
+        kind: FaultKind::Status(502),
+        times: None,
+    });
+    h.key('1');
+    h.key('c');
+    h.wait_for("Comment on #47").await;
+    h.type_text("HOME can be unset in cron too");
+    h.ctrl('s');
+    let s = h.wait_for("Could not comment on #47").await;
+    assert!(
+        s.contains("HOME can be unset in cron too"),
+        "the editor is back with the text:\n{s}"
+    );
+    let on_disk = std::fs::read_dir(drafts.path())
+        .expect("drafts dir")
+        .count();
+    assert_eq!(on_disk, 1, "the draft is on disk");
+    h.code(KeyCode::Esc);
+    h.quit().await;
+
+    // A new process (same data directory) finds the draft.
+    let mut h = Harness::with(setup()).await;
+    h.wait_until("dashboard", loaded).await;
+    h.key('1');
+    h.key('c');
+    h.wait_for("HOME can be unset in cron too").await;
+    h.ctrl('s');
+    h.wait_for("Commented on #47").await;
+    let bodies = h.hub().with_world(|w| {
+        w.repos[0]
+            .issues
+            .get(&47)
+            .map(|i| {
+                i.comments
+                    .iter()
+                    .map(|c| c.body.clone())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
+    assert!(
+        bodies.iter().any(|b| b == "HOME can be unset in cron too"),
+        "{bodies:?}"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        std::fs::read_dir(drafts.path())
+            .expect("drafts dir")
+            .count(),
+        0,
+        "sent drafts are removed"
+    );
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_edits_close_assign_and_labels() {
+    let mut h = Harness::start().await;
+    h.wait_until("dashboard", loaded).await;
+    h.key('1');
+    h.code(KeyCode::Enter);
+    h.wait_until("issue detail", |s| {
+        s.contains("Issue #47") && s.contains("assignees")
+    })
+    .await;
+    // Unassign myself from #47 (it is assigned to me), then assign again.
+    h.key('m');
+    h.wait_for("Unassigned @octodemo from #47").await;
+    let assignees = |h: &Harness| {
+        h.hub().with_world(|w| {
+            w.repos[0]
+                .issues
+                .get(&47)
+                .map(|i| i.assignees.clone())
+                .unwrap_or_default()
+        })
+    };
+    assert!(!assignees(&h).contains(&"octodemo".to_string()));
+    h.wait_until("detail refreshed", |s| s.contains("assignees  nobody"))
+        .await;
+    h.key('m');
+    h.wait_for("Assigned @octodemo to #47").await;
+    assert!(assignees(&h).contains(&"octodemo".to_string()));
+    // Labels: toggle the first one.
+    h.key('l');
+    h.wait_for("Labels of #47").await;
+    let before = h.hub().with_world(|w| {
+        w.repos[0]
+            .issues
+            .get(&47)
+            .map(|i| i.labels.clone())
+            .unwrap_or_default()
+    });
+    h.key(' ');
+    h.code(KeyCode::Enter);
+    h.wait_for("Labels of #47 updated").await;
+    let after = h.hub().with_world(|w| {
+        w.repos[0]
+            .issues
+            .get(&47)
+            .map(|i| i.labels.clone())
+            .unwrap_or_default()
+    });
+    assert_ne!(before, after);
+    // Close as not planned.
+    h.key('x');
+    h.wait_for("Close #47").await;
+    h.code(KeyCode::Right);
+    h.code(KeyCode::Enter);
+    h.wait_for("Closed #47 as not planned").await;
+    let (state, reason) = h.hub().with_world(|w| {
+        w.repos[0]
+            .issues
+            .get(&47)
+            .map(|i| (i.state.clone(), i.state_reason.clone()))
+            .unwrap_or_default()
+    });
+    assert_eq!(state, "closed");
+    assert_eq!(reason.as_deref(), Some("not_planned"));
+    h.quit().await;
+}
