@@ -11,6 +11,7 @@ pub mod fakehub;
 pub mod git;
 pub mod github;
 pub mod launch;
+pub mod logs;
 pub mod terminal;
 pub mod text;
 pub mod ui;
