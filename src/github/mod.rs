@@ -3,6 +3,7 @@
 pub mod client;
 pub mod dashboard;
 pub mod error;
+pub mod logs;
 pub mod models;
 pub mod ratelimit;
 pub mod secret;
