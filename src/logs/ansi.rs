@@ -67,9 +67,11 @@ impl StyledText {
         }
     }
 
-    fn push_str(&mut self, s: &str, style: SgrStyle) {
-        for c in s.chars() {
-            self.push(c, style);
+    fn push_run(&mut self, s: &str, style: SgrStyle) {
+        self.text.push_str(s);
+        match self.runs.last_mut() {
+            Some((end, st)) if *st == style => *end = self.text.len(),
+            _ => self.runs.push((self.text.len(), style)),
         }
     }
 }
@@ -83,14 +85,21 @@ fn is_special(b: u8) -> bool {
 }
 
 /// The display text of a line's content without styles: borrowed when nothing needs cleaning
-/// (most lines; search relies on this fast path).
+/// (most lines).
 pub fn clean_text(content: &[u8]) -> Cow<'_, str> {
-    if !content.iter().any(|&b| is_special(b)) {
-        if let Ok(s) = std::str::from_utf8(content) {
-            return Cow::Borrowed(s);
-        }
+    match as_display(content) {
+        Some(s) => Cow::Borrowed(s),
+        None => Cow::Owned(clean(content, usize::MAX).text),
     }
-    Cow::Owned(clean(content, usize::MAX).text)
+}
+
+/// `content` itself when it is valid UTF-8 with nothing to clean (it is its own display text).
+pub fn as_display(content: &[u8]) -> Option<&str> {
+    // A fold without early exit vectorises; log lines are short.
+    if content.iter().fold(false, |acc, &b| acc | is_special(b)) {
+        return None;
+    }
+    std::str::from_utf8(content).ok()
 }
 
 fn is_bidi_or_invisible(c: char) -> bool {
@@ -112,27 +121,48 @@ const MAX_PARAMS: usize = 32;
 /// Cleans `content` into styled text, reading at most `max_bytes` of it (the viewer shows a
 /// screen's width, not a megabyte-long minified line).
 pub fn clean(content: &[u8], max_bytes: usize) -> StyledText {
+    let mut out = StyledText::default();
+    clean_into(content, max_bytes, &mut out);
+    out
+}
+
+/// [`clean`] into a buffer that is cleared first (search reuses one for every line).
+pub fn clean_into(content: &[u8], max_bytes: usize, out: &mut StyledText) {
+    out.text.clear();
+    out.runs.clear();
     let content = &content[..content.len().min(max_bytes)];
     let s = String::from_utf8_lossy(content);
-    let mut out = StyledText::default();
     // What the line showed before its last carriage return, if nothing follows it.
     let mut before_cr: Option<StyledText> = None;
     let mut style = SgrStyle::default();
+    // Display column for tab stops, measured lazily: `col` counts `out.text[..col_at]`.
     let mut col = 0usize;
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut col_at = 0usize;
+    let mut chars = s.chars();
+    loop {
+        // Printable ASCII, the bulk of any log, is copied a run at a time.
+        let rest = chars.as_str();
+        let run = rest
+            .bytes()
+            .position(|b| !(0x20..0x7f).contains(&b))
+            .unwrap_or(rest.len());
+        if run > 0 {
+            out.push_run(&rest[..run], style);
+            chars = rest[run..].chars();
+            continue;
+        }
+        let Some(c) = chars.next() else { break };
         match c {
             '\u{1b}' => match chars.next() {
                 Some('[') => {
                     if let Some(params) = read_csi(&mut chars) {
-                        apply_sgr(&mut style, &params);
+                        apply_sgr(&mut style, params);
                     }
                 }
                 Some(']' | 'P' | 'X' | '^' | '_') => skip_string(&mut chars),
                 Some(c) if ('\u{20}'..='\u{2f}').contains(&c) => {
                     // nF escape (charset designation…): intermediates, then one final byte.
-                    while let Some(&n) = chars.peek() {
-                        chars.next();
+                    for n in chars.by_ref() {
                         if !('\u{20}'..='\u{2f}').contains(&n) {
                             break;
                         }
@@ -148,52 +178,51 @@ pub fn clean(content: &[u8], max_bytes: usize) -> StyledText {
             // 8-bit DCS, SOS, OSC, PM, APC.
             '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
             '\t' => {
+                col += out.text[col_at..]
+                    .chars()
+                    .map(|c| c.width().unwrap_or(0))
+                    .sum::<usize>();
                 let n = TAB - col % TAB;
                 for _ in 0..n {
                     out.push(' ', style);
                 }
                 col += n;
+                col_at = out.text.len();
             }
             '\r' => {
                 if !out.text.is_empty() {
-                    before_cr = Some(std::mem::take(&mut out));
+                    before_cr = Some(std::mem::take(out));
                 }
                 col = 0;
+                col_at = 0;
             }
-            '\u{2028}' | '\u{2029}' => {
-                out.push(' ', style);
-                col += 1;
-            }
+            '\u{2028}' | '\u{2029}' => out.push(' ', style),
             c if c.is_control() || is_bidi_or_invisible(c) => {}
-            c => {
-                out.push(c, style);
-                col += c.width().unwrap_or(0);
-            }
+            c => out.push(c, style),
         }
     }
     if out.text.is_empty() {
         if let Some(prev) = before_cr {
-            return prev;
+            *out = prev;
         }
     }
-    out
 }
 
 /// Reads a CSI sequence after `ESC [`. Returns its parameters when it is an SGR (final `m`,
-/// no private marker, no intermediates); any other CSI is consumed and dropped.
-fn read_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Option<String> {
-    let mut params = String::new();
+/// no private marker, no intermediates); any other CSI is consumed and dropped. Borrowed from
+/// the line: this runs for every colour change of every line a search reads.
+fn read_csi<'a>(chars: &mut std::str::Chars<'a>) -> Option<&'a str> {
+    let start = chars.as_str();
     let mut plain = true;
-    for c in chars.by_ref() {
+    while let Some(c) = chars.next() {
         match c {
-            '0'..='9' | ';' | ':' => {
-                if params.len() < 256 {
-                    params.push(c);
-                }
-            }
+            '0'..='9' | ';' | ':' => {}
             // Private markers (`?`, `<`, `=`, `>`) and intermediates: not an SGR.
             '\u{20}'..='\u{3f}' => plain = false,
-            'm' => return plain.then_some(params),
+            'm' => {
+                let len = start.len() - chars.as_str().len() - 1;
+                return plain.then(|| &start[..len]);
+            }
             '\u{40}'..='\u{7e}' => return None,
             // A control character (or anything else) aborts the sequence, as in terminals;
             // it is dropped too.
@@ -205,12 +234,12 @@ fn read_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Option<Stri
 
 /// OSC/DCS/SOS/PM/APC: everything up to BEL or the string terminator (`ESC \` or 0x9c), or to
 /// the end of the line when unterminated.
-fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+fn skip_string(chars: &mut std::str::Chars<'_>) {
     while let Some(c) = chars.next() {
         match c {
             '\u{7}' | '\u{9c}' => return,
             '\u{1b}' => {
-                if chars.peek() == Some(&'\\') {
+                if chars.as_str().starts_with('\\') {
                     chars.next();
                 }
                 return;
@@ -220,29 +249,38 @@ fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
     }
 }
 
-fn basic(n: u16) -> Option<AnsiColor> {
-    u8::try_from(n).ok().map(AnsiColor::Indexed)
+fn num(s: &str) -> u16 {
+    if s.is_empty() {
+        0
+    } else {
+        // Out of range: a value no code uses, so it is ignored.
+        s.parse::<u16>().unwrap_or(u16::MAX)
+    }
 }
 
-/// Applies SGR parameters (`1;31`, `38;5;208`, `38;2;255;0;0`, `38:2::255:0:0`, `4:3`, …).
+fn byte(n: u16) -> Option<u8> {
+    u8::try_from(n).ok()
+}
+
+/// Applies SGR parameters (`1;31`, `38;5;208`, `38;2;255;0;0`, `38:2::255:0:0`, `4:3`, …)
+/// without allocating.
 fn apply_sgr(style: &mut SgrStyle, params: &str) {
     if params.is_empty() {
         *style = SgrStyle::default();
         return;
     }
-    let groups: Vec<&str> = params.split(';').take(MAX_PARAMS).collect();
-    let num = |s: &str| -> u16 {
-        s.parse::<u16>()
-            .unwrap_or(if s.is_empty() { 0 } else { 999 })
-    };
-    let mut i = 0;
-    while i < groups.len() {
-        let g = groups[i];
-        i += 1;
+    let mut groups = params.split(';').take(MAX_PARAMS);
+    while let Some(g) = groups.next() {
         // Colon sub-parameters belong to their group (ITU T.416 form).
-        let mut sub = g.split(':');
-        let code = num(sub.next().unwrap_or_default());
-        let subs: Vec<u16> = sub.map(num).collect();
+        let mut parts = g.split(':');
+        let code = num(parts.next().unwrap_or_default());
+        let mut subs = [0u16; 6];
+        let mut nsubs = 0;
+        for p in parts.take(subs.len()) {
+            subs[nsubs] = num(p);
+            nsubs += 1;
+        }
+        let subs = &subs[..nsubs];
         match code {
             0 => *style = SgrStyle::default(),
             1 => style.attrs |= attr::BOLD,
@@ -262,21 +300,35 @@ fn apply_sgr(style: &mut SgrStyle, params: &str) {
             23 => style.attrs &= !attr::ITALIC,
             27 => style.attrs &= !attr::REVERSE,
             29 => style.attrs &= !attr::STRIKE,
-            30..=37 => style.fg = basic(code - 30),
+            30..=37 => style.fg = byte(code - 30).map(AnsiColor::Indexed),
             39 => style.fg = None,
-            40..=47 => style.bg = basic(code - 40),
+            40..=47 => style.bg = byte(code - 40).map(AnsiColor::Indexed),
             49 => style.bg = None,
-            90..=97 => style.fg = basic(code - 90 + 8),
-            100..=107 => style.bg = basic(code - 100 + 8),
+            90..=97 => style.fg = byte(code - 90 + 8).map(AnsiColor::Indexed),
+            100..=107 => style.bg = byte(code - 100 + 8).map(AnsiColor::Indexed),
             38 | 48 => {
                 let color = if subs.is_empty() {
                     // `38;5;n` / `38;2;r;g;b`: the colour takes the following groups.
-                    let rest: Vec<u16> = groups[i..].iter().map(|s| num(s)).collect();
-                    let (c, used) = extended(&rest);
-                    i += used;
-                    c
+                    match groups.next().map(num) {
+                        Some(5) => groups
+                            .next()
+                            .map(num)
+                            .and_then(byte)
+                            .map(AnsiColor::Indexed),
+                        Some(2) => {
+                            let mut rgb = [None; 3];
+                            for c in &mut rgb {
+                                *c = groups.next().map(num).and_then(byte);
+                            }
+                            match rgb {
+                                [Some(r), Some(g), Some(b)] => Some(AnsiColor::Rgb(r, g, b)),
+                                _ => None,
+                            }
+                        }
+                        _ => None,
+                    }
                 } else {
-                    extended_colon(&subs)
+                    extended_colon(subs)
                 };
                 if let Some(c) = color {
                     if code == 38 {
@@ -292,33 +344,6 @@ fn apply_sgr(style: &mut SgrStyle, params: &str) {
     }
 }
 
-fn byte(n: u16) -> Option<u8> {
-    u8::try_from(n).ok()
-}
-
-/// `5;n` or `2;r;g;b` after 38/48 in the semicolon form; returns the colour and the number of
-/// groups it used.
-fn extended(rest: &[u16]) -> (Option<AnsiColor>, usize) {
-    match rest.first() {
-        Some(5) => (
-            rest.get(1).and_then(|&n| byte(n)).map(AnsiColor::Indexed),
-            2.min(rest.len()),
-        ),
-        Some(2) => {
-            let c = match (rest.get(1), rest.get(2), rest.get(3)) {
-                (Some(&r), Some(&g), Some(&b)) => match (byte(r), byte(g), byte(b)) {
-                    (Some(r), Some(g), Some(b)) => Some(AnsiColor::Rgb(r, g, b)),
-                    _ => None,
-                },
-                _ => None,
-            };
-            (c, 4.min(rest.len()))
-        }
-        Some(_) => (None, 1),
-        None => (None, 0),
-    }
-}
-
 /// `38:5:n`, `38:2:r:g:b` or `38:2:colourspace:r:g:b`.
 fn extended_colon(subs: &[u16]) -> Option<AnsiColor> {
     match subs {
@@ -326,24 +351,6 @@ fn extended_colon(subs: &[u16]) -> Option<AnsiColor> {
         [2, _, r, g, b, ..] | [2, r, g, b] => Some(AnsiColor::Rgb(byte(*r)?, byte(*g)?, byte(*b)?)),
         _ => None,
     }
-}
-
-/// Prefixes `label` (in `style`) to a line's styled text.
-pub fn with_label(label: &str, style: SgrStyle, body: StyledText) -> StyledText {
-    if label.is_empty() {
-        return body;
-    }
-    let mut out = StyledText::default();
-    out.push_str(label, style);
-    let base = out.text.len();
-    out.text.push_str(&body.text);
-    for (end, s) in body.runs {
-        match out.runs.last_mut() {
-            Some((e, last)) if *last == s => *e = base + end,
-            _ => out.runs.push((base + end, s)),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use regex::{Regex, RegexBuilder};
 
-use super::ansi::clean_text;
+use super::ansi::{as_display, clean_into, clean_text, StyledText};
 use super::line::LineKind;
 use super::store::Snapshot;
 
@@ -166,6 +166,8 @@ fn run(job: Job) {
         ok
     };
     let mut seen = 0usize;
+    // One buffer for every line that needs cleaning.
+    let mut buf = StyledText::default();
     snapshot.for_each_line(|i, line, meta| {
         seen += 1;
         if seen % CANCEL_CHECK_LINES == 0 {
@@ -186,7 +188,19 @@ fn run(job: Job) {
             return true;
         }
         let content = line.get(meta.content_offset()..).unwrap_or_default();
-        let text = display_text(meta.kind, content);
+        let body = match as_display(content) {
+            Some(s) => s,
+            None => {
+                clean_into(content, usize::MAX, &mut buf);
+                buf.text.as_str()
+            }
+        };
+        let label = meta.kind.label();
+        let text: Cow<'_, str> = if label.is_empty() {
+            Cow::Borrowed(body)
+        } else {
+            Cow::Owned(format!("{label}{body}"))
+        };
         for m in regex.find_iter(&text) {
             if m.start() == m.end() {
                 continue;

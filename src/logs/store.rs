@@ -203,7 +203,16 @@ impl LogStore {
             Some(last) if last.bytes.len() + bytes.len() <= CHUNK_TARGET => {
                 let local = last.bytes.len();
                 match Arc::get_mut(&mut last.bytes) {
-                    Some(v) => v.extend_from_slice(&bytes),
+                    Some(v) => {
+                        // Grow by doubling but never past the target, so that a full chunk
+                        // carries little unused capacity (memory stays near the log size).
+                        let need = v.len() + bytes.len();
+                        if need > v.capacity() {
+                            let cap = (v.capacity() * 2).clamp(need, CHUNK_TARGET.max(need));
+                            v.reserve_exact(cap - v.len());
+                        }
+                        v.extend_from_slice(&bytes);
+                    }
                     None => {
                         let mut v = Vec::with_capacity(local + bytes.len());
                         v.extend_from_slice(&last.bytes);
