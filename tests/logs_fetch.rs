@@ -207,3 +207,46 @@ async fn a_hostile_log_from_the_server_is_drawn_harmless() {
     assert!(screen.contains("after unterminated: visible"));
     assert!(!screen.contains("pwned"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_whole_job_log_splits_into_the_jobs_steps() {
+    let (_hub, gh, slug) = start().await;
+    let jobs = gh.jobs(&slug, demo::RUN_FLAKY).await.expect("jobs").data;
+    let job = jobs
+        .iter()
+        .find(|j| j.id == demo::JOB_FLAKY_TEST)
+        .expect("the flaky test job");
+    let bytes = gh.job_log(&slug, job.id).await.expect("log");
+    let mut view = LogViewState::from_bytes(bytes);
+    view.set_steps(&cockpit::github::logs::step_infos(job));
+    let store = view.store();
+    let titles: Vec<&str> = store.steps().iter().map(|s| s.title.as_str()).collect();
+    let ran: Vec<&str> = job
+        .steps
+        .iter()
+        .filter(|s| s.started_at.is_some())
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(titles, ran);
+    assert_eq!(store.steps()[0].first_line, 0);
+    // Each workflow step's section opens with its `##[group]Run …` header.
+    for (k, s) in store.steps().iter().enumerate().skip(1) {
+        let first = String::from_utf8_lossy(store.content(s.first_line)).into_owned();
+        let last_step = k + 1 == store.steps().len();
+        if !last_step {
+            assert!(
+                store.kind(s.first_line) == cockpit::logs::LineKind::GroupStart,
+                "step {} starts with {first:?}",
+                s.title
+            );
+        }
+    }
+    // The failing step holds the error, and its header counts it.
+    let err = *store.problems().last().expect("an error");
+    let k = store.step_of(err).expect("in a step");
+    assert!(
+        store.steps()[k].title.contains("test"),
+        "{}",
+        store.steps()[k].title
+    );
+}

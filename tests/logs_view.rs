@@ -48,6 +48,12 @@ fn appends_never_move_the_view_unless_following() {
     v.append(&lines(100, 500));
     assert_eq!(draw(&v, 10), top);
     assert_eq!(v.cursor_line(), cursor);
+    v.click_row(2);
+    assert_eq!(
+        v.cursor_line(),
+        Some(12),
+        "a click selects the row under it"
+    );
     // Even at the tail, without follow the view stays where it is.
     v.to_bottom();
     draw(&v, 10);
@@ -299,4 +305,37 @@ fn save_raw_and_text() {
     assert!(v
         .save(&dir.path().join("no/such/dir/x.log"), SaveMode::Raw)
         .is_err());
+}
+
+#[test]
+fn replacing_the_log_keeps_the_place_and_the_search() {
+    let mut v = LogViewState::new();
+    v.append_step(Some(1), "first", &lines(0, 40));
+    draw(&v, 10);
+    v.jump_to_line(25);
+    v.set_search("line 3", SearchMode::Plain).expect("valid");
+    assert!(v.wait_search(WAIT));
+    assert_eq!(
+        v.cursor_line(),
+        Some(30),
+        "jumped to the first hit after line 25"
+    );
+    v.toggle_timestamps();
+    let mut whole = lines(0, 40);
+    whole.extend(lines(40, 40));
+    v.replace(whole);
+    assert_eq!(v.store().len(), 80);
+    assert!(v.store().steps().is_empty());
+    assert_eq!(v.cursor_line(), Some(30));
+    assert!(v.timestamps_shown());
+    assert!(v.wait_search(WAIT));
+    assert_eq!(v.search_status().map(|s| s.hits), Some(11));
+    v.to_top();
+    v.replace(lines(0, 80));
+    assert!(v.wait_search(WAIT));
+    assert_eq!(
+        v.cursor_line(),
+        Some(0),
+        "a carried-over search does not jump"
+    );
 }

@@ -14,6 +14,8 @@ use serde::Deserialize;
 use super::client::{Fetched, GitHub};
 use super::dashboard::Slug;
 use super::error::ApiError;
+use super::models::Job;
+use crate::logs::StepInfo;
 
 /// One check-run annotation (a problem matcher's or a workflow command's error/warning with a
 /// file and line). Text fields are outside text: sanitize before drawing.
@@ -70,6 +72,19 @@ impl Default for LogRetry {
             delays: [1, 2, 4].map(Duration::from_secs).to_vec(),
         }
     }
+}
+
+/// A job's steps as the log viewer wants them, to split a whole job log into step sections
+/// (`LogViewState::set_steps`).
+pub fn step_infos(job: &Job) -> Vec<StepInfo> {
+    job.steps
+        .iter()
+        .map(|s| StepInfo {
+            number: u32::try_from(s.number).unwrap_or(u32::MAX),
+            name: s.name.clone(),
+            started_at: s.started_at,
+        })
+        .collect()
 }
 
 fn repo_path(slug: &Slug) -> String {

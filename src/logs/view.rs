@@ -228,6 +228,32 @@ impl LogViewState {
         }
     }
 
+    /// Swaps in a new complete log (e.g. the whole job log after step logs): the cursor stays
+    /// on the same line number, follow, timestamps and the search query carry over; folds and
+    /// selection start afresh.
+    pub fn replace(&mut self, bytes: Vec<u8>) {
+        let line = self.cursor_line();
+        let top = match self.layout.anchor(self.top.get()) {
+            Some(Row::Step(k)) => Some(self.store.step_range(k).start),
+            Some(Row::Line(l)) => Some(l),
+            None => None,
+        };
+        let query = self.search.as_ref().map(|s| (s.query.clone(), s.mode));
+        self.clear_search();
+        self.store = LogStore::from_bytes(bytes);
+        self.folds = Folds::default();
+        self.anchor = None;
+        self.cache = RefCell::new(LineCache::default());
+        self.relayout_to(line.map(Row::Line), top.map(Row::Line));
+        if let Some((q, mode)) = query {
+            // The query compiled before, so it compiles again.
+            let _ = self.set_search(&q, mode);
+            if let Some(s) = &mut self.search {
+                s.jump_from = None;
+            }
+        }
+    }
+
     /// Splits a whole job log into step sections by the steps' start times (Jobs API).
     pub fn set_steps(&mut self, steps: &[StepInfo]) {
         self.store.set_steps(steps);
@@ -300,6 +326,14 @@ impl LogViewState {
     /// `G`.
     pub fn to_bottom(&mut self) {
         self.set_cursor(self.last_row());
+    }
+
+    /// A mouse click on screen row `y` (0 = the first row the widget drew).
+    pub fn click_row(&mut self, y: usize) {
+        let row = self.top.get() + y;
+        if row < self.layout.rows() {
+            self.set_cursor(row);
+        }
     }
 
     /// `h`/`l`: long lines are cut at the edge, not wrapped (wrapping would make a row's
