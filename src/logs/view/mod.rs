@@ -1,25 +1,29 @@
 //! The log viewer's state: the store, folds, cursor and viewport, follow mode, timestamps,
 //! search, selection. One method per key action, so the app maps keys to calls.
 //!
+//! Split by concern: `search` (the background search and `n`/`N` over hits), `problems`
+//! (errors and warnings), `copy` (selection, copy, save); movement, folds and toggles here.
+//!
 //! Positions are rows of the fold [`Layout`]; when folds change the cursor and the viewport
 //! are re-found by what they showed (a line or a step header), so nothing jumps. Appending
 //! lines never moves either, unless follow mode is on.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::sync::mpsc::{channel, Receiver, Sender};
 
-use regex::Regex;
+use crate::logs::ansi::{clean, StyledText};
+use crate::logs::layout::{Folds, Layout, Row};
+use crate::logs::search::{Batch, Waker};
+use crate::logs::store::{LogStore, StepInfo};
 
-use super::ansi::{clean, StyledText};
-use super::export::{SaveJob, SaveMode};
-use super::layout::{Folds, Layout, Row};
-use super::line::LineKind;
-use super::search::{self, Batch, Hit, SearchMode, Waker, MAX_HITS};
-use super::store::{LogStore, StepInfo};
+mod copy;
+mod problems;
+mod search;
+
+pub use problems::Problem;
+use search::Search;
+pub use search::SearchStatus;
 
 /// Bytes of a line the viewer cleans and draws (horizontal scrolling reaches this far); a
 /// megabyte of minified output on one line costs no more than this per frame.
@@ -27,29 +31,6 @@ pub const MAX_DISPLAY_BYTES: usize = 32 * 1024;
 const CACHE_LINES: usize = 512;
 /// Rows used for paging before the first draw tells the real height.
 const DEFAULT_HEIGHT: usize = 20;
-
-/// An error or warning line, for a list in the UI.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    pub line: usize,
-    pub kind: LineKind,
-    /// Clean display text (label included), safe to draw.
-    pub text: String,
-}
-
-/// Where a search stands, for the status line.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SearchStatus {
-    pub query: String,
-    pub mode: SearchMode,
-    pub hits: usize,
-    /// More matches exist than were kept ([`MAX_HITS`]).
-    pub capped: bool,
-    /// Every line received so far has been searched.
-    pub done: bool,
-    /// The hit the cursor is on (0-based index), after `n`/`N`.
-    pub current: Option<usize>,
-}
 
 /// A summary of the view for a status line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,32 +45,6 @@ pub struct LogStatus {
     pub warnings: usize,
     pub selection: Option<(usize, usize)>,
     pub search: Option<SearchStatus>,
-}
-
-struct Running {
-    cancel: Arc<AtomicBool>,
-}
-
-struct Search {
-    query: String,
-    mode: SearchMode,
-    regex: Regex,
-    gen: u64,
-    hits: Vec<Hit>,
-    capped: bool,
-    searched_to: usize,
-    running: Option<Running>,
-    current: Option<usize>,
-    /// Jump to the first hit at or after this line when it arrives (incremental search).
-    jump_from: Option<usize>,
-}
-
-impl Search {
-    fn cancel(&mut self) {
-        if let Some(r) = self.running.take() {
-            r.cancel.store(true, Ordering::Relaxed);
-        }
-    }
 }
 
 /// Cleaned, styled text of recently drawn lines. Lines never change once complete, so the
@@ -494,375 +449,6 @@ impl LogViewState {
 
     pub fn following(&self) -> bool {
         self.follow
-    }
-
-    // ---- errors and warnings ------------------------------------------------------------
-
-    /// Error and warning lines, ascending.
-    pub fn problem_lines(&self) -> &[usize] {
-        self.store.problems()
-    }
-
-    /// The `i`-th problem with its clean text.
-    pub fn problem(&self, i: usize) -> Option<Problem> {
-        let line = *self.store.problems().get(i)?;
-        let kind = self.store.kind(line);
-        let text = search::display_text(kind, self.store.content(line)).into_owned();
-        Some(Problem { line, kind, text })
-    }
-
-    /// `n` (without a search): the next error or warning after the cursor, wrapping.
-    pub fn next_problem(&mut self) -> bool {
-        let p = self.store.problems();
-        let Some(&first) = p.first() else {
-            return false;
-        };
-        let i = match self.cursor_row() {
-            Some(Row::Step(k)) => p.partition_point(|&l| l < self.store.step_range(k).start),
-            Some(Row::Line(c)) => p.partition_point(|&l| l <= c),
-            None => 0,
-        };
-        let target = p.get(i).copied().unwrap_or(first);
-        self.jump_to_line(target);
-        true
-    }
-
-    /// `N`: the previous one, wrapping.
-    pub fn prev_problem(&mut self) -> bool {
-        let p = self.store.problems();
-        let Some(&last) = p.last() else {
-            return false;
-        };
-        let c = self.cursor_line().unwrap_or(0);
-        let i = p.partition_point(|&l| l < c);
-        let target = i.checked_sub(1).map_or(last, |i| p[i]);
-        self.jump_to_line(target);
-        true
-    }
-
-    /// `n`/`N` as the issue describes them: search hits while a search is active, else
-    /// errors and warnings.
-    pub fn jump_next(&mut self) -> bool {
-        if self.search.is_some() {
-            self.search_next()
-        } else {
-            self.next_problem()
-        }
-    }
-
-    pub fn jump_prev(&mut self) -> bool {
-        if self.search.is_some() {
-            self.search_prev()
-        } else {
-            self.prev_problem()
-        }
-    }
-
-    // ---- search -------------------------------------------------------------------------
-
-    /// `/`: starts searching for `query` (cancelling a previous search). Returns why a regex
-    /// is invalid. The cursor jumps to the first hit at or after it as soon as one is found.
-    /// An empty query clears the search.
-    pub fn set_search(&mut self, query: &str, mode: SearchMode) -> Result<(), String> {
-        if query.is_empty() {
-            self.clear_search();
-            return Ok(());
-        }
-        if let Some(s) = &self.search {
-            if s.query == query && s.mode == mode {
-                return Ok(());
-            }
-        }
-        let regex = search::compile(query, mode)?;
-        self.clear_search();
-        self.generation += 1;
-        self.search = Some(Search {
-            query: query.to_string(),
-            mode,
-            regex,
-            gen: self.generation,
-            hits: Vec::new(),
-            capped: false,
-            searched_to: 0,
-            running: None,
-            current: None,
-            jump_from: self.cursor_line(),
-        });
-        self.continue_search();
-        Ok(())
-    }
-
-    pub fn clear_search(&mut self) {
-        if let Some(mut s) = self.search.take() {
-            s.cancel();
-        }
-    }
-
-    /// Starts a search thread over the lines not searched yet, if none is running.
-    fn continue_search(&mut self) {
-        let len = self.store.len();
-        let Some(s) = &mut self.search else { return };
-        if s.running.is_some() || s.capped || s.searched_to >= len {
-            return;
-        }
-        let cancel = Arc::new(AtomicBool::new(false));
-        let job = search::Job {
-            gen: s.gen,
-            regex: s.regex.clone(),
-            snapshot: self.store.snapshot(s.searched_to),
-            cancel: Arc::clone(&cancel),
-            tx: self.tx.clone(),
-            waker: self.waker.clone(),
-            budget: MAX_HITS.saturating_sub(s.hits.len()),
-        };
-        if search::spawn(job).is_ok() {
-            s.running = Some(Running { cancel });
-        }
-    }
-
-    fn apply(&mut self, b: Batch) -> bool {
-        let Some(s) = &mut self.search else {
-            return false;
-        };
-        if b.gen != s.gen {
-            return false;
-        }
-        s.hits.extend_from_slice(&b.hits);
-        if b.done {
-            s.running = None;
-            s.searched_to = b.scanned_to;
-            s.capped |= b.capped;
-        }
-        true
-    }
-
-    /// Takes the results the search thread has sent; true when anything changed (redraw).
-    /// Call it when the waker's message arrives (or once per frame).
-    pub fn poll_search(&mut self) -> bool {
-        let mut changed = false;
-        while let Ok(b) = self.rx.try_recv() {
-            changed |= self.apply(b);
-        }
-        if changed {
-            self.after_results();
-        }
-        changed
-    }
-
-    /// Blocks until the search has covered every line (tests, benchmarks, headless use).
-    pub fn wait_search(&mut self, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        loop {
-            self.poll_search();
-            match self.search_status() {
-                None => return true,
-                Some(s) if s.done => return true,
-                Some(_) => {}
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.rx.recv_timeout(left) {
-                Ok(b) => {
-                    if self.apply(b) {
-                        self.after_results();
-                    }
-                }
-                Err(RecvTimeoutError::Timeout) => return false,
-                Err(RecvTimeoutError::Disconnected) => return false,
-            }
-        }
-    }
-
-    fn after_results(&mut self) {
-        let mut jump = None;
-        if let Some(s) = &mut self.search {
-            if let Some(from) = s.jump_from {
-                let i = s.hits.partition_point(|h| (h.line as usize) < from);
-                let idle = s.running.is_none();
-                if i < s.hits.len() {
-                    jump = Some(i);
-                } else if idle && !s.hits.is_empty() {
-                    jump = Some(0);
-                }
-                if jump.is_some() || idle {
-                    s.jump_from = None;
-                }
-            }
-        }
-        if let Some(i) = jump {
-            self.go_to_hit(i);
-        }
-        // The log may have grown while the thread ran.
-        self.continue_search();
-    }
-
-    fn go_to_hit(&mut self, i: usize) {
-        let Some(line) = self
-            .search
-            .as_ref()
-            .and_then(|s| s.hits.get(i))
-            .map(|h| h.line as usize)
-        else {
-            return;
-        };
-        if let Some(s) = &mut self.search {
-            s.current = Some(i);
-        }
-        self.jump_to_line(line);
-    }
-
-    /// `n` during a search: the next hit after the cursor, wrapping.
-    pub fn search_next(&mut self) -> bool {
-        let row = self.cursor_row();
-        let Some(s) = &self.search else { return false };
-        if s.hits.is_empty() {
-            return false;
-        }
-        let c = self.cursor_line().unwrap_or(0);
-        let i = match (s.current, row) {
-            (Some(i), Some(Row::Line(l)))
-                if s.hits.get(i).is_some_and(|h| h.line as usize == l) =>
-            {
-                i + 1
-            }
-            (_, Some(Row::Step(_))) => s.hits.partition_point(|h| (h.line as usize) < c),
-            _ => s.hits.partition_point(|h| (h.line as usize) <= c),
-        };
-        let i = if i >= s.hits.len() { 0 } else { i };
-        self.go_to_hit(i);
-        true
-    }
-
-    /// `N` during a search: the previous hit, wrapping.
-    pub fn search_prev(&mut self) -> bool {
-        let Some(s) = &self.search else { return false };
-        if s.hits.is_empty() {
-            return false;
-        }
-        let c = self.cursor_line().unwrap_or(0);
-        let i = match s.current {
-            Some(i) if s.hits.get(i).is_some_and(|h| h.line as usize == c) => i.checked_sub(1),
-            _ => s
-                .hits
-                .partition_point(|h| (h.line as usize) < c)
-                .checked_sub(1),
-        };
-        let i = i.unwrap_or(s.hits.len() - 1);
-        self.go_to_hit(i);
-        true
-    }
-
-    pub fn search_status(&self) -> Option<SearchStatus> {
-        let s = self.search.as_ref()?;
-        Some(SearchStatus {
-            query: s.query.clone(),
-            mode: s.mode,
-            hits: s.hits.len(),
-            capped: s.capped,
-            done: s.running.is_none() && (s.capped || s.searched_to >= self.store.len()),
-            current: s.current,
-        })
-    }
-
-    /// Every hit so far (sorted by line, then position).
-    pub fn search_hits(&self) -> &[Hit] {
-        self.search.as_ref().map_or(&[], |s| &s.hits)
-    }
-
-    /// The hits on `line` and the index of the first one (for highlighting).
-    pub(crate) fn hits_on(&self, line: usize) -> (usize, &[Hit]) {
-        let hits = self.search_hits();
-        let a = hits.partition_point(|h| (h.line as usize) < line);
-        let b = a + hits[a..].partition_point(|h| (h.line as usize) <= line);
-        (a, &hits[a..b])
-    }
-
-    pub(crate) fn current_hit(&self) -> Option<usize> {
-        self.search.as_ref().and_then(|s| s.current)
-    }
-
-    // ---- selection, copy, save ----------------------------------------------------------
-
-    /// `v`: starts a selection at the cursor line (it follows the cursor), or ends it.
-    pub fn toggle_selection(&mut self) {
-        self.anchor = match self.anchor {
-            Some(_) => None,
-            None => self.cursor_line(),
-        };
-    }
-
-    /// Selects lines `first..=last` (0-based) and puts the cursor on `last`.
-    pub fn select_lines(&mut self, first: usize, last: usize) {
-        if self.store.is_empty() {
-            return;
-        }
-        let max = self.store.len() - 1;
-        self.anchor = Some(first.min(max));
-        self.jump_to_line(last.min(max));
-    }
-
-    pub fn clear_selection(&mut self) {
-        self.anchor = None;
-    }
-
-    /// The selected lines, inclusive and ordered.
-    pub fn selection(&self) -> Option<(usize, usize)> {
-        let a = self.anchor?;
-        let c = self.cursor_line()?;
-        Some((a.min(c), a.max(c)))
-    }
-
-    /// `y`: the text to copy — the selected lines, else the step under the cursor (on a step
-    /// header), else the cursor line. Clean text: no escape sequence or control character
-    /// from the log survives, so it is safe inside OSC 52.
-    pub fn copy_text(&self) -> String {
-        let (first, last) = match (self.selection(), self.cursor_row()) {
-            (Some(sel), _) => sel,
-            (None, Some(Row::Step(k))) => {
-                let r = self.store.step_range(k);
-                if r.is_empty() {
-                    return String::new();
-                }
-                (r.start, r.end - 1)
-            }
-            (None, Some(Row::Line(l))) => (l, l),
-            (None, None) => return String::new(),
-        };
-        let mut out = String::new();
-        for line in first..=last.min(self.store.len().saturating_sub(1)) {
-            let Some(meta) = self.store.meta(line) else {
-                continue;
-            };
-            if meta.kind == LineKind::GroupEnd {
-                continue;
-            }
-            if !out.is_empty() {
-                out.push('\n');
-            }
-            if self.timestamps {
-                let stamp = self.store.stamp(line);
-                if !stamp.is_empty() {
-                    out.push_str(&String::from_utf8_lossy(stamp));
-                    out.push(' ');
-                }
-            }
-            out.push_str(&search::display_text(meta.kind, self.store.content(line)));
-        }
-        out
-    }
-
-    /// `s`: what to write, taken now, to be written on any thread (a 100 MB log should not
-    /// be written on the UI thread): `view.save_job(mode).write_to(path)`.
-    pub fn save_job(&self, mode: SaveMode) -> SaveJob {
-        SaveJob {
-            snapshot: self.store.snapshot(0),
-            mode,
-            timestamps: self.timestamps,
-        }
-    }
-
-    /// Writes the log to `path` now (small logs, tests).
-    pub fn save(&self, path: &std::path::Path, mode: SaveMode) -> std::io::Result<u64> {
-        self.save_job(mode).write_to(path)
     }
 
     // ---- summary ------------------------------------------------------------------------
