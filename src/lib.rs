@@ -12,6 +12,7 @@ pub mod fakehub;
 pub mod git;
 pub mod github;
 pub mod launch;
+pub mod logs;
 pub mod metrics;
 pub mod terminal;
 pub mod text;

@@ -218,3 +218,117 @@ pub(crate) fn pseudo_sha(s: &str) -> String {
     out.truncate(40);
     out
 }
+
+/// Logs set by a test or the demo, by (job id, step number); `Bytes` so that serving a
+/// 100 MB log does not copy it.
+pub(crate) type LogOverrides = std::collections::HashMap<(u64, Option<u64>), axum::body::Bytes>;
+
+/// A big job log in GitHub's format, about 100 bytes a line (1,000,000 lines ≈ 100 MB): BOM,
+/// timestamps an hour apart from first to last, a `##[group]` step header every 5,000 lines,
+/// compiler and test output with SGR colours, an error every 10,007 lines and a warning every
+/// 4,999, and a long line now and then. Deterministic.
+pub fn huge_log(lines: usize) -> Vec<u8> {
+    use std::io::Write;
+    let start = chrono::DateTime::parse_from_rfc3339("2026-11-22T10:00:00Z")
+        .map(|d| d.to_utc())
+        .unwrap_or_default();
+    let mut out = Vec::with_capacity(lines * 102 + 3);
+    out.extend_from_slice("\u{feff}".as_bytes());
+    let mut stamp_second = i64::MIN;
+    let mut prefix = String::new();
+    for i in 0..lines {
+        // 3.6 ms a line: the stamp's seconds are formatted once per second.
+        let micros = i as i64 * 3_600;
+        let t = start + TimeDelta::microseconds(micros);
+        if t.timestamp() != stamp_second {
+            stamp_second = t.timestamp();
+            prefix = stamp(t);
+            prefix.truncate(20); // "2026-11-22T10:00:00."
+        }
+        let _ = write!(out, "{prefix}{:07}Z ", t.nanosecond() / 100);
+        let n = i % 5_000;
+        let crate_no = i / 5_000;
+        let _ = match n {
+            0 => write!(out, "##[group]Run cargo test --package rocket-{crate_no} --all-features --locked"),
+            1 => write!(out, "\u{1b}[36;1mcargo test --package rocket-{crate_no} --all-features --locked\u{1b}[0m"),
+            2 => write!(out, "shell: /usr/bin/bash -e {{0}}"),
+            3 => write!(out, "  CARGO_TERM_COLOR: always"),
+            4 => write!(out, "##[endgroup]"),
+            _ if i % 10_007 == 5_003 => write!(
+                out,
+                "##[error]crates/rocket-{crate_no}/src/upload.rs:{}: assertion `left == right` failed (left: 3, right: 4)",
+                i % 997
+            ),
+            _ if i % 4_999 == 17 => write!(
+                out,
+                "##[warning]crates/rocket-{crate_no}/src/lib.rs:{}: unused variable: `attempt_{i}`",
+                i % 313
+            ),
+            _ if i % 97 == 0 => write!(
+                out,
+                "note: {} (seed {i:016x})",
+                "the quick brown fox jumps over the lazy dog; ".repeat(5)
+            ),
+            _ if i % 7 == 0 => write!(
+                out,
+                "\u{1b}[1m\u{1b}[32m   Compiling\u{1b}[0m dep-{} v0.{}.{} (registry)",
+                i % 211,
+                i % 17,
+                i % 9
+            ),
+            _ => write!(
+                out,
+                "test {}::tests::{}_{i} ... \u{1b}[32mok\u{1b}[0m",
+                MODULES[i % MODULES.len()],
+                NAMES[i % NAMES.len()]
+            ),
+        };
+        out.push(b'\n');
+    }
+    out
+}
+
+/// A job log that tries to take over the terminal: OSC 52 clipboard writes, title changes,
+/// cursor movement, device queries, OSC 8 hyperlinks, DCS/APC/PM/SOS strings, C1 controls
+/// (UTF-8 and raw bytes), bidi overrides, raw control characters, mode switches, a carriage
+/// return, unterminated sequences — mixed with SGR colours that must survive as colours.
+pub fn hostile_log() -> Vec<u8> {
+    const LINES: &[&[u8]] = &[
+        b"##[group]Run ./evil.sh",
+        b"./evil.sh",
+        b"##[endgroup]",
+        b"clipboard \x1b]52;c;ZWNobyBwd25lZA==\x07write",
+        b"clipboard-st \x1b]52;p;ZWNobyBwd25lZA==\x1b\\write",
+        b"title \x1b]0;pwned\x07\x1b]2;owned\x1b\\set",
+        b"cursor \x1b[2J\x1b[H\x1b[10A\x1b[5;5H\x1b7\x1b8\x1bMmoved",
+        b"queries \x1b[6n\x1b[c\x1b[>c\x1b[?u\x1b]11;?\x07\x1bP+q544e\x1b\\asked",
+        b"link \x1b]8;;https://evil.example/\x1b\\click me\x1b]8;;\x1b\\ end",
+        "c1 \u{9b}31mcsi \u{9d}0;c1 title\u{9c}osc \u{90}dcs\u{9c}nel\u{85} end".as_bytes(),
+        b"raw c1 bytes \x9b31m \x9d0;x\x9c end",
+        "bidi \u{202e}exe.txt\u{202c} \u{2066}isolate\u{2069} \u{200f}rlm end".as_bytes(),
+        b"controls \x07bell \x08bs \x0bvt \x0cff \x00nul \x7fdel \x0e\x0fshift end",
+        b"modes \x1b[?1049h\x1b[?1000h\x1b[?2004h\x1b[?25l\x1b=\x1b(0 modes end",
+        b"reset \x1bc\x1b[!p end",
+        b"strings \x1b_Gf=100;AAAA\x1b\\\x1b^privacy\x1b\\\x1bXsos\x1b\\end",
+        b"iterm \x1b]1337;File=inline=1:AAAA\x07\x1b]4;1;rgb:ff/00/00\x07palette end",
+        b"\x1b[31mred\x1b[0m \x1b[1;38;5;208morange\x1b[0m \x1b[38;2;10;200;30mtruecolor\x1b[0m kept",
+        b"##[error]\x1b]52;c;cm0gLXJmIH4=\x07error with a clipboard write",
+        b"progress 10%\r\x1b]0;x\x07progress 100%",
+        b"unterminated \x1b]52;c;AAAAAAAA",
+        b"after unterminated: visible",
+        b"unterminated csi \x1b[12",
+        b"unterminated dcs \x1bPq#0",
+        b"done",
+    ];
+    let start = chrono::DateTime::parse_from_rfc3339("2026-11-22T10:00:00Z")
+        .map(|d| d.to_utc())
+        .unwrap_or_default();
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    for (i, line) in LINES.iter().enumerate() {
+        out.extend_from_slice(stamp(start + TimeDelta::milliseconds(i as i64 * 10)).as_bytes());
+        out.push(b' ');
+        out.extend_from_slice(line);
+        out.push(b'\n');
+    }
+    out
+}

@@ -42,6 +42,8 @@ pub(crate) struct Control {
     pub requests: Vec<RequestRecord>,
     pub buckets: HashMap<String, Bucket>,
     pub seq: u64,
+    /// Logs set by `FakeHub::set_job_log` / `set_step_log`, by (job, step).
+    pub logs: super::logs::LogOverrides,
 }
 
 pub(crate) struct ActiveFault {
@@ -745,6 +747,19 @@ async fn blob_response(
     let Some(mut text) = text else {
         return blob_error(404, "BlobNotFound", "The specified blob does not exist.");
     };
+    // A log set by a test or the demo replaces the generated one, with the same timing.
+    let custom = sh.control().logs.get(&(job, step)).cloned();
+    if let Some(bytes) = custom {
+        let body = if malformed {
+            bytes.slice(..bytes.len() / 2)
+        } else {
+            bytes
+        };
+        let mut r = Response::new(Body::from(body));
+        set(&mut r, "content-type", "text/plain; charset=utf-8");
+        set(&mut r, "x-ms-blob-type", "BlockBlob");
+        return r;
+    }
     if malformed {
         let mut cut = text.len() / 2;
         while !text.is_char_boundary(cut) {

@@ -5,6 +5,7 @@ pub mod dashboard;
 pub mod error;
 pub mod graphql;
 pub mod issues_write;
+pub mod logs;
 pub mod models;
 pub mod pulls;
 pub mod ratelimit;

@@ -1,0 +1,255 @@
+//! Log viewer benchmarks (a bench binary, not timed tests: a slow machine must not fail the
+//! suite). Run: `cargo bench --bench logs`.
+//!
+//! On a 1,000,000-line (~100 MB) job log from fakehub's generator: opening it and drawing the
+//! first screen (target < 1 s), drawing at the top / middle / end (the cost must not depend on
+//! the position), paging through, searching (target well under a second, off the UI thread,
+//! with frames still drawn meanwhile), and memory (store vs. log size, target < 2x).
+
+use std::time::{Duration, Instant};
+
+use cockpit::fakehub::huge_log;
+use cockpit::logs::{LogView, LogViewState, SearchMode};
+use cockpit::ui::Theme;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+const LINES: usize = 1_000_000;
+const W: u16 = 160;
+const H: u16 = 45;
+
+fn rss_kib() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn mib(bytes: f64) -> f64 {
+    bytes / (1024.0 * 1024.0)
+}
+
+struct Screen {
+    term: Terminal<TestBackend>,
+    theme: Theme,
+}
+
+impl Screen {
+    fn new() -> Screen {
+        Screen {
+            term: Terminal::new(TestBackend::new(W, H)).expect("terminal"),
+            theme: Theme { color: true },
+        }
+    }
+
+    fn draw(&mut self, view: &LogViewState) {
+        let theme = &self.theme;
+        self.term
+            .draw(|f| f.render_widget(LogView::new(view, theme), f.area()))
+            .expect("draw");
+    }
+
+    /// Mean microseconds per frame over `frames` draws (after a warm-up).
+    fn time(&mut self, view: &LogViewState, frames: u32) -> f64 {
+        for _ in 0..5 {
+            self.draw(view);
+        }
+        let t = Instant::now();
+        for _ in 0..frames {
+            self.draw(view);
+        }
+        t.elapsed().as_secs_f64() * 1e6 / f64::from(frames)
+    }
+}
+
+fn row(label: &str, value: String) {
+    println!("  {label:<52} {value}");
+}
+
+fn main() {
+    println!("cockpit log benchmark ({W}x{H} viewport, colour theme)");
+    let t = Instant::now();
+    let data = huge_log(LINES);
+    let log_len = data.len();
+    println!(
+        "generated a {LINES}-line log: {:.1} MiB in {:.0} ms (fakehub::huge_log)",
+        mib(log_len as f64),
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    let rss_before = rss_kib();
+
+    // Open + first screen.
+    let mut screen = Screen::new();
+    let t = Instant::now();
+    let mut view = LogViewState::from_bytes(data);
+    let ingest = t.elapsed();
+    screen.draw(&view);
+    let first = t.elapsed();
+    println!("open");
+    row(
+        "ingest (lines, metadata, groups, problems)",
+        format!("{:>8.1} ms", ingest.as_secs_f64() * 1e3),
+    );
+    row(
+        "open + first screen drawn   (target < 1000 ms)",
+        format!("{:>8.1} ms", first.as_secs_f64() * 1e3),
+    );
+
+    // Memory.
+    let heap = view.store().heap_bytes();
+    println!("memory");
+    row(
+        "store heap (bytes + indexes) / log size (target < 2x)",
+        format!(
+            "{:>8.3}x  ({:.1} MiB for {:.1} MiB)",
+            heap as f64 / log_len as f64,
+            mib(heap as f64),
+            mib(log_len as f64)
+        ),
+    );
+    if let (Some(before), Some(after)) = (rss_before, rss_kib()) {
+        row(
+            "resident memory added by opening (indexes only)",
+            format!("{:>8.1} MiB", after.saturating_sub(before) as f64 / 1024.0),
+        );
+    }
+
+    // The same log arriving in 64 KiB pieces (the append path: partial lines, chunking).
+    let mut raw = Vec::with_capacity(log_len);
+    view.save_job(cockpit::logs::SaveMode::Raw)
+        .write(&mut raw)
+        .expect("copy");
+    let t = Instant::now();
+    let mut live = LogViewState::new();
+    for piece in raw.chunks(64 * 1024) {
+        live.append(piece);
+    }
+    live.finish();
+    let appended = t.elapsed();
+    row(
+        "append in 64 KiB pieces (1,500 appends)",
+        format!(
+            "{:>8.1} ms  ({:.3}x memory)",
+            appended.as_secs_f64() * 1e3,
+            live.store().heap_bytes() as f64 / log_len as f64
+        ),
+    );
+    assert_eq!(live.store().len(), view.store().len());
+    drop(live);
+    drop(raw);
+
+    // Render cost by position: groups folded (default) and everything unfolded.
+    println!("render (µs per frame; the same at any position means size-independent)");
+    let mut results = Vec::new();
+    for unfolded in [false, true] {
+        if unfolded {
+            view.unfold_all();
+        }
+        for (name, line) in [("top", 0), ("middle", LINES / 2), ("end", LINES - 1)] {
+            view.jump_to_line(line);
+            let us = screen.time(&view, 300);
+            results.push(us);
+            row(
+                &format!(
+                    "{} at the {name}",
+                    if unfolded { "unfolded" } else { "folded  " }
+                ),
+                format!("{us:>8.1} µs"),
+            );
+        }
+    }
+    view.toggle_timestamps();
+    view.jump_to_line(LINES / 2);
+    let us = screen.time(&view, 300);
+    row(
+        "unfolded, timestamps shown, middle",
+        format!("{us:>8.1} µs"),
+    );
+    view.toggle_timestamps();
+    let (lo, hi) = results
+        .iter()
+        .fold((f64::MAX, 0f64), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    row("slowest / fastest position", format!("{:>8.2}", hi / lo));
+
+    // Paging: each page is new lines (cache misses), so this is the real scrolling cost.
+    view.to_top();
+    screen.draw(&view);
+    let pages = 2_000;
+    let t = Instant::now();
+    for _ in 0..pages {
+        view.page(1);
+        screen.draw(&view);
+    }
+    let per = t.elapsed().as_secs_f64() * 1e6 / f64::from(pages);
+    println!("scrolling");
+    row(
+        &format!("page down + draw ({pages} pages, cold lines)"),
+        format!("{per:>8.1} µs"),
+    );
+    let t = Instant::now();
+    for _ in 0..pages {
+        view.scroll(1);
+        screen.draw(&view);
+    }
+    let per = t.elapsed().as_secs_f64() * 1e6 / f64::from(pages);
+    row("line down + draw", format!("{per:>8.1} µs"));
+    let t = Instant::now();
+    view.fold_all();
+    view.unfold_all();
+    row(
+        "fold all + unfold all (two layout rebuilds)",
+        format!("{:>8.1} µs", t.elapsed().as_secs_f64() * 1e6),
+    );
+
+    // Search: time to complete, while the UI keeps drawing frames.
+    println!("search (background thread; frames drawn meanwhile)");
+    for (query, mode) in [
+        ("assertion `left == right`", SearchMode::Plain),
+        (r"retries_on_503_\d*7\b", SearchMode::Regex),
+        ("Compiling", SearchMode::Plain),
+        ("ok", SearchMode::Plain),
+    ] {
+        view.to_top();
+        let t = Instant::now();
+        view.set_search(query, mode).expect("valid query");
+        let mut frames = 0u32;
+        let mut worst = Duration::ZERO;
+        loop {
+            let f = Instant::now();
+            view.poll_search();
+            screen.draw(&view);
+            worst = worst.max(f.elapsed());
+            frames += 1;
+            if view.search_status().is_some_and(|s| s.done) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(4));
+        }
+        let took = t.elapsed();
+        let st = view.search_status();
+        let hits = st.as_ref().map_or(0, |s| s.hits);
+        let capped = st.is_some_and(|s| s.capped);
+        row(
+            &format!(
+                "{query:?} ({})",
+                if mode == SearchMode::Regex {
+                    "regex"
+                } else {
+                    "plain"
+                }
+            ),
+            format!(
+                "{:>8.1} ms  {hits}{} hits, {frames} frames, slowest frame {:.1} ms",
+                took.as_secs_f64() * 1e3,
+                if capped { "+" } else { "" },
+                worst.as_secs_f64() * 1e3
+            ),
+        );
+    }
+    let t = Instant::now();
+    view.search_next();
+    screen.draw(&view);
+    row(
+        "n (next hit) + draw",
+        format!("{:>8.1} µs", t.elapsed().as_secs_f64() * 1e6),
+    );
+}
