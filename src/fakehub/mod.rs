@@ -25,6 +25,7 @@ mod api;
 mod clock;
 pub mod demo;
 mod logs;
+mod oauth;
 mod render;
 mod scenario;
 mod server;
