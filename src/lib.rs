@@ -5,12 +5,15 @@
 
 pub mod app;
 pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod doctor;
 pub mod fakehub;
 pub mod git;
 pub mod github;
 pub mod launch;
+pub mod logging;
 pub mod terminal;
 pub mod text;
 pub mod ui;

@@ -1,5 +1,6 @@
 //! Everything the screen shows, and nothing the screen does not need.
 
+use super::keymap::KeyPress;
 use crate::git::BranchSnapshot;
 use crate::github::dashboard::{EnvRow, PullRow, Slug};
 use crate::github::models::{Issue, IssueComment, Job, WorkflowRun};
@@ -141,6 +142,9 @@ pub struct Context {
     pub web_base: String,
     pub readonly: bool,
     pub demo: bool,
+    /// Problems worth a look that did not stop the start (unknown config keys, with their
+    /// lines). The status bar shows them until the first key press.
+    pub startup_warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -192,6 +196,10 @@ pub struct AppState {
     pub rate: Option<RateLimit>,
     pub last_error: Option<(DateTime<Utc>, String)>,
     pub should_quit: bool,
+    /// Keys typed so far of a multi-key binding (`g` of `g g`); the status bar shows them.
+    pub pending_keys: Vec<KeyPress>,
+    /// The startup warnings were seen: a key was pressed since.
+    pub warnings_dismissed: bool,
 }
 
 impl AppState {
@@ -218,6 +226,8 @@ impl AppState {
             rate: None,
             last_error: None,
             should_quit: false,
+            pending_keys: Vec::new(),
+            warnings_dismissed: false,
         }
     }
 

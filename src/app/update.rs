@@ -1,13 +1,13 @@
 //! The one place state changes. Pure: no I/O, no clock reads, no spawning.
 
 use super::effect::{Effect, Resource, ResourceKind};
-use super::keymap::{Action, Keymap};
+use super::keymap::{Action, Keymap, Resolution};
 use super::msg::{Data, Msg};
 use super::state::{AppState, Cursor, Detail, Loaded, PanelId};
 use crate::github::{ApiError, Fetched};
 use crate::ui::layout;
 use chrono::{DateTime, Utc};
-use ratatui::crossterm::event::{Event, KeyEventKind, MouseButton, MouseEventKind};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEventKind, MouseButton, MouseEventKind};
 
 /// The pollers to start when the dashboard opens.
 pub fn init(state: &mut AppState) -> Vec<Effect> {
@@ -36,17 +36,24 @@ pub fn init(state: &mut AppState) -> Vec<Effect> {
 pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Input(Event::Key(k)) if k.kind != KeyEventKind::Release => {
+            state.warnings_dismissed = true;
             if state.help {
                 // Any key closes help; `q` still quits so the user is never trapped.
                 state.help = false;
+                state.pending_keys.clear();
                 return match keymap.lookup(&k, state.focus) {
                     Some(Action::Quit) => quit(state),
                     _ => Vec::new(),
                 };
             }
-            match keymap.lookup(&k, state.focus) {
-                Some(a) => act(state, a),
-                None => Vec::new(),
+            // Esc abandons a half-typed sequence rather than going back.
+            if k.code == KeyCode::Esc && !state.pending_keys.is_empty() {
+                state.pending_keys.clear();
+                return Vec::new();
+            }
+            match keymap.resolve(&mut state.pending_keys, &k, state.focus) {
+                Resolution::Action(a) => act(state, a),
+                Resolution::Pending | Resolution::Unbound => Vec::new(),
             }
         }
         Msg::Input(Event::Mouse(m)) => mouse(state, m.kind, m.column, m.row),
