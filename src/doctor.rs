@@ -114,7 +114,10 @@ pub async fn run(inp: &Inputs<'_>) -> Vec<Check> {
             out.push(check(
                 "git",
                 Status::Ok,
-                format!("{} ({branch})", info.workdir.display()),
+                format!(
+                    "{} ({branch})",
+                    info.workdir.display().to_string().trim_end_matches('/')
+                ),
             ));
             match (
                 crate::git::pick_github_remote(&info.remotes, &extra_hosts),
@@ -351,27 +354,34 @@ fn scope_check(scopes: Option<Vec<String>>, readonly: bool, host: &str) -> Check
     };
     let relogin =
         format!("cockpit auth login --hostname {host} (asks for repo, read:org, workflow)");
-    match (scopes::read(s), scopes::act(s)) {
-        (Coverage::Missing(m), _) => fail(
+    let (read, act) = (scopes::read(s), scopes::act(s));
+    if let Coverage::Missing(m) = &read {
+        return fail(
             "scopes",
             format!("{listed}: reading needs {}", m.join(", ")),
             relogin,
-        ),
-        (Coverage::Partial(why), _) => check("scopes", Status::Warn, format!("{listed}: {why}")),
-        (_, Coverage::Missing(m)) if !readonly => fail(
+        );
+    }
+    let partial = match &read {
+        Coverage::Partial(why) => format!("; {why}"),
+        _ => String::new(),
+    };
+    match act {
+        Coverage::Missing(m) if !readonly => fail(
             "scopes",
             format!(
-                "{listed}: acting (re-run, dispatch, deploy, approve) needs {}",
+                "{listed}: acting (re-run, dispatch, deploy, approve) needs {}{partial}",
                 m.join(", ")
             ),
             format!("{relogin}, or run with --readonly"),
         ),
-        (_, Coverage::Missing(_)) => check(
+        _ if !partial.is_empty() => check("scopes", Status::Warn, format!("{listed}{partial}")),
+        Coverage::Missing(_) => check(
             "scopes",
             Status::Ok,
             format!("{listed}: enough to read (--readonly: acting not needed)"),
         ),
-        (Coverage::Unknown, _) => check(
+        Coverage::Unknown => check(
             "scopes",
             Status::Warn,
             format!("{listed}: permissions show only when used"),

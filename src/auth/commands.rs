@@ -318,12 +318,18 @@ async fn host_status(ctx: &AuthContext<'_>, target: &ApiTarget, out: &mut dyn Wr
         "  ✓ signed in as {} (token from {source_text})",
         account.login
     );
-    if source != TokenSource::Keyring {
-        if let Ok(Some(_)) = ctx.store.get(&host) {
-            let _ = writeln!(
-                out,
-                "  · cockpit's keyring entry is set too, but {source_text} comes first"
-            );
+    if source != TokenSource::Keyring && lookup.keyring_error.is_none() {
+        match ctx.store.get(&host) {
+            Ok(Some(_)) => {
+                let _ = writeln!(
+                    out,
+                    "  · cockpit's keyring entry is set too, but {source_text} comes first"
+                );
+            }
+            Ok(None) => {}
+            Err(e) => {
+                let _ = writeln!(out, "  ! keyring: {e} (not needed: {source_text} is used)");
+            }
         }
     }
     let scopes_ref = account.scopes.as_deref();
