@@ -361,16 +361,22 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    /// Warnings as one line each, with the file: for the status bar and `doctor`.
+    /// Warnings in a few words each, for the status bar: `config.toml line 3: unknown key
+    /// poll.issue_secs`. (`doctor` prints them in full.)
     pub fn warning_lines(&self) -> Vec<String> {
         let file = self
             .path
             .as_ref()
-            .map(|p| p.display().to_string())
+            .and_then(|p| p.file_name())
+            .map(|p| p.to_string_lossy().into_owned())
             .unwrap_or_else(|| "config".into());
         self.warnings
             .iter()
-            .map(|w| format!("{file}: {w}"))
+            .map(|w| {
+                let at = w.line.map(|l| format!(" line {l}")).unwrap_or_default();
+                let key = w.key.as_deref().unwrap_or("?");
+                format!("{file}{at}: unknown key {key}")
+            })
             .collect()
     }
 }

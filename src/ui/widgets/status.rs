@@ -106,8 +106,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, 
     };
     let hint = hint.as_str();
     // The hint yields to the content on narrow terminals rather than covering it.
-    let room =
-        line.width() + unicode_width::UnicodeWidthStr::width(hint) <= usize::from(area.width);
+    // A half-typed sequence is always shown: the next key depends on it.
+    let room = !state.pending_keys.is_empty()
+        || line.width() + unicode_width::UnicodeWidthStr::width(hint) <= usize::from(area.width);
     frame.render_widget(Paragraph::new(line), area);
     if room {
         frame.render_widget(
