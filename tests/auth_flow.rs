@@ -345,6 +345,14 @@ async fn without_a_keyring_login_refuses_and_offers_the_environment() {
     assert!(matches!(err, AuthError::NoKeyring { .. }));
     assert!(out.is_empty());
     assert!(hub.pending_device_codes().is_empty());
+    // Logout has nothing to remove, and says why.
+    let err = commands::logout(&ctx, &target, &mut Vec::new()).expect_err("no keyring");
+    assert_eq!(
+        err.to_string(),
+        "no keyring service is available (no D-Bus session bus), so cockpit has no keyring entry \
+         for 127.0.0.1 to remove; a token in the environment (GH_ENTERPRISE_TOKEN, \
+         GITHUB_ENTERPRISE_TOKEN, GH_TOKEN, GITHUB_TOKEN) stays in use until it is unset"
+    );
     // Status still works from the environment, and mentions the keyring.
     let env = |v: &str| (v == "GH_TOKEN").then(|| DEMO_TOKEN.to_string());
     let ctx = AuthContext { env: &env, ..ctx };

@@ -74,6 +74,15 @@ pub enum AuthError {
     Device(DeviceError),
     #[error("not signed in to {host} through cockpit: the keyring has no entry {service}")]
     NotLoggedIn { host: String, service: String },
+    #[error(
+        "{reason}, so cockpit has no keyring entry for {host} to remove; a token in the \
+         environment ({vars}) stays in use until it is unset"
+    )]
+    NothingToRemove {
+        host: String,
+        reason: StoreError,
+        vars: String,
+    },
 }
 
 /// Who a token belongs to and what it may do.
@@ -238,9 +247,10 @@ pub fn logout(
 ) -> Result<(), AuthError> {
     let host = key_host(&target.host);
     let removed = ctx.store.delete(&host).map_err(|e| match e {
-        reason @ StoreError::Unavailable(_) => AuthError::NoKeyring {
+        reason @ StoreError::Unavailable(_) => AuthError::NothingToRemove {
             reason,
-            var: suggested_var(&host),
+            vars: env_vars(&host).join(", "),
+            host: host.clone(),
         },
         other => AuthError::Keyring(other),
     })?;

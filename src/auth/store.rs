@@ -59,12 +59,28 @@ impl Default for KeyringStore {
     }
 }
 
+/// Says in plain words why the keyring cannot be reached, keeping the library's text after it
+/// for whoever debugs the machine.
+fn unavailable(raw: &str) -> StoreError {
+    let why = if raw.contains("Failed to connect")
+        || raw.contains("DBUS_SESSION_BUS_ADDRESS")
+        || raw.contains("session bus")
+    {
+        "there is no D-Bus session bus: a headless machine, a container, or an SSH session"
+    } else if raw.contains("ServiceUnknown") || raw.contains("org.freedesktop.secrets") {
+        "no Secret Service (GNOME Keyring, KWallet) answers on the D-Bus session bus"
+    } else {
+        return StoreError::Unavailable(raw.to_string());
+    };
+    StoreError::Unavailable(format!("{why}; {raw}"))
+}
+
 fn map_error(e: keyring::Error) -> StoreError {
     use keyring::Error as E;
     // Match by variant: some carry the stored bytes, which must not reach a message.
     match e {
         E::NoDefaultStore => match keyring::Entry::store_status() {
-            Err(inner) => StoreError::Unavailable(inner.to_string()),
+            Err(inner) => unavailable(&inner.to_string()),
             Ok(()) => StoreError::Unavailable("no default credential store".into()),
         },
         E::PlatformFailure(inner) => StoreError::Failed(inner.to_string()),
@@ -93,7 +109,7 @@ impl CredentialStore for KeyringStore {
     fn probe(&self) -> Result<(), StoreError> {
         match keyring::Entry::store_status() {
             Ok(()) => Ok(()),
-            Err(e) => Err(StoreError::Unavailable(e.to_string())),
+            Err(e) => Err(unavailable(&e.to_string())),
         }
     }
 
@@ -209,6 +225,18 @@ mod tests {
         let none = MemoryStore::unavailable("no D-Bus session");
         assert!(matches!(none.probe(), Err(StoreError::Unavailable(_))));
         assert!(none.get("github.com").is_err());
+    }
+
+    #[test]
+    fn a_missing_session_bus_is_named_plainly() {
+        let e = unavailable(
+            "Platform failure: zbus error: Failed to connect to address `unix:path=/run/user/0/bus`",
+        );
+        assert!(
+            e.to_string()
+                .starts_with("no keyring service is available (there is no D-Bus session bus"),
+            "{e}"
+        );
     }
 
     #[test]
