@@ -76,25 +76,14 @@ async fn device_flow_waits_slows_down_and_gets_the_token() {
     assert!(!format!("{code:?}").contains("device_code:"));
 
     let asked = Arc::new(Mutex::new(Vec::new()));
-    let clock = hub.clock();
-    let approver = {
-        let user_code = code.user_code.clone();
-        let asked = asked.clone();
-        let hub_clock = clock.clone();
-        move |d: Duration| {
-            let n = asked.lock().map(|a| a.len()).unwrap_or(0);
-            (n, user_code.clone(), hub_clock.clone(), d)
-        }
-    };
     let hub = Arc::new(hub);
-    let hub2 = hub.clone();
-    let mut sleep = clock_sleep(clock, asked.clone(), true);
+    let mut sleep = clock_sleep(hub.clock(), asked.clone(), true);
+    let (approver, user_code, waits) = (hub.clone(), code.user_code.clone(), asked.clone());
     let token = flow
         .wait(&code, move |d| {
-            let (n, user_code, _, _) = approver(d);
             // The user approves in the browser after the third poll.
-            if n == 3 {
-                assert!(hub2.approve_device(&user_code, "octodemo", None));
+            if waits.lock().map(|a| a.len()).unwrap_or(0) == 3 {
+                assert!(approver.approve_device(&user_code, "octodemo", None));
             }
             sleep(d)
         })
