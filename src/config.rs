@@ -1,22 +1,46 @@
-//! The configuration file. A missing file means defaults; a broken one stops cockpit with
-//! the file, line and key at fault rather than a guess.
+//! The configuration file. A missing file means defaults; a broken one — bad TOML, a wrong type,
+//! an unknown action in a binding, a key bound twice — stops cockpit with the file, line and key
+//! at fault rather than a guess. A key cockpit does not know (a typo, or one from a newer version)
+//! is not an error but a warning with its line: `doctor` prints it and the dashboard shows it.
 
+mod locate;
+
+use crate::app::keymap::{KeyContext, Keymap};
 use crate::app::pollers::Intervals;
+use crate::app::state::PanelId;
+use locate::{Doc, Seg};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct Config {
+    pub repos: ReposConfig,
     pub poll: PollConfig,
     pub ui: UiConfig,
+    pub keys: KeysConfig,
+    pub deploy: DeployConfig,
+    pub notify: NotifyConfig,
+    pub branches: BranchesConfig,
+    pub log: LogConfig,
+    pub auth: AuthConfig,
+    pub hosts: Vec<HostConfig>,
+}
+
+/// Repositories the dashboard watches besides the one in the current directory.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct ReposConfig {
+    /// `OWNER/NAME`, or `HOST/OWNER/NAME` for a repository on another configured host.
+    pub watch: Vec<String>,
 }
 
 /// Seconds between refreshes. Unchanged answers cost no rate limit (ETags), so these trade
 /// freshness against round trips, not against the API budget.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct PollConfig {
     pub branches_secs: u64,
     pub issues_secs: u64,
@@ -55,9 +79,241 @@ pub enum ThemeChoice {
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct UiConfig {
     pub theme: ThemeChoice,
+    pub colors: ColorsConfig,
+}
+
+/// The theme's colours: a name (`cyan`, `darkgray`, `lightred`), `#rrggbb`, or an index 0–255.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct ColorsConfig {
+    /// Focused panel border and title.
+    pub focus: String,
+    /// Other panels' borders.
+    pub border: String,
+    /// Background of the selected row in the focused panel, and elsewhere.
+    pub selection: String,
+    pub selection_unfocused: String,
+    pub header: String,
+    pub dim: String,
+    pub ok: String,
+    pub bad: String,
+    pub warn: String,
+    pub running: String,
+    pub accent: String,
+    pub number: String,
+    /// Background of "waiting for approval".
+    pub waiting: String,
+}
+
+impl Default for ColorsConfig {
+    fn default() -> Self {
+        let s = |v: &str| v.to_string();
+        ColorsConfig {
+            focus: s("cyan"),
+            border: s("darkgray"),
+            selection: s("#283c5a"),
+            selection_unfocused: s("#2d2d2d"),
+            header: s("gray"),
+            dim: s("darkgray"),
+            ok: s("green"),
+            bad: s("red"),
+            warn: s("yellow"),
+            running: s("yellow"),
+            accent: s("magenta"),
+            number: s("blue"),
+            waiting: s("yellow"),
+        }
+    }
+}
+
+/// Key bindings on top of the defaults: `"KEYS" = "ACTION"` per context. See
+/// `config.example.toml` for every action and its default keys.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct KeysConfig {
+    pub global: BTreeMap<String, String>,
+    pub issues: BTreeMap<String, String>,
+    pub branches: BTreeMap<String, String>,
+    pub pulls: BTreeMap<String, String>,
+    pub ci: BTreeMap<String, String>,
+    pub deploys: BTreeMap<String, String>,
+}
+
+impl KeysConfig {
+    fn table(&self, c: KeyContext) -> &BTreeMap<String, String> {
+        match c {
+            KeyContext::Global => &self.global,
+            KeyContext::Panel(PanelId::Issues) => &self.issues,
+            KeyContext::Panel(PanelId::Branches) => &self.branches,
+            KeyContext::Panel(PanelId::Pulls) => &self.pulls,
+            KeyContext::Panel(PanelId::Ci) => &self.ci,
+            KeyContext::Panel(PanelId::Deploys) => &self.deploys,
+        }
+    }
+}
+
+/// Which workflow deploys which environment, and the order environments are shown and promoted
+/// in. Read by the deploy feature; this module only checks the shape.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct DeployConfig {
+    pub order: Vec<String>,
+    pub environments: BTreeMap<String, DeployEnvironment>,
+    /// Days the delivery metrics look back.
+    pub metrics_window_days: i64,
+}
+
+impl Default for DeployConfig {
+    fn default() -> Self {
+        DeployConfig {
+            order: Vec::new(),
+            environments: BTreeMap::new(),
+            metrics_window_days: 30,
+        }
+    }
+}
+
+impl DeployConfig {
+    /// Environment → workflow and inputs, as the deploy actions take them.
+    pub fn targets(&self) -> std::collections::HashMap<String, crate::app::prepare::DeployTarget> {
+        self.environments
+            .iter()
+            .map(|(name, e)| {
+                let inputs = e
+                    .inputs
+                    .iter()
+                    .map(|(k, v)| {
+                        let v = match v {
+                            InputValue::String(s) => serde_json::Value::String(s.clone()),
+                            InputValue::Bool(b) => serde_json::Value::Bool(*b),
+                            InputValue::Integer(i) => serde_json::Value::from(*i),
+                        };
+                        (k.clone(), v)
+                    })
+                    .collect();
+                (
+                    name.clone(),
+                    crate::app::prepare::DeployTarget {
+                        workflow: e.workflow.clone(),
+                        inputs,
+                    },
+                )
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct DeployEnvironment {
+    /// The workflow file (`deploy.yml`) or id dispatched to deploy here.
+    pub workflow: String,
+    /// The ref to dispatch on; empty means the selected branch or commit.
+    #[serde(default, rename = "ref")]
+    pub git_ref: String,
+    /// `workflow_dispatch` inputs.
+    #[serde(default)]
+    pub inputs: BTreeMap<String, InputValue>,
+}
+
+/// A workflow input: GitHub takes strings, booleans and numbers.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum InputValue {
+    String(String),
+    Bool(bool),
+    Integer(i64),
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum NotifyEvent {
+    CiFailed,
+    CiSucceeded,
+    ReviewRequested,
+    DeployWaiting,
+    DeployFinished,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct NotifyConfig {
+    /// Ring the terminal bell.
+    pub bell: bool,
+    /// A desktop notification (notify-send, osascript).
+    pub desktop: bool,
+    pub on: Vec<NotifyEvent>,
+}
+
+impl Default for NotifyConfig {
+    fn default() -> Self {
+        NotifyConfig {
+            bell: true,
+            desktop: false,
+            on: vec![
+                NotifyEvent::CiFailed,
+                NotifyEvent::CiSucceeded,
+                NotifyEvent::ReviewRequested,
+                NotifyEvent::DeployWaiting,
+                NotifyEvent::DeployFinished,
+            ],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct BranchesConfig {
+    /// A branch without commits for this many days is marked stale.
+    pub stale_days: u32,
+}
+
+impl Default for BranchesConfig {
+    fn default() -> Self {
+        BranchesConfig { stale_days: 30 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogLevel {
+    #[default]
+    Off,
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Trace,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct LogConfig {
+    /// `--log-level` wins over this.
+    pub level: LogLevel,
+    /// Empty: `cockpit.log` in the platform state directory.
+    pub file: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct AuthConfig {
+    /// The OAuth app `cockpit auth login` runs the device flow with.
+    pub client_id: String,
+}
+
+/// A GitHub host besides github.com: its own API base, keyring entry and OAuth app.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct HostConfig {
+    pub host: String,
+    /// Empty: `https://HOST/api/v3`.
+    #[serde(default)]
+    pub api_url: String,
+    /// Empty: `[auth] client_id`.
+    #[serde(default)]
+    pub client_id: String,
 }
 
 impl Config {
@@ -77,6 +333,43 @@ impl Config {
             issue_detail: Intervals::default().issue_detail,
         }
     }
+
+    /// The configured host entry for `host`, if any.
+    pub fn host(&self, host: &str) -> Option<&HostConfig> {
+        self.hosts
+            .iter()
+            .find(|h| h.host.eq_ignore_ascii_case(host))
+    }
+
+    /// The OAuth client id for `host`: its own, else `[auth] client_id`.
+    pub fn client_id(&self, host: &str) -> Option<&str> {
+        self.host(host)
+            .map(|h| h.client_id.as_str())
+            .filter(|c| !c.trim().is_empty())
+            .or(Some(self.auth.client_id.as_str()))
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+    }
+}
+
+/// One thing wrong (or odd) in the file, located.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: Option<usize>,
+    /// `poll.issues_secs`, `keys.global."g g"`; None for a syntax error outside any key.
+    pub key: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (&self.line, &self.key) {
+            (Some(l), Some(k)) => write!(f, "line {l}, key {k}: {}", self.message),
+            (Some(l), None) => write!(f, "line {l}: {}", self.message),
+            (None, Some(k)) => write!(f, "key {k}: {}", self.message),
+            (None, None) => f.write_str(&self.message),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -86,11 +379,54 @@ pub enum ConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("config file {path}: {message}")]
-    Parse { path: PathBuf, message: String },
+    #[error("{}", invalid_text(path, problems))]
+    Invalid {
+        path: PathBuf,
+        problems: Vec<Problem>,
+    },
 }
 
-/// `--config`, else `COCKPIT_CONFIG`, else the platform config directory.
+fn invalid_text(path: &Path, problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("config file {}, {p}", path.display()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A file that parsed: the settings, the keymap they make, and what deserves a warning.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub config: Config,
+    pub keymap: Keymap,
+    pub warnings: Vec<Problem>,
+    /// The file read, or None when there was none (defaults).
+    pub path: Option<PathBuf>,
+}
+
+impl Loaded {
+    /// Warnings in a few words each, for the status bar: `config.toml line 3: unknown key
+    /// poll.issue_secs`. (`doctor` prints them in full.)
+    pub fn warning_lines(&self) -> Vec<String> {
+        let file = self
+            .path
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "config".into());
+        self.warnings
+            .iter()
+            .map(|w| {
+                let at = w.line.map(|l| format!(" line {l}")).unwrap_or_default();
+                let key = w.key.as_deref().unwrap_or("?");
+                format!("{file}{at}: unknown key {key}")
+            })
+            .collect()
+    }
+}
+
+/// `--config`, else `COCKPIT_CONFIG`, else the platform config directory. The flag tells
+/// whether the user named the file (then it must exist).
 pub fn config_path(
     flag: Option<&Path>,
     env: &dyn Fn(&str) -> Option<String>,
@@ -107,11 +443,11 @@ pub fn config_path(
 
 /// Loads the file at `path`. A default-location file that does not exist is not an error;
 /// a file the user named explicitly is.
-pub fn load(path: &Path, explicit: bool) -> Result<Config, ConfigError> {
+pub fn load(path: &Path, explicit: bool) -> Result<Loaded, ConfigError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
-            return Ok(Config::default())
+            return Ok(Loaded::default())
         }
         Err(source) => {
             return Err(ConfigError::Read {
@@ -120,52 +456,366 @@ pub fn load(path: &Path, explicit: bool) -> Result<Config, ConfigError> {
             })
         }
     };
-    parse(&text).map_err(|message| ConfigError::Parse {
+    let mut loaded = parse(&text).map_err(|problems| ConfigError::Invalid {
         path: path.to_path_buf(),
+        problems,
+    })?;
+    loaded.path = Some(path.to_path_buf());
+    Ok(loaded)
+}
+
+/// Parses and checks a config text. Errors come back all at once, in file order.
+pub fn parse(text: &str) -> Result<Loaded, Vec<Problem>> {
+    let doc = Doc::new(text);
+    let located = |path: &[Seg], message: String| Problem {
+        line: doc.line_at(path),
+        key: Some(locate::display(path)),
         message,
+    };
+
+    let de = toml::Deserializer::parse(text).map_err(|e| vec![toml_problem(&doc, &e)])?;
+    let mut unknown: Vec<Vec<Seg>> = Vec::new();
+    let config: Config = serde_ignored::deserialize(de, |path| unknown.push(segments(&path)))
+        .map_err(|e| vec![toml_problem(&doc, &e)])?;
+
+    let mut problems = Vec::new();
+    problems.extend(
+        check_values(&config)
+            .into_iter()
+            .map(|(p, m)| located(&p, m)),
+    );
+    let keymap = match Keymap::with_bindings(&binding_entries(&config.keys, &doc)) {
+        Ok(k) => k,
+        Err(errors) => {
+            for e in errors {
+                let path = [
+                    Seg::Key("keys".into()),
+                    Seg::Key(e.context.table().into()),
+                    Seg::Key(e.key.clone()),
+                ];
+                problems.push(located(&path, e.message));
+            }
+            Keymap::default()
+        }
+    };
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| p.line.unwrap_or(usize::MAX));
+        return Err(problems);
+    }
+
+    let mut warnings: Vec<Problem> = unknown
+        .iter()
+        .map(|path| {
+            located(
+                path,
+                "unknown key, ignored (a typo, or a key from a newer cockpit?)".into(),
+            )
+        })
+        .collect();
+    warnings.sort_by_key(|p| p.line.unwrap_or(usize::MAX));
+    Ok(Loaded {
+        config,
+        keymap,
+        warnings,
+        path: None,
     })
 }
 
-pub fn parse(text: &str) -> Result<Config, String> {
-    toml::from_str::<Config>(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-        let msg = e.message().trim().to_string();
-        match line {
-            Some(l) => format!("line {l}: {msg}"),
-            None => msg,
+fn toml_problem(doc: &Doc, e: &toml::de::Error) -> Problem {
+    let (line, key) = match e.span() {
+        Some(span) => {
+            let path = doc.path_at(span.start);
+            let key = if path.is_empty() {
+                doc.key_in_text(span.clone())
+            } else {
+                Some(locate::display(&path))
+            };
+            (Some(doc.line_of(span.start)), key)
         }
-    })
+        None => (None, None),
+    };
+    Problem {
+        line,
+        key,
+        message: e.message().trim().to_string(),
+    }
+}
+
+fn segments(path: &serde_ignored::Path) -> Vec<Seg> {
+    use serde_ignored::Path as P;
+    let mut out = match path {
+        P::Root => return Vec::new(),
+        P::Seq { parent, .. }
+        | P::Map { parent, .. }
+        | P::Some { parent }
+        | P::NewtypeStruct { parent }
+        | P::NewtypeVariant { parent } => segments(parent),
+    };
+    match path {
+        P::Seq { index, .. } => out.push(Seg::Index(*index)),
+        P::Map { key, .. } => out.push(Seg::Key(key.clone())),
+        _ => {}
+    }
+    out
+}
+
+/// Every `[keys.*]` entry, in file order so the later of two clashing keys is the one blamed.
+fn binding_entries(keys: &KeysConfig, doc: &Doc) -> Vec<(KeyContext, String, String)> {
+    let mut out: Vec<(usize, KeyContext, String, String)> = Vec::new();
+    for c in KeyContext::ALL {
+        for (k, action) in keys.table(c) {
+            let path = [
+                Seg::Key("keys".into()),
+                Seg::Key(c.table().into()),
+                Seg::Key(k.clone()),
+            ];
+            let at = doc.find(&path).map_or(usize::MAX, |s| s.start);
+            out.push((at, c, k.clone(), action.clone()));
+        }
+    }
+    out.sort_by_key(|e| e.0);
+    out.into_iter().map(|(_, c, k, a)| (c, k, a)).collect()
+}
+
+/// Checks serde cannot express: values with a shape (colours, URLs, OWNER/NAME).
+fn check_values(c: &Config) -> Vec<(Vec<Seg>, String)> {
+    let key =
+        |parts: &[&str]| -> Vec<Seg> { parts.iter().map(|p| Seg::Key(p.to_string())).collect() };
+    let mut out = Vec::new();
+    for (i, repo) in c.repos.watch.iter().enumerate() {
+        let parts: Vec<&str> = repo.split('/').collect();
+        let ok = (parts.len() == 2 || parts.len() == 3)
+            && parts
+                .iter()
+                .all(|p| !p.trim().is_empty() && !p.contains(char::is_whitespace));
+        if !ok {
+            let mut path = key(&["repos", "watch"]);
+            path.push(Seg::Index(i));
+            out.push((
+                path,
+                format!("{repo:?} is not OWNER/NAME or HOST/OWNER/NAME"),
+            ));
+        }
+    }
+    if let Err((field, message)) = crate::ui::theme::Palette::from_config(&c.ui.colors) {
+        out.push((key(&["ui", "colors", field]), message));
+    }
+    for (name, env) in &c.deploy.environments {
+        if env.workflow.trim().is_empty() {
+            out.push((
+                key(&["deploy", "environments", name, "workflow"]),
+                "the workflow file (deploy.yml) or id cannot be empty".into(),
+            ));
+        }
+    }
+    for (i, h) in c.hosts.iter().enumerate() {
+        let at = |field: &str| {
+            vec![
+                Seg::Key("hosts".into()),
+                Seg::Index(i),
+                Seg::Key(field.into()),
+            ]
+        };
+        let host = h.host.trim();
+        if host.is_empty() || host.contains(['/', ':', ' ']) {
+            out.push((
+                at("host"),
+                format!("{:?} is not a host name (ghe.example.com)", h.host),
+            ));
+        }
+        if !h.api_url.is_empty() {
+            let ok = url::Url::parse(&h.api_url)
+                .is_ok_and(|u| matches!(u.scheme(), "https" | "http") && u.host_str().is_some());
+            if !ok {
+                out.push((
+                    at("api_url"),
+                    format!(
+                        "{:?} is not an http(s) URL (https://HOST/api/v3)",
+                        h.api_url
+                    ),
+                ));
+            }
+        }
+        if c.hosts[..i]
+            .iter()
+            .any(|o| o.host.eq_ignore_ascii_case(host))
+        {
+            out.push((at("host"), format!("{host} is configured twice")));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn errors(text: &str) -> Vec<String> {
+        parse(text)
+            .expect_err("invalid")
+            .iter()
+            .map(Problem::to_string)
+            .collect()
+    }
+
     #[test]
     fn example_file_is_valid_and_matches_defaults() {
         let example = include_str!("../config.example.toml");
-        assert_eq!(parse(example).expect("example parses"), Config::default());
+        let loaded = parse(example).expect("example parses");
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+        // The example spells out every default binding; they must make the default keymap.
+        assert_eq!(loaded.keymap, Keymap::default());
+        let mut config = loaded.config;
+        config.keys = KeysConfig::default();
+        assert_eq!(config, Config::default());
+    }
+
+    #[test]
+    fn the_example_documents_every_action() {
+        let example = include_str!("../config.example.toml");
+        for a in crate::app::keymap::Action::ALL {
+            assert!(
+                example.contains(&format!("= \"{}\"", a.name())),
+                "{} is missing from config.example.toml",
+                a.name()
+            );
+        }
     }
 
     #[test]
     fn errors_name_the_line_and_key() {
-        let err = parse("[poll]\nissues_secs = \"soon\"\n").expect_err("wrong type");
-        assert!(err.starts_with("line 2:"), "{err}");
-        let err = parse("[poll]\nbranches_secs = 5\nissue_secs = 3\n").expect_err("unknown key");
-        assert!(
-            err.contains("line 3") && err.contains("issue_secs"),
-            "{err}"
+        assert_eq!(
+            errors("[poll]\nissues_secs = \"soon\"\n"),
+            vec!["line 2, key poll.issues_secs: invalid type: string \"soon\", expected u64"]
         );
-        let err = parse("[ui]\ntheme = \"neon\"\n").expect_err("bad variant");
-        assert!(err.contains("line 2") && err.contains("neon"), "{err}");
-        assert!(parse("[poll\n").is_err());
+        assert_eq!(
+            errors("[ui]\ntheme = \"neon\"\n"),
+            vec!["line 2, key ui.theme: unknown variant `neon`, expected one of `auto`, `color`, `mono`"]
+        );
+        assert_eq!(
+            errors("[poll]\nbranches_secs = 5\nbranches_secs = 6\n"),
+            vec!["line 3, key poll.branches_secs: duplicate key"]
+        );
+        let syntax = errors("[poll\n");
+        assert_eq!(syntax.len(), 1);
+        assert!(syntax[0].starts_with("line 1"), "{syntax:?}");
+        assert_eq!(
+            errors("[keys.global]\n\"ctrl-x\" = \"launch_rockets\"\n")[0]
+                .split(';')
+                .next(),
+            Some("line 2, key keys.global.ctrl-x: unknown action \"launch_rockets\"")
+        );
+        assert_eq!(
+            errors("[keys.global]\nx = \"zoom\"\n\"ctrl-c\" = \"refresh\"\n\"C-c\" = \"help\"\n"),
+            vec!["line 4, key keys.global.C-c: C-c is bound twice in [keys.global]: here and as \"ctrl-c\""]
+        );
+        assert_eq!(
+            errors("[ui.colors]\nfocus = \"ultraviolet\"\n"),
+            vec!["line 2, key ui.colors.focus: \"ultraviolet\" is not a colour (a name like cyan or darkgray, #rrggbb, or 0-255)"]
+        );
+        assert_eq!(
+            errors("[[hosts]]\nhost = \"ghe.corp\"\napi_url = \"ftp://x\"\n"),
+            vec!["line 3, key hosts[0].api_url: \"ftp://x\" is not an http(s) URL (https://HOST/api/v3)"]
+        );
+        assert_eq!(
+            errors("[repos]\nwatch = [\"acme/rocket\", \"rocket\"]\n"),
+            vec!["line 2, key repos.watch[1]: \"rocket\" is not OWNER/NAME or HOST/OWNER/NAME"]
+        );
+        assert_eq!(
+            errors("[deploy.environments.production]\ninputs = { dry_run = true }\n"),
+            vec!["line 1, key deploy.environments.production: missing field `workflow`"]
+        );
+    }
+
+    #[test]
+    fn several_errors_come_back_in_file_order() {
+        let e = errors("[keys.global]\nx = \"nope\"\n[ui.colors]\nok = \"verdant\"\n");
+        assert_eq!(e.len(), 2);
+        assert!(e[0].starts_with("line 2, key keys.global.x"), "{e:?}");
+        assert!(e[1].starts_with("line 4, key ui.colors.ok"), "{e:?}");
+    }
+
+    #[test]
+    fn unknown_keys_are_warnings_with_their_line() {
+        let loaded = parse(
+            "[poll]\nbranches_secs = 5\nissue_secs = 3\n\n[futuristic]\nhover = true\n\
+             [[hosts]]\nhost = \"ghe.corp\"\napi_ulr = \"https://ghe.corp/api/v3\"\n",
+        )
+        .expect("parses");
+        let w: Vec<String> = loaded.warnings.iter().map(Problem::to_string).collect();
+        assert_eq!(
+            w,
+            vec![
+                "line 3, key poll.issue_secs: unknown key, ignored (a typo, or a key from a newer cockpit?)",
+                "line 5, key futuristic: unknown key, ignored (a typo, or a key from a newer cockpit?)",
+                "line 9, key hosts[0].api_ulr: unknown key, ignored (a typo, or a key from a newer cockpit?)",
+            ]
+        );
+        assert_eq!(loaded.config.poll.branches_secs, 5);
+        assert_eq!(loaded.config.hosts[0].host, "ghe.corp");
+    }
+
+    #[test]
+    fn the_whole_schema_reads() {
+        let loaded = parse(
+            r##"
+[repos]
+watch = ["acme/infra", "ghe.corp/team/api"]
+[ui]
+theme = "mono"
+[ui.colors]
+focus = "#ff8800"
+[keys.global]
+g = "none"
+"g g" = "top"
+[keys.ci]
+R = "refresh"
+[deploy]
+order = ["staging", "production"]
+[deploy.environments.production]
+workflow = "deploy.yml"
+ref = "main"
+inputs = { environment = "production", dry_run = false, replicas = 3 }
+[notify]
+bell = true
+on = ["ci_failed", "deploy_finished"]
+[branches]
+stale_days = 14
+[log]
+level = "debug"
+file = "/tmp/cockpit.log"
+[auth]
+client_id = "Iv1.abc"
+[[hosts]]
+host = "ghe.corp"
+client_id = "Iv1.corp"
+"##,
+        )
+        .expect("parses");
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+        let c = &loaded.config;
+        assert_eq!(c.repos.watch.len(), 2);
+        assert_eq!(c.ui.theme, ThemeChoice::Mono);
+        let prod = &c.deploy.environments["production"];
+        assert_eq!(prod.workflow, "deploy.yml");
+        assert_eq!(prod.inputs["dry_run"], InputValue::Bool(false));
+        assert_eq!(prod.inputs["replicas"], InputValue::Integer(3));
+        assert_eq!(
+            c.notify.on,
+            vec![NotifyEvent::CiFailed, NotifyEvent::DeployFinished]
+        );
+        assert_eq!(c.branches.stale_days, 14);
+        assert_eq!(c.log.level, LogLevel::Debug);
+        assert_eq!(c.client_id("ghe.corp"), Some("Iv1.corp"));
+        assert_eq!(c.client_id("github.com"), Some("Iv1.abc"));
+        assert_ne!(loaded.keymap, Keymap::default());
     }
 
     #[test]
     fn zero_intervals_are_floored() {
-        let c = parse("[poll]\nruns_active_secs = 0\n").expect("parses");
+        let c = parse("[poll]\nruns_active_secs = 0\n")
+            .expect("parses")
+            .config;
         assert_eq!(c.intervals().runs_active, Duration::from_secs(1));
     }
 }

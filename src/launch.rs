@@ -6,6 +6,7 @@
 use crate::app::pollers::{Intervals, Services};
 use crate::app::state::{AppState, Context};
 use crate::auth::{self, TokenSource};
+use crate::config::HostConfig;
 use crate::git;
 use crate::github::{GitHub, Slug, Token};
 use chrono::Utc;
@@ -24,22 +25,74 @@ pub struct ApiTarget {
 impl ApiTarget {
     /// `--api-url`, else `GITHUB_API_URL`, else `GH_HOST`, else github.com.
     pub fn resolve(api_url: Option<&str>, env: &dyn Fn(&str) -> Option<String>) -> ApiTarget {
-        let explicit = api_url
+        ApiTarget::explicit(api_url, env, &[]).unwrap_or_else(ApiTarget::dotcom)
+    }
+
+    /// What the user chose outright: `--api-url`, `GITHUB_API_URL` or `GH_HOST` (looked up in
+    /// the configured hosts for its API base).
+    pub fn explicit(
+        api_url: Option<&str>,
+        env: &dyn Fn(&str) -> Option<String>,
+        hosts: &[HostConfig],
+    ) -> Option<ApiTarget> {
+        let url = api_url
             .map(str::to_string)
             .or_else(|| env("GITHUB_API_URL"))
             .filter(|s| !s.trim().is_empty());
-        if let Some(url) = explicit {
-            return ApiTarget::from_api_url(url.trim());
+        if let Some(url) = url {
+            return Some(ApiTarget::from_api_url(url.trim()));
         }
-        match env("GH_HOST")
+        env("GH_HOST")
             .map(|h| h.trim().to_string())
             .filter(|h| !h.is_empty())
-        {
-            Some(h) if !auth::is_dotcom(&h) => ApiTarget {
-                rest_base: format!("https://{h}/api/v3"),
-                web_base: format!("https://{h}"),
-                host: h,
+            .map(|h| ApiTarget::for_host(&h, hosts))
+    }
+
+    /// A host by name: its `[[hosts]]` entry's API base if it has one, else github.com's API or
+    /// the Enterprise convention `https://HOST/api/v3`.
+    pub fn for_host(host: &str, hosts: &[HostConfig]) -> ApiTarget {
+        let host = host.trim().trim_end_matches('/');
+        if auth::is_dotcom(host) {
+            return ApiTarget::dotcom();
+        }
+        let configured = hosts.iter().find(|h| h.host.eq_ignore_ascii_case(host));
+        match configured.filter(|h| !h.api_url.trim().is_empty()) {
+            Some(h) => ApiTarget {
+                host: host.to_ascii_lowercase(),
+                ..ApiTarget::from_api_url(h.api_url.trim())
             },
+            // GitHub Enterprise Cloud with data residency: the API is on api.SUBDOMAIN.ghe.com.
+            None if host.to_ascii_lowercase().ends_with(".ghe.com") => ApiTarget {
+                rest_base: format!("https://api.{host}"),
+                web_base: format!("https://{host}"),
+                host: host.to_ascii_lowercase(),
+            },
+            None => ApiTarget {
+                rest_base: format!("https://{host}/api/v3"),
+                web_base: format!("https://{host}"),
+                host: host.to_ascii_lowercase(),
+            },
+        }
+    }
+
+    /// The dashboard's API: an explicit choice, else the host of the repository's GitHub
+    /// remote when it is a configured Enterprise host, else github.com.
+    pub fn choose(
+        api_url: Option<&str>,
+        env: &dyn Fn(&str) -> Option<String>,
+        hosts: &[HostConfig],
+        remote_host: Option<&str>,
+    ) -> ApiTarget {
+        if let Some(t) = ApiTarget::explicit(api_url, env, hosts) {
+            return t;
+        }
+        match remote_host {
+            Some(h)
+                if hosts.iter().any(|c| c.host.eq_ignore_ascii_case(h))
+                    || h.to_ascii_lowercase().ends_with(".ghe.com") =>
+            {
+                ApiTarget::for_host(h, hosts)
+            }
             _ => ApiTarget::dotcom(),
         }
     }
@@ -112,6 +165,14 @@ pub fn resolve_repo(cwd: &Path, repo_flag: Option<&str>, extra_hosts: &[String])
     choice
 }
 
+/// The host of the GitHub remote of the repository at `cwd` (`extra_hosts` count as GitHub).
+pub fn remote_host(cwd: &Path, extra_hosts: &[String]) -> Option<String> {
+    let info = git::discover(cwd).ok()?;
+    git::pick_github_remote(&info.remotes, extra_hosts)
+        .ok()
+        .map(|(_, slug)| slug.host.to_ascii_lowercase())
+}
+
 /// Everything needed to start the dashboard.
 pub struct Launch {
     pub state: AppState,
@@ -154,6 +215,7 @@ pub fn build(spec: LaunchSpec) -> Result<Launch, crate::github::ApiError> {
         web_base: spec.target.web_base.clone(),
         readonly: spec.readonly,
         demo: spec.demo,
+        startup_warnings: Vec::new(),
     };
     let mut state = AppState::new(ctx, Utc::now(), spec.size);
     state.ci_branch = spec
@@ -198,5 +260,41 @@ mod tests {
         assert_eq!(t.host, "127.0.0.1");
         let t = ApiTarget::resolve(Some("https://ghe.corp/api/v3"), &none);
         assert_eq!(t.web_base, "https://ghe.corp");
+    }
+
+    #[test]
+    fn configured_hosts_pick_their_api() {
+        let hosts = vec![
+            HostConfig {
+                host: "ghe.corp".into(),
+                api_url: "https://api.ghe.corp/v3".into(),
+                client_id: String::new(),
+            },
+            HostConfig {
+                host: "git.example".into(),
+                api_url: String::new(),
+                client_id: String::new(),
+            },
+        ];
+        let none = |_: &str| None;
+        let t = ApiTarget::choose(None, &none, &hosts, Some("ghe.corp"));
+        assert_eq!(
+            (t.host.as_str(), t.rest_base.as_str()),
+            ("ghe.corp", "https://api.ghe.corp/v3")
+        );
+        let t = ApiTarget::choose(None, &none, &hosts, Some("git.example"));
+        assert_eq!(t.rest_base, "https://git.example/api/v3");
+        // An unconfigured remote host does not send the token anywhere new.
+        assert_eq!(
+            ApiTarget::choose(None, &none, &hosts, Some("other.example")),
+            ApiTarget::dotcom()
+        );
+        let gh_host = |v: &str| (v == "GH_HOST").then(|| "ghe.corp".to_string());
+        let t = ApiTarget::choose(None, &gh_host, &hosts, Some("git.example"));
+        assert_eq!(t.rest_base, "https://api.ghe.corp/v3");
+        assert_eq!(
+            ApiTarget::for_host("github.com", &hosts),
+            ApiTarget::dotcom()
+        );
     }
 }

@@ -5,13 +5,16 @@
 
 pub mod app;
 pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod doctor;
 pub mod drafts;
 pub mod fakehub;
 pub mod git;
 pub mod github;
 pub mod launch;
+pub mod logging;
 pub mod logs;
 pub mod metrics;
 pub mod terminal;

@@ -1,92 +1,244 @@
 use anyhow::Context as _;
-use clap::{Parser, Subcommand};
-use cockpit::app::keymap::Keymap;
+use clap::Parser;
 use cockpit::app::runtime::{self, Opener, Options};
+use cockpit::auth::commands::{self, AuthContext};
+use cockpit::auth::store::{self, CredentialStore};
+use cockpit::auth::{self, Sources};
+use cockpit::cli::{AuthCommand, Cli, Command, HostArg};
+use cockpit::config::{self, ConfigError, Loaded, LogLevel};
 use cockpit::demo::Demo;
 use cockpit::github::Token;
 use cockpit::launch::{self, ApiTarget, LaunchSpec};
 use cockpit::ui::Theme;
-use cockpit::{auth, config};
+use cockpit::{doctor, logging};
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
 use std::sync::Arc;
 
-/// A terminal cockpit for your delivery loop: issues, branches, pull requests, CI and deploys.
-#[derive(Parser, Debug)]
-#[command(name = "cockpit", version, about)]
-struct Cli {
-    /// Run against a built-in GitHub simulation and a throwaway repository (no token, no network).
-    #[arg(long)]
-    demo: bool,
-    /// The GitHub repository to show (default: from the current directory's git remotes).
-    #[arg(long, value_name = "OWNER/NAME")]
-    repo: Option<String>,
-    /// REST API base, for GitHub Enterprise (https://HOST/api/v3) or any compatible server.
-    #[arg(long, value_name = "URL")]
-    api_url: Option<String>,
-    /// Disable every action that changes something on GitHub or in git.
-    #[arg(long)]
-    readonly: bool,
-    /// Configuration file (default: COCKPIT_CONFIG, else the platform config directory).
-    #[arg(long, value_name = "FILE")]
-    config: Option<std::path::PathBuf>,
-    #[command(subcommand)]
-    command: Option<Command>,
+fn env(k: &str) -> Option<String> {
+    std::env::var(k).ok()
 }
 
-#[derive(Subcommand, Debug)]
-enum Command {
-    /// Serve the GitHub simulation on 127.0.0.1 (used by end-to-end tests).
-    #[command(hide = true)]
-    Fakehub {
-        #[arg(long, default_value_t = 0)]
-        port: u16,
-    },
-    /// Delivery (DORA) metrics per environment: deployment frequency, lead time for changes,
-    /// change failure rate, time to restore. See the README for how each is computed.
-    Metrics {
-        /// Machine-readable output.
-        #[arg(long)]
-        json: bool,
-        /// Days to look back.
-        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(i64).range(1..=365))]
-        window_days: i64,
-        /// Only this environment.
-        #[arg(long)]
-        environment: Option<String>,
-    },
-}
-
-fn main() -> anyhow::Result<()> {
+fn main() -> ExitCode {
     let cli = Cli::parse();
-    let rt = tokio::runtime::Builder::new_multi_thread()
+    // Generated from the CLI definition; nothing else needs to run.
+    match &cli.command {
+        Some(Command::Completions { shell }) => {
+            cockpit::cli::completions(*shell, &mut std::io::stdout());
+            return ExitCode::SUCCESS;
+        }
+        Some(Command::Man) => {
+            return match cockpit::cli::man_page(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("cockpit: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        _ => {}
+    }
+
+    let config_path = config::config_path(cli.config.as_deref(), &env);
+    let loaded: Result<Loaded, ConfigError> = match &config_path {
+        Some((path, explicit)) => config::load(path, *explicit),
+        None => Ok(Loaded::default()),
+    };
+    let is_doctor = matches!(cli.command, Some(Command::Doctor));
+    // A broken config stops everything but doctor (which reports it), before the terminal is
+    // touched: refusing beats guessing.
+    if let (Err(e), false) = (&loaded, is_doctor) {
+        eprintln!("cockpit: {e}");
+        return ExitCode::from(2);
+    }
+    let log_config = loaded
+        .as_ref()
+        .map(|l| l.config.log.clone())
+        .unwrap_or_default();
+    let level = cli.log_level.unwrap_or(log_config.level);
+    let log_file = if level == LogLevel::Off {
+        None
+    } else {
+        match logging::log_path(&log_config.file) {
+            Some(p) => Some(p),
+            None => {
+                eprintln!("cockpit: no directory for the log file: set [log] file in the config");
+                return ExitCode::from(2);
+            }
+        }
+    };
+    if let Some(path) = &log_file {
+        if let Err(e) = logging::init(level, path) {
+            eprintln!("cockpit: {e}");
+            return ExitCode::from(2);
+        }
+    }
+
+    let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .context("starting the async runtime")?;
-    rt.block_on(async_main(cli))
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cockpit: starting the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let config_path = config_path.map(|(p, _)| p);
+    let code = rt.block_on(async_main(cli, loaded, config_path, log_file));
+    match code {
+        Ok(code) => code,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            eprintln!("cockpit: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
-async fn async_main(cli: Cli) -> anyhow::Result<()> {
-    if let Some(Command::Fakehub { port }) = cli.command {
-        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
-        cockpit::fakehub::serve_forever(addr, cockpit::fakehub::Scenario::demo()).await?;
-        return Ok(());
-    }
-    let env = |k: &str| std::env::var(k).ok();
-    let config = match config::config_path(cli.config.as_deref(), &env) {
-        Some((path, explicit)) => match config::load(&path, explicit) {
-            Ok(c) => c,
-            Err(e) => {
-                eprintln!("cockpit: {e}");
-                std::process::exit(2);
+async fn async_main(
+    cli: Cli,
+    loaded: Result<Loaded, ConfigError>,
+    config_path: Option<std::path::PathBuf>,
+    log_file: Option<std::path::PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    let keyring = store::system_store(&env);
+    match cli.command {
+        Some(Command::Fakehub { port }) => {
+            let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+            cockpit::fakehub::serve_forever(addr, cockpit::fakehub::Scenario::demo()).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Doctor) => {
+            let cwd = std::env::current_dir().context("reading the current directory")?;
+            let terminal = std::io::stdout()
+                .is_terminal()
+                .then(ratatui::crossterm::terminal::size)
+                .and_then(Result::ok)
+                .map(|(width, height)| doctor::TerminalInfo { width, height });
+            let inputs = doctor::Inputs {
+                config: loaded.as_ref(),
+                config_path,
+                api_url: cli.api_url.as_deref(),
+                repo_flag: cli.repo.as_deref(),
+                readonly: cli.readonly,
+                cwd: &cwd,
+                env: &env,
+                keyring: keyring.as_ref(),
+                gh: &auth::gh_auth_token,
+                terminal,
+                log_file,
+            };
+            // The keyring speaks D-Bus synchronously: keep it off the async workers' backs.
+            let checks = tokio::task::block_in_place(|| {
+                tokio::runtime::Handle::current().block_on(doctor::run(&inputs))
+            });
+            let mut out = std::io::stdout().lock();
+            for c in &checks {
+                tracing::info!(target: "cockpit::doctor", "{c}");
+                let _ = writeln!(out, "{c}");
             }
-        },
-        None => config::Config::default(),
+            Ok(ExitCode::from(doctor::exit_code(&checks) as u8))
+        }
+        Some(Command::Auth(cmd)) => {
+            let loaded = loaded.unwrap_or_default();
+            auth_command(cmd, &cli.api_url, &loaded, keyring.as_ref()).await
+        }
+        Some(Command::Completions { .. }) | Some(Command::Man) => Ok(ExitCode::SUCCESS),
+        Some(Command::Metrics { .. }) | None => {
+            let loaded = loaded.unwrap_or_default();
+            dashboard(cli, loaded, keyring.as_ref()).await
+        }
+    }
+}
+
+/// The host an auth command works on: `--api-url` (tests, odd setups), else `--hostname`, else
+/// GH_HOST / GITHUB_API_URL, else github.com.
+fn auth_target(api_url: &Option<String>, host: &HostArg, loaded: &Loaded) -> ApiTarget {
+    let hosts = &loaded.config.hosts;
+    if let Some(url) = api_url {
+        return ApiTarget::from_api_url(url);
+    }
+    match &host.hostname {
+        Some(h) => ApiTarget::for_host(h, hosts),
+        None => ApiTarget::explicit(None, &env, hosts).unwrap_or_else(ApiTarget::dotcom),
+    }
+}
+
+async fn auth_command(
+    cmd: AuthCommand,
+    api_url: &Option<String>,
+    loaded: &Loaded,
+    keyring: &dyn CredentialStore,
+) -> anyhow::Result<ExitCode> {
+    let ctx = AuthContext {
+        env: &env,
+        store: keyring,
+        gh: &auth::gh_auth_token,
     };
-    let theme = match config.ui.theme {
-        config::ThemeChoice::Auto => Theme::from_env(),
-        config::ThemeChoice::Color => Theme { color: true },
-        config::ThemeChoice::Mono => Theme::mono(),
-    };
+    let result = tokio::task::block_in_place(|| {
+        tokio::runtime::Handle::current().block_on(async {
+            match cmd {
+                AuthCommand::Login { host, with_token } => {
+                    let target = auth_target(api_url, &host, loaded);
+                    // Messages go to stderr, like gh: stdout stays clean for scripts.
+                    let mut err = std::io::stderr();
+                    if with_token {
+                        commands::login_with_token(&ctx, &target, &mut std::io::stdin(), &mut err)
+                            .await
+                    } else {
+                        let client_id = loaded.config.client_id(&auth::key_host(&target.host));
+                        commands::login_device(
+                            &ctx,
+                            &target,
+                            client_id,
+                            &mut err,
+                            tokio::time::sleep,
+                        )
+                        .await
+                    }
+                    .map(|()| true)
+                }
+                AuthCommand::Logout { host } => {
+                    let target = auth_target(api_url, &host, loaded);
+                    commands::logout(&ctx, &target, &mut std::io::stdout()).map(|()| true)
+                }
+                AuthCommand::Status { host } => {
+                    let mut targets = vec![auth_target(api_url, &host, loaded)];
+                    // Without a host named, every configured host too, as gh does.
+                    if api_url.is_none() && host.hostname.is_none() {
+                        for h in &loaded.config.hosts {
+                            let t = ApiTarget::for_host(&h.host, &loaded.config.hosts);
+                            if !targets.iter().any(|x| x.host == t.host) {
+                                targets.push(t);
+                            }
+                        }
+                    }
+                    Ok(commands::status(&ctx, &targets, &mut std::io::stdout()).await)
+                }
+            }
+        })
+    });
+    match result {
+        Ok(true) => Ok(ExitCode::SUCCESS),
+        Ok(false) => Ok(ExitCode::FAILURE),
+        Err(e) => {
+            tracing::warn!(target: "cockpit::auth", "{e}");
+            eprintln!("cockpit: {e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+async fn dashboard(
+    cli: Cli,
+    loaded: Loaded,
+    keyring: &dyn CredentialStore,
+) -> anyhow::Result<ExitCode> {
+    let config = &loaded.config;
+    let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = Theme::from_config(&config.ui, no_color);
     let (demo, target, repo, token) = if cli.demo {
         let demo = Demo::start().await.context("starting the demo")?;
         let target = ApiTarget::from_api_url(&demo.hub.base_url());
@@ -101,17 +253,46 @@ async fn async_main(cli: Cli) -> anyhow::Result<()> {
         let token = Token::new(Demo::token()).map(|t| (t, None));
         (Some(demo), target, repo, token)
     } else {
-        let target = ApiTarget::resolve(cli.api_url.as_deref(), &env);
         let cwd = std::env::current_dir().context("reading the current directory")?;
-        let extra_hosts = if auth::is_dotcom(&target.host) {
-            Vec::new()
-        } else {
-            vec![target.host.clone()]
-        };
+        let mut extra_hosts: Vec<String> = config.hosts.iter().map(|h| h.host.clone()).collect();
+        if let Some(t) = ApiTarget::explicit(cli.api_url.as_deref(), &env, &config.hosts) {
+            extra_hosts.push(t.host);
+        }
+        let remote_host = launch::remote_host(&cwd, &extra_hosts);
+        let target = ApiTarget::choose(
+            cli.api_url.as_deref(),
+            &env,
+            &config.hosts,
+            remote_host.as_deref(),
+        );
         let repo = launch::resolve_repo(&cwd, cli.repo.as_deref(), &extra_hosts);
-        let token = auth::find_token(&target.host, &env, true).map(|(t, s)| (t, Some(s)));
+        let lookup = tokio::task::block_in_place(|| {
+            auth::find_token(
+                &target.host,
+                &Sources {
+                    env: &env,
+                    keyring: Some(keyring),
+                    gh: &auth::gh_auth_token,
+                },
+            )
+        });
+        if let Some(e) = &lookup.keyring_error {
+            tracing::info!(target: "cockpit::auth", "keyring not consulted: {e}");
+        }
+        let token = lookup.found.map(|(t, s)| (t, Some(s)));
         (None, target, repo, token)
     };
+    tracing::info!(
+        target: "cockpit",
+        "dashboard for {:?} on {} (token: {})",
+        repo.slug.as_ref().map(|s| s.full_name()),
+        target.rest_base,
+        match &token {
+            Some((_, Some(src))) => src.to_string(),
+            Some((_, None)) => "demo".into(),
+            None => "none".into(),
+        }
+    );
 
     if let Some(Command::Metrics {
         json,
@@ -138,7 +319,7 @@ async fn async_main(cli: Cli) -> anyhow::Result<()> {
         use std::io::Write as _;
         let _ = std::io::stdout().write_all(text.as_bytes());
         drop(demo);
-        return Ok(());
+        return Ok(ExitCode::SUCCESS);
     }
 
     let mut guard = cockpit::terminal::enter().context("setting up the terminal")?;
@@ -147,7 +328,7 @@ async fn async_main(cli: Cli) -> anyhow::Result<()> {
         .size()
         .map(|s| (s.width, s.height))
         .unwrap_or((80, 24));
-    let launched = launch::build(LaunchSpec {
+    let mut launched = launch::build(LaunchSpec {
         target,
         repo,
         token,
@@ -155,14 +336,18 @@ async fn async_main(cli: Cli) -> anyhow::Result<()> {
         demo: demo.is_some(),
         intervals: config.intervals(),
         size,
-        deploy_targets: Default::default(),
+        deploy_targets: config.deploy.targets(),
         drafts_dir: demo.as_ref().map(|d| d.repo.dir.path().join("drafts")),
-        stale_days: 30,
+        stale_days: config.branches.stale_days,
     })?;
+    launched.state.ctx.startup_warnings = loaded.warning_lines();
+    launched.state.env_order = config.deploy.order.clone();
+    launched.state.metrics_window_days = config.deploy.metrics_window_days;
     let opts = Options {
-        bell: true,
-        desktop_notifications: false,
-        keymap: Keymap::default(),
+        bell: config.notify.bell,
+        desktop_notifications: config.notify.desktop,
+        notify_on: config.notify.on.clone(),
+        keymap: loaded.keymap.clone(),
         theme,
         opener: Opener::System,
         frames: None,
@@ -179,7 +364,9 @@ async fn async_main(cli: Cli) -> anyhow::Result<()> {
     .await;
     drop(guard);
     drop(demo);
-    result.map(|_| ()).context("running the dashboard")
+    result
+        .map(|_| ExitCode::SUCCESS)
+        .context("running the dashboard")
 }
 
 /// SIGTERM, SIGHUP and SIGINT end the loop like `q`, so the terminal is restored.

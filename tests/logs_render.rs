@@ -53,7 +53,10 @@ fn is_dangerous(c: char) -> bool {
 fn a_hostile_log_cannot_drive_the_terminal_but_keeps_its_colours() {
     let mut view = LogViewState::from_bytes(hostile_log());
     view.unfold_all();
-    for theme in [Theme { color: true }, Theme::mono()] {
+    for theme in [
+        Theme::from_config(&Default::default(), false),
+        Theme::mono(),
+    ] {
         for ts in [false, true] {
             if view.timestamps_shown() != ts {
                 view.toggle_timestamps();
@@ -98,7 +101,12 @@ fn a_hostile_log_cannot_drive_the_terminal_but_keeps_its_colours() {
             }
         }
     }
-    let buf = draw(&view, &Theme { color: true }, 120, 40);
+    let buf = draw(
+        &view,
+        &Theme::from_config(&Default::default(), false),
+        120,
+        40,
+    );
     let (x, y) = cell_of(&buf, "red kept")
         .or(cell_of(&buf, "red "))
         .expect("red");
@@ -136,7 +144,7 @@ fn sample() -> Vec<u8> {
 #[test]
 fn gutter_fold_markers_labels_and_timestamps() {
     let mut view = LogViewState::from_bytes(sample());
-    let theme = Theme { color: true };
+    let theme = Theme::from_config(&Default::default(), false);
     let buf = draw(&view, &theme, 80, 8);
     let screen = text(&buf);
     assert!(screen.contains("1   Current runner version"), "{screen}");
@@ -181,7 +189,7 @@ fn search_hits_are_highlighted() {
     let mut view = LogViewState::from_bytes(sample());
     view.set_search("test", SearchMode::Plain).expect("valid");
     assert!(view.wait_search(Duration::from_secs(10)));
-    let theme = Theme { color: true };
+    let theme = Theme::from_config(&Default::default(), false);
     let buf = draw(&view, &theme, 80, 8);
     let (x, y) = cell_of(&buf, "tests").expect("running 2 tests");
     assert_eq!(buf[(x, y)].bg, Color::Yellow);
@@ -203,7 +211,7 @@ fn step_headers_show_problem_counts_and_fold() {
         "cargo test",
         format!("{t} a\n{t} ##[error]x\n{t} ##[warning]y\n").as_bytes(),
     );
-    let theme = Theme { color: true };
+    let theme = Theme::from_config(&Default::default(), false);
     let screen = text(&draw(&view, &theme, 60, 8));
     assert!(screen.starts_with("▾ Set up job"), "{screen}");
     assert!(screen.contains("▾ cargo test  ✗ 1  ! 1"), "{screen}");

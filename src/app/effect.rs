@@ -168,6 +168,7 @@ pub enum Effect {
     },
     /// The terminal bell, and a desktop notification where the config asks for one.
     Notify {
+        event: crate::config::NotifyEvent,
         title: String,
         body: String,
     },

@@ -1,4 +1,13 @@
-//! Keys → actions. Actions have stable names so a config file can rebind them.
+//! Keys → actions. Actions have stable names so a config file can rebind them; a binding is a
+//! sequence of one or more keys (`g g`), global or for one panel. Panel bindings win over global
+//! ones. No binding may be the prefix of another in the same context, so a sequence never has to
+//! wait for a timeout to know what was meant.
+
+mod custom;
+mod keys;
+
+pub use custom::{BindingError, KeyContext};
+pub use keys::{parse_sequence, sequence_label, KeyPress};
 
 use super::state::PanelId;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -80,6 +89,60 @@ impl Action {
 }
 
 impl Action {
+    /// Every action, in the order the help lists them. A new variant must be added here: the
+    /// match in `name` has no wildcard, and `every_action_is_listed` checks the count.
+    pub const ALL: [Action; 45] = [
+        Action::Quit,
+        Action::Help,
+        Action::FocusNext,
+        Action::FocusPrev,
+        Action::Focus(PanelId::Issues),
+        Action::Focus(PanelId::Branches),
+        Action::Focus(PanelId::Pulls),
+        Action::Focus(PanelId::Ci),
+        Action::Focus(PanelId::Deploys),
+        Action::Down,
+        Action::Up,
+        Action::PageDown,
+        Action::PageUp,
+        Action::Top,
+        Action::Bottom,
+        Action::Open,
+        Action::Back,
+        Action::Zoom,
+        Action::Refresh,
+        Action::OpenInBrowser,
+        Action::ToggleAllRepos,
+        Action::Approve,
+        Action::Reject,
+        Action::Deploy,
+        Action::Rollback,
+        Action::RerunFailed,
+        Action::RerunAll,
+        Action::CancelRun,
+        Action::Dispatch,
+        Action::ShowRun,
+        Action::Comment,
+        Action::CloseReopen,
+        Action::AssignMe,
+        Action::EditLabels,
+        Action::BranchFromIssue,
+        Action::Checkout,
+        Action::NewBranch,
+        Action::Fetch,
+        Action::DeleteBranch,
+        Action::Push,
+        Action::CreatePull,
+        Action::Reply,
+        Action::ResolveThread,
+        Action::Review,
+        Action::Merge,
+    ];
+
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Action::Quit => "quit",
@@ -181,218 +244,270 @@ impl Action {
     }
 }
 
-/// A binding: key, the panel it applies in (`None` = everywhere), action.
-#[derive(Debug, Clone)]
+/// A binding: a key sequence, the panel it applies in (`None` = everywhere), the action.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Binding {
-    pub code: KeyCode,
-    pub mods: KeyModifiers,
+    pub keys: Vec<KeyPress>,
     pub panel: Option<PanelId>,
     pub action: Action,
 }
 
-#[derive(Debug, Clone)]
-pub struct Keymap {
-    pub bindings: Vec<Binding>,
+/// What a key press meant, given the keys pressed before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    Action(Action),
+    /// The keys so far start a longer binding: wait for the next one.
+    Pending,
+    Unbound,
 }
 
-fn key(c: char) -> (KeyCode, KeyModifiers) {
-    (KeyCode::Char(c), KeyModifiers::NONE)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keymap {
+    pub bindings: Vec<Binding>,
+    /// Keys a panel's config unbinds (`x = "none"`) though a global binding has them.
+    pub unbound: Vec<(PanelId, Vec<KeyPress>)>,
 }
 
 impl Default for Keymap {
     fn default() -> Self {
         use Action::*;
-        let none = KeyModifiers::NONE;
         let mut b = Vec::new();
-        let mut add =
-            |(code, mods): (KeyCode, KeyModifiers), panel: Option<PanelId>, action: Action| {
-                b.push(Binding {
-                    code,
-                    mods,
-                    panel,
-                    action,
-                });
-            };
-        add(key('q'), None, Quit);
-        add((KeyCode::Char('c'), KeyModifiers::CONTROL), None, Quit);
-        add(key('?'), None, Help);
-        add((KeyCode::Tab, none), None, FocusNext);
-        add((KeyCode::BackTab, KeyModifiers::SHIFT), None, FocusPrev);
+        let mut add = |k: KeyPress, panel: Option<PanelId>, action: Action| {
+            b.push(Binding {
+                keys: vec![k],
+                panel,
+                action,
+            });
+        };
+        let code = KeyPress::code;
+        let ch = KeyPress::char;
+        add(ch('q'), None, Quit);
+        add(KeyPress::ctrl('c'), None, Quit);
+        add(ch('?'), None, Help);
+        add(code(KeyCode::Tab), None, FocusNext);
+        add(code(KeyCode::BackTab), None, FocusPrev);
         for (i, p) in PanelId::ALL.iter().enumerate() {
-            let digit = char::from(b'1' + i as u8);
-            add(key(digit), None, Focus(*p));
+            add(ch(char::from(b'1' + i as u8)), None, Focus(*p));
         }
-        add(key('j'), None, Down);
-        add((KeyCode::Down, none), None, Down);
-        add(key('k'), None, Up);
-        add((KeyCode::Up, none), None, Up);
-        add((KeyCode::PageDown, none), None, PageDown);
-        add((KeyCode::Char('d'), KeyModifiers::CONTROL), None, PageDown);
-        add((KeyCode::PageUp, none), None, PageUp);
-        add((KeyCode::Char('u'), KeyModifiers::CONTROL), None, PageUp);
-        add(key('g'), None, Top);
-        add((KeyCode::Home, none), None, Top);
-        add((KeyCode::Char('G'), KeyModifiers::SHIFT), None, Bottom);
-        add(key('G'), None, Bottom);
-        add((KeyCode::End, none), None, Bottom);
-        add((KeyCode::Enter, none), None, Open);
-        add((KeyCode::Esc, none), None, Back);
-        add(key('z'), None, Zoom);
-        add(key('r'), None, Refresh);
-        add(key('o'), None, OpenInBrowser);
-        add(key('a'), Some(PanelId::Issues), ToggleAllRepos);
-        add(key('a'), Some(PanelId::Deploys), Approve);
-        add(
-            (KeyCode::Char('A'), KeyModifiers::SHIFT),
-            Some(PanelId::Deploys),
-            Reject,
-        );
-        add(
-            (KeyCode::Char('D'), KeyModifiers::SHIFT),
-            Some(PanelId::Deploys),
-            Deploy,
-        );
-        add(
-            (KeyCode::Char('B'), KeyModifiers::SHIFT),
-            Some(PanelId::Deploys),
-            Rollback,
-        );
-        add(
-            (KeyCode::Char('R'), KeyModifiers::SHIFT),
-            Some(PanelId::Ci),
-            RerunFailed,
-        );
-        add(
-            (KeyCode::Char('r'), KeyModifiers::CONTROL),
-            Some(PanelId::Ci),
-            RerunAll,
-        );
-        add(key('x'), Some(PanelId::Ci), CancelRun);
-        add(key('d'), Some(PanelId::Ci), Dispatch);
-        add(
-            (KeyCode::Char('J'), KeyModifiers::SHIFT),
-            Some(PanelId::Deploys),
-            ShowRun,
-        );
-        add(key('c'), Some(PanelId::Issues), Comment);
-        add(key('x'), Some(PanelId::Issues), CloseReopen);
-        add(key('m'), Some(PanelId::Issues), AssignMe);
-        add(key('l'), Some(PanelId::Issues), EditLabels);
-        add(key('b'), Some(PanelId::Issues), BranchFromIssue);
-        add(
-            (KeyCode::Char(' '), none),
-            Some(PanelId::Branches),
-            Checkout,
-        );
-        add(key('n'), Some(PanelId::Branches), NewBranch);
-        add(key('f'), Some(PanelId::Branches), Fetch);
-        add(
-            (KeyCode::Char('D'), KeyModifiers::SHIFT),
-            Some(PanelId::Branches),
-            DeleteBranch,
-        );
-        add(
-            (KeyCode::Char('P'), KeyModifiers::SHIFT),
-            Some(PanelId::Branches),
-            CreatePull,
-        );
-        add(key('p'), None, Push);
-        add(key('c'), Some(PanelId::Pulls), Reply);
-        add(key('s'), Some(PanelId::Pulls), ResolveThread);
-        add(key('w'), Some(PanelId::Pulls), Review);
-        add(
-            (KeyCode::Char('M'), KeyModifiers::SHIFT),
-            Some(PanelId::Pulls),
-            Merge,
-        );
-        Keymap { bindings: b }
+        add(ch('j'), None, Down);
+        add(code(KeyCode::Down), None, Down);
+        add(ch('k'), None, Up);
+        add(code(KeyCode::Up), None, Up);
+        add(code(KeyCode::PageDown), None, PageDown);
+        add(KeyPress::ctrl('d'), None, PageDown);
+        add(code(KeyCode::PageUp), None, PageUp);
+        add(KeyPress::ctrl('u'), None, PageUp);
+        add(ch('g'), None, Top);
+        add(code(KeyCode::Home), None, Top);
+        add(ch('G'), None, Bottom);
+        add(code(KeyCode::End), None, Bottom);
+        add(code(KeyCode::Enter), None, Open);
+        add(code(KeyCode::Esc), None, Back);
+        add(ch('z'), None, Zoom);
+        add(ch('r'), None, Refresh);
+        add(ch('o'), None, OpenInBrowser);
+        add(ch('p'), None, Push);
+        add(ch('a'), Some(PanelId::Issues), ToggleAllRepos);
+        add(ch('c'), Some(PanelId::Issues), Comment);
+        add(ch('x'), Some(PanelId::Issues), CloseReopen);
+        add(ch('m'), Some(PanelId::Issues), AssignMe);
+        add(ch('l'), Some(PanelId::Issues), EditLabels);
+        add(ch('b'), Some(PanelId::Issues), BranchFromIssue);
+        add(ch(' '), Some(PanelId::Branches), Checkout);
+        add(ch('n'), Some(PanelId::Branches), NewBranch);
+        add(ch('f'), Some(PanelId::Branches), Fetch);
+        add(ch('D'), Some(PanelId::Branches), DeleteBranch);
+        add(ch('P'), Some(PanelId::Branches), CreatePull);
+        add(ch('c'), Some(PanelId::Pulls), Reply);
+        add(ch('s'), Some(PanelId::Pulls), ResolveThread);
+        add(ch('w'), Some(PanelId::Pulls), Review);
+        add(ch('M'), Some(PanelId::Pulls), Merge);
+        add(ch('R'), Some(PanelId::Ci), RerunFailed);
+        add(KeyPress::ctrl('r'), Some(PanelId::Ci), RerunAll);
+        add(ch('x'), Some(PanelId::Ci), CancelRun);
+        add(ch('d'), Some(PanelId::Ci), Dispatch);
+        add(ch('a'), Some(PanelId::Deploys), Approve);
+        add(ch('A'), Some(PanelId::Deploys), Reject);
+        add(ch('D'), Some(PanelId::Deploys), Deploy);
+        add(ch('B'), Some(PanelId::Deploys), Rollback);
+        add(ch('J'), Some(PanelId::Deploys), ShowRun);
+        Keymap {
+            bindings: b,
+            unbound: Vec::new(),
+        }
     }
 }
 
 impl Keymap {
-    /// Panel-specific bindings win over global ones.
-    pub fn lookup(&self, ev: &KeyEvent, panel: PanelId) -> Option<Action> {
-        // Terminals disagree on whether an upper-case letter carries SHIFT; compare without it.
-        let norm = |m: KeyModifiers, c: &KeyCode| {
-            if matches!(c, KeyCode::Char(_)) {
-                m - KeyModifiers::SHIFT
-            } else {
-                m
-            }
-        };
-        let want = norm(ev.modifiers, &ev.code);
-        let matches = |b: &&Binding| b.code == ev.code && norm(b.mods, &b.code) == want;
-        self.bindings
+    /// Adds `ev` to the keys pressed so far (`pending`) and says what they mean in `panel`.
+    /// `pending` is emptied when the sequence completes or matches nothing.
+    pub fn resolve(
+        &self,
+        pending: &mut Vec<KeyPress>,
+        ev: &KeyEvent,
+        panel: PanelId,
+    ) -> Resolution {
+        pending.push(KeyPress::from_event(ev));
+        let unbound_here = self
+            .unbound
             .iter()
-            .filter(matches)
-            .find(|b| b.panel == Some(panel))
-            .or_else(|| {
-                self.bindings
-                    .iter()
-                    .filter(matches)
-                    .find(|b| b.panel.is_none())
-            })
-            .map(|b| b.action)
-    }
-
-    /// (keys, description) for the help overlay, grouped by action in binding order.
-    pub fn help_lines(&self) -> Vec<(String, &'static str)> {
-        let mut out: Vec<(Action, Vec<String>, Option<PanelId>)> = Vec::new();
-        for b in &self.bindings {
-            let k = key_label(b.code, b.mods);
-            match out.iter_mut().find(|(a, _, _)| *a == b.action) {
-                Some((_, keys, _)) => {
-                    if !keys.contains(&k) {
-                        keys.push(k)
+            .any(|(p, keys)| *p == panel && keys == pending);
+        for scope in [Some(panel), None] {
+            let mut longer = false;
+            for b in self.bindings.iter().filter(|b| b.panel == scope) {
+                if b.keys == *pending {
+                    if scope.is_none() && unbound_here {
+                        break;
                     }
+                    pending.clear();
+                    return Resolution::Action(b.action);
                 }
-                None => out.push((b.action, vec![k], b.panel)),
+                longer |= b.keys.len() > pending.len() && b.keys.starts_with(pending);
+            }
+            if longer {
+                return Resolution::Pending;
             }
         }
-        out.into_iter()
-            .map(|(a, keys, _)| (keys.join(" "), a.describe()))
-            .collect()
+        pending.clear();
+        Resolution::Unbound
+    }
+
+    /// The action of a single key press, ignoring sequences in progress.
+    pub fn lookup(&self, ev: &KeyEvent, panel: PanelId) -> Option<Action> {
+        match self.resolve(&mut Vec::new(), ev, panel) {
+            Resolution::Action(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The first key sequence bound to `action` anywhere, for hints ("? help").
+    pub fn key_for(&self, action: Action) -> Option<String> {
+        self.bindings
+            .iter()
+            .find(|b| b.action == action && b.panel.is_none())
+            .or_else(|| self.bindings.iter().find(|b| b.action == action))
+            .map(|b| sequence_label(&b.keys))
+    }
+
+    /// (keys, description) for the help overlay: every bound action in `Action::ALL` order, its
+    /// sequences separated by commas, panel-only ones marked with the panel.
+    pub fn help_lines(&self) -> Vec<(String, &'static str)> {
+        let mut out = Vec::new();
+        for action in Action::ALL {
+            let mut keys: Vec<String> = Vec::new();
+            for b in self.bindings.iter().filter(|b| b.action == action) {
+                let mut k = sequence_label(&b.keys);
+                if let Some(p) = b.panel {
+                    if !action.describe().starts_with(p.title()) {
+                        k = format!("{k} ({})", p.title());
+                    }
+                }
+                if !keys.contains(&k) {
+                    keys.push(k);
+                }
+            }
+            if !keys.is_empty() {
+                out.push((keys.join(", "), action.describe()));
+            }
+        }
+        out
     }
 }
 
+/// The label of a single key, as the help shows it.
 pub fn key_label(code: KeyCode, mods: KeyModifiers) -> String {
-    let base = match code {
-        KeyCode::Char(c) => c.to_string(),
-        KeyCode::Tab => "Tab".into(),
-        KeyCode::BackTab => "S-Tab".into(),
-        KeyCode::Enter => "Enter".into(),
-        KeyCode::Esc => "Esc".into(),
-        KeyCode::Up => "↑".into(),
-        KeyCode::Down => "↓".into(),
-        KeyCode::PageUp => "PgUp".into(),
-        KeyCode::PageDown => "PgDn".into(),
-        KeyCode::Home => "Home".into(),
-        KeyCode::End => "End".into(),
-        other => format!("{other:?}"),
-    };
-    if mods.contains(KeyModifiers::CONTROL) {
-        format!("C-{base}")
-    } else {
-        base
-    }
+    KeyPress::new(code, mods).label()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn ev(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+    }
+
     #[test]
     fn panel_bindings_win_and_shift_is_ignored_for_letters() {
         let km = Keymap::default();
-        let a = KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE);
+        let a = ev('a');
         assert_eq!(km.lookup(&a, PanelId::Issues), Some(Action::ToggleAllRepos));
         assert_eq!(km.lookup(&a, PanelId::Ci), None);
         let g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
         assert_eq!(km.lookup(&g, PanelId::Ci), Some(Action::Bottom));
-        let three = KeyEvent::new(KeyCode::Char('3'), KeyModifiers::NONE);
         assert_eq!(
-            km.lookup(&three, PanelId::Ci),
+            km.lookup(&ev('3'), PanelId::Ci),
             Some(Action::Focus(PanelId::Pulls))
         );
+    }
+
+    #[test]
+    fn every_action_is_listed_once_with_a_unique_name() {
+        let mut names: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Action::ALL.len());
+        for a in Action::ALL {
+            assert_eq!(Action::from_name(a.name()), Some(a));
+        }
+        // Every default binding's action is in ALL, so the help shows it.
+        for b in Keymap::default().bindings {
+            assert!(Action::ALL.contains(&b.action), "{:?}", b.action);
+        }
+    }
+
+    #[test]
+    fn sequences_wait_for_their_next_key() {
+        let km = Keymap {
+            bindings: vec![
+                Binding {
+                    keys: parse_sequence("g g").expect("seq"),
+                    panel: None,
+                    action: Action::Top,
+                },
+                Binding {
+                    keys: parse_sequence("g x").expect("seq"),
+                    panel: Some(PanelId::Ci),
+                    action: Action::Refresh,
+                },
+            ],
+            unbound: Vec::new(),
+        };
+        let mut pending = Vec::new();
+        let p = PanelId::Issues;
+        assert_eq!(km.resolve(&mut pending, &ev('g'), p), Resolution::Pending);
+        assert_eq!(pending, vec![KeyPress::char('g')]);
+        assert_eq!(
+            km.resolve(&mut pending, &ev('g'), p),
+            Resolution::Action(Action::Top)
+        );
+        assert!(pending.is_empty());
+        // A wrong second key drops the whole sequence.
+        assert_eq!(km.resolve(&mut pending, &ev('g'), p), Resolution::Pending);
+        assert_eq!(km.resolve(&mut pending, &ev('q'), p), Resolution::Unbound);
+        assert!(pending.is_empty());
+        // The panel's sequence and the global one share the prefix.
+        assert_eq!(
+            km.resolve(&mut pending, &ev('g'), PanelId::Ci),
+            Resolution::Pending
+        );
+        assert_eq!(
+            km.resolve(&mut pending, &ev('x'), PanelId::Ci),
+            Resolution::Action(Action::Refresh)
+        );
+    }
+
+    #[test]
+    fn help_lists_every_default_key() {
+        let lines = Keymap::default().help_lines();
+        let top = lines.iter().find(|(_, d)| *d == "first row").expect("top");
+        assert_eq!(top.0, "g, Home");
+        let quit = lines.iter().find(|(_, d)| *d == "quit").expect("quit");
+        assert_eq!(quit.0, "q, C-c");
+        let all = lines
+            .iter()
+            .find(|(_, d)| d.starts_with("Issues:"))
+            .expect("a");
+        assert_eq!(all.0, "a");
     }
 }

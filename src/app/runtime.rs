@@ -34,6 +34,8 @@ pub struct Options {
     pub desktop_notifications: bool,
     /// Ring the terminal bell when a watched run finishes.
     pub bell: bool,
+    /// Which events notify at all (the config's `notify.on`).
+    pub notify_on: Vec<crate::config::NotifyEvent>,
     pub theme: Theme,
     pub opener: Opener,
     /// Every drawn frame goes here (tests read the screen from it).
@@ -157,7 +159,11 @@ fn execute(
                     });
                 });
             }
-            Effect::Notify { title, body } => notify(opts, &title, &body),
+            Effect::Notify { event, title, body } => {
+                if opts.notify_on.contains(&event) {
+                    notify(opts, &title, &body)
+                }
+            }
             Effect::Git { id, op } => super::gitops::spawn(services.clone(), id, op, tx.clone()),
             Effect::SaveDraft { key, text } => drafts.save(key, text),
             Effect::DeleteDraft { key } => drafts.delete(key),

@@ -1,5 +1,6 @@
 //! Everything the screen shows, and nothing the screen does not need.
 
+use super::keymap::KeyPress;
 use crate::git::BranchSnapshot;
 use crate::github::dashboard::{EnvRow, PullRow, Slug};
 use crate::github::models::{Issue, IssueComment, Job, WorkflowRun};
@@ -183,6 +184,9 @@ pub struct Context {
     pub web_base: String,
     pub readonly: bool,
     pub demo: bool,
+    /// Problems worth a look that did not stop the start (unknown config keys, with their
+    /// lines). The status bar shows them until the first key press.
+    pub startup_warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -271,6 +275,8 @@ pub struct AppState {
     /// Runs seen in progress, so their completion can ring the bell once.
     pub active_runs: Vec<u64>,
     pub metrics_window_days: i64,
+    /// The order environments are listed in (the config's `deploy.order`); others follow.
+    pub env_order: Vec<String>,
     /// Drafts by key (loaded at start, kept in step with the files as the user types).
     pub drafts: std::collections::HashMap<String, String>,
     /// The git operation under way (one at a time) and its latest progress.
@@ -279,6 +285,10 @@ pub struct AppState {
     pub select_pull: Option<u64>,
     /// Branches not committed to for this many days are flagged stale.
     pub stale_days: u32,
+    /// Keys typed so far of a multi-key binding (`g` of `g g`); the status bar shows them.
+    pub pending_keys: Vec<KeyPress>,
+    /// The startup warnings were seen: a key was pressed since.
+    pub warnings_dismissed: bool,
 }
 
 impl AppState {
@@ -312,10 +322,13 @@ impl AppState {
             followed: Vec::new(),
             active_runs: Vec::new(),
             metrics_window_days: 30,
+            env_order: Vec::new(),
             drafts: Default::default(),
             git_busy: None,
             select_pull: None,
             stale_days: 30,
+            pending_keys: Vec::new(),
+            warnings_dismissed: false,
         }
     }
 

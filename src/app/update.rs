@@ -2,7 +2,7 @@
 
 use super::deploys;
 use super::effect::{Effect, Resource, ResourceKind};
-use super::keymap::{Action, Keymap};
+use super::keymap::{Action, Keymap, Resolution};
 use super::modal::{self, EditorOutcome, Modal, Outcome};
 use super::msg::{Data, Msg};
 use super::state::{AppState, Cursor, Detail, Loaded, PanelId};
@@ -11,7 +11,7 @@ use crate::github::models::Conclusion;
 use crate::github::{ApiError, Fetched};
 use crate::ui::layout;
 use chrono::{DateTime, Utc};
-use ratatui::crossterm::event::{Event, KeyEventKind, MouseButton, MouseEventKind};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEventKind, MouseButton, MouseEventKind};
 
 /// The pollers to start when the dashboard opens.
 pub fn init(state: &mut AppState) -> Vec<Effect> {
@@ -40,19 +40,26 @@ pub fn init(state: &mut AppState) -> Vec<Effect> {
 pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Input(Event::Key(k)) if k.kind != KeyEventKind::Release => {
+            state.warnings_dismissed = true;
             if state.modal.is_some() {
                 return modal_key(state, k);
             }
             if state.help {
                 // Any key closes help; `q` still quits so the user is never trapped.
                 state.help = false;
+                state.pending_keys.clear();
                 return match keymap.lookup(&k, state.focus) {
                     Some(Action::Quit) => quit(state),
                     _ => Vec::new(),
                 };
             }
-            match keymap.lookup(&k, state.focus) {
-                Some(a) if a.mutates() && state.ctx.readonly => {
+            // Esc abandons a half-typed sequence rather than going back.
+            if k.code == KeyCode::Esc && !state.pending_keys.is_empty() {
+                state.pending_keys.clear();
+                return Vec::new();
+            }
+            match keymap.resolve(&mut state.pending_keys, &k, state.focus) {
+                Resolution::Action(a) if a.mutates() && state.ctx.readonly => {
                     state.toast(
                         format!(
                             "Read-only mode (--readonly): \"{}\" is disabled",
@@ -62,8 +69,8 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                     );
                     Vec::new()
                 }
-                Some(a) => act(state, a),
-                None => Vec::new(),
+                Resolution::Action(a) => act(state, a),
+                Resolution::Pending | Resolution::Unbound => Vec::new(),
             }
         }
         Msg::Input(Event::Mouse(m)) => mouse(state, m.kind, m.column, m.row),
@@ -462,6 +469,13 @@ fn apply_data(
         (_, Data::Environments(r)) => {
             let why = store(&mut state.envs, r, at);
             note_error(state, at, "deploys", why);
+            if !state.env_order.is_empty() {
+                let order = state.env_order.clone();
+                let rank = |name: &str| order.iter().position(|o| o == name).unwrap_or(usize::MAX);
+                if let Some(envs) = state.envs.data.as_mut() {
+                    envs.sort_by_key(|e| rank(&e.env.name));
+                }
+            }
             let len = state.panel_len(PanelId::Deploys);
             state.cursor_mut(PanelId::Deploys).clamp(len);
         }
@@ -492,6 +506,7 @@ fn apply_data(
                         !ok,
                     );
                     fx.push(Effect::Notify {
+                        event: crate::config::NotifyEvent::DeployFinished,
                         title: format!("cockpit: {verdict}"),
                         body: text,
                     });
@@ -851,7 +866,13 @@ fn finished_runs(state: &mut AppState) -> Vec<Effect> {
                 text: text.clone(),
                 error: !ok,
             });
+            let event = if ok {
+                crate::config::NotifyEvent::CiSucceeded
+            } else {
+                crate::config::NotifyEvent::CiFailed
+            };
             fx.push(Effect::Notify {
+                event,
                 title: format!("cockpit: CI {verdict}"),
                 body: text,
             });

@@ -29,6 +29,7 @@ mod git_http;
 mod git_store;
 mod graphql;
 mod logs;
+mod oauth;
 mod pulls_write;
 mod pushes;
 mod render;

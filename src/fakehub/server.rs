@@ -34,6 +34,7 @@ pub(crate) struct Shared {
     pub api_base: String,
     pub blob_base: String,
     signer: std::collections::hash_map::RandomState,
+    pub oauth: super::oauth::DeviceFlows,
 }
 
 #[derive(Default)]
@@ -149,8 +150,12 @@ pub(crate) fn spawn(
         api_base: format!("http://{api_addr}"),
         blob_base: format!("http://{blob_addr}"),
         signer: std::collections::hash_map::RandomState::new(),
+        oauth: Default::default(),
     });
-    let api_router = Router::new().fallback(api_entry).with_state(shared.clone());
+    let api_router = Router::new()
+        .merge(super::oauth::routes())
+        .fallback(api_entry)
+        .with_state(shared.clone());
     let blob_router = Router::new()
         .fallback(blob_entry)
         .with_state(shared.clone());

@@ -173,6 +173,7 @@ impl GitHub {
         let status = resp.status();
         let headers = resp.headers().clone();
         self.note_rate_limit(&headers);
+        log_response("GET", &url, status, &headers);
         if status == StatusCode::NOT_MODIFIED {
             if let Some((_, body)) = cached {
                 return Ok((
@@ -241,6 +242,16 @@ impl GitHub {
         }
     }
 
+    /// GET with the answer's headers, for the checks that read them (`x-oauth-scopes` in
+    /// `auth status` and `doctor`).
+    pub async fn get_with_headers<T: DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Result<(T, HeaderMap), ApiError> {
+        let (raw, headers) = self.get_raw(path).await?;
+        Ok((parse(&raw.data, path)?, headers))
+    }
+
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<Fetched<T>, ApiError> {
         let (raw, _) = self.get_raw(path).await?;
         let data = parse(&raw.data, path)?;
@@ -290,6 +301,7 @@ impl GitHub {
         body: &serde_json::Value,
     ) -> Result<Option<T>, ApiError> {
         let url = self.url(path);
+        let verb = method.to_string();
         let resp = self
             .request(method, &url)
             .json(body)
@@ -299,6 +311,7 @@ impl GitHub {
         let status = resp.status();
         let headers = resp.headers().clone();
         self.note_rate_limit(&headers);
+        log_response(&verb, &url, status, &headers);
         let bytes = resp.bytes().await.map_err(|e| self.network_error(e))?;
         if !status.is_success() {
             return Err(self.status_error(status, &headers, &bytes, path));
@@ -321,6 +334,7 @@ impl GitHub {
         let status = resp.status();
         let headers = resp.headers().clone();
         self.note_rate_limit(&headers);
+        log_response("GET", &url, status, &headers);
         if status.is_redirection() {
             let location = headers
                 .get(LOCATION)
@@ -352,6 +366,21 @@ impl GitHub {
         }
         Ok(bytes.to_vec())
     }
+}
+
+/// One debug line per answer. Never the headers we sent (Authorization) nor a query string
+/// (signed log URLs carry their signature there); the log writer redacts tokens on top.
+fn log_response(method: &str, url: &str, status: StatusCode, headers: &HeaderMap) {
+    let remaining = headers
+        .get("x-ratelimit-remaining")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::debug!(
+        target: "cockpit::github",
+        "{method} {} -> {} (rate limit left {remaining})",
+        url.split('?').next().unwrap_or(url),
+        status.as_u16()
+    );
 }
 
 fn parse<T: DeserializeOwned>(body: &[u8], path: &str) -> Result<T, ApiError> {

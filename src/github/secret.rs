@@ -1,6 +1,37 @@
 //! A token that cannot leak through `Debug`, `Display` or a panic message.
 
 use std::fmt;
+use std::sync::{Mutex, OnceLock};
+
+/// Every token this process has held, so the log writer can blank them whatever their shape
+/// (`crate::logging::redact`). Short strings are left out: they are not real tokens, and blanking
+/// them would garble ordinary words in a log.
+fn registry() -> &'static Mutex<Vec<String>> {
+    static R: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
+    R.get_or_init(Mutex::default)
+}
+
+const MIN_REGISTERED_LEN: usize = 8;
+/// A process holds a handful of tokens; the cap keeps a pathological loop from growing this.
+const MAX_REGISTERED: usize = 64;
+
+fn register(secret: &str) {
+    if secret.len() < MIN_REGISTERED_LEN {
+        return;
+    }
+    let mut r = registry().lock().unwrap_or_else(|e| e.into_inner());
+    if !r.iter().any(|s| s == secret) {
+        if r.len() >= MAX_REGISTERED {
+            r.remove(0);
+        }
+        r.push(secret.to_string());
+    }
+}
+
+/// The tokens seen so far (for redaction only).
+pub fn known_secrets() -> Vec<String> {
+    registry().lock().map(|r| r.clone()).unwrap_or_default()
+}
 
 /// An API token. Its text is reachable only through [`Token::expose`], which keeps every place
 /// that handles the raw secret easy to audit.
@@ -13,6 +44,7 @@ impl Token {
         if raw.is_empty() {
             None
         } else {
+            register(&raw);
             Some(Token(raw))
         }
     }

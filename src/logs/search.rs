@@ -170,7 +170,7 @@ fn run(job: Job) {
     let mut buf = StyledText::default();
     snapshot.for_each_line(|i, line, meta| {
         seen += 1;
-        if seen % CANCEL_CHECK_LINES == 0 {
+        if seen.is_multiple_of(CANCEL_CHECK_LINES) {
             if cancel.load(Ordering::Relaxed) {
                 cancelled = true;
                 return false;

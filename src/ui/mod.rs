@@ -36,7 +36,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
             for (id, rect) in panels {
                 panels::render(frame, rect, state, id, id == state.focus, theme);
             }
-            widgets::status::render(frame, status, state, theme);
+            widgets::status::render(frame, status, state, keymap, theme);
         }
         Screen::Single {
             tabs,
@@ -48,7 +48,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
                 Some(d) => detail::render(frame, rect, state, d, theme),
                 None => panels::render(frame, rect, state, id, true, theme),
             }
-            widgets::status::render(frame, status, state, theme);
+            widgets::status::render(frame, status, state, keymap, theme);
         }
     }
     if let Some(m) = &state.modal {

@@ -1,22 +1,112 @@
 //! Colours. `NO_COLOR` (https://no-color.org) gives a monochrome theme that relies on bold,
-//! reverse and symbols only.
+//! reverse and symbols only; the colours themselves come from `[ui.colors]` in the config.
 
+use crate::config::ColorsConfig;
 use ratatui::style::{Color, Modifier, Style};
+use std::str::FromStr;
 
 #[derive(Debug, Clone)]
 pub struct Theme {
     pub color: bool,
+    pub palette: Palette,
+}
+
+/// The colours a coloured theme uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Palette {
+    pub focus: Color,
+    pub border: Color,
+    pub selection: Color,
+    pub selection_unfocused: Color,
+    pub header: Color,
+    pub dim: Color,
+    pub ok: Color,
+    pub bad: Color,
+    pub warn: Color,
+    pub running: Color,
+    pub accent: Color,
+    pub number: Color,
+    pub waiting: Color,
+}
+
+impl Default for Palette {
+    fn default() -> Self {
+        // The defaults are ColorsConfig's, which always parse (a unit test says so).
+        Palette::from_config(&ColorsConfig::default()).unwrap_or(Palette {
+            focus: Color::Cyan,
+            border: Color::DarkGray,
+            selection: Color::Rgb(40, 60, 90),
+            selection_unfocused: Color::Rgb(45, 45, 45),
+            header: Color::Gray,
+            dim: Color::DarkGray,
+            ok: Color::Green,
+            bad: Color::Red,
+            warn: Color::Yellow,
+            running: Color::Yellow,
+            accent: Color::Magenta,
+            number: Color::Blue,
+            waiting: Color::Yellow,
+        })
+    }
+}
+
+impl Palette {
+    /// Reads `[ui.colors]`; the error names the field and says what a colour looks like.
+    pub fn from_config(c: &ColorsConfig) -> Result<Palette, (&'static str, String)> {
+        let parse = |field: &'static str, v: &str| {
+            Color::from_str(v.trim()).map_err(|_| {
+                (
+                    field,
+                    format!(
+                        "{v:?} is not a colour (a name like cyan or darkgray, #rrggbb, or 0-255)"
+                    ),
+                )
+            })
+        };
+        Ok(Palette {
+            focus: parse("focus", &c.focus)?,
+            border: parse("border", &c.border)?,
+            selection: parse("selection", &c.selection)?,
+            selection_unfocused: parse("selection_unfocused", &c.selection_unfocused)?,
+            header: parse("header", &c.header)?,
+            dim: parse("dim", &c.dim)?,
+            ok: parse("ok", &c.ok)?,
+            bad: parse("bad", &c.bad)?,
+            warn: parse("warn", &c.warn)?,
+            running: parse("running", &c.running)?,
+            accent: parse("accent", &c.accent)?,
+            number: parse("number", &c.number)?,
+            waiting: parse("waiting", &c.waiting)?,
+        })
+    }
 }
 
 impl Theme {
     pub fn from_env() -> Theme {
         Theme {
             color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            palette: Palette::default(),
         }
     }
 
     pub fn mono() -> Theme {
-        Theme { color: false }
+        Theme {
+            color: false,
+            palette: Palette::default(),
+        }
+    }
+
+    /// The theme the config asks for: `auto` follows `NO_COLOR`, `color` and `mono` override it.
+    pub fn from_config(ui: &crate::config::UiConfig, no_color: bool) -> Theme {
+        let color = match ui.theme {
+            crate::config::ThemeChoice::Auto => !no_color,
+            crate::config::ThemeChoice::Color => true,
+            crate::config::ThemeChoice::Mono => false,
+        };
+        Theme {
+            color,
+            palette: Palette::from_config(&ui.colors).unwrap_or_default(),
+        }
     }
 
     fn fg(&self, c: Color) -> Style {
@@ -29,14 +119,14 @@ impl Theme {
 
     pub fn border(&self, focused: bool) -> Style {
         if focused {
-            self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+            self.fg(self.palette.focus).add_modifier(Modifier::BOLD)
         } else {
-            self.fg(Color::DarkGray)
+            self.fg(self.palette.border)
         }
     }
     pub fn title(&self, focused: bool) -> Style {
         if focused {
-            self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+            self.fg(self.palette.focus).add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::BOLD)
         }
@@ -47,45 +137,45 @@ impl Theme {
         }
         if focused {
             Style::new()
-                .bg(Color::Rgb(40, 60, 90))
+                .bg(self.palette.selection)
                 .add_modifier(Modifier::BOLD)
         } else {
-            Style::new().bg(Color::Rgb(45, 45, 45))
+            Style::new().bg(self.palette.selection_unfocused)
         }
     }
     pub fn header(&self) -> Style {
-        self.fg(Color::Gray).add_modifier(Modifier::BOLD)
+        self.fg(self.palette.header).add_modifier(Modifier::BOLD)
     }
     pub fn dim(&self) -> Style {
         if self.color {
-            Style::new().fg(Color::DarkGray)
+            Style::new().fg(self.palette.dim)
         } else {
             Style::new().add_modifier(Modifier::DIM)
         }
     }
     pub fn ok(&self) -> Style {
-        self.fg(Color::Green)
+        self.fg(self.palette.ok)
     }
     pub fn bad(&self) -> Style {
-        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+        self.fg(self.palette.bad).add_modifier(Modifier::BOLD)
     }
     pub fn warn(&self) -> Style {
-        self.fg(Color::Yellow)
+        self.fg(self.palette.warn)
     }
     pub fn running(&self) -> Style {
-        self.fg(Color::Yellow)
+        self.fg(self.palette.running)
     }
     pub fn accent(&self) -> Style {
-        self.fg(Color::Magenta)
+        self.fg(self.palette.accent)
     }
     pub fn number(&self) -> Style {
-        self.fg(Color::Blue)
+        self.fg(self.palette.number)
     }
     pub fn waiting(&self) -> Style {
         if self.color {
             Style::new()
                 .fg(Color::Black)
-                .bg(Color::Yellow)
+                .bg(self.palette.waiting)
                 .add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
@@ -103,5 +193,23 @@ impl Theme {
             (Ok(r), Ok(g), Ok(b)) => Style::new().fg(Color::Rgb(r, g, b)),
             _ => self.dim(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_colours_parse_and_keep_the_original_look() {
+        let p = Palette::from_config(&ColorsConfig::default()).expect("defaults parse");
+        assert_eq!(p.focus, Color::Cyan);
+        assert_eq!(p.selection, Color::Rgb(40, 60, 90));
+        assert_eq!(p.selection_unfocused, Color::Rgb(45, 45, 45));
+        let bad = ColorsConfig {
+            ok: "verdant".into(),
+            ..ColorsConfig::default()
+        };
+        assert_eq!(Palette::from_config(&bad).map_err(|e| e.0), Err("ok"));
     }
 }

@@ -37,7 +37,7 @@ impl Screen {
     fn new() -> Screen {
         Screen {
             term: Terminal::new(TestBackend::new(W, H)).expect("terminal"),
-            theme: Theme { color: true },
+            theme: Theme::from_config(&Default::default(), false),
         }
     }
 

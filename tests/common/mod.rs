@@ -151,6 +151,7 @@ impl Harness {
         let opts = Options {
             bell: true,
             desktop_notifications: false,
+            notify_on: cockpit::config::NotifyConfig::default().on,
             keymap: Keymap::default(),
             theme: Theme::mono(),
             opener: Opener::Record(opened.clone()),

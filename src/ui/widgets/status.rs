@@ -1,6 +1,7 @@
-//! The bottom line: where, who, how much API budget is left, how fresh each panel is, and the
-//! last background error.
+//! The bottom line: where, who, how much API budget is left, how fresh each panel is, the
+//! last background error, config warnings at start, and the keys of a sequence being typed.
 
+use crate::app::keymap::{sequence_label, Action, Keymap};
 use crate::app::state::{AppState, Loaded, PanelId};
 use crate::text::{age, sanitize_line};
 use crate::ui::Theme;
@@ -18,7 +19,7 @@ fn freshness<T>(l: &Loaded<T>, now: DateTime<Utc>) -> (String, bool) {
     }
 }
 
-pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+pub fn render(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, theme: &Theme) {
     let sep = || Span::styled(" │ ", theme.dim());
     let mut spans = Vec::new();
     let repo = state
@@ -53,6 +54,19 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             format!("API {}/{}", rl.remaining, rl.limit),
             style,
         ));
+    }
+    // Config warnings go before the freshness so they are seen; the first key press hides them.
+    if !state.warnings_dismissed {
+        if let Some(first) = state.ctx.startup_warnings.first() {
+            spans.push(sep());
+            let more = state.ctx.startup_warnings.len() - 1;
+            let text = if more > 0 {
+                format!("⚠ {} (+{more} more: cockpit doctor)", sanitize_line(first))
+            } else {
+                format!("⚠ {}", sanitize_line(first))
+            };
+            spans.push(Span::styled(text, theme.warn()));
+        }
     }
     spans.push(sep());
     let now = state.now;
@@ -93,9 +107,21 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     }
 
     let line = Line::from(spans);
-    let hint = " ? help  q quit ";
+    let hint = if state.pending_keys.is_empty() {
+        let key = |a: Action, default: &str| keymap.key_for(a).unwrap_or_else(|| default.into());
+        format!(
+            " {} help  {} quit ",
+            key(Action::Help, "?"),
+            key(Action::Quit, "C-c")
+        )
+    } else {
+        format!(" {} …  Esc cancels ", sequence_label(&state.pending_keys))
+    };
+    let hint = hint.as_str();
     // The hint yields to the content on narrow terminals rather than covering it.
-    let room = line.width() + hint.len() <= usize::from(area.width);
+    // A half-typed sequence is always shown: the next key depends on it.
+    let room = !state.pending_keys.is_empty()
+        || line.width() + unicode_width::UnicodeWidthStr::width(hint) <= usize::from(area.width);
     frame.render_widget(Paragraph::new(line), area);
     if room {
         frame.render_widget(
