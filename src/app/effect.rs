@@ -37,6 +37,10 @@ pub enum Resource {
     PullDetail {
         number: u64,
     },
+    /// A job's status while its log is open (fast while it runs, then once).
+    JobStatus {
+        job_id: u64,
+    },
 }
 
 /// Pollers are grouped by kind: starting `Runs { branch: "b" }` replaces `Runs { branch: "a" }`.
@@ -54,6 +58,7 @@ pub enum ResourceKind {
     FollowedRuns,
     EnvironmentInsights,
     PullDetail,
+    JobStatus,
 }
 
 impl Resource {
@@ -71,6 +76,7 @@ impl Resource {
             Resource::FollowedRuns { .. } => ResourceKind::FollowedRuns,
             Resource::EnvironmentInsights { .. } => ResourceKind::EnvironmentInsights,
             Resource::PullDetail { .. } => ResourceKind::PullDetail,
+            Resource::JobStatus { .. } => ResourceKind::JobStatus,
         }
     }
 }
@@ -158,6 +164,19 @@ pub enum Effect {
     Git {
         id: u64,
         op: GitOp,
+    },
+    /// Download a finished step's log, or the whole job's once it completed.
+    FetchLog {
+        job_id: u64,
+        step: Option<(u32, String)>,
+    },
+    /// Put text on the clipboard (a tool if there is one, else OSC 52 to the terminal).
+    Copy {
+        text: String,
+    },
+    /// Write the open log to a file.
+    SaveLog {
+        path: std::path::PathBuf,
     },
     SaveDraft {
         key: String,

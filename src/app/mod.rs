@@ -8,6 +8,7 @@ pub mod deploys;
 pub mod effect;
 pub mod gitops;
 pub mod keymap;
+pub mod logview;
 pub mod modal;
 pub mod msg;
 pub mod mutation;

@@ -36,6 +36,16 @@ pub enum Msg {
         id: u64,
         text: String,
     },
+    /// A log (a step's or the whole job's) arrived, or could not be had.
+    LogChunk {
+        job_id: u64,
+        step: Option<(u32, String)>,
+        bytes: Result<Vec<u8>, ApiError>,
+    },
+    /// The log search thread has news: poll it.
+    LogSearch,
+    /// A saved log or a copy finished (or failed), for a toast.
+    Done(Result<String, String>),
     GitDone {
         id: u64,
         op: super::effect::GitOp,
@@ -53,10 +63,14 @@ pub enum Data {
     Issues(ApiResult<Vec<Issue>>),
     Pulls(ApiResult<Vec<PullRow>>),
     Runs(ApiResult<Vec<WorkflowRun>>),
-    Jobs(ApiResult<(WorkflowRun, Vec<Job>)>),
+    Jobs(
+        ApiResult<(WorkflowRun, Vec<Job>)>,
+        Vec<(u64, Vec<crate::github::logs::Annotation>)>,
+    ),
     Environments(ApiResult<Vec<EnvRow>>),
     IssueDetail(ApiResult<(Issue, Vec<IssueComment>)>),
     FollowedRuns(ApiResult<Vec<WorkflowRun>>),
     Insights(Result<crate::app::state::Insights, ApiError>),
     PullDetail(Result<crate::github::pulls::PullDetail, ApiError>),
+    JobStatus(ApiResult<Job>),
 }

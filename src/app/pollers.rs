@@ -160,8 +160,11 @@ fn next_delay(r: &Resource, data: &Data, failures: u32, iv: &Intervals) -> Optio
             let active = f.data.iter().any(|r| r.status.is_active());
             Some(if active { iv.runs_active } else { iv.runs_idle })
         }
-        (Resource::Jobs { .. }, Data::Jobs(Ok(f))) => {
+        (Resource::Jobs { .. }, Data::Jobs(Ok(f), _)) => {
             f.data.0.status.is_active().then_some(iv.jobs_active)
+        }
+        (Resource::JobStatus { .. }, Data::JobStatus(Ok(f))) => {
+            f.data.status.is_active().then_some(iv.jobs_active)
         }
         (Resource::Environments, Data::Environments(Ok(f))) => {
             let busy = f
@@ -185,7 +188,8 @@ fn data_error(d: &Data) -> Option<&ApiError> {
         | Data::Issues(Err(e))
         | Data::Pulls(Err(e))
         | Data::Runs(Err(e))
-        | Data::Jobs(Err(e))
+        | Data::Jobs(Err(e), _)
+        | Data::JobStatus(Err(e))
         | Data::Environments(Err(e))
         | Data::IssueDetail(Err(e))
         | Data::FollowedRuns(Err(e))
@@ -249,14 +253,32 @@ async fn fetch(r: &Resource, s: &Services) -> Data {
         Resource::Jobs { run_id } => match slug {
             Some(slug) => {
                 let (run, jobs) = tokio::join!(gh.run(slug, *run_id), gh.jobs(slug, *run_id));
-                Data::Jobs(run.and_then(|run| {
-                    jobs.map(|jobs| crate::github::Fetched {
-                        changed: run.changed || jobs.changed,
-                        data: (run.data, jobs.data),
-                    })
-                }))
+                // Annotations as they appear: a job's id is its check run's (conditional
+                // requests: unchanged ones are free). One failing does not hide the jobs.
+                let ids: Vec<u64> = jobs
+                    .as_ref()
+                    .map(|j| j.data.iter().map(|j| j.id).collect())
+                    .unwrap_or_default();
+                let notes =
+                    futures_util::future::join_all(ids.iter().map(|id| gh.annotations(slug, *id)))
+                        .await;
+                let annotations = ids
+                    .into_iter()
+                    .zip(notes)
+                    .filter_map(|(id, n)| n.ok().map(|n| (id, n.data)))
+                    .filter(|(_, n)| !n.is_empty())
+                    .collect();
+                Data::Jobs(
+                    run.and_then(|run| {
+                        jobs.map(|jobs| crate::github::Fetched {
+                            changed: run.changed || jobs.changed,
+                            data: (run.data, jobs.data),
+                        })
+                    }),
+                    annotations,
+                )
             }
-            None => Data::Jobs(Err(no_repo())),
+            None => Data::Jobs(Err(no_repo()), Vec::new()),
         },
         Resource::Environments => match slug {
             Some(slug) => Data::Environments(gh.environment_rows(slug).await),
@@ -291,6 +313,16 @@ async fn fetch(r: &Resource, s: &Services) -> Data {
         } => match slug {
             Some(slug) => Data::Insights(insights(gh, slug, environment, *window_days).await),
             None => Data::Insights(Err(no_repo())),
+        },
+        Resource::JobStatus { job_id } => match slug {
+            Some(slug) => Data::JobStatus(
+                gh.get(&format!(
+                    "/repos/{}/{}/actions/jobs/{job_id}",
+                    slug.owner, slug.name
+                ))
+                .await,
+            ),
+            None => Data::JobStatus(Err(no_repo())),
         },
         Resource::PullDetail { number } => match slug {
             Some(slug) => Data::PullDetail(gh.pull_detail(slug, *number).await),

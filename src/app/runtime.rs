@@ -62,7 +62,7 @@ where
         let _ = error_tx.send(Msg::Failed(e));
     });
     let first = init(&mut state);
-    execute(first, &mut pollers, &services, &drafts, &opts, &tx);
+    execute(first, &mut pollers, &services, &drafts, &opts, &tx, &state);
 
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -105,7 +105,8 @@ where
         }
         for m in batch {
             let fx = update(&mut state, &opts.keymap, m);
-            execute(fx, &mut pollers, &services, &drafts, &opts, &tx);
+            execute(fx, &mut pollers, &services, &drafts, &opts, &tx, &state);
+            connect_log_search(&mut state, &tx);
             if state.should_quit {
                 break;
             }
@@ -124,9 +125,54 @@ fn execute(
     drafts: &crate::drafts::DraftWriter,
     opts: &Options,
     tx: &mpsc::UnboundedSender<Msg>,
+    state: &AppState,
 ) {
     for e in effects {
         match e {
+            Effect::FetchLog { job_id, step } => {
+                let (s, tx) = (services.clone(), tx.clone());
+                tokio::spawn(async move {
+                    let Some(slug) = s.slug.clone() else { return };
+                    let bytes = match &step {
+                        Some((n, _)) => s.gh.step_log(&slug, job_id, *n).await,
+                        None => {
+                            s.gh.job_log_when_ready(
+                                &slug,
+                                job_id,
+                                &crate::github::logs::LogRetry::default(),
+                            )
+                            .await
+                        }
+                    };
+                    let _ = tx.send(Msg::LogChunk {
+                        job_id,
+                        step,
+                        bytes,
+                    });
+                });
+            }
+            Effect::Copy { text } => copy(text, opts, tx.clone()),
+            Effect::SaveLog { path } => {
+                if let Some(log) = &state.log {
+                    let job = log.view.save_job(crate::logs::SaveMode::Raw);
+                    let tx = tx.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let result = job
+                            .write_to(&path)
+                            .map(|bytes| {
+                                format!(
+                                    "Saved the log to {} ({} KiB)",
+                                    path.display(),
+                                    bytes / 1024
+                                )
+                            })
+                            .map_err(|e| {
+                                format!("Could not save the log to {}: {e}", path.display())
+                            });
+                        let _ = tx.send(Msg::Done(result));
+                    });
+                }
+            }
             Effect::Poll(r) => pollers.poll(r),
             Effect::Stop(k) => pollers.stop(k),
             Effect::Refresh(kinds) => pollers.refresh(&kinds),
@@ -246,4 +292,36 @@ fn open_url(url: String, opener: &Opener, tx: mpsc::UnboundedSender<Msg>) {
             });
         }
     }
+}
+
+/// The log search runs on its own thread; its progress wakes the loop with a message.
+fn connect_log_search(state: &mut AppState, tx: &mpsc::UnboundedSender<Msg>) {
+    if let Some(log) = state.log.as_mut().filter(|l| !l.waker_set) {
+        let tx = tx.clone();
+        log.view.set_waker(Arc::new(move || {
+            let _ = tx.send(Msg::LogSearch);
+        }));
+        log.waker_set = true;
+    }
+}
+
+/// A clipboard tool when the system has one (wl-copy, xclip, xsel, pbcopy), else OSC 52 to
+/// the terminal — our own sequence with our own text, which a log's escapes never reach.
+fn copy(text: String, opts: &Options, tx: mpsc::UnboundedSender<Msg>) {
+    if let Opener::Record(list) = &opts.opener {
+        if let Ok(mut l) = list.lock() {
+            l.push(format!("copy: {text}"));
+        }
+        return;
+    }
+    tokio::task::spawn_blocking(move || {
+        let via_tool = crate::logs::clipboard::detect().map(|tool| tool.copy(&text));
+        if !matches!(via_tool, Some(Ok(()))) {
+            use std::io::Write;
+            let mut out = std::io::stdout();
+            let _ = out.write_all(crate::logs::clipboard::osc52(&text).as_bytes());
+            let _ = out.flush();
+        }
+        let _ = tx.send(Msg::Tick(chrono::Utc::now()));
+    });
 }

@@ -208,6 +208,11 @@ pub enum Detail {
         data: Loaded<(WorkflowRun, Vec<Job>)>,
         cursor: Cursor,
     },
+    /// A job's log (the view itself lives in `AppState::log`).
+    Log {
+        run_id: u64,
+        job_id: u64,
+    },
     Environment {
         name: String,
         cursor: Cursor,
@@ -224,6 +229,50 @@ pub enum Detail {
 pub struct Insights {
     pub would_ship: Option<(String, String, crate::github::actions::Comparison)>,
     pub metrics: crate::metrics::compute::EnvMetrics,
+}
+
+/// How far a job's log has come.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LogPhase {
+    /// The job runs: the log shows the steps that finished (where the server serves step logs).
+    Running,
+    /// The job completed; its whole log is being downloaded.
+    Fetching,
+    Complete,
+    Failed(String),
+}
+
+/// An open job log: the engine's view plus what cockpit fetched for it.
+pub struct LogSession {
+    pub run_id: u64,
+    pub job_id: u64,
+    pub job_name: String,
+    pub view: crate::logs::LogViewState,
+    pub phase: LogPhase,
+    pub job: Option<Job>,
+    /// Step logs asked for (by step number), so each is fetched once.
+    pub steps_requested: Vec<u64>,
+    /// The search being typed after `/`, and whether it is a regex (Ctrl-R toggles).
+    pub search_input: Option<(String, bool)>,
+    /// The runtime connected the search thread's wake-ups to the loop.
+    pub waker_set: bool,
+    pub annotations: Vec<crate::github::logs::Annotation>,
+    /// Step logs that arrived out of order (they are fetched concurrently), by step number;
+    /// `None` for a step whose log the server did not serve.
+    pub arrived_steps: std::collections::BTreeMap<u32, Option<(String, Vec<u8>)>>,
+    /// Steps up to this number are in the view (they are appended strictly in order).
+    pub steps_shown: u32,
+}
+
+impl std::fmt::Debug for LogSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LogSession")
+            .field("run_id", &self.run_id)
+            .field("job_id", &self.job_id)
+            .field("phase", &self.phase)
+            .field("lines", &self.view.status().lines)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -285,6 +334,9 @@ pub struct AppState {
     pub select_pull: Option<u64>,
     /// Branches not committed to for this many days are flagged stale.
     pub stale_days: u32,
+    pub log: Option<LogSession>,
+    /// Annotations of the open run's jobs, by job id.
+    pub run_annotations: Vec<(u64, Vec<crate::github::logs::Annotation>)>,
     /// Keys typed so far of a multi-key binding (`g` of `g g`); the status bar shows them.
     pub pending_keys: Vec<KeyPress>,
     /// The startup warnings were seen: a key was pressed since.
@@ -327,6 +379,8 @@ impl AppState {
             git_busy: None,
             select_pull: None,
             stale_days: 30,
+            log: None,
+            run_annotations: Vec::new(),
             pending_keys: Vec::new(),
             warnings_dismissed: false,
         }

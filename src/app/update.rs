@@ -44,6 +44,11 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             if state.modal.is_some() {
                 return modal_key(state, k);
             }
+            if !state.help {
+                if let Some(fx) = super::logview::key(state, k) {
+                    return fx;
+                }
+            }
             if state.help {
                 // Any key closes help; `q` still quits so the user is never trapped.
                 state.help = false;
@@ -163,6 +168,28 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                     Vec::new()
                 }
             }
+        }
+        Msg::LogChunk {
+            job_id,
+            step,
+            bytes,
+        } => {
+            super::logview::chunk(state, job_id, step, bytes);
+            Vec::new()
+        }
+        Msg::LogSearch => {
+            if let Some(log) = state.log.as_mut() {
+                log.view.poll_search();
+            }
+            Vec::new()
+        }
+        Msg::Done(Ok(message)) => {
+            state.toast(message, false);
+            Vec::new()
+        }
+        Msg::Done(Err(why)) => {
+            state.toast(why, true);
+            Vec::new()
         }
         Msg::GitProgress { id, text } => {
             if let Some((busy, progress)) = &mut state.git_busy {
@@ -412,6 +439,10 @@ fn apply_data(
                 }
             }
         }
+        (_, Data::JobStatus(r)) => match r {
+            Ok(f) => fx.extend(super::logview::job_status(state, f.data)),
+            Err(e) => note_error(state, at, "job", Some(e.to_string())),
+        },
         (Resource::PullDetail { number }, Data::PullDetail(r)) => {
             let mut err = None;
             if let Some(Detail::Pull {
@@ -450,8 +481,11 @@ fn apply_data(
             state.cursor_mut(PanelId::Ci).clamp(len);
             fx.extend(finished_runs(state));
         }
-        (Resource::Jobs { run_id }, Data::Jobs(r)) => {
+        (Resource::Jobs { run_id }, Data::Jobs(r, annotations)) => {
             let mut err = None;
+            if matches!(&state.detail, Some(Detail::Run { run_id: open, .. }) if *open == run_id) {
+                state.run_annotations = annotations;
+            }
             if let Some(Detail::Run {
                 run_id: open,
                 data,
@@ -659,7 +693,11 @@ fn focus_panel(state: &mut AppState, p: PanelId) -> Vec<Effect> {
 }
 
 fn move_selection(state: &mut AppState, delta: isize) {
+    if super::logview::wheel(state, delta) {
+        return;
+    }
     match &mut state.detail {
+        Some(Detail::Log { .. }) => {}
         Some(Detail::Run { data, cursor, .. }) => {
             let len = data.data.as_ref().map_or(0, |(_, jobs)| jobs.len());
             cursor.move_by(delta, len);
@@ -688,6 +726,10 @@ fn move_selection(state: &mut AppState, delta: isize) {
 }
 
 fn open_detail(state: &mut AppState) -> Vec<Effect> {
+    // Enter on a job of an open run: its log.
+    if matches!(state.detail, Some(Detail::Run { .. })) {
+        return super::logview::open(state);
+    }
     if state.detail.is_some() {
         return Vec::new();
     }
@@ -758,6 +800,10 @@ fn close_detail(state: &mut AppState) -> Vec<Effect> {
         Some(Detail::Issue { .. }) => vec![Effect::Stop(ResourceKind::IssueDetail)],
         Some(Detail::Environment { .. }) => vec![Effect::Stop(ResourceKind::EnvironmentInsights)],
         Some(Detail::Pull { .. }) => vec![Effect::Stop(ResourceKind::PullDetail)],
+        Some(Detail::Log { .. }) => {
+            state.log = None;
+            vec![Effect::Stop(ResourceKind::JobStatus)]
+        }
         _ => Vec::new(),
     }
 }

@@ -214,6 +214,15 @@ impl Harness {
         self.send(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     }
 
+    /// True when no cell of the last frame holds a control character or an escape.
+    pub fn cells_are_clean(&self) -> bool {
+        self.frames
+            .borrow()
+            .content()
+            .iter()
+            .all(|c| !c.symbol().chars().any(|ch| ch.is_control()))
+    }
+
     pub fn screen(&self) -> String {
         screen_text(&self.frames.borrow())
     }

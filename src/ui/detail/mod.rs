@@ -2,6 +2,7 @@
 
 mod environment;
 mod issue;
+mod log;
 mod pull;
 mod run;
 
@@ -37,6 +38,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, detail: &Detail, 
             scroll,
         } => pull::render(frame, area, state, *number, data, cursor, scroll, theme),
         Detail::Branch { name } => branch(frame, area, state, name, theme),
+        Detail::Log { .. } => log::render(frame, area, state, theme),
     }
 }
 

@@ -103,6 +103,25 @@ pub fn render(
                 ),
             ]));
         }
+        // Annotations (errors and warnings with file:line) as soon as the job reports them.
+        let notes = state
+            .run_annotations
+            .iter()
+            .find(|(id, _)| *id == job.id)
+            .map(|(_, a)| a.as_slice())
+            .unwrap_or(&[]);
+        for a in notes {
+            let style = match a.annotation_level {
+                crate::github::logs::AnnotationLevel::Failure => theme.bad(),
+                crate::github::logs::AnnotationLevel::Warning => theme.warn(),
+                _ => theme.dim(),
+            };
+            lines.push(Line::from(vec![
+                Span::raw("    "),
+                Span::styled(format!("⚑ {} ", sanitize_line(&a.location())), style),
+                Span::raw(sanitize_line(a.message.lines().next().unwrap_or(""))),
+            ]));
+        }
     }
     if jobs.is_empty() {
         lines.push(Line::styled("No jobs yet (queued).", theme.dim()));

@@ -1,0 +1,261 @@
+//! The update side of a job's log: opening it, following the job while it runs (a finished
+//! step's log as soon as the server serves it, the whole log the moment the job completes),
+//! and the log viewer's keys.
+
+use super::effect::{Effect, Resource, ResourceKind};
+use super::state::{AppState, Cursor, Detail, Loaded, LogPhase, LogSession};
+use crate::github::models::{Job, RunStatus};
+use crate::github::ApiError;
+use crate::logs::{LogViewState, SearchMode};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Enter on a job in a run's detail: its log.
+pub fn open(state: &mut AppState) -> Vec<Effect> {
+    let Some(Detail::Run {
+        run_id,
+        data,
+        cursor,
+    }) = &state.detail
+    else {
+        return Vec::new();
+    };
+    let Some(job) = data
+        .data
+        .as_ref()
+        .and_then(|(_, jobs)| jobs.get(cursor.selected))
+        .cloned()
+    else {
+        return Vec::new();
+    };
+    let run_id = *run_id;
+    let annotations = state
+        .run_annotations
+        .iter()
+        .find(|(id, _)| *id == job.id)
+        .map(|(_, a)| a.clone())
+        .unwrap_or_default();
+    let phase = if job.status == RunStatus::Completed {
+        LogPhase::Fetching
+    } else {
+        LogPhase::Running
+    };
+    let mut view = LogViewState::new();
+    view.set_follow(job.status != RunStatus::Completed);
+    state.log = Some(LogSession {
+        run_id,
+        job_id: job.id,
+        job_name: job.name.clone(),
+        view,
+        phase,
+        job: Some(job.clone()),
+        steps_requested: Vec::new(),
+        search_input: None,
+        waker_set: false,
+        annotations,
+        arrived_steps: Default::default(),
+        steps_shown: 0,
+    });
+    state.detail = Some(Detail::Log {
+        run_id,
+        job_id: job.id,
+    });
+    let mut fx = vec![
+        Effect::Stop(ResourceKind::Jobs),
+        Effect::Poll(Resource::JobStatus { job_id: job.id }),
+    ];
+    fx.extend(wanted_logs(state, &job));
+    fx
+}
+
+/// Esc from the log: back to the run's jobs and steps.
+pub fn close(state: &mut AppState) -> Vec<Effect> {
+    let run_id = state.log.as_ref().map(|l| l.run_id);
+    state.log = None;
+    match run_id {
+        Some(run_id) => {
+            state.detail = Some(Detail::Run {
+                run_id,
+                data: Loaded {
+                    loading: true,
+                    ..Loaded::default()
+                },
+                cursor: Cursor::default(),
+            });
+            vec![
+                Effect::Stop(ResourceKind::JobStatus),
+                Effect::Poll(Resource::Jobs { run_id }),
+            ]
+        }
+        None => {
+            state.detail = None;
+            vec![Effect::Stop(ResourceKind::JobStatus)]
+        }
+    }
+}
+
+/// The logs to ask for now: finished steps not asked for yet while the job runs; the whole
+/// log once it completed.
+fn wanted_logs(state: &mut AppState, job: &Job) -> Vec<Effect> {
+    let Some(log) = state.log.as_mut() else {
+        return Vec::new();
+    };
+    if log.job_id != job.id {
+        return Vec::new();
+    }
+    let mut fx = Vec::new();
+    if job.status == RunStatus::Completed {
+        if matches!(log.phase, LogPhase::Running | LogPhase::Fetching)
+            && !log.steps_requested.contains(&u64::MAX)
+        {
+            log.phase = LogPhase::Fetching;
+            log.steps_requested.push(u64::MAX);
+            fx.push(Effect::FetchLog {
+                job_id: job.id,
+                step: None,
+            });
+        }
+        return fx;
+    }
+    for step in &job.steps {
+        if step.status == RunStatus::Completed && !log.steps_requested.contains(&step.number) {
+            log.steps_requested.push(step.number);
+            let number = u32::try_from(step.number).unwrap_or(u32::MAX);
+            fx.push(Effect::FetchLog {
+                job_id: job.id,
+                step: Some((number, step.name.clone())),
+            });
+        }
+    }
+    fx
+}
+
+pub fn job_status(state: &mut AppState, job: Job) -> Vec<Effect> {
+    let fx = wanted_logs(state, &job);
+    if let Some(log) = state.log.as_mut().filter(|l| l.job_id == job.id) {
+        log.job = Some(job);
+    }
+    fx
+}
+
+pub fn chunk(
+    state: &mut AppState,
+    job_id: u64,
+    step: Option<(u32, String)>,
+    bytes: Result<Vec<u8>, ApiError>,
+) {
+    let Some(log) = state.log.as_mut().filter(|l| l.job_id == job_id) else {
+        return;
+    };
+    match (step, bytes) {
+        (Some((n, title)), result) => {
+            // Servers without per-step logs answer 404: that step is skipped, and the whole
+            // log replaces them all when the job completes.
+            log.arrived_steps.insert(n, result.ok().map(|b| (title, b)));
+            // Steps are fetched concurrently; show them strictly in order.
+            while let Some(next) = log.arrived_steps.remove(&(log.steps_shown + 1)) {
+                log.steps_shown += 1;
+                if let (Some((title, b)), LogPhase::Running) = (next, &log.phase) {
+                    log.view.append_step(Some(log.steps_shown), &title, &b);
+                }
+            }
+        }
+        (None, Ok(b)) => {
+            log.view.replace(b);
+            if let Some(job) = &log.job {
+                log.view.set_steps(&crate::github::logs::step_infos(job));
+            }
+            log.phase = LogPhase::Complete;
+        }
+        (None, Err(e)) => log.phase = LogPhase::Failed(e.to_string()),
+    }
+}
+
+/// Keys while a log is open. Returns `None` for keys the log does not use, which then go
+/// through the keymap (quit, help, panel numbers).
+pub fn key(state: &mut AppState, k: KeyEvent) -> Option<Vec<Effect>> {
+    let log = state.log.as_mut()?;
+    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    if let Some((query, regex)) = log.search_input.as_mut() {
+        match k.code {
+            KeyCode::Esc => log.search_input = None,
+            KeyCode::Enter => {
+                let (query, regex) = (query.clone(), *regex);
+                log.search_input = None;
+                let mode = if regex {
+                    SearchMode::Regex
+                } else {
+                    SearchMode::Plain
+                };
+                if let Err(e) = log.view.set_search(&query, mode) {
+                    state.toast(format!("Search: {e}"), true);
+                }
+            }
+            KeyCode::Backspace => {
+                query.pop();
+            }
+            KeyCode::Char('r') if ctrl => *regex = !*regex,
+            KeyCode::Char(c) if !ctrl => query.push(c),
+            _ => {}
+        }
+        return Some(Vec::new());
+    }
+    let view = &mut log.view;
+    match k.code {
+        KeyCode::Esc => return Some(close(state)),
+        KeyCode::Char('j') | KeyCode::Down => view.scroll(1),
+        KeyCode::Char('k') | KeyCode::Up => view.scroll(-1),
+        KeyCode::Char('d') if ctrl => view.half_page(1),
+        KeyCode::Char('u') if ctrl => view.half_page(-1),
+        KeyCode::PageDown | KeyCode::Char(' ') => view.page(1),
+        KeyCode::PageUp => view.page(-1),
+        KeyCode::Char('g') | KeyCode::Home => view.to_top(),
+        KeyCode::Char('G') | KeyCode::End => view.to_bottom(),
+        KeyCode::Char('h') | KeyCode::Left => view.scroll_horizontal(-8),
+        KeyCode::Char('l') | KeyCode::Right => view.scroll_horizontal(8),
+        KeyCode::Enter => view.toggle_fold(),
+        KeyCode::Char('-') => view.fold_all(),
+        KeyCode::Char('+') | KeyCode::Char('=') => view.unfold_all(),
+        KeyCode::Char('t') => view.toggle_timestamps(),
+        KeyCode::Char('f') => view.toggle_follow(),
+        KeyCode::Char('n') => {
+            view.jump_next();
+        }
+        KeyCode::Char('N') => {
+            view.jump_prev();
+        }
+        KeyCode::Char('e') => {
+            view.next_problem();
+        }
+        KeyCode::Char('E') => {
+            view.prev_problem();
+        }
+        KeyCode::Char('/') => log.search_input = Some((String::new(), false)),
+        KeyCode::Char('v') => view.toggle_selection(),
+        KeyCode::Char('y') => {
+            let text = view.copy_text();
+            let lines = text.lines().count();
+            view.clear_selection();
+            state.toast(format!("Copied {lines} line(s)"), false);
+            return Some(vec![Effect::Copy { text }]);
+        }
+        KeyCode::Char('s') => {
+            let name = crate::logs::export::default_file_name(log.job_id);
+            return Some(vec![Effect::SaveLog {
+                path: std::path::PathBuf::from(name),
+            }]);
+        }
+        _ => return None,
+    }
+    Some(Vec::new())
+}
+
+/// Mouse wheel over a log.
+pub fn wheel(state: &mut AppState, delta: isize) -> bool {
+    match state.log.as_mut() {
+        Some(log) => {
+            log.view.scroll(delta);
+            true
+        }
+        None => false,
+    }
+}

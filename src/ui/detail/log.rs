@@ -1,0 +1,139 @@
+//! A job's log: the log engine's widget, with what the log is waiting for, the annotations,
+//! the search being typed, and the keys.
+
+use super::frame_block;
+use crate::app::state::{AppState, LogPhase, LogSession};
+use crate::github::logs::AnnotationLevel;
+use crate::logs::LogView;
+use crate::text::sanitize_line;
+use crate::ui::Theme;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+/// Annotations shown above the log; the rest are a count (they are in the log too).
+const MAX_ANNOTATIONS: usize = 4;
+
+pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let Some(log) = state.log.as_ref() else {
+        return;
+    };
+    let notes = log.annotations.len().min(MAX_ANNOTATIONS) as u16;
+    let [notes_area, log_area, status_area] = Layout::vertical([
+        Constraint::Length(notes),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    annotations(frame, notes_area, log, theme);
+    let phase = match &log.phase {
+        LogPhase::Running => "running: finished steps appear as they end".to_string(),
+        LogPhase::Fetching => "job finished: downloading its log…".to_string(),
+        LogPhase::Complete => "complete".to_string(),
+        LogPhase::Failed(why) => format!("no log: {}", sanitize_line(why)),
+    };
+    let block = frame_block(format!("{} · log · {phase}", log.job_name), theme);
+    let placeholder = match &log.phase {
+        LogPhase::Running => "The job is running. GitHub serves a job's log once it completes; finished steps show here when the server offers them.",
+        LogPhase::Fetching => "Downloading the log…",
+        LogPhase::Failed(_) => "The log could not be downloaded (see the title). r retries the job's status.",
+        LogPhase::Complete => "The log is empty.",
+    };
+    frame.render_widget(
+        LogView::new(&log.view, theme)
+            .block(block)
+            .focused(true)
+            .placeholder(placeholder),
+        log_area,
+    );
+    status(frame, status_area, log, theme);
+}
+
+fn annotations(frame: &mut Frame, area: Rect, log: &LogSession, theme: &Theme) {
+    if area.height == 0 {
+        return;
+    }
+    let mut lines: Vec<Line> = log
+        .annotations
+        .iter()
+        .take(MAX_ANNOTATIONS)
+        .map(|a| {
+            let (mark, style) = match a.annotation_level {
+                AnnotationLevel::Failure => ("✗", theme.bad()),
+                AnnotationLevel::Warning => ("!", theme.warn()),
+                _ => ("i", theme.dim()),
+            };
+            Line::from(vec![
+                Span::styled(format!("{mark} {} ", sanitize_line(&a.location())), style),
+                Span::raw(sanitize_line(a.message.lines().next().unwrap_or(""))),
+            ])
+        })
+        .collect();
+    if log.annotations.len() > MAX_ANNOTATIONS {
+        if let Some(last) = lines.last_mut() {
+            last.spans.push(Span::styled(
+                format!("  (+{} more)", log.annotations.len() - MAX_ANNOTATIONS),
+                theme.dim(),
+            ));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn status(frame: &mut Frame, area: Rect, log: &LogSession, theme: &Theme) {
+    if let Some((query, regex)) = &log.search_input {
+        let mode = if *regex { "regex" } else { "text" };
+        let line = Line::from(vec![
+            Span::styled(format!("/{}", sanitize_line(query)), theme.title(true)),
+            Span::styled("█", theme.dim()),
+            Span::styled(
+                format!("   {mode} · Enter search · Ctrl-R regex/text · Esc cancel"),
+                theme.dim(),
+            ),
+        ]);
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
+    let st = log.view.status();
+    let mut spans = vec![Span::styled(format!("{} lines", st.lines), theme.dim())];
+    if st.errors > 0 {
+        spans.push(Span::styled(
+            format!("  ✗ {} errors", st.errors),
+            theme.bad(),
+        ));
+    }
+    if st.warnings > 0 {
+        spans.push(Span::styled(
+            format!("  ! {} warnings", st.warnings),
+            theme.warn(),
+        ));
+    }
+    if let Some(s) = &st.search {
+        let at = s.current.map(|c| format!("{}/", c + 1)).unwrap_or_default();
+        let more = if s.capped { "+" } else { "" };
+        let running = if s.done { "" } else { " …" };
+        spans.push(Span::styled(
+            format!(
+                "  /{}: {at}{}{more} hits{running}",
+                sanitize_line(&s.query),
+                s.hits
+            ),
+            theme.accent(),
+        ));
+    }
+    if st.follow {
+        spans.push(Span::styled("  follow", theme.ok()));
+    }
+    if let Some((a, b)) = st.selection {
+        spans.push(Span::styled(
+            format!("  selected {}", b.saturating_sub(a) + 1),
+            theme.accent(),
+        ));
+    }
+    spans.push(Span::styled(
+        "   / search · n/N next · e/E errors · Enter fold · t time · f follow · v select · y copy · s save · Esc back",
+        theme.dim(),
+    ));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
