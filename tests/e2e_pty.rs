@@ -46,7 +46,16 @@ impl Pty {
         if let Some(dir) = cwd {
             cmd.current_dir(dir);
         }
+        // A throwaway home: no user config, no keyring, no drafts of the person running tests.
+        let home = std::env::temp_dir().join(format!("cockpit-e2e-home-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&home);
         cmd.args(args)
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env("XDG_STATE_HOME", home.join(".local/state"))
+            .env("COCKPIT_KEYRING", "off")
+            .env_remove("COCKPIT_CONFIG")
             .env("TERM", "xterm-256color")
             .env_remove("GH_TOKEN")
             .env_remove("GITHUB_TOKEN")

@@ -65,6 +65,8 @@ pub struct Setup {
     pub deploy_targets: std::collections::HashMap<String, cockpit::app::prepare::DeployTarget>,
     /// Drafts directory (default: inside the demo's temporary directory).
     pub drafts_dir: Option<std::path::PathBuf>,
+    /// Poll intervals (default: fast ones for tests).
+    pub intervals: Option<Intervals>,
 }
 
 impl Default for Setup {
@@ -78,6 +80,7 @@ impl Default for Setup {
             readonly: false,
             deploy_targets: Default::default(),
             drafts_dir: None,
+            intervals: None,
         }
     }
 }
@@ -129,7 +132,7 @@ impl Harness {
                 .map(|t| (t, None)),
             readonly: setup.readonly,
             demo: true,
-            intervals: fast_intervals(),
+            intervals: setup.intervals.clone().unwrap_or_else(fast_intervals),
             size: setup.size,
             deploy_targets: setup.deploy_targets.clone(),
             drafts_dir: Some(

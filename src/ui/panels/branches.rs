@@ -57,10 +57,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
     let off = cursor.window(snap.branches.len(), height);
     let name_width = snap.branches[off..(off + height).min(snap.branches.len())]
         .iter()
-        .map(|b| unicode_width::UnicodeWidthStr::width(b.name.as_str()))
+        .map(|b| {
+            let tags = b.issue.map_or(0, |n| n.to_string().len() + 2) + if b.stale { 6 } else { 0 };
+            unicode_width::UnicodeWidthStr::width(b.name.as_str()) + tags
+        })
         .max()
         .unwrap_or(10)
-        .clamp(6, 32) as u16;
+        .clamp(6, 40) as u16;
     let table = VirtualTable {
         block: b,
         cols: vec![
@@ -107,7 +110,20 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             }
             Span::styled(s, theme.warn())
         };
-        let name = vec![Span::styled(sanitize_line(&br.name), name_style)];
+        let mut name = vec![Span::styled(
+            sanitize_line(&br.name),
+            if br.stale && !br.is_head {
+                theme.dim()
+            } else {
+                name_style
+            },
+        )];
+        if let Some(n) = br.issue {
+            name.push(Span::styled(format!(" #{n}"), theme.number()));
+        }
+        if br.stale {
+            name.push(Span::styled(" stale", theme.warn()));
+        }
         vec![
             Cell::from(marker),
             Cell::from(Line::from(name)),

@@ -41,8 +41,17 @@ pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme) {
         ]));
     }
     lines.push(Line::styled("  any key closes this help", theme.dim()));
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let width = 72.min(area.width);
+    // Two columns when one does not fit the terminal's height (and the width allows).
+    const COL: u16 = 76;
+    let inner_h = area.height.saturating_sub(2).max(1) as usize;
+    let two = lines.len() > inner_h && area.width >= COL * 2 + 2;
+    let rows = if two {
+        lines.len().div_ceil(2)
+    } else {
+        lines.len()
+    };
+    let height = (rows as u16 + 2).min(area.height);
+    let width = if two { COL * 2 + 2 } else { COL + 2 }.min(area.width);
     let [row] = Layout::vertical([Constraint::Length(height)])
         .flex(Flex::Center)
         .areas(area);
@@ -54,5 +63,15 @@ pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme) {
         .border_type(BorderType::Rounded)
         .border_style(theme.border(true))
         .title(Span::styled(" cockpit keys ", theme.title(true)));
-    frame.render_widget(Paragraph::new(lines).block(block), popup);
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    if two {
+        let right: Vec<Line> = lines.split_off(rows);
+        let [l, r] =
+            Layout::horizontal([Constraint::Length(COL), Constraint::Length(COL)]).areas(inner);
+        frame.render_widget(Paragraph::new(lines), l);
+        frame.render_widget(Paragraph::new(right), r);
+    } else {
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
 }
