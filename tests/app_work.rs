@@ -6,8 +6,8 @@
 mod common;
 
 use cockpit::fakehub::{FakeHub, Fault, FaultKind};
-use common::{Harness, Setup};
-use git2::{Repository, Signature};
+use common::{commit_file, eventually, Harness, Setup};
+use git2::Repository;
 use ratatui::crossterm::event::KeyCode;
 use std::path::Path;
 use std::time::Duration;
@@ -22,22 +22,6 @@ fn discard_work_in_progress(dir: &Path) {
         .expect("reset the demo's edit");
 }
 
-fn commit_file(dir: &Path, file: &str, content: &str, message: &str) -> String {
-    std::fs::write(dir.join(file), content).expect("write");
-    let repo = Repository::open(dir).expect("open");
-    let mut index = repo.index().expect("index");
-    index.add_path(Path::new(file)).expect("add");
-    index.write().expect("write index");
-    let tree = repo
-        .find_tree(index.write_tree().expect("tree"))
-        .expect("tree");
-    let parent = repo.head().and_then(|h| h.peel_to_commit()).expect("head");
-    let sig = Signature::now("octodemo", "octodemo@users.noreply.github.com").expect("sig");
-    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &[&parent])
-        .expect("commit")
-        .to_string()
-}
-
 fn head_branch(dir: &Path) -> String {
     let repo = Repository::open(dir).expect("open");
     let head = repo.head().expect("head");
@@ -48,20 +32,6 @@ fn loaded(s: &str) -> bool {
     s.contains("Crash when HOME is unset")
         && s.contains("42-retry-flaky-uploads")
         && s.contains("@octodemo")
-}
-
-async fn eventually<T>(
-    hub: &FakeHub,
-    what: &str,
-    f: impl Fn(&cockpit::fakehub::World) -> Option<T>,
-) -> T {
-    for _ in 0..150 {
-        if let Some(v) = hub.with_world(&f) {
-            return v;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("timed out waiting for {what}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,8 +3,9 @@
 //! the scripted reviewer's thread → reply → resolve → approval → merge (in the bare repository,
 //! closing the issue) → fetch → the branch is merged and can be deleted.
 
-use std::path::Path;
 use std::time::Duration;
+
+mod common;
 
 use chrono::{DateTime, Utc};
 use cockpit::demo::Demo;
@@ -15,43 +16,13 @@ use cockpit::git::{
 };
 use cockpit::github::client::install_crypto_provider;
 use cockpit::github::{GitHub, MergeMethod, NewPull, Slug, Token};
-use git2::{Repository, Signature};
+use common::{commit_file, eventually};
+use git2::Repository;
 
 fn t0() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-22T10:00:00Z")
         .expect("time")
         .to_utc()
-}
-
-fn commit_file(dir: &Path, file: &str, content: &str, message: &str) -> String {
-    std::fs::write(dir.join(file), content).expect("write");
-    let repo = Repository::open(dir).expect("open");
-    let mut index = repo.index().expect("index");
-    index.add_path(Path::new(file)).expect("add");
-    index.write().expect("write index");
-    let tree = repo
-        .find_tree(index.write_tree().expect("tree"))
-        .expect("tree");
-    let parent = repo.head().and_then(|h| h.peel_to_commit()).expect("head");
-    let sig = Signature::now("octodemo", "octodemo@users.noreply.github.com").expect("sig");
-    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &[&parent])
-        .expect("commit")
-        .to_string()
-}
-
-/// Polls fakehub until `f` gives something (the remote watcher works on a one-second tick).
-async fn eventually<T>(
-    hub: &FakeHub,
-    what: &str,
-    f: impl Fn(&cockpit::fakehub::World) -> Option<T>,
-) -> T {
-    for _ in 0..100 {
-        if let Some(v) = hub.with_world(&f) {
-            return v;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("timed out waiting for {what}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -279,3 +279,35 @@ impl Drop for Harness {
         }
     }
 }
+
+/// Makes a commit of one file on the checked-out branch (cockpit itself never edits code).
+pub fn commit_file(dir: &std::path::Path, file: &str, content: &str, message: &str) -> String {
+    std::fs::write(dir.join(file), content).expect("write");
+    let repo = git2::Repository::open(dir).expect("open");
+    let mut index = repo.index().expect("index");
+    index.add_path(std::path::Path::new(file)).expect("add");
+    index.write().expect("write index");
+    let tree = repo
+        .find_tree(index.write_tree().expect("tree"))
+        .expect("tree");
+    let parent = repo.head().and_then(|h| h.peel_to_commit()).expect("head");
+    let sig = git2::Signature::now("octodemo", "octodemo@users.noreply.github.com").expect("sig");
+    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &[&parent])
+        .expect("commit")
+        .to_string()
+}
+
+/// Polls fakehub until `f` gives something (the remote watcher works on a one-second tick).
+pub async fn eventually<T>(
+    hub: &FakeHub,
+    what: &str,
+    f: impl Fn(&cockpit::fakehub::World) -> Option<T>,
+) -> T {
+    for _ in 0..150 {
+        if let Some(v) = hub.with_world(&f) {
+            return v;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
