@@ -318,3 +318,39 @@ async fn the_waiting_deploy_runs_jobs_are_one_key_away() {
     assert!(s.contains("Deploy #"), "{s}");
     h.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_deploy_waiting_for_me_notifies() {
+    let mut h = Harness::start().await;
+    on_production(&mut h).await;
+    // Roll back production: the new Deploy run waits for approval (production is protected).
+    h.key('B');
+    h.wait_for("Roll back production").await;
+    h.key('y');
+    h.wait_for("Started: roll back production").await;
+    // Its deploy job reaches the protected environment a little later.
+    h.clock.advance(std::time::Duration::from_secs(120));
+    let mut notified = false;
+    for _ in 0..100 {
+        notified = h
+            .opened
+            .lock()
+            .map(|v| {
+                v.iter()
+                    .any(|x| x.contains("waits for your approval to deploy to production"))
+            })
+            .unwrap_or(false);
+        if notified {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(notified, "no notification for the new waiting deploy");
+    let before: Vec<String> = h.opened.lock().map(|v| v.clone()).unwrap_or_default();
+    assert_eq!(
+        before.iter().filter(|x| x.contains("run #190")).count(),
+        0,
+        "the deploy already waiting at start is not news: {before:?}"
+    );
+    h.quit().await;
+}

@@ -335,6 +335,10 @@ pub struct AppState {
     /// Branches not committed to for this many days are flagged stale.
     pub stale_days: u32,
     pub log: Option<LogSession>,
+    /// Pull requests asking for my review, and deploys waiting for my approval, as last seen
+    /// (`None` before the first load), so only new ones notify.
+    pub seen_review_requests: Option<Vec<u64>>,
+    pub seen_waiting: Option<Vec<u64>>,
     /// Annotations of the open run's jobs, by job id.
     pub run_annotations: Vec<(u64, Vec<crate::github::logs::Annotation>)>,
     /// Keys typed so far of a multi-key binding (`g` of `g g`); the status bar shows them.
@@ -380,6 +384,8 @@ impl AppState {
             select_pull: None,
             stale_days: 30,
             log: None,
+            seen_review_requests: None,
+            seen_waiting: None,
             run_annotations: Vec::new(),
             pending_keys: Vec::new(),
             warnings_dismissed: false,

@@ -427,6 +427,7 @@ fn apply_data(
             note_error(state, at, "pull requests", why);
             let len = state.panel_len(PanelId::Pulls);
             state.cursor_mut(PanelId::Pulls).clamp(len);
+            fx.extend(new_review_requests(state));
             if let Some(n) = state.select_pull {
                 let at_row = state
                     .pulls
@@ -503,6 +504,7 @@ fn apply_data(
         (_, Data::Environments(r)) => {
             let why = store(&mut state.envs, r, at);
             note_error(state, at, "deploys", why);
+            fx.extend(new_waiting_deploys(state));
             if !state.env_order.is_empty() {
                 let order = state.env_order.clone();
                 let rank = |name: &str| order.iter().position(|o| o == name).unwrap_or(usize::MAX);
@@ -925,6 +927,69 @@ fn finished_runs(state: &mut AppState) -> Vec<Effect> {
         }
     }
     state.active_runs = still_active;
+    fx
+}
+
+/// Pull requests that started asking for my review since the last look. The first load only
+/// records what is there: a notification is for news.
+fn new_review_requests(state: &mut AppState) -> Vec<Effect> {
+    let Some(rows) = state.pulls.data.as_ref() else {
+        return Vec::new();
+    };
+    let asking: Vec<(u64, String)> = rows
+        .iter()
+        .filter(|r| r.role == crate::github::dashboard::PullRole::ReviewRequested)
+        .map(|r| (r.pr.number, crate::text::sanitize_line(&r.pr.title)))
+        .collect();
+    let fx = match &state.seen_review_requests {
+        Some(seen) => asking
+            .iter()
+            .filter(|(n, _)| !seen.contains(n))
+            .map(|(n, title)| Effect::Notify {
+                event: crate::config::NotifyEvent::ReviewRequested,
+                title: "cockpit: review requested".into(),
+                body: format!("#{n} {title}"),
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    state.seen_review_requests = Some(asking.into_iter().map(|(n, _)| n).collect());
+    fx
+}
+
+/// Deploys that started waiting for my approval since the last look.
+fn new_waiting_deploys(state: &mut AppState) -> Vec<Effect> {
+    let Some(envs) = state.envs.data.as_ref() else {
+        return Vec::new();
+    };
+    let waiting: Vec<(u64, String, u64)> = envs
+        .iter()
+        .flat_map(|e| {
+            e.waiting
+                .iter()
+                .filter(|(_, p)| p.current_user_can_approve)
+                .map(|(run, _)| {
+                    (
+                        run.id,
+                        crate::text::sanitize_line(&e.env.name),
+                        run.run_number,
+                    )
+                })
+        })
+        .collect();
+    let fx = match &state.seen_waiting {
+        Some(seen) => waiting
+            .iter()
+            .filter(|(id, _, _)| !seen.contains(id))
+            .map(|(_, env, number)| Effect::Notify {
+                event: crate::config::NotifyEvent::DeployWaiting,
+                title: "cockpit: a deploy waits for you".into(),
+                body: format!("run #{number} waits for your approval to deploy to {env}"),
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    state.seen_waiting = Some(waiting.into_iter().map(|(id, _, _)| id).collect());
     fx
 }
 
