@@ -55,6 +55,20 @@ pub enum Action {
     ResolveThread,
     Review,
     Merge,
+    LogSearch,
+    LogNext,
+    LogPrev,
+    LogNextProblem,
+    LogPrevProblem,
+    LogFoldAll,
+    LogUnfoldAll,
+    LogTimestamps,
+    LogFollow,
+    LogSelect,
+    LogCopy,
+    LogSave,
+    LogLeft,
+    LogRight,
 }
 
 impl Action {
@@ -91,7 +105,7 @@ impl Action {
 impl Action {
     /// Every action, in the order the help lists them. A new variant must be added here: the
     /// match in `name` has no wildcard, and `every_action_is_listed` checks the count.
-    pub const ALL: [Action; 45] = [
+    pub const ALL: [Action; 59] = [
         Action::Quit,
         Action::Help,
         Action::FocusNext,
@@ -137,6 +151,20 @@ impl Action {
         Action::ResolveThread,
         Action::Review,
         Action::Merge,
+        Action::LogSearch,
+        Action::LogNext,
+        Action::LogPrev,
+        Action::LogNextProblem,
+        Action::LogPrevProblem,
+        Action::LogFoldAll,
+        Action::LogUnfoldAll,
+        Action::LogTimestamps,
+        Action::LogFollow,
+        Action::LogSelect,
+        Action::LogCopy,
+        Action::LogSave,
+        Action::LogLeft,
+        Action::LogRight,
     ];
 
     pub fn from_name(name: &str) -> Option<Action> {
@@ -190,6 +218,20 @@ impl Action {
             Action::ResolveThread => "resolve_thread",
             Action::Review => "review",
             Action::Merge => "merge",
+            Action::LogSearch => "log_search",
+            Action::LogNext => "log_next",
+            Action::LogPrev => "log_prev",
+            Action::LogNextProblem => "log_next_error",
+            Action::LogPrevProblem => "log_prev_error",
+            Action::LogFoldAll => "log_fold_all",
+            Action::LogUnfoldAll => "log_unfold_all",
+            Action::LogTimestamps => "log_timestamps",
+            Action::LogFollow => "log_follow",
+            Action::LogSelect => "log_select",
+            Action::LogCopy => "log_copy",
+            Action::LogSave => "log_save",
+            Action::LogLeft => "log_left",
+            Action::LogRight => "log_right",
         }
     }
 
@@ -240,6 +282,20 @@ impl Action {
             Action::ResolveThread => "Pull request: resolve / unresolve the selected thread",
             Action::Review => "Pull requests: write a review (approve, request changes, comment)",
             Action::Merge => "Pull requests: merge",
+            Action::LogSearch => "Log: search (text; Ctrl-R in the prompt for regex)",
+            Action::LogNext => "Log: next search hit (or error)",
+            Action::LogPrev => "Log: previous search hit (or error)",
+            Action::LogNextProblem => "Log: next error or warning",
+            Action::LogPrevProblem => "Log: previous error or warning",
+            Action::LogFoldAll => "Log: fold every step and group",
+            Action::LogUnfoldAll => "Log: unfold everything",
+            Action::LogTimestamps => "Log: show / hide timestamps",
+            Action::LogFollow => "Log: follow the tail",
+            Action::LogSelect => "Log: start / end a selection of lines",
+            Action::LogCopy => "Log: copy the selection (or the line)",
+            Action::LogSave => "Log: save the log to job-ID.log",
+            Action::LogLeft => "Log: scroll left",
+            Action::LogRight => "Log: scroll right",
         }
     }
 }
@@ -326,6 +382,20 @@ impl Default for Keymap {
         add(KeyPress::ctrl('r'), Some(PanelId::Ci), RerunAll);
         add(ch('x'), Some(PanelId::Ci), CancelRun);
         add(ch('d'), Some(PanelId::Ci), Dispatch);
+        add(ch('/'), Some(PanelId::Ci), LogSearch);
+        add(ch('n'), Some(PanelId::Ci), LogNext);
+        add(ch('N'), Some(PanelId::Ci), LogPrev);
+        add(ch('e'), Some(PanelId::Ci), LogNextProblem);
+        add(ch('E'), Some(PanelId::Ci), LogPrevProblem);
+        add(ch('-'), Some(PanelId::Ci), LogFoldAll);
+        add(ch('+'), Some(PanelId::Ci), LogUnfoldAll);
+        add(ch('t'), Some(PanelId::Ci), LogTimestamps);
+        add(ch('f'), Some(PanelId::Ci), LogFollow);
+        add(ch('v'), Some(PanelId::Ci), LogSelect);
+        add(ch('y'), Some(PanelId::Ci), LogCopy);
+        add(ch('s'), Some(PanelId::Ci), LogSave);
+        add(ch('h'), Some(PanelId::Ci), LogLeft);
+        add(ch('l'), Some(PanelId::Ci), LogRight);
         add(ch('a'), Some(PanelId::Deploys), Approve);
         add(ch('A'), Some(PanelId::Deploys), Reject);
         add(ch('D'), Some(PanelId::Deploys), Deploy);

@@ -3,6 +3,7 @@
 //! and the log viewer's keys.
 
 use super::effect::{Effect, Resource, ResourceKind};
+use super::keymap::Action;
 use super::state::{AppState, Cursor, Detail, Loaded, LogPhase, LogSession};
 use crate::github::models::{Job, RunStatus};
 use crate::github::ApiError;
@@ -199,46 +200,54 @@ pub fn key(state: &mut AppState, k: KeyEvent) -> Option<Vec<Effect>> {
         }
         return Some(Vec::new());
     }
-    let view = &mut log.view;
     match k.code {
-        KeyCode::Esc => return Some(close(state)),
-        KeyCode::Char('j') | KeyCode::Down => view.scroll(1),
-        KeyCode::Char('k') | KeyCode::Up => view.scroll(-1),
-        KeyCode::Char('d') if ctrl => view.half_page(1),
-        KeyCode::Char('u') if ctrl => view.half_page(-1),
-        KeyCode::PageDown | KeyCode::Char(' ') => view.page(1),
-        KeyCode::PageUp => view.page(-1),
-        KeyCode::Char('g') | KeyCode::Home => view.to_top(),
-        KeyCode::Char('G') | KeyCode::End => view.to_bottom(),
-        KeyCode::Char('h') | KeyCode::Left => view.scroll_horizontal(-8),
-        KeyCode::Char('l') | KeyCode::Right => view.scroll_horizontal(8),
-        KeyCode::Enter => view.toggle_fold(),
-        KeyCode::Char('-') => view.fold_all(),
-        KeyCode::Char('+') | KeyCode::Char('=') => view.unfold_all(),
-        KeyCode::Char('t') => view.toggle_timestamps(),
-        KeyCode::Char('f') => view.toggle_follow(),
-        KeyCode::Char('n') => {
+        KeyCode::Esc => Some(close(state)),
+        _ => None,
+    }
+}
+
+/// The keymap's actions while a log is open: the list moves become log moves, and the log's
+/// own actions act on it. `None`: not a log action (help, quit, panels…).
+pub fn action(state: &mut AppState, a: Action) -> Option<Vec<Effect>> {
+    let log = state.log.as_mut()?;
+    let view = &mut log.view;
+    match a {
+        Action::Down => view.scroll(1),
+        Action::Up => view.scroll(-1),
+        Action::PageDown => view.page(1),
+        Action::PageUp => view.page(-1),
+        Action::Top => view.to_top(),
+        Action::Bottom => view.to_bottom(),
+        Action::Open => view.toggle_fold(),
+        Action::Back => return Some(close(state)),
+        Action::LogLeft => view.scroll_horizontal(-8),
+        Action::LogRight => view.scroll_horizontal(8),
+        Action::LogFoldAll => view.fold_all(),
+        Action::LogUnfoldAll => view.unfold_all(),
+        Action::LogTimestamps => view.toggle_timestamps(),
+        Action::LogFollow => view.toggle_follow(),
+        Action::LogNext => {
             view.jump_next();
         }
-        KeyCode::Char('N') => {
+        Action::LogPrev => {
             view.jump_prev();
         }
-        KeyCode::Char('e') => {
+        Action::LogNextProblem => {
             view.next_problem();
         }
-        KeyCode::Char('E') => {
+        Action::LogPrevProblem => {
             view.prev_problem();
         }
-        KeyCode::Char('/') => log.search_input = Some((String::new(), false)),
-        KeyCode::Char('v') => view.toggle_selection(),
-        KeyCode::Char('y') => {
+        Action::LogSearch => log.search_input = Some((String::new(), false)),
+        Action::LogSelect => view.toggle_selection(),
+        Action::LogCopy => {
             let text = view.copy_text();
             let lines = text.lines().count();
             view.clear_selection();
             state.toast(format!("Copied {lines} line(s)"), false);
             return Some(vec![Effect::Copy { text }]);
         }
-        KeyCode::Char('s') => {
+        Action::LogSave => {
             let name = crate::logs::export::default_file_name(log.job_id);
             return Some(vec![Effect::SaveLog {
                 path: std::path::PathBuf::from(name),

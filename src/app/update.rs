@@ -601,6 +601,11 @@ fn page(state: &AppState) -> isize {
 
 fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
     let focus = state.focus;
+    if state.log.is_some() {
+        if let Some(fx) = super::logview::action(state, action) {
+            return fx;
+        }
+    }
     match action {
         Action::Quit => return quit(state),
         Action::Help => state.help = !state.help,
@@ -666,6 +671,25 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::ResolveThread => return work::toggle_resolve(state),
         Action::Review => return work::review(state),
         Action::Merge => return work::merge(state),
+        Action::LogSearch
+        | Action::LogNext
+        | Action::LogPrev
+        | Action::LogNextProblem
+        | Action::LogPrevProblem
+        | Action::LogFoldAll
+        | Action::LogUnfoldAll
+        | Action::LogTimestamps
+        | Action::LogFollow
+        | Action::LogSelect
+        | Action::LogCopy
+        | Action::LogSave
+        | Action::LogLeft
+        | Action::LogRight => {
+            state.toast(
+                "Open a job's log first: Enter on a run, then Enter on a job",
+                true,
+            );
+        }
         Action::ToggleAllRepos => {
             state.issues_all_repos = !state.issues_all_repos;
             state.issues = Loaded {

@@ -23,23 +23,6 @@ pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme) {
         Span::styled(format!("{:>18}  ", "mouse"), theme.title(true)),
         Span::raw("click focuses and selects, wheel scrolls"),
     ]));
-    // The log viewer's keys are its own (a log is not a panel list).
-    lines.push(Line::raw(""));
-    lines.push(Line::styled("  in a job's log:", theme.dim()));
-    for (keys, what) in [
-        ("/  Ctrl-R", "search (text or regex, smart case)"),
-        ("n N", "next / previous hit (or error)"),
-        ("e E", "next / previous error or warning"),
-        ("Enter - +", "fold / fold all / unfold all steps and groups"),
-        ("t f", "timestamps / follow the tail"),
-        ("v y s", "select lines / copy / save to a file"),
-        ("h l", "scroll sideways"),
-    ] {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{keys:>18}  "), theme.title(true)),
-            Span::raw(what),
-        ]));
-    }
     lines.push(Line::styled("  any key closes this help", theme.dim()));
     // Two columns when one does not fit the terminal's height (and the width allows).
     const COL: u16 = 76;
