@@ -443,10 +443,37 @@ async fn insights(
             _ => Ok::<_, ApiError>(None),
         }
     };
-    let (metrics, would_ship) = tokio::join!(metrics, would_ship);
+    let carried = async {
+        let recent = gh
+            .deployment_history(slug, environment, now - chrono::Duration::days(365))
+            .await?;
+        let mut good: Vec<(chrono::DateTime<Utc>, String)> = recent
+            .into_iter()
+            .filter(|(_, st)| st.iter().any(|s| s.state == "success"))
+            .map(|(d, _)| (d.created_at, d.sha))
+            .collect();
+        good.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+        let live = good.first().map(|(_, sha)| sha.clone());
+        let before = live.as_ref().and_then(|l| {
+            good.iter()
+                .find(|(_, sha)| sha != l)
+                .map(|(_, sha)| sha.clone())
+        });
+        match (before, live) {
+            (Some(base), Some(head)) => match gh.compare(slug, &base, &head).await {
+                Ok(c) => Ok(Some(c)),
+                // A force-pushed-away sha: nothing to say, not an error worth the panel.
+                Err(ApiError::NotFound { .. }) => Ok(None),
+                Err(e) => Err(e),
+            },
+            _ => Ok::<_, ApiError>(None),
+        }
+    };
+    let (metrics, would_ship, carried) = tokio::join!(metrics, would_ship, carried);
     let would_ship = would_ship?.map(|(up, _base, cmp)| (up, environment.to_string(), cmp));
     Ok(super::state::Insights {
         would_ship,
+        carried: carried?,
         metrics: metrics?,
     })
 }

@@ -228,6 +228,8 @@ pub enum Detail {
 #[derive(Debug, Clone)]
 pub struct Insights {
     pub would_ship: Option<(String, String, crate::github::actions::Comparison)>,
+    /// What the live deployment brought: the commits since the successful one before it.
+    pub carried: Option<crate::github::actions::Comparison>,
     pub metrics: crate::metrics::compute::EnvMetrics,
 }
 

@@ -252,31 +252,44 @@ fn render_would_ship(
         );
         return;
     };
-    let Some((from, to, cmp)) = &i.would_ship else {
-        let p = Paragraph::new(Span::styled(
-            "Nothing flows into this environment from another one.",
-            theme.dim(),
-        ))
-        .block(sub_block("What would ship".into(), theme));
-        frame.render_widget(p, area);
-        return;
+    let (title, cmp) = match (&i.would_ship, &i.carried) {
+        (Some((from, to, cmp)), _) => (
+            format!(
+                "What would ship: {} → {} ({} commits)",
+                sanitize_line(from),
+                sanitize_line(to),
+                cmp.commits.len()
+            ),
+            cmp,
+        ),
+        (None, Some(cmp)) => (
+            format!(
+                "What the live deployment brought ({} commits)",
+                cmp.commits.len()
+            ),
+            cmp,
+        ),
+        (None, None) => {
+            let p = Paragraph::new(Span::styled(
+                "No earlier successful deployment to compare with.",
+                theme.dim(),
+            ))
+            .block(sub_block("Commits".into(), theme));
+            frame.render_widget(p, area);
+            return;
+        }
     };
-    let title = format!(
-        "What would ship: {} → {} ({} commits)",
-        sanitize_line(from),
-        sanitize_line(to),
-        cmp.commits.len()
-    );
     let mut lines: Vec<Line> = Vec::new();
     if cmp.commits.is_empty() {
-        lines.push(Line::styled(
-            format!(
+        let same = match &i.would_ship {
+            Some((from, to, _)) => format!(
                 "{} and {} run the same code.",
                 sanitize_line(from),
                 sanitize_line(to)
             ),
-            theme.dim(),
-        ));
+            None => "The live deployment redeployed the same code.".to_string(),
+        };
+        lines.push(Line::styled(same, theme.dim()));
     }
     let height = usize::from(area.height.saturating_sub(2));
     // Newest first; the count in the title says how many did not fit.
