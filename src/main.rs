@@ -323,6 +323,10 @@ async fn dashboard(
     }
 
     let mut guard = cockpit::terminal::enter().context("setting up the terminal")?;
+    // For the end-to-end test that a panic restores the terminal before its message prints.
+    if env("COCKPIT_TEST_PANIC").is_some_and(|v| v == "after-terminal-setup") {
+        panic!("test panic requested by COCKPIT_TEST_PANIC");
+    }
     let terminal = &mut guard.terminal;
     let size = terminal
         .size()

@@ -19,7 +19,21 @@ struct Pty {
 }
 
 impl Pty {
+    fn spawn_with_env(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Pty {
+        Pty::spawn_inner(args, cols, rows, None, env)
+    }
+
     fn spawn(args: &[&str], cols: u16, rows: u16, cwd: Option<&std::path::Path>) -> Pty {
+        Pty::spawn_inner(args, cols, rows, cwd, &[])
+    }
+
+    fn spawn_inner(
+        args: &[&str],
+        cols: u16,
+        rows: u16,
+        cwd: Option<&std::path::Path>,
+        env: &[(&str, &str)],
+    ) -> Pty {
         let mut master: libc::c_int = 0;
         let mut slave: libc::c_int = 0;
         let ws = libc::winsize {
@@ -45,6 +59,9 @@ impl Pty {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_cockpit"));
         if let Some(dir) = cwd {
             cmd.current_dir(dir);
+        }
+        for (k, v) in env {
+            cmd.env(k, v);
         }
         // A throwaway home: no user config, no keyring, no drafts of the person running tests.
         let home = std::env::temp_dir().join(format!("cockpit-e2e-home-{}", std::process::id()));
@@ -214,4 +231,34 @@ fn outside_a_repository_it_still_runs_and_says_why() {
     pty.send(b"q");
     pty.wait_exit(10);
     assert!(pty.restored());
+}
+
+#[test]
+fn a_panic_restores_the_terminal_before_its_message() {
+    let mut pty = Pty::spawn_with_env(
+        &["--demo"],
+        120,
+        30,
+        &[("COCKPIT_TEST_PANIC", "after-terminal-setup")],
+    );
+    pty.wait_exit(20);
+    assert!(
+        pty.restored(),
+        "terminal left in the alternate screen after a panic"
+    );
+    let raw = pty
+        .raw
+        .lock()
+        .map(|r| String::from_utf8_lossy(&r).to_string())
+        .unwrap_or_default();
+    let left = raw
+        .rfind("\u{1b}[?1049l")
+        .expect("left the alternate screen");
+    let message = raw
+        .find("test panic requested")
+        .expect("the panic message is shown");
+    assert!(
+        message > left,
+        "the message comes after the terminal is restored, so it stays readable"
+    );
 }
