@@ -38,7 +38,7 @@ async fn dashboard_shows_all_five_panels_with_demo_data() {
     assert!(s.contains("↓1"), "{s}");
     assert!(s.contains("dirty"), "{s}");
     // Deploys: the run waiting for approval to production is called out.
-    assert!(s.contains("waiting"), "{s}");
+    assert!(s.contains("waits for"), "{s}");
     h.quit().await;
 }
 

@@ -12,7 +12,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 fn loaded(s: &str) -> bool {
-    s.contains("production") && s.contains("waiting") && s.contains("42-retry-flaky-uploads")
+    s.contains("production") && s.contains("waits for") && s.contains("42-retry-flaky-uploads")
 }
 
 fn approval(hub: &FakeHub, run_id: u64) -> Option<Approval> {
@@ -179,7 +179,7 @@ async fn someone_who_cannot_approve_is_told_who_can() {
     })
     .await;
     h.wait_until("deploys loaded", |s| {
-        s.contains("production") && s.contains("waiting")
+        s.contains("production") && s.contains("waits for")
     })
     .await;
     h.key('5');

@@ -77,9 +77,27 @@ fn render_tabs(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     } else {
         "terminal too small for all panels: Tab switches"
     };
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
-    frame.render_widget(
-        Paragraph::new(Span::styled(hint, theme.dim())).alignment(Alignment::Right),
-        area,
-    );
+    let tabs = Line::from(spans);
+    let tabs_width = tabs.width();
+    frame.render_widget(Paragraph::new(tabs), area);
+    // The hint only where it fits beside the tabs: overlapping them would garble both.
+    let hint = if tabs_width + hint.len() + 2 <= usize::from(area.width) {
+        Some(hint)
+    } else if tabs_width + 10 <= usize::from(area.width) {
+        Some(if state.detail.is_some() {
+            "Esc back"
+        } else if state.zoom {
+            "z unzoom"
+        } else {
+            "Tab: next"
+        })
+    } else {
+        None
+    };
+    if let Some(hint) = hint {
+        frame.render_widget(
+            Paragraph::new(Span::styled(hint, theme.dim())).alignment(Alignment::Right),
+            area,
+        );
+    }
 }

@@ -109,13 +109,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
                 theme.running(),
             ))
         } else if let Some((run, pending)) = e.waiting.first() {
-            let who = if pending.current_user_can_approve {
-                "you can approve"
+            // Short first: the column is narrow on small terminals.
+            let what = if pending.current_user_can_approve {
+                "waits for you (a approves)"
             } else {
-                "needs approval"
+                "waits for approval"
             };
             Line::from(Span::styled(
-                format!("⏸ waiting: run #{} ({who})", run.run_number),
+                format!("⏸ #{} {what}", run.run_number),
                 theme.waiting(),
             ))
         } else if let Some(d) = e.in_progress() {
