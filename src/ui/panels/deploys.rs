@@ -111,7 +111,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         } else if let Some((run, pending)) = e.waiting.first() {
             // Short first: the column is narrow on small terminals.
             let what = if pending.current_user_can_approve {
-                "waits for you (a approves)"
+                "waits for you"
             } else {
                 "waits for approval"
             };
