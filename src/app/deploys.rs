@@ -398,3 +398,31 @@ pub fn show_run(state: &mut AppState) -> Vec<Effect> {
     fx.push(Effect::Poll(Resource::Jobs { run_id }));
     fx
 }
+
+/// The environment whose deployments flow into `env`, from the names: a staging-like one
+/// into a production-like one; otherwise none.
+pub fn upstream_of(env: &str, names: &[&str]) -> Option<String> {
+    if !is_production(env) {
+        return None;
+    }
+    names
+        .iter()
+        .find(|n| {
+            let l = n.to_ascii_lowercase();
+            l.starts_with("stag") || l.starts_with("preprod") || l == "uat"
+        })
+        .map(|n| n.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staging_flows_into_production_only() {
+        let names = ["staging", "production", "qa"];
+        assert_eq!(upstream_of("production", &names).as_deref(), Some("staging"));
+        assert_eq!(upstream_of("staging", &names), None);
+        assert_eq!(upstream_of("production", &["production"]), None);
+    }
+}

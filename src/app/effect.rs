@@ -31,6 +31,8 @@ pub enum Resource {
     /// An environment's "what would ship" and delivery metrics.
     EnvironmentInsights {
         environment: String,
+        /// The environment whose deployments flow into this one (staging → production).
+        upstream: Option<String>,
         window_days: i64,
     },
     /// A pull request with its reviews, checks and review threads.

@@ -309,9 +309,12 @@ async fn fetch(r: &Resource, s: &Services) -> Data {
         },
         Resource::EnvironmentInsights {
             environment,
+            upstream,
             window_days,
         } => match slug {
-            Some(slug) => Data::Insights(insights(gh, slug, environment, *window_days).await),
+            Some(slug) => Data::Insights(
+                insights(gh, slug, environment, upstream.as_deref(), *window_days).await,
+            ),
             None => Data::Insights(Err(no_repo())),
         },
         Resource::JobStatus { job_id } => match slug {
@@ -380,115 +383,59 @@ async fn poll_loop(
     }
 }
 
-/// "What would ship" into `environment` (from the environment before it, staging into
-/// production) and the environment's delivery metrics.
+/// An environment's detail beyond its history: the commits that would ship from `upstream`
+/// (staging into production), the commits the live deployment brought, and the delivery
+/// metrics — all from one history fetch per environment.
 async fn insights(
     gh: &GitHub,
     slug: &Slug,
     environment: &str,
+    upstream: Option<&str>,
     window_days: i64,
 ) -> Result<super::state::Insights, ApiError> {
     let now = Utc::now();
-    let metrics = crate::metrics::environment_metrics(gh, slug, environment, now, window_days);
+    let since = crate::metrics::history_start(now, window_days);
+    let there = async {
+        match upstream {
+            Some(u) => gh.deployment_history(slug, u, since).await.map(Some),
+            None => Ok(None),
+        }
+    };
+    let (here, there) = tokio::join!(gh.deployment_history(slug, environment, since), there);
+    let (here, there) = (here?, there?);
+    let good_here = crate::metrics::successful_shas(&here);
+    let good_there = there.as_ref().map(|t| crate::metrics::successful_shas(t));
+    // A sha that is gone (force-push) has nothing to compare: no section, not an error.
+    let compare = |base: String, head: String| async move {
+        match gh.compare(slug, &base, &head).await {
+            Ok(c) => Ok(Some(c)),
+            Err(ApiError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    };
     let would_ship = async {
-        let envs = gh
-            .get::<crate::github::models::EnvironmentList>(&format!(
-                "/repos/{}/{}/environments",
-                slug.owner, slug.name
-            ))
-            .await?;
-        let names: Vec<String> = envs
-            .data
-            .environments
-            .iter()
-            .map(|e| e.name.clone())
-            .collect();
-        let upstream = upstream_of(environment, &names);
-        let Some(upstream) = upstream else {
-            return Ok(None);
-        };
-        let live = |env: String| async move {
-            let deps = gh
-                .get::<Vec<crate::github::models::Deployment>>(&format!(
-                    "/repos/{}/{}/deployments?environment={}&per_page=20",
-                    slug.owner,
-                    slug.name,
-                    url::form_urlencoded::byte_serialize(env.as_bytes()).collect::<String>()
-                ))
-                .await?;
-            for d in deps.data {
-                let st = gh
-                    .get::<Vec<crate::github::models::DeploymentStatus>>(&format!(
-                        "/repos/{}/{}/deployments/{}/statuses?per_page=5",
-                        slug.owner, slug.name, d.id
-                    ))
-                    .await?;
-                if st
-                    .data
-                    .first()
-                    .is_some_and(|s| s.state == "success" || s.state == "inactive")
-                {
-                    return Ok::<_, ApiError>(Some(d.sha));
-                }
-            }
-            Ok(None)
-        };
-        let (here, there) = tokio::join!(live(environment.to_string()), live(upstream.clone()));
-        match (here?, there?) {
-            (Some(base), Some(head)) => Ok(Some((
-                upstream,
-                base.clone(),
-                gh.compare(slug, &base, &head).await?,
-            ))),
+        match (
+            upstream,
+            good_here.first(),
+            good_there.as_ref().and_then(|t| t.first()),
+        ) {
+            (Some(up), Some(base), Some(head)) => Ok(compare(base.clone(), head.clone())
+                .await?
+                .map(|c| (up.to_string(), environment.to_string(), c))),
             _ => Ok::<_, ApiError>(None),
         }
     };
     let carried = async {
-        let recent = gh
-            .deployment_history(slug, environment, now - chrono::Duration::days(365))
-            .await?;
-        let mut good: Vec<(chrono::DateTime<Utc>, String)> = recent
-            .into_iter()
-            .filter(|(_, st)| st.iter().any(|s| s.state == "success"))
-            .map(|(d, _)| (d.created_at, d.sha))
-            .collect();
-        good.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
-        let live = good.first().map(|(_, sha)| sha.clone());
-        let before = live.as_ref().and_then(|l| {
-            good.iter()
-                .find(|(_, sha)| sha != l)
-                .map(|(_, sha)| sha.clone())
-        });
-        match (before, live) {
-            (Some(base), Some(head)) => match gh.compare(slug, &base, &head).await {
-                Ok(c) => Ok(Some(c)),
-                // A force-pushed-away sha: nothing to say, not an error worth the panel.
-                Err(ApiError::NotFound { .. }) => Ok(None),
-                Err(e) => Err(e),
-            },
-            _ => Ok::<_, ApiError>(None),
+        match (good_here.get(1), good_here.first()) {
+            (Some(base), Some(head)) => compare(base.clone(), head.clone()).await,
+            _ => Ok(None),
         }
     };
-    let (metrics, would_ship, carried) = tokio::join!(metrics, would_ship, carried);
-    let would_ship = would_ship?.map(|(up, _base, cmp)| (up, environment.to_string(), cmp));
+    let metrics = crate::metrics::from_history(gh, slug, environment, here, now, window_days);
+    let (would_ship, carried, metrics) = tokio::join!(would_ship, carried, metrics);
     Ok(super::state::Insights {
-        would_ship,
+        would_ship: would_ship?,
         carried: carried?,
         metrics: metrics?,
     })
-}
-
-/// The environment whose deployments flow into `env`: the one listed before it, when the
-/// names say "staging" → "production"; otherwise none.
-fn upstream_of(env: &str, names: &[String]) -> Option<String> {
-    if !crate::app::deploys::is_production(env) {
-        return None;
-    }
-    names
-        .iter()
-        .find(|n| {
-            let l = n.to_ascii_lowercase();
-            l.starts_with("stag") || l.starts_with("preprod") || l == "uat"
-        })
-        .cloned()
 }

@@ -795,8 +795,16 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
             }
         }),
         PanelId::Deploys => state.envs.data.as_ref().and_then(|v| v.get(sel)).map(|e| {
+            let names: Vec<&str> = state
+                .envs
+                .data
+                .iter()
+                .flatten()
+                .map(|e| e.env.name.as_str())
+                .collect();
             fx.push(Effect::Poll(Resource::EnvironmentInsights {
                 environment: e.env.name.clone(),
+                upstream: deploys::upstream_of(&e.env.name, &names),
                 window_days: state.metrics_window_days,
             }));
             Detail::Environment {

@@ -103,15 +103,38 @@ async fn add_commit_times(
     Ok(())
 }
 
-pub async fn environment_metrics(
+/// Where a history must start for a window ending at `end`: the first deployment in the
+/// window needs the success before it to know which commits it carried.
+pub fn history_start(end: DateTime<Utc>, window_days: i64) -> DateTime<Utc> {
+    end - Duration::days(window_days.max(1) + LOOKBACK_DAYS)
+}
+
+/// Distinct shas of the deployments that succeeded, newest first: the live one, then the
+/// one before it.
+pub fn successful_shas(history: &[(Deployment, Vec<DeploymentStatus>)]) -> Vec<String> {
+    let mut good: Vec<&(Deployment, Vec<DeploymentStatus>)> = history
+        .iter()
+        .filter(|(_, st)| st.iter().any(|s| s.state == "success"))
+        .collect();
+    good.sort_by_key(|(d, _)| std::cmp::Reverse(d.created_at));
+    let mut shas: Vec<String> = Vec::new();
+    for (d, _) in good {
+        if !shas.contains(&d.sha) {
+            shas.push(d.sha.clone());
+        }
+    }
+    shas
+}
+
+/// The metrics of a history already fetched (from `history_start`).
+pub async fn from_history(
     gh: &GitHub,
     slug: &Slug,
     environment: &str,
+    history: Vec<(Deployment, Vec<DeploymentStatus>)>,
     window_end: DateTime<Utc>,
     window_days: i64,
 ) -> Result<EnvMetrics, ApiError> {
-    let since = window_end - Duration::days(window_days.max(1) + LOOKBACK_DAYS);
-    let history = gh.deployment_history(slug, environment, since).await?;
     let mut recs = records(history);
     add_commit_times(gh, slug, &mut recs).await?;
     Ok(compute::compute(
@@ -120,6 +143,19 @@ pub async fn environment_metrics(
         window_end,
         window_days,
     ))
+}
+
+pub async fn environment_metrics(
+    gh: &GitHub,
+    slug: &Slug,
+    environment: &str,
+    window_end: DateTime<Utc>,
+    window_days: i64,
+) -> Result<EnvMetrics, ApiError> {
+    let history = gh
+        .deployment_history(slug, environment, history_start(window_end, window_days))
+        .await?;
+    from_history(gh, slug, environment, history, window_end, window_days).await
 }
 
 /// "3.2/day", "4/week", "none".
