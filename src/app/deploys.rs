@@ -421,7 +421,10 @@ mod tests {
     #[test]
     fn staging_flows_into_production_only() {
         let names = ["staging", "production", "qa"];
-        assert_eq!(upstream_of("production", &names).as_deref(), Some("staging"));
+        assert_eq!(
+            upstream_of("production", &names).as_deref(),
+            Some("staging")
+        );
         assert_eq!(upstream_of("staging", &names), None);
         assert_eq!(upstream_of("production", &["production"]), None);
     }

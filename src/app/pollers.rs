@@ -318,13 +318,7 @@ async fn fetch(r: &Resource, s: &Services) -> Data {
             None => Data::Insights(Err(no_repo())),
         },
         Resource::JobStatus { job_id } => match slug {
-            Some(slug) => Data::JobStatus(
-                gh.get(&format!(
-                    "/repos/{}/{}/actions/jobs/{job_id}",
-                    slug.owner, slug.name
-                ))
-                .await,
-            ),
+            Some(slug) => Data::JobStatus(gh.job(slug, *job_id).await),
             None => Data::JobStatus(Err(no_repo())),
         },
         Resource::PullDetail { number } => match slug {

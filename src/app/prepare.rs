@@ -96,7 +96,8 @@ pub async fn prepare(s: &Services, p: Prepare) -> Result<Modal, String> {
                     sanitize_line(&git_ref)
                 )),
             }
-            match gh.checks_rollup_for(slug, &git_ref).await {
+            let checks = gh.checks_for(slug, &git_ref).await;
+            match checks.map(|runs| crate::github::dashboard::ChecksRollup::from_runs(&runs)) {
                 Ok(c) if c.failed > 0 => warnings.push(format!(
                     "CI is red for {}: {} check(s) failed.",
                     sanitize_line(&git_ref),
@@ -206,13 +207,7 @@ pub async fn prepare(s: &Services, p: Prepare) -> Result<Modal, String> {
                 None => gh.repository(slug).await.map_err(err)?.data.default_branch,
             };
             let (title, body) = match issue {
-                Some(n) => match gh
-                    .get::<crate::github::models::Issue>(&format!(
-                        "/repos/{}/{}/issues/{n}",
-                        slug.owner, slug.name
-                    ))
-                    .await
-                {
+                Some(n) => match gh.issue(slug, n).await {
                     Ok(f) if f.data.pull_request.is_none() => {
                         (f.data.title, format!("\n\nCloses #{n}"))
                     }
@@ -527,8 +522,9 @@ async fn rollback(
         .map(|i| i.name.clone());
     let is_branch = gh
         .get::<Value>(&format!(
-            "/repos/{}/{}/branches/{}",
-            slug.owner, slug.name, prev_ref
+            "{}/branches/{}",
+            slug.api_path(),
+            crate::github::paths::path_segment(&prev_ref)
         ))
         .await
         .is_ok();
@@ -591,11 +587,8 @@ async fn rollback(
 /// The repository's environments, for environment inputs; none when they cannot be read (the
 /// input then stays free text).
 async fn environment_names(gh: &GitHub, slug: &Slug) -> Vec<String> {
-    gh.get::<crate::github::models::EnvironmentList>(&format!(
-        "/repos/{}/{}/environments",
-        slug.owner, slug.name
-    ))
-    .await
-    .map(|f| f.data.environments.into_iter().map(|e| e.name).collect())
-    .unwrap_or_default()
+    gh.environments(slug)
+        .await
+        .map(|f| f.data.into_iter().map(|e| e.name).collect())
+        .unwrap_or_default()
 }

@@ -4,7 +4,8 @@
 use super::client::GitHub;
 use super::dashboard::{DeploymentEntry, Slug};
 use super::error::ApiError;
-use super::models::{CheckRunList, Deployment, DeploymentStatus};
+use super::models::{Deployment, DeploymentStatus};
+use super::paths::{path_segment, query_value};
 use super::workflow_file::{self, WorkflowFile};
 use base64::Engine;
 use chrono::{DateTime, Utc};
@@ -12,14 +13,6 @@ use futures_util::future::join_all;
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-
-fn enc(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
-
-fn repo_path(slug: &Slug) -> String {
-    format!("/repos/{}/{}", slug.owner, slug.name)
-}
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct WorkflowInfo {
@@ -94,7 +87,7 @@ impl GitHub {
         let f = self
             .get::<WorkflowList>(&format!(
                 "{}/actions/workflows?per_page=100",
-                repo_path(slug)
+                slug.api_path()
             ))
             .await?;
         Ok(f.data.workflows)
@@ -103,7 +96,7 @@ impl GitHub {
     /// Reads and parses a workflow file (`.github/workflows/x.yml`) at the default branch.
     pub async fn workflow_file(&self, slug: &Slug, path: &str) -> Result<WorkflowFile, ApiError> {
         let f = self
-            .get::<FileContent>(&format!("{}/contents/{}", repo_path(slug), path))
+            .get::<FileContent>(&format!("{}/contents/{}", slug.api_path(), path))
             .await?;
         if f.data.encoding != "base64" {
             return Err(ApiError::Malformed {
@@ -141,8 +134,8 @@ impl GitHub {
         let body = json!({"ref": git_ref, "inputs": inputs, "return_run_details": true});
         let path = format!(
             "{}/actions/workflows/{}/dispatches",
-            repo_path(slug),
-            enc(workflow)
+            slug.api_path(),
+            path_segment(workflow)
         );
         let details: Option<DispatchDetails> = self.send_json(Method::POST, &path, &body).await?;
         Ok(details.and_then(|d| d.workflow_run_id))
@@ -154,14 +147,14 @@ impl GitHub {
         } else {
             "rerun"
         };
-        let path = format!("{}/actions/runs/{run_id}/{tail}", repo_path(slug));
+        let path = format!("{}/actions/runs/{run_id}/{tail}", slug.api_path());
         self.send_json::<Value>(Method::POST, &path, &json!({}))
             .await
             .map(|_| ())
     }
 
     pub async fn cancel_run(&self, slug: &Slug, run_id: u64) -> Result<(), ApiError> {
-        let path = format!("{}/actions/runs/{run_id}/cancel", repo_path(slug));
+        let path = format!("{}/actions/runs/{run_id}/cancel", slug.api_path());
         self.send_json::<Value>(Method::POST, &path, &json!({}))
             .await
             .map(|_| ())
@@ -183,7 +176,7 @@ impl GitHub {
         });
         let path = format!(
             "{}/actions/runs/{run_id}/pending_deployments",
-            repo_path(slug)
+            slug.api_path()
         );
         self.send_json::<Value>(Method::POST, &path, &body)
             .await
@@ -196,26 +189,8 @@ impl GitHub {
         base: &str,
         head: &str,
     ) -> Result<Comparison, ApiError> {
-        let path = format!("{}/compare/{}...{}", repo_path(slug), base, head);
+        let path = format!("{}/compare/{}...{}", slug.api_path(), base, head);
         Ok(self.get::<Comparison>(&path).await?.data)
-    }
-
-    /// Passed / failed / pending checks of a ref.
-    pub async fn checks_rollup_for(
-        &self,
-        slug: &Slug,
-        git_ref: &str,
-    ) -> Result<super::dashboard::ChecksRollup, ApiError> {
-        let f = self
-            .get::<CheckRunList>(&format!(
-                "{}/commits/{}/check-runs?per_page=100",
-                repo_path(slug),
-                enc(git_ref)
-            ))
-            .await?;
-        Ok(super::dashboard::ChecksRollup::from_runs(
-            &f.data.check_runs,
-        ))
     }
 
     /// Every deployment to `environment` created since `since`, newest first, with all of its
@@ -231,8 +206,8 @@ impl GitHub {
         loop {
             let path = format!(
                 "{}/deployments?environment={}&per_page=100&page={page}",
-                repo_path(slug),
-                enc(environment)
+                slug.api_path(),
+                query_value(environment)
             );
             let batch = self.get::<Vec<Deployment>>(&path).await?.data;
             let done =
@@ -244,7 +219,7 @@ impl GitHub {
             let statuses = join_all(wanted.iter().map(|d| {
                 let p = format!(
                     "{}/deployments/{}/statuses?per_page=100",
-                    repo_path(slug),
+                    slug.api_path(),
                     d.id
                 );
                 async move { self.get::<Vec<DeploymentStatus>>(&p).await }

@@ -4,12 +4,9 @@
 use super::client::{Fetched, GitHub};
 use super::error::ApiError;
 use super::models::*;
+use super::paths::query_value;
 use chrono::{DateTime, Utc};
 use futures_util::future::join_all;
-
-fn enc(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
 
 /// OWNER/NAME of the repository the dashboard is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +33,8 @@ impl Slug {
         format!("{}/{}", self.owner, self.name)
     }
 
-    fn path(&self) -> String {
+    /// `/repos/OWNER/NAME`, the root of the repository's API paths.
+    pub fn api_path(&self) -> String {
         format!("/repos/{}/{}", self.owner, self.name)
     }
 }
@@ -50,7 +48,7 @@ impl GitHub {
     }
 
     pub async fn repository(&self, slug: &Slug) -> Result<Fetched<Repository>, ApiError> {
-        self.get(&slug.path()).await
+        self.get(&slug.api_path()).await
     }
 
     /// Open issues assigned to `login` in one repository. Pull requests are filtered out:
@@ -62,8 +60,8 @@ impl GitHub {
     ) -> Result<Fetched<Vec<Issue>>, ApiError> {
         let path = format!(
             "{}/issues?assignee={}&state=open&sort=updated&per_page=100",
-            slug.path(),
-            enc(login)
+            slug.api_path(),
+            query_value(login)
         );
         self.issues_without_pulls(&path).await
     }
@@ -80,17 +78,35 @@ impl GitHub {
         Ok(f)
     }
 
+    pub async fn issue(&self, slug: &Slug, number: u64) -> Result<Fetched<Issue>, ApiError> {
+        self.get(&format!("{}/issues/{number}", slug.api_path()))
+            .await
+    }
+
+    pub async fn job(&self, slug: &Slug, job_id: u64) -> Result<Fetched<Job>, ApiError> {
+        self.get(&format!("{}/actions/jobs/{job_id}", slug.api_path()))
+            .await
+    }
+
+    pub async fn environments(&self, slug: &Slug) -> Result<Fetched<Vec<Environment>>, ApiError> {
+        let f = self
+            .get::<EnvironmentList>(&format!("{}/environments?per_page=100", slug.api_path()))
+            .await?;
+        Ok(Fetched {
+            changed: f.changed,
+            data: f.data.environments,
+        })
+    }
+
     pub async fn issue_with_comments(
         &self,
         slug: &Slug,
         number: u64,
     ) -> Result<Fetched<(Issue, Vec<IssueComment>)>, ApiError> {
-        let issue = self
-            .get::<Issue>(&format!("{}/issues/{number}", slug.path()))
-            .await?;
+        let issue = self.issue(slug, number).await?;
         let comments = self
             .get_pages::<IssueComment>(
-                &format!("{}/issues/{number}/comments?per_page=100", slug.path()),
+                &format!("{}/issues/{number}/comments?per_page=100", slug.api_path()),
                 5,
             )
             .await?;
@@ -107,7 +123,10 @@ impl GitHub {
         login: &str,
     ) -> Result<Fetched<Vec<PullRow>>, ApiError> {
         let list = self
-            .get_pages::<PullRequest>(&format!("{}/pulls?state=open&per_page=100", slug.path()), 5)
+            .get_pages::<PullRequest>(
+                &format!("{}/pulls?state=open&per_page=100", slug.api_path()),
+                5,
+            )
             .await?;
         let mut changed = list.changed;
         let wanted: Vec<(PullRequest, PullRole)> = list
@@ -128,11 +147,11 @@ impl GitHub {
             .collect();
         let details = join_all(wanted.into_iter().map(|(pr, role)| async move {
             let n = pr.number;
-            let pr_path = format!("{}/pulls/{n}", slug.path());
-            let reviews_path = format!("{}/pulls/{n}/reviews?per_page=100", slug.path());
+            let pr_path = format!("{}/pulls/{n}", slug.api_path());
+            let reviews_path = format!("{}/pulls/{n}/reviews?per_page=100", slug.api_path());
             let checks_path = format!(
                 "{}/commits/{}/check-runs?per_page=100",
-                slug.path(),
+                slug.api_path(),
                 pr.head.sha
             );
             let (full, reviews, checks) = tokio::join!(
@@ -181,8 +200,8 @@ impl GitHub {
         let f = self
             .get::<RunList>(&format!(
                 "{}/actions/runs?branch={}&per_page=30",
-                slug.path(),
-                enc(branch)
+                slug.api_path(),
+                query_value(branch)
             ))
             .await?;
         Ok(Fetched {
@@ -192,7 +211,7 @@ impl GitHub {
     }
 
     pub async fn run(&self, slug: &Slug, run_id: u64) -> Result<Fetched<WorkflowRun>, ApiError> {
-        self.get(&format!("{}/actions/runs/{run_id}", slug.path()))
+        self.get(&format!("{}/actions/runs/{run_id}", slug.api_path()))
             .await
     }
 
@@ -200,7 +219,7 @@ impl GitHub {
         let f = self
             .get::<JobList>(&format!(
                 "{}/actions/runs/{run_id}/jobs?filter=latest&per_page=100",
-                slug.path()
+                slug.api_path()
             ))
             .await?;
         Ok(Fetched {
@@ -211,20 +230,18 @@ impl GitHub {
 
     /// One row per environment: what is live, what is rolling out, what waits for approval.
     pub async fn environment_rows(&self, slug: &Slug) -> Result<Fetched<Vec<EnvRow>>, ApiError> {
-        let envs = self
-            .get::<EnvironmentList>(&format!("{}/environments?per_page=100", slug.path()))
-            .await?;
+        let envs = self.environments(slug).await?;
         let waiting = self
             .get::<RunList>(&format!(
                 "{}/actions/runs?status=waiting&per_page=30",
-                slug.path()
+                slug.api_path()
             ))
             .await?;
         let mut changed = envs.changed || waiting.changed;
         let pendings = join_all(waiting.data.workflow_runs.iter().map(|run| {
             let path = format!(
                 "{}/actions/runs/{}/pending_deployments",
-                slug.path(),
+                slug.api_path(),
                 run.id
             );
             async move { (run.clone(), self.get::<Vec<PendingDeployment>>(&path).await) }
@@ -236,18 +253,18 @@ impl GitHub {
             changed |= p.changed;
             waits.extend(p.data.into_iter().map(|pd| (run.clone(), pd)));
         }
-        let histories = join_all(envs.data.environments.iter().map(|env| async move {
+        let histories = join_all(envs.data.iter().map(|env| async move {
             let deps = self
                 .get::<Vec<Deployment>>(&format!(
                     "{}/deployments?environment={}&per_page=20",
-                    slug.path(),
-                    enc(&env.name)
+                    slug.api_path(),
+                    query_value(&env.name)
                 ))
                 .await?;
             let statuses = join_all(deps.data.iter().map(|d| async move {
                 self.get::<Vec<DeploymentStatus>>(&format!(
                     "{}/deployments/{}/statuses?per_page=10",
-                    slug.path(),
+                    slug.api_path(),
                     d.id
                 ))
                 .await
@@ -267,7 +284,7 @@ impl GitHub {
         }))
         .await;
         let mut rows = Vec::new();
-        for (env, h) in envs.data.environments.into_iter().zip(histories) {
+        for (env, h) in envs.data.into_iter().zip(histories) {
             let (c, history) = h?;
             changed |= c;
             let waiting = waits

@@ -9,13 +9,7 @@ use super::client::GitHub;
 use super::dashboard::Slug;
 use super::error::ApiError;
 use super::models::{Issue, IssueComment, Label};
-
-/// Percent-encodes one URL path segment (a label or branch name).
-pub(crate) fn path_segment(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
-}
+use super::paths::path_segment;
 
 /// Why an issue is closed (GitHub's `state_reason`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

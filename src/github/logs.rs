@@ -87,10 +87,6 @@ pub fn step_infos(job: &Job) -> Vec<StepInfo> {
         .collect()
 }
 
-fn repo_path(slug: &Slug) -> String {
-    format!("/repos/{}/{}", slug.owner, slug.name)
-}
-
 /// A 404 from the API or from blob storage: the log is not there yet.
 fn not_there_yet(e: &ApiError) -> bool {
     matches!(
@@ -102,7 +98,7 @@ fn not_there_yet(e: &ApiError) -> bool {
 impl GitHub {
     /// The whole log of a job (raw bytes, BOM included). 404 until the job completes.
     pub async fn job_log(&self, slug: &Slug, job_id: u64) -> Result<Vec<u8>, ApiError> {
-        let path = format!("{}/actions/jobs/{job_id}/logs", repo_path(slug));
+        let path = format!("{}/actions/jobs/{job_id}/logs", slug.api_path());
         self.download_redirected(&path).await
     }
 
@@ -115,7 +111,7 @@ impl GitHub {
     ) -> Result<Vec<u8>, ApiError> {
         let path = format!(
             "{}/actions/jobs/{job_id}/steps/{step_number}/logs",
-            repo_path(slug)
+            slug.api_path()
         );
         self.download_redirected(&path).await
     }
@@ -149,7 +145,7 @@ impl GitHub {
     ) -> Result<Fetched<Vec<Annotation>>, ApiError> {
         let path = format!(
             "{}/check-runs/{check_run_id}/annotations?per_page=100",
-            repo_path(slug)
+            slug.api_path()
         );
         self.get_pages(&path, 10).await
     }

@@ -9,8 +9,8 @@ use super::client::GitHub;
 use super::dashboard::Slug;
 use super::error::ApiError;
 use super::graphql::ReviewThread;
-use super::issues_write::path_segment;
 use super::models::{CheckRun, CheckRunList, PullRequest, Repository, Review};
+use super::paths::path_segment;
 
 /// What the "new pull request" form sends.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,6 @@
 
 use super::compute::EnvMetrics;
 use super::{duration_label, environment_metrics, frequency_label, rate_label};
-use crate::github::models::EnvironmentList;
 use crate::github::{ApiError, GitHub, Slug};
 use chrono::Utc;
 
@@ -13,14 +12,7 @@ pub async fn collect(
     only: Option<&str>,
     window_days: i64,
 ) -> Result<Vec<EnvMetrics>, ApiError> {
-    let envs = gh
-        .get::<EnvironmentList>(&format!(
-            "/repos/{}/{}/environments?per_page=100",
-            slug.owner, slug.name
-        ))
-        .await?
-        .data
-        .environments;
+    let envs = gh.environments(slug).await?.data;
     let now = Utc::now();
     let mut out = Vec::new();
     for e in envs.iter().filter(|e| only.is_none_or(|o| o == e.name)) {
