@@ -151,7 +151,7 @@ fn execute(
                     });
                 });
             }
-            Effect::Copy { text } => copy(text, opts, tx.clone()),
+            Effect::Copy { text } => copy(text, opts),
             Effect::SaveLog { path } => {
                 if let Some(log) = &state.log {
                     let job = log.view.save_job(crate::logs::SaveMode::Raw);
@@ -307,7 +307,7 @@ fn connect_log_search(state: &mut AppState, tx: &mpsc::UnboundedSender<Msg>) {
 
 /// A clipboard tool when the system has one (wl-copy, xclip, xsel, pbcopy), else OSC 52 to
 /// the terminal — our own sequence with our own text, which a log's escapes never reach.
-fn copy(text: String, opts: &Options, tx: mpsc::UnboundedSender<Msg>) {
+fn copy(text: String, opts: &Options) {
     if let Opener::Record(list) = &opts.opener {
         if let Ok(mut l) = list.lock() {
             l.push(format!("copy: {text}"));
@@ -322,6 +322,5 @@ fn copy(text: String, opts: &Options, tx: mpsc::UnboundedSender<Msg>) {
             let _ = out.write_all(crate::logs::clipboard::osc52(&text).as_bytes());
             let _ = out.flush();
         }
-        let _ = tx.send(Msg::Tick(chrono::Utc::now()));
     });
 }

@@ -614,6 +614,17 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Focus(p) => return focus_panel(state, p),
         Action::Down => move_selection(state, 1),
         Action::Up => move_selection(state, -1),
+        // In a pull request j/k move between threads; the pages scroll its description.
+        Action::PageDown | Action::PageUp if matches!(state.detail, Some(Detail::Pull { .. })) => {
+            let delta = if action == Action::PageDown {
+                page(state)
+            } else {
+                -page(state)
+            };
+            if let Some(Detail::Pull { scroll, .. }) = &mut state.detail {
+                scroll.by(delta);
+            }
+        }
         Action::PageDown => move_selection(state, page(state)),
         Action::PageUp => move_selection(state, -page(state)),
         Action::Top => move_selection(state, isize::MIN / 2),
