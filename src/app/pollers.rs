@@ -433,3 +433,49 @@ async fn insights(
         metrics: metrics?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Asking again for a poller that runs must not make it fetch again: a followed deploy once
+    /// turned that into a busy loop (update asked on every answer, each ask re-fetched).
+    #[tokio::test]
+    async fn asking_again_for_a_running_poller_does_not_refetch() {
+        // Nothing listens on port 9: every fetch fails fast, and a failure waits ≥ 2 s.
+        let gh = GitHub::new("http://127.0.0.1:9", crate::github::Token::new("t")).expect("client");
+        let services = Arc::new(Services {
+            gh,
+            slug: Slug::parse("acme/rocket"),
+            repo_path: None,
+            intervals: Intervals::default(),
+            default_branch: Mutex::new(None),
+            deploy_targets: Default::default(),
+            remote_auth: crate::git::RemoteAuth::none(),
+            drafts: crate::drafts::DraftStore::new(
+                std::env::temp_dir().join("cockpit-poller-test"),
+            ),
+            stale_days: 30,
+        });
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let mut pollers = Pollers::new(services, tx);
+        let r = Resource::FollowedRuns { run_ids: vec![1] };
+        pollers.poll(r.clone());
+        let first = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await;
+        assert!(
+            matches!(first, Ok(Some(Msg::Data { .. }))),
+            "the first fetch answers"
+        );
+        for _ in 0..20 {
+            pollers.poll(r.clone());
+        }
+        let again = tokio::time::timeout(Duration::from_millis(800), rx.recv()).await;
+        assert!(again.is_err(), "re-asking fetched again: {again:?}");
+        pollers.refresh(&[ResourceKind::FollowedRuns]);
+        let refreshed = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await;
+        assert!(
+            matches!(refreshed, Ok(Some(Msg::Data { .. }))),
+            "Refresh is the way to poll sooner"
+        );
+    }
+}

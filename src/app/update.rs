@@ -527,7 +527,6 @@ fn apply_data(
                     .drain(..)
                     .partition(|f| f.run.as_ref().is_some_and(|r| !r.status.is_active()));
                 state.followed = going;
-                let finished_any = !done.is_empty();
                 for f in done {
                     let ok = f.run.as_ref().and_then(|r| r.conclusion.clone())
                         == Some(Conclusion::Success);
@@ -551,11 +550,10 @@ fn apply_data(
                         ResourceKind::Runs,
                     ]));
                 }
-                // Re-poll only when the set changed: asking for the same poller would nudge it
-                // into fetching again at once, in a loop.
+                // The set shrank or stayed: asking for the same set again changes nothing.
                 if state.followed.is_empty() {
                     fx.push(Effect::Stop(ResourceKind::FollowedRuns));
-                } else if finished_any {
+                } else {
                     fx.push(Effect::Poll(Resource::FollowedRuns {
                         run_ids: state.followed.iter().map(|f| f.run_id).collect(),
                     }));
@@ -1063,10 +1061,10 @@ mod tests {
         }
     }
 
-    /// A followed run still running must not ask for its poller again: that request used to
-    /// nudge the poller into an immediate re-fetch, a busy loop.
+    /// A followed run keeps being followed while it runs and is reported once when it ends.
+    /// (Asking again for its poller is harmless: see `pollers::tests`.)
     #[test]
-    fn following_a_running_run_does_not_repoll() {
+    fn a_followed_run_is_reported_once_when_it_ends() {
         let mut s = AppState::new(Context::default(), chrono::Utc::now(), (120, 40));
         s.followed.push(Followed {
             run_id: 1,
@@ -1079,7 +1077,11 @@ mod tests {
             &Keymap::default(),
             followed_data(vec![run(1, "in_progress", None)]),
         );
-        assert!(!fx.iter().any(|e| matches!(e, Effect::Poll(_))), "{fx:?}");
+        assert!(
+            !fx.iter().any(|e| matches!(e, Effect::Notify { .. })),
+            "{fx:?}"
+        );
+        assert_eq!(s.followed.len(), 1);
         let fx = update(
             &mut s,
             &Keymap::default(),
