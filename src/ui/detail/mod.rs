@@ -63,7 +63,7 @@ pub fn frame_block<'a>(title: String, theme: &Theme) -> Block<'a> {
         ))
         .title_bottom(
             Line::from(Span::styled(
-                " Esc back · o open in browser · j/k scroll ",
+                " Esc back · o open in browser · ? keys ",
                 theme.dim(),
             ))
             .right_aligned(),
