@@ -617,23 +617,12 @@ fn check_values(c: &Config) -> Vec<(Vec<Seg>, String)> {
             ]
         };
         let host = h.host.trim();
-        if host.is_empty() || host.contains(['/', ':', ' ']) {
-            out.push((
-                at("host"),
-                format!("{:?} is not a host name (ghe.example.com)", h.host),
-            ));
+        if let Err(message) = crate::github::origin::check_host(host) {
+            out.push((at("host"), message));
         }
         if !h.api_url.is_empty() {
-            let ok = url::Url::parse(&h.api_url)
-                .is_ok_and(|u| matches!(u.scheme(), "https" | "http") && u.host_str().is_some());
-            if !ok {
-                out.push((
-                    at("api_url"),
-                    format!(
-                        "{:?} is not an http(s) URL (https://HOST/api/v3)",
-                        h.api_url
-                    ),
-                ));
+            if let Err(message) = crate::github::origin::check_api_url(&h.api_url) {
+                out.push((at("api_url"), message));
             }
         }
         if c.hosts[..i]
@@ -716,6 +705,23 @@ mod tests {
         assert_eq!(
             errors("[[hosts]]\nhost = \"ghe.corp\"\napi_url = \"ftp://x\"\n"),
             vec!["line 3, key hosts[0].api_url: \"ftp://x\" is not an http(s) URL (https://HOST/api/v3)"]
+        );
+        let leaky = errors(
+            "[[hosts]]\nhost = \"me:pw1@ghe.corp\"\napi_url = \"https://tok3n@ghe.corp/api/v3\"\n",
+        );
+        assert_eq!(leaky.len(), 2, "{leaky:?}");
+        assert!(
+            leaky[0].starts_with(
+                "line 2, key hosts[0].host: \"ghe.corp\" carries a user name or password"
+            ),
+            "{leaky:?}"
+        );
+        assert!(leaky[1].starts_with("line 3, key hosts[0].api_url: https://ghe.corp/api/v3 carries a user name or password"), "{leaky:?}");
+        assert!(
+            leaky
+                .iter()
+                .all(|e| !e.contains("pw1") && !e.contains("tok3n")),
+            "{leaky:?}"
         );
         assert_eq!(
             errors("[repos]\nwatch = [\"acme/rocket\", \"rocket\"]\n"),

@@ -101,7 +101,7 @@ pub async fn run(inp: &Inputs<'_>) -> Vec<Check> {
     // git repository and remote
     let local = crate::git::discover(inp.cwd);
     let mut extra_hosts: Vec<String> = hosts.iter().map(|h| h.host.clone()).collect();
-    if let Some(t) = ApiTarget::explicit(inp.api_url, inp.env, hosts) {
+    if let Ok(Some(t)) = ApiTarget::explicit(inp.api_url, inp.env, hosts) {
         extra_hosts.push(t.host);
     }
     let mut remote_host = None;
@@ -161,9 +161,22 @@ pub async fn run(inp: &Inputs<'_>) -> Vec<Check> {
         }
     }
 
-    let target = ApiTarget::choose(inp.api_url, inp.env, hosts, remote_host.as_deref());
-    out.extend(github_checks(inp, &target).await);
-    out.push(keyring_check(inp, &target));
+    match ApiTarget::choose(inp.api_url, inp.env, hosts, remote_host.as_deref()) {
+        Ok(target) => {
+            out.extend(github_checks(inp, &target).await);
+            out.push(keyring_check(inp, &target));
+        }
+        Err(e) => {
+            out.push(fail(
+                "api",
+                e.to_string(),
+                "name the API as https://HOST/api/v3 (or GH_HOST=HOST), nothing before an '@'",
+            ));
+            for name in ["token", "scopes", "rate", "keyring"] {
+                out.push(check(name, Status::Skip, "no usable API address"));
+            }
+        }
+    }
     out.extend(terminal_checks(inp, loaded));
     out
 }

@@ -60,7 +60,11 @@ pub fn check_api_url(text: &str) -> Result<Url, String> {
     match parsed {
         Ok(u) if has_userinfo(&u) => Err(format!("{} {NO_CREDENTIALS}", shown(text))),
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => Ok(u),
-        _ => Err(format!(
+        Ok(_) => Err(format!(
+            "{:?} is not an http(s) URL (https://HOST/api/v3)",
+            crate::text::sanitize_line(text)
+        )),
+        Err(_) => Err(format!(
             "{} is not an http(s) URL (https://HOST/api/v3)",
             shown(text)
         )),
