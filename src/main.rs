@@ -339,7 +339,7 @@ async fn dashboard(
             cockpit::metrics::report::collect(&gh, &slug, environment.as_deref(), *window_days)
                 .await?;
         let text = if *json {
-            serde_json::to_string_pretty(&metrics)? + "\n"
+            cockpit::metrics::json::to_string_pretty(&metrics)? + "\n"
         } else {
             cockpit::metrics::report::table(&metrics)
         };
