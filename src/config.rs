@@ -583,18 +583,20 @@ fn check_values(c: &Config) -> Vec<(Vec<Seg>, String)> {
         |parts: &[&str]| -> Vec<Seg> { parts.iter().map(|p| Seg::Key(p.to_string())).collect() };
     let mut out = Vec::new();
     for (i, repo) in c.repos.watch.iter().enumerate() {
-        let parts: Vec<&str> = repo.split('/').collect();
-        let ok = (parts.len() == 2 || parts.len() == 3)
-            && parts
-                .iter()
-                .all(|p| !p.trim().is_empty() && !p.contains(char::is_whitespace));
-        if !ok {
+        let checked = match repo.split('/').collect::<Vec<_>>()[..] {
+            [_, _] => crate::github::names::check_slug(repo).map(drop),
+            [host, owner, name] => crate::github::origin::check_host(host)
+                .and_then(|()| crate::github::names::check_slug(&format!("{owner}/{name}")))
+                .map(drop),
+            _ => Err(format!(
+                "{:?} is not OWNER/NAME or HOST/OWNER/NAME",
+                crate::text::sanitize_line(repo)
+            )),
+        };
+        if let Err(message) = checked {
             let mut path = key(&["repos", "watch"]);
             path.push(Seg::Index(i));
-            out.push((
-                path,
-                format!("{repo:?} is not OWNER/NAME or HOST/OWNER/NAME"),
-            ));
+            out.push((path, message));
         }
     }
     if let Err((field, message)) = crate::ui::theme::Palette::from_config(&c.ui.colors) {
@@ -726,6 +728,13 @@ mod tests {
         assert_eq!(
             errors("[repos]\nwatch = [\"acme/rocket\", \"rocket\"]\n"),
             vec!["line 2, key repos.watch[1]: \"rocket\" is not OWNER/NAME or HOST/OWNER/NAME"]
+        );
+        assert_eq!(
+            errors("[repos]\nwatch = [\"acme/..\", \"ghe.corp/../x\"]\n"),
+            vec![
+                "line 2, key repos.watch[0]: \"..\" is not a repository name (letters, digits, '.', '-' and '_', at most 100, not \".\" or \"..\")",
+                "line 2, key repos.watch[1]: \"..\" is not a GitHub account name (letters, digits and '-', at most 39)",
+            ]
         );
         assert_eq!(
             errors("[deploy.environments.production]\ninputs = { dry_run = true }\n"),

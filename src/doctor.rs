@@ -124,14 +124,21 @@ pub async fn run(inp: &Inputs<'_>) -> Vec<Check> {
                 inp.repo_flag,
             ) {
                 (_, Some(flag)) => out.push(repo_flag_check(flag)),
-                (Ok((name, slug)), None) => {
-                    remote_host = Some(slug.host.to_ascii_lowercase());
-                    out.push(check(
+                (Ok((name, slug)), None) => match Slug::check(&slug.full_name()) {
+                    Ok(s) => {
+                        remote_host = Some(slug.host.to_ascii_lowercase());
+                        out.push(check(
+                            "remote",
+                            Status::Ok,
+                            format!("{name} → {} on {}", s.full_name(), slug.host),
+                        ));
+                    }
+                    Err(e) => out.push(fail(
                         "remote",
-                        Status::Ok,
-                        format!("{name} → {} on {}", slug.full_name(), slug.host),
-                    ));
-                }
+                        format!("{} names no GitHub repository: {e}", sanitize_line(&name)),
+                        "git remote set-url origin https://github.com/OWNER/NAME.git, or pass --repo OWNER/NAME",
+                    )),
+                },
                 (Err(e), None) => out.push(fail(
                     "remote",
                     e.to_string(),
@@ -182,13 +189,9 @@ pub async fn run(inp: &Inputs<'_>) -> Vec<Check> {
 }
 
 fn repo_flag_check(flag: &str) -> Check {
-    match Slug::parse(flag) {
-        Some(s) => check("remote", Status::Ok, format!("--repo {}", s.full_name())),
-        None => fail(
-            "remote",
-            format!("--repo {flag:?} is not OWNER/NAME"),
-            "pass --repo OWNER/NAME",
-        ),
+    match Slug::check(flag) {
+        Ok(s) => check("remote", Status::Ok, format!("--repo {}", s.full_name())),
+        Err(e) => fail("remote", format!("--repo: {e}"), "pass --repo OWNER/NAME"),
     }
 }
 

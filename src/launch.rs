@@ -193,18 +193,26 @@ pub fn resolve_repo(cwd: &Path, repo_flag: Option<&str>, extra_hosts: &[String])
         Err(e) => choice.problem = Some(e.to_string()),
     }
     if let Some(flag) = repo_flag {
-        match Slug::parse(flag) {
-            Some(s) => {
+        match Slug::check(flag) {
+            Ok(s) => {
                 choice.slug = Some(s);
                 choice.problem = None;
             }
-            None => choice.problem = Some(format!("--repo expects OWNER/NAME, got {flag:?}")),
+            Err(e) => choice.problem = Some(format!("--repo expects OWNER/NAME: {e}")),
         }
         return choice;
     }
     if let Ok(info) = &local {
         match git::pick_github_remote(&info.remotes, extra_hosts) {
-            Ok((_, slug)) => choice.slug = Slug::parse(&slug.full_name()),
+            Ok((remote, slug)) => match Slug::check(&slug.full_name()) {
+                Ok(s) => choice.slug = Some(s),
+                Err(e) => {
+                    choice.problem = Some(format!(
+                        "the remote {} names no GitHub repository: {e}; pass --repo OWNER/NAME",
+                        crate::text::sanitize_line(&remote)
+                    ))
+                }
+            },
             Err(e) => choice.problem = Some(e.to_string()),
         }
     }

@@ -293,6 +293,60 @@ async fn credentials_in_the_api_url_are_refused_and_never_echoed() {
     assert!(asked.is_empty(), "nothing may be sent: {asked:?}");
 }
 
+/// `--repo ../..` would ask for `/issues` and `/environments` at the API root; `.`/`..` and
+/// other names GitHub does not allow are refused before any request, from the flag and from a
+/// git remote alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repository_names_github_does_not_allow_are_refused() {
+    let env = setup().await;
+    let api = env.hub.base_url();
+    for (repo, complaint) in [
+        ("../..", "\"..\" is not a GitHub account name"),
+        ("acme/..", "\"..\" is not a repository name"),
+        (".", "\".\" is not OWNER/NAME"),
+    ] {
+        let r = cockpit(
+            &["--api-url", &api, "--repo", repo, "metrics", "--json"],
+            &[("GH_TOKEN", DEMO_TOKEN)],
+            env.clone.path(),
+            env.home.path(),
+        )
+        .await;
+        assert_ne!(r.code, 0, "{repo}: {}", r.stdout);
+        assert!(r.stderr.contains(complaint), "{repo}: {}", r.stderr);
+        let d = env.doctor(DEMO_TOKEN, &["--repo", repo]).await;
+        let remote = line(&d, "remote");
+        assert!(remote.starts_with("✗ remote    --repo: "), "{remote}");
+        assert!(remote.contains(complaint), "{remote}");
+    }
+    assert!(
+        !env.hub
+            .requests()
+            .iter()
+            .any(|r| !r.path_and_query.starts_with("/rate_limit")
+                && !r.path_and_query.starts_with("/user")),
+        "{:?}",
+        env.hub.requests()
+    );
+
+    let odd = clone_dir();
+    git2::Repository::open(odd.path())
+        .and_then(|r| r.remote_set_url("origin", "https://github.com/ac%24me/rocket.git"))
+        .expect("set url");
+    let r = cockpit(
+        &["doctor", "--api-url", &api],
+        &[("GH_TOKEN", DEMO_TOKEN)],
+        odd.path(),
+        env.home.path(),
+    )
+    .await;
+    let remote = line(&r, "remote");
+    assert!(
+        remote.starts_with("✗ remote    origin names no GitHub repository: \"ac%24me\" is not a GitHub account name"),
+        "{remote}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn doctor_outside_a_repository_without_a_token() {
     let env = setup().await;
