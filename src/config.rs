@@ -577,6 +577,54 @@ fn binding_entries(keys: &KeysConfig, doc: &Doc) -> Vec<(KeyContext, String, Str
     out.into_iter().map(|(_, c, k, a)| (c, k, a)).collect()
 }
 
+/// An hour: a panel refreshed less often than this is better refreshed by hand (`r`).
+const MAX_POLL_SECS: u64 = 3600;
+
+/// Numbers with a sane range. Poll floors follow GitHub's guidance (a watched run every 3–5 s,
+/// lists every 15–30 s): below them cockpit would spend the rate limit, and risk the secondary
+/// one, for nothing a person can see.
+fn check_bounds(c: &Config) -> Vec<(Vec<Seg>, String)> {
+    let p = &c.poll;
+    let max = i128::from(MAX_POLL_SECS);
+    let secs = |key, v: u64, min| ("poll", key, i128::from(v), min, max, "seconds");
+    [
+        secs("branches_secs", p.branches_secs, 2),
+        secs("issues_secs", p.issues_secs, 10),
+        secs("pulls_secs", p.pulls_secs, 10),
+        secs("runs_idle_secs", p.runs_idle_secs, 10),
+        secs("runs_active_secs", p.runs_active_secs, 3),
+        secs("jobs_active_secs", p.jobs_active_secs, 3),
+        secs("environments_idle_secs", p.environments_idle_secs, 10),
+        secs("environments_active_secs", p.environments_active_secs, 3),
+        (
+            "branches",
+            "stale_days",
+            i128::from(c.branches.stale_days),
+            1,
+            3650,
+            "days",
+        ),
+        // As `cockpit metrics --window-days`.
+        (
+            "deploy",
+            "metrics_window_days",
+            i128::from(c.deploy.metrics_window_days),
+            1,
+            365,
+            "days",
+        ),
+    ]
+    .into_iter()
+    .filter(|&(_, _, v, min, max, _)| v < min || v > max)
+    .map(|(table, key, v, min, max, unit)| {
+        (
+            vec![Seg::Key(table.into()), Seg::Key(key.into())],
+            format!("{v} is out of range: between {min} and {max} {unit}"),
+        )
+    })
+    .collect()
+}
+
 /// Checks serde cannot express: values with a shape (colours, URLs, OWNER/NAME).
 fn check_values(c: &Config) -> Vec<(Vec<Seg>, String)> {
     let key =
@@ -599,6 +647,7 @@ fn check_values(c: &Config) -> Vec<(Vec<Seg>, String)> {
             out.push((path, message));
         }
     }
+    out.extend(check_bounds(c));
     if let Err((field, message)) = crate::ui::theme::Palette::from_config(&c.ui.colors) {
         out.push((key(&["ui", "colors", field]), message));
     }
@@ -827,10 +876,28 @@ client_id = "Iv1.corp"
     }
 
     #[test]
-    fn zero_intervals_are_floored() {
-        let c = parse("[poll]\nruns_active_secs = 0\n")
-            .expect("parses")
-            .config;
-        assert_eq!(c.intervals().runs_active, Duration::from_secs(1));
+    fn numbers_out_of_range_are_located_errors() {
+        assert_eq!(
+            errors("[poll]\nbranches_secs = 5\nruns_active_secs = 0\nissues_secs = 1\n"),
+            vec![
+                "line 3, key poll.runs_active_secs: 0 is out of range: between 3 and 3600 seconds",
+                "line 4, key poll.issues_secs: 1 is out of range: between 10 and 3600 seconds",
+            ]
+        );
+        assert_eq!(
+            errors("[poll]\njobs_active_secs = 18446744073709551615\n"),
+            vec!["line 2, key poll.jobs_active_secs: 18446744073709551615 is out of range: between 3 and 3600 seconds"]
+        );
+        assert_eq!(
+            errors("[branches]\nstale_days = 0\n[deploy]\nmetrics_window_days = -5\n"),
+            vec![
+                "line 2, key branches.stale_days: 0 is out of range: between 1 and 3650 days",
+                "line 4, key deploy.metrics_window_days: -5 is out of range: between 1 and 365 days",
+            ]
+        );
+        let edges = "[poll]\nbranches_secs = 2\nruns_active_secs = 3\nissues_secs = 3600\n\
+                     [deploy]\nmetrics_window_days = 365\n";
+        let c = parse(edges).expect("in range").config;
+        assert_eq!(c.intervals().runs_active, Duration::from_secs(3));
     }
 }
