@@ -736,6 +736,18 @@ mod tests {
             errors("[poll]\nbranches_secs = 5\nbranches_secs = 6\n"),
             vec!["line 3, key poll.branches_secs: duplicate key"]
         );
+        assert_eq!(
+            errors("[keys.global]\nx = \"zoom\"\n[keys.global]\ny = \"zoom\"\n"),
+            vec!["line 3, key keys.global: duplicate key"]
+        );
+        assert_eq!(
+            errors("[ keys . global ] # again\n[keys.global]\n"),
+            vec!["line 2, key keys.global: duplicate key"]
+        );
+        assert_eq!(
+            errors("[poll] # intervals\nbranches_secs = 5\nbranches_secs = 6\n"),
+            vec!["line 3, key poll.branches_secs: duplicate key"]
+        );
         let syntax = errors("[poll\n");
         assert_eq!(syntax.len(), 1);
         assert!(syntax[0].starts_with("line 1"), "{syntax:?}");
