@@ -3,6 +3,7 @@
 //! redirect or a git remote pointing elsewhere must never carry `Authorization` there; a
 //! `Link` cycle must not repeat rows.
 
+mod common;
 mod hostile_support;
 
 use cockpit::git::{fetch, Cancel, GitError, RemoteAuth};
@@ -29,6 +30,15 @@ fn host_of(r: &Request) -> String {
 
 fn one_page(n: u32) -> Answer {
     Answer::json(&format!("[{{\"n\":{n}}}]"))
+}
+
+/// The token travels in the Authorization header and nowhere else (not in a URL).
+fn assert_only_in_the_header(api: &Hostile) {
+    for r in api.requests() {
+        for l in r.head.lines().filter(|l| l.contains(CANARY)) {
+            assert!(l.to_ascii_lowercase().starts_with("authorization:"), "{l}");
+        }
+    }
 }
 
 fn assert_untouched(evil: &Hostile) {
@@ -62,6 +72,7 @@ async fn a_next_link_with_the_api_as_user_info_does_not_take_the_token_elsewhere
         .expect("first page");
     assert_eq!(got.data.len(), 1);
     assert!(api.requests()[0].has_authorization(), "the API gets it");
+    assert_only_in_the_header(&api);
     assert_untouched(&evil);
 }
 
@@ -210,6 +221,7 @@ async fn an_endless_chain_of_pages_stops_at_the_cap() {
         .expect("pages");
     assert_eq!(got.data.len(), 4);
     assert_eq!(api.requests().len(), 4);
+    assert_only_in_the_header(&api);
 }
 
 /// A local clone whose origin is `url`.
@@ -271,4 +283,27 @@ async fn a_git_redirect_on_the_same_host_is_followed_with_the_token() {
     assert!(seen[1].path().starts_with("/acme/rocket.git/info/refs"));
     assert!(seen.iter().all(Request::has_authorization));
     assert!(err.to_string().contains("was not found"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_token_is_never_on_screen() {
+    use ratatui::crossterm::event::KeyCode;
+    let mut h = common::Harness::start().await;
+    let token = cockpit::fakehub::DEMO_TOKEN;
+    let mut seen = vec![h.wait_for("Crash when HOME is unset").await];
+    h.key('?');
+    seen.push(h.wait_for("cockpit keys").await);
+    h.code(KeyCode::Esc);
+    seen.push(h.wait_gone("cockpit keys").await);
+    for panel in ['1', '3', '4', '5'] {
+        h.key(panel);
+        h.code(KeyCode::Enter);
+        seen.push(h.wait_for("Esc back").await);
+        h.code(KeyCode::Esc);
+        seen.push(h.wait_gone("Esc back").await);
+    }
+    for s in &seen {
+        assert!(!s.contains(token), "{s}");
+    }
+    h.quit().await;
 }
