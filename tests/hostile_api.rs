@@ -28,6 +28,20 @@ fn host_of(r: &Request) -> String {
         .unwrap_or_default()
 }
 
+/// A `Link` header naming `target` as the next page.
+fn next_is(target: &str) -> String {
+    format!("<{target}>; rel=\"next\"")
+}
+
+/// Every page `get_pages` reads from `api`, starting at `first`.
+async fn read_pages(api: &Hostile, first: &str, max: usize) -> Vec<Value> {
+    client(api)
+        .get_pages::<Value>(first, max)
+        .await
+        .expect("pages")
+        .data
+}
+
 fn one_page(n: u32) -> Answer {
     Answer::json(&format!("[{{\"n\":{n}}}]"))
 }
@@ -58,19 +72,14 @@ async fn a_next_link_with_the_api_as_user_info_does_not_take_the_token_elsewhere
     // `http://127.0.0.1:PORT@127.0.0.2:OTHER/…` starts with the API's URL; its host is
     // 127.0.0.2.
     let api = Hostile::start("127.0.0.1", move |r| {
-        one_page(1).header(
-            "link",
-            &format!(
-                "<http://{}@{evil_addr}/repos/acme/rocket/issues?page=2>; rel=\"next\"",
-                host_of(r)
-            ),
-        )
+        let link = format!(
+            "http://{}@{evil_addr}/repos/acme/rocket/issues?page=2",
+            host_of(r)
+        );
+        one_page(1).header("link", &next_is(&link))
     });
-    let got = client(&api)
-        .get_pages::<Value>("/repos/acme/rocket/issues?per_page=100", 10)
-        .await
-        .expect("first page");
-    assert_eq!(got.data.len(), 1);
+    let got = read_pages(&api, "/repos/acme/rocket/issues?per_page=100", 10).await;
+    assert_eq!(got.len(), 1);
     assert!(api.requests()[0].has_authorization(), "the API gets it");
     assert_only_in_the_header(&api);
     assert_untouched(&evil);
@@ -84,10 +93,7 @@ async fn a_next_link_to_a_port_that_extends_the_api_port_gets_no_token() {
         .find_map(|_| {
             let evil = Hostile::start("127.0.0.1", |_| one_page(2));
             let short = evil.addr.port() / 10;
-            let link = format!(
-                "<http://{}/repos/acme/rocket/issues?page=2>; rel=\"next\"",
-                evil.addr
-            );
+            let link = next_is(&format!("{}/repos/acme/rocket/issues?page=2", evil.url()));
             let api = (short >= 1024)
                 .then(|| {
                     Hostile::try_at(&format!("127.0.0.1:{short}"), move |_| {
@@ -104,11 +110,8 @@ async fn a_next_link_to_a_port_that_extends_the_api_port_gets_no_token() {
         api.url(),
         evil.url()
     );
-    let got = client(&api)
-        .get_pages::<Value>("/repos/acme/rocket/issues?per_page=100", 10)
-        .await
-        .expect("first page");
-    assert_eq!(got.data.len(), 1);
+    let got = read_pages(&api, "/repos/acme/rocket/issues?per_page=100", 10).await;
+    assert_eq!(got.len(), 1);
     assert_untouched(&evil);
 }
 
@@ -160,16 +163,11 @@ async fn a_next_link_back_to_the_same_page_stops_pagination() {
             .join(",")
     );
     let api = Hostile::start("127.0.0.1", move |r| {
-        Answer::json(&seven).header(
-            "link",
-            &format!("<http://{}{}>; rel=\"next\"", host_of(r), r.path()),
-        )
+        let itself = format!("http://{}{}", host_of(r), r.path());
+        Answer::json(&seven).header("link", &next_is(&itself))
     });
-    let got = client(&api)
-        .get_pages::<Value>("/repos/acme/rocket/issues?per_page=100", 10)
-        .await
-        .expect("pages");
-    assert_eq!(got.data.len(), 7, "each issue once");
+    let got = read_pages(&api, "/repos/acme/rocket/issues?per_page=100", 10).await;
+    assert_eq!(got.len(), 7, "each issue once");
     assert_eq!(api.requests().len(), 1);
 }
 
@@ -181,19 +179,11 @@ async fn a_two_page_link_cycle_reads_each_page_once() {
         } else {
             (1, "page=2")
         };
-        one_page(n).header(
-            "link",
-            &format!(
-                "<http://{}/repos/acme/rocket/issues?{next}>; rel=\"next\"",
-                host_of(r)
-            ),
-        )
+        let link = format!("http://{}/repos/acme/rocket/issues?{next}", host_of(r));
+        one_page(n).header("link", &next_is(&link))
     });
-    let got = client(&api)
-        .get_pages::<Value>("/repos/acme/rocket/issues?page=1", 10)
-        .await
-        .expect("pages");
-    assert_eq!(got.data.len(), 2);
+    let got = read_pages(&api, "/repos/acme/rocket/issues?page=1", 10).await;
+    assert_eq!(got.len(), 2);
     assert_eq!(api.requests().len(), 2);
 }
 
@@ -206,20 +196,15 @@ async fn an_endless_chain_of_pages_stops_at_the_cap() {
             .next()
             .and_then(|n| n.parse().ok())
             .unwrap_or(1);
-        one_page(n).header(
-            "link",
-            &format!(
-                "<http://{}/repos/acme/rocket/issues?page={}>; rel=\"next\"",
-                host_of(r),
-                n + 1
-            ),
-        )
+        let link = format!(
+            "http://{}/repos/acme/rocket/issues?page={}",
+            host_of(r),
+            n + 1
+        );
+        one_page(n).header("link", &next_is(&link))
     });
-    let got = client(&api)
-        .get_pages::<Value>("/repos/acme/rocket/issues?page=1", 4)
-        .await
-        .expect("pages");
-    assert_eq!(got.data.len(), 4);
+    let got = read_pages(&api, "/repos/acme/rocket/issues?page=1", 4).await;
+    assert_eq!(got.len(), 4);
     assert_eq!(api.requests().len(), 4);
     assert_only_in_the_header(&api);
 }
