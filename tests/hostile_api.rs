@@ -209,12 +209,20 @@ async fn an_endless_chain_of_pages_stops_at_the_cap() {
     assert_only_in_the_header(&api);
 }
 
-/// A local clone whose origin is `url`.
-fn clone_with_origin(url: &str) -> tempfile::TempDir {
+/// A fetch with the canary token from a fresh clone whose origin is `url` on `git`; the stand-in
+/// serves no repository, so it always fails.
+async fn fetch_from(git: &Hostile, url: String) -> GitError {
     let dir = tempfile::tempdir().expect("tempdir");
-    let repo = git2::Repository::init(dir.path()).expect("git init");
-    repo.remote("origin", url).expect("remote");
-    dir
+    git2::Repository::init(dir.path())
+        .and_then(|repo| repo.remote("origin", &url).map(drop))
+        .expect("a clone with an origin");
+    let auth = RemoteAuth::github(Token::new(CANARY), &git.url());
+    tokio::task::spawn_blocking(move || {
+        fetch(dir.path(), "origin", &auth, &Cancel::new(), &mut |_| {})
+    })
+    .await
+    .expect("join")
+    .expect_err("the stand-in serves no repository")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -224,15 +232,7 @@ async fn a_git_remote_redirecting_to_another_host_is_not_followed() {
     let git = Hostile::start("127.0.0.1", move |r| {
         Answer::status(302).header("location", &format!("{to}{}", r.path()))
     });
-    let clone = clone_with_origin(&format!("{}/acme/rocket.git", git.url()));
-    let auth = RemoteAuth::github(Token::new(CANARY), &git.url());
-    let path = clone.path().to_path_buf();
-    let err = tokio::task::spawn_blocking(move || {
-        fetch(&path, "origin", &auth, &Cancel::new(), &mut |_| {})
-    })
-    .await
-    .expect("join")
-    .expect_err("not followed");
+    let err = fetch_from(&git, format!("{}/acme/rocket.git", git.url())).await;
     assert!(
         git.requests()[0].has_authorization(),
         "the remote's own host gets the token"
@@ -254,15 +254,7 @@ async fn a_git_redirect_on_the_same_host_is_followed_with_the_token() {
             Answer::status(404)
         }
     });
-    let clone = clone_with_origin(&format!("{}/acme/old.git", git.url()));
-    let auth = RemoteAuth::github(Token::new(CANARY), &git.url());
-    let path = clone.path().to_path_buf();
-    let err = tokio::task::spawn_blocking(move || {
-        fetch(&path, "origin", &auth, &Cancel::new(), &mut |_| {})
-    })
-    .await
-    .expect("join")
-    .expect_err("the stand-in serves no repository");
+    let err = fetch_from(&git, format!("{}/acme/old.git", git.url())).await;
     let seen = git.requests();
     assert_eq!(seen.len(), 2, "{seen:?}");
     assert!(seen[1].path().starts_with("/acme/rocket.git/info/refs"));
