@@ -50,6 +50,8 @@ pub struct PollConfig {
     pub jobs_active_secs: u64,
     pub environments_idle_secs: u64,
     pub environments_active_secs: u64,
+    /// Redraws relative times ("updated 3m ago") when nothing else changed.
+    pub clock_secs: u64,
 }
 
 impl Default for PollConfig {
@@ -64,6 +66,8 @@ impl Default for PollConfig {
             jobs_active_secs: d.jobs_active.as_secs(),
             environments_idle_secs: d.environments_idle.as_secs(),
             environments_active_secs: d.environments_active.as_secs(),
+            // Ages on screen are minutes at their finest: a quarter of a minute keeps them honest.
+            clock_secs: 15,
         }
     }
 }
@@ -332,6 +336,11 @@ impl Config {
             environments_active: s(p.environments_active_secs),
             issue_detail: Intervals::default().issue_detail,
         }
+    }
+
+    /// How often relative times are redrawn when nothing else changed (at least a second).
+    pub fn clock(&self) -> Duration {
+        Duration::from_secs(self.poll.clock_secs.max(1))
     }
 
     /// The configured host entry for `host`, if any.

@@ -350,6 +350,8 @@ async fn dashboard(
         return Ok(ExitCode::SUCCESS);
     }
 
+    let shutdown = shutdown_signal();
+    let suspend = suspend_requests();
     let mut guard = cockpit::terminal::enter().context("setting up the terminal")?;
     // For the end-to-end test that a panic restores the terminal before its message prints.
     if env("COCKPIT_TEST_PANIC").is_some_and(|v| v == "after-terminal-setup") {
@@ -383,15 +385,17 @@ async fn dashboard(
         theme,
         opener: Opener::System,
         frames: None,
+        clock: config.clock(),
+        suspend,
     };
-    let input = ratatui::crossterm::event::EventStream::new();
+    let input = cockpit::terminal::spawn_input_reader().context("reading terminal input")?;
     let result = runtime::run(
         terminal,
         input,
         Arc::new(launched.services),
         launched.state,
         opts,
-        shutdown_signal(),
+        shutdown,
     )
     .await;
     drop(guard);
@@ -401,8 +405,40 @@ async fn dashboard(
         .context("running the dashboard")
 }
 
-/// SIGTERM, SIGHUP and SIGINT end the loop like `q`, so the terminal is restored.
-async fn shutdown_signal() {
+/// Ctrl-Z suspends through the loop; a SIGTSTP from outside (`kill -TSTP`) takes the same path,
+/// so the shell never gets a terminal left in raw mode on the alternate screen.
+fn suspend_requests() -> Option<runtime::Suspend> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        match signal(SignalKind::from_raw(libc::SIGTSTP)) {
+            Ok(mut tstp) => {
+                tokio::spawn(async move {
+                    while tstp.recv().await.is_some() {
+                        if tx.send(()).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+            Err(e) => tracing::warn!(target: "cockpit", "SIGTSTP not handled: {e}"),
+        }
+        Some(runtime::Suspend {
+            signals: rx,
+            stop: cockpit::terminal::suspend,
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
+/// SIGTERM, SIGHUP and SIGINT end the loop like `q`, so the terminal is restored. The handlers
+/// are installed here, before the terminal is taken: a signal during the first draw must not
+/// take the default action and leave the terminal in raw mode.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
@@ -412,15 +448,23 @@ async fn shutdown_signal() {
             SignalKind::hangup(),
             SignalKind::interrupt(),
         ] {
-            if let Ok(s) = signal(kind) {
-                streams.push(s);
+            match signal(kind) {
+                Ok(s) => streams.push(s),
+                Err(e) => tracing::warn!(target: "cockpit", "signal {kind:?} not handled: {e}"),
             }
         }
-        let waits = streams.iter_mut().map(|s| Box::pin(s.recv()));
-        let _ = futures_util::future::select_all(waits).await;
+        async move {
+            if streams.is_empty() {
+                return std::future::pending().await;
+            }
+            let waits = streams.iter_mut().map(|s| Box::pin(s.recv()));
+            let _ = futures_util::future::select_all(waits).await;
+        }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
