@@ -605,6 +605,8 @@ fn check_bounds(c: &Config) -> Vec<(Vec<Seg>, String)> {
         secs("jobs_active_secs", p.jobs_active_secs, 3),
         secs("environments_idle_secs", p.environments_idle_secs, 10),
         secs("environments_active_secs", p.environments_active_secs, 3),
+        // A redraw on this machine, no request: a second is enough.
+        secs("clock_secs", p.clock_secs, 1),
         (
             "branches",
             "stale_days",
@@ -915,6 +917,10 @@ client_id = "Iv1.corp"
                 "line 2, key branches.stale_days: 0 is out of range: between 1 and 3650 days",
                 "line 4, key deploy.metrics_window_days: -5 is out of range: between 1 and 365 days",
             ]
+        );
+        assert_eq!(
+            errors("[poll]\nclock_secs = 0\n"),
+            vec!["line 2, key poll.clock_secs: 0 is out of range: between 1 and 3600 seconds"]
         );
         let edges = "[poll]\nbranches_secs = 2\nruns_active_secs = 3\nissues_secs = 3600\n\
                      [deploy]\nmetrics_window_days = 365\n";
