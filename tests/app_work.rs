@@ -218,6 +218,12 @@ async fn a_failed_send_keeps_the_draft_and_a_restart_brings_it_back() {
         s.contains("HOME can be unset in cron too"),
         "the editor is back with the text:\n{s}"
     );
+    assert!(
+        s.lines()
+            .filter(|l| l.contains("server error (502)"))
+            .all(|l| !l.contains("retry")),
+        "nothing retries a mutation, so nothing may promise it:\n{s}"
+    );
     let on_disk = std::fs::read_dir(drafts.path())
         .expect("drafts dir")
         .count();
