@@ -205,4 +205,15 @@ fn the_audits_characters_are_dropped_or_broken() {
         sanitize_line("\u{633}\u{644}\u{645}"),
         "\u{633}\u{644}\u{645}"
     );
+    // Found by the property test: a prepended letter unicode-width calls zero-width, the
+    // Tifinagh joiner, and Kirat Rai vowel signs that narrow each other.
+    assert_eq!(sanitize_line("\u{111c2}"), "");
+    assert_eq!(
+        sanitize_line("\u{2d31}\u{2d7f}\u{2d31}"),
+        "\u{2d31}\u{2d31}"
+    );
+    assert_eq!(
+        sanitize_line("\u{16d68}\u{16d68}\u{16d67}"),
+        "\u{16d68}\u{16d68}"
+    );
 }
