@@ -177,16 +177,15 @@ impl Cells {
             return self.append(out, c, w);
         }
         // Lam-alef: the ligature's presentation form is one cell for unicode-width and for the
-        // terminal alike.
+        // terminal alike. Anything else that would narrow (a skin tone, a tone letter): `c`
+        // goes.
         if let Some(ligature) = lam_alef(base, c) {
             let marks = tail[self.base_len..].to_string();
             out.truncate(self.start);
             out.push(ligature);
             self.base_len = ligature.len_utf8();
             out.push_str(&marks);
-            return;
         }
-        // Anything else that would narrow (a skin tone, a tone letter): `c` goes.
     }
 
     fn append(&mut self, out: &mut String, c: char, w: usize) {

@@ -102,6 +102,7 @@ fn deployment(id: u64, env: &str, r: &str, state: &str, mins: i64) -> Deployment
     DeploymentEntry {
         deployment: d,
         status: Some(s),
+        status_unread: false,
     }
 }
 
@@ -198,6 +199,7 @@ pub fn full_state(size: (u16, u16)) -> AppState {
                 }),
                 decision: ReviewDecision::ChangesRequested,
                 comments: 4,
+                gaps: Default::default(),
             },
             PullRow {
                 pr: pull(38, "Dark mode", "octodemo", true),
@@ -210,6 +212,7 @@ pub fn full_state(size: (u16, u16)) -> AppState {
                 }),
                 decision: ReviewDecision::None,
                 comments: 0,
+                gaps: Default::default(),
             },
             PullRow {
                 pr: pull(45, "Faster builds with sccache", "alice", false),
@@ -222,6 +225,7 @@ pub fn full_state(size: (u16, u16)) -> AppState {
                 }),
                 decision: ReviewDecision::ReviewRequired,
                 comments: 1,
+                gaps: Default::default(),
             },
         ]),
         updated: at,
@@ -265,6 +269,7 @@ pub fn full_state(size: (u16, u16)) -> AppState {
                     deployment(11, "staging", "main", "success", 60 * 5),
                 ],
                 waiting: vec![],
+                gaps: Default::default(),
             },
             EnvRow {
                 env: env(2, "production"),
@@ -279,6 +284,7 @@ pub fn full_state(size: (u16, u16)) -> AppState {
                     run(7001, "Deploy", "Deploy v1.5.0", "waiting", None, 10),
                     pending,
                 )],
+                gaps: Default::default(),
             },
         ]),
         updated: at,

@@ -8,6 +8,7 @@ use super::msg::{Data, Msg};
 use super::state::{AppState, Cursor, Detail, Loaded, PanelId};
 use super::work;
 use crate::github::models::Conclusion;
+use crate::github::partial::{any_gaps, summary, Part, Partial};
 use crate::github::{ApiError, Fetched};
 use crate::ui::layout;
 use chrono::{DateTime, Utc};
@@ -327,6 +328,17 @@ fn store<T>(
     }
 }
 
+/// Rows with gaps are replaced by the next answer even when GitHub says nothing changed
+/// (304s): the parts that failed may have been read this time. The status bar says what is
+/// still missing.
+fn heal<T: Partial>(slot: &Loaded<Vec<T>>, r: &mut Result<Fetched<Vec<T>>, ApiError>) {
+    if let Ok(f) = r {
+        if slot.data.as_deref().is_some_and(any_gaps) {
+            f.changed = true;
+        }
+    }
+}
+
 fn note_error(state: &mut AppState, at: DateTime<Utc>, what: &str, why: Option<String>) {
     if let Some(why) = why {
         state.last_error = Some((at, format!("{what}: {why}")));
@@ -422,9 +434,12 @@ fn apply_data(
             let len = state.panel_len(PanelId::Issues);
             state.cursor_mut(PanelId::Issues).clamp(len);
         }
-        (_, Data::Pulls(r)) => {
+        (_, Data::Pulls(mut r)) => {
+            heal(&state.pulls, &mut r);
             let why = store(&mut state.pulls, r, at);
             note_error(state, at, "pull requests", why);
+            let gaps = state.pulls.data.as_deref().and_then(summary);
+            note_error(state, at, "pull requests", gaps);
             let len = state.panel_len(PanelId::Pulls);
             state.cursor_mut(PanelId::Pulls).clamp(len);
             fx.extend(new_review_requests(state));
@@ -458,6 +473,11 @@ fn apply_data(
                     match r {
                         Ok(d) => {
                             cursor.clamp(d.threads.len());
+                            err = d
+                                .gaps
+                                .iter()
+                                .next()
+                                .map(|u| format!("{} unreadable: {}", u.part.label(), u.why));
                             data.data = Some(d);
                             data.updated = Some(at);
                             data.error = None;
@@ -501,9 +521,12 @@ fn apply_data(
             }
             note_error(state, at, "jobs", err);
         }
-        (_, Data::Environments(r)) => {
+        (_, Data::Environments(mut r)) => {
+            heal(&state.envs, &mut r);
             let why = store(&mut state.envs, r, at);
             note_error(state, at, "deploys", why);
+            let gaps = state.envs.data.as_deref().and_then(summary);
+            note_error(state, at, "deploys", gaps);
             fx.extend(new_waiting_deploys(state));
             if !state.env_order.is_empty() {
                 let order = state.env_order.clone();
@@ -1003,6 +1026,11 @@ fn new_waiting_deploys(state: &mut AppState) -> Vec<Effect> {
     let Some(envs) = state.envs.data.as_ref() else {
         return Vec::new();
     };
+    // Unread approvals say nothing about what waits: forgetting what was seen would notify
+    // again about every waiting run once they can be read.
+    if envs.iter().any(|e| e.gaps.has(Part::Approvals)) {
+        return Vec::new();
+    }
     let waiting: Vec<(u64, String, u64)> = envs
         .iter()
         .flat_map(|e| {

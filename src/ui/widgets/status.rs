@@ -3,6 +3,7 @@
 
 use crate::app::keymap::{sequence_label, Action, Keymap};
 use crate::app::state::{AppState, Loaded, PanelId};
+use crate::github::partial::any_gaps;
 use crate::text::{age, sanitize_line};
 use crate::ui::Theme;
 use chrono::{DateTime, Utc};
@@ -77,12 +78,22 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, 
         (PanelId::Ci, freshness(&state.runs, now)),
         (PanelId::Deploys, freshness(&state.envs, now)),
     ];
+    // A panel with rows it could not read whole: `?`, as on the rows; the reason is the
+    // background error below and in the detail.
+    let partial = |p: PanelId| match p {
+        PanelId::Pulls => state.pulls.data.as_deref().is_some_and(any_gaps),
+        PanelId::Deploys => state.envs.data.as_deref().is_some_and(any_gaps),
+        _ => false,
+    };
     for (i, (p, (f, stale))) in parts.iter().enumerate() {
         if i > 0 {
             spans.push(Span::raw(" "));
         }
         let style = if *stale { theme.bad() } else { theme.dim() };
         spans.push(Span::styled(format!("{} {f}", p.short()), style));
+        if partial(*p) {
+            spans.push(Span::styled(" ?", theme.warn()));
+        }
     }
     if let Some((_, what)) = state.in_flight.first() {
         spans.push(sep());
