@@ -19,6 +19,10 @@ pub fn init(state: &mut AppState) -> Vec<Effect> {
     let mut fx = Vec::new();
     if state.ctx.has_local_repo {
         fx.push(Effect::Poll(Resource::Branches));
+    } else {
+        state.branches.error = Some(state.ctx.repo_problem.clone().unwrap_or_else(|| {
+            "Not inside a git repository: local branches are not shown.".into()
+        }));
     }
     if state.ctx.repo.is_some() {
         fx.push(Effect::Poll(Resource::Repo));
@@ -35,7 +39,33 @@ pub fn init(state: &mut AppState) -> Vec<Effect> {
         state.issues.error = Some(why.clone());
         state.pulls.error = Some(why);
     }
+    if state.ctx.repo.is_none() {
+        // Nothing will ever load these: each says what is missing instead of "loading…".
+        let why = no_repo(state);
+        state.pulls.error = Some(why.clone());
+        state.runs.error = Some(why.clone());
+        state.envs.error = Some(why);
+        if state.ctx.has_token {
+            state.issues.error = Some(no_repo_issues(state));
+        }
+    }
     fx
+}
+
+/// Why the GitHub panels have no repository, and what to do.
+fn no_repo(state: &AppState) -> String {
+    state
+        .ctx
+        .repo_problem
+        .clone()
+        .unwrap_or_else(|| "No GitHub repository: pass --repo OWNER/NAME.".into())
+}
+
+fn no_repo_issues(state: &AppState) -> String {
+    format!(
+        "{}. Press a for the issues assigned to you in all your repositories.",
+        no_repo(state).trim_end_matches('.')
+    )
 }
 
 pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
@@ -729,6 +759,13 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
                 ..Loaded::default()
             };
             state.cursor_mut(PanelId::Issues).selected = 0;
+            if state.ctx.repo.is_none() && !state.issues_all_repos {
+                state.issues = Loaded {
+                    error: Some(no_repo_issues(state)),
+                    ..Loaded::default()
+                };
+                return Vec::new();
+            }
             if let Some(login) = state.login.clone() {
                 return vec![Effect::Poll(Resource::Issues {
                     all_repos: state.issues_all_repos,

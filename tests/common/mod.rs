@@ -67,6 +67,9 @@ pub struct Setup {
     pub drafts_dir: Option<std::path::PathBuf>,
     /// Poll intervals (default: fast ones for tests).
     pub intervals: Option<Intervals>,
+    /// Start as in this directory: the repository and its problems come from it (as
+    /// `cockpit` run there finds them) instead of `repo` and the demo clone.
+    pub cwd: Option<std::path::PathBuf>,
 }
 
 impl Default for Setup {
@@ -81,6 +84,7 @@ impl Default for Setup {
             deploy_targets: Default::default(),
             drafts_dir: None,
             intervals: None,
+            cwd: None,
         }
     }
 }
@@ -106,20 +110,23 @@ impl Harness {
             .expect("fakehub starts");
         let demo = Demo::with_hub(hub).await.expect("demo repo");
         let api = setup.api_url.clone().unwrap_or_else(|| demo.hub.base_url());
-        let repo = RepoChoice {
-            slug: setup.repo.as_deref().and_then(Slug::parse),
-            problem: if setup.repo.is_none() {
-                Some("no GitHub repository (test)".into())
-            } else {
-                None
-            },
-            workdir: setup.local_repo.then(|| demo.repo.workdir.clone()),
-            head_branch: if setup.local_repo {
-                cockpit::git::discover(&demo.repo.workdir)
-                    .ok()
-                    .and_then(|i| i.head_branch)
-            } else {
-                None
+        let repo = match &setup.cwd {
+            Some(dir) => launch::resolve_repo(dir, None, &[]),
+            None => RepoChoice {
+                slug: setup.repo.as_deref().and_then(Slug::parse),
+                problem: if setup.repo.is_none() {
+                    Some("no GitHub repository (test)".into())
+                } else {
+                    None
+                },
+                workdir: setup.local_repo.then(|| demo.repo.workdir.clone()),
+                head_branch: if setup.local_repo {
+                    cockpit::git::discover(&demo.repo.workdir)
+                        .ok()
+                        .and_then(|i| i.head_branch)
+                } else {
+                    None
+                },
             },
         };
         let launched = launch::build(LaunchSpec {

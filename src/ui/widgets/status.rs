@@ -14,6 +14,8 @@ use ratatui::Frame;
 
 fn freshness<T>(l: &Loaded<T>, now: DateTime<Utc>) -> (String, bool) {
     match (&l.updated, &l.error) {
+        // Nothing was ever read: nothing is stale; the panel says why.
+        (_, Some(_)) if l.data.is_none() => ("—".into(), true),
         (_, Some(_)) => ("stale".into(), true),
         (Some(t), None) => (age(now, *t), false),
         (None, None) => ("…".into(), false),
