@@ -109,6 +109,7 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                 Resolution::Pending | Resolution::Unbound => Vec::new(),
             }
         }
+        Msg::Input(Event::Paste(text)) => paste(state, &text),
         Msg::Input(Event::Mouse(m)) => mouse(state, m.kind, m.column, m.row),
         Msg::Input(Event::Resize(w, h)) => {
             state.size = (w, h);
@@ -261,6 +262,33 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             state.now = state.now.max(at);
             apply_data(state, resource, at, data)
         }
+    }
+}
+
+/// A bracketed paste is one edit wherever text is typed: one change, one draft write, one
+/// frame. Elsewhere a paste means nothing (it is not a string of commands).
+fn paste(state: &mut AppState, text: &str) -> Vec<Effect> {
+    let text = modal::pasted_text(text);
+    if let Some(log) = state.log.as_mut() {
+        if let Some((query, _)) = log.search_input.as_mut() {
+            query.push_str(&text.replace('\n', " "));
+            return Vec::new();
+        }
+    }
+    match state.modal.as_mut() {
+        Some(Modal::Editor(ed)) => {
+            if !modal::editor_paste(ed, &text) {
+                return Vec::new();
+            }
+            let (key, text) = (ed.draft_key.clone(), ed.body());
+            state.drafts.insert(key.clone(), text.clone());
+            vec![Effect::SaveDraft { key, text }]
+        }
+        Some(Modal::Form(form)) => {
+            modal::form_paste(form, &text);
+            Vec::new()
+        }
+        _ => Vec::new(),
     }
 }
 

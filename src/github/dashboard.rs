@@ -18,16 +18,12 @@ pub struct Slug {
 
 impl Slug {
     pub fn parse(s: &str) -> Option<Slug> {
-        let (owner, name) = s.trim().trim_end_matches(".git").split_once('/')?;
-        let ok = |p: &str| {
-            !p.is_empty()
-                && p.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-        };
-        (ok(owner) && ok(name)).then(|| Slug {
-            owner: owner.into(),
-            name: name.into(),
-        })
+        Slug::check(s).ok()
+    }
+
+    /// `OWNER/NAME` by GitHub's rules ([`super::names`]), or why not.
+    pub fn check(s: &str) -> Result<Slug, String> {
+        super::names::check_slug(s).map(|(owner, name)| Slug { owner, name })
     }
 
     pub fn full_name(&self) -> String {
@@ -563,5 +559,7 @@ mod tests {
         assert!(Slug::parse("acme").is_none());
         assert!(Slug::parse("a/b/c").is_none());
         assert!(Slug::parse("/x").is_none());
+        assert!(Slug::parse("../..").is_none());
+        assert!(Slug::parse("acme/..").is_none());
     }
 }

@@ -7,6 +7,8 @@ pub mod graphql;
 pub mod issues_write;
 pub mod logs;
 pub mod models;
+pub mod names;
+pub mod origin;
 pub mod partial;
 pub mod paths;
 pub mod pulls;

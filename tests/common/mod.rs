@@ -152,9 +152,7 @@ impl Harness {
         })
         .expect("launch");
         let (keys, rx) = mpsc::unbounded_channel::<io::Result<Event>>();
-        let input = Box::pin(futures_util::stream::unfold(rx, |mut rx| async move {
-            rx.recv().await.map(|e| (e, rx))
-        }));
+        let input = rx;
         let (frame_tx, frames) =
             watch::channel(Buffer::empty(ratatui::layout::Rect::new(0, 0, 1, 1)));
         let opened = Arc::new(Mutex::new(Vec::new()));
@@ -166,6 +164,8 @@ impl Harness {
             theme: Theme::mono(),
             opener: Opener::Record(opened.clone()),
             frames: Some(frame_tx),
+            clock: Duration::from_secs(15),
+            suspend: None,
         };
         let (w, h) = setup.size;
         let task = tokio::spawn(async move {
@@ -302,6 +302,17 @@ pub fn commit_file(dir: &std::path::Path, file: &str, content: &str, message: &s
     repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &[&parent])
         .expect("commit")
         .to_string()
+}
+
+/// Polls `f` until it holds (15 s at most): for state outside fakehub, such as files on disk.
+pub async fn until(what: &str, f: impl Fn() -> bool) {
+    for _ in 0..150 {
+        if f() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting for {what}");
 }
 
 /// Polls fakehub until `f` gives something (the remote watcher works on a one-second tick).
