@@ -126,7 +126,7 @@ fn scrolling_a_million_line_log(rt: &tokio::runtime::Runtime) {
         w.repos
             .iter()
             .flat_map(|r| r.runs.iter())
-            .flat_map(|r| r.jobs.iter().map(|j| j.id))
+            .flat_map(|r| r.latest().jobs.iter().map(|j| j.id))
             .collect()
     });
     for id in jobs {
