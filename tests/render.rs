@@ -182,6 +182,8 @@ pub fn full_state(size: (u16, u16)) -> AppState {
                 conflicted: 0,
             },
             default_branch: Some("main".into()),
+            detached_at: None,
+            operation: None,
         }),
         updated: at,
         ..Loaded::default()

@@ -443,7 +443,9 @@ fn apply_data(
         (_, Data::Repo(r)) => match r {
             Ok(f) => {
                 state.default_branch = Some(f.data.default_branch.clone());
-                if state.ci_branch.is_none() {
+                // With a local clone the CI panel follows its HEAD (a branch, or a detached
+                // commit the branch snapshot reports); only without one the default branch.
+                if state.ci_branch.is_none() && !state.ctx.has_local_repo {
                     state.ci_branch = Some(f.data.default_branch.clone());
                     fx.push(Effect::Poll(Resource::Runs {
                         branch: f.data.default_branch,
@@ -459,21 +461,36 @@ fn apply_data(
                     .iter()
                     .find(|b| b.is_head)
                     .map(|b| b.name.clone());
+                let detached = snap.detached_at.clone();
                 state.branches.data = Some(snap);
                 state.branches.updated = Some(at);
                 state.branches.error = None;
                 state.branches.loading = false;
                 let len = state.panel_len(PanelId::Branches);
                 state.cursor_mut(PanelId::Branches).clamp(len);
-                // The CI panel follows the checked-out branch, so a checkout elsewhere shows up.
+                // The CI panel follows the checked-out branch, so a checkout elsewhere shows up;
+                // on a detached HEAD, the runs of the checked-out commit.
                 if let (Some(head), true) = (head, state.ctx.repo.is_some()) {
-                    if state.ci_branch.as_deref() != Some(head.as_str()) {
+                    if state.ci_branch.as_deref() != Some(head.as_str())
+                        || state.ci_commit.is_some()
+                    {
                         state.ci_branch = Some(head.clone());
+                        state.ci_commit = None;
                         state.runs = Loaded {
                             loading: true,
                             ..Loaded::default()
                         };
                         fx.push(Effect::Poll(Resource::Runs { branch: head }));
+                    }
+                } else if let (Some(sha), true) = (detached, state.ctx.repo.is_some()) {
+                    if state.ci_commit.as_deref() != Some(sha.as_str()) {
+                        state.ci_commit = Some(sha.clone());
+                        state.ci_branch = None;
+                        state.runs = Loaded {
+                            loading: true,
+                            ..Loaded::default()
+                        };
+                        fx.push(Effect::Poll(Resource::HeadRuns { sha }));
                     }
                 }
             }
@@ -551,14 +568,16 @@ fn apply_data(
             note_error(state, at, "pull request", err);
         }
         (Resource::Runs { branch }, Data::Runs(r)) => {
-            if state.ci_branch.as_deref() != Some(branch.as_str()) {
+            if state.ci_branch.as_deref() != Some(branch.as_str()) || state.ci_commit.is_some() {
                 return fx;
             }
-            let why = store(&mut state.runs, r, at);
-            note_error(state, at, "CI", why);
-            let len = state.panel_len(PanelId::Ci);
-            state.cursor_mut(PanelId::Ci).clamp(len);
-            fx.extend(finished_runs(state));
+            fx.extend(runs_arrived(state, r, at));
+        }
+        (Resource::HeadRuns { sha }, Data::Runs(r)) => {
+            if state.ci_commit.as_deref() != Some(sha.as_str()) {
+                return fx;
+            }
+            fx.extend(runs_arrived(state, r, at));
         }
         (Resource::Jobs { run_id }, Data::Jobs(r, annotations)) => {
             let mut err = None;
@@ -672,6 +691,19 @@ fn apply_data(
         _ => {}
     }
     fx
+}
+
+/// The CI panel's runs (of its branch, or of the detached HEAD's commit).
+fn runs_arrived(
+    state: &mut AppState,
+    r: Result<Fetched<Vec<crate::github::models::WorkflowRun>>, ApiError>,
+    at: DateTime<Utc>,
+) -> Vec<Effect> {
+    let why = store(&mut state.runs, r, at);
+    note_error(state, at, "CI", why);
+    let len = state.panel_len(PanelId::Ci);
+    state.cursor_mut(PanelId::Ci).clamp(len);
+    finished_runs(state)
 }
 
 fn page(state: &AppState) -> isize {
