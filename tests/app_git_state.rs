@@ -5,7 +5,7 @@
 mod common;
 
 use common::{Harness, Setup};
-use git2::{build::CheckoutBuilder, Oid, Repository, RepositoryInitOptions, Signature};
+use git2::{Oid, Repository, RepositoryInitOptions};
 use std::path::Path;
 
 /// A clone-like repository of acme/rocket (the demo repository fakehub serves).
@@ -18,19 +18,8 @@ fn rocket_clone(dir: &Path) -> Repository {
 }
 
 fn commit(repo: &Repository, file: &str, content: &str) -> Oid {
-    let workdir = repo.workdir().expect("workdir");
-    std::fs::write(workdir.join(file), content).expect("write");
-    let mut index = repo.index().expect("index");
-    index.add_path(Path::new(file)).expect("add");
-    index.write().expect("write index");
-    let tree = repo
-        .find_tree(index.write_tree().expect("tree"))
-        .expect("tree");
-    let sig = Signature::now("alice", "alice@example.com").expect("sig");
-    let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
-    let parents: Vec<_> = parent.iter().collect();
-    repo.commit(Some("HEAD"), &sig, &sig, content, &tree, &parents)
-        .expect("commit")
+    let dir = repo.workdir().expect("workdir");
+    Oid::from_str(&common::commit_file(dir, file, content, content)).expect("sha")
 }
 
 /// Run-list queries the dashboard sent.
@@ -127,21 +116,7 @@ async fn detaching_head_in_the_demo_shows_the_runs_of_that_commit() {
 async fn a_merge_stopped_on_a_conflict_says_merging() {
     let dir = tempfile::tempdir().expect("tempdir");
     let repo = rocket_clone(dir.path());
-    let base = commit(&repo, "a.txt", "base\n");
-    commit(&repo, "a.txt", "main's change\n");
-    repo.branch("feature", &repo.find_commit(base).expect("base"), false)
-        .expect("branch");
-    repo.set_head("refs/heads/feature").expect("head");
-    repo.checkout_head(Some(CheckoutBuilder::new().force()))
-        .expect("checkout");
-    commit(&repo, "a.txt", "feature's change\n");
-    repo.set_head("refs/heads/main").expect("head");
-    repo.checkout_head(Some(CheckoutBuilder::new().force()))
-        .expect("checkout");
-    let feature = repo
-        .reference_to_annotated_commit(&repo.find_reference("refs/heads/feature").expect("ref"))
-        .expect("annotated");
-    repo.merge(&[&feature], None, None).expect("merge runs");
+    common::merge_with_a_conflict(&repo);
     let mut h = Harness::with(Setup {
         cwd: Some(dir.path().to_path_buf()),
         ..Setup::default()

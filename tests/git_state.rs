@@ -1,10 +1,12 @@
 //! What HEAD and the working tree are doing, as the Branches panel reports it: a detached
 //! HEAD (with or without local branches) and a merge stopped on a conflict.
 
+mod common;
+
 use std::path::Path;
 
 use cockpit::git::snapshot;
-use git2::{build::CheckoutBuilder, Oid, Repository, RepositoryInitOptions, Signature};
+use git2::{build::CheckoutBuilder, Oid, Repository, RepositoryInitOptions};
 
 fn init(path: &Path) -> Repository {
     Repository::init_opts(path, RepositoryInitOptions::new().initial_head("main"))
@@ -13,26 +15,8 @@ fn init(path: &Path) -> Repository {
 
 /// Writes `file` and commits it on the checked-out branch (HEAD moves).
 fn commit(repo: &Repository, file: &str, content: &str) -> Oid {
-    let workdir = repo.workdir().expect("workdir");
-    std::fs::write(workdir.join(file), content).expect("write");
-    let mut index = repo.index().expect("index");
-    index.add_path(Path::new(file)).expect("add");
-    index.write().expect("write index");
-    let tree = repo
-        .find_tree(index.write_tree().expect("tree"))
-        .expect("tree");
-    let sig = Signature::now("alice", "alice@example.com").expect("sig");
-    let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
-    let parents: Vec<_> = parent.iter().collect();
-    repo.commit(
-        Some("HEAD"),
-        &sig,
-        &sig,
-        &format!("{file}: {content}"),
-        &tree,
-        &parents,
-    )
-    .expect("commit")
+    let dir = repo.workdir().expect("workdir");
+    Oid::from_str(&common::commit_file(dir, file, content, content)).expect("sha")
 }
 
 #[test]
@@ -76,21 +60,7 @@ fn a_detached_clone_without_local_branches_is_not_an_empty_repository() {
 fn a_merge_stopped_on_a_conflict_says_merging_and_counts_the_conflict() {
     let dir = tempfile::tempdir().expect("tempdir");
     let repo = init(dir.path());
-    let base = commit(&repo, "a.txt", "base\n");
-    commit(&repo, "a.txt", "main's change\n");
-    let base_commit = repo.find_commit(base).expect("base");
-    repo.branch("feature", &base_commit, false).expect("branch");
-    repo.set_head("refs/heads/feature").expect("head");
-    repo.checkout_head(Some(CheckoutBuilder::new().force()))
-        .expect("checkout");
-    commit(&repo, "a.txt", "feature's change\n");
-    repo.set_head("refs/heads/main").expect("head");
-    repo.checkout_head(Some(CheckoutBuilder::new().force()))
-        .expect("checkout");
-    let feature = repo
-        .reference_to_annotated_commit(&repo.find_reference("refs/heads/feature").expect("ref"))
-        .expect("annotated");
-    repo.merge(&[&feature], None, None).expect("merge runs");
+    common::merge_with_a_conflict(&repo);
     assert!(repo.index().expect("index").has_conflicts());
 
     let snap = snapshot(dir.path(), None).expect("snapshot");
