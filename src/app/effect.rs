@@ -167,10 +167,9 @@ pub enum Effect {
         id: u64,
         op: GitOp,
     },
-    /// Download a finished step's log, or the whole job's once it completed.
+    /// Download a job's whole log once it completed (GitHub serves nothing before).
     FetchLog {
         job_id: u64,
-        step: Option<(u32, String)>,
     },
     /// Put text on the clipboard (a tool if there is one, else OSC 52 to the terminal).
     Copy {

@@ -169,12 +169,8 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                 }
             }
         }
-        Msg::LogChunk {
-            job_id,
-            step,
-            bytes,
-        } => {
-            super::logview::chunk(state, job_id, step, bytes);
+        Msg::LogChunk { job_id, bytes } => {
+            super::logview::chunk(state, job_id, bytes);
             Vec::new()
         }
         Msg::LogSearch => {
@@ -494,9 +490,18 @@ fn apply_data(
             }) = &mut state.detail
             {
                 if *open == run_id {
+                    let first_load = data.data.is_none();
                     err = store(data, r, at);
-                    let len = data.data.as_ref().map_or(0, |(_, jobs)| jobs.len());
-                    cursor.clamp(len);
+                    let jobs = data.data.as_ref().map_or(&[][..], |(_, jobs)| jobs.as_slice());
+                    // A failed run opens on the job that failed.
+                    if first_load {
+                        if let Some(i) = jobs.iter().position(|j| {
+                            j.conclusion.as_ref().is_some_and(Conclusion::is_failure)
+                        }) {
+                            cursor.selected = i;
+                        }
+                    }
+                    cursor.clamp(jobs.len());
                 }
             }
             note_error(state, at, "jobs", err);

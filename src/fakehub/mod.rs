@@ -153,15 +153,7 @@ impl FakeHub {
         self.shared
             .control()
             .logs
-            .insert((job_id, None), log.into());
-    }
-
-    /// Serves `log` as step `step` (1-based) of job `job_id`, once that step has finished.
-    pub fn set_step_log(&self, job_id: u64, step: u64, log: impl Into<axum::body::Bytes>) {
-        self.shared
-            .control()
-            .logs
-            .insert((job_id, Some(step)), log.into());
+            .insert(job_id, log.into());
     }
 
     /// Every request served, in order.

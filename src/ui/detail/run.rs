@@ -24,6 +24,28 @@ fn span_of(
     }
 }
 
+/// A job's steps, each with its status and how long it ran or has been running.
+pub(super) fn step_lines(job: &Job, now: DateTime<Utc>, theme: &Theme) -> Vec<Line<'static>> {
+    job.steps
+        .iter()
+        .map(|step| {
+            let (icon, style) = icons::run(&step.status, step.conclusion.as_ref(), theme);
+            Line::from(vec![
+                Span::raw("    "),
+                Span::styled(format!("{icon} "), style),
+                Span::raw(sanitize_line(&step.name)),
+                Span::styled(
+                    format!(
+                        "  {}",
+                        span_of(step.started_at, step.completed_at, &step.status, now)
+                    ),
+                    theme.dim(),
+                ),
+            ])
+        })
+        .collect()
+}
+
 pub fn render(
     frame: &mut Frame,
     area: Rect,
@@ -88,21 +110,7 @@ pub fn render(
                 theme.dim(),
             ),
         ]));
-        for step in &job.steps {
-            let (icon, style) = icons::run(&step.status, step.conclusion.as_ref(), theme);
-            lines.push(Line::from(vec![
-                Span::raw("    "),
-                Span::styled(format!("{icon} "), style),
-                Span::raw(sanitize_line(&step.name)),
-                Span::styled(
-                    format!(
-                        "  {}",
-                        span_of(step.started_at, step.completed_at, &step.status, now)
-                    ),
-                    theme.dim(),
-                ),
-            ]));
-        }
+        lines.extend(step_lines(job, now, theme));
         // Annotations (errors and warnings with file:line) as soon as the job reports them.
         let notes = state
             .run_annotations
