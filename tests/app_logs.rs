@@ -34,7 +34,8 @@ async fn a_finished_jobs_log_with_search_and_error_jumps() {
     assert!(s.contains("errors"), "error count shown:\n{s}");
     // It opens at the first failing line, not at line 1.
     assert!(
-        s.contains("gives_up_after_max_attempts ... FAILED") && !s.contains("Current runner version"),
+        s.contains("gives_up_after_max_attempts ... FAILED")
+            && !s.contains("Current runner version"),
         "opens at the first error:\n{s}"
     );
     assert!(
@@ -90,7 +91,10 @@ async fn a_running_jobs_steps_show_live_and_its_log_comes_when_it_completes() {
     let s = h.wait_for("lint · log · complete").await;
     assert!(s.contains("lines"), "{s}");
     assert!(
-        !h.hub().requests().iter().any(|r| r.path_and_query.contains("/steps/")),
+        !h.hub()
+            .requests()
+            .iter()
+            .any(|r| r.path_and_query.contains("/steps/")),
         "no step-log requests"
     );
     let _ = RUN_LIVE_JOBS;

@@ -309,7 +309,9 @@ fn steps_split_at_their_group_headers_not_at_whole_second_times() {
     let contents = lines(store);
     let step_of = |text: &str| {
         let l = contents.iter().position(|c| c == text).expect("line");
-        store.steps()[store.step_of(l).expect("in a step")].title.clone()
+        store.steps()[store.step_of(l).expect("in a step")]
+            .title
+            .clone()
     };
     assert_eq!(step_of("Secret source: Actions"), "Set up job");
     assert_eq!(step_of("Syncing repository: acme/rocket"), "Checkout");

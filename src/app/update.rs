@@ -492,12 +492,16 @@ fn apply_data(
                 if *open == run_id {
                     let first_load = data.data.is_none();
                     err = store(data, r, at);
-                    let jobs = data.data.as_ref().map_or(&[][..], |(_, jobs)| jobs.as_slice());
+                    let jobs = data
+                        .data
+                        .as_ref()
+                        .map_or(&[][..], |(_, jobs)| jobs.as_slice());
                     // A failed run opens on the job that failed.
                     if first_load {
-                        if let Some(i) = jobs.iter().position(|j| {
-                            j.conclusion.as_ref().is_some_and(Conclusion::is_failure)
-                        }) {
+                        if let Some(i) = jobs
+                            .iter()
+                            .position(|j| j.conclusion.as_ref().is_some_and(Conclusion::is_failure))
+                        {
                             cursor.selected = i;
                         }
                     }

@@ -173,6 +173,10 @@ pub(crate) fn num(s: &str) -> Result<u64, ApiError> {
 }
 
 pub(crate) fn route(w: &mut World, ctx: &Ctx, req: &Req) -> R {
+    // Only GitHub's own operations are answered (see `routes`).
+    if super::routes::operation(req.method, req.path).is_none() {
+        return Err(not_found());
+    }
     let segs: Vec<String> = req
         .path
         .split('/')
@@ -380,7 +384,7 @@ fn repo_route(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, rest: &[&str]) -> 
             Ok(Reply::json(render::environment_json(w, repo, e, ctx)))
         }
         ("GET", ["compare", spec @ ..]) if !spec.is_empty() => {
-            super::commits::compare_json(ctx, &w.repos[ri], &spec.join("/"))
+            super::commits::compare_json(w, ctx, &w.repos[ri], &spec.join("/"))
                 .map(Reply::json)
                 .ok_or_else(not_found)
         }
@@ -1976,6 +1980,7 @@ fn search_issues(w: &World, ctx: &Ctx, req: &Req) -> R {
     let mut r = Reply::json(json!({
         "total_count": total,
         "incomplete_results": false,
+        "search_type": "lexical",
         "items": slice,
     }));
     if let Some(l) = link {

@@ -41,7 +41,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     }
     let placeholder = match &log.phase {
         LogPhase::Running | LogPhase::Fetching => "Downloading the log…",
-        LogPhase::Failed(_) => "The log could not be downloaded (see the title). r retries the job's status.",
+        LogPhase::Failed(_) => {
+            "The log could not be downloaded (see the title). r retries the job's status."
+        }
         LogPhase::Complete => "The log is empty.",
     };
     frame.render_widget(
