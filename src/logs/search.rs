@@ -7,8 +7,13 @@
 //! and its late batches are dropped. When the log grows, the view searches just the new lines
 //! and appends their hits, so the count stays right without starting over.
 //!
-//! A search matches what the user sees: a line's display text (the kind's label, then the
-//! content with escape sequences removed), never timestamps or raw escape bytes.
+//! A search reads the log the way grep does, a buffer at a time (memchr's SIMD `memmem` for
+//! text, `regex::bytes` for a pattern) over the bytes as received, and maps each hit to its
+//! line afterwards through the store's line-offset table: so text that a `\r` hides on screen
+//! is found too. Timestamps never match (a hit must lie in a line's content). Highlights are
+//! positions in a line's display text; on a line with escape sequences they come from
+//! matching its display text. A pattern that could match across a newline or is anchored
+//! (`^`, `$`) is matched line by line on the display text instead.
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,10 +21,12 @@ use std::sync::mpsc::Sender;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use memchr::memmem;
 use regex::{Regex, RegexBuilder};
+use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
 use super::ansi::{as_display, clean_into, clean_text, StyledText};
-use super::line::LineKind;
+use super::line::{classify, LineKind, LineMeta};
 use super::store::Snapshot;
 
 /// Called (from the search thread) whenever new results wait in the view: the app sends its
@@ -30,6 +37,8 @@ pub type Waker = Arc<dyn Fn() + Send + Sync>;
 pub const MAX_HITS: usize = 1_000_000;
 
 const BATCH_EVERY: Duration = Duration::from_millis(30);
+/// Bytes searched between checks for cancellation and sends of partial results.
+const SLICE_BYTES: usize = 1 << 20;
 const CANCEL_CHECK_LINES: usize = 4096;
 
 /// One match: a byte range of a line's display text.
@@ -92,6 +101,96 @@ pub fn compile(query: &str, mode: SearchMode) -> Result<Regex, String> {
         })
 }
 
+/// A compiled query: for display text (highlights, and line-by-line search), and where it is
+/// safe, for whole buffers.
+#[derive(Clone, Debug)]
+pub struct Matcher {
+    pub line: Regex,
+    buffer: Option<Buffer>,
+}
+
+#[derive(Clone, Debug)]
+enum Buffer {
+    Text(memmem::Finder<'static>),
+    Pattern(regex::bytes::Regex),
+}
+
+impl Matcher {
+    /// Builds the matchers, or says (in one clean line) why the regex is invalid.
+    pub fn new(query: &str, mode: SearchMode) -> Result<Matcher, String> {
+        let line = compile(query, mode)?;
+        let insensitive = !is_case_sensitive(query, mode);
+        let buffer = match mode {
+            SearchMode::Plain if !insensitive => Some(Buffer::Text(
+                memmem::Finder::new(query.as_bytes()).into_owned(),
+            )),
+            SearchMode::Plain => buffer_regex(&regex::escape(query), true).map(Buffer::Pattern),
+            SearchMode::Regex => line_safe(query, insensitive)
+                .then(|| buffer_regex(query, insensitive))
+                .flatten()
+                .map(Buffer::Pattern),
+        };
+        Ok(Matcher { line, buffer })
+    }
+
+    /// Whether whole buffers are searched (else line by line).
+    pub fn searches_buffers(&self) -> bool {
+        self.buffer.is_some()
+    }
+}
+
+fn buffer_regex(pattern: &str, insensitive: bool) -> Option<regex::bytes::Regex> {
+    regex::bytes::RegexBuilder::new(pattern)
+        .case_insensitive(insensitive)
+        .size_limit(10 << 20)
+        .dfa_size_limit(10 << 20)
+        .build()
+        .ok()
+}
+
+/// A pattern whose matches stay within a line and mean the same on a whole buffer: no line
+/// or text anchors (a line's start is its timestamp in the buffer), nothing that matches a
+/// newline. Word boundaries are fine: a content's neighbours are a space and a newline.
+fn line_safe(pattern: &str, insensitive: bool) -> bool {
+    let Ok(hir) = regex_syntax::ParserBuilder::new()
+        .case_insensitive(insensitive)
+        .build()
+        .parse(pattern)
+    else {
+        return false;
+    };
+    let looks = hir.properties().look_set();
+    let anchored = [
+        Look::Start,
+        Look::End,
+        Look::StartLF,
+        Look::EndLF,
+        Look::StartCRLF,
+        Look::EndCRLF,
+    ]
+    .into_iter()
+    .any(|l| looks.contains(l));
+    !anchored && !matches_newline(&hir)
+}
+
+fn matches_newline(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => false,
+        HirKind::Literal(l) => l.0.contains(&b'\n'),
+        HirKind::Class(Class::Unicode(c)) => c
+            .ranges()
+            .iter()
+            .any(|r| r.start() <= '\n' && '\n' <= r.end()),
+        HirKind::Class(Class::Bytes(c)) => c
+            .ranges()
+            .iter()
+            .any(|r| r.start() <= b'\n' && b'\n' <= r.end()),
+        HirKind::Repetition(r) => matches_newline(&r.sub),
+        HirKind::Capture(c) => matches_newline(&c.sub),
+        HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().any(matches_newline),
+    }
+}
+
 /// The text a line shows (and search matches): label, then the cleaned content.
 pub fn display_text(kind: LineKind, content: &[u8]) -> Cow<'_, str> {
     let body = clean_text(content);
@@ -117,7 +216,7 @@ pub(crate) struct Batch {
 
 pub(crate) struct Job {
     pub gen: u64,
-    pub regex: Regex,
+    pub matcher: Matcher,
     pub snapshot: Snapshot,
     pub cancel: Arc<AtomicBool>,
     pub tx: Sender<Batch>,
@@ -133,101 +232,303 @@ pub(crate) fn spawn(job: Job) -> std::io::Result<()> {
         .map(|_| ())
 }
 
+/// Sends batches of hits: every [`BATCH_EVERY`] while searching, and at the end.
+struct Batches {
+    gen: u64,
+    tx: Sender<Batch>,
+    waker: Option<Waker>,
+    last_send: Instant,
+}
+
+impl Batches {
+    /// False when the view is gone.
+    fn send(&mut self, hits: &mut Vec<Hit>, scanned_to: usize, done: bool, capped: bool) -> bool {
+        self.last_send = Instant::now();
+        let batch = Batch {
+            gen: self.gen,
+            hits: std::mem::take(hits),
+            scanned_to,
+            done,
+            capped,
+        };
+        let ok = self.tx.send(batch).is_ok();
+        if let Some(w) = &self.waker {
+            w();
+        }
+        ok
+    }
+
+    fn due(&self) -> bool {
+        self.last_send.elapsed() >= BATCH_EVERY
+    }
+}
+
+/// Why a search stopped early.
+enum Stop {
+    Cancelled,
+    Capped,
+}
+
 fn run(job: Job) {
     let Job {
         gen,
-        regex,
+        matcher,
         snapshot,
         cancel,
         tx,
         waker,
         budget,
     } = job;
+    let mut out = Batches {
+        gen,
+        tx,
+        waker,
+        last_send: Instant::now(),
+    };
     let mut hits: Vec<Hit> = Vec::new();
+    let result = match &matcher.buffer {
+        Some(buffer) => by_buffer(
+            buffer,
+            &matcher.line,
+            &snapshot,
+            &cancel,
+            &mut out,
+            &mut hits,
+            budget,
+        ),
+        None => by_line(
+            &matcher.line,
+            &snapshot,
+            &cancel,
+            &mut out,
+            &mut hits,
+            budget,
+        ),
+    };
+    let end = snapshot.end_line();
+    let scanned_to = match result {
+        Err(Stop::Cancelled) => return,
+        Err(Stop::Capped) => hits.last().map_or(end, |h| h.line as usize + 1),
+        Ok(()) => end,
+    };
+    out.send(
+        &mut hits,
+        scanned_to,
+        true,
+        matches!(result, Err(Stop::Capped)),
+    );
+}
+
+/// Searches each buffer whole, then maps the hits to lines.
+fn by_buffer(
+    buffer: &Buffer,
+    line_regex: &Regex,
+    snapshot: &Snapshot,
+    cancel: &AtomicBool,
+    out: &mut Batches,
+    hits: &mut Vec<Hit>,
+    budget: usize,
+) -> Result<(), Stop> {
     let mut found = 0usize;
-    let mut last_send = Instant::now();
-    let mut cancelled = false;
-    let mut capped = false;
-    let wake = || {
-        if let Some(w) = &waker {
-            w();
+    let mut buf = StyledText::default();
+    // Raw hits of the line being collected: (line, its start, its end, hit ranges in it).
+    let mut pending: Option<(usize, u64, u64, Vec<(usize, usize)>)> = None;
+    for (base, bytes) in snapshot.buffers() {
+        let mut at = 0;
+        while at < bytes.len() {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(Stop::Cancelled);
+            }
+            // A slice ends at a line's end, so no match is cut in two.
+            let want = (at + SLICE_BYTES).min(bytes.len());
+            let end = match memchr::memchr(b'\n', &bytes[want.saturating_sub(1)..]) {
+                Some(i) => want.saturating_sub(1) + i + 1,
+                None => bytes.len(),
+            };
+            let slice = &bytes[at..end];
+            // Raw hits, and the workflow-command markers of lines whose display text starts
+            // with a label ("Error: "), which is matched too (as a zero-length event).
+            let mut events: Vec<(usize, usize)> = match buffer {
+                Buffer::Text(f) => {
+                    let n = f.needle().len();
+                    f.find_iter(slice).map(|s| (s, s + n)).collect()
+                }
+                Buffer::Pattern(r) => r
+                    .find_iter(slice)
+                    .filter(|m| m.start() < m.end())
+                    .map(|m| (m.start(), m.end()))
+                    .collect(),
+            };
+            let raw_hits = events.len();
+            events.extend(memmem::find_iter(slice, b"##[").map(|s| (s, s)));
+            if events.len() > raw_hits {
+                events.sort_unstable();
+            }
+            for (s, e) in events {
+                let g = base + (at + s) as u64;
+                let same = pending
+                    .as_ref()
+                    .is_some_and(|(_, ls, le, _)| *ls <= g && g < *le);
+                if !same {
+                    if let Some(p) = pending.take() {
+                        found += flush(p, bytes, base, line_regex, &mut buf, hits);
+                        if found >= budget {
+                            return Err(Stop::Capped);
+                        }
+                    }
+                    let Some((line, ls)) = snapshot.line_at(g) else {
+                        continue;
+                    };
+                    let le = snapshot
+                        .line_start(line + 1)
+                        .unwrap_or(base + bytes.len() as u64);
+                    pending = Some((line, ls, le, Vec::new()));
+                }
+                if let Some((_, ls, _, ranges)) = pending.as_mut() {
+                    ranges.push(((g - *ls) as usize, (g - *ls) as usize + (e - s)));
+                }
+            }
+            at = end;
+            // Partial batches only add hits; how far the search got is said at the end.
+            if out.due() && !out.send(hits, 0, false, false) {
+                return Err(Stop::Cancelled);
+            }
+        }
+        if let Some(p) = pending.take() {
+            found += flush(p, bytes, base, line_regex, &mut buf, hits);
+        }
+    }
+    if found > budget {
+        hits.truncate(hits.len() - (found - budget));
+        return Err(Stop::Capped);
+    }
+    Ok(())
+}
+
+/// Turns one line's raw hits into display hits; returns how many it added. Hits in the
+/// timestamp are dropped. On a line that shows as it is, a raw hit is a display hit shifted by
+/// the prefix; on one with escape sequences the display text is matched again, and a line
+/// whose raw hit does not show (hidden by a `\r`, say) still counts once.
+fn flush(
+    (line, start, end, ranges): (usize, u64, u64, Vec<(usize, usize)>),
+    bytes: &[u8],
+    base: u64,
+    line_regex: &Regex,
+    buf: &mut StyledText,
+    hits: &mut Vec<Hit>,
+) -> usize {
+    let Some(raw) = bytes.get((start - base) as usize..(end - base) as usize) else {
+        return 0;
+    };
+    let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
+    let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+    let meta = classify(raw);
+    let off = meta.content_offset();
+    let labelled = !meta.kind.label().is_empty();
+    let found: Vec<(usize, usize)> = ranges
+        .into_iter()
+        .filter(|&(s, e)| s < e && s >= off && e <= raw.len())
+        .collect();
+    if (found.is_empty() && !labelled) || meta.kind == LineKind::GroupEnd {
+        return 0;
+    }
+    let content = raw.get(off..).unwrap_or_default();
+    let before = hits.len();
+    if !labelled && as_display(content).is_some() {
+        hits.extend(found.iter().map(|&(s, e)| Hit {
+            line: line as u32,
+            start: (s - off) as u32,
+            end: (e - off) as u32,
+        }));
+    } else {
+        line_hits(line, content, meta, line_regex, buf, hits);
+        if hits.len() == before && !found.is_empty() {
+            hits.push(Hit {
+                line: line as u32,
+                start: 0,
+                end: 0,
+            });
+        }
+    }
+    hits.len() - before
+}
+
+/// Matches `regex` on a line's display text (label, then the cleaned content).
+fn line_hits(
+    line: usize,
+    content: &[u8],
+    meta: LineMeta,
+    regex: &Regex,
+    buf: &mut StyledText,
+    hits: &mut Vec<Hit>,
+) {
+    let body = match as_display(content) {
+        Some(s) => s,
+        None => {
+            clean_into(content, usize::MAX, buf);
+            buf.text.as_str()
         }
     };
-    let send = |hits: &mut Vec<Hit>, scanned_to: usize, done: bool, capped: bool| -> bool {
-        let batch = Batch {
-            gen,
-            hits: std::mem::take(hits),
-            scanned_to,
-            done,
-            capped,
-        };
-        let ok = tx.send(batch).is_ok();
-        wake();
-        ok
+    let label = meta.kind.label();
+    let text: Cow<'_, str> = if label.is_empty() {
+        Cow::Borrowed(body)
+    } else {
+        Cow::Owned(format!("{label}{body}"))
     };
+    for m in regex.find_iter(&text) {
+        if m.start() < m.end() {
+            hits.push(Hit {
+                line: line as u32,
+                start: m.start() as u32,
+                end: m.end() as u32,
+            });
+        }
+    }
+}
+
+/// Line by line on the display text, for patterns a buffer search cannot run.
+fn by_line(
+    regex: &Regex,
+    snapshot: &Snapshot,
+    cancel: &AtomicBool,
+    out: &mut Batches,
+    hits: &mut Vec<Hit>,
+    budget: usize,
+) -> Result<(), Stop> {
     let mut seen = 0usize;
-    // One buffer for every line that needs cleaning.
+    let mut found = 0usize;
     let mut buf = StyledText::default();
+    let mut stop = None;
     snapshot.for_each_line(|i, line, meta| {
         seen += 1;
         if seen.is_multiple_of(CANCEL_CHECK_LINES) {
             if cancel.load(Ordering::Relaxed) {
-                cancelled = true;
+                stop = Some(Stop::Cancelled);
                 return false;
             }
-            if last_send.elapsed() >= BATCH_EVERY {
-                last_send = Instant::now();
-                if !send(&mut hits, i, false, false) {
-                    // The view is gone.
-                    cancelled = true;
-                    return false;
-                }
+            if out.due() && !out.send(hits, i, false, false) {
+                stop = Some(Stop::Cancelled);
+                return false;
             }
         }
         if meta.kind == LineKind::GroupEnd {
             return true;
         }
+        let before = hits.len();
         let content = line.get(meta.content_offset()..).unwrap_or_default();
-        let body = match as_display(content) {
-            Some(s) => s,
-            None => {
-                clean_into(content, usize::MAX, &mut buf);
-                buf.text.as_str()
-            }
-        };
-        let label = meta.kind.label();
-        let text: Cow<'_, str> = if label.is_empty() {
-            Cow::Borrowed(body)
-        } else {
-            Cow::Owned(format!("{label}{body}"))
-        };
-        for m in regex.find_iter(&text) {
-            if m.start() == m.end() {
-                continue;
-            }
-            if found >= budget {
-                capped = true;
-                return false;
-            }
-            found += 1;
-            hits.push(Hit {
-                line: i as u32,
-                start: m.start() as u32,
-                end: m.end() as u32,
-            });
+        line_hits(i, content, meta, regex, &mut buf, hits);
+        found += hits.len() - before;
+        if found > budget {
+            hits.truncate(hits.len() - (found - budget));
+            stop = Some(Stop::Capped);
+            return false;
         }
         true
     });
-    if cancelled {
-        return;
+    match stop {
+        Some(s) => Err(s),
+        None => Ok(()),
     }
-    let end = snapshot.end_line();
-    let scanned_to = if capped {
-        hits.last().map_or(end, |h| h.line as usize + 1)
-    } else {
-        end
-    };
-    send(&mut hits, scanned_to, true, capped);
 }
 
 #[cfg(test)]

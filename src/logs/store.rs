@@ -484,6 +484,7 @@ impl LogStore {
             let local = self.starts.get(first).map_or(0, |&s| (s - c.base) as usize);
             parts.push(Part {
                 bytes: Arc::clone(&c.bytes),
+                base: c.base,
                 from: local,
                 first_line: first,
                 lines: next_first - first,
@@ -492,6 +493,8 @@ impl LogStore {
         Snapshot {
             parts,
             pending: self.pending.clone(),
+            first_line: from_line.min(end_line),
+            starts: self.starts.get(from_line..).unwrap_or_default().to_vec(),
         }
     }
 }
@@ -503,6 +506,8 @@ fn trim_cr(b: &[u8]) -> &[u8] {
 #[derive(Clone, Debug)]
 struct Part {
     bytes: Arc<Vec<u8>>,
+    /// Offset of `bytes[0]` in the whole log.
+    base: u64,
     /// Byte offset of `first_line` in `bytes`.
     from: usize,
     first_line: usize,
@@ -515,6 +520,10 @@ pub struct Snapshot {
     parts: Vec<Part>,
     /// The unfinished last line at the time of the snapshot (raw saves keep it).
     pending: Vec<u8>,
+    first_line: usize,
+    /// Where each line from `first_line` on starts in the whole log: maps a byte offset
+    /// found by a search over the buffer back to its line.
+    starts: Vec<u64>,
 }
 
 impl Snapshot {
@@ -541,6 +550,29 @@ impl Snapshot {
             .iter()
             .map(|p| p.bytes.get(p.from..).unwrap_or_default())
             .chain(std::iter::once(self.pending.as_slice()))
+    }
+
+    /// The bytes of every part (whole lines, from the snapshot's first line on), each with
+    /// its offset in the whole log, for searching a buffer at a time.
+    pub fn buffers(&self) -> impl Iterator<Item = (u64, &[u8])> {
+        self.parts.iter().map(|p| {
+            let b = p.bytes.get(p.from..).unwrap_or_default();
+            (p.base + p.from as u64, b)
+        })
+    }
+
+    /// The line holding byte `offset` of the whole log, with where that line starts.
+    pub fn line_at(&self, offset: u64) -> Option<(usize, u64)> {
+        let i = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .checked_sub(1)?;
+        Some((self.first_line + i, self.starts[i]))
+    }
+
+    /// Where line `line` starts in the whole log (one past the snapshot: its end).
+    pub fn line_start(&self, line: usize) -> Option<u64> {
+        self.starts.get(line.checked_sub(self.first_line)?).copied()
     }
 
     /// One past the last line.
