@@ -388,14 +388,14 @@ async fn insights(
     window_days: i64,
 ) -> Result<super::state::Insights, ApiError> {
     let now = Utc::now();
-    let since = crate::metrics::history_start(now, window_days);
+    let history = |env| crate::metrics::window_history(gh, slug, env, now, window_days);
     let there = async {
         match upstream {
-            Some(u) => gh.deployment_history(slug, u, since).await.map(Some),
+            Some(u) => history(u).await.map(Some),
             None => Ok(None),
         }
     };
-    let (here, there) = tokio::join!(gh.deployment_history(slug, environment, since), there);
+    let (here, there) = tokio::join!(history(environment), there);
     let (here, there) = (here?, there?);
     let good_here = crate::metrics::successful_shas(&here);
     let good_there = there.as_ref().map(|t| crate::metrics::successful_shas(t));
