@@ -43,6 +43,11 @@ pub enum Resource {
     JobStatus {
         job_id: u64,
     },
+    /// The runs started for a commit cockpit just pushed or merged (`head_sha`), polled fast
+    /// until they exist.
+    CommitRuns {
+        sha: String,
+    },
 }
 
 /// Pollers are grouped by kind: starting `Runs { branch: "b" }` replaces `Runs { branch: "a" }`.
@@ -61,6 +66,7 @@ pub enum ResourceKind {
     EnvironmentInsights,
     PullDetail,
     JobStatus,
+    CommitRuns,
 }
 
 impl Resource {
@@ -79,6 +85,7 @@ impl Resource {
             Resource::EnvironmentInsights { .. } => ResourceKind::EnvironmentInsights,
             Resource::PullDetail { .. } => ResourceKind::PullDetail,
             Resource::JobStatus { .. } => ResourceKind::JobStatus,
+            Resource::CommitRuns { .. } => ResourceKind::CommitRuns,
         }
     }
 }

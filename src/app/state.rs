@@ -329,6 +329,10 @@ pub struct AppState {
     pub git_busy: Option<(u64, String)>,
     /// A pull request to select as soon as the list has it (one cockpit just opened).
     pub select_pull: Option<u64>,
+    /// A commit cockpit pushed or merged whose runs are awaited (`follow`).
+    pub awaited: Option<super::follow::Awaited>,
+    /// A CI run to select as soon as the CI panel lists it (the pushed commit's).
+    pub select_run: Option<u64>,
     /// Branches not committed to for this many days are flagged stale.
     pub stale_days: u32,
     pub log: Option<LogSession>,
@@ -379,6 +383,8 @@ impl AppState {
             drafts: Default::default(),
             git_busy: None,
             select_pull: None,
+            awaited: None,
+            select_run: None,
             stale_days: 30,
             log: None,
             seen_review_requests: None,

@@ -150,6 +150,12 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                             key: key.to_string(),
                         });
                     }
+                    if let (Some(sha), super::mutation::Mutation::Merge { pull, .. }) =
+                        (&done.merged_sha, &mutation)
+                    {
+                        let what = format!("the merge of #{pull}");
+                        fx.extend(super::follow::await_runs(state, sha.clone(), what));
+                    }
                     if let Some(n) = done.created_pull {
                         // Show the new pull request: the Pulls panel selects it when it arrives.
                         state.select_pull = Some(n);
@@ -208,6 +214,7 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                             ResourceKind::Runs,
                             ResourceKind::Pulls,
                         ]));
+                        fx.extend(super::follow::after_push(state));
                     }
                 }
                 Err(why) => state.toast(format!("Could not {}: {why}", op.describe()), true),
@@ -468,6 +475,14 @@ fn apply_data(
             }
             note_error(state, at, "pull request", err);
         }
+        (Resource::CommitRuns { sha }, Data::Runs(r)) => {
+            fx.extend(super::follow::commit_runs(
+                state,
+                &sha,
+                at,
+                r.map(|f| f.data),
+            ));
+        }
         (Resource::Runs { branch }, Data::Runs(r)) => {
             if state.ci_branch.as_deref() != Some(branch.as_str()) {
                 return fx;
@@ -476,6 +491,7 @@ fn apply_data(
             note_error(state, at, "CI", why);
             let len = state.panel_len(PanelId::Ci);
             state.cursor_mut(PanelId::Ci).clamp(len);
+            super::follow::select_run(state);
             fx.extend(finished_runs(state));
         }
         (Resource::Jobs { run_id }, Data::Jobs(r, annotations)) => {
@@ -537,6 +553,8 @@ fn apply_data(
                     .partition(|f| f.run.as_ref().is_some_and(|r| !r.status.is_active()));
                 state.followed = going;
                 for f in done {
+                    // Reported here, not again when the CI panel sees it finished.
+                    state.active_runs.retain(|id| *id != f.run_id);
                     let ok = f.run.as_ref().and_then(|r| r.conclusion.clone())
                         == Some(Conclusion::Success);
                     let verdict = if ok { "succeeded" } else { "failed" };
@@ -549,8 +567,13 @@ fn apply_data(
                         },
                         !ok,
                     );
+                    let event = match (&f.environment, ok) {
+                        (Some(_), _) => crate::config::NotifyEvent::DeployFinished,
+                        (None, true) => crate::config::NotifyEvent::CiSucceeded,
+                        (None, false) => crate::config::NotifyEvent::CiFailed,
+                    };
                     fx.push(Effect::Notify {
-                        event: crate::config::NotifyEvent::DeployFinished,
+                        event,
                         title: format!("cockpit: {verdict}"),
                         body: text,
                     });

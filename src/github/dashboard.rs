@@ -192,6 +192,25 @@ impl GitHub {
         })
     }
 
+    /// The runs started for a commit, newest first (`head_sha`: every event and branch).
+    pub async fn runs_for_commit(
+        &self,
+        slug: &Slug,
+        sha: &str,
+    ) -> Result<Fetched<Vec<WorkflowRun>>, ApiError> {
+        let f = self
+            .get::<RunList>(&format!(
+                "{}/actions/runs?head_sha={}&per_page=30",
+                slug.api_path(),
+                query_value(sha)
+            ))
+            .await?;
+        Ok(Fetched {
+            changed: f.changed,
+            data: f.data.workflow_runs,
+        })
+    }
+
     pub async fn runs_for_branch(
         &self,
         slug: &Slug,
