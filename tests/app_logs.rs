@@ -101,6 +101,31 @@ async fn a_running_jobs_steps_show_live_and_its_log_comes_when_it_completes() {
     h.quit().await;
 }
 
+/// A running job's annotations show in its log view as the job reports them (they are read
+/// with the job's status), not only those known when the log was opened.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn annotations_appear_in_an_open_log_as_the_job_reports_them() {
+    let mut h = Harness::start().await;
+    h.wait_until("CI loaded", ci_loaded).await;
+    h.key('4');
+    h.code(KeyCode::Enter);
+    h.wait_until("run detail", |s| {
+        s.contains("CI #424") && s.contains("test")
+    })
+    .await;
+    h.key('j');
+    h.code(KeyCode::Enter);
+    let s = h.wait_for("test · log · running").await;
+    assert!(!s.contains("src/telemetry/buffer.rs:112"), "{s}");
+    h.clock.advance(Duration::from_secs(600));
+    h.wait_for("src/telemetry/buffer.rs:112").await;
+    // Back in the run, now ended: its summary.
+    h.wait_for("test · log · complete").await;
+    h.code(KeyCode::Esc);
+    h.wait_for("Summary: 3 jobs, 3 succeeded").await;
+    h.quit().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hostile_log_never_reaches_the_terminal_raw() {
     let mut h = Harness::start().await;

@@ -106,10 +106,17 @@ fn wanted_logs(state: &mut AppState, job: &Job) -> Vec<Effect> {
     vec![Effect::FetchLog { job_id: job.id }]
 }
 
-pub fn job_status(state: &mut AppState, job: Job) -> Vec<Effect> {
+pub fn job_status(
+    state: &mut AppState,
+    job: Job,
+    annotations: Option<Vec<crate::github::logs::Annotation>>,
+) -> Vec<Effect> {
     let fx = wanted_logs(state, &job);
     if let Some(log) = state.log.as_mut().filter(|l| l.job_id == job.id) {
         log.job = Some(job);
+        if let Some(a) = annotations {
+            log.annotations = a;
+        }
     }
     fx
 }

@@ -71,5 +71,6 @@ pub enum Data {
     FollowedRuns(ApiResult<Vec<WorkflowRun>>),
     Insights(Result<crate::app::state::Insights, ApiError>),
     PullDetail(Result<crate::github::pulls::PullDetail, ApiError>),
-    JobStatus(ApiResult<Job>),
+    /// A job and its annotations so far (`None`: they could not be read this time).
+    JobStatus(ApiResult<Job>, Option<Vec<crate::github::logs::Annotation>>),
 }

@@ -167,7 +167,7 @@ fn next_delay(r: &Resource, data: &Data, failures: u32, iv: &Intervals) -> Optio
         (Resource::Jobs { .. }, Data::Jobs(Ok(f), _)) => {
             f.data.0.status.is_active().then_some(iv.jobs_active)
         }
-        (Resource::JobStatus { .. }, Data::JobStatus(Ok(f))) => {
+        (Resource::JobStatus { .. }, Data::JobStatus(Ok(f), _)) => {
             f.data.status.is_active().then_some(iv.jobs_active)
         }
         (Resource::Environments, Data::Environments(Ok(f))) => {
@@ -193,7 +193,7 @@ fn data_error(d: &Data) -> Option<&ApiError> {
         | Data::Pulls(Err(e))
         | Data::Runs(Err(e))
         | Data::Jobs(Err(e), _)
-        | Data::JobStatus(Err(e))
+        | Data::JobStatus(Err(e), _)
         | Data::Environments(Err(e))
         | Data::IssueDetail(Err(e))
         | Data::FollowedRuns(Err(e))
@@ -326,8 +326,13 @@ async fn fetch(r: &Resource, s: &Services) -> Data {
             None => Data::Insights(Err(no_repo())),
         },
         Resource::JobStatus { job_id } => match slug {
-            Some(slug) => Data::JobStatus(gh.job(slug, *job_id).await),
-            None => Data::JobStatus(Err(no_repo())),
+            Some(slug) => {
+                // Annotations as they appear while the job runs (a job is its check run).
+                let (job, notes) =
+                    tokio::join!(gh.job(slug, *job_id), gh.annotations(slug, *job_id));
+                Data::JobStatus(job, notes.ok().map(|n| n.data))
+            }
+            None => Data::JobStatus(Err(no_repo()), None),
         },
         Resource::PullDetail { number } => match slug {
             Some(slug) => Data::PullDetail(gh.pull_detail(slug, *number).await),

@@ -443,8 +443,8 @@ fn apply_data(
                 }
             }
         }
-        (_, Data::JobStatus(r)) => match r {
-            Ok(f) => fx.extend(super::logview::job_status(state, f.data)),
+        (_, Data::JobStatus(r, notes)) => match r {
+            Ok(f) => fx.extend(super::logview::job_status(state, f.data, notes)),
             Err(e) => note_error(state, at, "job", Some(e.to_string())),
         },
         (Resource::PullDetail { number }, Data::PullDetail(r)) => {
