@@ -369,7 +369,7 @@ async fn a_push_is_followed_to_its_run_which_rings_when_it_ends() {
     // It ends: the bell (recorded by the test opener) and a toast say how.
     h.clock.advance(Duration::from_secs(900));
     h.wait_for("for your push of 42-retry-flaky-uploads").await;
-    let rang = h.opened.lock().map_or(false, |v| {
+    let rang = h.opened.lock().is_ok_and(|v| {
         v.iter()
             .any(|x| x.starts_with("notify:") && x.contains(&format!("CI #{number}")))
     });

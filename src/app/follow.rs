@@ -56,11 +56,8 @@ pub fn commit_runs(
     let Some(awaited) = state.awaited.clone().filter(|a| a.sha == sha) else {
         return vec![Effect::Stop(ResourceKind::CommitRuns)];
     };
-    let runs = match result {
-        Ok(runs) => runs,
-        // The poller retries with backoff; the wait gives up on time as usual.
-        Err(_) => Vec::new(),
-    };
+    // On an error the poller retries with backoff; the wait gives up on time as usual.
+    let runs = result.unwrap_or_default();
     if runs.is_empty() {
         if at - awaited.since > GIVE_UP_AFTER {
             state.awaited = None;

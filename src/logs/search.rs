@@ -111,7 +111,7 @@ pub struct Matcher {
 
 #[derive(Clone, Debug)]
 enum Buffer {
-    Text(memmem::Finder<'static>),
+    Text(Box<memmem::Finder<'static>>),
     Pattern(regex::bytes::Regex),
 }
 
@@ -121,9 +121,9 @@ impl Matcher {
         let line = compile(query, mode)?;
         let insensitive = !is_case_sensitive(query, mode);
         let buffer = match mode {
-            SearchMode::Plain if !insensitive => Some(Buffer::Text(
+            SearchMode::Plain if !insensitive => Some(Buffer::Text(Box::new(
                 memmem::Finder::new(query.as_bytes()).into_owned(),
-            )),
+            ))),
             SearchMode::Plain => buffer_regex(&regex::escape(query), true).map(Buffer::Pattern),
             SearchMode::Regex => line_safe(query, insensitive)
                 .then(|| buffer_regex(query, insensitive))
@@ -331,8 +331,7 @@ fn by_buffer(
 ) -> Result<(), Stop> {
     let mut found = 0usize;
     let mut buf = StyledText::default();
-    // Raw hits of the line being collected: (line, its start, its end, hit ranges in it).
-    let mut pending: Option<(usize, u64, u64, Vec<(usize, usize)>)> = None;
+    let mut pending: Option<LineHits> = None;
     for (base, bytes) in snapshot.buffers() {
         let mut at = 0;
         while at < bytes.len() {
@@ -405,12 +404,16 @@ fn by_buffer(
     Ok(())
 }
 
+/// The raw hits of one line, as they are collected: the line, where it starts and ends in the
+/// whole log, and the hits' byte ranges in it.
+type LineHits = (usize, u64, u64, Vec<(usize, usize)>);
+
 /// Turns one line's raw hits into display hits; returns how many it added. Hits in the
 /// timestamp are dropped. On a line that shows as it is, a raw hit is a display hit shifted by
 /// the prefix; on one with escape sequences the display text is matched again, and a line
 /// whose raw hit does not show (hidden by a `\r`, say) still counts once.
 fn flush(
-    (line, start, end, ranges): (usize, u64, u64, Vec<(usize, usize)>),
+    (line, start, end, ranges): LineHits,
     bytes: &[u8],
     base: u64,
     line_regex: &Regex,
