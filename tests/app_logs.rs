@@ -66,18 +66,27 @@ async fn a_finished_jobs_log_with_search_and_error_jumps() {
     h.quit().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_running_jobs_steps_show_live_and_its_log_comes_when_it_completes() {
-    let mut h = Harness::start().await;
+/// CI panel → the running run → the log of its job `job` (0: lint, 1: test).
+async fn open_running_job_log(h: &mut Harness, job: usize) -> String {
     h.wait_until("CI loaded", ci_loaded).await;
     h.key('4');
     h.code(KeyCode::Enter);
     h.wait_until("run detail", |s| {
-        s.contains("CI #424") && s.contains("lint")
+        s.contains("CI #424") && s.contains("lint") && s.contains("test")
     })
     .await;
+    for _ in 0..job {
+        h.key('j');
+    }
     h.code(KeyCode::Enter);
-    let s = h.wait_for("lint · log · running").await;
+    let name = ["lint", "test"][job];
+    h.wait_for(&format!("{name} · log · running")).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_jobs_steps_show_live_and_its_log_comes_when_it_completes() {
+    let mut h = Harness::start().await;
+    let s = open_running_job_log(&mut h, 0).await;
     // What github.com has for a running job: its steps, live; no log text.
     assert!(s.contains("its log comes when the job completes"), "{s}");
     assert!(s.contains("GitHub shows a running job's steps live"), "{s}");
@@ -106,16 +115,7 @@ async fn a_running_jobs_steps_show_live_and_its_log_comes_when_it_completes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn annotations_appear_in_an_open_log_as_the_job_reports_them() {
     let mut h = Harness::start().await;
-    h.wait_until("CI loaded", ci_loaded).await;
-    h.key('4');
-    h.code(KeyCode::Enter);
-    h.wait_until("run detail", |s| {
-        s.contains("CI #424") && s.contains("test")
-    })
-    .await;
-    h.key('j');
-    h.code(KeyCode::Enter);
-    let s = h.wait_for("test · log · running").await;
+    let s = open_running_job_log(&mut h, 1).await;
     assert!(!s.contains("src/telemetry/buffer.rs:112"), "{s}");
     h.clock.advance(Duration::from_secs(600));
     h.wait_for("src/telemetry/buffer.rs:112").await;

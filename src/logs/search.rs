@@ -263,6 +263,13 @@ impl Batches {
     }
 }
 
+/// What every way of searching reads: the lines, the cancel flag, the hit budget.
+struct Scan<'a> {
+    snapshot: &'a Snapshot,
+    cancel: &'a AtomicBool,
+    budget: usize,
+}
+
 /// Why a search stopped early.
 enum Stop {
     Cancelled,
@@ -286,24 +293,14 @@ fn run(job: Job) {
         last_send: Instant::now(),
     };
     let mut hits: Vec<Hit> = Vec::new();
+    let scan = Scan {
+        snapshot: &snapshot,
+        cancel: &cancel,
+        budget,
+    };
     let result = match &matcher.buffer {
-        Some(buffer) => by_buffer(
-            buffer,
-            &matcher.line,
-            &snapshot,
-            &cancel,
-            &mut out,
-            &mut hits,
-            budget,
-        ),
-        None => by_line(
-            &matcher.line,
-            &snapshot,
-            &cancel,
-            &mut out,
-            &mut hits,
-            budget,
-        ),
+        Some(buffer) => by_buffer(buffer, &matcher.line, &scan, &mut out, &mut hits),
+        None => by_line(&matcher.line, &scan, &mut out, &mut hits),
     };
     let end = snapshot.end_line();
     let scanned_to = match result {
@@ -323,12 +320,15 @@ fn run(job: Job) {
 fn by_buffer(
     buffer: &Buffer,
     line_regex: &Regex,
-    snapshot: &Snapshot,
-    cancel: &AtomicBool,
+    scan: &Scan,
     out: &mut Batches,
     hits: &mut Vec<Hit>,
-    budget: usize,
 ) -> Result<(), Stop> {
+    let Scan {
+        snapshot,
+        cancel,
+        budget,
+    } = *scan;
     let mut found = 0usize;
     let mut buf = StyledText::default();
     let mut pending: Option<LineHits> = None;
@@ -490,14 +490,12 @@ fn line_hits(
 }
 
 /// Line by line on the display text, for patterns a buffer search cannot run.
-fn by_line(
-    regex: &Regex,
-    snapshot: &Snapshot,
-    cancel: &AtomicBool,
-    out: &mut Batches,
-    hits: &mut Vec<Hit>,
-    budget: usize,
-) -> Result<(), Stop> {
+fn by_line(regex: &Regex, scan: &Scan, out: &mut Batches, hits: &mut Vec<Hit>) -> Result<(), Stop> {
+    let Scan {
+        snapshot,
+        cancel,
+        budget,
+    } = *scan;
     let mut seen = 0usize;
     let mut found = 0usize;
     let mut buf = StyledText::default();
