@@ -107,6 +107,8 @@ pub fn compile(query: &str, mode: SearchMode) -> Result<Regex, String> {
 pub struct Matcher {
     pub line: Regex,
     buffer: Option<Buffer>,
+    /// A match could touch a line's label ("Error: "), which is not in the bytes.
+    labels: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -130,13 +132,47 @@ impl Matcher {
                 .flatten()
                 .map(Buffer::Pattern),
         };
-        Ok(Matcher { line, buffer })
+        let labels = match mode {
+            SearchMode::Regex => true,
+            SearchMode::Plain => touches_a_label(query, insensitive),
+        };
+        Ok(Matcher {
+            line,
+            buffer,
+            labels,
+        })
     }
 
     /// Whether whole buffers are searched (else line by line).
     pub fn searches_buffers(&self) -> bool {
         self.buffer.is_some()
     }
+}
+
+/// Whether a match of the text `query` could overlap a label: a label's end begins it, or it
+/// lies within a label.
+fn touches_a_label(query: &str, insensitive: bool) -> bool {
+    let fold = |s: &str| {
+        if insensitive {
+            s.to_lowercase()
+        } else {
+            s.to_string()
+        }
+    };
+    let q = fold(query);
+    [
+        LineKind::Error,
+        LineKind::Warning,
+        LineKind::Notice,
+        LineKind::Debug,
+    ]
+    .iter()
+    .map(|k| fold(k.label()))
+    .any(|label| {
+        label
+            .char_indices()
+            .any(|(i, _)| q.starts_with(&label[i..]) || label[i..].starts_with(&q))
+    })
 }
 
 fn buffer_regex(pattern: &str, insensitive: bool) -> Option<regex::bytes::Regex> {
@@ -299,7 +335,7 @@ fn run(job: Job) {
         budget,
     };
     let result = match &matcher.buffer {
-        Some(buffer) => by_buffer(buffer, &matcher.line, &scan, &mut out, &mut hits),
+        Some(buffer) => by_buffer(buffer, &matcher, &scan, &mut out, &mut hits),
         None => by_line(&matcher.line, &scan, &mut out, &mut hits),
     };
     let end = snapshot.end_line();
@@ -319,7 +355,7 @@ fn run(job: Job) {
 /// Searches each buffer whole, then maps the hits to lines.
 fn by_buffer(
     buffer: &Buffer,
-    line_regex: &Regex,
+    matcher: &Matcher,
     scan: &Scan,
     out: &mut Batches,
     hits: &mut Vec<Hit>,
@@ -330,8 +366,10 @@ fn by_buffer(
         budget,
     } = *scan;
     let mut found = 0usize;
-    let mut buf = StyledText::default();
-    let mut pending: Option<LineHits> = None;
+    let mut scratch = Scratch::default();
+    let mut events: Vec<(usize, usize)> = Vec::new();
+    // The line whose hits are being collected (its hits are in `scratch.ranges`).
+    let mut pending: Option<LineAt> = None;
     for (base, bytes) in snapshot.buffers() {
         let mut at = 0;
         while at < bytes.len() {
@@ -345,46 +383,47 @@ fn by_buffer(
                 None => bytes.len(),
             };
             let slice = &bytes[at..end];
-            // Raw hits, and the workflow-command markers of lines whose display text starts
-            // with a label ("Error: "), which is matched too (as a zero-length event).
-            let mut events: Vec<(usize, usize)> = match buffer {
+            events.clear();
+            match buffer {
                 Buffer::Text(f) => {
                     let n = f.needle().len();
-                    f.find_iter(slice).map(|s| (s, s + n)).collect()
+                    events.extend(f.find_iter(slice).map(|s| (s, s + n)));
                 }
-                Buffer::Pattern(r) => r
-                    .find_iter(slice)
-                    .filter(|m| m.start() < m.end())
-                    .map(|m| (m.start(), m.end()))
-                    .collect(),
-            };
-            let raw_hits = events.len();
-            events.extend(memmem::find_iter(slice, b"##[").map(|s| (s, s)));
-            if events.len() > raw_hits {
-                events.sort_unstable();
+                Buffer::Pattern(r) => events.extend(
+                    r.find_iter(slice)
+                        .filter(|m| m.start() < m.end())
+                        .map(|m| (m.start(), m.end())),
+                ),
             }
-            for (s, e) in events {
+            // Lines whose display text starts with a label ("Error: ") are matched on it
+            // too when the query could touch a label: their markers, as zero-length events.
+            if matcher.labels {
+                let raw_hits = events.len();
+                events.extend(memmem::find_iter(slice, b"##[").map(|s| (s, s)));
+                if events.len() > raw_hits {
+                    events.sort_unstable();
+                }
+            }
+            for &(s, e) in &events {
                 let g = base + (at + s) as u64;
-                let same = pending
-                    .as_ref()
-                    .is_some_and(|(_, ls, le, _)| *ls <= g && g < *le);
-                if !same {
+                if !pending.is_some_and(|p| p.start <= g && g < p.end) {
                     if let Some(p) = pending.take() {
-                        found += flush(p, bytes, base, line_regex, &mut buf, hits);
+                        found += flush(p, bytes, base, &matcher.line, &mut scratch, hits);
                         if found >= budget {
                             return Err(Stop::Capped);
                         }
                     }
-                    let Some((line, ls)) = snapshot.line_at(g) else {
+                    let Some((line, start)) = snapshot.line_at(g) else {
                         continue;
                     };
-                    let le = snapshot
+                    let end = snapshot
                         .line_start(line + 1)
                         .unwrap_or(base + bytes.len() as u64);
-                    pending = Some((line, ls, le, Vec::new()));
+                    pending = Some(LineAt { line, start, end });
                 }
-                if let Some((_, ls, _, ranges)) = pending.as_mut() {
-                    ranges.push(((g - *ls) as usize, (g - *ls) as usize + (e - s)));
+                if let Some(p) = pending {
+                    let r = (g - p.start) as usize;
+                    scratch.ranges.push((r, r + (e - s)));
                 }
             }
             at = end;
@@ -394,7 +433,7 @@ fn by_buffer(
             }
         }
         if let Some(p) = pending.take() {
-            found += flush(p, bytes, base, line_regex, &mut buf, hits);
+            found += flush(p, bytes, base, &matcher.line, &mut scratch, hits);
         }
     }
     if found > budget {
@@ -404,23 +443,54 @@ fn by_buffer(
     Ok(())
 }
 
-/// The raw hits of one line, as they are collected: the line, where it starts and ends in the
-/// whole log, and the hits' byte ranges in it.
-type LineHits = (usize, u64, u64, Vec<(usize, usize)>);
+/// A line in the whole log: its index, and where it starts and ends.
+#[derive(Clone, Copy)]
+struct LineAt {
+    line: usize,
+    start: u64,
+    end: u64,
+}
+
+/// Buffers reused from line to line.
+#[derive(Default)]
+struct Scratch {
+    /// The raw hits of the pending line (byte ranges in it; zero-length: a marker).
+    ranges: Vec<(usize, usize)>,
+    /// Colour codes of the line being mapped.
+    codes: Vec<(usize, usize)>,
+    styled: StyledText,
+}
 
 /// Turns one line's raw hits into display hits; returns how many it added. Hits in the
 /// timestamp are dropped. On a line that shows as it is, a raw hit is a display hit shifted by
-/// the prefix; on one with escape sequences the display text is matched again, and a line
-/// whose raw hit does not show (hidden by a `\r`, say) still counts once.
+/// the prefix, and so on one with only colour codes, less the codes before it; any other
+/// line's display text is matched again, and one whose raw hit does not show (hidden by a
+/// `\r`, say) still counts once.
 fn flush(
-    (line, start, end, ranges): LineHits,
+    p: LineAt,
     bytes: &[u8],
     base: u64,
     line_regex: &Regex,
-    buf: &mut StyledText,
+    scratch: &mut Scratch,
     hits: &mut Vec<Hit>,
 ) -> usize {
-    let Some(raw) = bytes.get((start - base) as usize..(end - base) as usize) else {
+    let ranges = std::mem::take(&mut scratch.ranges);
+    let added = flush_ranges(p, &ranges, bytes, base, line_regex, scratch, hits);
+    scratch.ranges = ranges;
+    scratch.ranges.clear();
+    added
+}
+
+fn flush_ranges(
+    p: LineAt,
+    ranges: &[(usize, usize)],
+    bytes: &[u8],
+    base: u64,
+    line_regex: &Regex,
+    scratch: &mut Scratch,
+    hits: &mut Vec<Hit>,
+) -> usize {
+    let Some(raw) = bytes.get((p.start - base) as usize..(p.end - base) as usize) else {
         return 0;
     };
     let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
@@ -428,32 +498,84 @@ fn flush(
     let meta = classify(raw);
     let off = meta.content_offset();
     let labelled = !meta.kind.label().is_empty();
-    let found: Vec<(usize, usize)> = ranges
-        .into_iter()
-        .filter(|&(s, e)| s < e && s >= off && e <= raw.len())
-        .collect();
-    if (found.is_empty() && !labelled) || meta.kind == LineKind::GroupEnd {
+    let shown = |&&(s, e): &&(usize, usize)| s < e && s >= off && e <= raw.len();
+    let any = ranges.iter().any(|r| shown(&r));
+    if (!any && !labelled) || meta.kind == LineKind::GroupEnd {
         return 0;
     }
     let content = raw.get(off..).unwrap_or_default();
+    let line = p.line as u32;
     let before = hits.len();
-    if !labelled && as_display(content).is_some() {
-        hits.extend(found.iter().map(|&(s, e)| Hit {
-            line: line as u32,
-            start: (s - off) as u32,
-            end: (e - off) as u32,
-        }));
-    } else {
-        line_hits(line, content, meta, line_regex, buf, hits);
-        if hits.len() == before && !found.is_empty() {
-            hits.push(Hit {
-                line: line as u32,
-                start: 0,
-                end: 0,
-            });
+    if !labelled && sgr_codes(content, &mut scratch.codes) {
+        for &(s, e) in ranges.iter().filter(|r| shown(r)) {
+            match shift(&scratch.codes, s - off, e - off) {
+                Some((s, e)) => hits.push(Hit {
+                    line,
+                    start: s as u32,
+                    end: e as u32,
+                }),
+                // A hit inside a colour code itself does not show.
+                None => hits.push(Hit {
+                    line,
+                    start: 0,
+                    end: 0,
+                }),
+            }
         }
+        return hits.len() - before;
+    }
+    line_hits(p.line, content, meta, line_regex, &mut scratch.styled, hits);
+    if hits.len() == before && any {
+        hits.push(Hit {
+            line,
+            start: 0,
+            end: 0,
+        });
     }
     hits.len() - before
+}
+
+/// The SGR colour codes (`ESC [ digits and ; m`) of `content` into `codes`, when they are its
+/// only special bytes and the rest is UTF-8: then its display text is `content` without them.
+fn sgr_codes(content: &[u8], codes: &mut Vec<(usize, usize)>) -> bool {
+    codes.clear();
+    let mut at = 0;
+    for esc in memchr::memchr_iter(0x1b, content) {
+        if esc < at {
+            return false;
+        }
+        let params = content
+            .get(esc + 2..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|b| b.is_ascii_digit() || **b == b';')
+            .count();
+        let end = esc + 2 + params;
+        if content.get(esc + 1) != Some(&b'[') || content.get(end) != Some(&b'm') {
+            return false;
+        }
+        if as_display(&content[at..esc]).is_none() {
+            return false;
+        }
+        codes.push((esc, end + 1));
+        at = end + 1;
+    }
+    as_display(&content[at..]).is_some()
+}
+
+/// A content range less the colour codes before it; None when it overlaps one.
+fn shift(codes: &[(usize, usize)], s: usize, e: usize) -> Option<(usize, usize)> {
+    let mut removed = 0;
+    for &(cs, ce) in codes {
+        if ce <= s {
+            removed += ce - cs;
+        } else if cs < e {
+            return None;
+        } else {
+            break;
+        }
+    }
+    Some((s - removed, e - removed))
 }
 
 /// Matches `regex` on a line's display text (label, then the cleaned content).
@@ -545,5 +667,31 @@ mod tests {
         assert!(compile("a.b", SearchMode::Plain).is_ok_and(|r| !r.is_match("axb")));
         assert!(compile("a.b", SearchMode::Regex).is_ok_and(|r| r.is_match("AXB")));
         assert!(compile("(", SearchMode::Regex).is_err());
+    }
+
+    #[test]
+    fn raw_hits_map_past_colour_codes() {
+        let content = b"test a ... \x1b[32mok\x1b[0m done";
+        let mut codes = Vec::new();
+        assert!(sgr_codes(content, &mut codes));
+        assert_eq!(codes, [(11, 16), (18, 22)]);
+        assert_eq!(shift(&codes, 16, 18), Some((11, 13)), "ok");
+        assert_eq!(shift(&codes, 23, 27), Some((14, 18)), "done");
+        assert_eq!(shift(&codes, 12, 14), None, "inside a code");
+        assert!(!sgr_codes(b"a\x1b]0;title\x07b", &mut codes), "not SGR");
+        assert!(!sgr_codes(b"tab\there", &mut codes), "a tab widens");
+    }
+
+    #[test]
+    fn which_queries_can_touch_a_label_and_which_patterns_run_on_buffers() {
+        assert!(touches_a_label("error", true));
+        assert!(touches_a_label(": boom", true));
+        assert!(touches_a_label("Error", false));
+        assert!(!touches_a_label("assertion", true));
+        assert!(!touches_a_label("ok", true));
+        assert!(line_safe(r"retries_\d*7\b", false));
+        assert!(!line_safe(r"^error", false), "anchored");
+        assert!(!line_safe(r"[^x]+", false), "matches a newline");
+        assert!(!line_safe(r"a\sb", false), "matches a newline");
     }
 }
