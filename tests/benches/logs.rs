@@ -226,16 +226,17 @@ fn main() {
         .write_to(file.path())
         .expect("the log on disk");
     println!("search (background thread; frames drawn meanwhile) vs. `grep -c` on the same file");
+    // Smart case: a query without capitals ignores case, and grep is told the same.
     for (query, mode, grep_args) in [
         (
             "assertion `left == right`",
             SearchMode::Plain,
-            &["-c", "-F"][..],
+            &["-c", "-i", "-F"][..],
         ),
         (
             r"retries_on_503_\d*7\b",
             SearchMode::Regex,
-            &["-c", "-P"][..],
+            &["-c", "-i", "-P"][..],
         ),
         ("Compiling", SearchMode::Plain, &["-c", "-F"][..]),
         ("ok", SearchMode::Plain, &["-c", "-i", "-F"][..]),
