@@ -156,6 +156,10 @@ fn next_delay(r: &Resource, data: &Data, failures: u32, iv: &Intervals) -> Optio
         (Resource::IssueDetail { .. }, _) | (Resource::PullDetail { .. }, _) => {
             Some(iv.issue_detail)
         }
+        // Until the commit's runs exist, then done.
+        (Resource::CommitRuns { .. }, Data::Runs(Ok(f))) => {
+            f.data.is_empty().then_some(iv.jobs_active)
+        }
         (Resource::Runs { .. } | Resource::HeadRuns { .. }, Data::Runs(Ok(f))) => {
             let active = f.data.iter().any(|r| r.status.is_active());
             Some(if active { iv.runs_active } else { iv.runs_idle })
@@ -163,7 +167,7 @@ fn next_delay(r: &Resource, data: &Data, failures: u32, iv: &Intervals) -> Optio
         (Resource::Jobs { .. }, Data::Jobs(Ok(f), _)) => {
             f.data.0.status.is_active().then_some(iv.jobs_active)
         }
-        (Resource::JobStatus { .. }, Data::JobStatus(Ok(f))) => {
+        (Resource::JobStatus { .. }, Data::JobStatus(Ok(f), _)) => {
             f.data.status.is_active().then_some(iv.jobs_active)
         }
         (Resource::Environments, Data::Environments(Ok(f))) => {
@@ -189,7 +193,7 @@ fn data_error(d: &Data) -> Option<&ApiError> {
         | Data::Pulls(Err(e))
         | Data::Runs(Err(e))
         | Data::Jobs(Err(e), _)
-        | Data::JobStatus(Err(e))
+        | Data::JobStatus(Err(e), _)
         | Data::Environments(Err(e))
         | Data::IssueDetail(Err(e))
         | Data::FollowedRuns(Err(e))
@@ -250,7 +254,7 @@ async fn fetch(r: &Resource, s: &Services) -> Data {
             Some(slug) => Data::Runs(gh.runs_for_branch(slug, branch).await),
             None => Data::Runs(Err(no_repo())),
         },
-        Resource::HeadRuns { sha } => match slug {
+        Resource::HeadRuns { sha } | Resource::CommitRuns { sha } => match slug {
             Some(slug) => Data::Runs(gh.runs_for_commit(slug, sha).await),
             None => Data::Runs(Err(no_repo())),
         },
@@ -322,8 +326,13 @@ async fn fetch(r: &Resource, s: &Services) -> Data {
             None => Data::Insights(Err(no_repo())),
         },
         Resource::JobStatus { job_id } => match slug {
-            Some(slug) => Data::JobStatus(gh.job(slug, *job_id).await),
-            None => Data::JobStatus(Err(no_repo())),
+            Some(slug) => {
+                // Annotations as they appear while the job runs (a job is its check run).
+                let (job, notes) =
+                    tokio::join!(gh.job(slug, *job_id), gh.annotations(slug, *job_id));
+                Data::JobStatus(job, notes.ok().map(|n| n.data))
+            }
+            None => Data::JobStatus(Err(no_repo()), None),
         },
         Resource::PullDetail { number } => match slug {
             Some(slug) => Data::PullDetail(gh.pull_detail(slug, *number).await),
@@ -392,14 +401,14 @@ async fn insights(
     window_days: i64,
 ) -> Result<super::state::Insights, ApiError> {
     let now = Utc::now();
-    let since = crate::metrics::history_start(now, window_days);
+    let history = |env| crate::metrics::window_history(gh, slug, env, now, window_days);
     let there = async {
         match upstream {
-            Some(u) => gh.deployment_history(slug, u, since).await.map(Some),
+            Some(u) => history(u).await.map(Some),
             None => Ok(None),
         }
     };
-    let (here, there) = tokio::join!(gh.deployment_history(slug, environment, since), there);
+    let (here, there) = tokio::join!(history(environment), there);
     let (here, there) = (here?, there?);
     let good_here = crate::metrics::successful_shas(&here);
     let good_there = there.as_ref().map(|t| crate::metrics::successful_shas(t));
