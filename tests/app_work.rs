@@ -255,7 +255,8 @@ async fn a_failed_send_keeps_the_draft_and_a_restart_brings_it_back() {
         bodies.iter().any(|b| b == "HOME can be unset in cron too"),
         "{bodies:?}"
     );
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Quitting waits for every draft write: after it the removal is done or never will be.
+    h.quit().await;
     assert_eq!(
         std::fs::read_dir(drafts.path())
             .expect("drafts dir")
@@ -263,7 +264,6 @@ async fn a_failed_send_keeps_the_draft_and_a_restart_brings_it_back() {
         0,
         "sent drafts are removed"
     );
-    h.quit().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
