@@ -73,7 +73,14 @@ async fn from_issue_to_a_resolved_review_thread() {
     })
     .await;
 
-    // Branch → pull request, prefilled from the issue.
+    // Branch → pull request, prefilled from the issue. `g` selects the first row: wait until
+    // the branch list has the new commit, which puts its branch there (the list is newest
+    // first; the first row is the screen's third line). The CI panel follows sooner.
+    let first_row = format!("* {ISSUE_BRANCH}");
+    h.wait_until("the branch with the new commit first", |s| {
+        s.lines().nth(2).is_some_and(|l| l.contains(&first_row))
+    })
+    .await;
     h.key('2');
     h.key('g');
     h.key('P');
