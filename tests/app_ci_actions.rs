@@ -145,6 +145,8 @@ async fn readonly_refuses_ci_actions() {
     h.key('4');
     for k in ['R', 'x', 'd'] {
         h.key(k);
+        // The first refusal's message stays up: settle so that each key was applied.
+        h.settle().await;
         h.wait_for("Read-only mode").await;
     }
     assert!(!cancelled(h.hub(), RUN_LIVE));

@@ -255,6 +255,8 @@ async fn readonly_refuses_every_deploy_action() {
     on_production(&mut h).await;
     for k in ['a', 'A', 'D', 'B'] {
         h.key(k);
+        // The first refusal's message stays up: settle so that each key was applied.
+        h.settle().await;
         h.wait_for("Read-only mode").await;
     }
     assert!(approval(h.hub(), RUN_WAITING_DEPLOY).is_none());
