@@ -297,17 +297,19 @@ async fn faults_status_malformed_latency_and_rate_limit() {
     api.hub.clear_faults();
     assert!(api.get("/user").await.json::<Value>().await.is_ok());
 
+    // Long enough that an undelayed request on a busy machine never takes as long.
+    let latency = Duration::from_secs(2);
     api.hub.set_fault(Fault {
         path_contains: Some("/repos/acme/rocket/pulls".into()),
-        kind: FaultKind::Latency(Duration::from_millis(300)),
+        kind: FaultKind::Latency(latency),
         times: Some(1),
     });
     let t = Instant::now();
     assert_eq!(api.get("/repos/acme/rocket/pulls").await.status(), 200);
-    assert!(t.elapsed() >= Duration::from_millis(300));
+    assert!(t.elapsed() >= latency);
     let t = Instant::now();
     assert_eq!(api.get("/repos/acme/rocket/pulls").await.status(), 200);
-    assert!(t.elapsed() < Duration::from_millis(300));
+    assert!(t.elapsed() < latency);
 
     api.hub.set_fault(Fault {
         path_contains: None,
