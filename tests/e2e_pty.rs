@@ -254,3 +254,62 @@ fn sigtstp_from_outside_restores_the_terminal_before_stopping() {
     pty.wait_exit(60);
     assert!(pty.restored());
 }
+
+/// Every `*.draft` file below `dir`, with its contents.
+fn drafts_below(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "draft") {
+                out.push(std::fs::read_to_string(&p).unwrap_or_default());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn typed_text_is_on_disk_before_a_kill_9() {
+    // The demo keeps its drafts in its throwaway directory, under TMPDIR.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let tmpdir = tmp.path().to_str().expect("utf-8").to_string();
+    let mut pty = Pty::start(pty::Spawn {
+        args: vec!["--demo"],
+        cols: 160,
+        rows: 45,
+        cwd: None,
+        env: vec![("TMPDIR", tmpdir)],
+    });
+    pty.wait_for("Crash when HOME is unset", 30);
+    pty.send(b"1");
+    pty.send(b"c");
+    pty.wait_for("Comment on #47", 30);
+    let text = "HOME is unset under cron and in systemd user units!!!";
+    for b in text.bytes() {
+        pty.send(&[b]);
+    }
+    // Written as typed: on disk within the same 12 s bound as any key's answer (a loop that
+    // sleeps through input wrote nothing for 15 s).
+    let deadline = std::time::Instant::now() + Duration::from_secs(12);
+    while !drafts_below(tmp.path()).iter().any(|d| d.ends_with(text)) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the draft is not on disk: {:?}",
+            drafts_below(tmp.path())
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // SAFETY: signalling our own child.
+    unsafe {
+        libc::kill(pty.child.id() as libc::pid_t, libc::SIGKILL);
+    }
+    let _ = pty.child.wait();
+    assert!(
+        drafts_below(tmp.path()).iter().any(|d| d.ends_with(text)),
+        "the draft survives the kill"
+    );
+}

@@ -7,6 +7,7 @@ use super::mutation::Mutation;
 use super::state::{AppState, Detail, Followed, PanelId};
 use crate::github::dashboard::EnvRow;
 use crate::github::models::WorkflowRun;
+use crate::github::partial::Part;
 use crate::text::sanitize_line;
 use crate::ui::panels::deploys::short_sha;
 
@@ -46,7 +47,14 @@ pub fn review(state: &mut AppState, approve: bool) -> Vec<Effect> {
     };
     let name = sanitize_line(&row.env.name);
     let Some((run, pending)) = row.waiting.first() else {
-        state.toast(format!("Nothing is waiting for approval to {name}"), true);
+        let text = match row.gaps.get(Part::Approvals) {
+            Some(u) => format!(
+                "Cannot tell what waits for approval to {name}: {}",
+                sanitize_line(&u.why)
+            ),
+            None => format!("Nothing is waiting for approval to {name}"),
+        };
+        state.toast(text, true);
         return Vec::new();
     };
     if !pending.current_user_can_approve {

@@ -9,6 +9,7 @@ pub mod logs;
 pub mod models;
 pub mod names;
 pub mod origin;
+pub mod partial;
 pub mod paths;
 pub mod pulls;
 pub mod ratelimit;

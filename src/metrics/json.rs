@@ -19,34 +19,11 @@ pub fn to_string_pretty<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
-/// Controls (C0 reach here only as DEL; C1), bidi controls, zero-width and other format
-/// characters (Unicode category Cf), and the line and paragraph separators.
+/// Controls (C0 reach here only as DEL; C1), bidi controls, zero-width and other format or
+/// invisible characters (as the screen drops them, [`crate::text::is_invisible`]), and the
+/// line and paragraph separators.
 fn is_hidden(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{00AD}'
-                | '\u{0600}'..='\u{0605}'
-                | '\u{061C}'
-                | '\u{06DD}'
-                | '\u{070F}'
-                | '\u{0890}'..='\u{0891}'
-                | '\u{08E2}'
-                | '\u{180E}'
-                | '\u{200B}'..='\u{200F}'
-                | '\u{2028}'..='\u{202E}'
-                | '\u{2060}'..='\u{2064}'
-                | '\u{2066}'..='\u{206F}'
-                | '\u{FEFF}'
-                | '\u{FFF9}'..='\u{FFFB}'
-                | '\u{110BD}'
-                | '\u{110CD}'
-                | '\u{13430}'..='\u{1343F}'
-                | '\u{1BCA0}'..='\u{1BCA3}'
-                | '\u{1D173}'..='\u{1D17A}'
-                | '\u{E0001}'
-                | '\u{E0020}'..='\u{E007F}'
-        )
+    c.is_control() || crate::text::is_invisible(c) || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 #[derive(Default)]

@@ -28,12 +28,13 @@ impl Samples {
         }
     }
 
-    /// Sends `key`, then waits until the screen differs from what it was and satisfies `pred`.
+    /// Sends `key`, then waits until the screen (colours included) differs from what it was
+    /// and its text satisfies `pred`.
     fn time(&mut self, pty: &mut Pty, key: &[u8], pred: impl Fn(&str) -> bool) {
-        let before = pty.contents();
+        let before = pty.formatted();
         let t0 = Instant::now();
         pty.send(key);
-        if pty.until(WAIT, |s| s != before && pred(s)).is_none() {
+        if !pty.until_changed(&before, WAIT, pred) {
             panic!(
                 "{}: no frame answered {:?} within {WAIT:?}; screen:\n{}",
                 self.name,
@@ -103,9 +104,10 @@ fn typing_in_the_editor() {
     pty.wait_for("Comment on #47", 30);
     let mut s = Samples::new("comment editor, 200 characters typed");
     // Five lines of 40 characters; each line starts with its own tag so that what has been
-    // typed so far of it is found on screen only once it is really there.
+    // typed so far of it is found on screen only once it is really there. No spaces: a
+    // trailing space changes no cell, so its frame could not be told from the one before.
     for line in 0..5 {
-        let text = format!("L{line}: {}", "the quick brown fox jumps over a dog ");
+        let text = format!("L{line}:{}", "the-quick-brown-fox-jumps-over-a-lazy-dog");
         let text: String = text.chars().take(40).collect();
         for end in 1..=text.len() {
             let typed = &text[..end];
@@ -126,7 +128,7 @@ fn scrolling_a_million_line_log(rt: &tokio::runtime::Runtime) {
         w.repos
             .iter()
             .flat_map(|r| r.runs.iter())
-            .flat_map(|r| r.jobs.iter().map(|j| j.id))
+            .flat_map(|r| r.attempts.iter().flat_map(|a| a.jobs.iter().map(|j| j.id)))
             .collect()
     });
     for id in jobs {
@@ -135,7 +137,7 @@ fn scrolling_a_million_line_log(rt: &tokio::runtime::Runtime) {
     let base = demo.hub.base_url();
     let workdir = demo.repo.workdir.clone();
     let mut pty = Pty::start(Spawn {
-        args: vec!["--api-url", &base],
+        args: vec!["--api-url", &base, "--repo", Demo::repo_name()],
         cols: 160,
         rows: 45,
         cwd: Some(&workdir),

@@ -187,6 +187,44 @@ impl Pty {
         }
     }
 
+    /// The screen with its colours and attributes: a moved highlight changes it, though the
+    /// text stays the same.
+    pub fn formatted(&self) -> Vec<u8> {
+        self.seen
+            .0
+            .lock()
+            .map(|s| s.parser.screen().contents_formatted())
+            .unwrap_or_default()
+    }
+
+    /// Waits until the screen (colours included) differs from `before` and its text satisfies
+    /// `pred`: the frame that answered a key.
+    pub fn until_changed(
+        &self,
+        before: &[u8],
+        timeout: Duration,
+        pred: impl Fn(&str) -> bool,
+    ) -> bool {
+        let deadline = Instant::now() + timeout;
+        let (lock, cv) = &*self.seen;
+        let Ok(mut guard) = lock.lock() else {
+            return false;
+        };
+        loop {
+            let screen = guard.parser.screen();
+            if screen.contents_formatted() != before && pred(&screen.contents()) {
+                return true;
+            }
+            let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+                return false;
+            };
+            match cv.wait_timeout(guard, left) {
+                Ok((g, _)) => guard = g,
+                Err(_) => return false,
+            }
+        }
+    }
+
     /// Like `until` for raw output (escape sequences included).
     pub fn until_raw(&self, timeout: Duration, pred: impl Fn(&[u8]) -> bool) -> bool {
         let deadline = Instant::now() + timeout;

@@ -1,4 +1,4 @@
-use super::{block, render_empty};
+use super::{block, render_empty, unread};
 use crate::app::state::{AppState, PanelId};
 use crate::text::{age, sanitize_line};
 use crate::ui::widgets::{
@@ -77,6 +77,19 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
                 )
             })
             .unwrap_or_else(|| "nothing deployed".into());
+        // Unsure: the newest deployment whose state could not be read may be the live one.
+        let live_text = match (e.live_unsure(), live.or(e.history.first())) {
+            (false, _) => Line::from(live_text),
+            (true, None) => Line::from(unread(theme)),
+            (true, Some(d)) => Line::from(vec![
+                unread(theme),
+                Span::raw(format!(
+                    " {}@{}",
+                    sanitize_line(&d.deployment.ref_name),
+                    short_sha(&d.deployment.sha)
+                )),
+            ]),
+        };
         let by = live
             .and_then(|d| d.deployment.creator.as_ref())
             .map(|u| sanitize_line(&u.login))
@@ -137,6 +150,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
                 format!("✗ last deploy {}", newest.state()),
                 theme.bad(),
             ))
+        } else if let Some(u) = e.gaps.iter().next() {
+            // Not "idle": what could not be read may be a deploy under way or waiting.
+            Line::from(vec![
+                unread(theme),
+                Span::styled(format!(" {}", u.part.label()), theme.dim()),
+            ])
         } else {
             Line::from(Span::styled("idle", theme.dim()))
         };
