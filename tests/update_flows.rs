@@ -102,6 +102,7 @@ fn env(id: u64, name: &str, waiting: Option<bool>) -> EnvRow {
                 vec![(r, pending)]
             })
             .unwrap_or_default(),
+        gaps: Default::default(),
     }
 }
 
