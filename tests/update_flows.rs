@@ -249,11 +249,46 @@ fn modal_text(s: &AppState) -> String {
     out.join("\n")
 }
 
+fn modal_says(s: &AppState, text: &str) {
+    assert!(modal_text(s).contains(text), "{}", modal_text(s));
+}
+
+fn toast_says(s: &AppState, text: &str) {
+    assert!(toast(s).contains(text), "{}", toast(s));
+}
+
 fn editor_text(s: &AppState) -> Option<String> {
     match &s.modal {
         Some(Modal::Editor(e)) => Some(e.body()),
         _ => None,
     }
+}
+
+/// The input was refused: no modal, no effect, and a message that says why.
+fn refused(s: &AppState, out: &Out, says: &str) {
+    assert!(s.modal.is_none(), "{}", modal_text(s));
+    assert!(out.all.is_empty(), "{:?}", out.all);
+    toast_says(s, says);
+}
+
+/// The last input sent exactly this change to GitHub.
+fn sends(out: &Out, m: Mutation) {
+    assert_eq!(mutations(&out.last), vec![&m]);
+}
+
+fn assign(number: u64, add: bool) -> Mutation {
+    Mutation::Assign {
+        number,
+        login: "octodemo".into(),
+        add,
+    }
+}
+
+/// The logs the effects ask for.
+fn log_fetches(fx: &[Effect]) -> Vec<&Effect> {
+    fx.iter()
+        .filter(|e| matches!(e, Effect::FetchLog { .. }))
+        .collect()
 }
 
 fn mutations(fx: &[Effect]) -> Vec<&Mutation> {
@@ -282,6 +317,15 @@ fn on_production(s: &mut AppState) {
 
 fn on_ci(s: &mut AppState) {
     focus(PanelId::Ci)(s);
+}
+
+fn on_finished_run(s: &mut AppState) {
+    on_ci(s);
+    s.cursor_mut(PanelId::Ci).selected = 1;
+}
+
+fn on_closed_issue(s: &mut AppState) {
+    s.cursor_mut(PanelId::Issues).selected = 2;
 }
 
 fn readonly(s: &mut AppState) {
@@ -332,11 +376,7 @@ fn issue_flows() {
             setup: nothing,
             inputs: &[Key('c')],
             check: |s, out| {
-                assert!(
-                    modal_text(s).contains("Comment on #47"),
-                    "{}",
-                    modal_text(s)
-                );
+                modal_says(s, "Comment on #47");
                 assert_eq!(editor_text(s).as_deref(), Some(""));
                 assert!(out.all.is_empty(), "{:?}", out.all);
             },
@@ -377,7 +417,7 @@ fn issue_flows() {
                     s.drafts.get(COMMENT_KEY).map(String::as_str),
                     Some("half a thought")
                 );
-                assert!(toast(s).contains("Draft kept"), "{}", toast(s));
+                toast_says(s, "Draft kept");
             },
         },
         Case {
@@ -386,11 +426,7 @@ fn issue_flows() {
             inputs: &[Key('c'), Text("   "), Ctrl('s')],
             check: |s, out| {
                 assert!(mutations(&out.all).is_empty(), "{:?}", out.all);
-                assert!(
-                    modal_text(s).contains("Nothing to send yet"),
-                    "{}",
-                    modal_text(s)
-                );
+                modal_says(s, "Nothing to send yet");
             },
         },
         Case {
@@ -424,7 +460,7 @@ fn issue_flows() {
                 }));
                 assert!(out.last.iter().any(|e| matches!(e, Effect::Refresh(_))));
                 assert!(!s.drafts.contains_key(COMMENT_KEY));
-                assert!(toast(s).contains("Commented on #47"), "{}", toast(s));
+                toast_says(s, "Commented on #47");
             },
         },
         Case {
@@ -434,7 +470,7 @@ fn issue_flows() {
             check: |s, out| {
                 assert!(out.last.is_empty(), "{:?}", out.last);
                 assert_eq!(editor_text(s).as_deref(), Some("HOME can be unset"));
-                assert!(modal_text(s).contains("502"), "{}", modal_text(s));
+                modal_says(s, "502");
                 assert!(s.drafts.contains_key(COMMENT_KEY));
             },
         },
@@ -442,23 +478,19 @@ fn issue_flows() {
             name: "read-only: c is refused before an editor opens",
             setup: readonly,
             inputs: &[Key('c')],
-            check: |s, out| {
-                assert!(s.modal.is_none());
-                assert!(out.all.is_empty());
-                assert!(toast(s).contains("Read-only"), "{}", toast(s));
-            },
+            check: |s, out| refused(s, out, "Read-only"),
         },
         Case {
             name: "x on an open issue asks why; Enter closes it as completed",
             setup: nothing,
             inputs: &[Key('x'), Code(KeyCode::Enter)],
             check: |s, out| {
-                assert_eq!(
-                    mutations(&out.last),
-                    vec![&Mutation::CloseIssue {
+                sends(
+                    out,
+                    Mutation::CloseIssue {
                         number: 47,
-                        reason: CloseReason::Completed
-                    }]
+                        reason: CloseReason::Completed,
+                    },
                 );
                 assert!(s.modal.is_none());
             },
@@ -468,38 +500,33 @@ fn issue_flows() {
             setup: nothing,
             inputs: &[Key('x'), Code(KeyCode::Right), Code(KeyCode::Enter)],
             check: |_, out| {
-                assert_eq!(
-                    mutations(&out.last),
-                    vec![&Mutation::CloseIssue {
+                sends(
+                    out,
+                    Mutation::CloseIssue {
                         number: 47,
-                        reason: CloseReason::NotPlanned
-                    }]
-                );
+                        reason: CloseReason::NotPlanned,
+                    },
+                )
             },
         },
         Case {
             name: "x on a closed issue asks to reopen it; y reopens",
-            setup: |s| s.cursor_mut(PanelId::Issues).selected = 2,
+            setup: on_closed_issue,
             inputs: &[Key('x')],
             check: |s, out| {
                 assert!(out.all.is_empty());
-                assert!(modal_text(s).contains("Reopen #12"), "{}", modal_text(s));
+                modal_says(s, "Reopen #12");
             },
         },
         Case {
             name: "y on the reopen question",
-            setup: |s| s.cursor_mut(PanelId::Issues).selected = 2,
+            setup: on_closed_issue,
             inputs: &[Key('x'), Key('y')],
-            check: |_, out| {
-                assert_eq!(
-                    mutations(&out.last),
-                    vec![&Mutation::ReopenIssue { number: 12 }]
-                );
-            },
+            check: |_, out| sends(out, Mutation::ReopenIssue { number: 12 }),
         },
         Case {
             name: "n on a question changes nothing",
-            setup: |s| s.cursor_mut(PanelId::Issues).selected = 2,
+            setup: on_closed_issue,
             inputs: &[Key('x'), Key('n')],
             check: |s, out| {
                 assert!(out.all.is_empty());
@@ -510,40 +537,19 @@ fn issue_flows() {
             name: "m unassigns me from an issue I have",
             setup: nothing,
             inputs: &[Key('m')],
-            check: |_, out| {
-                assert_eq!(
-                    mutations(&out.last),
-                    vec![&Mutation::Assign {
-                        number: 47,
-                        login: "octodemo".into(),
-                        add: false
-                    }]
-                );
-            },
+            check: |_, out| sends(out, assign(47, false)),
         },
         Case {
             name: "m assigns me to an issue I do not have",
             setup: |s| s.cursor_mut(PanelId::Issues).selected = 1,
             inputs: &[Key('m')],
-            check: |_, out| {
-                assert_eq!(
-                    mutations(&out.last),
-                    vec![&Mutation::Assign {
-                        number: 42,
-                        login: "octodemo".into(),
-                        add: true
-                    }]
-                );
-            },
+            check: |_, out| sends(out, assign(42, true)),
         },
         Case {
             name: "m without knowing who I am says so",
             setup: |s| s.login = None,
             inputs: &[Key('m')],
-            check: |s, out| {
-                assert!(out.all.is_empty());
-                assert!(toast(s).contains("Not signed in"), "{}", toast(s));
-            },
+            check: |s, out| refused(s, out, "Not signed in"),
         },
         Case {
             name: "l prepares the label picker with the current labels",
@@ -578,28 +584,19 @@ fn issue_flows() {
             name: "b before the default branch is known asks to wait",
             setup: |s| s.default_branch = None,
             inputs: &[Key('b')],
-            check: |s, out| {
-                assert!(out.all.is_empty());
-                assert!(toast(s).contains("default branch"), "{}", toast(s));
-            },
+            check: |s, out| refused(s, out, "default branch"),
         },
         Case {
             name: "c across all repositories asks to switch back",
             setup: |s| s.issues_all_repos = true,
             inputs: &[Key('c')],
-            check: |s, _| {
-                assert!(s.modal.is_none());
-                assert!(toast(s).contains("Switch back"), "{}", toast(s));
-            },
+            check: |s, out| refused(s, out, "Switch back"),
         },
         Case {
             name: "c with no issues says to select one",
             setup: |s| s.issues = loaded(Vec::new()),
             inputs: &[Key('c')],
-            check: |s, _| {
-                assert!(s.modal.is_none());
-                assert!(toast(s).contains("Select an issue"), "{}", toast(s));
-            },
+            check: |s, out| refused(s, out, "Select an issue"),
         },
     ]);
 }
@@ -737,10 +734,7 @@ fn deploy_flows() {
             name: "a where nothing waits says so",
             setup: on_deploys,
             inputs: &[Key('a')],
-            check: |s, _| {
-                assert!(s.modal.is_none());
-                assert_eq!(toast(s), "Nothing is waiting for approval to staging");
-            },
+            check: |s, out| refused(s, out, "Nothing is waiting for approval to staging"),
         },
         Case {
             name: "read-only refuses a, D and B before any form",
@@ -752,7 +746,7 @@ fn deploy_flows() {
             check: |s, out| {
                 assert!(s.modal.is_none());
                 assert!(out.all.is_empty(), "{:?}", out.all);
-                assert!(toast(s).contains("Read-only"), "{}", toast(s));
+                toast_says(s, "Read-only");
             },
         },
         Case {
@@ -773,10 +767,7 @@ fn deploy_flows() {
             name: "B without a deployment history says there is nothing to roll back to",
             setup: on_production,
             inputs: &[Key('B')],
-            check: |s, out| {
-                assert!(out.all.is_empty());
-                assert!(toast(s).contains("no deployment history"), "{}", toast(s));
-            },
+            check: |s, out| refused(s, out, "no deployment history"),
         },
         Case {
             name: "an approval that went through follows the deploy run",
@@ -794,6 +785,14 @@ fn deploy_flows() {
     ]);
 }
 
+fn rerun_failed_run(only_failed: bool) -> Mutation {
+    Mutation::Rerun {
+        run_id: RUN_FAILED,
+        run_number: 421,
+        only_failed,
+    }
+}
+
 #[test]
 fn ci_flows() {
     table(&[
@@ -802,13 +801,13 @@ fn ci_flows() {
             setup: on_ci,
             inputs: &[Key('x'), Key('y')],
             check: |_, out| {
-                assert_eq!(
-                    mutations(&out.last),
-                    vec![&Mutation::Cancel {
+                sends(
+                    out,
+                    Mutation::Cancel {
                         run_id: RUN_LIVE,
-                        run_number: 424
-                    }]
-                );
+                        run_number: 424,
+                    },
+                )
             },
         },
         Case {
@@ -816,70 +815,32 @@ fn ci_flows() {
             setup: on_ci,
             inputs: &[Key('x')],
             check: |s, _| {
-                assert!(
-                    modal_text(s).contains("Cancel run #424 (CI: Retry uploads)?"),
-                    "{}",
-                    modal_text(s)
-                );
+                modal_says(s, "Cancel run #424 (CI: Retry uploads)?");
             },
         },
         Case {
             name: "R on a running run is refused",
             setup: on_ci,
             inputs: &[Key('R')],
-            check: |s, out| {
-                assert!(out.all.is_empty());
-                assert!(s.modal.is_none());
-                assert!(toast(s).contains("still running"), "{}", toast(s));
-            },
+            check: |s, out| refused(s, out, "still running"),
         },
         Case {
             name: "x on a finished run is refused",
-            setup: |s| {
-                on_ci(s);
-                s.cursor_mut(PanelId::Ci).selected = 1;
-            },
+            setup: on_finished_run,
             inputs: &[Key('x')],
-            check: |s, _| {
-                assert!(s.modal.is_none());
-                assert_eq!(toast(s), "Run #421 has already finished");
-            },
+            check: |s, out| refused(s, out, "Run #421 has already finished"),
         },
         Case {
             name: "R on a finished run re-runs its failed jobs",
-            setup: |s| {
-                on_ci(s);
-                s.cursor_mut(PanelId::Ci).selected = 1;
-            },
+            setup: on_finished_run,
             inputs: &[Key('R'), Key('y')],
-            check: |_, out| {
-                assert_eq!(
-                    mutations(&out.last),
-                    vec![&Mutation::Rerun {
-                        run_id: RUN_FAILED,
-                        run_number: 421,
-                        only_failed: true
-                    }]
-                );
-            },
+            check: |_, out| sends(out, rerun_failed_run(true)),
         },
         Case {
             name: "Ctrl-R re-runs every job",
-            setup: |s| {
-                on_ci(s);
-                s.cursor_mut(PanelId::Ci).selected = 1;
-            },
+            setup: on_finished_run,
             inputs: &[Ctrl('r'), Key('y')],
-            check: |_, out| {
-                assert_eq!(
-                    mutations(&out.last),
-                    vec![&Mutation::Rerun {
-                        run_id: RUN_FAILED,
-                        run_number: 421,
-                        only_failed: false
-                    }]
-                );
-            },
+            check: |_, out| sends(out, rerun_failed_run(false)),
         },
         Case {
             name: "d prepares the dispatch form for the CI branch",
@@ -952,6 +913,14 @@ fn run_detail(s: &mut AppState) {
     });
 }
 
+/// The same, with the running lint job selected.
+fn on_running_job(s: &mut AppState) {
+    run_detail(s);
+    if let Some(Detail::Run { cursor, .. }) = &mut s.detail {
+        cursor.selected = 1;
+    }
+}
+
 fn test_log() -> Msg {
     Msg::LogChunk {
         job_id: JOB_TEST,
@@ -1008,21 +977,11 @@ fn log_flows() {
         },
         Case {
             name: "Enter on a running job fetches the steps that finished",
-            setup: |s| {
-                run_detail(s);
-                if let Some(Detail::Run { cursor, .. }) = &mut s.detail {
-                    cursor.selected = 1;
-                }
-            },
+            setup: on_running_job,
             inputs: &[Code(KeyCode::Enter)],
             check: |s, out| {
-                let logs: Vec<_> = out
-                    .last
-                    .iter()
-                    .filter(|e| matches!(e, Effect::FetchLog { .. }))
-                    .collect();
                 assert_eq!(
-                    logs,
+                    log_fetches(&out.last),
                     vec![&Effect::FetchLog {
                         job_id: JOB_LINT,
                         step: Some((1, "Checkout".into()))
@@ -1160,27 +1119,19 @@ fn log_flows() {
             check: |s, out| {
                 assert!(out.all.is_empty());
                 assert!(s.log.is_none());
-                assert!(toast(s).contains("Open a job's log first"), "{}", toast(s));
+                toast_says(s, "Open a job's log first");
             },
         },
         Case {
             name: "a running job's newly finished step is fetched once",
             setup: |s| {
-                run_detail(s);
-                if let Some(Detail::Run { cursor, .. }) = &mut s.detail {
-                    cursor.selected = 1;
-                }
+                on_running_job(s);
                 feed(s, &[Code(KeyCode::Enter)]);
             },
             inputs: &[In::Msg(lint_status), In::Msg(lint_status)],
             check: |_, out| {
-                let logs: Vec<_> = out
-                    .all
-                    .iter()
-                    .filter(|e| matches!(e, Effect::FetchLog { .. }))
-                    .collect();
                 assert_eq!(
-                    logs,
+                    log_fetches(&out.all),
                     vec![&Effect::FetchLog {
                         job_id: JOB_LINT,
                         step: Some((2, "Clippy".into()))
