@@ -73,7 +73,14 @@ async fn from_issue_to_a_resolved_review_thread() {
     })
     .await;
 
-    // Branch → pull request, prefilled from the issue.
+    // Branch → pull request, prefilled from the issue. `g` selects the first row: wait until
+    // the branch list has the new commit, which puts its branch there (the list is newest
+    // first; the first row is the screen's third line). The CI panel follows sooner.
+    let first_row = format!("* {ISSUE_BRANCH}");
+    h.wait_until("the branch with the new commit first", |s| {
+        s.lines().nth(2).is_some_and(|l| l.contains(&first_row))
+    })
+    .await;
     h.key('2');
     h.key('g');
     h.key('P');
@@ -255,7 +262,8 @@ async fn a_failed_send_keeps_the_draft_and_a_restart_brings_it_back() {
         bodies.iter().any(|b| b == "HOME can be unset in cron too"),
         "{bodies:?}"
     );
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Quitting waits for every draft write: after it the removal is done or never will be.
+    h.quit().await;
     assert_eq!(
         std::fs::read_dir(drafts.path())
             .expect("drafts dir")
@@ -263,7 +271,6 @@ async fn a_failed_send_keeps_the_draft_and_a_restart_brings_it_back() {
         0,
         "sent drafts are removed"
     );
-    h.quit().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -49,20 +49,24 @@ async fn a_just_completed_job_log_is_fetched_after_404s_without_sending_the_toke
         let gh = gh.clone();
         let slug = slug.clone();
         tokio::spawn(async move {
-            gh.job_log_when_ready(&slug, LIVE_TEST_JOB, &quick(40))
+            // Retries enough for a minute: the job completes when the test moves the clock,
+            // which a busy machine may do late.
+            gh.job_log_when_ready(&slug, LIVE_TEST_JOB, &quick(400))
                 .await
         })
     };
     // Wait for the first 404, then let the job complete.
     let path = log_path(LIVE_TEST_JOB);
-    for _ in 0..200 {
-        if hub
-            .requests()
-            .iter()
-            .any(|r| r.path_and_query == path && r.status == 404)
-        {
-            break;
-        }
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !hub
+        .requests()
+        .iter()
+        .any(|r| r.path_and_query == path && r.status == 404)
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for the first 404"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     hub.clock().advance(Duration::from_secs(150));

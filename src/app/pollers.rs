@@ -451,17 +451,31 @@ async fn insights(
 mod tests {
     use super::*;
 
+    /// Waits for the next message, however busy the machine (the bound only ends a failure).
+    async fn next(rx: &mut mpsc::UnboundedReceiver<Msg>) -> Msg {
+        tokio::time::timeout(Duration::from_secs(60), rx.recv())
+            .await
+            .expect("a message within a minute")
+            .expect("the poller runs")
+    }
+
     /// Asking again for a poller that runs must not make it fetch again: a followed deploy once
     /// turned that into a busy loop (update asked on every answer, each ask re-fetched).
     #[tokio::test]
     async fn asking_again_for_a_running_poller_does_not_refetch() {
-        // Nothing listens on port 9: every fetch fails fast, and a failure waits ≥ 2 s.
-        let gh = GitHub::new("http://127.0.0.1:9", crate::github::Token::new("t")).expect("client");
+        use crate::fakehub::{demo::RUN_LIVE, FakeHub, DEMO_TOKEN};
+        let hub = FakeHub::start_demo().await.expect("fakehub");
+        let gh =
+            GitHub::new(&hub.base_url(), crate::github::Token::new(DEMO_TOKEN)).expect("client");
+        let every = Duration::from_secs(2);
         let services = Arc::new(Services {
             gh,
             slug: Slug::parse("acme/rocket"),
             repo_path: None,
-            intervals: Intervals::default(),
+            intervals: Intervals {
+                jobs_active: every,
+                ..Intervals::default()
+            },
             default_branch: Mutex::new(None),
             deploy_targets: Default::default(),
             remote_auth: crate::git::RemoteAuth::none(),
@@ -472,22 +486,46 @@ mod tests {
         });
         let (tx, mut rx) = mpsc::unbounded_channel();
         let mut pollers = Pollers::new(services, tx);
-        let r = Resource::FollowedRuns { run_ids: vec![1] };
+        let r = Resource::FollowedRuns {
+            run_ids: vec![RUN_LIVE],
+        };
+        let started = tokio::time::Instant::now();
         pollers.poll(r.clone());
-        let first = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await;
+        let first = next(&mut rx).await;
         assert!(
-            matches!(first, Ok(Some(Msg::Data { .. }))),
-            "the first fetch answers"
+            matches!(
+                &first,
+                Msg::Data {
+                    data: Data::FollowedRuns(Ok(_)),
+                    ..
+                }
+            ),
+            "the first fetch answers: {first:?}"
         );
         for _ in 0..20 {
             pollers.poll(r.clone());
         }
-        let again = tokio::time::timeout(Duration::from_millis(800), rx.recv()).await;
-        assert!(again.is_err(), "re-asking fetched again: {again:?}");
-        pollers.refresh(&[ResourceKind::FollowedRuns]);
-        let refreshed = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await;
+        // From now on every answer is a 401, after which a poller waits five minutes.
+        hub.revoke_token(DEMO_TOKEN);
+        // The next message is the poller's own next fetch, its interval after the first: a
+        // re-ask that fetched would have come before it, at once.
+        let second = next(&mut rx).await;
         assert!(
-            matches!(refreshed, Ok(Some(Msg::Data { .. }))),
+            started.elapsed() >= every,
+            "re-asking fetched again: {second:?}"
+        );
+        assert!(matches!(
+            &second,
+            Msg::Data {
+                data: Data::FollowedRuns(Err(ApiError::Unauthorized { .. })),
+                ..
+            }
+        ));
+        // Nothing else would fetch for five minutes: an answer now is the refresh's.
+        pollers.refresh(&[ResourceKind::FollowedRuns]);
+        let refreshed = next(&mut rx).await;
+        assert!(
+            matches!(refreshed, Msg::Data { .. }),
             "Refresh is the way to poll sooner"
         );
     }
