@@ -32,20 +32,6 @@ pub fn await_runs(state: &mut AppState, sha: String, what: String) -> Vec<Effect
     vec![Effect::Poll(Resource::CommitRuns { sha })]
 }
 
-/// After a successful push: the commit pushed is the checked-out branch's head.
-pub fn after_push(state: &mut AppState) -> Vec<Effect> {
-    let head = state
-        .branches
-        .data
-        .as_ref()
-        .and_then(|b| b.branches.iter().find(|b| b.is_head))
-        .map(|b| (b.sha.clone(), b.name.clone()));
-    match head {
-        Some((sha, branch)) => await_runs(state, sha, format!("your push of {branch}")),
-        None => Vec::new(),
-    }
-}
-
 /// The answer for the awaited commit's runs.
 pub fn commit_runs(
     state: &mut AppState,

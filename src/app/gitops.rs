@@ -43,8 +43,14 @@ fn progress_text(what: &str, p: Progress) -> String {
 
 pub fn spawn(services: Arc<Services>, id: u64, op: GitOp, tx: mpsc::UnboundedSender<Msg>) {
     tokio::task::spawn_blocking(move || {
-        let result = run(&services, id, &op, &tx);
-        let _ = tx.send(Msg::GitDone { id, op, result });
+        let mut pushed = None;
+        let result = run(&services, id, &op, &tx, &mut pushed);
+        let _ = tx.send(Msg::GitDone {
+            id,
+            op,
+            result,
+            pushed,
+        });
     });
 }
 
@@ -53,6 +59,7 @@ fn run(
     id: u64,
     op: &GitOp,
     tx: &mpsc::UnboundedSender<Msg>,
+    pushed: &mut Option<(String, String)>,
 ) -> Result<String, String> {
     let path = s.repo_path.clone().ok_or("not inside a git repository")?;
     let cancel = Cancel::new();
@@ -109,6 +116,7 @@ fn run(
         GitOp::Push => {
             let out = git::push_current_branch(&path, None, &s.remote_auth, &cancel, &mut report)
                 .map_err(e)?;
+            *pushed = Some((out.sha.clone(), out.branch.clone()));
             Ok(format!(
                 "Pushed {} to {} ({})",
                 out.branch,

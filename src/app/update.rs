@@ -233,7 +233,12 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::GitDone { id, op, result } => {
+        Msg::GitDone {
+            id,
+            op,
+            result,
+            pushed,
+        } => {
             if state.git_busy.as_ref().is_some_and(|(b, _)| *b == id) {
                 state.git_busy = None;
             }
@@ -241,12 +246,13 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             match result {
                 Ok(message) => {
                     state.toast(format!("✓ {message}"), false);
-                    if matches!(op, super::effect::GitOp::Push) {
+                    if let Some((sha, branch)) = pushed {
                         fx.push(Effect::Refresh(vec![
                             ResourceKind::Runs,
                             ResourceKind::Pulls,
                         ]));
-                        fx.extend(super::follow::after_push(state));
+                        let what = format!("your push of {branch}");
+                        fx.extend(super::follow::await_runs(state, sha, what));
                     }
                 }
                 Err(why) => state.toast(format!("Could not {}: {why}", op.describe()), true),
