@@ -354,3 +354,71 @@ async fn a_new_deploy_waiting_for_me_notifies() {
     );
     h.quit().await;
 }
+
+/// A rollback of a protected environment: `B` says an approval will be needed, the waiting
+/// run shows as waiting for me (not as a generic followed run), and the approval names the
+/// commit the rollback deploys — the pinned one, not the branch head the run is on — which is
+/// what fakehub then deploys.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rollback_waits_for_approval_and_every_step_names_what_deploys() {
+    let mut h = Harness::start().await;
+    on_production(&mut h).await;
+    h.key('B');
+    let s = h.wait_for("Roll back production").await;
+    assert!(
+        s.contains("production needs an approval from octodemo or alice"),
+        "B says an approval will be needed:\n{s}"
+    );
+    h.key('y');
+    h.wait_for("Started: roll back production").await;
+    let runs = dispatched_deploys(h.hub());
+    let pinned = runs[0].1["sha"].as_str().expect("pinned sha").to_string();
+    let short = &pinned[..7];
+    let head = h
+        .demo
+        .repo
+        .heads
+        .iter()
+        .find(|(b, _)| b == "main")
+        .map(|(_, sha)| sha[..7].to_string())
+        .expect("main");
+    assert_ne!(short, head, "the demo must tell the two apart");
+    // The deploy job reaches the protected environment a little later.
+    h.clock.advance(std::time::Duration::from_secs(120));
+    let s = h
+        .wait_until("the rollback waiting for me", |s| {
+            s.lines()
+                .any(|l| l.contains("waits for you") && l.contains(&format!("· main@{short}")))
+        })
+        .await;
+    assert!(!s.contains("● waiting"), "{s}");
+    h.key('a');
+    let s = h.wait_for("Approve deploy to production").await;
+    assert!(
+        s.contains(&format!("deploys main@{short} to production")),
+        "the approval names the pinned commit:\n{s}"
+    );
+    assert!(
+        !s.contains(&format!("deploys main@{head}")),
+        "not the branch head the run is on:\n{s}"
+    );
+    h.ctrl('s');
+    let s = h.wait_for("Approve run #").await;
+    assert!(
+        s.contains(&format!("deploying main@{short} to production")),
+        "{s}"
+    );
+    h.key('y');
+    h.wait_for("Approved the deploy to production").await;
+    h.clock.advance(std::time::Duration::from_secs(60));
+    let deployed = common::eventually(h.hub(), "the rollback's deployment", |w| {
+        w.repos[0]
+            .deployments
+            .iter()
+            .filter(|d| d.environment == "production" && d.created_at >= w.started_at)
+            .find_map(|d| d.sha.clone())
+    })
+    .await;
+    assert_eq!(deployed, pinned, "what was approved is what deployed");
+    h.quit().await;
+}

@@ -57,7 +57,7 @@ pub fn review(state: &mut AppState, approve: bool) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    let git_ref = sanitize_line(run.head_branch.as_deref().unwrap_or(&run.head_sha));
+    let (what, about) = waiting_target(state, run);
     let form = Form {
         title: format!(
             "{} deploy to {name}",
@@ -65,12 +65,11 @@ pub fn review(state: &mut AppState, approve: bool) -> Vec<Effect> {
         ),
         intro: vec![
             format!(
-                "Run #{} {} wants to deploy {}@{} to {name}.",
+                "Run #{} {} deploys {what} to {name}.",
                 run.run_number,
                 run_title(run),
-                git_ref,
-                short_sha(&run.head_sha)
             ),
+            about,
             "GitHub records the comment with the review.".into(),
         ],
         fields: vec![super::modal::Field::multiline(
@@ -87,17 +86,48 @@ pub fn review(state: &mut AppState, approve: bool) -> Vec<Effect> {
             run_number: run.run_number,
             environment_id: pending.environment.id,
             environment: row.env.name.clone(),
-            git_ref,
+            git_ref: what,
         },
     };
     state.modal = Some(Modal::Form(Box::new(form)));
     Vec::new()
 }
 
+/// What a run waiting for approval will deploy, and how cockpit knows. A deploy cockpit
+/// started with a pinned commit (a rollback) ships that commit, not the branch head the run
+/// itself is on; for any other run the branch head is all GitHub tells (it does not show a
+/// run's inputs).
+pub fn waiting_target(state: &AppState, run: &WorkflowRun) -> (String, String) {
+    let on = format!(
+        "{}@{}",
+        sanitize_line(run.head_branch.as_deref().unwrap_or("")),
+        short_sha(&run.head_sha)
+    );
+    let pinned = state
+        .followed
+        .iter()
+        .find(|f| f.run_id == run.id)
+        .and_then(|f| f.target.clone());
+    match pinned {
+        Some(target) => (
+            target,
+            format!("cockpit started it pinned to that commit (the run itself is on {on})."),
+        ),
+        None => {
+            let who = run
+                .actor
+                .as_ref()
+                .map(|u| format!(" by @{}", sanitize_line(&u.login)))
+                .unwrap_or_default();
+            (on, format!("Started{who}; J shows its jobs."))
+        }
+    }
+}
+
 fn run_title(run: &WorkflowRun) -> String {
     let name = sanitize_line(run.name.as_deref().unwrap_or("workflow"));
-    match run.display_title.as_deref() {
-        Some(t) if !t.is_empty() => format!("({name}: {})", sanitize_line(t)),
+    match run.display_title.as_deref().map(sanitize_line) {
+        Some(t) if !t.is_empty() && t != name => format!("({name}: {t})"),
         _ => format!("({name})"),
     }
 }
@@ -346,12 +376,14 @@ pub fn follow(
     run_id: u64,
     what: String,
     environment: Option<String>,
+    target: Option<String>,
 ) -> Vec<Effect> {
     if !state.followed.iter().any(|f| f.run_id == run_id) {
         state.followed.push(Followed {
             run_id,
             what,
             environment,
+            target,
             run: None,
         });
     }

@@ -290,6 +290,9 @@ pub struct Followed {
     pub run_id: u64,
     pub what: String,
     pub environment: Option<String>,
+    /// The commit the run deploys when cockpit pinned one (`main@9092ce7`); the run's own head
+    /// sha is only the branch it runs on.
+    pub target: Option<String>,
     pub run: Option<WorkflowRun>,
 }
 

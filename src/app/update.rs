@@ -128,6 +128,7 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                             *run_id,
                             what,
                             Some(environment.clone()),
+                            None,
                         ));
                     }
                     if let Some(run_id) = done.started_run {
@@ -142,6 +143,7 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                             run_id,
                             mutation.describe(),
                             environment,
+                            mutation.pinned_target(),
                         ));
                     }
                     if let Some(key) = mutation.draft_key() {
@@ -1070,6 +1072,7 @@ mod tests {
             run_id: 1,
             what: "deploy".into(),
             environment: None,
+            target: None,
             run: None,
         });
         let fx = update(

@@ -19,7 +19,12 @@ pub use theme::Theme;
 
 pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme) {
     let area = frame.area();
-    let screen = layout::screen(area, state.focus, state.zoom || state.detail.is_some());
+    let screen = layout::screen(
+        area,
+        state.focus,
+        state.zoom || state.detail.is_some(),
+        PanelId::ALL.map(|p| state.panel_len(p)),
+    );
     match screen {
         Screen::TooSmall => {
             let msg = format!(

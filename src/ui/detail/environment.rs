@@ -2,6 +2,7 @@ use super::{frame_block, sub_block};
 use crate::app::state::{AppState, Cursor, Insights, Loaded};
 use crate::text::{age, duration, sanitize_line};
 use crate::ui::panels::deploys::short_sha;
+use crate::ui::widgets::table::Cell;
 use crate::ui::widgets::{
     icons,
     table::{col, VirtualTable},
@@ -9,7 +10,7 @@ use crate::ui::widgets::{
 use crate::ui::Theme;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 pub fn render(
@@ -101,9 +102,10 @@ pub fn render(
         } else {
             "you cannot approve"
         };
+        let (what, _) = crate::app::deploys::waiting_target(state, run);
         head.push(Line::from(Span::styled(
             format!(
-                "⏸ run #{} ({}) waits for approval by {} — {can}",
+                "⏸ run #{} ({}) to deploy {what} waits for approval by {} — {can}",
                 run.run_number,
                 sanitize_line(run.display_title.as_deref().unwrap_or("")),
                 who.join(", ")

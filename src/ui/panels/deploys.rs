@@ -1,6 +1,7 @@
 use super::{block, render_empty};
 use crate::app::state::{AppState, PanelId};
 use crate::text::{age, sanitize_line};
+use crate::ui::widgets::table::Cell;
 use crate::ui::widgets::{
     icons,
     table::{col, VirtualTable},
@@ -8,11 +9,15 @@ use crate::ui::widgets::{
 use crate::ui::Theme;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Cell;
 use ratatui::Frame;
 
 pub fn short_sha(sha: &str) -> String {
     sanitize_line(sha.get(..7).unwrap_or(sha))
+}
+
+/// `main@9092ce7`.
+fn ref_at(git_ref: &str, sha: &str) -> String {
+    format!("{}@{}", sanitize_line(git_ref), short_sha(sha))
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, theme: &Theme) {
@@ -51,12 +56,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
     let table = VirtualTable {
         block: b,
         cols: vec![
-            col("Env", Constraint::Length(11), 0),
+            col("Env", Constraint::Max(20), 0).min(12),
             col("", Constraint::Length(1), 0),
-            col("Live", Constraint::Fill(2), 0),
-            col("By", Constraint::Length(9), 2),
+            // A ref cut to `v1.…@abcdef0` at worst: a sha is never cut.
+            col("Live", Constraint::Fill(2), 0).min(14),
+            col("By", Constraint::Max(12), 2),
             col("When", Constraint::Length(4), 1),
-            col("Now", Constraint::Fill(3), 0),
+            // "⏸ #12 waits for you" whole.
+            col("Now", Constraint::Fill(3), 0).min(19),
         ],
         len: envs.len(),
         focused,
@@ -69,14 +76,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             None => ("-", theme.dim()),
         };
         let live_text = live
-            .map(|d| {
-                format!(
-                    "{}@{}",
-                    sanitize_line(&d.deployment.ref_name),
-                    short_sha(&d.deployment.sha)
-                )
-            })
-            .unwrap_or_else(|| "nothing deployed".into());
+            .map(|d| Cell::from(ref_at(&d.deployment.ref_name, &d.deployment.sha)).keep_tail(8))
+            .unwrap_or_else(|| Cell::from("nothing deployed"));
         let by = live
             .and_then(|d| d.deployment.creator.as_ref())
             .map(|u| sanitize_line(&u.login))
@@ -88,7 +89,35 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             .followed
             .iter()
             .find(|f| f.environment.as_deref() == Some(e.env.name.as_str()));
-        let now_cell = if let Some(f) = followed {
+        // A run waiting for approval comes first, even one cockpit follows: it is what needs
+        // the user now.
+        let now_cell = if let Some((run, pending)) = e.waiting.first() {
+            // Short first: the column is narrow on small terminals.
+            let what = if pending.current_user_can_approve {
+                "waits for you"
+            } else {
+                "waits for approval"
+            };
+            let pinned = state
+                .followed
+                .iter()
+                .find(|f| f.run_id == run.id)
+                .and_then(|f| f.target.as_deref())
+                .map(|t| format!(" · {t}"))
+                .unwrap_or_default();
+            // `a` acts on the newest; the others are counted so none goes unseen.
+            let more = match e.waiting.len() - 1 {
+                0 => String::new(),
+                n => format!(" (+{n})"),
+            };
+            let badge = |text: String| Line::from(Span::styled(text, theme.waiting()));
+            let head = format!("⏸ #{} {what}", run.run_number);
+            Cell::from(badge(format!("{head}{more}{pinned}")))
+                .or(badge(format!("{head}{pinned}")))
+                .or(badge(format!("{head}{more}")))
+                .or(badge(head))
+                .or(badge(format!("⏸ #{} waits", run.run_number)))
+        } else if let Some(f) = followed {
             let status = f
                 .run
                 .as_ref()
@@ -104,46 +133,39 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
                     )
                 })
                 .unwrap_or_default();
-            Line::from(Span::styled(
-                format!("● {status} {number} {git_ref}"),
-                theme.running(),
-            ))
-        } else if let Some((run, pending)) = e.waiting.first() {
-            // Short first: the column is narrow on small terminals.
-            let what = if pending.current_user_can_approve {
-                "waits for you"
-            } else {
-                "waits for approval"
-            };
-            Line::from(Span::styled(
-                format!("⏸ #{} {what}", run.run_number),
-                theme.waiting(),
-            ))
-        } else if let Some(d) = e.in_progress() {
-            Line::from(Span::styled(
+            let cell = Cell::from(Span::styled(
                 format!(
-                    "● deploying {}@{}",
-                    sanitize_line(&d.deployment.ref_name),
-                    short_sha(&d.deployment.sha)
+                    "● {status} {number} {}",
+                    f.target.as_deref().unwrap_or(&git_ref)
                 ),
                 theme.running(),
-            ))
+            ));
+            if f.target.is_some() {
+                cell.keep_tail(8)
+            } else {
+                cell
+            }
+        } else if let Some(d) = e.in_progress() {
+            let what = ref_at(&d.deployment.ref_name, &d.deployment.sha);
+            Cell::from(Span::styled(format!("● deploying {what}"), theme.running()))
+                .or(Span::styled(format!("● {what}"), theme.running()))
+                .keep_tail(8)
         } else if let Some(newest) = e
             .history
             .first()
             .filter(|d| matches!(d.state(), "failure" | "error"))
         {
-            Line::from(Span::styled(
+            Cell::from(Span::styled(
                 format!("✗ last deploy {}", newest.state()),
                 theme.bad(),
             ))
         } else {
-            Line::from(Span::styled("idle", theme.dim()))
+            Cell::from(Span::styled("idle", theme.dim()))
         };
         vec![
             Cell::from(Span::styled(sanitize_line(&e.env.name), theme.title(false))),
             Cell::from(Span::styled(icon, style)),
-            Cell::from(live_text),
+            live_text,
             Cell::from(Span::styled(by, theme.dim())),
             Cell::from(Span::styled(when, theme.dim())),
             Cell::from(now_cell),
