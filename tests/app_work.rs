@@ -86,6 +86,23 @@ async fn from_issue_to_a_resolved_review_thread() {
         form.contains("Closes #47"),
         "body closes the issue:\n{form}"
     );
+    // The body starts at the top, above the keyword, and a long line wraps in the field.
+    h.code(KeyCode::Tab);
+    let why = "Falls back to the current directory when HOME is unset, and says so once on \
+               stderr so that scripts which parse stdout keep working as they did before.";
+    h.type_text(why);
+    let form = h
+        .wait_until("the typed body", |s| s.contains("they did before."))
+        .await;
+    assert!(
+        form.contains("Falls back to the current directory"),
+        "the start of a long line stays in view:\n{form}"
+    );
+    assert!(
+        form.lines()
+            .any(|l| l.contains("Closes #47") && !l.contains("Falls")),
+        "the keyword keeps its own line:\n{form}"
+    );
     h.ctrl('s');
     h.wait_for("Opened pull request #").await;
     let pr = eventually(h.hub(), "the pull request", |w| {
@@ -100,7 +117,7 @@ async fn from_issue_to_a_resolved_review_thread() {
         .hub()
         .with_world(|w| w.repos[0].issues.get(&pr).and_then(|i| i.body.clone()))
         .unwrap_or_default();
-    assert!(body.contains("Closes #47"), "{body}");
+    assert_eq!(body, format!("{why}\n\nCloses #47"));
 
     // The demo's reviewer comments on a line a little later.
     h.clock.advance(Duration::from_secs(30));

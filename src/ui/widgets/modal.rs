@@ -76,7 +76,8 @@ fn frame_block<'a>(title: &str, theme: &Theme, hint: &'a str) -> Block<'a> {
 
 fn field_height(kind: &FieldKind) -> u16 {
     match kind {
-        FieldKind::Multiline(_) => 6,
+        // Six lines of text inside the border: a PR body's first paragraph and its keyword.
+        FieldKind::Multiline(_) => 8,
         _ => 1,
     }
 }
