@@ -173,17 +173,27 @@ async fn branching_with_work_in_the_way_is_refused_and_changes_nothing() {
     h.wait_until("dashboard", loaded).await;
     let dir = h.demo.repo.workdir.clone();
     let before = std::fs::read_to_string(dir.join("src/retry.rs")).expect("read");
+    let path = dir.display().to_string();
+    assert!(
+        h.screen().lines().last().is_some_and(|l| l.contains(&path)),
+        "the status bar shows where the demo repository is:\n{}",
+        h.screen()
+    );
     h.key('1');
     h.key('b');
     let s = h.wait_for("Could not branch from #47").await;
     assert!(s.contains("src/retry.rs"), "{s}");
+
     assert_eq!(head_branch(&dir), "42-retry-flaky-uploads");
     assert_eq!(
         std::fs::read_to_string(dir.join("src/retry.rs")).expect("read"),
         before,
         "the edit is intact"
     );
-    h.quit().await;
+    // The refusal says, in the demo, how to get past it.
+    let state = h.quit().await;
+    let toast = state.toast.map(|t| t.text).unwrap_or_default();
+    assert!(toast.contains(&format!("git -C {path} stash")), "{toast}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -434,3 +434,148 @@ fn environment_detail_shows_history_and_waiting_run() {
     assert!(text.contains("waits for approval"), "{text}");
     assert!(text.contains("v1.4.2"), "{text}");
 }
+
+fn draw_buffer(state: &AppState) -> ratatui::buffer::Buffer {
+    let (w, h) = state.size;
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    let frame = t
+        .draw(|f| ui::draw(f, state, &Keymap::default(), &Theme::mono()))
+        .expect("draw");
+    frame.buffer.clone()
+}
+
+fn press(state: &mut AppState, code: ratatui::crossterm::event::KeyCode) {
+    use ratatui::crossterm::event::{Event, KeyEvent, KeyModifiers};
+    let ev = KeyEvent::new(code, KeyModifiers::NONE);
+    let _ = cockpit::app::update(
+        state,
+        &Keymap::default(),
+        cockpit::app::Msg::Input(Event::Key(ev)),
+    );
+}
+
+/// The text inside the help box, one string per row and column of entries, and its footer.
+fn help_box(buf: &ratatui::buffer::Buffer) -> (Vec<Vec<String>>, String) {
+    let row_text = |y: u16, from: u16, to: u16| -> String {
+        (from..to).map(|x| buf[(x, y)].symbol()).collect::<String>()
+    };
+    let area = buf.area;
+    let top = (0..area.height)
+        .find(|y| row_text(*y, 0, area.width).contains("cockpit keys"))
+        .expect("help box on screen");
+    let title = (0..area.width)
+        .find(|x| row_text(top, *x, area.width).starts_with(" cockpit keys"))
+        .expect("title");
+    let left = (0..title)
+        .rev()
+        .find(|x| buf[(*x, top)].symbol() == "╭")
+        .expect("corner");
+    let right = (left + 1..area.width)
+        .find(|x| buf[(*x, top)].symbol() == "╮")
+        .expect("corner");
+    let bottom = (top..area.height)
+        .find(|y| buf[(left, *y)].symbol() == "╰")
+        .expect("bottom");
+    let inner = right - left - 1;
+    // Two columns of 76 with one cell between them, or one.
+    let cols: Vec<(u16, u16)> = if inner == 76 * 2 + 1 {
+        vec![(left + 1, left + 77), (left + 78, right)]
+    } else {
+        vec![(left + 1, right)]
+    };
+    let columns = cols
+        .iter()
+        .map(|(a, b)| (top + 1..bottom).map(|y| row_text(y, *a, *b)).collect())
+        .collect();
+    (columns, row_text(bottom, left, right + 1))
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Everything the help shows, read the way a user does: scrolling one line at a time to the end.
+fn read_whole_help(s: &mut AppState) -> String {
+    use ratatui::crossterm::event::KeyCode;
+    let (columns, _) = help_box(&draw_buffer(s));
+    let mut rows: Vec<String> = columns.into_iter().flatten().collect();
+    for _ in 0..400 {
+        let before = help_box(&draw_buffer(s)).0;
+        press(s, KeyCode::Char('j'));
+        let (after, _) = help_box(&draw_buffer(s));
+        if after == before {
+            break;
+        }
+        if let Some(last) = after.last().and_then(|c| c.last()) {
+            rows.push(last.clone());
+        }
+    }
+    collapse(&rows.join(" "))
+}
+
+#[test]
+fn help_shows_every_binding_whole_at_any_size() {
+    for size in [(80, 24), (160, 45), (100, 30), (40, 12), (60, 40)] {
+        let mut s = full_state(size);
+        s.help = true;
+        let text = read_whole_help(&mut s);
+        for (keys, what) in Keymap::default().help_lines() {
+            assert!(
+                text.contains(&collapse(&format!("{keys} {what}"))),
+                "{keys} {what:?} missing or cut at {size:?}:\n{text}"
+            );
+        }
+        assert!(
+            text.contains("⇄ Pull requests: asks for your review"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn help_scrolls_by_page_and_says_where_it_is() {
+    use ratatui::crossterm::event::KeyCode;
+    let mut s = full_state((80, 24));
+    s.help = true;
+    let (first, footer) = help_box(&draw_buffer(&s));
+    assert!(
+        footer.contains(" 1–") && footer.contains(" of "),
+        "{footer}"
+    );
+    press(&mut s, KeyCode::PageDown);
+    let (second, footer) = help_box(&draw_buffer(&s));
+    assert_ne!(first, second);
+    assert!(!footer.contains(" 1–"), "{footer}");
+    press(&mut s, KeyCode::PageUp);
+    assert_eq!(help_box(&draw_buffer(&s)).0, first);
+    press(&mut s, KeyCode::Esc);
+    assert!(!s.help, "Esc closes the help");
+}
+
+#[test]
+fn help_filters_with_slash() {
+    use ratatui::crossterm::event::KeyCode;
+    let mut s = full_state((80, 24));
+    s.help = true;
+    press(&mut s, KeyCode::Char('/'));
+    for c in "roll".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    let (rows, footer) = help_box(&draw_buffer(&s));
+    let text = collapse(&rows.concat().join(" "));
+    assert!(footer.contains("/roll"), "{footer}");
+    assert!(
+        text.contains("roll back to the previous good deployment"),
+        "{text}"
+    );
+    assert!(!text.contains("quit"), "{text}");
+    press(&mut s, KeyCode::Enter);
+    // The filter stays; keys scroll again, and Esc first clears the filter, then closes.
+    press(&mut s, KeyCode::Char('q'));
+    assert!(s.should_quit, "q still quits from the help");
+    s.should_quit = false;
+    press(&mut s, KeyCode::Esc);
+    assert!(s.help && s.help_view.filter.is_empty());
+    press(&mut s, KeyCode::Esc);
+    assert!(!s.help);
+}

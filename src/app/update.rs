@@ -50,13 +50,7 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                 }
             }
             if state.help {
-                // Any key closes help; `q` still quits so the user is never trapped.
-                state.help = false;
-                state.pending_keys.clear();
-                return match keymap.lookup(&k, state.focus) {
-                    Some(Action::Quit) => quit(state),
-                    _ => Vec::new(),
-                };
+                return super::help::key(state, keymap, k);
             }
             // Esc abandons a half-typed sequence rather than going back.
             if k.code == KeyCode::Esc && !state.pending_keys.is_empty() {
@@ -78,7 +72,17 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                 Resolution::Pending | Resolution::Unbound => Vec::new(),
             }
         }
-        Msg::Input(Event::Mouse(m)) => mouse(state, m.kind, m.column, m.row),
+        Msg::Input(Event::Mouse(m)) => {
+            let delta = match m.kind {
+                MouseEventKind::ScrollDown => 3,
+                MouseEventKind::ScrollUp => -3,
+                _ => 0,
+            };
+            if state.help && (delta == 0 || super::help::wheel(state, delta)) {
+                return Vec::new();
+            }
+            mouse(state, m.kind, m.column, m.row)
+        }
         Msg::Input(Event::Resize(w, h)) => {
             state.size = (w, h);
             Vec::new()
@@ -216,7 +220,21 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                         ]));
                     }
                 }
-                Err(why) => state.toast(format!("Could not {}: {why}", op.describe()), true),
+                Err(why) => {
+                    let mut text = format!("Could not {}: {why}", op.describe());
+                    // The demo's clone lives in a temporary directory the user cannot guess.
+                    if let (true, true, Some(dir)) = (
+                        state.ctx.demo,
+                        why.contains("commit or stash them"),
+                        state.ctx.workdir.as_ref(),
+                    ) {
+                        text.push_str(&format!(
+                            " In the demo: git -C {} stash",
+                            crate::text::sanitize_line(&dir.display().to_string())
+                        ));
+                    }
+                    state.toast(text, true)
+                }
             }
             fx
         }

@@ -61,7 +61,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
     }
     widgets::status::toast(frame, area, state, theme);
     if state.help {
-        widgets::help::render(frame, area, keymap, theme);
+        widgets::help::render(frame, area, state, keymap, theme);
     }
 }
 
