@@ -515,10 +515,13 @@ fn terminal_checks(inp: &Inputs, loaded: &Loaded) -> Vec<Check> {
             } else if colorterm == "truecolor" || colorterm == "24bit" {
                 "24-bit colour".into()
             } else if term.contains("256color") {
-                "256 colours (selection backgrounds are approximated)".into()
+                "256 colours (#rrggbb colours are sent as their nearest palette entry; \
+                 COLORTERM=truecolor if the terminal has 24-bit colour)"
+                    .into()
             } else {
                 format!(
-                    "basic colours (TERM={term}; set COLORTERM=truecolor if the terminal has more)"
+                    "basic colours (TERM={term}); cockpit uses the 256-colour palette: \
+                     set COLORTERM=truecolor if the terminal has 24-bit colour"
                 )
             }
         }

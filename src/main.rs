@@ -238,7 +238,8 @@ async fn dashboard(
 ) -> anyhow::Result<ExitCode> {
     let config = &loaded.config;
     let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let theme = Theme::from_config(&config.ui, no_color);
+    let theme = Theme::from_config(&config.ui, no_color)
+        .with_depth(cockpit::ui::contrast::Depth::detect(&env));
     let (demo, target, repo, token) = if cli.demo {
         let demo = Demo::start().await.context("starting the demo")?;
         let target = ApiTarget::from_api_url(&demo.hub.base_url());

@@ -157,7 +157,7 @@ fn gutter_fold_markers_labels_and_timestamps() {
     );
     assert!(screen.contains("8   Error: Process completed"), "{screen}");
     let (x, y) = cell_of(&buf, "Error:").expect("error");
-    assert_eq!(buf[(x, y)].fg, Color::Red);
+    assert_eq!(buf[(x, y)].fg, theme.palette.bad);
     let (x, y) = cell_of(&buf, "ok").expect("ok");
     assert_eq!(buf[(x, y)].fg, Color::Green);
     assert!(

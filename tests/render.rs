@@ -579,3 +579,204 @@ fn help_filters_with_slash() {
     press(&mut s, KeyCode::Esc);
     assert!(!s.help);
 }
+
+/// The dashboard with a row in every state the panels draw: labels in colours GitHub users
+/// pick (black and white among them), branches current / merged / gone / stale / local, pull
+/// requests of every review decision and check outcome, runs of every status, environments
+/// deploying, waiting for me and for others, failed, idle, and one running a deploy cockpit
+/// follows.
+fn every_state() -> AppState {
+    let mut s = full_state((160, 45));
+    if let Some(issues) = s.issues.data.as_mut() {
+        issues.push(issue(
+            60,
+            "Labels in every colour",
+            &[
+                ("ink", "000000"),
+                ("paper", "ffffff"),
+                ("navy", "1d2d6b"),
+                ("lime", "c2e0c6"),
+            ],
+            30,
+        ));
+    }
+    if let Some(b) = s.branches.data.as_mut() {
+        let mut gone = branch("gone-upstream", false, Some("origin/gone"), 0, 0, 60, false);
+        gone.upstream_gone = true;
+        let mut stale = branch(
+            "old-work",
+            false,
+            Some("origin/old-work"),
+            3,
+            2,
+            60 * 24 * 90,
+            false,
+        );
+        stale.stale = true;
+        stale.issue = Some(12);
+        b.branches.extend([gone, stale]);
+    }
+    if let Some(p) = s.pulls.data.as_mut() {
+        p.push(PullRow {
+            pr: pull(47, "Approved and green", "octodemo", false),
+            role: PullRole::Mine,
+            checks: Some(ChecksRollup {
+                passed: 3,
+                failed: 0,
+                pending: 0,
+                skipped: 1,
+            }),
+            decision: ReviewDecision::Approved,
+            comments: 12,
+        });
+        p.push(PullRow {
+            pr: pull(48, "No checks at all", "alice", false),
+            role: PullRole::ReviewRequested,
+            checks: None,
+            decision: ReviewDecision::None,
+            comments: 0,
+        });
+    }
+    if let Some(r) = s.runs.data.as_mut() {
+        r.push(run(9004, "CI", "Queued", "queued", None, 1));
+        r.push(run(
+            9005,
+            "CI",
+            "Cancelled",
+            "completed",
+            Some("cancelled"),
+            90,
+        ));
+        r.push(run(9006, "Deploy", "Waiting", "waiting", None, 5));
+        r.push(run(
+            9007,
+            "CI",
+            "Skipped",
+            "completed",
+            Some("skipped"),
+            100,
+        ));
+    }
+    let others: PendingDeployment = serde_json::from_value(json!({
+        "environment": {"id": 3, "name": "eu"}, "wait_timer": 0, "current_user_can_approve": false,
+        "reviewers": [{"type": "User", "reviewer": {"login": "alice"}}]
+    }))
+    .expect("pending json");
+    if let Some(e) = s.envs.data.as_mut() {
+        e.push(EnvRow {
+            env: env(3, "eu"),
+            history: vec![deployment(31, "eu", "main", "success", 60)],
+            waiting: vec![(run(7002, "Deploy", "Deploy", "waiting", None, 3), others)],
+        });
+        e.push(EnvRow {
+            env: env(4, "qa"),
+            history: vec![deployment(41, "qa", "main", "failure", 60)],
+            waiting: vec![],
+        });
+        e.push(EnvRow {
+            env: env(5, "preview"),
+            history: vec![],
+            waiting: vec![],
+        });
+        e.push(EnvRow {
+            env: env(6, "canary"),
+            history: vec![deployment(61, "canary", "main", "success", 600)],
+            waiting: vec![],
+        });
+    }
+    s.followed.push(cockpit::app::state::Followed {
+        run_id: 8001,
+        what: "roll back canary".into(),
+        environment: Some("canary".into()),
+        target: Some("main@abcdef0".into()),
+        run: Some(run(8001, "Deploy", "Deploy", "in_progress", None, 1)),
+    });
+    s
+}
+
+/// Every glyph drawn, in every row state, selected or not, focused or not, in every theme:
+/// its colours differ and contrast enough (`ui::contrast`'s model of the terminal).
+#[test]
+fn every_row_state_reads_selected_or_not_in_every_theme() {
+    use cockpit::config::{ThemeChoice, UiConfig};
+    use cockpit::ui::contrast::{ratio, seen, Depth, MIN_RATIO};
+    let mono = UiConfig {
+        theme: ThemeChoice::Mono,
+        ..UiConfig::default()
+    };
+    let themes = [
+        ("colour", Theme::from_config(&UiConfig::default(), false)),
+        (
+            "256",
+            Theme::from_config(&UiConfig::default(), false).with_depth(Depth::Ansi256),
+        ),
+        ("mono", Theme::from_config(&mono, false)),
+        ("NO_COLOR", Theme::from_config(&UiConfig::default(), true)),
+    ];
+    let base = every_state();
+    for (name, theme) in &themes {
+        for panel in PanelId::ALL {
+            for row in 0..base.panel_len(panel) {
+                let mut s = every_state();
+                s.focus = panel;
+                s.cursors[panel.index()].selected = row;
+                let mut t = Terminal::new(TestBackend::new(160, 45)).expect("terminal");
+                let frame = t
+                    .draw(|f| ui::draw(f, &s, &Keymap::default(), theme))
+                    .expect("draw");
+                for cell in frame.buffer.content() {
+                    if cell.symbol().trim().is_empty() {
+                        continue;
+                    }
+                    if *name == "256" {
+                        assert!(
+                            !matches!(cell.fg, ratatui::style::Color::Rgb(..))
+                                && !matches!(cell.bg, ratatui::style::Color::Rgb(..)),
+                            "24-bit colour sent to a 256-colour terminal: {cell:?}"
+                        );
+                    }
+                    let (fg, bg) = seen(cell.fg, cell.bg, cell.modifier);
+                    let r = ratio(fg, bg);
+                    assert!(
+                        fg != bg && r >= MIN_RATIO,
+                        "{name}: {panel:?} row {row} selected: {:?} reads at {r:.2} ({cell:?})",
+                        cell.symbol()
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The waiting badge keeps its own colours in a selected row: the row's selection colour under
+/// its black text made it unreadable exactly when it was selected to approve.
+#[test]
+fn a_selected_waiting_deploy_keeps_its_badge() {
+    use cockpit::config::UiConfig;
+    let theme = Theme::from_config(&UiConfig::default(), false);
+    let mut s = full_state((160, 45));
+    s.focus = PanelId::Deploys;
+    s.cursors[PanelId::Deploys.index()].selected = 1;
+    let mut t = Terminal::new(TestBackend::new(160, 45)).expect("terminal");
+    let frame = t
+        .draw(|f| ui::draw(f, &s, &Keymap::default(), &theme))
+        .expect("draw");
+    let buf = frame.buffer;
+    let (x, y) = (0..buf.area.height)
+        .flat_map(|y| (0..buf.area.width).map(move |x| (x, y)))
+        .find(|(x, y)| buf[(*x, *y)].symbol() == "⏸")
+        .expect("the badge");
+    let badge = &buf[(x + 2, y)];
+    assert_eq!(badge.bg, theme.palette.waiting, "{badge:?}");
+    assert_eq!(badge.fg, ratatui::style::Color::Black, "{badge:?}");
+    // The rest of the row shows the selection.
+    let name = (0..x)
+        .find(|x| {
+            (*x..*x + 10)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+                == "production"
+        })
+        .expect("production");
+    assert_eq!(buf[(name, y)].bg, theme.palette.selection);
+}

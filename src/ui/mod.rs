@@ -1,6 +1,7 @@
 //! Drawing. Every function here reads state and writes cells; none changes state (the list
 //! offsets in `Cursor` are view memory, kept in `Cell`s).
 
+pub mod contrast;
 pub mod detail;
 pub mod layout;
 pub mod markdown;
@@ -63,6 +64,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
     if state.help {
         widgets::help::render(frame, area, state, keymap, theme);
     }
+    contrast::guard(frame.buffer_mut(), theme.depth);
 }
 
 fn render_tabs(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {

@@ -168,7 +168,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             live_text,
             Cell::from(Span::styled(by, theme.dim())),
             Cell::from(Span::styled(when, theme.dim())),
-            Cell::from(now_cell),
+            now_cell,
         ]
     });
 }

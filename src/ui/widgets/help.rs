@@ -147,7 +147,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, 
     };
     let intro_h = intro.len();
     // Two columns when one would need scrolling and both fit side by side without it.
-    let two_cols = max_inner >= COLUMN * 2 + 1 && {
+    let two_cols = max_inner > COLUMN * 2 && {
         let rows: usize = lay(COLUMN).iter().map(Vec::len).sum();
         rows + intro_h > inner_h && rows.div_ceil(2) + intro_h <= inner_h
     };

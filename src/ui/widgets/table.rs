@@ -229,7 +229,7 @@ fn widths(cols: &[Col], natural: &[u16], width: u16) -> Vec<Option<u16>> {
     };
     // Width left over, and the sharing of a shortfall, go by weight.
     let weight = |c: &Col| match c.width {
-        Constraint::Fill(n) => u16::try_from(n).unwrap_or(u16::MAX).max(1),
+        Constraint::Fill(n) => n.max(1),
         _ => 1,
     };
     // The highest level L such that every column at min(natural, max(floor, L × weight))
