@@ -145,14 +145,24 @@ async fn roll_back_redeploys_the_previous_good_commit() {
     h.wait_for("Started: roll back production").await;
     let runs = dispatched_deploys(h.hub());
     assert_eq!(runs.len(), 1, "{runs:?}");
+    let now = h.clock.now();
     let (live, previous) = h.hub().with_world(|w| {
-        let mut prod: Vec<_> = w.repos[0]
+        let repo = &w.repos[0];
+        let mut prod: Vec<_> = repo
             .deployments
             .iter()
             .filter(|d| d.environment == "production")
+            .filter(|d| {
+                cockpit::fakehub::world::deployment_statuses(repo, d, now)
+                    .iter()
+                    .any(|s| s.state == "success")
+            })
             .collect();
         prod.sort_by_key(|d| std::cmp::Reverse(d.created_at));
-        (prod[0].sha.clone(), prod[1].sha.clone())
+        // Redeploys of the live commit are not a step back.
+        let live = prod[0].sha.clone();
+        let previous = prod.iter().map(|d| d.sha.clone()).find(|s| *s != live);
+        (live, previous.flatten())
     });
     let pinned = runs[0]
         .1
@@ -421,4 +431,52 @@ async fn a_rollback_waits_for_approval_and_every_step_names_what_deploys() {
     .await;
     assert_eq!(deployed, pinned, "what was approved is what deployed");
     h.quit().await;
+}
+
+/// The demo's story is one story: what the environment detail says would ship from staging to
+/// production are commits of the demo repository, with the messages `git log` shows, and the
+/// workflow file in the repository defines the jobs its runs show.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_would_ship_is_what_git_log_says() {
+    let mut h = Harness::start().await;
+    h.wait_until("deploys loaded", loaded).await;
+    // The staging deploy under way at start finishes: staging runs main's head.
+    h.clock.advance(std::time::Duration::from_secs(600));
+    h.wait_until("staging deployed", |s| {
+        s.lines()
+            .any(|l| l.contains("staging") && l.contains("idle"))
+    })
+    .await;
+    h.key('5');
+    h.key('j');
+    h.code(ratatui::crossterm::event::KeyCode::Enter);
+    h.wait_for("What would ship: staging → production").await;
+    // Every commit of the demo repository, read before quitting deletes it.
+    let repo = git2::Repository::open(&h.demo.repo.workdir).expect("demo repository");
+    let mut walk = repo.revwalk().expect("walk");
+    walk.push_glob("refs/*").expect("refs");
+    let log: std::collections::HashMap<String, String> = walk
+        .filter_map(|oid| repo.find_commit(oid.ok()?).ok())
+        .map(|c| {
+            let summary = c.summary().ok().flatten().unwrap_or("").to_string();
+            (c.id().to_string(), summary)
+        })
+        .collect();
+    let state = h.quit().await;
+    let Some(cockpit::app::Detail::Environment { insights, .. }) = state.detail else {
+        panic!("the environment detail is open");
+    };
+    let (_, _, cmp) = insights
+        .data
+        .and_then(|i| i.would_ship)
+        .expect("what would ship");
+    assert!(!cmp.commits.is_empty(), "main moved on since production");
+    for c in &cmp.commits {
+        assert_eq!(
+            log.get(&c.sha).map(String::as_str),
+            c.commit.message.lines().next(),
+            "{} is not that commit of the demo repository",
+            c.sha
+        );
+    }
 }

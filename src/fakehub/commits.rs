@@ -143,8 +143,46 @@ fn carried(ctx: &Ctx, repo: &Repo, line: &[Point], i: usize) -> Vec<Value> {
         .collect()
 }
 
+/// The compare answer from the attached repository, when both sides are commits there: the
+/// demo's history is real, and what cockpit says would ship must be what `git log` says.
+fn compare_in_git(ctx: &Ctx, repo: &Repo, git: &std::path::Path, spec: &str) -> Option<Value> {
+    let (base_name, head_name) = spec.split_once("...")?;
+    let (base, head) = (resolve(repo, base_name)?, resolve(repo, head_name)?);
+    let (ahead, behind, merge_base, commits) = super::git_store::compare(git, &base, &head)?;
+    let status = match (ahead, behind) {
+        (0, 0) => "identical",
+        (_, 0) => "ahead",
+        (0, _) => "behind",
+        _ => "diverged",
+    };
+    let commits: Vec<Value> = commits
+        .iter()
+        .map(|c| commit_json(ctx, repo, &c.sha, &c.message, &c.author, c.time))
+        .collect();
+    Some(json!({
+        "url": format!("{}/repos/{}/{}/compare/{spec}", ctx.api, repo.owner, repo.name),
+        "html_url": format!("{}/{}/{}/compare/{spec}", ctx.web(), repo.owner, repo.name),
+        "status": status,
+        "ahead_by": ahead,
+        "behind_by": behind,
+        "total_commits": ahead,
+        "base_commit": {"sha": base},
+        "merge_base_commit": {"sha": merge_base},
+        "commits": commits,
+    }))
+}
+
 /// `GET /repos/{o}/{r}/compare/{base}...{head}`; `None` when either side does not resolve.
-pub(crate) fn compare_json(ctx: &Ctx, repo: &Repo, spec: &str) -> Option<Value> {
+/// With `git` (the attached repository), commits that exist there are answered from it.
+pub(crate) fn compare_json(
+    ctx: &Ctx,
+    repo: &Repo,
+    git: Option<&std::path::Path>,
+    spec: &str,
+) -> Option<Value> {
+    if let Some(v) = git.and_then(|g| compare_in_git(ctx, repo, g, spec)) {
+        return Some(v);
+    }
     let (base_name, head_name) = spec.split_once("...")?;
     let (base, head) = (resolve(repo, base_name)?, resolve(repo, head_name)?);
     let line = mainline(repo);
