@@ -39,6 +39,17 @@ fn main() -> ExitCode {
         _ => {}
     }
 
+    // --demo is global so that `cockpit metrics --demo` works; elsewhere it would be ignored.
+    if cli.demo
+        && matches!(
+            cli.command,
+            Some(Command::Doctor | Command::Auth(_) | Command::Fakehub { .. })
+        )
+    {
+        eprintln!("cockpit: --demo works with the dashboard and `metrics` only");
+        return ExitCode::from(2);
+    }
+
     let config_path = config::config_path(cli.config.as_deref(), &env);
     let loaded: Result<Loaded, ConfigError> = match &config_path {
         Some((path, explicit)) => config::load(path, *explicit),

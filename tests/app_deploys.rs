@@ -480,3 +480,40 @@ async fn what_would_ship_is_what_git_log_says() {
         );
     }
 }
+
+/// `--demo` goes before or after `metrics`, the help says so, and an unknown environment is
+/// an error naming the ones there are — not an empty table and success.
+#[test]
+fn metrics_cli_takes_demo_anywhere_and_refuses_an_unknown_environment() {
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_cockpit"))
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let out = run(&["metrics", "--demo", "--environment", "production", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v.as_array().map(Vec::len), Some(1));
+    let out = run(&["metrics", "--demo", "--environment", "nope"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no environment named \"nope\"") && err.contains("staging, production"),
+        "{err}"
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let help = run(&["metrics", "--help"]);
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("--demo"), "{help}");
+    let out = run(&["doctor", "--demo"]);
+    assert_eq!(out.status.code(), Some(2));
+}

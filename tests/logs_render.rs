@@ -148,7 +148,7 @@ fn gutter_fold_markers_labels_and_timestamps() {
     let buf = draw(&view, &theme, 80, 8);
     let screen = text(&buf);
     assert!(screen.contains("1   Current runner version"), "{screen}");
-    assert!(screen.contains("2 ▸ Run cargo test  … 1 lines"), "{screen}");
+    assert!(screen.contains("2 ▸ Run cargo test  … 1 line"), "{screen}");
     assert!(!screen.contains("##[group]"), "{screen}");
     assert!(!screen.contains("endgroup"), "{screen}");
     assert!(

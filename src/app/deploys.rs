@@ -132,16 +132,34 @@ fn run_title(run: &WorkflowRun) -> String {
     }
 }
 
+/// The ref a deploy or a dispatch form proposes: the checked-out branch when GitHub has it,
+/// else the default branch (a branch that was never pushed, or whose remote branch is gone
+/// after its merge, cannot be run on GitHub).
+fn proposed_ref(state: &AppState) -> String {
+    let head = state
+        .branches
+        .data
+        .as_ref()
+        .and_then(|s| s.branches.iter().find(|b| b.is_head));
+    let on_github = match head {
+        Some(b) => b.upstream.is_some() && !b.upstream_gone,
+        // Not read yet: the CI panel's branch is the best guess.
+        None => true,
+    };
+    state
+        .ci_branch
+        .clone()
+        .filter(|_| on_github)
+        .or_else(|| state.default_branch.clone())
+        .unwrap_or_else(|| "main".into())
+}
+
 pub fn deploy(state: &mut AppState) -> Vec<Effect> {
     let Some(row) = selected_env(state) else {
         state.toast("Select an environment in the Deploys panel first", true);
         return Vec::new();
     };
-    let default_ref = state
-        .ci_branch
-        .clone()
-        .or_else(|| state.default_branch.clone())
-        .unwrap_or_else(|| "main".into());
+    let default_ref = proposed_ref(state);
     vec![Effect::Prepare(Prepare::Deploy {
         environment: row.env.name.clone(),
         default_ref,
@@ -247,11 +265,7 @@ pub fn cancel(state: &mut AppState) -> Vec<Effect> {
 }
 
 pub fn dispatch(state: &mut AppState) -> Vec<Effect> {
-    let default_ref = state
-        .ci_branch
-        .clone()
-        .or_else(|| state.default_branch.clone())
-        .unwrap_or_else(|| "main".into());
+    let default_ref = proposed_ref(state);
     vec![Effect::Prepare(Prepare::DispatchChoice { default_ref })]
 }
 
@@ -449,6 +463,39 @@ pub fn upstream_of(env: &str, names: &[&str]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_branch_github_does_not_have_is_not_proposed() {
+        use crate::git::{BranchInfo, BranchSnapshot};
+        let mut state = AppState::new(Default::default(), chrono::Utc::now(), (160, 45));
+        state.ci_branch = Some("47-crash".into());
+        state.default_branch = Some("main".into());
+        let head = |upstream: Option<&str>, gone: bool| BranchSnapshot {
+            branches: vec![BranchInfo {
+                name: "47-crash".into(),
+                is_head: true,
+                sha: String::new(),
+                upstream: upstream.map(String::from),
+                upstream_gone: gone,
+                ahead: 0,
+                behind: 0,
+                summary: String::new(),
+                commit_time: chrono::Utc::now(),
+                author: String::new(),
+                merged_into_default: false,
+                issue: None,
+                stale: false,
+            }],
+            status: Default::default(),
+            default_branch: Some("main".into()),
+        };
+        state.branches.data = Some(head(Some("origin/47-crash"), false));
+        assert_eq!(proposed_ref(&state), "47-crash");
+        state.branches.data = Some(head(Some("origin/47-crash"), true));
+        assert_eq!(proposed_ref(&state), "main", "gone on the remote");
+        state.branches.data = Some(head(None, false));
+        assert_eq!(proposed_ref(&state), "main", "never pushed");
+    }
 
     #[test]
     fn staging_flows_into_production_only() {

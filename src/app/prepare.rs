@@ -79,10 +79,10 @@ pub async fn prepare(s: &Services, p: Prepare) -> Result<Modal, String> {
             match gh.compare(slug, &default, &git_ref).await {
                 Ok(c) if c.head_is_contained() => {}
                 Ok(c) => warnings.push(format!(
-                    "{} is not merged into {}: {} commit(s) that {} does not have.",
+                    "{} is not merged into {}: {} that {} does not have.",
                     sanitize_line(&git_ref),
                     sanitize_line(&default),
-                    c.ahead_by,
+                    crate::words::count(c.ahead_by, "commit"),
                     sanitize_line(&default)
                 )),
                 Err(ApiError::NotFound { .. }) => {
@@ -99,9 +99,9 @@ pub async fn prepare(s: &Services, p: Prepare) -> Result<Modal, String> {
             let checks = gh.checks_for(slug, &git_ref).await;
             match checks.map(|runs| crate::github::dashboard::ChecksRollup::from_runs(&runs)) {
                 Ok(c) if c.failed > 0 => warnings.push(format!(
-                    "CI is red for {}: {} check(s) failed.",
+                    "CI is red for {}: {} failed.",
                     sanitize_line(&git_ref),
-                    c.failed
+                    crate::words::count(c.failed as u64, "check")
                 )),
                 Ok(c) if c.pending > 0 => warnings.push(format!(
                     "CI is still running for {} ({} pending).",
@@ -259,10 +259,16 @@ pub async fn prepare(s: &Services, p: Prepare) -> Result<Modal, String> {
             );
             let mut warnings = Vec::new();
             if checks.failed > 0 {
-                warnings.push(format!("{} check(s) failed.", checks.failed));
+                warnings.push(format!(
+                    "{} failed.",
+                    crate::words::count(checks.failed as u64, "check")
+                ));
             }
             if checks.pending > 0 {
-                warnings.push(format!("{} check(s) still running.", checks.pending));
+                warnings.push(format!(
+                    "{} still running.",
+                    crate::words::count(checks.pending as u64, "check")
+                ));
             }
             if decision == crate::github::dashboard::ReviewDecision::ChangesRequested {
                 warnings.push("A reviewer requested changes.".into());

@@ -190,7 +190,10 @@ fn render_metrics(frame: &mut Frame, area: Rect, insights: &Loaded<Insights>, th
     };
     let m = &i.metrics;
     let block = sub_block(
-        format!("Delivery metrics · last {} days", m.window_days),
+        format!(
+            "Delivery metrics · last {}",
+            crate::words::count(m.window_days.max(0) as u64, "day")
+        ),
         theme,
     );
     let inner = block.inner(area);
@@ -257,17 +260,17 @@ fn render_would_ship(
     let (title, cmp) = match (&i.would_ship, &i.carried) {
         (Some((from, to, cmp)), _) => (
             format!(
-                "What would ship: {} → {} ({} commits)",
+                "What would ship: {} → {} ({})",
                 sanitize_line(from),
                 sanitize_line(to),
-                cmp.commits.len()
+                crate::words::count(cmp.commits.len() as u64, "commit")
             ),
             cmp,
         ),
         (None, Some(cmp)) => (
             format!(
-                "What the live deployment brought ({} commits)",
-                cmp.commits.len()
+                "What the live deployment brought ({})",
+                crate::words::count(cmp.commits.len() as u64, "commit")
             ),
             cmp,
         ),

@@ -55,9 +55,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         block: b,
         cols: vec![
             col("", Constraint::Length(1), 0),
-            col("Branch", Constraint::Fill(2), 0).min(12),
+            // A branch name is what the user acts on: cut last.
+            col("Branch", Constraint::Fill(2), 0).min(30),
             col("Sync", Constraint::Length(9), 0),
-            col("Age", Constraint::Length(3), 1),
+            col("Age", Constraint::Length(3), 3),
             col("Last commit", Constraint::Fill(1), 2).min(10),
         ],
         len: snap.branches.len(),
