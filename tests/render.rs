@@ -780,3 +780,33 @@ fn a_selected_waiting_deploy_keeps_its_badge() {
         .expect("production");
     assert_eq!(buf[(name, y)].bg, theme.palette.selection);
 }
+
+/// A form taller than the screen scrolls to the focused field and says there is more.
+#[test]
+fn a_long_form_keeps_the_focused_field_in_view() {
+    use cockpit::app::modal::{Field, Form, Modal, Purpose};
+    let mut s = full_state((80, 24));
+    let fields: Vec<Field> = (0..30)
+        .map(|i| Field::toggle(&format!("label-{i}"), &format!("label-{i}"), false))
+        .collect();
+    let mut form = Form {
+        title: "Labels of #42".into(),
+        intro: vec!["Space toggles a label; Enter applies.".into()],
+        fields,
+        focus: 0,
+        error: None,
+        purpose: Purpose::Labels {
+            number: 42,
+            current: Vec::new(),
+        },
+    };
+    s.modal = Some(Modal::Form(Box::new(form.clone())));
+    let top = draw(&s);
+    assert!(top.contains("label-0 ") && top.contains("↓"), "{top}");
+    assert!(!top.contains("label-29"), "{top}");
+    form.focus = 29;
+    s.modal = Some(Modal::Form(Box::new(form)));
+    let bottom = draw(&s);
+    assert!(bottom.contains("label-29"), "{bottom}");
+    assert!(bottom.contains("↑"), "{bottom}");
+}
