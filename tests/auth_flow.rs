@@ -366,9 +366,7 @@ async fn status_fixes_fit_the_machine_and_the_source() {
         store: &store,
         gh: &no_gh,
     };
-    let mut out = Vec::new();
-    assert!(!commands::status(&ctx, std::slice::from_ref(&target), &mut out).await);
-    let said = text(&out);
+    let said = failed_status(&ctx, &target).await;
     assert!(said.contains("✗ not signed in"), "{said}");
     assert!(!said.contains("fix: cockpit auth login"), "{said}");
     // 127.0.0.1 is not github.com: the Enterprise variable comes first.
@@ -383,12 +381,17 @@ async fn status_fixes_fit_the_machine_and_the_source() {
         store: &store,
         gh: &no_gh,
     };
-    let mut out = Vec::new();
-    assert!(!commands::status(&ctx, std::slice::from_ref(&target), &mut out).await);
-    let said = text(&out);
+    let said = failed_status(&ctx, &target).await;
     assert!(said.contains("was rejected"), "{said}");
     assert!(
         said.contains("fix: export GH_TOKEN=<a valid token>, or unset it"),
         "{said}"
     );
+}
+
+/// What `auth status` says, asserting that it fails.
+async fn failed_status(ctx: &AuthContext<'_>, target: &ApiTarget) -> String {
+    let mut out = Vec::new();
+    assert!(!commands::status(ctx, std::slice::from_ref(target), &mut out).await);
+    text(&out)
 }

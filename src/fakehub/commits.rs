@@ -159,7 +159,20 @@ fn compare_in_git(ctx: &Ctx, repo: &Repo, git: &std::path::Path, spec: &str) -> 
         .iter()
         .map(|c| commit_json(ctx, repo, &c.sha, &c.message, &c.author, c.time))
         .collect();
-    Some(json!({
+    Some(answer(ctx, repo, spec, status, (ahead, behind), (&base, &merge_base), commits))
+}
+
+/// The compare answer's JSON; `total_commits` is `ahead` (the list may be cut, as GitHub's is).
+fn answer(
+    ctx: &Ctx,
+    repo: &Repo,
+    spec: &str,
+    status: &str,
+    (ahead, behind): (usize, usize),
+    (base, merge_base): (&str, &str),
+    commits: Vec<Value>,
+) -> Value {
+    json!({
         "url": format!("{}/repos/{}/{}/compare/{spec}", ctx.api, repo.owner, repo.name),
         "html_url": format!("{}/{}/{}/compare/{spec}", ctx.web(), repo.owner, repo.name),
         "status": status,
@@ -169,7 +182,7 @@ fn compare_in_git(ctx: &Ctx, repo: &Repo, git: &std::path::Path, spec: &str) -> 
         "base_commit": {"sha": base},
         "merge_base_commit": {"sha": merge_base},
         "commits": commits,
-    }))
+    })
 }
 
 /// `GET /repos/{o}/{r}/compare/{base}...{head}`; `None` when either side does not resolve.
@@ -239,15 +252,5 @@ pub(crate) fn compare_json(
                 )
             }
         };
-    Some(json!({
-        "url": format!("{}/repos/{}/{}/compare/{spec}", ctx.api, repo.owner, repo.name),
-        "html_url": format!("{}/{}/{}/compare/{spec}", ctx.web(), repo.owner, repo.name),
-        "status": status,
-        "ahead_by": ahead,
-        "behind_by": behind,
-        "total_commits": commits.len(),
-        "base_commit": {"sha": base},
-        "merge_base_commit": {"sha": base},
-        "commits": commits,
-    }))
+    Some(answer(ctx, repo, spec, status, (ahead, behind), (&base, &base), commits))
 }
