@@ -50,6 +50,8 @@ pub struct PollConfig {
     pub jobs_active_secs: u64,
     pub environments_idle_secs: u64,
     pub environments_active_secs: u64,
+    /// Redraws relative times ("updated 3m ago") when nothing else changed.
+    pub clock_secs: u64,
 }
 
 impl Default for PollConfig {
@@ -64,6 +66,8 @@ impl Default for PollConfig {
             jobs_active_secs: d.jobs_active.as_secs(),
             environments_idle_secs: d.environments_idle.as_secs(),
             environments_active_secs: d.environments_active.as_secs(),
+            // Ages on screen are minutes at their finest: a quarter of a minute keeps them honest.
+            clock_secs: 15,
         }
     }
 }
@@ -334,6 +338,11 @@ impl Config {
         }
     }
 
+    /// How often relative times are redrawn when nothing else changed (at least a second).
+    pub fn clock(&self) -> Duration {
+        Duration::from_secs(self.poll.clock_secs.max(1))
+    }
+
     /// The configured host entry for `host`, if any.
     pub fn host(&self, host: &str) -> Option<&HostConfig> {
         self.hosts
@@ -577,26 +586,79 @@ fn binding_entries(keys: &KeysConfig, doc: &Doc) -> Vec<(KeyContext, String, Str
     out.into_iter().map(|(_, c, k, a)| (c, k, a)).collect()
 }
 
+/// An hour: a panel refreshed less often than this is better refreshed by hand (`r`).
+const MAX_POLL_SECS: u64 = 3600;
+
+/// Numbers with a sane range. Poll floors follow GitHub's guidance (a watched run every 3–5 s,
+/// lists every 15–30 s): below them cockpit would spend the rate limit, and risk the secondary
+/// one, for nothing a person can see.
+fn check_bounds(c: &Config) -> Vec<(Vec<Seg>, String)> {
+    let p = &c.poll;
+    let max = i128::from(MAX_POLL_SECS);
+    let secs = |key, v: u64, min| ("poll", key, i128::from(v), min, max, "seconds");
+    [
+        secs("branches_secs", p.branches_secs, 2),
+        secs("issues_secs", p.issues_secs, 10),
+        secs("pulls_secs", p.pulls_secs, 10),
+        secs("runs_idle_secs", p.runs_idle_secs, 10),
+        secs("runs_active_secs", p.runs_active_secs, 3),
+        secs("jobs_active_secs", p.jobs_active_secs, 3),
+        secs("environments_idle_secs", p.environments_idle_secs, 10),
+        secs("environments_active_secs", p.environments_active_secs, 3),
+        // A redraw on this machine, no request: a second is enough.
+        secs("clock_secs", p.clock_secs, 1),
+        (
+            "branches",
+            "stale_days",
+            i128::from(c.branches.stale_days),
+            1,
+            3650,
+            "days",
+        ),
+        // As `cockpit metrics --window-days`.
+        (
+            "deploy",
+            "metrics_window_days",
+            i128::from(c.deploy.metrics_window_days),
+            1,
+            365,
+            "days",
+        ),
+    ]
+    .into_iter()
+    .filter(|&(_, _, v, min, max, _)| v < min || v > max)
+    .map(|(table, key, v, min, max, unit)| {
+        (
+            vec![Seg::Key(table.into()), Seg::Key(key.into())],
+            format!("{v} is out of range: between {min} and {max} {unit}"),
+        )
+    })
+    .collect()
+}
+
 /// Checks serde cannot express: values with a shape (colours, URLs, OWNER/NAME).
 fn check_values(c: &Config) -> Vec<(Vec<Seg>, String)> {
     let key =
         |parts: &[&str]| -> Vec<Seg> { parts.iter().map(|p| Seg::Key(p.to_string())).collect() };
     let mut out = Vec::new();
     for (i, repo) in c.repos.watch.iter().enumerate() {
-        let parts: Vec<&str> = repo.split('/').collect();
-        let ok = (parts.len() == 2 || parts.len() == 3)
-            && parts
-                .iter()
-                .all(|p| !p.trim().is_empty() && !p.contains(char::is_whitespace));
-        if !ok {
+        let checked = match repo.split('/').collect::<Vec<_>>()[..] {
+            [_, _] => crate::github::names::check_slug(repo).map(drop),
+            [host, owner, name] => crate::github::origin::check_host(host)
+                .and_then(|()| crate::github::names::check_slug(&format!("{owner}/{name}")))
+                .map(drop),
+            _ => Err(format!(
+                "{:?} is not OWNER/NAME or HOST/OWNER/NAME",
+                crate::text::sanitize_line(repo)
+            )),
+        };
+        if let Err(message) = checked {
             let mut path = key(&["repos", "watch"]);
             path.push(Seg::Index(i));
-            out.push((
-                path,
-                format!("{repo:?} is not OWNER/NAME or HOST/OWNER/NAME"),
-            ));
+            out.push((path, message));
         }
     }
+    out.extend(check_bounds(c));
     if let Err((field, message)) = crate::ui::theme::Palette::from_config(&c.ui.colors) {
         out.push((key(&["ui", "colors", field]), message));
     }
@@ -617,23 +679,12 @@ fn check_values(c: &Config) -> Vec<(Vec<Seg>, String)> {
             ]
         };
         let host = h.host.trim();
-        if host.is_empty() || host.contains(['/', ':', ' ']) {
-            out.push((
-                at("host"),
-                format!("{:?} is not a host name (ghe.example.com)", h.host),
-            ));
+        if let Err(message) = crate::github::origin::check_host(host) {
+            out.push((at("host"), message));
         }
         if !h.api_url.is_empty() {
-            let ok = url::Url::parse(&h.api_url)
-                .is_ok_and(|u| matches!(u.scheme(), "https" | "http") && u.host_str().is_some());
-            if !ok {
-                out.push((
-                    at("api_url"),
-                    format!(
-                        "{:?} is not an http(s) URL (https://HOST/api/v3)",
-                        h.api_url
-                    ),
-                ));
+            if let Err(message) = crate::github::origin::check_api_url(&h.api_url) {
+                out.push((at("api_url"), message));
             }
         }
         if c.hosts[..i]
@@ -696,6 +747,18 @@ mod tests {
             errors("[poll]\nbranches_secs = 5\nbranches_secs = 6\n"),
             vec!["line 3, key poll.branches_secs: duplicate key"]
         );
+        assert_eq!(
+            errors("[keys.global]\nx = \"zoom\"\n[keys.global]\ny = \"zoom\"\n"),
+            vec!["line 3, key keys.global: duplicate key"]
+        );
+        assert_eq!(
+            errors("[ keys . global ] # again\n[keys.global]\n"),
+            vec!["line 2, key keys.global: duplicate key"]
+        );
+        assert_eq!(
+            errors("[poll] # intervals\nbranches_secs = 5\nbranches_secs = 6\n"),
+            vec!["line 3, key poll.branches_secs: duplicate key"]
+        );
         let syntax = errors("[poll\n");
         assert_eq!(syntax.len(), 1);
         assert!(syntax[0].starts_with("line 1"), "{syntax:?}");
@@ -717,9 +780,33 @@ mod tests {
             errors("[[hosts]]\nhost = \"ghe.corp\"\napi_url = \"ftp://x\"\n"),
             vec!["line 3, key hosts[0].api_url: \"ftp://x\" is not an http(s) URL (https://HOST/api/v3)"]
         );
+        let leaky = errors(
+            "[[hosts]]\nhost = \"me:pw1@ghe.corp\"\napi_url = \"https://tok3n@ghe.corp/api/v3\"\n",
+        );
+        assert_eq!(leaky.len(), 2, "{leaky:?}");
+        assert!(
+            leaky[0].starts_with(
+                "line 2, key hosts[0].host: \"ghe.corp\" carries a user name or password"
+            ),
+            "{leaky:?}"
+        );
+        assert!(leaky[1].starts_with("line 3, key hosts[0].api_url: https://ghe.corp/api/v3 carries a user name or password"), "{leaky:?}");
+        assert!(
+            leaky
+                .iter()
+                .all(|e| !e.contains("pw1") && !e.contains("tok3n")),
+            "{leaky:?}"
+        );
         assert_eq!(
             errors("[repos]\nwatch = [\"acme/rocket\", \"rocket\"]\n"),
             vec!["line 2, key repos.watch[1]: \"rocket\" is not OWNER/NAME or HOST/OWNER/NAME"]
+        );
+        assert_eq!(
+            errors("[repos]\nwatch = [\"acme/..\", \"ghe.corp/../x\"]\n"),
+            vec![
+                "line 2, key repos.watch[0]: \"..\" is not a repository name (letters, digits, '.', '-' and '_', at most 100, not \".\" or \"..\")",
+                "line 2, key repos.watch[1]: \"..\" is not a GitHub account name (letters, digits and '-', at most 39)",
+            ]
         );
         assert_eq!(
             errors("[deploy.environments.production]\ninputs = { dry_run = true }\n"),
@@ -812,10 +899,32 @@ client_id = "Iv1.corp"
     }
 
     #[test]
-    fn zero_intervals_are_floored() {
-        let c = parse("[poll]\nruns_active_secs = 0\n")
-            .expect("parses")
-            .config;
-        assert_eq!(c.intervals().runs_active, Duration::from_secs(1));
+    fn numbers_out_of_range_are_located_errors() {
+        assert_eq!(
+            errors("[poll]\nbranches_secs = 5\nruns_active_secs = 0\nissues_secs = 1\n"),
+            vec![
+                "line 3, key poll.runs_active_secs: 0 is out of range: between 3 and 3600 seconds",
+                "line 4, key poll.issues_secs: 1 is out of range: between 10 and 3600 seconds",
+            ]
+        );
+        assert_eq!(
+            errors("[poll]\njobs_active_secs = 18446744073709551615\n"),
+            vec!["line 2, key poll.jobs_active_secs: 18446744073709551615 is out of range: between 3 and 3600 seconds"]
+        );
+        assert_eq!(
+            errors("[branches]\nstale_days = 0\n[deploy]\nmetrics_window_days = -5\n"),
+            vec![
+                "line 2, key branches.stale_days: 0 is out of range: between 1 and 3650 days",
+                "line 4, key deploy.metrics_window_days: -5 is out of range: between 1 and 365 days",
+            ]
+        );
+        assert_eq!(
+            errors("[poll]\nclock_secs = 0\n"),
+            vec!["line 2, key poll.clock_secs: 0 is out of range: between 1 and 3600 seconds"]
+        );
+        let edges = "[poll]\nbranches_secs = 2\nruns_active_secs = 3\nissues_secs = 3600\n\
+                     [deploy]\nmetrics_window_days = 365\n";
+        let c = parse(edges).expect("in range").config;
+        assert_eq!(c.intervals().runs_active, Duration::from_secs(3));
     }
 }

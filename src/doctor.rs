@@ -115,7 +115,7 @@ pub async fn run(inp: &Inputs<'_>) -> Vec<Check> {
     // git repository and remote
     let local = crate::git::discover(inp.cwd);
     let mut extra_hosts: Vec<String> = hosts.iter().map(|h| h.host.clone()).collect();
-    if let Some(t) = ApiTarget::explicit(inp.api_url, inp.env, hosts) {
+    if let Ok(Some(t)) = ApiTarget::explicit(inp.api_url, inp.env, hosts) {
         extra_hosts.push(t.host);
     }
     let mut remote_host = None;
@@ -138,14 +138,21 @@ pub async fn run(inp: &Inputs<'_>) -> Vec<Check> {
                 inp.repo_flag,
             ) {
                 (_, Some(flag)) => out.push(repo_flag_check(flag)),
-                (Ok((name, slug)), None) => {
-                    remote_host = Some(slug.host.to_ascii_lowercase());
-                    out.push(check(
+                (Ok((name, slug)), None) => match Slug::check(&slug.full_name()) {
+                    Ok(s) => {
+                        remote_host = Some(slug.host.to_ascii_lowercase());
+                        out.push(check(
+                            "remote",
+                            Status::Ok,
+                            format!("{name} → {} on {}", s.full_name(), slug.host),
+                        ));
+                    }
+                    Err(e) => out.push(fail(
                         "remote",
-                        Status::Ok,
-                        format!("{name} → {} on {}", slug.full_name(), slug.host),
-                    ));
-                }
+                        format!("{} names no GitHub repository: {e}", sanitize_line(&name)),
+                        "git remote set-url origin https://github.com/OWNER/NAME.git, or pass --repo OWNER/NAME",
+                    )),
+                },
                 (Err(e), None) => out.push(fail_with(
                     "remote",
                     &e.to_string(),
@@ -176,21 +183,30 @@ pub async fn run(inp: &Inputs<'_>) -> Vec<Check> {
         }
     }
 
-    let target = ApiTarget::choose(inp.api_url, inp.env, hosts, remote_host.as_deref());
-    out.extend(github_checks(inp, &target).await);
-    out.push(keyring_check(inp, &target));
+    match ApiTarget::choose(inp.api_url, inp.env, hosts, remote_host.as_deref()) {
+        Ok(target) => {
+            out.extend(github_checks(inp, &target).await);
+            out.push(keyring_check(inp, &target));
+        }
+        Err(e) => {
+            out.push(fail(
+                "api",
+                e.to_string(),
+                "name the API as https://HOST/api/v3 (or GH_HOST=HOST), nothing before an '@'",
+            ));
+            for name in ["token", "scopes", "rate", "keyring"] {
+                out.push(check(name, Status::Skip, "no usable API address"));
+            }
+        }
+    }
     out.extend(terminal_checks(inp, loaded));
     out
 }
 
 fn repo_flag_check(flag: &str) -> Check {
-    match Slug::parse(flag) {
-        Some(s) => check("remote", Status::Ok, format!("--repo {}", s.full_name())),
-        None => fail(
-            "remote",
-            format!("--repo {flag:?} is not OWNER/NAME"),
-            "pass --repo OWNER/NAME",
-        ),
+    match Slug::check(flag) {
+        Ok(s) => check("remote", Status::Ok, format!("--repo {}", s.full_name())),
+        Err(e) => fail("remote", format!("--repo: {e}"), "pass --repo OWNER/NAME"),
     }
 }
 

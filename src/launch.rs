@@ -22,10 +22,22 @@ pub struct ApiTarget {
     pub host: String,
 }
 
+/// Why the API the user named cannot be used. The text never holds a URL's user info.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{given_by}: {problem}")]
+pub struct TargetError {
+    /// `--api-url`, `GITHUB_API_URL`, `GH_HOST`, `[[hosts]] api_url of HOST`.
+    pub given_by: String,
+    pub problem: String,
+}
+
 impl ApiTarget {
     /// `--api-url`, else `GITHUB_API_URL`, else `GH_HOST`, else github.com.
-    pub fn resolve(api_url: Option<&str>, env: &dyn Fn(&str) -> Option<String>) -> ApiTarget {
-        ApiTarget::explicit(api_url, env, &[]).unwrap_or_else(ApiTarget::dotcom)
+    pub fn resolve(
+        api_url: Option<&str>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<ApiTarget, TargetError> {
+        Ok(ApiTarget::explicit(api_url, env, &[])?.unwrap_or_else(ApiTarget::dotcom))
     }
 
     /// What the user chose outright: `--api-url`, `GITHUB_API_URL` or `GH_HOST` (looked up in
@@ -34,32 +46,64 @@ impl ApiTarget {
         api_url: Option<&str>,
         env: &dyn Fn(&str) -> Option<String>,
         hosts: &[HostConfig],
-    ) -> Option<ApiTarget> {
+    ) -> Result<Option<ApiTarget>, TargetError> {
         let url = api_url
-            .map(str::to_string)
-            .or_else(|| env("GITHUB_API_URL"))
-            .filter(|s| !s.trim().is_empty());
-        if let Some(url) = url {
-            return Some(ApiTarget::from_api_url(url.trim()));
+            .map(|u| ("--api-url", u.to_string()))
+            .or_else(|| env("GITHUB_API_URL").map(|u| ("GITHUB_API_URL", u)))
+            .filter(|(_, s)| !s.trim().is_empty());
+        if let Some((given_by, url)) = url {
+            return ApiTarget::parse_api_url(&url, given_by).map(Some);
         }
         env("GH_HOST")
             .map(|h| h.trim().to_string())
             .filter(|h| !h.is_empty())
-            .map(|h| ApiTarget::for_host(&h, hosts))
+            .map(|h| ApiTarget::host_named(&h, "GH_HOST", hosts))
+            .transpose()
+    }
+
+    /// [`ApiTarget::for_host`] for a host name the user typed (`given_by` says where).
+    pub fn host_named(
+        host: &str,
+        given_by: &str,
+        hosts: &[HostConfig],
+    ) -> Result<ApiTarget, TargetError> {
+        let bare = host.trim().trim_end_matches('/');
+        crate::github::origin::check_host(bare).map_err(|problem| TargetError {
+            given_by: given_by.to_string(),
+            problem,
+        })?;
+        ApiTarget::for_host(host, hosts)
+    }
+
+    /// An API base URL from the user (`given_by` says where it came from, for the message):
+    /// http(s), a host, and no user name or password in it.
+    pub fn parse_api_url(url: &str, given_by: &str) -> Result<ApiTarget, TargetError> {
+        crate::github::origin::check_api_url(url)
+            .map(|_| ApiTarget::from_api_url(url.trim()))
+            .map_err(|problem| TargetError {
+                given_by: given_by.to_string(),
+                problem,
+            })
     }
 
     /// A host by name: its `[[hosts]]` entry's API base if it has one, else github.com's API or
     /// the Enterprise convention `https://HOST/api/v3`.
-    pub fn for_host(host: &str, hosts: &[HostConfig]) -> ApiTarget {
+    pub fn for_host(host: &str, hosts: &[HostConfig]) -> Result<ApiTarget, TargetError> {
         let host = host.trim().trim_end_matches('/');
         if auth::is_dotcom(host) {
-            return ApiTarget::dotcom();
+            return Ok(ApiTarget::dotcom());
         }
+        // Hosts come from the config (checked when read) or a parsed remote; this keeps a
+        // credential out of the URLs built below whatever the caller.
+        crate::github::origin::check_host(host).map_err(|problem| TargetError {
+            given_by: "host".into(),
+            problem,
+        })?;
         let configured = hosts.iter().find(|h| h.host.eq_ignore_ascii_case(host));
-        match configured.filter(|h| !h.api_url.trim().is_empty()) {
+        Ok(match configured.filter(|h| !h.api_url.trim().is_empty()) {
             Some(h) => ApiTarget {
                 host: host.to_ascii_lowercase(),
-                ..ApiTarget::from_api_url(h.api_url.trim())
+                ..ApiTarget::parse_api_url(&h.api_url, &format!("[[hosts]] api_url of {host}"))?
             },
             // GitHub Enterprise Cloud with data residency: the API is on api.SUBDOMAIN.ghe.com.
             None if host.to_ascii_lowercase().ends_with(".ghe.com") => ApiTarget {
@@ -72,7 +116,7 @@ impl ApiTarget {
                 web_base: format!("https://{host}"),
                 host: host.to_ascii_lowercase(),
             },
-        }
+        })
     }
 
     /// The dashboard's API: an explicit choice, else the host of the repository's GitHub
@@ -82,9 +126,9 @@ impl ApiTarget {
         env: &dyn Fn(&str) -> Option<String>,
         hosts: &[HostConfig],
         remote_host: Option<&str>,
-    ) -> ApiTarget {
-        if let Some(t) = ApiTarget::explicit(api_url, env, hosts) {
-            return t;
+    ) -> Result<ApiTarget, TargetError> {
+        if let Some(t) = ApiTarget::explicit(api_url, env, hosts)? {
+            return Ok(t);
         }
         match remote_host {
             Some(h)
@@ -93,7 +137,7 @@ impl ApiTarget {
             {
                 ApiTarget::for_host(h, hosts)
             }
-            _ => ApiTarget::dotcom(),
+            _ => Ok(ApiTarget::dotcom()),
         }
     }
 
@@ -105,6 +149,8 @@ impl ApiTarget {
         }
     }
 
+    /// An API base cockpit made itself (fakehub's, the demo's). What the user gives goes
+    /// through [`ApiTarget::parse_api_url`].
     pub fn from_api_url(url: &str) -> ApiTarget {
         let rest_base = url.trim_end_matches('/').to_string();
         let parsed = url::Url::parse(&rest_base).ok();
@@ -147,18 +193,26 @@ pub fn resolve_repo(cwd: &Path, repo_flag: Option<&str>, extra_hosts: &[String])
         Err(e) => choice.problem = Some(e.to_string()),
     }
     if let Some(flag) = repo_flag {
-        match Slug::parse(flag) {
-            Some(s) => {
+        match Slug::check(flag) {
+            Ok(s) => {
                 choice.slug = Some(s);
                 choice.problem = None;
             }
-            None => choice.problem = Some(format!("--repo expects OWNER/NAME, got {flag:?}")),
+            Err(e) => choice.problem = Some(format!("--repo expects OWNER/NAME: {e}")),
         }
         return choice;
     }
     if let Ok(info) = &local {
         match git::pick_github_remote(&info.remotes, extra_hosts) {
-            Ok((_, slug)) => choice.slug = Slug::parse(&slug.full_name()),
+            Ok((remote, slug)) => match Slug::check(&slug.full_name()) {
+                Ok(s) => choice.slug = Some(s),
+                Err(e) => {
+                    choice.problem = Some(format!(
+                        "the remote {} names no GitHub repository: {e}; pass --repo OWNER/NAME",
+                        crate::text::sanitize_line(&remote)
+                    ))
+                }
+            },
             Err(e) => choice.problem = Some(e.to_string()),
         }
     }
@@ -251,15 +305,15 @@ mod tests {
     #[test]
     fn api_targets() {
         let none = |_: &str| None;
-        assert_eq!(ApiTarget::resolve(None, &none), ApiTarget::dotcom());
+        assert_eq!(ApiTarget::resolve(None, &none), Ok(ApiTarget::dotcom()));
         let ghe = |v: &str| (v == "GH_HOST").then(|| "ghe.corp".to_string());
-        let t = ApiTarget::resolve(None, &ghe);
+        let t = ApiTarget::resolve(None, &ghe).expect("GH_HOST");
         assert_eq!(t.rest_base, "https://ghe.corp/api/v3");
         assert_eq!(t.web_base, "https://ghe.corp");
-        let t = ApiTarget::resolve(Some("http://127.0.0.1:9999/"), &ghe);
+        let t = ApiTarget::resolve(Some("http://127.0.0.1:9999/"), &ghe).expect("flag");
         assert_eq!(t.rest_base, "http://127.0.0.1:9999");
         assert_eq!(t.host, "127.0.0.1");
-        let t = ApiTarget::resolve(Some("https://ghe.corp/api/v3"), &none);
+        let t = ApiTarget::resolve(Some("https://ghe.corp/api/v3"), &none).expect("flag");
         assert_eq!(t.web_base, "https://ghe.corp");
     }
 
@@ -278,24 +332,71 @@ mod tests {
             },
         ];
         let none = |_: &str| None;
-        let t = ApiTarget::choose(None, &none, &hosts, Some("ghe.corp"));
+        let choose = |env: &dyn Fn(&str) -> Option<String>, remote| {
+            ApiTarget::choose(None, env, &hosts, remote).expect("valid")
+        };
+        let t = choose(&none, Some("ghe.corp"));
         assert_eq!(
             (t.host.as_str(), t.rest_base.as_str()),
             ("ghe.corp", "https://api.ghe.corp/v3")
         );
-        let t = ApiTarget::choose(None, &none, &hosts, Some("git.example"));
+        let t = choose(&none, Some("git.example"));
         assert_eq!(t.rest_base, "https://git.example/api/v3");
         // An unconfigured remote host does not send the token anywhere new.
-        assert_eq!(
-            ApiTarget::choose(None, &none, &hosts, Some("other.example")),
-            ApiTarget::dotcom()
-        );
+        assert_eq!(choose(&none, Some("other.example")), ApiTarget::dotcom());
         let gh_host = |v: &str| (v == "GH_HOST").then(|| "ghe.corp".to_string());
-        let t = ApiTarget::choose(None, &gh_host, &hosts, Some("git.example"));
+        let t = choose(&gh_host, Some("git.example"));
         assert_eq!(t.rest_base, "https://api.ghe.corp/v3");
         assert_eq!(
             ApiTarget::for_host("github.com", &hosts),
-            ApiTarget::dotcom()
+            Ok(ApiTarget::dotcom())
         );
+    }
+
+    #[test]
+    fn credentials_in_the_api_address_are_refused_without_repeating_them() {
+        let none = |_: &str| None;
+        let cases: [(Option<&str>, &str, &str, &str); 5] = [
+            (
+                Some("http://alice:s3cr3tPW@127.0.0.1:9"),
+                "",
+                "s3cr3tPW",
+                "--api-url",
+            ),
+            (Some("http://SECRET@127.0.0.1:9"), "", "SECRET", "--api-url"),
+            (
+                Some("ftp://alice:s3cr3tPW@host"),
+                "",
+                "s3cr3tPW",
+                "--api-url",
+            ),
+            (None, "GITHUB_API_URL", "s3cr3tPW", "GITHUB_API_URL"),
+            (None, "GH_HOST", "s3cr3tPW", "GH_HOST"),
+        ];
+        for (flag, var, secret, named) in cases {
+            let env = |v: &str| match v {
+                "GITHUB_API_URL" if var == v => Some("https://x:s3cr3tPW@ghe.corp/api/v3".into()),
+                "GH_HOST" if var == v => Some("alice:s3cr3tPW@ghe.corp".into()),
+                _ => none(v),
+            };
+            let e = ApiTarget::resolve(flag, &env).expect_err("refused");
+            let text = e.to_string();
+            assert!(!text.contains(secret), "{text}");
+            assert!(text.starts_with(named), "{text}");
+        }
+        let e = ApiTarget::resolve(Some("http://alice:s3cr3tPW@127.0.0.1:9/"), &none)
+            .expect_err("refused")
+            .to_string();
+        assert!(
+            e.contains("http://127.0.0.1:9/ carries a user name or password"),
+            "{e}"
+        );
+        let hosts = vec![HostConfig {
+            host: "ghe.corp".into(),
+            api_url: "https://tok@ghe.corp/api/v3".into(),
+            client_id: String::new(),
+        }];
+        let e = ApiTarget::for_host("ghe.corp", &hosts).expect_err("refused");
+        assert!(!e.to_string().contains("tok@"), "{e}");
     }
 }

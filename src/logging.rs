@@ -46,8 +46,8 @@ fn patterns() -> &'static [(Regex, &'static str)] {
                 r#"(?i)((?:access_token|refresh_token|device_code)"?\s*[:=]\s*"?)[^\s"&,}]+"#,
                 "${1}<redacted>",
             ),
-            // Credentials in a URL.
-            (r"(://)[^/\s:@]+:[^/\s@]+@", "${1}<redacted>@"),
+            // Any user info in a URL: `user:password@`, and a bare `TOKEN@` too.
+            (r"(://)[^/?#\s@]+@", "${1}<redacted>@"),
         ]
         .into_iter()
         .filter_map(|(re, with)| Regex::new(re).ok().map(|r| (r, with)))
@@ -195,6 +195,14 @@ mod tests {
             (
                 "GET https://me:hunter2@ghe.corp/api/v3",
                 "GET https://<redacted>@ghe.corp/api/v3",
+            ),
+            (
+                "GET http://SECRET@127.0.0.1:9/rate_limit -> 200",
+                "GET http://<redacted>@127.0.0.1:9/rate_limit -> 200",
+            ),
+            (
+                "on http://127.0.0.1:9/a@b and https://h/x?u=a@b",
+                "on http://127.0.0.1:9/a@b and https://h/x?u=a@b",
             ),
             (
                 "GET /repos/acme/rocket -> 200",

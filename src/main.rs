@@ -115,6 +115,19 @@ async fn async_main(
     log_file: Option<std::path::PathBuf>,
 ) -> anyhow::Result<ExitCode> {
     let keyring = store::system_store(&env);
+    // An unusable API address stops everything but doctor (which reports it) before a request
+    // is made, and the message never repeats a password or token written into the URL.
+    if !matches!(
+        cli.command,
+        Some(Command::Doctor) | Some(Command::Fakehub { .. })
+    ) {
+        let hosts = loaded.as_ref().map_or(&[][..], |l| &l.config.hosts[..]);
+        if let Err(e) = ApiTarget::explicit(cli.api_url.as_deref(), &env, hosts) {
+            tracing::error!(target: "cockpit", "{e}");
+            eprintln!("cockpit: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    }
     match cli.command {
         Some(Command::Fakehub { port }) => {
             let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
@@ -166,14 +179,18 @@ async fn async_main(
 
 /// The host an auth command works on: `--api-url` (tests, odd setups), else `--hostname`, else
 /// GH_HOST / GITHUB_API_URL, else github.com.
-fn auth_target(api_url: &Option<String>, host: &HostArg, loaded: &Loaded) -> ApiTarget {
+fn auth_target(
+    api_url: &Option<String>,
+    host: &HostArg,
+    loaded: &Loaded,
+) -> Result<ApiTarget, launch::TargetError> {
     let hosts = &loaded.config.hosts;
     if let Some(url) = api_url {
-        return ApiTarget::from_api_url(url);
+        return ApiTarget::parse_api_url(url, "--api-url");
     }
     match &host.hostname {
-        Some(h) => ApiTarget::for_host(h, hosts),
-        None => ApiTarget::explicit(None, &env, hosts).unwrap_or_else(ApiTarget::dotcom),
+        Some(h) => ApiTarget::host_named(h, "--hostname", hosts),
+        None => Ok(ApiTarget::explicit(None, &env, hosts)?.unwrap_or_else(ApiTarget::dotcom)),
     }
 }
 
@@ -188,11 +205,20 @@ async fn auth_command(
         store: keyring,
         gh: &auth::gh_auth_token,
     };
+    let (AuthCommand::Login { host, .. }
+    | AuthCommand::Logout { host }
+    | AuthCommand::Status { host }) = &cmd;
+    let target = match auth_target(api_url, host, loaded) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("cockpit: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
     let result = tokio::task::block_in_place(|| {
         tokio::runtime::Handle::current().block_on(async {
             match cmd {
-                AuthCommand::Login { host, with_token } => {
-                    let target = auth_target(api_url, &host, loaded);
+                AuthCommand::Login { with_token, .. } => {
                     // Messages go to stderr, like gh: stdout stays clean for scripts.
                     let mut err = std::io::stderr();
                     if with_token {
@@ -211,16 +237,18 @@ async fn auth_command(
                     }
                     .map(|()| true)
                 }
-                AuthCommand::Logout { host } => {
-                    let target = auth_target(api_url, &host, loaded);
+                AuthCommand::Logout { .. } => {
                     commands::logout(&ctx, &target, &mut std::io::stdout()).map(|()| true)
                 }
                 AuthCommand::Status { host } => {
-                    let mut targets = vec![auth_target(api_url, &host, loaded)];
+                    let mut targets = vec![target];
                     // Without a host named, every configured host too, as gh does.
                     if api_url.is_none() && host.hostname.is_none() {
                         for h in &loaded.config.hosts {
-                            let t = ApiTarget::for_host(&h.host, &loaded.config.hosts);
+                            // The config was checked when it was read.
+                            let Ok(t) = ApiTarget::for_host(&h.host, &loaded.config.hosts) else {
+                                continue;
+                            };
                             if !targets.iter().any(|x| x.host == t.host) {
                                 targets.push(t);
                             }
@@ -267,7 +295,7 @@ async fn dashboard(
     } else {
         let cwd = std::env::current_dir().context("reading the current directory")?;
         let mut extra_hosts: Vec<String> = config.hosts.iter().map(|h| h.host.clone()).collect();
-        if let Some(t) = ApiTarget::explicit(cli.api_url.as_deref(), &env, &config.hosts) {
+        if let Some(t) = ApiTarget::explicit(cli.api_url.as_deref(), &env, &config.hosts)? {
             extra_hosts.push(t.host);
         }
         let remote_host = launch::remote_host(&cwd, &extra_hosts);
@@ -276,7 +304,7 @@ async fn dashboard(
             &env,
             &config.hosts,
             remote_host.as_deref(),
-        );
+        )?;
         let repo = launch::resolve_repo(&cwd, cli.repo.as_deref(), &extra_hosts);
         let lookup = tokio::task::block_in_place(|| {
             auth::find_token(
@@ -323,7 +351,7 @@ async fn dashboard(
             cockpit::metrics::report::collect(&gh, &slug, environment.as_deref(), *window_days)
                 .await?;
         let text = if *json {
-            serde_json::to_string_pretty(&metrics)? + "\n"
+            cockpit::metrics::json::to_string_pretty(&metrics)? + "\n"
         } else {
             cockpit::metrics::report::table(&metrics)
         };
@@ -334,6 +362,8 @@ async fn dashboard(
         return Ok(ExitCode::SUCCESS);
     }
 
+    let shutdown = shutdown_signal();
+    let suspend = suspend_requests();
     let mut guard = cockpit::terminal::enter().context("setting up the terminal")?;
     // For the end-to-end test that a panic restores the terminal before its message prints.
     if env("COCKPIT_TEST_PANIC").is_some_and(|v| v == "after-terminal-setup") {
@@ -367,15 +397,17 @@ async fn dashboard(
         theme,
         opener: Opener::System,
         frames: None,
+        clock: config.clock(),
+        suspend,
     };
-    let input = ratatui::crossterm::event::EventStream::new();
+    let input = cockpit::terminal::spawn_input_reader().context("reading terminal input")?;
     let result = runtime::run(
         terminal,
         input,
         Arc::new(launched.services),
         launched.state,
         opts,
-        shutdown_signal(),
+        shutdown,
     )
     .await;
     drop(guard);
@@ -385,8 +417,40 @@ async fn dashboard(
         .context("running the dashboard")
 }
 
-/// SIGTERM, SIGHUP and SIGINT end the loop like `q`, so the terminal is restored.
-async fn shutdown_signal() {
+/// Ctrl-Z suspends through the loop; a SIGTSTP from outside (`kill -TSTP`) takes the same path,
+/// so the shell never gets a terminal left in raw mode on the alternate screen.
+fn suspend_requests() -> Option<runtime::Suspend> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        match signal(SignalKind::from_raw(libc::SIGTSTP)) {
+            Ok(mut tstp) => {
+                tokio::spawn(async move {
+                    while tstp.recv().await.is_some() {
+                        if tx.send(()).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+            Err(e) => tracing::warn!(target: "cockpit", "SIGTSTP not handled: {e}"),
+        }
+        Some(runtime::Suspend {
+            signals: rx,
+            stop: cockpit::terminal::suspend,
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
+/// SIGTERM, SIGHUP and SIGINT end the loop like `q`, so the terminal is restored. The handlers
+/// are installed here, before the terminal is taken: a signal during the first draw must not
+/// take the default action and leave the terminal in raw mode.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
@@ -396,15 +460,23 @@ async fn shutdown_signal() {
             SignalKind::hangup(),
             SignalKind::interrupt(),
         ] {
-            if let Ok(s) = signal(kind) {
-                streams.push(s);
+            match signal(kind) {
+                Ok(s) => streams.push(s),
+                Err(e) => tracing::warn!(target: "cockpit", "signal {kind:?} not handled: {e}"),
             }
         }
-        let waits = streams.iter_mut().map(|s| Box::pin(s.recv()));
-        let _ = futures_util::future::select_all(waits).await;
+        async move {
+            if streams.is_empty() {
+                return std::future::pending().await;
+            }
+            let waits = streams.iter_mut().map(|s| Box::pin(s.recv()));
+            let _ = futures_util::future::select_all(waits).await;
+        }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

@@ -245,6 +245,12 @@ async fn a_failed_send_keeps_the_draft_and_a_restart_brings_it_back() {
         s.contains("HOME can be unset in cron too"),
         "the editor is back with the text:\n{s}"
     );
+    assert!(
+        s.lines()
+            .filter(|l| l.contains("server error (502)"))
+            .all(|l| !l.contains("retry")),
+        "nothing retries a mutation, so nothing may promise it:\n{s}"
+    );
     let on_disk = std::fs::read_dir(drafts.path())
         .expect("drafts dir")
         .count();
@@ -351,5 +357,36 @@ async fn issue_edits_close_assign_and_labels() {
     });
     assert_eq!(state, "closed");
     assert_eq!(reason.as_deref(), Some("not_planned"));
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paste_is_one_edit_and_the_draft_holds_all_of_it() {
+    let drafts = tempfile::tempdir().expect("tempdir");
+    let mut h = Harness::with(Setup {
+        drafts_dir: Some(drafts.path().to_path_buf()),
+        ..Setup::default()
+    })
+    .await;
+    h.wait_until("dashboard", loaded).await;
+    h.key('1');
+    h.key('c');
+    h.wait_for("Comment on #47").await;
+    // 5 KB as a terminal delivers a bracketed paste: `\r` line ends, plus a stray escape.
+    let lines: Vec<String> = (0..120)
+        .map(|i| format!("line {i:03} of a long pasted stack trace, padded.."))
+        .collect();
+    let pasted = format!("{}\x1b[2J", lines.join("\r\n"));
+    assert!(pasted.len() > 5_000);
+    h.send(ratatui::crossterm::event::Event::Paste(pasted));
+    h.wait_for("line 119 of a long pasted stack trace").await;
+    let want = lines.join("\n") + "[2J";
+    let dir = drafts.path().to_path_buf();
+    common::until("the whole paste is the draft on disk", || {
+        let found = cockpit::drafts::DraftStore::new(&dir).load_all();
+        found.values().any(|d| *d == want)
+    })
+    .await;
+    h.code(KeyCode::Esc);
     h.quit().await;
 }

@@ -221,6 +221,133 @@ async fn doctor_with_an_unreachable_host_fails_and_skips_what_depends_on_it() {
     assert_eq!(line(&r, "rate"), "- rate      the API is unreachable");
 }
 
+/// A URL with a user name or password (or a bare token before the `@`) is refused before any
+/// request, and neither the terminal nor the log ever shows what stood before the `@`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_in_the_api_url_are_refused_and_never_echoed() {
+    let env = setup().await;
+    let at = env.hub.base_url().replace("http://", "");
+    let cases = [
+        ("s3cr3tPW", format!("http://alice:s3cr3tPW@{at}")),
+        ("SECRETtok", format!("http://SECRETtok@{at}")),
+        ("s3cr3tPW", format!("ftp://alice:s3cr3tPW@{at}")),
+    ];
+    let log = env
+        .home
+        .path()
+        .join("state")
+        .join("cockpit")
+        .join("cockpit.log");
+    for (secret, url) in &cases {
+        let logged = ["--log-level", "debug"];
+        let mut doctor = logged.to_vec();
+        doctor.extend(["doctor", "--api-url", url]);
+        let r = cockpit(
+            &doctor,
+            &[("GH_TOKEN", DEMO_TOKEN)],
+            env.clone.path(),
+            env.home.path(),
+        )
+        .await;
+        assert_eq!(r.code, 1, "{}", r.stdout);
+        let a = line(&r, "api");
+        assert!(a.starts_with("✗ api       --api-url: "), "{a}");
+        assert!(a.contains(" carries a user name or password"), "{a}");
+        assert_eq!(line(&r, "token"), "- token     no usable API address");
+        for (args, vars) in [
+            (
+                vec!["--repo", "acme/rocket", "--api-url", url, "metrics"],
+                vec![],
+            ),
+            (
+                vec!["--repo", "acme/rocket", "metrics"],
+                vec![("GITHUB_API_URL", url.as_str())],
+            ),
+            (vec!["auth", "status", "--api-url", url], vec![]),
+        ] {
+            let mut all = logged.to_vec();
+            all.extend(args);
+            let mut vars = vars;
+            vars.push(("GH_TOKEN", DEMO_TOKEN));
+            let f = cockpit(&all, &vars, env.clone.path(), env.home.path()).await;
+            assert_eq!(f.code, 2, "{all:?}: {}{}", f.stdout, f.stderr);
+            assert!(
+                f.stderr.contains("carries a user name or password"),
+                "{all:?}: {}",
+                f.stderr
+            );
+            assert!(
+                !f.stdout.contains(secret) && !f.stderr.contains(secret),
+                "{all:?}: {}",
+                f.stderr
+            );
+        }
+        assert!(
+            !r.stdout.contains(secret) && !r.stderr.contains(secret),
+            "{}",
+            r.stdout
+        );
+        let logged = std::fs::read_to_string(&log).expect("log written");
+        assert!(!logged.contains(secret), "{logged}");
+    }
+    let asked = env.hub.requests();
+    assert!(asked.is_empty(), "nothing may be sent: {asked:?}");
+}
+
+/// `--repo ../..` would ask for `/issues` and `/environments` at the API root; `.`/`..` and
+/// other names GitHub does not allow are refused before any request, from the flag and from a
+/// git remote alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repository_names_github_does_not_allow_are_refused() {
+    let env = setup().await;
+    let api = env.hub.base_url();
+    for (repo, complaint) in [
+        ("../..", "\"..\" is not a GitHub account name"),
+        ("acme/..", "\"..\" is not a repository name"),
+        (".", "\".\" is not OWNER/NAME"),
+    ] {
+        let r = cockpit(
+            &["--api-url", &api, "--repo", repo, "metrics", "--json"],
+            &[("GH_TOKEN", DEMO_TOKEN)],
+            env.clone.path(),
+            env.home.path(),
+        )
+        .await;
+        assert_ne!(r.code, 0, "{repo}: {}", r.stdout);
+        assert!(r.stderr.contains(complaint), "{repo}: {}", r.stderr);
+        let d = env.doctor(DEMO_TOKEN, &["--repo", repo]).await;
+        let remote = line(&d, "remote");
+        assert!(remote.starts_with("✗ remote    --repo: "), "{remote}");
+        assert!(remote.contains(complaint), "{remote}");
+    }
+    assert!(
+        !env.hub
+            .requests()
+            .iter()
+            .any(|r| !r.path_and_query.starts_with("/rate_limit")
+                && !r.path_and_query.starts_with("/user")),
+        "{:?}",
+        env.hub.requests()
+    );
+
+    let odd = clone_dir();
+    git2::Repository::open(odd.path())
+        .and_then(|r| r.remote_set_url("origin", "https://github.com/ac%24me/rocket.git"))
+        .expect("set url");
+    let r = cockpit(
+        &["doctor", "--api-url", &api],
+        &[("GH_TOKEN", DEMO_TOKEN)],
+        odd.path(),
+        env.home.path(),
+    )
+    .await;
+    let remote = line(&r, "remote");
+    assert!(
+        remote.starts_with("✗ remote    origin names no GitHub repository: \"ac%24me\" is not a GitHub account name"),
+        "{remote}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn doctor_outside_a_repository_without_a_token() {
     let env = setup().await;

@@ -271,8 +271,9 @@ fn gitlab_origin_is_not_github() {
     let message = err.to_string();
     assert_eq!(
         message,
-        "remote 'origin' points to gitlab.com, which is not a GitHub host; \
-         pass --repo OWNER/NAME (and --api-url for GitHub Enterprise)"
+        "remote 'origin' points to gitlab.com, which cockpit does not know as a GitHub host; \
+         if it is GitHub Enterprise Server, add it to the config ([[hosts]] host = \"gitlab.com\"), \
+         else pass --repo OWNER/NAME"
     );
     assert!(!format!("{err:?}").contains("glpat-secret"));
 }

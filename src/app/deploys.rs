@@ -7,6 +7,7 @@ use super::mutation::Mutation;
 use super::state::{AppState, Detail, Followed, PanelId};
 use crate::github::dashboard::EnvRow;
 use crate::github::models::WorkflowRun;
+use crate::github::partial::Part;
 use crate::text::sanitize_line;
 use crate::ui::panels::deploys::short_sha;
 
@@ -46,7 +47,14 @@ pub fn review(state: &mut AppState, approve: bool) -> Vec<Effect> {
     };
     let name = sanitize_line(&row.env.name);
     let Some((run, pending)) = row.waiting.first() else {
-        state.toast(format!("Nothing is waiting for approval to {name}"), true);
+        let text = match row.gaps.get(Part::Approvals) {
+            Some(u) => format!(
+                "Cannot tell what waits for approval to {name}: {}",
+                sanitize_line(&u.why)
+            ),
+            None => format!("Nothing is waiting for approval to {name}"),
+        };
+        state.toast(text, true);
         return Vec::new();
     };
     if !pending.current_user_can_approve {
@@ -136,13 +144,13 @@ fn run_title(run: &WorkflowRun) -> String {
 /// else the default branch (a branch that was never pushed, or whose remote branch is gone
 /// after its merge, cannot be run on GitHub).
 fn proposed_ref(state: &AppState) -> String {
-    let head = state
-        .branches
-        .data
-        .as_ref()
-        .and_then(|s| s.branches.iter().find(|b| b.is_head));
-    let on_github = match head {
-        Some(b) => b.upstream.is_some() && !b.upstream_gone,
+    let on_github = match state.branches.data.as_ref() {
+        // A detached HEAD has no branch to run a workflow on (dispatch takes a branch or tag).
+        Some(snap) => snap
+            .branches
+            .iter()
+            .find(|b| b.is_head)
+            .is_some_and(|b| b.upstream.is_some() && !b.upstream_gone),
         // Not read yet: the CI panel's branch is the best guess.
         None => true,
     };
@@ -488,6 +496,8 @@ mod tests {
             }],
             status: Default::default(),
             default_branch: Some("main".into()),
+            detached_at: None,
+            operation: None,
         };
         state.branches.data = Some(head(Some("origin/47-crash"), false));
         assert_eq!(proposed_ref(&state), "47-crash");

@@ -17,6 +17,11 @@ pub enum Resource {
     Runs {
         branch: String,
     },
+    /// The CI panel's runs while HEAD is detached: those of the checked-out commit. Same kind
+    /// as `Runs`: one replaces the other.
+    HeadRuns {
+        sha: String,
+    },
     Jobs {
         run_id: u64,
     },
@@ -71,7 +76,7 @@ impl Resource {
             Resource::Branches => ResourceKind::Branches,
             Resource::Issues { .. } => ResourceKind::Issues,
             Resource::Pulls { .. } => ResourceKind::Pulls,
-            Resource::Runs { .. } => ResourceKind::Runs,
+            Resource::Runs { .. } | Resource::HeadRuns { .. } => ResourceKind::Runs,
             Resource::Jobs { .. } => ResourceKind::Jobs,
             Resource::Environments => ResourceKind::Environments,
             Resource::IssueDetail { .. } => ResourceKind::IssueDetail,

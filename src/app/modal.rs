@@ -310,6 +310,40 @@ pub fn editor_key(ed: &mut Editor, ev: KeyEvent) -> EditorOutcome {
     }
 }
 
+/// What a paste puts into a text: the terminal's line ends (`\r`, `\r\n`) as newlines, tabs
+/// kept, every other control character dropped (a paste is the user's, but a copied log line
+/// can carry escapes that have no place in a comment).
+pub fn pasted_text(raw: &str) -> String {
+    raw.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter(|c| *c == '\n' || *c == '\t' || !c.is_control())
+        .collect()
+}
+
+/// A paste into the editor: one edit. False when nothing changed.
+pub fn editor_paste(ed: &mut Editor, text: &str) -> bool {
+    ed.error = None;
+    ed.text.insert_str(text)
+}
+
+/// A paste into the focused field of a form; a one-line field gets it on one line.
+pub fn form_paste(form: &mut Form, text: &str) {
+    let Some(field) = form.fields.get_mut(form.focus) else {
+        return;
+    };
+    match &mut field.kind {
+        FieldKind::Text(t) => {
+            t.insert_str(text.replace('\n', " "));
+        }
+        FieldKind::Multiline(t) => {
+            t.insert_str(text);
+        }
+        FieldKind::Choice { .. } | FieldKind::Toggle(_) => return,
+    }
+    form.error = None;
+}
+
 #[derive(Debug, PartialEq)]
 pub enum Outcome {
     Continue,

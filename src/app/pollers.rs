@@ -156,7 +156,7 @@ fn next_delay(r: &Resource, data: &Data, failures: u32, iv: &Intervals) -> Optio
         (Resource::IssueDetail { .. }, _) | (Resource::PullDetail { .. }, _) => {
             Some(iv.issue_detail)
         }
-        (Resource::Runs { .. }, Data::Runs(Ok(f))) => {
+        (Resource::Runs { .. } | Resource::HeadRuns { .. }, Data::Runs(Ok(f))) => {
             let active = f.data.iter().any(|r| r.status.is_active());
             Some(if active { iv.runs_active } else { iv.runs_idle })
         }
@@ -248,6 +248,10 @@ async fn fetch(r: &Resource, s: &Services) -> Data {
         },
         Resource::Runs { branch } => match slug {
             Some(slug) => Data::Runs(gh.runs_for_branch(slug, branch).await),
+            None => Data::Runs(Err(no_repo())),
+        },
+        Resource::HeadRuns { sha } => match slug {
+            Some(slug) => Data::Runs(gh.runs_for_commit(slug, sha).await),
             None => Data::Runs(Err(no_repo())),
         },
         Resource::Jobs { run_id } => match slug {

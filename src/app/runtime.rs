@@ -1,5 +1,7 @@
 //! The loop: wait for input, task results or a tick; apply everything pending; draw once.
-//! An idle dashboard sleeps here: no tick runs unless something on screen changes with time.
+//! An idle dashboard sleeps here: no tick runs unless something on screen changes with time,
+//! and input wakes it the moment a key is typed (it arrives on a channel, see
+//! `terminal::spawn_input_reader`).
 
 use super::effect::Effect;
 use super::keymap::Keymap;
@@ -9,10 +11,9 @@ use super::state::AppState;
 use super::update::{init, update};
 use crate::ui::{self, Theme};
 use chrono::Utc;
-use futures_util::{FutureExt, Stream, StreamExt};
 use ratatui::backend::Backend;
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::Event;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers};
 use ratatui::Terminal;
 use std::future::Future;
 use std::io;
@@ -21,11 +22,22 @@ use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 use tokio::time::MissedTickBehavior;
 
+/// Terminal events as the loop receives them: each one sent the moment it is read.
+pub type Input = mpsc::UnboundedReceiver<io::Result<Event>>;
+
 /// How `o` opens a URL: the system's opener, or (tests) a list to inspect.
 #[derive(Debug, Clone)]
 pub enum Opener {
     System,
     Record(Arc<Mutex<Vec<String>>>),
+}
+
+/// Job control: Ctrl-Z (raw mode turns it into a key) and SIGTSTP from outside.
+pub struct Suspend {
+    /// SIGTSTP sent to cockpit by someone else.
+    pub signals: mpsc::UnboundedReceiver<()>,
+    /// Gives the terminal back, stops until `fg`, takes the terminal again.
+    pub stop: fn() -> io::Result<()>,
 }
 
 pub struct Options {
@@ -40,19 +52,22 @@ pub struct Options {
     pub opener: Opener,
     /// Every drawn frame goes here (tests read the screen from it).
     pub frames: Option<watch::Sender<Buffer>>,
+    /// How often relative times ("3m ago") are redrawn when nothing else changes.
+    pub clock: Duration,
+    /// None where there is no shell to return to (tests): Ctrl-Z is then ignored.
+    pub suspend: Option<Suspend>,
 }
 
-pub async fn run<B, S, F>(
+pub async fn run<B, F>(
     terminal: &mut Terminal<B>,
-    mut input: S,
+    mut input: Input,
     services: Arc<Services>,
     mut state: AppState,
-    opts: Options,
+    mut opts: Options,
     shutdown: F,
 ) -> io::Result<AppState>
 where
     B: Backend,
-    S: Stream<Item = io::Result<Event>> + Unpin,
     F: Future<Output = ()>,
 {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
@@ -66,12 +81,12 @@ where
 
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
-    // Ages and freshness in the status bar move slowly; a rare tick keeps them honest.
-    let mut slow_tick = tokio::time::interval(Duration::from_secs(15));
-    slow_tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let mut clock = tokio::time::interval(opts.clock.max(Duration::from_secs(1)));
+    clock.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let mut suspend = opts.suspend.take();
     tokio::pin!(shutdown);
 
-    // The loop wakes only for a message, so every wake-up is a change worth one draw.
+    // Every wake-up is something that arrived, so each is worth one draw.
     loop {
         let completed = terminal
             .draw(|f| ui::draw(f, &state, &opts.keymap, &opts.theme))
@@ -83,28 +98,42 @@ where
             break;
         }
         let animating = state.animating();
-        let msg = tokio::select! {
+        let first = tokio::select! {
             biased;
             _ = &mut shutdown => break,
-            ev = input.next() => match ev {
-                Some(Ok(ev)) => Msg::Input(ev),
-                Some(Err(e)) => Msg::Failed(format!("terminal input: {e}")),
+            ev = input.recv() => match ev {
+                Some(ev) => Arrival::Input(ev),
                 None => break,
             },
-            Some(m) = rx.recv() => m,
-            _ = tick.tick(), if animating => Msg::Tick(Utc::now()),
-            _ = slow_tick.tick() => Msg::Tick(Utc::now()),
+            Some(()) = suspend_signal(&mut suspend) => Arrival::Suspend,
+            Some(m) = rx.recv() => Arrival::Msg(Box::new(m)),
+            _ = tick.tick(), if animating => Arrival::Msg(Box::new(Msg::Tick(Utc::now()))),
+            _ = clock.tick() => Arrival::Msg(Box::new(Msg::Tick(Utc::now()))),
         };
-        let mut batch = vec![msg];
-        // Apply everything already waiting before drawing once.
+        // Apply everything already waiting before drawing once: a burst of keys (fast typing,
+        // a paste in a terminal without bracketed paste) costs one frame, not one per key.
+        let mut batch = vec![first];
+        while let Ok(ev) = input.try_recv() {
+            batch.push(Arrival::Input(ev));
+        }
         while let Ok(m) = rx.try_recv() {
-            batch.push(m);
+            batch.push(Arrival::Msg(Box::new(m)));
         }
-        while let Some(Some(Ok(ev))) = input.next().now_or_never() {
-            batch.push(Msg::Input(ev));
-        }
-        for m in batch {
-            let fx = update(&mut state, &opts.keymap, m);
+        for arrival in batch {
+            let msg = match arrival {
+                Arrival::Suspend => {
+                    stop(terminal, suspend.as_ref())?;
+                    continue;
+                }
+                Arrival::Input(Ok(ev)) if is_suspend_key(&ev) => {
+                    stop(terminal, suspend.as_ref())?;
+                    continue;
+                }
+                Arrival::Input(Ok(ev)) => Msg::Input(ev),
+                Arrival::Input(Err(e)) => Msg::Failed(format!("terminal input: {e}")),
+                Arrival::Msg(m) => *m,
+            };
+            let fx = update(&mut state, &opts.keymap, msg);
             execute(fx, &mut pollers, &services, &drafts, &opts, &tx, &state);
             connect_log_search(&mut state, &tx);
             if state.should_quit {
@@ -116,6 +145,41 @@ where
     // Whatever was typed is on disk before cockpit exits.
     drafts.finish().await;
     Ok(state)
+}
+
+enum Arrival {
+    Input(io::Result<Event>),
+    Msg(Box<Msg>),
+    Suspend,
+}
+
+/// Raw mode hands Ctrl-Z to the program instead of the shell; it keeps its usual meaning.
+fn is_suspend_key(ev: &Event) -> bool {
+    matches!(ev, Event::Key(k)
+        if k.kind != KeyEventKind::Release
+            && k.code == KeyCode::Char('z')
+            && k.modifiers == KeyModifiers::CONTROL)
+}
+
+async fn suspend_signal(suspend: &mut Option<Suspend>) -> Option<()> {
+    match suspend {
+        Some(s) => s.signals.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Stops until `fg`, then repaints every cell: the shell drew over the screen meanwhile.
+fn stop<B: Backend>(terminal: &mut Terminal<B>, suspend: Option<&Suspend>) -> io::Result<()> {
+    let Some(s) = suspend else { return Ok(()) };
+    (s.stop)()?;
+    // Not `clear()`: it asks the terminal where the cursor is, and the answer would go to the
+    // input thread, which owns terminal input. A resize to the current size clears the screen
+    // and forgets the previous frame without asking anything.
+    let redraw = |t: &mut Terminal<B>| -> Result<(), B::Error> {
+        let size = t.size()?;
+        t.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
+    };
+    redraw(terminal).map_err(|e| io::Error::other(e.to_string()))
 }
 
 fn execute(

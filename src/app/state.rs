@@ -326,6 +326,8 @@ pub struct AppState {
     pub pulls: Loaded<Vec<PullRow>>,
     /// The branch whose runs the CI panel shows.
     pub ci_branch: Option<String>,
+    /// Instead, while HEAD is detached: the checked-out commit, whose runs the panel shows.
+    pub ci_commit: Option<String>,
     pub runs: Loaded<Vec<WorkflowRun>>,
     pub envs: Loaded<Vec<EnvRow>>,
     pub cursors: [Cursor; 5],
@@ -383,6 +385,7 @@ impl AppState {
             branches: Loaded::default(),
             pulls: Loaded::default(),
             ci_branch: None,
+            ci_commit: None,
             runs: Loaded::default(),
             envs: Loaded::default(),
             cursors: Default::default(),

@@ -8,6 +8,7 @@ use super::msg::{Data, Msg};
 use super::state::{AppState, Cursor, Detail, Loaded, PanelId};
 use super::work;
 use crate::github::models::Conclusion;
+use crate::github::partial::{any_gaps, summary, Part, Partial};
 use crate::github::{ApiError, Fetched};
 use crate::ui::layout;
 use chrono::{DateTime, Utc};
@@ -18,6 +19,10 @@ pub fn init(state: &mut AppState) -> Vec<Effect> {
     let mut fx = Vec::new();
     if state.ctx.has_local_repo {
         fx.push(Effect::Poll(Resource::Branches));
+    } else {
+        state.branches.error = Some(state.ctx.repo_problem.clone().unwrap_or_else(|| {
+            "Not inside a git repository: local branches are not shown.".into()
+        }));
     }
     if state.ctx.repo.is_some() {
         fx.push(Effect::Poll(Resource::Repo));
@@ -34,7 +39,33 @@ pub fn init(state: &mut AppState) -> Vec<Effect> {
         state.issues.error = Some(why.clone());
         state.pulls.error = Some(why);
     }
+    if state.ctx.repo.is_none() {
+        // Nothing will ever load these: each says what is missing instead of "loading…".
+        let why = no_repo(state);
+        state.pulls.error = Some(why.clone());
+        state.runs.error = Some(why.clone());
+        state.envs.error = Some(why);
+        if state.ctx.has_token {
+            state.issues.error = Some(no_repo_issues(state));
+        }
+    }
     fx
+}
+
+/// Why the GitHub panels have no repository, and what to do.
+fn no_repo(state: &AppState) -> String {
+    state
+        .ctx
+        .repo_problem
+        .clone()
+        .unwrap_or_else(|| "No GitHub repository: pass --repo OWNER/NAME.".into())
+}
+
+fn no_repo_issues(state: &AppState) -> String {
+    format!(
+        "{}. Press a for the issues assigned to you in all your repositories.",
+        no_repo(state).trim_end_matches('.')
+    )
 }
 
 pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
@@ -72,6 +103,7 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                 Resolution::Pending | Resolution::Unbound => Vec::new(),
             }
         }
+        Msg::Input(Event::Paste(text)) => paste(state, &text),
         Msg::Input(Event::Mouse(m)) => {
             let delta = match m.kind {
                 MouseEventKind::ScrollDown => 3,
@@ -253,6 +285,37 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
     }
 }
 
+/// A bracketed paste is one edit wherever text is typed: one change, one draft write, one
+/// frame. Elsewhere a paste means nothing (it is not a string of commands).
+fn paste(state: &mut AppState, text: &str) -> Vec<Effect> {
+    let text = modal::pasted_text(text);
+    if state.help && state.help_view.typing {
+        state.help_view.filter.push_str(&text.replace('\n', " "));
+        return Vec::new();
+    }
+    if let Some(log) = state.log.as_mut() {
+        if let Some((query, _)) = log.search_input.as_mut() {
+            query.push_str(&text.replace('\n', " "));
+            return Vec::new();
+        }
+    }
+    match state.modal.as_mut() {
+        Some(Modal::Editor(ed)) => {
+            if !modal::editor_paste(ed, &text) {
+                return Vec::new();
+            }
+            let (key, text) = (ed.draft_key.clone(), ed.body());
+            state.drafts.insert(key.clone(), text.clone());
+            vec![Effect::SaveDraft { key, text }]
+        }
+        Some(Modal::Form(form)) => {
+            modal::form_paste(form, &text);
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
 fn modal_key(state: &mut AppState, k: ratatui::crossterm::event::KeyEvent) -> Vec<Effect> {
     let Some(m) = state.modal.as_mut() else {
         return Vec::new();
@@ -347,6 +410,17 @@ fn store<T>(
     }
 }
 
+/// Rows with gaps are replaced by the next answer even when GitHub says nothing changed
+/// (304s): the parts that failed may have been read this time. The status bar says what is
+/// still missing.
+fn heal<T: Partial>(slot: &Loaded<Vec<T>>, r: &mut Result<Fetched<Vec<T>>, ApiError>) {
+    if let Ok(f) = r {
+        if slot.data.as_deref().is_some_and(any_gaps) {
+            f.changed = true;
+        }
+    }
+}
+
 fn note_error(state: &mut AppState, at: DateTime<Utc>, what: &str, why: Option<String>) {
     if let Some(why) = why {
         state.last_error = Some((at, format!("{what}: {why}")));
@@ -393,7 +467,9 @@ fn apply_data(
         (_, Data::Repo(r)) => match r {
             Ok(f) => {
                 state.default_branch = Some(f.data.default_branch.clone());
-                if state.ci_branch.is_none() {
+                // With a local clone the CI panel follows its HEAD (a branch, or a detached
+                // commit the branch snapshot reports); only without one the default branch.
+                if state.ci_branch.is_none() && !state.ctx.has_local_repo {
                     state.ci_branch = Some(f.data.default_branch.clone());
                     fx.push(Effect::Poll(Resource::Runs {
                         branch: f.data.default_branch,
@@ -409,21 +485,36 @@ fn apply_data(
                     .iter()
                     .find(|b| b.is_head)
                     .map(|b| b.name.clone());
+                let detached = snap.detached_at.clone();
                 state.branches.data = Some(snap);
                 state.branches.updated = Some(at);
                 state.branches.error = None;
                 state.branches.loading = false;
                 let len = state.panel_len(PanelId::Branches);
                 state.cursor_mut(PanelId::Branches).clamp(len);
-                // The CI panel follows the checked-out branch, so a checkout elsewhere shows up.
+                // The CI panel follows the checked-out branch, so a checkout elsewhere shows up;
+                // on a detached HEAD, the runs of the checked-out commit.
                 if let (Some(head), true) = (head, state.ctx.repo.is_some()) {
-                    if state.ci_branch.as_deref() != Some(head.as_str()) {
+                    if state.ci_branch.as_deref() != Some(head.as_str())
+                        || state.ci_commit.is_some()
+                    {
                         state.ci_branch = Some(head.clone());
+                        state.ci_commit = None;
                         state.runs = Loaded {
                             loading: true,
                             ..Loaded::default()
                         };
                         fx.push(Effect::Poll(Resource::Runs { branch: head }));
+                    }
+                } else if let (Some(sha), true) = (detached, state.ctx.repo.is_some()) {
+                    if state.ci_commit.as_deref() != Some(sha.as_str()) {
+                        state.ci_commit = Some(sha.clone());
+                        state.ci_branch = None;
+                        state.runs = Loaded {
+                            loading: true,
+                            ..Loaded::default()
+                        };
+                        fx.push(Effect::Poll(Resource::HeadRuns { sha }));
                     }
                 }
             }
@@ -442,9 +533,12 @@ fn apply_data(
             let len = state.panel_len(PanelId::Issues);
             state.cursor_mut(PanelId::Issues).clamp(len);
         }
-        (_, Data::Pulls(r)) => {
+        (_, Data::Pulls(mut r)) => {
+            heal(&state.pulls, &mut r);
             let why = store(&mut state.pulls, r, at);
             note_error(state, at, "pull requests", why);
+            let gaps = state.pulls.data.as_deref().and_then(summary);
+            note_error(state, at, "pull requests", gaps);
             let len = state.panel_len(PanelId::Pulls);
             state.cursor_mut(PanelId::Pulls).clamp(len);
             fx.extend(new_review_requests(state));
@@ -478,6 +572,11 @@ fn apply_data(
                     match r {
                         Ok(d) => {
                             cursor.clamp(d.threads.len());
+                            err = d
+                                .gaps
+                                .iter()
+                                .next()
+                                .map(|u| format!("{} unreadable: {}", u.part.label(), u.why));
                             data.data = Some(d);
                             data.updated = Some(at);
                             data.error = None;
@@ -493,14 +592,16 @@ fn apply_data(
             note_error(state, at, "pull request", err);
         }
         (Resource::Runs { branch }, Data::Runs(r)) => {
-            if state.ci_branch.as_deref() != Some(branch.as_str()) {
+            if state.ci_branch.as_deref() != Some(branch.as_str()) || state.ci_commit.is_some() {
                 return fx;
             }
-            let why = store(&mut state.runs, r, at);
-            note_error(state, at, "CI", why);
-            let len = state.panel_len(PanelId::Ci);
-            state.cursor_mut(PanelId::Ci).clamp(len);
-            fx.extend(finished_runs(state));
+            fx.extend(runs_arrived(state, r, at));
+        }
+        (Resource::HeadRuns { sha }, Data::Runs(r)) => {
+            if state.ci_commit.as_deref() != Some(sha.as_str()) {
+                return fx;
+            }
+            fx.extend(runs_arrived(state, r, at));
         }
         (Resource::Jobs { run_id }, Data::Jobs(r, annotations)) => {
             let mut err = None;
@@ -521,9 +622,12 @@ fn apply_data(
             }
             note_error(state, at, "jobs", err);
         }
-        (_, Data::Environments(r)) => {
+        (_, Data::Environments(mut r)) => {
+            heal(&state.envs, &mut r);
             let why = store(&mut state.envs, r, at);
             note_error(state, at, "deploys", why);
+            let gaps = state.envs.data.as_deref().and_then(summary);
+            note_error(state, at, "deploys", gaps);
             fx.extend(new_waiting_deploys(state));
             if !state.env_order.is_empty() {
                 let order = state.env_order.clone();
@@ -611,6 +715,19 @@ fn apply_data(
         _ => {}
     }
     fx
+}
+
+/// The CI panel's runs (of its branch, or of the detached HEAD's commit).
+fn runs_arrived(
+    state: &mut AppState,
+    r: Result<Fetched<Vec<crate::github::models::WorkflowRun>>, ApiError>,
+    at: DateTime<Utc>,
+) -> Vec<Effect> {
+    let why = store(&mut state.runs, r, at);
+    note_error(state, at, "CI", why);
+    let len = state.panel_len(PanelId::Ci);
+    state.cursor_mut(PanelId::Ci).clamp(len);
+    finished_runs(state)
 }
 
 fn page(state: &AppState) -> isize {
@@ -726,6 +843,13 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
                 ..Loaded::default()
             };
             state.cursor_mut(PanelId::Issues).selected = 0;
+            if state.ctx.repo.is_none() && !state.issues_all_repos {
+                state.issues = Loaded {
+                    error: Some(no_repo_issues(state)),
+                    ..Loaded::default()
+                };
+                return Vec::new();
+            }
             if let Some(login) = state.login.clone() {
                 return vec![Effect::Poll(Resource::Issues {
                     all_repos: state.issues_all_repos,
@@ -1023,6 +1147,11 @@ fn new_waiting_deploys(state: &mut AppState) -> Vec<Effect> {
     let Some(envs) = state.envs.data.as_ref() else {
         return Vec::new();
     };
+    // Unread approvals say nothing about what waits: forgetting what was seen would notify
+    // again about every waiting run once they can be read.
+    if envs.iter().any(|e| e.gaps.has(Part::Approvals)) {
+        return Vec::new();
+    }
     let waiting: Vec<(u64, String, u64)> = envs
         .iter()
         .flat_map(|e| {

@@ -37,6 +37,18 @@ pub fn display(path: &[Seg]) -> String {
     out
 }
 
+/// A table header's path as `a.b.c`: brackets, spaces around dots and a trailing comment go.
+fn dotted(header: &str) -> String {
+    let inner = header.trim().trim_start_matches('[');
+    let inner = inner.split(']').next().unwrap_or(inner);
+    inner
+        .split('.')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
 /// The parsed document with its spans.
 pub struct Doc<'a> {
     text: &'a str,
@@ -85,12 +97,19 @@ impl<'a> Doc<'a> {
         if !bare(written) && !quoted {
             return None;
         }
-        let header = self.text[..span.start]
+        let line_start = self.text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let before = self.text[line_start..span.start].trim_start();
+        // A key inside a `[table]` header (a table defined twice): the header up to it names
+        // the table, and its last dot is the one before the key.
+        if before.starts_with('[') {
+            return Some(dotted(&format!("{before}{written}")));
+        }
+        let header = self.text[..line_start]
             .lines()
             .rev()
             .map(str::trim)
             .find(|l| l.starts_with('['))
-            .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string());
+            .map(dotted);
         Some(match header {
             Some(h) if !h.is_empty() => format!("{h}.{written}"),
             _ => written.to_string(),

@@ -5,6 +5,10 @@
 //! |---|---|---|
 //! | `POST /_fakehub/faults` | `{"path_contains":..,"kind":"status"\|"latency"\|"malformed_json"\|"rate_limit_exhausted","status":..,"latency_ms":..,"times":..}` | adds a fault |
 //! | `DELETE /_fakehub/faults` | | clears faults |
+//!
+//! `path_contains` is text the path and query contain, or a route: `*` for one path segment
+//! and a final `$` for the end of the path (`/pulls/*$`: a single pull request, not its
+//! reviews).
 //! | `POST /_fakehub/clock/advance` | `{"secs": N}` | moves the clock |
 //! | `GET /_fakehub/clock` | | `{"now": ..}` |
 //! | `GET /_fakehub/requests` | | every request served |

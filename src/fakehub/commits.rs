@@ -159,7 +159,15 @@ fn compare_in_git(ctx: &Ctx, repo: &Repo, git: &std::path::Path, spec: &str) -> 
         .iter()
         .map(|c| commit_json(ctx, repo, &c.sha, &c.message, &c.author, c.time))
         .collect();
-    Some(answer(ctx, repo, spec, status, (ahead, behind), (&base, &merge_base), commits))
+    Some(answer(
+        ctx,
+        repo,
+        spec,
+        status,
+        (ahead, behind),
+        (&base, &merge_base),
+        commits,
+    ))
 }
 
 /// The compare answer's JSON; `total_commits` is `ahead` (the list may be cut, as GitHub's is).
@@ -252,5 +260,13 @@ pub(crate) fn compare_json(
                 )
             }
         };
-    Some(answer(ctx, repo, spec, status, (ahead, behind), (&base, &base), commits))
+    Some(answer(
+        ctx,
+        repo,
+        spec,
+        status,
+        (ahead, behind),
+        (&base, &base),
+        commits,
+    ))
 }

@@ -64,6 +64,10 @@ pub const DEMO_REPO: &str = "acme/rocket";
 
 /// An injected failure for API requests whose path (and query) contains `path_contains`
 /// (all requests when None), for `times` requests (until cleared when None).
+///
+/// `path_contains` may name one route: `*` stands for one path segment (or part of one) and a
+/// final `$` ends the path, so `/pulls/*$` is the single pull request but not its
+/// `/pulls/7/reviews`, and `/deployments/*/statuses` every deployment's statuses.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fault {
     pub path_contains: Option<String>,
@@ -217,6 +221,43 @@ impl FakeHub {
     }
 }
 
+/// Whether the path and query `pq` matches a fault's `path_contains` (see [`Fault`]).
+pub(crate) fn fault_matches(pattern: &str, pq: &str) -> bool {
+    let (pattern, whole) = match pattern.strip_suffix('$') {
+        Some(p) => (p, true),
+        None => (pattern, false),
+    };
+    if !whole && !pattern.contains('*') {
+        return pq.contains(pattern);
+    }
+    let target = match whole {
+        true => pq.split('?').next().unwrap_or(pq),
+        false => pq,
+    };
+    target
+        .char_indices()
+        .map(|(i, _)| i)
+        .any(|i| glob(pattern, &target[i..], whole))
+}
+
+/// Whether `pattern` matches the start of `text` (all of it when `whole`); `*` matches one
+/// or more characters of one path segment.
+fn glob(pattern: &str, text: &str, whole: bool) -> bool {
+    match pattern.split_once('*') {
+        None if whole => text == pattern,
+        None => text.starts_with(pattern),
+        Some((lit, rest)) => {
+            let Some(after) = text.strip_prefix(lit) else {
+                return false;
+            };
+            let segment = after.find(['/', '?']).unwrap_or(after.len());
+            (1..=segment)
+                .filter(|&n| after.is_char_boundary(n))
+                .any(|n| glob(rest, &after[n..], whole))
+        }
+    }
+}
+
 pub(crate) fn add_fault(sh: &Shared, fault: Fault) {
     sh.control().faults.push(server::ActiveFault { fault });
 }
@@ -280,4 +321,33 @@ pub async fn serve_forever(addr: SocketAddr, scenario: Scenario) -> std::io::Res
         t.await.map_err(std::io::Error::other)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fault_matches;
+
+    #[test]
+    fn a_fault_can_name_one_route() {
+        let pr = "/repos/acme/rocket/pulls/7";
+        let reviews = "/repos/acme/rocket/pulls/7/reviews?per_page=100";
+        let list = "/repos/acme/rocket/pulls?state=open&per_page=100";
+        assert!(fault_matches("/pulls/7", reviews), "plain text: contains");
+        assert!(fault_matches("/pulls/*$", pr));
+        assert!(!fault_matches("/pulls/*$", reviews));
+        assert!(!fault_matches("/pulls/*$", list));
+        assert!(fault_matches("/pulls/*/reviews", reviews));
+        assert!(fault_matches(
+            "/deployments/*/statuses",
+            "/repos/acme/rocket/deployments/31/statuses?per_page=10"
+        ));
+        assert!(!fault_matches(
+            "/deployments/*/statuses",
+            "/repos/acme/rocket/deployments?environment=production"
+        ));
+        assert!(fault_matches(
+            "/deployments?",
+            "/repos/a/b/deployments?environment=x"
+        ));
+    }
 }

@@ -625,7 +625,7 @@ fn take_faults(sh: &Shared, pq: &str) -> Vec<FaultKind> {
             .fault
             .path_contains
             .as_deref()
-            .is_none_or(|p| pq.contains(p));
+            .is_none_or(|p| super::fault_matches(p, pq));
         if !hit || f.fault.times == Some(0) {
             continue;
         }

@@ -58,6 +58,36 @@ impl WorkTreeStatus {
     }
 }
 
+impl BranchSnapshot {
+    /// What the Branches panel's title says about HEAD and the working tree:
+    /// `detached at 1a2b3c4 · merging · conflicts: 1 · dirty: 2 modified, 0 staged`, or
+    /// `clean`.
+    pub fn summary(&self) -> String {
+        let st = &self.status;
+        let mut parts = Vec::new();
+        if let Some(sha) = &self.detached_at {
+            parts.push(format!("detached at {}", sha.get(..7).unwrap_or(sha)));
+        }
+        if let Some(op) = self.operation {
+            parts.push(op.to_string());
+        }
+        if st.conflicted > 0 {
+            parts.push(format!("conflicts: {}", st.conflicted));
+        }
+        if st.modified + st.staged > 0 {
+            parts.push(format!(
+                "dirty: {} modified, {} staged",
+                st.modified, st.staged
+            ));
+        }
+        if parts.is_empty() {
+            "clean".into()
+        } else {
+            parts.join(" · ")
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BranchSnapshot {
     /// Most recent tip commit first (ties by name); `is_head` marks the checked-out branch.
@@ -65,6 +95,11 @@ pub struct BranchSnapshot {
     pub status: WorkTreeStatus,
     /// The branch `merged_into_default` was computed against, if one could be determined.
     pub default_branch: Option<String>,
+    /// The commit checked out when HEAD is detached (then no branch `is_head`).
+    pub detached_at: Option<String>,
+    /// An operation under way in the working tree, in `git status`'s words ("merging",
+    /// "rebasing", …); conflicts are counted in `status`.
+    pub operation: Option<&'static str>,
 }
 
 /// Reads all local branches and the working tree status of the repository at (or containing)
@@ -132,7 +167,32 @@ pub fn snapshot_with(
         branches,
         status: work_tree_status(&repo)?,
         default_branch,
+        detached_at: detached_at(&repo),
+        operation: operation(&repo),
     })
+}
+
+fn detached_at(repo: &Repository) -> Option<String> {
+    if !repo.head_detached().unwrap_or(false) {
+        return None;
+    }
+    repo.head()
+        .ok()
+        .and_then(|h| h.target())
+        .map(|oid| oid.to_string())
+}
+
+fn operation(repo: &Repository) -> Option<&'static str> {
+    use git2::RepositoryState as S;
+    match repo.state() {
+        S::Clean => None,
+        S::Merge => Some("merging"),
+        S::Revert | S::RevertSequence => Some("reverting"),
+        S::CherryPick | S::CherryPickSequence => Some("cherry-picking"),
+        S::Bisect => Some("bisecting"),
+        S::Rebase | S::RebaseInteractive | S::RebaseMerge => Some("rebasing"),
+        S::ApplyMailbox | S::ApplyMailboxOrRebase => Some("applying patches"),
+    }
 }
 
 pub(crate) fn resolve_default_branch(repo: &Repository, given: Option<&str>) -> Option<String> {

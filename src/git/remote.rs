@@ -64,8 +64,9 @@ pub enum RemoteError {
     NoRemotes,
 
     #[error(
-        "remote '{remote}' points to {host}, which is not a GitHub host; \
-         pass --repo OWNER/NAME (and --api-url for GitHub Enterprise)"
+        "remote '{remote}' points to {host}, which cockpit does not know as a GitHub host; \
+         if it is GitHub Enterprise Server, add it to the config ([[hosts]] host = \"{host}\"), \
+         else pass --repo OWNER/NAME"
     )]
     NotGitHub {
         remote: String,

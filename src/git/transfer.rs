@@ -144,8 +144,8 @@ impl RemoteAuth {
             Some(p) => format!("{host}:{p}"),
             None => host.clone(),
         };
-        let wanted = self.token_host.as_deref()?;
-        if wanted != with_port && wanted != host {
+        // Host and port both: `github.com` does not cover `github.com:8443`.
+        if self.token_host.as_deref()? != with_port {
             return None;
         }
         match url.scheme() {
@@ -336,6 +336,15 @@ mod tests {
         assert!(auth
             .token_for(&url("https://github.com.evil.example/a/b.git"))
             .is_none());
+        assert!(auth
+            .token_for(&url("https://github.com@evil.example/a/b.git"))
+            .is_none());
+        assert!(auth
+            .token_for(&url("https://github.com:8443/acme/rocket.git"))
+            .is_none());
+        assert!(auth
+            .token_for(&url("https://github.com:443/acme/rocket.git"))
+            .is_some());
 
         let ghe = RemoteAuth::github(t.clone(), "https://ghe.corp/api/v3");
         assert!(ghe.token_for(&url("https://ghe.corp/a/b.git")).is_some());

@@ -242,6 +242,7 @@ impl From<(Deployment, Vec<DeploymentStatus>)> for DeploymentEntry {
         DeploymentEntry {
             deployment,
             status: statuses.into_iter().next(),
+            status_unread: false,
         }
     }
 }

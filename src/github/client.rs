@@ -34,6 +34,8 @@ pub struct GitHub {
 struct Inner {
     http: reqwest::Client,
     rest_base: String,
+    /// `rest_base` parsed: where the token may go ([`super::origin::within`]).
+    base: url::Url,
     token: Option<Token>,
     cache: Mutex<EtagCache>,
     rate: Mutex<Option<RateLimit>>,
@@ -57,6 +59,12 @@ pub fn install_crypto_provider() {
 impl GitHub {
     pub fn new(rest_base: &str, token: Option<Token>) -> Result<GitHub, ApiError> {
         install_crypto_provider();
+        // Callers parse user input first (`launch::ApiTarget`); this is the last line before
+        // the token and the URL meet.
+        let base = super::origin::check_api_url(rest_base).map_err(|reason| ApiError::Network {
+            host: super::origin::shown(rest_base),
+            reason,
+        })?;
         let mut headers = HeaderMap::new();
         headers.insert(
             ACCEPT,
@@ -79,13 +87,14 @@ impl GitHub {
             .timeout(Duration::from_secs(30))
             .build()
             .map_err(|e| ApiError::Network {
-                host: rest_base.to_string(),
+                host: super::origin::shown(rest_base),
                 reason: e.to_string(),
             })?;
         Ok(GitHub {
             inner: Arc::new(Inner {
                 http,
-                rest_base: rest_base.trim_end_matches('/').to_string(),
+                rest_base: rest_base.trim().trim_end_matches('/').to_string(),
+                base,
                 token,
                 cache: Mutex::new(EtagCache::default()),
                 rate: Mutex::new(None),
@@ -114,15 +123,12 @@ impl GitHub {
     }
 
     fn host(&self) -> String {
-        url::Url::parse(&self.inner.rest_base)
-            .ok()
-            .and_then(|u| {
-                u.host_str().map(|h| match u.port() {
-                    Some(p) => format!("{h}:{p}"),
-                    None => h.to_string(),
-                })
-            })
-            .unwrap_or_else(|| self.inner.rest_base.clone())
+        let u = &self.inner.base;
+        let h = u.host_str().unwrap_or_default();
+        match u.port() {
+            Some(p) => format!("{h}:{p}"),
+            None => h.to_string(),
+        }
     }
 
     fn request(&self, method: Method, url: &str) -> reqwest::RequestBuilder {
@@ -262,6 +268,9 @@ impl GitHub {
     }
 
     /// Follows `Link: rel="next"` up to `max_pages`; `changed` is true if any page changed.
+    /// A next link off this API (another scheme, host or port, user info) is not followed: the
+    /// token would go with it. Nor is one back to a page already read: a cycle would repeat
+    /// its rows.
     pub async fn get_pages<T: DeserializeOwned>(
         &self,
         path: &str,
@@ -270,27 +279,44 @@ impl GitHub {
         let mut out = Vec::new();
         let mut changed = false;
         let mut next = Some(path.to_string());
-        let mut pages = 0;
+        let mut seen = std::collections::HashSet::new();
         while let Some(p) = next.take() {
+            seen.insert(self.page_key(&p));
             let (raw, headers) = self.get_raw(&p).await?;
             changed |= raw.changed;
             let mut items: Vec<T> = parse(&raw.data, &p)?;
             out.append(&mut items);
-            pages += 1;
-            if pages >= max_pages {
+            if seen.len() >= max_pages {
                 break;
             }
             next = headers
                 .get(LINK)
                 .and_then(|v| v.to_str().ok())
                 .and_then(next_link)
-                .filter(|u| self.same_origin(u));
+                .filter(|u| self.on_this_api(u))
+                .filter(|u| {
+                    let fresh = !seen.contains(&self.page_key(u));
+                    if !fresh {
+                        tracing::debug!(target: "cockpit::github", "next link back to a page already read; stopping");
+                    }
+                    fresh
+                });
         }
         Ok(Fetched { data: out, changed })
     }
 
-    fn same_origin(&self, url: &str) -> bool {
-        url.starts_with(&self.inner.rest_base)
+    fn on_this_api(&self, url: &str) -> bool {
+        let ok = url::Url::parse(url).is_ok_and(|u| super::origin::within(&self.inner.base, &u));
+        if !ok {
+            tracing::debug!(target: "cockpit::github", "next link off this API not followed");
+        }
+        ok
+    }
+
+    /// One spelling per page, so that a link written differently still counts as seen.
+    fn page_key(&self, path: &str) -> String {
+        let url = self.url(path);
+        url::Url::parse(&url).map_or(url, String::from)
     }
 
     /// Requests with a JSON body (mutations). Returns the parsed answer, or `None` for 204.

@@ -4,6 +4,7 @@
 use super::client::{Fetched, GitHub};
 use super::error::ApiError;
 use super::models::*;
+use super::partial::{part, part_for, Gaps, Part, Partial};
 use super::paths::query_value;
 use chrono::{DateTime, Utc};
 use futures_util::future::join_all;
@@ -17,16 +18,12 @@ pub struct Slug {
 
 impl Slug {
     pub fn parse(s: &str) -> Option<Slug> {
-        let (owner, name) = s.trim().trim_end_matches(".git").split_once('/')?;
-        let ok = |p: &str| {
-            !p.is_empty()
-                && p.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-        };
-        (ok(owner) && ok(name)).then(|| Slug {
-            owner: owner.into(),
-            name: name.into(),
-        })
+        Slug::check(s).ok()
+    }
+
+    /// `OWNER/NAME` by GitHub's rules ([`super::names`]), or why not.
+    pub fn check(s: &str) -> Result<Slug, String> {
+        super::names::check_slug(s).map(|(owner, name)| Slug { owner, name })
     }
 
     pub fn full_name(&self) -> String {
@@ -164,31 +161,57 @@ impl GitHub {
         .await;
         let mut rows = Vec::new();
         for (pr, role, full, reviews, checks) in details {
-            let full = full?;
-            let reviews = reviews?;
-            changed |= full.changed || reviews.changed;
-            // Checks are optional garnish: a repository without Actions answers 404.
+            // The list has the pull request; what the other requests add is garnish that
+            // can be missing: the row shows `?` there and says why.
+            let mut gaps = Gaps::default();
+            let full = part(full, Part::Comments, &mut gaps)?;
+            let reviews = part(reviews, Part::Reviews, &mut gaps)?;
+            // A repository without Actions answers 404: no checks, not a gap.
             let checks = match checks {
-                Ok(c) => {
-                    changed |= c.changed;
-                    Some(ChecksRollup::from_runs(&c.data.check_runs))
-                }
                 Err(ApiError::NotFound { .. }) => None,
-                Err(e) => return Err(e),
+                other => part(other, Part::Checks, &mut gaps)?,
             };
-            let comments = full.data.comments.unwrap_or(0) + full.data.review_comments.unwrap_or(0);
-            let decision = ReviewDecision::from_reviews(&reviews.data, &pr.requested_reviewers);
+            changed |= full.as_ref().is_some_and(|f| f.changed)
+                || reviews.as_ref().is_some_and(|r| r.changed)
+                || checks.as_ref().is_some_and(|c| c.changed)
+                || !gaps.is_empty();
+            let comments = full.map_or(0, |f| {
+                f.data.comments.unwrap_or(0) + f.data.review_comments.unwrap_or(0)
+            });
+            let decision = reviews.map_or(ReviewDecision::None, |r| {
+                ReviewDecision::from_reviews(&r.data, &pr.requested_reviewers)
+            });
             rows.push(PullRow {
                 pr,
                 role,
-                checks,
+                checks: checks.map(|c| ChecksRollup::from_runs(&c.data.check_runs)),
                 decision,
                 comments,
+                gaps,
             });
         }
         Ok(Fetched {
             data: rows,
             changed,
+        })
+    }
+
+    /// The runs started for a commit, newest first (`head_sha`: every event and branch).
+    pub async fn runs_for_commit(
+        &self,
+        slug: &Slug,
+        sha: &str,
+    ) -> Result<Fetched<Vec<WorkflowRun>>, ApiError> {
+        let f = self
+            .get::<RunList>(&format!(
+                "{}/actions/runs?head_sha={}&per_page=30",
+                slug.api_path(),
+                query_value(sha)
+            ))
+            .await?;
+        Ok(Fetched {
+            changed: f.changed,
+            data: f.data.workflow_runs,
         })
     }
 
@@ -229,16 +252,27 @@ impl GitHub {
     }
 
     /// One row per environment: what is live, what is rolling out, what waits for approval.
+    /// Only the environments themselves are needed; any other request that fails leaves a
+    /// gap in the rows it concerns.
     pub async fn environment_rows(&self, slug: &Slug) -> Result<Fetched<Vec<EnvRow>>, ApiError> {
         let envs = self.environments(slug).await?;
+        let mut changed = envs.changed;
+        // Which environment a waiting run waits for is only known from its pending
+        // deployments, so a failure here leaves every row unsure.
+        let mut approvals = Gaps::default();
         let waiting = self
             .get::<RunList>(&format!(
                 "{}/actions/runs?status=waiting&per_page=30",
                 slug.api_path()
             ))
-            .await?;
-        let mut changed = envs.changed || waiting.changed;
-        let pendings = join_all(waiting.data.workflow_runs.iter().map(|run| {
+            .await;
+        let waiting_runs = part(waiting, Part::Approvals, &mut approvals)?
+            .map(|w| {
+                changed |= w.changed;
+                w.data.workflow_runs
+            })
+            .unwrap_or_default();
+        let pendings = join_all(waiting_runs.iter().map(|run| {
             let path = format!(
                 "{}/actions/runs/{}/pending_deployments",
                 slug.api_path(),
@@ -249,44 +283,26 @@ impl GitHub {
         .await;
         let mut waits: Vec<(WorkflowRun, PendingDeployment)> = Vec::new();
         for (run, p) in pendings {
-            let p = p?;
-            changed |= p.changed;
-            waits.extend(p.data.into_iter().map(|pd| (run.clone(), pd)));
-        }
-        let histories = join_all(envs.data.iter().map(|env| async move {
-            let deps = self
-                .get::<Vec<Deployment>>(&format!(
-                    "{}/deployments?environment={}&per_page=20",
-                    slug.api_path(),
-                    query_value(&env.name)
-                ))
-                .await?;
-            let statuses = join_all(deps.data.iter().map(|d| async move {
-                self.get::<Vec<DeploymentStatus>>(&format!(
-                    "{}/deployments/{}/statuses?per_page=10",
-                    slug.api_path(),
-                    d.id
-                ))
-                .await
-            }))
-            .await;
-            let mut changed = deps.changed;
-            let mut history = Vec::new();
-            for (d, s) in deps.data.into_iter().zip(statuses) {
-                let s = s?;
-                changed |= s.changed;
-                history.push(DeploymentEntry {
-                    deployment: d,
-                    status: s.data.into_iter().next(),
-                });
+            let what = format!("run #{}", run.run_number);
+            if let Some(p) = part_for(p, Part::Approvals, &what, &mut approvals)? {
+                changed |= p.changed;
+                waits.extend(p.data.into_iter().map(|pd| (run.clone(), pd)));
             }
-            Ok::<_, ApiError>((changed, history))
-        }))
+        }
+        let histories = join_all(
+            envs.data
+                .iter()
+                .map(|env| self.environment_history(slug, &env.name)),
+        )
         .await;
         let mut rows = Vec::new();
         for (env, h) in envs.data.into_iter().zip(histories) {
-            let (c, history) = h?;
+            let (c, history, mut gaps) = h?;
             changed |= c;
+            for u in approvals.iter() {
+                gaps.note(u.part, u.why.clone());
+            }
+            changed |= !gaps.is_empty();
             let waiting = waits
                 .iter()
                 .filter(|(_, p)| p.environment.name == env.name)
@@ -296,12 +312,54 @@ impl GitHub {
                 env,
                 history,
                 waiting,
+                gaps,
             });
         }
         Ok(Fetched {
             data: rows,
             changed,
         })
+    }
+
+    /// An environment's newest deployments with their newest status, and what could not be
+    /// read of them.
+    async fn environment_history(
+        &self,
+        slug: &Slug,
+        env: &str,
+    ) -> Result<(bool, Vec<DeploymentEntry>, Gaps), ApiError> {
+        let mut gaps = Gaps::default();
+        let deps = self
+            .get::<Vec<Deployment>>(&format!(
+                "{}/deployments?environment={}&per_page=20",
+                slug.api_path(),
+                query_value(env)
+            ))
+            .await;
+        let Some(deps) = part(deps, Part::Deployments, &mut gaps)? else {
+            return Ok((false, Vec::new(), gaps));
+        };
+        let statuses = join_all(deps.data.iter().map(|d| async move {
+            self.get::<Vec<DeploymentStatus>>(&format!(
+                "{}/deployments/{}/statuses?per_page=10",
+                slug.api_path(),
+                d.id
+            ))
+            .await
+        }))
+        .await;
+        let mut changed = deps.changed;
+        let mut history = Vec::new();
+        for (d, s) in deps.data.into_iter().zip(statuses) {
+            let s = part(s, Part::Statuses, &mut gaps)?;
+            changed |= s.as_ref().is_some_and(|s| s.changed);
+            history.push(DeploymentEntry {
+                deployment: d,
+                status_unread: s.is_none(),
+                status: s.and_then(|s| s.data.into_iter().next()),
+            });
+        }
+        Ok((changed, history, gaps))
     }
 }
 
@@ -383,6 +441,14 @@ pub struct PullRow {
     pub checks: Option<ChecksRollup>,
     pub decision: ReviewDecision,
     pub comments: u64,
+    /// Parts of the row that could not be read (checks, reviews, comment count).
+    pub gaps: Gaps,
+}
+
+impl Partial for PullRow {
+    fn gaps(&self) -> (String, &Gaps) {
+        (format!("#{}", self.pr.number), &self.gaps)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -390,10 +456,15 @@ pub struct DeploymentEntry {
     pub deployment: Deployment,
     /// The newest status; `None` when the deployment has none yet.
     pub status: Option<DeploymentStatus>,
+    /// Its statuses could not be read: its state is unknown (the row's gaps say why).
+    pub status_unread: bool,
 }
 
 impl DeploymentEntry {
     pub fn state(&self) -> &str {
+        if self.status_unread {
+            return "unknown";
+        }
         self.status
             .as_ref()
             .map(|s| s.state.as_str())
@@ -407,12 +478,31 @@ pub struct EnvRow {
     /// Newest first.
     pub history: Vec<DeploymentEntry>,
     pub waiting: Vec<(WorkflowRun, PendingDeployment)>,
+    /// Parts of the row that could not be read (deployments, their statuses, approvals).
+    pub gaps: Gaps,
+}
+
+impl Partial for EnvRow {
+    fn gaps(&self) -> (String, &Gaps) {
+        (self.env.name.clone(), &self.gaps)
+    }
 }
 
 impl EnvRow {
     /// The deployment serving the environment now: the newest that succeeded.
     pub fn live(&self) -> Option<&DeploymentEntry> {
         self.history.iter().find(|d| d.state() == "success")
+    }
+
+    /// Whether what [`EnvRow::live`] says may be wrong: the deployments could not be read, or
+    /// a newer one's state is unknown.
+    pub fn live_unsure(&self) -> bool {
+        self.gaps.has(Part::Deployments)
+            || self
+                .history
+                .iter()
+                .take_while(|d| d.state() != "success")
+                .any(|d| d.status_unread)
     }
 
     /// A deployment newer than the live one that is still rolling out.
@@ -488,5 +578,7 @@ mod tests {
         assert!(Slug::parse("acme").is_none());
         assert!(Slug::parse("a/b/c").is_none());
         assert!(Slug::parse("/x").is_none());
+        assert!(Slug::parse("../..").is_none());
+        assert!(Slug::parse("acme/..").is_none());
     }
 }

@@ -10,7 +10,9 @@ pub enum ApiError {
     Unauthorized { message: String },
     #[error("rate limit exhausted; resets at {}", reset.format("%H:%M:%S UTC"))]
     RateLimited { reset: DateTime<Utc> },
-    #[error("GitHub asked to slow down (secondary rate limit); retrying in {retry_after_secs}s")]
+    // Neither message promises a retry: a failed mutation is not retried. (A view's poller
+    // tries again on its own schedule, and marks the view stale meanwhile.)
+    #[error("GitHub asked to slow down (secondary rate limit) for {retry_after_secs}s")]
     SecondaryRateLimit { retry_after_secs: u64 },
     #[error("forbidden (403 {message}); the token may lack a scope")]
     Forbidden { message: String },
@@ -18,7 +20,7 @@ pub enum ApiError {
     NotFound { path: String },
     #[error("GitHub refused the request ({status} {message})")]
     Client { status: u16, message: String },
-    #[error("GitHub had a server error ({status}); will retry")]
+    #[error("GitHub had a server error ({status})")]
     Server { status: u16 },
     #[error("cannot reach {host}: {reason}")]
     Network { host: String, reason: String },

@@ -333,7 +333,8 @@ pub struct Environment {
 pub struct EnvironmentList {
     #[serde(default)]
     pub total_count: u64,
-    #[serde(default)]
+    /// Required: an answer without it is not "no environments" but an answer cockpit cannot
+    /// read (GitHub sends `[]` for a repository without any).
     pub environments: Vec<Environment>,
 }
 

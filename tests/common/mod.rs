@@ -67,6 +67,9 @@ pub struct Setup {
     pub drafts_dir: Option<std::path::PathBuf>,
     /// Poll intervals (default: fast ones for tests).
     pub intervals: Option<Intervals>,
+    /// Start as in this directory: the repository and its problems come from it (as
+    /// `cockpit` run there finds them) instead of `repo` and the demo clone.
+    pub cwd: Option<std::path::PathBuf>,
 }
 
 impl Default for Setup {
@@ -81,6 +84,7 @@ impl Default for Setup {
             deploy_targets: Default::default(),
             drafts_dir: None,
             intervals: None,
+            cwd: None,
         }
     }
 }
@@ -106,20 +110,23 @@ impl Harness {
             .expect("fakehub starts");
         let demo = Demo::with_hub(hub).await.expect("demo repo");
         let api = setup.api_url.clone().unwrap_or_else(|| demo.hub.base_url());
-        let repo = RepoChoice {
-            slug: setup.repo.as_deref().and_then(Slug::parse),
-            problem: if setup.repo.is_none() {
-                Some("no GitHub repository (test)".into())
-            } else {
-                None
-            },
-            workdir: setup.local_repo.then(|| demo.repo.workdir.clone()),
-            head_branch: if setup.local_repo {
-                cockpit::git::discover(&demo.repo.workdir)
-                    .ok()
-                    .and_then(|i| i.head_branch)
-            } else {
-                None
+        let repo = match &setup.cwd {
+            Some(dir) => launch::resolve_repo(dir, None, &[]),
+            None => RepoChoice {
+                slug: setup.repo.as_deref().and_then(Slug::parse),
+                problem: if setup.repo.is_none() {
+                    Some("no GitHub repository (test)".into())
+                } else {
+                    None
+                },
+                workdir: setup.local_repo.then(|| demo.repo.workdir.clone()),
+                head_branch: if setup.local_repo {
+                    cockpit::git::discover(&demo.repo.workdir)
+                        .ok()
+                        .and_then(|i| i.head_branch)
+                } else {
+                    None
+                },
             },
         };
         let launched = launch::build(LaunchSpec {
@@ -145,9 +152,7 @@ impl Harness {
         })
         .expect("launch");
         let (keys, rx) = mpsc::unbounded_channel::<io::Result<Event>>();
-        let input = Box::pin(futures_util::stream::unfold(rx, |mut rx| async move {
-            rx.recv().await.map(|e| (e, rx))
-        }));
+        let input = rx;
         let (frame_tx, frames) =
             watch::channel(Buffer::empty(ratatui::layout::Rect::new(0, 0, 1, 1)));
         let opened = Arc::new(Mutex::new(Vec::new()));
@@ -159,6 +164,8 @@ impl Harness {
             theme: Theme::mono(),
             opener: Opener::Record(opened.clone()),
             frames: Some(frame_tx),
+            clock: Duration::from_secs(15),
+            suspend: None,
         };
         let (w, h) = setup.size;
         let task = tokio::spawn(async move {
@@ -280,7 +287,8 @@ impl Drop for Harness {
     }
 }
 
-/// Makes a commit of one file on the checked-out branch (cockpit itself never edits code).
+/// Makes a commit of one file on the checked-out branch (cockpit itself never edits code); the
+/// first commit of an empty repository too.
 pub fn commit_file(dir: &std::path::Path, file: &str, content: &str, message: &str) -> String {
     std::fs::write(dir.join(file), content).expect("write");
     let repo = git2::Repository::open(dir).expect("open");
@@ -290,11 +298,48 @@ pub fn commit_file(dir: &std::path::Path, file: &str, content: &str, message: &s
     let tree = repo
         .find_tree(index.write_tree().expect("tree"))
         .expect("tree");
-    let parent = repo.head().and_then(|h| h.peel_to_commit()).expect("head");
+    let parent = repo.head().and_then(|h| h.peel_to_commit()).ok();
+    let parents: Vec<&git2::Commit> = parent.iter().collect();
     let sig = git2::Signature::now("octodemo", "octodemo@users.noreply.github.com").expect("sig");
-    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &[&parent])
+    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
         .expect("commit")
         .to_string()
+}
+
+/// Polls `f` until it holds (15 s at most): for state outside fakehub, such as files on disk.
+pub async fn until(what: &str, f: impl Fn() -> bool) {
+    for _ in 0..150 {
+        if f() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// In a repository with `main` checked out (and no commits yet): `main` and `feature` change
+/// the same line, and merging `feature` stops on the conflict, as `git merge` leaves it.
+pub fn merge_with_a_conflict(repo: &git2::Repository) {
+    use git2::build::CheckoutBuilder;
+    let dir = repo.workdir().expect("workdir");
+    let base = commit_file(dir, "a.txt", "base\n", "base");
+    commit_file(dir, "a.txt", "main's change\n", "on main");
+    let base = repo
+        .find_commit(git2::Oid::from_str(&base).expect("sha"))
+        .expect("base");
+    repo.branch("feature", &base, false).expect("branch");
+    let switch = |branch: &str| {
+        repo.set_head(branch).expect("head");
+        repo.checkout_head(Some(CheckoutBuilder::new().force()))
+            .expect("checkout");
+    };
+    switch("refs/heads/feature");
+    commit_file(dir, "a.txt", "feature's change\n", "on feature");
+    switch("refs/heads/main");
+    let feature = repo
+        .reference_to_annotated_commit(&repo.find_reference("refs/heads/feature").expect("ref"))
+        .expect("annotated");
+    repo.merge(&[&feature], None, None).expect("merge runs");
 }
 
 /// Polls fakehub until `f` gives something (the remote watcher works on a one-second tick).

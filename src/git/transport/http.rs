@@ -59,8 +59,7 @@ impl SmartSubtransport for Http {
             .map_err(|e| git_error(format!("starting the network runtime: {e}")))?;
         let client = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(15))
-            // reqwest drops the Authorization header when a redirect leaves the origin.
-            .redirect(reqwest::redirect::Policy::limited(5))
+            .redirect(same_origin_redirects())
             .build()
             .map_err(|e| git_error(format!("building the HTTP client: {}", e.without_url())))?;
         Ok(Box::new(HttpStream {
@@ -82,6 +81,23 @@ impl SmartSubtransport for Http {
     fn close(&self) -> Result<(), git2::Error> {
         Ok(())
     }
+}
+
+/// Redirects on the remote's own scheme, host and port are followed (GitHub redirects a renamed
+/// repository); one elsewhere is answered as it is, and [`HttpStream::send`] says where it
+/// pointed. The token only ever goes to its own host (`RemoteAuth::token_for`), and a remote
+/// on that host does not get to send the git conversation to another one.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let first = attempt.previous().first().cloned();
+        match first {
+            _ if attempt.previous().len() > 5 => attempt.error("too many redirects"),
+            Some(first) if crate::github::origin::same_origin(&first, attempt.url()) => {
+                attempt.follow()
+            }
+            _ => attempt.stop(),
+        }
+    })
 }
 
 struct HttpStream {
@@ -206,6 +222,25 @@ impl HttpStream {
                 detail: detail.clone(),
             });
             return Err(io_error(io::ErrorKind::NotFound, detail));
+        }
+        let elsewhere = status
+            .is_redirection()
+            .then(|| response.headers().get(reqwest::header::LOCATION))
+            .flatten()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|l| response.url().join(l).ok());
+        if let Some(mut to) = elsewhere {
+            to.set_query(None);
+            let reason = format!(
+                "{} redirects to {}, on another host; cockpit follows redirects on the \
+                 remote's own host only: set the remote's URL to the new address",
+                self.shown_url(),
+                redact_url(to.as_str())
+            );
+            self.op.record(Failure::Network {
+                reason: reason.clone(),
+            });
+            return Err(io_error(io::ErrorKind::Other, reason));
         }
         if !status.is_success() {
             let reason = format!("{} answered HTTP {}", self.shown_url(), status.as_u16());

@@ -2,6 +2,7 @@ use super::{frame_block, sub_block};
 use crate::app::state::{AppState, Cursor, Insights, Loaded};
 use crate::text::{age, duration, sanitize_line};
 use crate::ui::panels::deploys::short_sha;
+use crate::ui::panels::unread_line;
 use crate::ui::widgets::table::Cell;
 use crate::ui::widgets::{
     icons,
@@ -61,8 +62,16 @@ pub fn render(
         }
         text
     };
+    // What could not be read comes first: it qualifies everything below.
+    head.extend(env.gaps.iter().map(|u| unread_line(u, theme)));
+    let live = if env.live_unsure() {
+        "live (maybe not: see above)"
+    } else {
+        "live"
+    };
     match env.live() {
-        Some(d) => head.push(Line::from(Span::styled(describe("live", d), theme.ok()))),
+        Some(d) => head.push(Line::from(Span::styled(describe(live, d), theme.ok()))),
+        None if env.live_unsure() => {}
         None => head.push(Line::styled("nothing deployed yet", theme.dim())),
     }
     if let Some(d) = env.in_progress() {

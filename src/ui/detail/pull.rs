@@ -5,9 +5,11 @@
 use super::{frame_block, sub_block};
 use crate::app::state::{AppState, Cursor, Loaded, Scroll};
 use crate::github::dashboard::{ChecksRollup, ReviewDecision};
+use crate::github::partial::Part;
 use crate::github::pulls::PullDetail;
 use crate::text::{age, sanitize_line};
 use crate::ui::panels::pulls::{checks_spans, decision_span};
+use crate::ui::panels::{unread, unread_line};
 use crate::ui::widgets::table::Cell;
 use crate::ui::widgets::table::{col, VirtualTable};
 use crate::ui::{markdown, Theme};
@@ -91,10 +93,21 @@ fn header(frame: &mut Frame, area: Rect, state: &AppState, d: &PullDetail, theme
     if latest.is_empty() {
         reviews.push(Span::styled("none yet", theme.dim()));
     }
-    let mut checks_line = checks_spans(Some(&checks), theme);
+    let mut checks_line = match d.gaps.get(Part::Checks) {
+        Some(u) => unread_line(u, theme),
+        None => checks_spans(Some(&checks), theme),
+    };
     checks_line
         .spans
         .insert(0, Span::styled("checks   ", theme.dim()));
+    if let Some(u) = d.gaps.get(Part::Reviews) {
+        reviews.truncate(1);
+        reviews.extend(unread_line(u, theme).spans);
+    }
+    let decision = match d.gaps.has(Part::Reviews) {
+        true => unread(theme),
+        false => decision_span(decision, theme),
+    };
     let lines = vec![
         Line::from(vec![
             Span::styled(format!("{status} "), theme.accent()),
@@ -114,10 +127,7 @@ fn header(frame: &mut Frame, area: Rect, state: &AppState, d: &PullDetail, theme
             ),
         ]),
         checks_line,
-        Line::from(vec![
-            Span::styled("decision ", theme.dim()),
-            decision_span(decision, theme),
-        ]),
+        Line::from(vec![Span::styled("decision ", theme.dim()), decision]),
         Line::from(reviews),
     ];
     let block = frame_block(format!("#{} {}", pr.number, pr.title), theme);
@@ -158,10 +168,11 @@ fn threads(
         .right_aligned(),
     );
     if d.threads.is_empty() {
-        frame.render_widget(
-            Paragraph::new(Span::styled("No review threads.", theme.dim())).block(block),
-            area,
-        );
+        let text = match d.gaps.get(Part::Threads) {
+            Some(u) => unread_line(u, theme),
+            None => Line::styled("No review threads.", theme.dim()),
+        };
+        frame.render_widget(Paragraph::new(text).block(block), area);
         return;
     }
     let table = VirtualTable {

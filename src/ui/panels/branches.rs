@@ -11,14 +11,7 @@ use ratatui::Frame;
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, theme: &Theme) {
     let loaded = &state.branches;
     let snap = loaded.data.as_ref();
-    let subtitle = match snap {
-        Some(s) if s.status.is_dirty() => {
-            let st = &s.status;
-            format!("dirty: {} modified, {} staged", st.modified, st.staged)
-        }
-        Some(_) => "clean".to_string(),
-        None => String::new(),
-    };
+    let subtitle = snap.map(|s| s.summary()).unwrap_or_default();
     let b = block(
         PanelId::Branches,
         &subtitle,
@@ -39,14 +32,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         return;
     };
     if snap.branches.is_empty() {
-        message(
-            frame,
-            area,
-            b,
-            "No branches yet (no commits).",
-            false,
-            theme,
-        );
+        let text = match &snap.detached_at {
+            Some(sha) => format!(
+                "No local branches: HEAD is detached at {}. Create one with n.",
+                sha.get(..7).unwrap_or(sha)
+            ),
+            None => "No branches yet (no commits).".into(),
+        };
+        message(frame, area, b, &text, false, theme);
         return;
     }
     let now = state.now;

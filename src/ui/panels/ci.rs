@@ -27,15 +27,22 @@ pub fn run_duration(run: &WorkflowRun, now: DateTime<Utc>) -> String {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, theme: &Theme) {
+    let detached = state
+        .ci_commit
+        .as_deref()
+        .map(|sha| format!("detached at {}", super::deploys::short_sha(sha)));
     let branch = state.ci_branch.clone().unwrap_or_default();
+    let subtitle = detached.as_deref().unwrap_or(&branch);
     let count = state.runs.data.as_ref().map(Vec::len);
-    let b = block(PanelId::Ci, &branch, count, &state.runs, focused, theme);
+    let b = block(PanelId::Ci, subtitle, count, &state.runs, focused, theme);
     let empty = if state.ctx.repo.is_none() {
         state
             .ctx
             .repo_problem
             .clone()
             .unwrap_or_else(|| "No GitHub repository.".into())
+    } else if let Some(d) = &detached {
+        format!("No workflow runs for the commit checked out (HEAD is {d}).")
     } else {
         format!("No workflow runs for {branch} yet. Push it to start CI.")
     };

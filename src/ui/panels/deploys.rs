@@ -1,4 +1,4 @@
-use super::{block, render_empty};
+use super::{block, render_empty, unread};
 use crate::app::state::{AppState, PanelId};
 use crate::text::{age, sanitize_line};
 use crate::ui::widgets::table::Cell;
@@ -76,8 +76,22 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             None => ("-", theme.dim()),
         };
         let live_text = live
-            .map(|d| Cell::from(ref_at(&d.deployment.ref_name, &d.deployment.sha)).keep_tail(8))
-            .unwrap_or_else(|| Cell::from("nothing deployed"));
+            .map(|d| ref_at(&d.deployment.ref_name, &d.deployment.sha))
+            .unwrap_or_else(|| "nothing deployed".into());
+        // Unsure: the newest deployment whose state could not be read may be the live one.
+        let live_text = match (e.live_unsure(), live.or(e.history.first())) {
+            (false, None) => Cell::from(live_text),
+            (false, Some(_)) => Cell::from(live_text).keep_tail(8),
+            (true, None) => Cell::from(unread(theme)),
+            (true, Some(d)) => Cell::from(Line::from(vec![
+                unread(theme),
+                Span::raw(format!(
+                    " {}",
+                    ref_at(&d.deployment.ref_name, &d.deployment.sha)
+                )),
+            ]))
+            .keep_tail(8),
+        };
         let by = live
             .and_then(|d| d.deployment.creator.as_ref())
             .map(|u| sanitize_line(&u.login))
@@ -159,6 +173,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
                 format!("✗ last deploy {}", newest.state()),
                 theme.bad(),
             ))
+        } else if let Some(u) = e.gaps.iter().next() {
+            // Not "idle": what could not be read may be a deploy under way or waiting.
+            Cell::from(Line::from(vec![
+                unread(theme),
+                Span::styled(format!(" {}", u.part.label()), theme.dim()),
+            ]))
         } else {
             Cell::from(Span::styled("idle", theme.dim()))
         };

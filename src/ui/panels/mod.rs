@@ -109,6 +109,19 @@ pub fn render_empty<T>(
     }
 }
 
+/// The mark of a field that could not be read; the detail view and the status bar say why.
+pub fn unread(theme: &Theme) -> Span<'static> {
+    Span::styled("?", theme.warn())
+}
+
+/// A reason a part could not be read, as a detail view lists it.
+pub fn unread_line(u: &crate::github::partial::Unread, theme: &Theme) -> Line<'static> {
+    Line::from(Span::styled(
+        format!("? {} unreadable: {}", u.part.label(), sanitize_line(&u.why)),
+        theme.warn(),
+    ))
+}
+
 /// Truncates to `max` display columns, marking the cut with `…`.
 pub fn fit(s: &str, max: usize) -> String {
     use unicode_width::UnicodeWidthChar;

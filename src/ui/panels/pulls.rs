@@ -1,6 +1,7 @@
-use super::{block, render_empty};
+use super::{block, render_empty, unread};
 use crate::app::state::{AppState, PanelId};
 use crate::github::dashboard::{ChecksRollup, PullRole, ReviewDecision};
+use crate::github::partial::Part;
 use crate::text::{age, sanitize_line};
 use crate::ui::widgets::table::Cell;
 use crate::ui::widgets::table::{col, VirtualTable};
@@ -88,9 +89,18 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         vec![
             Cell::from(Span::styled(format!("#{}", r.pr.number), theme.number())),
             Cell::from(Line::from(title)),
-            Cell::from(checks_spans(r.checks.as_ref(), theme)),
-            Cell::from(decision_span(r.decision, theme)),
-            Cell::from(Span::styled(r.comments.to_string(), theme.dim())),
+            Cell::from(match r.gaps.has(Part::Checks) {
+                true => Line::from(unread(theme)),
+                false => checks_spans(r.checks.as_ref(), theme),
+            }),
+            Cell::from(match r.gaps.has(Part::Reviews) {
+                true => unread(theme),
+                false => decision_span(r.decision, theme),
+            }),
+            Cell::from(match r.gaps.has(Part::Comments) {
+                true => unread(theme),
+                false => Span::styled(r.comments.to_string(), theme.dim()),
+            }),
             Cell::from(Span::styled(age(now, r.pr.created_at), theme.dim())),
         ]
     });

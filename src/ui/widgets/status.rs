@@ -3,6 +3,7 @@
 
 use crate::app::keymap::{sequence_label, Action, Keymap};
 use crate::app::state::{AppState, Loaded, PanelId};
+use crate::github::partial::any_gaps;
 use crate::text::{age, sanitize_line};
 use crate::ui::Theme;
 use chrono::{DateTime, Utc};
@@ -13,6 +14,8 @@ use ratatui::Frame;
 
 fn freshness<T>(l: &Loaded<T>, now: DateTime<Utc>) -> (String, bool) {
     match (&l.updated, &l.error) {
+        // Nothing was ever read: nothing is stale; the panel says why.
+        (_, Some(_)) if l.data.is_none() => ("—".into(), true),
         (_, Some(_)) => ("stale".into(), true),
         (Some(t), None) => (age(now, *t), false),
         (None, None) => ("…".into(), false),
@@ -77,12 +80,22 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, 
         (PanelId::Ci, freshness(&state.runs, now)),
         (PanelId::Deploys, freshness(&state.envs, now)),
     ];
+    // A panel with rows it could not read whole: `?`, as on the rows; the reason is the
+    // background error below and in the detail.
+    let partial = |p: PanelId| match p {
+        PanelId::Pulls => state.pulls.data.as_deref().is_some_and(any_gaps),
+        PanelId::Deploys => state.envs.data.as_deref().is_some_and(any_gaps),
+        _ => false,
+    };
     for (i, (p, (f, stale))) in parts.iter().enumerate() {
         if i > 0 {
             spans.push(Span::raw(" "));
         }
         let style = if *stale { theme.bad() } else { theme.dim() };
         spans.push(Span::styled(format!("{} {f}", p.short()), style));
+        if partial(*p) {
+            spans.push(Span::styled(" ?", theme.warn()));
+        }
     }
     if let Some((_, what)) = state.in_flight.first() {
         spans.push(sep());

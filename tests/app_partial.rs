@@ -1,0 +1,223 @@
+//! One failing request degrades a view; it never blanks it. Each panel built from several
+//! requests is shown with each of those requests failing alone (fakehub faults on one route):
+//! the rows stay, the part that could not be read shows `?`, the detail view and the status
+//! bar say why, and the row heals once the request answers again.
+
+mod common;
+
+use cockpit::fakehub::{Fault, FaultKind};
+use common::Harness;
+use ratatui::crossterm::event::KeyCode;
+
+fn loaded(s: &str) -> bool {
+    s.contains("42-retry-flaky-uploads")
+        && s.contains("production")
+        && s.contains("@octodemo")
+        && s.contains("#43")
+        && !s.contains("loading…")
+}
+
+fn fail(h: &Harness, route: &str, status: u16) {
+    h.hub().set_fault(Fault {
+        path_contains: Some(route.into()),
+        kind: FaultKind::Status(status),
+        times: None,
+    });
+}
+
+/// The line of the (zoomed) panel that holds `needle`.
+fn row<'a>(screen: &'a str, needle: &str) -> &'a str {
+    screen.lines().find(|l| l.contains(needle)).unwrap_or("")
+}
+
+/// Starts the demo, zooms panel `panel` (`'3'` or `'5'`) and waits until it is loaded.
+async fn zoomed(panel: char) -> Harness {
+    let mut h = Harness::start().await;
+    h.wait_until("loaded", loaded).await;
+    h.key(panel);
+    h.key('z');
+    h.wait_for("z unzoom").await;
+    h
+}
+
+/// The status bar: the panel's freshness carries `?` and the reason is the background error.
+fn status_bar(screen: &str) -> &str {
+    screen.lines().last().unwrap_or("")
+}
+
+// ---- Pull requests: the list, then per pull request the single PR (comment counts), its
+// reviews and its head's check runs.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pull_requests_keep_their_rows_when_checks_cannot_be_read() {
+    let mut h = zoomed('3').await;
+    fail(&h, "/commits/*/check-runs", 500);
+    let s = h
+        .wait_until("checks marked", |s| {
+            row(s, "#43").contains("?       changes")
+        })
+        .await;
+    let r = row(&s, "#43");
+    assert!(r.contains("Retry uploads on 5xx"), "{s}");
+    assert!(
+        r.contains("changes  8"),
+        "reviews and comments still read:\n{s}"
+    );
+    assert!(status_bar(&s).contains("PRs now ?"), "{s}");
+    assert!(
+        s.contains("checks of #"),
+        "the reason in the status bar:\n{s}"
+    );
+    // The detail says why.
+    h.key('G');
+    h.code(KeyCode::Enter);
+    let s = h
+        .wait_for("? checks unreadable: GitHub had a server error (500)")
+        .await;
+    assert!(
+        s.contains("@octodemo"),
+        "the rest of the detail is there:\n{s}"
+    );
+    h.code(KeyCode::Esc);
+    // The row heals once the checks answer again.
+    h.hub().clear_faults();
+    h.wait_until("checks back", |s| row(s, "#43").contains("●3"))
+        .await;
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pull_requests_keep_their_rows_when_reviews_cannot_be_read() {
+    let mut h = zoomed('3').await;
+    fail(&h, "/pulls/*/reviews", 403);
+    let s = h
+        .wait_until("reviews marked", |s| row(s, "#43").contains("●3      ?"))
+        .await;
+    assert!(row(&s, "#43").contains("Retry uploads on 5xx"), "{s}");
+    assert!(s.contains("reviews of #"), "{s}");
+    h.key('G');
+    h.code(KeyCode::Enter);
+    let s = h.wait_for("? reviews unreadable: forbidden (403").await;
+    assert!(s.contains("decision ?"), "{s}");
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pull_requests_keep_their_rows_when_a_pull_request_cannot_be_read() {
+    let mut h = zoomed('3').await;
+    // The single pull request (its comment counts), not the list nor its reviews.
+    fail(&h, "/pulls/*$", 500);
+    let s = h
+        .wait_until("comment count marked", |s| {
+            row(s, "#43").contains("changes  ?")
+        })
+        .await;
+    assert!(row(&s, "#43").contains("●3"), "{s}");
+    assert!(s.contains("comment count of #"), "{s}");
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pull_requests_keep_the_last_list_when_the_list_cannot_be_read() {
+    let mut h = zoomed('3').await;
+    fail(&h, "/pulls?state=open", 502);
+    let s = h
+        .wait_until("stale", |s| {
+            s.lines()
+                .any(|l| l.contains("3 Pull requests") && l.contains(" stale "))
+        })
+        .await;
+    assert!(row(&s, "#43").contains("●3      changes  8"), "{s}");
+    assert!(s.contains("server error (502)"), "{s}");
+    h.quit().await;
+}
+
+// ---- Deploys: the environments, then runs waiting for approval and their pending
+// deployments, then per environment its deployments and their statuses.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deploys_keep_their_rows_when_deployment_statuses_cannot_be_read() {
+    let mut h = zoomed('5').await;
+    fail(&h, "/deployments/*/statuses", 403);
+    let s = h
+        .wait_until("states marked", |s| {
+            row(s, "staging").contains("? ? main@") && row(s, "production").contains("? ? main@")
+        })
+        .await;
+    assert!(
+        row(&s, "production").contains("waits for you"),
+        "approvals still read:\n{s}"
+    );
+    assert!(row(&s, "staging").contains("? deployment statuses"), "{s}");
+    assert!(status_bar(&s).contains("deploys now ?"), "{s}");
+    assert!(s.contains("deployment statuses of "), "{s}");
+    h.key('j');
+    h.code(KeyCode::Enter);
+    let s = h
+        .wait_for("? deployment statuses unreadable: forbidden (403")
+        .await;
+    assert!(
+        s.contains("? unknown"),
+        "the history is listed, state unknown:\n{s}"
+    );
+    h.code(KeyCode::Esc);
+    h.hub().clear_faults();
+    let s = h
+        .wait_until("states back", |s| row(s, "production").contains("✓ main@"))
+        .await;
+    assert!(!status_bar(&s).contains("deploys now ?"), "{s}");
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deploys_keep_their_rows_when_pending_deployments_cannot_be_read() {
+    let mut h = zoomed('5').await;
+    fail(&h, "/pending_deployments", 500);
+    let s = h
+        .wait_until("approvals marked", |s| {
+            row(s, "production").contains("? waiting approvals")
+        })
+        .await;
+    assert!(row(&s, "production").contains("✓ main@"), "{s}");
+    assert!(row(&s, "staging").contains("deploying"), "{s}");
+    // `a` says why it cannot tell, instead of "nothing is waiting".
+    h.key('j');
+    h.key('a');
+    h.wait_for("Cannot tell what waits for approval to production")
+        .await;
+    h.code(KeyCode::Enter);
+    h.wait_for("? waiting approvals unreadable: run #").await;
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deploys_keep_their_rows_when_waiting_runs_cannot_be_read() {
+    let mut h = zoomed('5').await;
+    fail(&h, "/actions/runs?status=waiting", 403);
+    let s = h
+        .wait_until("approvals marked", |s| {
+            row(s, "production").contains("? waiting approvals")
+        })
+        .await;
+    assert!(row(&s, "production").contains("✓ main@"), "{s}");
+    assert!(s.contains("waiting approvals of "), "{s}");
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deploys_keep_their_rows_when_deployments_cannot_be_read() {
+    let mut h = zoomed('5').await;
+    fail(&h, "/deployments?environment", 500);
+    let s = h
+        .wait_until("live marked", |s| row(s, "production").contains("- ?"))
+        .await;
+    assert!(
+        row(&s, "production").contains("waits for you"),
+        "approvals still read:\n{s}"
+    );
+    h.key('j');
+    h.code(KeyCode::Enter);
+    h.wait_for("? deployments unreadable: GitHub had a server error (500)")
+        .await;
+    h.quit().await;
+}
