@@ -923,3 +923,26 @@ fn a_long_form_keeps_the_focused_field_in_view() {
     assert!(bottom.contains("label-29"), "{bottom}");
     assert!(bottom.contains("↑"), "{bottom}");
 }
+
+/// A deploy cockpit follows, past its approval, is not hidden by another run waiting in the
+/// same environment: the badge comes first, the deploy under way after it.
+#[test]
+fn a_followed_deploy_shows_beside_another_waiting_run() {
+    let mut s = full_state((160, 45));
+    s.followed.push(cockpit::app::state::Followed {
+        run_id: 8002,
+        what: "roll back production".into(),
+        environment: Some("production".into()),
+        target: Some("main@abcdef0".into()),
+        run: Some(run(8002, "Deploy", "Deploy", "in_progress", None, 1)),
+    });
+    let text = draw(&s);
+    let row = text
+        .lines()
+        .find(|l| l.contains("production"))
+        .expect("production row");
+    assert!(
+        row.contains("⏸ #1 waits for you") && row.contains("● #2 in progress"),
+        "{row}"
+    );
+}

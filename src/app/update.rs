@@ -261,7 +261,7 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                         state.ctx.workdir.as_ref(),
                     ) {
                         text.push_str(&format!(
-                            " In the demo: git -C {} stash",
+                            ". In the demo: git -C {} stash",
                             crate::text::sanitize_line(&dir.display().to_string())
                         ));
                     }

@@ -104,7 +104,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             .iter()
             .find(|f| f.environment.as_deref() == Some(e.env.name.as_str()));
         // A run waiting for approval comes first, even one cockpit follows: it is what needs
-        // the user now.
+        // the user now. A followed deploy under way is said after it where there is room.
         let now_cell = if let Some((run, pending)) = e.waiting.first() {
             // Short first: the column is narrow on small terminals.
             let what = if pending.current_user_can_approve {
@@ -124,13 +124,33 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
                 0 => String::new(),
                 n => format!(" (+{n})"),
             };
-            let badge = |text: String| Line::from(Span::styled(text, theme.waiting()));
+            // A deploy cockpit follows that is past its approval is still said, after the badge.
+            let under_way = followed
+                .filter(|f| !e.waiting.iter().any(|(r, _)| r.id == f.run_id))
+                .and_then(|f| f.run.as_ref())
+                .map(|r| {
+                    Span::styled(
+                        format!(
+                            " · ● #{} {}",
+                            r.run_number,
+                            icons::run_word(&r.status, r.conclusion.as_ref())
+                        ),
+                        theme.running(),
+                    )
+                });
+            let badge = |text: String, with_run: bool| {
+                let mut spans = vec![Span::styled(text, theme.waiting())];
+                spans.extend(under_way.clone().filter(|_| with_run));
+                Line::from(spans)
+            };
             let head = format!("⏸ #{} {what}", run.run_number);
-            Cell::from(badge(format!("{head}{more}{pinned}")))
-                .or(badge(format!("{head}{pinned}")))
-                .or(badge(format!("{head}{more}")))
-                .or(badge(head))
-                .or(badge(format!("⏸ #{} waits", run.run_number)))
+            Cell::from(badge(format!("{head}{more}{pinned}"), true))
+                .or(badge(format!("{head}{pinned}"), true))
+                .or(badge(format!("{head}{more}"), true))
+                .or(badge(head.clone(), true))
+                .or(badge(format!("{head}{pinned}"), false))
+                .or(badge(head, false))
+                .or(badge(format!("⏸ #{} waits", run.run_number), false))
         } else if let Some(f) = followed {
             let status = f
                 .run
