@@ -5,7 +5,7 @@ mod common;
 
 use cockpit::fakehub::demo::{RUN_FLAKY, RUN_LIVE, WORKFLOW_CI};
 use cockpit::fakehub::FakeHub;
-use common::{Harness, Setup};
+use common::{until, Harness, Setup};
 use ratatui::crossterm::event::KeyCode;
 use serde_json::Value;
 use std::time::Duration;
@@ -58,7 +58,13 @@ async fn cancel_a_running_run_and_refuse_to_rerun_it_while_it_runs() {
     h.key('x');
     h.wait_for("Cancel run #424").await;
     h.key('y');
-    h.wait_for("Cancelling run #424").await;
+    // The toast saying the cancel was sent lasts until the refreshed list shows the run
+    // cancelled, whose own toast replaces it: under load that can happen before a frame shows
+    // the first, so wait for either.
+    h.wait_until("the cancel acknowledged", |s| {
+        s.contains("Cancelling run #424") || s.contains("CI #424 was cancelled")
+    })
+    .await;
     assert!(cancelled(h.hub(), RUN_LIVE));
     h.quit().await;
 }
@@ -118,18 +124,13 @@ async fn a_finished_run_rings_the_bell_failures_included() {
     h.wait_until("CI loaded", ci_loaded).await;
     h.clock.advance(Duration::from_secs(3600));
     h.wait_until("run finished", |s| !s.contains("● CI")).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let notes: Vec<String> = h
-        .opened
-        .lock()
-        .map(|v| {
+    until("a notification for run #424", || {
+        h.opened.lock().is_ok_and(|v| {
             v.iter()
-                .filter(|x| x.starts_with("notify:"))
-                .cloned()
-                .collect()
+                .any(|x| x.starts_with("notify:") && x.contains("CI #424"))
         })
-        .unwrap_or_default();
-    assert!(notes.iter().any(|n| n.contains("CI #424")), "{notes:?}");
+    })
+    .await;
     h.quit().await;
 }
 
@@ -144,6 +145,8 @@ async fn readonly_refuses_ci_actions() {
     h.key('4');
     for k in ['R', 'x', 'd'] {
         h.key(k);
+        // The first refusal's message stays up: settle so that each key was applied.
+        h.settle().await;
         h.wait_for("Read-only mode").await;
     }
     assert!(!cancelled(h.hub(), RUN_LIVE));

@@ -3,11 +3,13 @@
 
 mod common;
 
+use cockpit::fakehub::{FakeHub, RequestRecord};
 use cockpit::fakehub::{Fault, FaultKind};
-use common::{Harness, Setup};
+use common::{until, Harness, Setup};
 use ratatui::crossterm::event::{
     Event, KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
+use std::collections::HashSet;
 use std::time::Duration;
 
 fn loaded(s: &str) -> bool {
@@ -15,6 +17,43 @@ fn loaded(s: &str) -> bool {
         && s.contains("production")
         && s.contains("@octodemo")
         && !s.contains("loading…")
+}
+
+/// Requests for the CI panel's list of runs.
+fn runs_requests(hub: &FakeHub) -> usize {
+    hub.requests()
+        .iter()
+        .filter(|r| r.path_and_query.contains("/actions/runs?branch="))
+        .count()
+}
+
+/// Pollers have settled when the newest requests, one for each path asked so far, brought
+/// nothing new: no path asked for the first time and no answer but 304.
+fn settled(requests: &[RequestRecord]) -> bool {
+    let paths: HashSet<&str> = requests.iter().map(|r| r.path_and_query.as_str()).collect();
+    let Some(from) = requests.len().checked_sub(paths.len()) else {
+        return false;
+    };
+    let (before, newest) = requests.split_at(from);
+    let known: HashSet<&str> = before.iter().map(|r| r.path_and_query.as_str()).collect();
+    !newest.is_empty()
+        && newest
+            .iter()
+            .all(|r| r.status == 304 && known.contains(r.path_and_query.as_str()))
+}
+
+/// Every path asked for more than once before the window was asked again in it (a one-shot
+/// resource such as /user is asked once).
+fn covers_every_path(before: &[RequestRecord], window: &[RequestRecord]) -> bool {
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut polled: HashSet<&str> = HashSet::new();
+    for r in before {
+        if !seen.insert(r.path_and_query.as_str()) {
+            polled.insert(r.path_and_query.as_str());
+        }
+    }
+    let again: HashSet<&str> = window.iter().map(|r| r.path_and_query.as_str()).collect();
+    polled.iter().all(|p| again.contains(p))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -92,12 +131,12 @@ async fn focus_keys_zoom_and_help() {
     h.code(KeyCode::Tab);
     h.key('o');
     // Third panel (pull requests): `o` asks the browser for the PR's URL.
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let opened = h.opened.lock().map(|v| v.clone()).unwrap_or_default();
-    assert!(
-        opened.iter().any(|u| u.contains("/pull/")),
-        "opened {opened:?}"
-    );
+    until("the browser asked for a pull request", || {
+        h.opened
+            .lock()
+            .is_ok_and(|v| v.iter().any(|u| u.contains("/pull/")))
+    })
+    .await;
     h.quit().await;
 }
 
@@ -117,17 +156,27 @@ async fn all_repositories_toggle() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mouse_click_focuses_and_selects() {
     let mut h = Harness::start().await;
-    h.wait_until("loaded", loaded).await;
-    // The CI panel starts at the left of the lower half on a 160x45 screen.
+    h.wait_until("loaded", |s| loaded(s) && s.contains("#421"))
+        .await;
+    // The CI panel starts at the left of the lower half on a 160x45 screen: its border on row
+    // 24, the column header on 25, run #424 on 26 and run #421 on 27. Focus starts on Issues,
+    // with the first row selected, so Enter alone would open issue #47.
     h.send(Event::Mouse(MouseEvent {
         kind: MouseEventKind::Down(MouseButton::Left),
         column: 10,
-        row: 30,
+        row: 27,
         modifiers: KeyModifiers::NONE,
     }));
     h.code(KeyCode::Enter);
-    h.wait_for("Esc back").await;
-    h.quit().await;
+    let s = h
+        .wait_until("a detail view", |s| {
+            s.contains("Esc back") && !s.contains("loading…")
+        })
+        .await;
+    assert!(s.contains("CI #421"), "the clicked run opens:\n{s}");
+    let state = h.quit().await;
+    assert_eq!(state.focus, cockpit::app::PanelId::Ci);
+    assert_eq!(state.cursor(cockpit::app::PanelId::Ci).selected, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -240,7 +289,12 @@ async fn a_tiny_terminal_gets_a_message_and_the_app_keeps_running() {
     h.send(Event::Resize(20, 5));
     h.key('4');
     h.wait_for("needs at").await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // The runs poller answers and polls again: its first answer is on the app's way by then.
+    until("the runs poller polled twice", || {
+        runs_requests(h.hub()) >= 2
+    })
+    .await;
+    h.settle().await;
     let state = h.quit().await;
     assert_eq!(state.focus, cockpit::app::PanelId::Ci);
     assert!(
@@ -253,11 +307,17 @@ async fn a_tiny_terminal_gets_a_message_and_the_app_keeps_running() {
 async fn unchanged_resources_cost_no_rate_limit() {
     let mut h = Harness::start().await;
     h.wait_until("loaded", loaded).await;
-    // Let every poller settle, then watch a window in which nothing changes on the server.
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // Let every poller settle (each has made its first, charged fetch), then watch a window in
+    // which nothing changes on the server.
+    until("every poller settled", || settled(&h.hub().requests())).await;
     let start = h.hub().requests().len();
     let remaining_before = h.hub().rate_remaining(cockpit::fakehub::DEMO_TOKEN);
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // The window lasts until every resource was polled again, and more than ten requests.
+    until("a round of polls", || {
+        let all = h.hub().requests();
+        all.len() > start + 10 && covers_every_path(&all[..start], &all[start..])
+    })
+    .await;
     let window: Vec<_> = h.hub().requests().into_iter().skip(start).collect();
     assert!(
         window.len() > 10,

@@ -7,7 +7,7 @@ use cockpit::app::prepare::DeployTarget;
 use cockpit::fakehub::demo::{CAROL_TOKEN, ENV_PRODUCTION, RUN_WAITING_DEPLOY, WORKFLOW_DEPLOY};
 use cockpit::fakehub::world::Approval;
 use cockpit::fakehub::FakeHub;
-use common::{Harness, Setup};
+use common::{until, Harness, Setup};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -265,6 +265,8 @@ async fn readonly_refuses_every_deploy_action() {
     on_production(&mut h).await;
     for k in ['a', 'A', 'D', 'B'] {
         h.key(k);
+        // The first refusal's message stays up: settle so that each key was applied.
+        h.settle().await;
         h.wait_for("Read-only mode").await;
     }
     assert!(approval(h.hub(), RUN_WAITING_DEPLOY).is_none());
@@ -340,22 +342,13 @@ async fn a_new_deploy_waiting_for_me_notifies() {
     h.wait_for("Started: roll back production").await;
     // Its deploy job reaches the protected environment a little later.
     h.clock.advance(std::time::Duration::from_secs(120));
-    let mut notified = false;
-    for _ in 0..100 {
-        notified = h
-            .opened
-            .lock()
-            .map(|v| {
-                v.iter()
-                    .any(|x| x.contains("waits for your approval to deploy to production"))
-            })
-            .unwrap_or(false);
-        if notified {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(notified, "no notification for the new waiting deploy");
+    until("a notification for the new waiting deploy", || {
+        h.opened.lock().is_ok_and(|v| {
+            v.iter()
+                .any(|x| x.contains("waits for your approval to deploy to production"))
+        })
+    })
+    .await;
     let before: Vec<String> = h.opened.lock().map(|v| v.clone()).unwrap_or_default();
     assert_eq!(
         before.iter().filter(|x| x.contains("run #190")).count(),

@@ -1,6 +1,6 @@
-//! The log viewer in the app: a finished job's log with search and error jumps, a running
-//! job's finished steps appearing as the job goes, copying, and a hostile log that never
-//! reaches the terminal raw.
+//! The log viewer in the app: a failed job's log opening at its first error, with search and
+//! error jumps; a running job's steps live and its whole log the moment it completes; copying;
+//! and a hostile log that never reaches the terminal raw.
 
 mod common;
 
@@ -13,7 +13,7 @@ fn ci_loaded(s: &str) -> bool {
     s.contains("#424") && s.contains("#421")
 }
 
-/// CI panel → the earlier (failed) run → its test job's log.
+/// CI panel → the earlier (failed) run, which opens on its failed job → that job's log.
 async fn open_failed_test_log(h: &mut Harness) {
     h.wait_until("CI loaded", ci_loaded).await;
     h.key('4');
@@ -23,7 +23,6 @@ async fn open_failed_test_log(h: &mut Harness) {
         s.contains("CI #421") && s.contains("test")
     })
     .await;
-    h.key('j');
     h.code(KeyCode::Enter);
 }
 
@@ -33,6 +32,12 @@ async fn a_finished_jobs_log_with_search_and_error_jumps() {
     open_failed_test_log(&mut h).await;
     let s = h.wait_for("test · log · complete").await;
     assert!(s.contains("errors"), "error count shown:\n{s}");
+    // It opens at the first failing line, not at line 1.
+    assert!(
+        s.contains("gives_up_after_max_attempts ... FAILED")
+            && !s.contains("Current runner version"),
+        "opens at the first error:\n{s}"
+    );
     assert!(
         s.contains("tests/upload.rs:88"),
         "annotations above the log:\n{s}"
@@ -61,28 +66,63 @@ async fn a_finished_jobs_log_with_search_and_error_jumps() {
     h.quit().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_running_jobs_steps_appear_as_they_finish() {
-    let mut h = Harness::start().await;
+/// CI panel → the running run → the log of its job `job` (0: lint, 1: test).
+async fn open_running_job_log(h: &mut Harness, job: usize) -> String {
     h.wait_until("CI loaded", ci_loaded).await;
     h.key('4');
     h.code(KeyCode::Enter);
     h.wait_until("run detail", |s| {
-        s.contains("CI #424") && s.contains("lint")
+        s.contains("CI #424") && s.contains("lint") && s.contains("test")
     })
     .await;
+    for _ in 0..job {
+        h.key('j');
+    }
     h.code(KeyCode::Enter);
-    h.wait_for("lint · log · running").await;
-    // Let the lint job finish some steps, then all of them.
+    let name = ["lint", "test"][job];
+    h.wait_for(&format!("{name} · log · running")).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_jobs_steps_show_live_and_its_log_comes_when_it_completes() {
+    let mut h = Harness::start().await;
+    let s = open_running_job_log(&mut h, 0).await;
+    // What github.com has for a running job: its steps, live; no log text.
+    assert!(s.contains("its log comes when the job completes"), "{s}");
+    assert!(s.contains("GitHub shows a running job's steps live"), "{s}");
+    assert!(s.contains("cargo clippy"), "the steps are listed:\n{s}");
     h.clock.advance(Duration::from_secs(12));
-    h.wait_until("finished steps shown", |s| {
-        s.contains("Checkout") && s.contains("lines")
+    h.wait_until("a finished step with its time", |s| {
+        s.contains("✓ Checkout") && s.contains("lint · log · running")
     })
     .await;
     h.clock.advance(Duration::from_secs(600));
     let s = h.wait_for("lint · log · complete").await;
-    assert!(s.contains("cargo clippy"), "{s}");
+    assert!(s.contains("lines"), "{s}");
+    assert!(
+        !h.hub()
+            .requests()
+            .iter()
+            .any(|r| r.path_and_query.contains("/steps/")),
+        "no step-log requests"
+    );
     let _ = RUN_LIVE_JOBS;
+    h.quit().await;
+}
+
+/// A running job's annotations show in its log view as the job reports them (they are read
+/// with the job's status), not only those known when the log was opened.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn annotations_appear_in_an_open_log_as_the_job_reports_them() {
+    let mut h = Harness::start().await;
+    let s = open_running_job_log(&mut h, 1).await;
+    assert!(!s.contains("src/telemetry/buffer.rs:112"), "{s}");
+    h.clock.advance(Duration::from_secs(600));
+    h.wait_for("src/telemetry/buffer.rs:112").await;
+    // Back in the run, now ended: its summary.
+    h.wait_for("test · log · complete").await;
+    h.code(KeyCode::Esc);
+    h.wait_for("Summary: 3 jobs, 3 succeeded").await;
     h.quit().await;
 }
 
@@ -101,10 +141,10 @@ async fn a_hostile_log_never_reaches_the_terminal_raw() {
             h.screen()
         );
         h.code(KeyCode::PageDown);
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        h.settle().await;
     }
     h.key('t');
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    assert!(h.cells_are_clean());
+    h.settle().await;
+    assert!(h.cells_are_clean(), "{}", h.screen());
     h.quit().await;
 }

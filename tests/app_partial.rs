@@ -56,9 +56,7 @@ async fn pull_requests_keep_their_rows_when_checks_cannot_be_read() {
     let mut h = zoomed('3').await;
     fail(&h, "/commits/*/check-runs", 500);
     let s = h
-        .wait_until("checks marked", |s| {
-            row(s, "#43").contains("? changes")
-        })
+        .wait_until("checks marked", |s| row(s, "#43").contains("? changes"))
         .await;
     let r = row(&s, "#43");
     assert!(r.contains("Retry uploads on 5xx"), "{s}");

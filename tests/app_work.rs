@@ -73,7 +73,14 @@ async fn from_issue_to_a_resolved_review_thread() {
     })
     .await;
 
-    // Branch → pull request, prefilled from the issue.
+    // Branch → pull request, prefilled from the issue. `g` selects the first row: wait until
+    // the branch list has the new commit, which puts its branch there (the list is newest
+    // first; the first row is the screen's third line). The CI panel follows sooner.
+    let first_row = format!("* {ISSUE_BRANCH}");
+    h.wait_until("the branch with the new commit first", |s| {
+        s.lines().nth(2).is_some_and(|l| l.contains(&first_row))
+    })
+    .await;
     h.key('2');
     h.key('g');
     h.key('P');
@@ -282,7 +289,8 @@ async fn a_failed_send_keeps_the_draft_and_a_restart_brings_it_back() {
         bodies.iter().any(|b| b == "HOME can be unset in cron too"),
         "{bodies:?}"
     );
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Quitting waits for every draft write: after it the removal is done or never will be.
+    h.quit().await;
     assert_eq!(
         std::fs::read_dir(drafts.path())
             .expect("drafts dir")
@@ -290,7 +298,6 @@ async fn a_failed_send_keeps_the_draft_and_a_restart_brings_it_back() {
         0,
         "sent drafts are removed"
     );
-    h.quit().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -388,5 +395,55 @@ async fn a_paste_is_one_edit_and_the_draft_holds_all_of_it() {
     })
     .await;
     h.code(KeyCode::Esc);
+    h.quit().await;
+}
+
+/// After `p`, the runs GitHub starts for the pushed commit are found by `head_sha` at once,
+/// not at the CI panel's idle pace (an hour here): the newest is selected in the CI panel, and
+/// its end rings the bell.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_is_followed_to_its_run_which_rings_when_it_ends() {
+    let slow = Duration::from_secs(3600);
+    let intervals = cockpit::app::pollers::Intervals {
+        runs_idle: slow,
+        runs_active: slow,
+        ..common::fast_intervals()
+    };
+    let mut h = Harness::with(Setup {
+        intervals: Some(intervals),
+        ..Setup::default()
+    })
+    .await;
+    h.wait_until("dashboard", loaded).await;
+    h.wait_until("CI loaded", |s| s.contains("#424") && s.contains("#421"))
+        .await;
+    let dir = h.demo.repo.workdir.clone();
+    discard_work_in_progress(&dir);
+    // The older run is selected; the pushed commit's run will take the selection.
+    h.key('4');
+    h.key('j');
+    let sha = commit_file(&dir, "BACKOFF.md", "Capped.\n", "Cap the backoff");
+    h.key('p');
+    h.wait_for("Pushed 42-retry-flaky-uploads").await;
+    let number = eventually(h.hub(), "a run for the pushed commit", |w| {
+        w.repos[0]
+            .runs
+            .iter()
+            .find(|r| r.sha.as_deref() == Some(sha.as_str()))
+            .map(|r| r.run_number)
+    })
+    .await;
+    h.wait_for(&format!("#{number}")).await;
+    h.code(KeyCode::Enter);
+    h.wait_for(&format!("CI #{number}")).await;
+    h.code(KeyCode::Esc);
+    // It ends: the bell (recorded by the test opener) and a toast say how.
+    h.clock.advance(Duration::from_secs(900));
+    h.wait_for("for your push of 42-retry-flaky-uploads").await;
+    let rang = h.opened.lock().is_ok_and(|v| {
+        v.iter()
+            .any(|x| x.starts_with("notify:") && x.contains(&format!("CI #{number}")))
+    });
+    assert!(rang, "the bell rang for the run");
     h.quit().await;
 }

@@ -357,22 +357,32 @@ fn an_unreachable_http_remote_is_a_network_error() {
     assert!(matches!(err, GitError::Network { .. }), "{err:?}");
 }
 
-/// A server that accepts connections and never answers.
-fn silent_server() -> (u16, std::thread::JoinHandle<()>) {
+/// A server that accepts connections and never answers, until the guard is dropped (not for
+/// a fixed time: on a busy machine the test may reach it late).
+struct SilentServer(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for SilentServer {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+fn silent_server() -> (u16, SilentServer) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
-    let handle = std::thread::spawn(move || {
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stopped = stop.clone();
+    std::thread::spawn(move || {
         let mut held = Vec::new();
         listener.set_nonblocking(true).expect("nonblocking");
-        let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
-        while std::time::Instant::now() < until {
+        while !stopped.load(std::sync::atomic::Ordering::SeqCst) {
             if let Ok((socket, _)) = listener.accept() {
                 held.push(socket);
             }
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
     });
-    (port, handle)
+    (port, SilentServer(stop))
 }
 
 #[test]

@@ -10,7 +10,7 @@ use cockpit::config::LogLevel;
 use cockpit::fakehub::DEMO_TOKEN;
 use cockpit::github::{GitHub, Token};
 use cockpit::launch::ApiTarget;
-use common::Harness;
+use common::{until, Harness};
 use ratatui::crossterm::event::KeyCode;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -38,8 +38,21 @@ async fn a_traced_session_never_logs_a_token() {
     h.wait_for("Crash when HOME is unset").await;
     h.code(KeyCode::Char('4'));
     h.code(KeyCode::Enter);
+    h.wait_until("run detail", |s| {
+        s.contains("Esc back") && !s.contains("loading…")
+    })
+    .await;
+    let before = h.hub().requests().len();
     h.key('r');
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The refresh asks for the run's jobs again: the session went through a detail's requests.
+    until("the jobs asked for again", || {
+        h.hub()
+            .requests()
+            .iter()
+            .skip(before)
+            .any(|r| r.path_and_query.contains("/jobs"))
+    })
+    .await;
     h.code(KeyCode::Esc);
 
     // A GitHub-shaped token, a rejected one, and a token from the device flow.

@@ -232,6 +232,95 @@ fn steps_by_time_and_by_append() {
     assert_eq!(live.store().len(), 3);
 }
 
+/// `e` finds where a build or test failed, not only the `##[error]` summary at the end.
+#[test]
+fn failing_lines_are_errors_whatever_their_marker() {
+    let data = log(&[
+        "test retries_on_503 ... \u{1b}[32mok\u{1b}[0m",
+        "test gives_up_after_max_attempts ... \u{1b}[31mFAILED\u{1b}[0m",
+        "thread 'gives_up_after_max_attempts' panicked at tests/upload.rs:88:5:",
+        "##[warning]disk almost full",
+        "\u{1b}[1m\u{1b}[91merror\u{1b}[0m: test failed, to rerun pass `--test upload`",
+        "\u{1b}[0m\u{1b}[1m\u{1b}[91merror[E0308]\u{1b}[0m\u{1b}[0m\u{1b}[1m: mismatched types",
+        "test handles_error_input ... ok",
+        "##[command]cargo test 2>&1 | grep error:",
+        "##[error]Process completed with exit code 101.",
+    ]);
+    for split in [data.len(), 40, 7] {
+        let mut s = LogStore::new();
+        for piece in data.chunks(split) {
+            s.append(piece);
+        }
+        s.finish();
+        assert_eq!(s.problems(), [1, 2, 3, 4, 5, 8], "split {split}");
+        assert_eq!(s.error_count(), 5);
+        assert!(!s.is_error(3));
+    }
+    let mut view = LogViewState::from_bytes(data);
+    assert!(view.to_first_error());
+    assert_eq!(view.cursor_line(), Some(1));
+}
+
+/// The Jobs API gives whole seconds; a step's last lines are often stamped after the next
+/// step's (truncated) start. The `##[group]Run …` header says where each step begins.
+#[test]
+fn steps_split_at_their_group_headers_not_at_whole_second_times() {
+    let stamped = |body: &[(&str, &str)]| -> Vec<u8> {
+        let mut out = "\u{feff}".as_bytes().to_vec();
+        for (t, l) in body {
+            out.extend_from_slice(format!("2026-11-22T10:00:{t}Z {l}\n").as_bytes());
+        }
+        out
+    };
+    let mut view = LogViewState::from_bytes(stamped(&[
+        ("00.1000000", "Current runner version: '2.328.0'"),
+        ("00.4000000", "##[group]Operating System"),
+        ("00.4100000", "Ubuntu"),
+        ("00.4200000", "##[endgroup]"),
+        ("01.7000000", "Secret source: Actions"),
+        ("01.8000000", "##[group]Run actions/checkout@v4"),
+        ("01.8100000", "##[endgroup]"),
+        ("03.2000000", "Syncing repository: acme/rocket"),
+        ("04.9000000", "##[group]Run Swatinem/rust-cache@v2"),
+        ("04.9500000", "##[endgroup]"),
+        ("09.6000000", "Cache restored successfully (1.2 GB)"),
+        ("09.7000000", "##[group]Run cargo build --locked"),
+        ("09.7100000", "##[endgroup]"),
+        ("20.0000000", "Finished"),
+        ("20.5000000", "Post job cleanup."),
+        ("21.3000000", "Cleaning up orphan processes"),
+    ]));
+    let step = |number, name: &str, at: &str| StepInfo {
+        number,
+        name: name.into(),
+        started_at: DateTime::parse_from_rfc3339(&format!("2026-11-22T10:00:{at}Z"))
+            .ok()
+            .map(|d| d.to_utc()),
+    };
+    view.set_steps(&[
+        step(1, "Set up job", "00"),
+        step(2, "Checkout", "01"),
+        step(3, "Cache", "04"),
+        step(4, "Build", "09"),
+        step(5, "Post Checkout", "20"),
+        step(6, "Complete job", "21"),
+    ]);
+    let store = view.store();
+    let contents = lines(store);
+    let step_of = |text: &str| {
+        let l = contents.iter().position(|c| c == text).expect("line");
+        store.steps()[store.step_of(l).expect("in a step")]
+            .title
+            .clone()
+    };
+    assert_eq!(step_of("Secret source: Actions"), "Set up job");
+    assert_eq!(step_of("Syncing repository: acme/rocket"), "Checkout");
+    assert_eq!(step_of("Cache restored successfully (1.2 GB)"), "Cache");
+    assert_eq!(step_of("Finished"), "Build");
+    assert_eq!(step_of("Post job cleanup."), "Post Checkout");
+    assert_eq!(step_of("Cleaning up orphan processes"), "Complete job");
+}
+
 #[test]
 fn toggle_fold_at_cursor_and_fold_all() {
     let mut v = LogViewState::from_bytes(log(&[

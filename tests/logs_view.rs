@@ -141,9 +141,10 @@ fn search_plain_regex_and_smart_case() {
           2026-11-22T10:00:00.0000000Z ##[error]boom\n"
             .to_vec(),
     );
+    // "Error", "error" and the `##[error]` line's label; "ERR…OR" is split by a colour code.
     assert_eq!(
         search(&mut v, "error", SearchMode::Plain),
-        4,
+        3,
         "case-insensitive"
     );
     assert_eq!(
@@ -154,12 +155,54 @@ fn search_plain_regex_and_smart_case() {
     assert_eq!(search(&mut v, "a.b", SearchMode::Plain), 1);
     assert_eq!(search(&mut v, "a.b", SearchMode::Regex), 2);
     assert_eq!(search(&mut v, r"^err\w+ a", SearchMode::Regex), 1);
-    // Escape sequences do not split words; timestamps are not searched.
-    assert_eq!(search(&mut v, "ERROR", SearchMode::Plain), 1);
+    // The bytes are searched as they came, like grep: a colour code between letters
+    // separates them; timestamps are not searched.
+    assert_eq!(search(&mut v, "ERROR", SearchMode::Plain), 0);
     assert_eq!(search(&mut v, "2026", SearchMode::Plain), 0);
     assert!(v.set_search("(unclosed", SearchMode::Regex).is_err());
     v.set_search("", SearchMode::Plain).expect("clears");
     assert_eq!(v.search_status(), None);
+}
+
+/// Progress bars overwrite themselves with `\r`: what they overwrote is still in the log
+/// and is found. A search runs over whole buffers and still lands on the right lines, across
+/// chunks and appends.
+#[test]
+fn search_reads_the_raw_bytes_and_maps_hits_to_lines() {
+    let mut v = LogViewState::from_bytes(
+        b"2026-11-22T10:00:00.0000000Z Downloading 10%\rDownloading 100%\n\
+          2026-11-22T10:00:01.0000000Z done\n"
+            .to_vec(),
+    );
+    assert_eq!(search(&mut v, "10%", SearchMode::Plain), 1);
+    assert_eq!(v.search_hits()[0].line, 0);
+    assert_eq!(search(&mut v, "Done", SearchMode::Regex), 0, "smart case");
+    // Highlights come from what the line shows: the overwritten word is not on screen.
+    assert_eq!(search(&mut v, r"do\w+", SearchMode::Regex), 2);
+
+    let mut big = LogViewState::new();
+    let mut expected = Vec::new();
+    for i in 0..60_000usize {
+        let line = if i % 1_000 == 7 {
+            expected.push(i as u32);
+            format!("2026-11-22T10:00:00.0000000Z step {i}: needle here\n")
+        } else {
+            format!("2026-11-22T10:00:00.0000000Z step {i}: hay\n")
+        };
+        big.append(line.as_bytes());
+    }
+    assert_eq!(
+        search(&mut big, "needle", SearchMode::Plain),
+        expected.len()
+    );
+    let lines: Vec<u32> = big.search_hits().iter().map(|h| h.line).collect();
+    assert_eq!(lines, expected);
+    let h = big.search_hits()[0];
+    assert_eq!(
+        (h.start, h.end),
+        (8, 14),
+        "display positions: after \"step 7: \""
+    );
 }
 
 #[test]

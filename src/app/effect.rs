@@ -48,6 +48,11 @@ pub enum Resource {
     JobStatus {
         job_id: u64,
     },
+    /// The runs started for a commit cockpit just pushed or merged (`head_sha`), polled fast
+    /// until they exist.
+    CommitRuns {
+        sha: String,
+    },
 }
 
 /// Pollers are grouped by kind: starting `Runs { branch: "b" }` replaces `Runs { branch: "a" }`.
@@ -66,6 +71,7 @@ pub enum ResourceKind {
     EnvironmentInsights,
     PullDetail,
     JobStatus,
+    CommitRuns,
 }
 
 impl Resource {
@@ -84,6 +90,7 @@ impl Resource {
             Resource::EnvironmentInsights { .. } => ResourceKind::EnvironmentInsights,
             Resource::PullDetail { .. } => ResourceKind::PullDetail,
             Resource::JobStatus { .. } => ResourceKind::JobStatus,
+            Resource::CommitRuns { .. } => ResourceKind::CommitRuns,
         }
     }
 }
@@ -172,10 +179,9 @@ pub enum Effect {
         id: u64,
         op: GitOp,
     },
-    /// Download a finished step's log, or the whole job's once it completed.
+    /// Download a job's whole log once it completed (GitHub serves nothing before).
     FetchLog {
         job_id: u64,
-        step: Option<(u32, String)>,
     },
     /// Put text on the clipboard (a tool if there is one, else OSC 52 to the terminal).
     Copy {

@@ -1,11 +1,11 @@
-//! The update side of a job's log: opening it, following the job while it runs (a finished
-//! step's log as soon as the server serves it, the whole log the moment the job completes),
-//! and the log viewer's keys.
+//! The update side of a job's log: opening it, following the job while it runs (its steps and
+//! annotations live; GitHub serves no log text before the job completes), the whole log the
+//! moment the job completes, and the log viewer's keys.
 
 use super::effect::{Effect, Resource, ResourceKind};
 use super::keymap::Action;
 use super::state::{AppState, Cursor, Detail, Loaded, LogPhase, LogSession};
-use crate::github::models::{Job, RunStatus};
+use crate::github::models::{Conclusion, Job, RunStatus};
 use crate::github::ApiError;
 use crate::logs::{LogViewState, SearchMode};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -49,12 +49,10 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
         view,
         phase,
         job: Some(job.clone()),
-        steps_requested: Vec::new(),
+        log_requested: false,
         search_input: None,
         waker_set: false,
         annotations,
-        arrived_steps: Default::default(),
-        steps_shown: 0,
     });
     state.detail = Some(Detail::Log {
         run_id,
@@ -94,80 +92,53 @@ pub fn close(state: &mut AppState) -> Vec<Effect> {
     }
 }
 
-/// The logs to ask for now: finished steps not asked for yet while the job runs; the whole
-/// log once it completed.
+/// The whole log, once, the moment the Jobs API says the job completed (GitHub has nothing
+/// to serve before: no live log, no step logs).
 fn wanted_logs(state: &mut AppState, job: &Job) -> Vec<Effect> {
-    let Some(log) = state.log.as_mut() else {
+    let Some(log) = state.log.as_mut().filter(|l| l.job_id == job.id) else {
         return Vec::new();
     };
-    if log.job_id != job.id {
+    if job.status != RunStatus::Completed || log.log_requested {
         return Vec::new();
     }
-    let mut fx = Vec::new();
-    if job.status == RunStatus::Completed {
-        if matches!(log.phase, LogPhase::Running | LogPhase::Fetching)
-            && !log.steps_requested.contains(&u64::MAX)
-        {
-            log.phase = LogPhase::Fetching;
-            log.steps_requested.push(u64::MAX);
-            fx.push(Effect::FetchLog {
-                job_id: job.id,
-                step: None,
-            });
-        }
-        return fx;
-    }
-    for step in &job.steps {
-        if step.status == RunStatus::Completed && !log.steps_requested.contains(&step.number) {
-            log.steps_requested.push(step.number);
-            let number = u32::try_from(step.number).unwrap_or(u32::MAX);
-            fx.push(Effect::FetchLog {
-                job_id: job.id,
-                step: Some((number, step.name.clone())),
-            });
-        }
-    }
-    fx
+    log.phase = LogPhase::Fetching;
+    log.log_requested = true;
+    vec![Effect::FetchLog { job_id: job.id }]
 }
 
-pub fn job_status(state: &mut AppState, job: Job) -> Vec<Effect> {
+pub fn job_status(
+    state: &mut AppState,
+    job: Job,
+    annotations: Option<Vec<crate::github::logs::Annotation>>,
+) -> Vec<Effect> {
     let fx = wanted_logs(state, &job);
     if let Some(log) = state.log.as_mut().filter(|l| l.job_id == job.id) {
         log.job = Some(job);
+        if let Some(a) = annotations {
+            log.annotations = a;
+        }
     }
     fx
 }
 
-pub fn chunk(
-    state: &mut AppState,
-    job_id: u64,
-    step: Option<(u32, String)>,
-    bytes: Result<Vec<u8>, ApiError>,
-) {
+pub fn chunk(state: &mut AppState, job_id: u64, bytes: Result<Vec<u8>, ApiError>) {
     let Some(log) = state.log.as_mut().filter(|l| l.job_id == job_id) else {
         return;
     };
-    match (step, bytes) {
-        (Some((n, title)), result) => {
-            // Servers without per-step logs answer 404: that step is skipped, and the whole
-            // log replaces them all when the job completes.
-            log.arrived_steps.insert(n, result.ok().map(|b| (title, b)));
-            // Steps are fetched concurrently; show them strictly in order.
-            while let Some(next) = log.arrived_steps.remove(&(log.steps_shown + 1)) {
-                log.steps_shown += 1;
-                if let (Some((title, b)), LogPhase::Running) = (next, &log.phase) {
-                    log.view.append_step(Some(log.steps_shown), &title, &b);
-                }
-            }
-        }
-        (None, Ok(b)) => {
+    match bytes {
+        Ok(b) => {
             log.view.replace(b);
             if let Some(job) = &log.job {
                 log.view.set_steps(&crate::github::logs::step_infos(job));
+                // A failed job's log opens where it failed, not at line 1.
+                if job.conclusion.as_ref().is_some_and(Conclusion::is_failure) {
+                    log.view.set_follow(false);
+                    log.view.to_first_error();
+                }
             }
             log.phase = LogPhase::Complete;
         }
-        (None, Err(e)) => log.phase = LogPhase::Failed(e.to_string()),
+        Err(e) => log.phase = LogPhase::Failed(e.to_string()),
     }
 }
 

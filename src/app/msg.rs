@@ -36,10 +36,9 @@ pub enum Msg {
         id: u64,
         text: String,
     },
-    /// A log (a step's or the whole job's) arrived, or could not be had.
+    /// A job's whole log arrived, or could not be had.
     LogChunk {
         job_id: u64,
-        step: Option<(u32, String)>,
         bytes: Result<Vec<u8>, ApiError>,
     },
     /// The log search thread has news: poll it.
@@ -72,5 +71,6 @@ pub enum Data {
     FollowedRuns(ApiResult<Vec<WorkflowRun>>),
     Insights(Result<crate::app::state::Insights, ApiError>),
     PullDetail(Result<crate::github::pulls::PullDetail, ApiError>),
-    JobStatus(ApiResult<Job>),
+    /// A job and its annotations so far (`None`: they could not be read this time).
+    JobStatus(ApiResult<Job>, Option<Vec<crate::github::logs::Annotation>>),
 }

@@ -98,6 +98,8 @@ pub struct Done {
     pub started_run: Option<u64>,
     /// A pull request it created.
     pub created_pull: Option<u64>,
+    /// The commit a merge put on the base branch (its runs are followed).
+    pub merged_sha: Option<String>,
 }
 
 impl Mutation {
@@ -216,6 +218,7 @@ pub async fn perform(gh: &GitHub, slug: &Slug, m: &Mutation) -> Result<Done, Api
         message,
         started_run: None,
         created_pull: None,
+        merged_sha: None,
     };
     match m {
         Mutation::ReviewDeployment {
@@ -351,7 +354,9 @@ pub async fn perform(gh: &GitHub, slug: &Slug, m: &Mutation) -> Result<Done, Api
                     Err(e) => msg.push_str(&format!("; could not delete {branch}: {e}")),
                 }
             }
-            Ok(done(msg))
+            let mut d = done(msg);
+            d.merged_sha = Some(r.sha);
+            Ok(d)
         }
         Mutation::Local(op) => Err(ApiError::Client {
             status: 0,

@@ -156,6 +156,10 @@ fn next_delay(r: &Resource, data: &Data, failures: u32, iv: &Intervals) -> Optio
         (Resource::IssueDetail { .. }, _) | (Resource::PullDetail { .. }, _) => {
             Some(iv.issue_detail)
         }
+        // Until the commit's runs exist, then done.
+        (Resource::CommitRuns { .. }, Data::Runs(Ok(f))) => {
+            f.data.is_empty().then_some(iv.jobs_active)
+        }
         (Resource::Runs { .. } | Resource::HeadRuns { .. }, Data::Runs(Ok(f))) => {
             let active = f.data.iter().any(|r| r.status.is_active());
             Some(if active { iv.runs_active } else { iv.runs_idle })
@@ -163,7 +167,7 @@ fn next_delay(r: &Resource, data: &Data, failures: u32, iv: &Intervals) -> Optio
         (Resource::Jobs { .. }, Data::Jobs(Ok(f), _)) => {
             f.data.0.status.is_active().then_some(iv.jobs_active)
         }
-        (Resource::JobStatus { .. }, Data::JobStatus(Ok(f))) => {
+        (Resource::JobStatus { .. }, Data::JobStatus(Ok(f), _)) => {
             f.data.status.is_active().then_some(iv.jobs_active)
         }
         (Resource::Environments, Data::Environments(Ok(f))) => {
@@ -189,7 +193,7 @@ fn data_error(d: &Data) -> Option<&ApiError> {
         | Data::Pulls(Err(e))
         | Data::Runs(Err(e))
         | Data::Jobs(Err(e), _)
-        | Data::JobStatus(Err(e))
+        | Data::JobStatus(Err(e), _)
         | Data::Environments(Err(e))
         | Data::IssueDetail(Err(e))
         | Data::FollowedRuns(Err(e))
@@ -250,7 +254,7 @@ async fn fetch(r: &Resource, s: &Services) -> Data {
             Some(slug) => Data::Runs(gh.runs_for_branch(slug, branch).await),
             None => Data::Runs(Err(no_repo())),
         },
-        Resource::HeadRuns { sha } => match slug {
+        Resource::HeadRuns { sha } | Resource::CommitRuns { sha } => match slug {
             Some(slug) => Data::Runs(gh.runs_for_commit(slug, sha).await),
             None => Data::Runs(Err(no_repo())),
         },
@@ -322,8 +326,13 @@ async fn fetch(r: &Resource, s: &Services) -> Data {
             None => Data::Insights(Err(no_repo())),
         },
         Resource::JobStatus { job_id } => match slug {
-            Some(slug) => Data::JobStatus(gh.job(slug, *job_id).await),
-            None => Data::JobStatus(Err(no_repo())),
+            Some(slug) => {
+                // Annotations as they appear while the job runs (a job is its check run).
+                let (job, notes) =
+                    tokio::join!(gh.job(slug, *job_id), gh.annotations(slug, *job_id));
+                Data::JobStatus(job, notes.ok().map(|n| n.data))
+            }
+            None => Data::JobStatus(Err(no_repo()), None),
         },
         Resource::PullDetail { number } => match slug {
             Some(slug) => Data::PullDetail(gh.pull_detail(slug, *number).await),
@@ -392,14 +401,14 @@ async fn insights(
     window_days: i64,
 ) -> Result<super::state::Insights, ApiError> {
     let now = Utc::now();
-    let since = crate::metrics::history_start(now, window_days);
+    let history = |env| crate::metrics::window_history(gh, slug, env, now, window_days);
     let there = async {
         match upstream {
-            Some(u) => gh.deployment_history(slug, u, since).await.map(Some),
+            Some(u) => history(u).await.map(Some),
             None => Ok(None),
         }
     };
-    let (here, there) = tokio::join!(gh.deployment_history(slug, environment, since), there);
+    let (here, there) = tokio::join!(history(environment), there);
     let (here, there) = (here?, there?);
     let good_here = crate::metrics::successful_shas(&here);
     let good_there = there.as_ref().map(|t| crate::metrics::successful_shas(t));
@@ -442,17 +451,31 @@ async fn insights(
 mod tests {
     use super::*;
 
+    /// Waits for the next message, however busy the machine (the bound only ends a failure).
+    async fn next(rx: &mut mpsc::UnboundedReceiver<Msg>) -> Msg {
+        tokio::time::timeout(Duration::from_secs(60), rx.recv())
+            .await
+            .expect("a message within a minute")
+            .expect("the poller runs")
+    }
+
     /// Asking again for a poller that runs must not make it fetch again: a followed deploy once
     /// turned that into a busy loop (update asked on every answer, each ask re-fetched).
     #[tokio::test]
     async fn asking_again_for_a_running_poller_does_not_refetch() {
-        // Nothing listens on port 9: every fetch fails fast, and a failure waits ≥ 2 s.
-        let gh = GitHub::new("http://127.0.0.1:9", crate::github::Token::new("t")).expect("client");
+        use crate::fakehub::{demo::RUN_LIVE, FakeHub, DEMO_TOKEN};
+        let hub = FakeHub::start_demo().await.expect("fakehub");
+        let gh =
+            GitHub::new(&hub.base_url(), crate::github::Token::new(DEMO_TOKEN)).expect("client");
+        let every = Duration::from_secs(2);
         let services = Arc::new(Services {
             gh,
             slug: Slug::parse("acme/rocket"),
             repo_path: None,
-            intervals: Intervals::default(),
+            intervals: Intervals {
+                jobs_active: every,
+                ..Intervals::default()
+            },
             default_branch: Mutex::new(None),
             deploy_targets: Default::default(),
             remote_auth: crate::git::RemoteAuth::none(),
@@ -463,22 +486,46 @@ mod tests {
         });
         let (tx, mut rx) = mpsc::unbounded_channel();
         let mut pollers = Pollers::new(services, tx);
-        let r = Resource::FollowedRuns { run_ids: vec![1] };
+        let r = Resource::FollowedRuns {
+            run_ids: vec![RUN_LIVE],
+        };
+        let started = tokio::time::Instant::now();
         pollers.poll(r.clone());
-        let first = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await;
+        let first = next(&mut rx).await;
         assert!(
-            matches!(first, Ok(Some(Msg::Data { .. }))),
-            "the first fetch answers"
+            matches!(
+                &first,
+                Msg::Data {
+                    data: Data::FollowedRuns(Ok(_)),
+                    ..
+                }
+            ),
+            "the first fetch answers: {first:?}"
         );
         for _ in 0..20 {
             pollers.poll(r.clone());
         }
-        let again = tokio::time::timeout(Duration::from_millis(800), rx.recv()).await;
-        assert!(again.is_err(), "re-asking fetched again: {again:?}");
-        pollers.refresh(&[ResourceKind::FollowedRuns]);
-        let refreshed = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await;
+        // From now on every answer is a 401, after which a poller waits five minutes.
+        hub.revoke_token(DEMO_TOKEN);
+        // The next message is the poller's own next fetch, its interval after the first: a
+        // re-ask that fetched would have come before it, at once.
+        let second = next(&mut rx).await;
         assert!(
-            matches!(refreshed, Ok(Some(Msg::Data { .. }))),
+            started.elapsed() >= every,
+            "re-asking fetched again: {second:?}"
+        );
+        assert!(matches!(
+            &second,
+            Msg::Data {
+                data: Data::FollowedRuns(Err(ApiError::Unauthorized { .. })),
+                ..
+            }
+        ));
+        // Nothing else would fetch for five minutes: an answer now is the refresh's.
+        pollers.refresh(&[ResourceKind::FollowedRuns]);
+        let refreshed = next(&mut rx).await;
+        assert!(
+            matches!(refreshed, Msg::Data { .. }),
             "Refresh is the way to poll sooner"
         );
     }

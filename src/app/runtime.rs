@@ -193,26 +193,13 @@ fn execute(
 ) {
     for e in effects {
         match e {
-            Effect::FetchLog { job_id, step } => {
+            Effect::FetchLog { job_id } => {
                 let (s, tx) = (services.clone(), tx.clone());
                 tokio::spawn(async move {
                     let Some(slug) = s.slug.clone() else { return };
-                    let bytes = match &step {
-                        Some((n, _)) => s.gh.step_log(&slug, job_id, *n).await,
-                        None => {
-                            s.gh.job_log_when_ready(
-                                &slug,
-                                job_id,
-                                &crate::github::logs::LogRetry::default(),
-                            )
-                            .await
-                        }
-                    };
-                    let _ = tx.send(Msg::LogChunk {
-                        job_id,
-                        step,
-                        bytes,
-                    });
+                    let retry = crate::github::logs::LogRetry::default();
+                    let bytes = s.gh.job_log_when_ready(&slug, job_id, &retry).await;
+                    let _ = tx.send(Msg::LogChunk { job_id, bytes });
                 });
             }
             Effect::Copy { text } => copy(text, opts),

@@ -264,18 +264,13 @@ pub struct LogSession {
     pub view: crate::logs::LogViewState,
     pub phase: LogPhase,
     pub job: Option<Job>,
-    /// Step logs asked for (by step number), so each is fetched once.
-    pub steps_requested: Vec<u64>,
+    /// The whole log was asked for (once, when the job completed).
+    pub log_requested: bool,
     /// The search being typed after `/`, and whether it is a regex (Ctrl-R toggles).
     pub search_input: Option<(String, bool)>,
     /// The runtime connected the search thread's wake-ups to the loop.
     pub waker_set: bool,
     pub annotations: Vec<crate::github::logs::Annotation>,
-    /// Step logs that arrived out of order (they are fetched concurrently), by step number;
-    /// `None` for a step whose log the server did not serve.
-    pub arrived_steps: std::collections::BTreeMap<u32, Option<(String, Vec<u8>)>>,
-    /// Steps up to this number are in the view (they are appended strictly in order).
-    pub steps_shown: u32,
 }
 
 impl std::fmt::Debug for LogSession {
@@ -352,6 +347,10 @@ pub struct AppState {
     pub git_busy: Option<(u64, String)>,
     /// A pull request to select as soon as the list has it (one cockpit just opened).
     pub select_pull: Option<u64>,
+    /// A commit cockpit pushed or merged whose runs are awaited (`follow`).
+    pub awaited: Option<super::follow::Awaited>,
+    /// A CI run to select as soon as the CI panel lists it (the pushed commit's).
+    pub select_run: Option<u64>,
     /// Branches not committed to for this many days are flagged stale.
     pub stale_days: u32,
     pub log: Option<LogSession>,
@@ -404,6 +403,8 @@ impl AppState {
             drafts: Default::default(),
             git_busy: None,
             select_pull: None,
+            awaited: None,
+            select_run: None,
             stale_days: 30,
             log: None,
             seen_review_requests: None,
@@ -442,11 +443,15 @@ impl AppState {
             .is_some_and(|runs| runs.iter().any(|r| r.status.is_active()));
         let detail_active = matches!(&self.detail, Some(Detail::Run { data, .. })
             if data.data.as_ref().is_some_and(|(r, _)| r.status.is_active()));
+        let log_running = self
+            .log
+            .as_ref()
+            .is_some_and(|l| l.job.as_ref().is_some_and(|j| j.status.is_active()));
         let toast_showing = self
             .toast
             .as_ref()
             .is_some_and(|t| (self.now - t.at).num_seconds() < TOAST_SECS);
-        runs_active || detail_active || toast_showing || !self.in_flight.is_empty()
+        runs_active || detail_active || log_running || toast_showing || !self.in_flight.is_empty()
     }
 
     pub fn toast(&mut self, text: impl Into<String>, error: bool) {

@@ -188,6 +188,12 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                             key: key.to_string(),
                         });
                     }
+                    if let (Some(sha), super::mutation::Mutation::Merge { pull, .. }) =
+                        (&done.merged_sha, &mutation)
+                    {
+                        let what = format!("the merge of #{pull}");
+                        fx.extend(super::follow::await_runs(state, sha.clone(), what));
+                    }
                     if let Some(n) = done.created_pull {
                         // Show the new pull request: the Pulls panel selects it when it arrives.
                         state.select_pull = Some(n);
@@ -207,12 +213,8 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                 }
             }
         }
-        Msg::LogChunk {
-            job_id,
-            step,
-            bytes,
-        } => {
-            super::logview::chunk(state, job_id, step, bytes);
+        Msg::LogChunk { job_id, bytes } => {
+            super::logview::chunk(state, job_id, bytes);
             Vec::new()
         }
         Msg::LogSearch => {
@@ -250,6 +252,7 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                             ResourceKind::Runs,
                             ResourceKind::Pulls,
                         ]));
+                        fx.extend(super::follow::after_push(state));
                     }
                 }
                 Err(why) => {
@@ -554,8 +557,8 @@ fn apply_data(
                 }
             }
         }
-        (_, Data::JobStatus(r)) => match r {
-            Ok(f) => fx.extend(super::logview::job_status(state, f.data)),
+        (_, Data::JobStatus(r, notes)) => match r {
+            Ok(f) => fx.extend(super::logview::job_status(state, f.data, notes)),
             Err(e) => note_error(state, at, "job", Some(e.to_string())),
         },
         (Resource::PullDetail { number }, Data::PullDetail(r)) => {
@@ -591,6 +594,14 @@ fn apply_data(
             }
             note_error(state, at, "pull request", err);
         }
+        (Resource::CommitRuns { sha }, Data::Runs(r)) => {
+            fx.extend(super::follow::commit_runs(
+                state,
+                &sha,
+                at,
+                r.map(|f| f.data),
+            ));
+        }
         (Resource::Runs { branch }, Data::Runs(r)) => {
             if state.ci_branch.as_deref() != Some(branch.as_str()) || state.ci_commit.is_some() {
                 return fx;
@@ -615,9 +626,22 @@ fn apply_data(
             }) = &mut state.detail
             {
                 if *open == run_id {
+                    let first_load = data.data.is_none();
                     err = store(data, r, at);
-                    let len = data.data.as_ref().map_or(0, |(_, jobs)| jobs.len());
-                    cursor.clamp(len);
+                    let jobs = data
+                        .data
+                        .as_ref()
+                        .map_or(&[][..], |(_, jobs)| jobs.as_slice());
+                    // A failed run opens on the job that failed.
+                    if first_load {
+                        if let Some(i) = jobs
+                            .iter()
+                            .position(|j| j.conclusion.as_ref().is_some_and(Conclusion::is_failure))
+                        {
+                            cursor.selected = i;
+                        }
+                    }
+                    cursor.clamp(jobs.len());
                 }
             }
             note_error(state, at, "jobs", err);
@@ -652,6 +676,8 @@ fn apply_data(
                     .partition(|f| f.run.as_ref().is_some_and(|r| !r.status.is_active()));
                 state.followed = going;
                 for f in done {
+                    // Reported here, not again when the CI panel sees it finished.
+                    state.active_runs.retain(|id| *id != f.run_id);
                     let ok = f.run.as_ref().and_then(|r| r.conclusion.clone())
                         == Some(Conclusion::Success);
                     let verdict = if ok { "succeeded" } else { "failed" };
@@ -664,8 +690,13 @@ fn apply_data(
                         },
                         !ok,
                     );
+                    let event = match (&f.environment, ok) {
+                        (Some(_), _) => crate::config::NotifyEvent::DeployFinished,
+                        (None, true) => crate::config::NotifyEvent::CiSucceeded,
+                        (None, false) => crate::config::NotifyEvent::CiFailed,
+                    };
                     fx.push(Effect::Notify {
-                        event: crate::config::NotifyEvent::DeployFinished,
+                        event,
                         title: format!("cockpit: {verdict}"),
                         body: text,
                     });
@@ -727,6 +758,7 @@ fn runs_arrived(
     note_error(state, at, "CI", why);
     let len = state.panel_len(PanelId::Ci);
     state.cursor_mut(PanelId::Ci).clamp(len);
+    super::follow::select_run(state);
     finished_runs(state)
 }
 

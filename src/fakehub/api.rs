@@ -173,6 +173,10 @@ pub(crate) fn num(s: &str) -> Result<u64, ApiError> {
 }
 
 pub(crate) fn route(w: &mut World, ctx: &Ctx, req: &Req) -> R {
+    // Only GitHub's own operations are answered (see `routes`).
+    if super::routes::operation(req.method, req.path).is_none() {
+        return Err(not_found());
+    }
     let segs: Vec<String> = req
         .path
         .split('/')
@@ -360,10 +364,7 @@ fn repo_route(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, rest: &[&str]) -> 
                 ctx,
             )))
         }
-        ("GET", ["actions", "jobs", id, "logs"]) => job_logs(w, ri, ctx, req, num(id)?, None),
-        ("GET", ["actions", "jobs", id, "steps", n, "logs"]) => {
-            job_logs(w, ri, ctx, req, num(id)?, Some(num(n)?))
-        }
+        ("GET", ["actions", "jobs", id, "logs"]) => job_logs(w, ri, ctx, req, num(id)?),
         ("POST", ["actions", "jobs", id, "rerun"]) => {
             let id = num(id)?;
             rerun(w, ri, ctx, req, 0, Rerun::Job(id))
@@ -385,7 +386,7 @@ fn repo_route(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, rest: &[&str]) -> 
         ("GET", ["compare", spec @ ..]) if !spec.is_empty() => {
             // The attached repository is the first one's.
             let git = w.git_dir.as_deref().filter(|_| ri == 0);
-            super::commits::compare_json(ctx, &w.repos[ri], git, &spec.join("/"))
+            super::commits::compare_json(w, ctx, &w.repos[ri], git, &spec.join("/"))
                 .map(Reply::json)
                 .ok_or_else(not_found)
         }
@@ -1246,29 +1247,18 @@ fn check_runs_for_ref(w: &World, ri: usize, ctx: &Ctx, req: &Req, reference: &st
     wrapped_list(ctx, req, "check_runs", items)
 }
 
-fn job_logs(w: &World, ri: usize, ctx: &Ctx, req: &Req, id: u64, step: Option<u64>) -> R {
+/// A job's whole log: 404 until the job completes, as on GitHub (which has no endpoint for a
+/// running job's log or a step's).
+fn job_logs(w: &World, ri: usize, ctx: &Ctx, req: &Req, id: u64) -> R {
     let repo = &w.repos[ri];
     let (run, a, k) = visible_job(repo, id, ctx)?;
     let att = &run.attempts[a];
     let plans = plan_attempt(repo, att);
     let plan = &plans[k];
-    let path = match step {
-        None => {
-            if plan.completed_at.is_none_or(|t| t > ctx.now) {
-                return Err(not_found());
-            }
-            format!("/blob/jobs/{id}/logs")
-        }
-        Some(n) => {
-            let idx = usize::try_from(n).ok().and_then(|n| n.checked_sub(1));
-            let sp = idx.and_then(|i| plan.steps.get(i)).ok_or_else(not_found)?;
-            let started = plan.started_at.is_some_and(|t| t <= ctx.now);
-            if !started || !sp.ran || sp.completed_at > ctx.now {
-                return Err(not_found());
-            }
-            format!("/blob/jobs/{id}/steps/{n}/logs")
-        }
-    };
+    if plan.completed_at.is_none_or(|t| t > ctx.now) {
+        return Err(not_found());
+    }
+    let path = format!("/blob/jobs/{id}/logs");
     let exp = ctx.now.timestamp() + 60;
     let sig = (req.sign)(&path, exp);
     let location = format!("{}{path}?se={exp}&sp=r&sig={sig}", req.blob_base);
@@ -1277,13 +1267,8 @@ fn job_logs(w: &World, ri: usize, ctx: &Ctx, req: &Req, id: u64, step: Option<u6
     Ok(r)
 }
 
-/// The log text behind a blob URL (None: no such finished job/step at `now`).
-pub(crate) fn blob_log(
-    w: &World,
-    now: super::world::Time,
-    job: u64,
-    step: Option<u64>,
-) -> Option<String> {
+/// The log text behind a blob URL (None: no such finished job at `now`).
+pub(crate) fn blob_log(w: &World, now: super::world::Time, job: u64) -> Option<String> {
     for repo in &w.repos {
         let Some((run, a, k)) = repo.find_job(job) else {
             continue;
@@ -1292,20 +1277,8 @@ pub(crate) fn blob_log(
         let plans = plan_attempt(repo, att);
         let plan = plans.get(k)?;
         let j = att.jobs.get(k)?;
-        return match step {
-            None => {
-                plan.completed_at.filter(|&t| t <= now)?;
-                Some(super::logs::job_log(repo, run, j, plan))
-            }
-            Some(n) => {
-                let i = usize::try_from(n).ok()?.checked_sub(1)?;
-                let sp = plan.steps.get(i)?;
-                if !sp.ran || sp.completed_at > now {
-                    return None;
-                }
-                Some(super::logs::step_log(repo, run, j, plan, i))
-            }
-        };
+        plan.completed_at.filter(|&t| t <= now)?;
+        return Some(super::logs::job_log(repo, run, j, plan));
     }
     None
 }
@@ -2009,6 +1982,7 @@ fn search_issues(w: &World, ctx: &Ctx, req: &Req) -> R {
     let mut r = Reply::json(json!({
         "total_count": total,
         "incomplete_results": false,
+        "search_type": "lexical",
         "items": slice,
     }));
     if let Some(l) = link {

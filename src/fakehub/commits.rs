@@ -4,8 +4,8 @@
 //! other branch heads sit off that line. That is enough for what cockpit asks: "is this ref
 //! merged into the default branch", "what would ship", and the commit times behind lead time.
 
-use super::render::Ctx;
-use super::world::{Repo, Time};
+use super::render::{self, Ctx};
+use super::world::{Repo, Time, World};
 use chrono::TimeDelta;
 use serde_json::{json, Value};
 use std::collections::hash_map::DefaultHasher;
@@ -101,22 +101,46 @@ const MESSAGES: [&str; 6] = [
     "Refactor chunk scheduler",
 ];
 
-fn commit_json(ctx: &Ctx, repo: &Repo, sha: &str, message: &str, author: &str, at: Time) -> Value {
-    let date = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+/// A commit as the compare API lists it (GitHub's `commit` schema).
+fn commit_json(w: &World, ctx: &Ctx, repo: &Repo, c: &Made) -> Value {
+    let date = c.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let (sha, author) = (&c.sha, c.author.as_str());
+    let u = format!("{}/repos/{}/{}", ctx.api, repo.owner, repo.name);
+    let person = json!({
+        "name": author,
+        "email": format!("{author}@users.noreply.github.com"),
+        "date": date,
+    });
     json!({
+        "url": format!("{u}/commits/{sha}"),
         "sha": sha,
-        "commit": {
-            "message": message,
-            "author": {"name": author, "email": format!("{author}@users.noreply.github.com"), "date": date},
-            "committer": {"name": author, "email": format!("{author}@users.noreply.github.com"), "date": date},
-        },
-        "author": {"login": author},
+        "node_id": format!("C_kwDO{}", &sha[..sha.len().min(12)]),
         "html_url": format!("{}/{}/{}/commit/{sha}", ctx.web(), repo.owner, repo.name),
+        "comments_url": format!("{u}/commits/{sha}/comments"),
+        "commit": {
+            "url": format!("{u}/git/commits/{sha}"),
+            "message": c.message,
+            "author": person,
+            "committer": person,
+            "comment_count": 0,
+            "tree": {"sha": pseudo_sha(sha, 99), "url": format!("{u}/git/trees/{}", pseudo_sha(sha, 99))},
+        },
+        "author": render::user_json(w, author, ctx),
+        "committer": render::user_json(w, author, ctx),
+        "parents": [],
     })
 }
 
+/// A commit before it is rendered.
+struct Made {
+    sha: String,
+    message: String,
+    author: String,
+    at: Time,
+}
+
 /// The commits a mainline point carries: made after the previous point, before it was deployed.
-fn carried(ctx: &Ctx, repo: &Repo, line: &[Point], i: usize) -> Vec<Value> {
+fn carried(line: &[Point], i: usize) -> Vec<Made> {
     let p = &line[i];
     let first = line
         .get(i.wrapping_sub(1))
@@ -138,14 +162,25 @@ fn carried(ctx: &Ctx, repo: &Repo, line: &[Point], i: usize) -> Vec<Value> {
             };
             let at = start + step * (k as i32 + 1);
             let msg = MESSAGES[(p.sha.len() + k + i) % MESSAGES.len()];
-            commit_json(ctx, repo, &sha, msg, &p.author, at)
+            Made {
+                sha,
+                message: msg.into(),
+                author: p.author.clone(),
+                at,
+            }
         })
         .collect()
 }
 
 /// The compare answer from the attached repository, when both sides are commits there: the
 /// demo's history is real, and what cockpit says would ship must be what `git log` says.
-fn compare_in_git(ctx: &Ctx, repo: &Repo, git: &std::path::Path, spec: &str) -> Option<Value> {
+fn compare_in_git(
+    w: &World,
+    ctx: &Ctx,
+    repo: &Repo,
+    git: &std::path::Path,
+    spec: &str,
+) -> Option<Value> {
     let (base_name, head_name) = spec.split_once("...")?;
     let (base, head) = (resolve(repo, base_name)?, resolve(repo, head_name)?);
     let (ahead, behind, merge_base, commits) = super::git_store::compare(git, &base, &head)?;
@@ -155,53 +190,65 @@ fn compare_in_git(ctx: &Ctx, repo: &Repo, git: &std::path::Path, spec: &str) -> 
         (0, _) => "behind",
         _ => "diverged",
     };
-    let commits: Vec<Value> = commits
-        .iter()
-        .map(|c| commit_json(ctx, repo, &c.sha, &c.message, &c.author, c.time))
-        .collect();
+    let made = |c: &super::git_store::CommitInfo| Made {
+        sha: c.sha.clone(),
+        message: c.message.clone(),
+        author: c.author.clone(),
+        at: c.time,
+    };
+    let base_commit = made(&super::git_store::commit(git, &base)?);
+    let merge_base = made(&super::git_store::commit(git, &merge_base)?);
+    let commits: Vec<Made> = commits.iter().map(made).collect();
     Some(answer(
+        w,
         ctx,
         repo,
-        spec,
-        status,
-        (ahead, behind),
-        (&base, &merge_base),
-        commits,
+        (spec, &head),
+        (status, ahead, behind),
+        (&base_commit, &merge_base),
+        &commits,
     ))
 }
 
-/// The compare answer's JSON; `total_commits` is `ahead` (the list may be cut, as GitHub's is).
+/// The compare answer's JSON (GitHub's `commit-comparison`). `total_commits` is `ahead`: the
+/// list may be cut, as GitHub's is.
 fn answer(
+    w: &World,
     ctx: &Ctx,
     repo: &Repo,
-    spec: &str,
-    status: &str,
-    (ahead, behind): (usize, usize),
-    (base, merge_base): (&str, &str),
-    commits: Vec<Value>,
+    (spec, head): (&str, &str),
+    (status, ahead, behind): (&str, usize, usize),
+    (base, merge_base): (&Made, &Made),
+    commits: &[Made],
 ) -> Value {
+    let web = format!("{}/{}/{}", ctx.web(), repo.owner, repo.name);
+    let short = |s: &str| s[..s.len().min(7)].to_string();
     json!({
         "url": format!("{}/repos/{}/{}/compare/{spec}", ctx.api, repo.owner, repo.name),
-        "html_url": format!("{}/{}/{}/compare/{spec}", ctx.web(), repo.owner, repo.name),
+        "html_url": format!("{web}/compare/{spec}"),
+        "permalink_url": format!("{web}/compare/{}...{}", short(&base.sha), short(head)),
+        "diff_url": format!("{web}/compare/{spec}.diff"),
+        "patch_url": format!("{web}/compare/{spec}.patch"),
         "status": status,
         "ahead_by": ahead,
         "behind_by": behind,
         "total_commits": ahead,
-        "base_commit": {"sha": base},
-        "merge_base_commit": {"sha": merge_base},
-        "commits": commits,
+        "base_commit": commit_json(w, ctx, repo, base),
+        "merge_base_commit": commit_json(w, ctx, repo, merge_base),
+        "commits": commits.iter().map(|c| commit_json(w, ctx, repo, c)).collect::<Vec<_>>(),
     })
 }
 
 /// `GET /repos/{o}/{r}/compare/{base}...{head}`; `None` when either side does not resolve.
 /// With `git` (the attached repository), commits that exist there are answered from it.
 pub(crate) fn compare_json(
+    w: &World,
     ctx: &Ctx,
     repo: &Repo,
     git: Option<&std::path::Path>,
     spec: &str,
 ) -> Option<Value> {
-    if let Some(v) = git.and_then(|g| compare_in_git(ctx, repo, g, spec)) {
+    if let Some(v) = git.and_then(|g| compare_in_git(w, ctx, repo, g, spec)) {
         return Some(v);
     }
     let (base_name, head_name) = spec.split_once("...")?;
@@ -211,43 +258,31 @@ pub(crate) fn compare_json(
         line.iter()
             .position(|p| p.sha.starts_with(sha) || sha.starts_with(&p.sha))
     };
-    let (status, ahead, behind, commits): (&str, usize, usize, Vec<Value>) =
+    let (status, ahead, behind, commits): (&str, usize, usize, Vec<Made>) =
         match (find(&base), find(&head)) {
             (Some(b), Some(h)) if b == h => ("identical", 0, 0, Vec::new()),
             (Some(b), Some(h)) if h > b => {
-                let commits: Vec<Value> = (b + 1..=h)
-                    .flat_map(|i| carried(ctx, repo, &line, i))
-                    .collect();
+                let commits: Vec<Made> = (b + 1..=h).flat_map(|i| carried(&line, i)).collect();
                 ("ahead", commits.len(), 0, commits)
             }
             (Some(b), Some(h)) => (
                 "behind",
                 0,
-                (h + 1..=b)
-                    .map(|i| carried(ctx, repo, &line, i).len())
-                    .sum(),
+                (h + 1..=b).map(|i| carried(&line, i).len()).sum(),
                 Vec::new(),
             ),
             (base_pos, _) => {
                 // The head is off the default branch: two commits of its own on top of the tip.
                 let at = line.last().map(|p| p.deployed_at).unwrap_or(ctx.now);
+                let made = |sha: String, message: &str, hours| Made {
+                    sha,
+                    message: message.into(),
+                    author: "octodemo".into(),
+                    at: at + TimeDelta::hours(hours),
+                };
                 let commits = vec![
-                    commit_json(
-                        ctx,
-                        repo,
-                        &pseudo_sha(&head, 0),
-                        "Work in progress",
-                        "octodemo",
-                        at + TimeDelta::hours(1),
-                    ),
-                    commit_json(
-                        ctx,
-                        repo,
-                        &head,
-                        "Address review comments",
-                        "octodemo",
-                        at + TimeDelta::hours(2),
-                    ),
+                    made(pseudo_sha(&head, 0), "Work in progress", 1),
+                    made(head.clone(), "Address review comments", 2),
                 ];
                 let behind = base_pos
                     .map(|b| line.len().saturating_sub(b + 1))
@@ -260,13 +295,19 @@ pub(crate) fn compare_json(
                 )
             }
         };
+    let base_commit = Made {
+        sha: base.clone(),
+        message: "Base".into(),
+        author: repo.owner.clone(),
+        at: line.first().map_or(ctx.now, |p| p.deployed_at),
+    };
     Some(answer(
+        w,
         ctx,
         repo,
-        spec,
-        status,
-        (ahead, behind),
-        (&base, &base),
-        commits,
+        (spec, &head),
+        (status, ahead, behind),
+        (&base_commit, &base_commit),
+        &commits,
     ))
 }

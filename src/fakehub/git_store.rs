@@ -230,3 +230,10 @@ pub(crate) fn compare(dir: &Path, base: &str, head: &str) -> Option<Comparison> 
         .collect();
     Some((ahead, behind, merge_base.to_string(), commits))
 }
+
+/// One commit of the repository, by sha (or anything `rev-parse` takes).
+pub(crate) fn commit(dir: &Path, spec: &str) -> Option<CommitInfo> {
+    let repo = Repository::open_bare(dir).ok()?;
+    let c = repo.revparse_single(spec).ok()?.peel_to_commit().ok()?;
+    Some(commit_info(&c))
+}

@@ -16,7 +16,7 @@ pub fn job_log(repo: &Repo, run: &Run, job: &Job, plan: &JobPlan) -> String {
 }
 
 /// The log of one step (empty when it did not run).
-pub fn step_log(repo: &Repo, run: &Run, job: &Job, plan: &JobPlan, k: usize) -> String {
+fn step_log(repo: &Repo, run: &Run, job: &Job, plan: &JobPlan, k: usize) -> String {
     let (Some(step), Some(p)) = (job.steps.get(k), plan.steps.get(k)) else {
         return String::new();
     };
@@ -219,9 +219,9 @@ pub(crate) fn pseudo_sha(s: &str) -> String {
     out
 }
 
-/// Logs set by a test or the demo, by (job id, step number); `Bytes` so that serving a
-/// 100 MB log does not copy it.
-pub(crate) type LogOverrides = std::collections::HashMap<(u64, Option<u64>), axum::body::Bytes>;
+/// Logs set by a test or the demo, by job id; `Bytes` so that serving a 100 MB log does not
+/// copy it.
+pub(crate) type LogOverrides = std::collections::HashMap<u64, axum::body::Bytes>;
 
 /// A big job log in GitHub's format, about 100 bytes a line (1,000,000 lines ≈ 100 MB): BOM,
 /// timestamps an hour apart from first to last, a `##[group]` step header every 5,000 lines,

@@ -35,6 +35,7 @@ mod pulls_write;
 mod pushes;
 mod render;
 mod reviewer;
+pub mod routes;
 mod scenario;
 mod server;
 pub mod world;
@@ -50,6 +51,7 @@ use tokio::task::JoinHandle;
 pub use clock::Clock;
 pub use logs::{hostile_log, huge_log};
 pub use pushes::RemoteWatch;
+pub use routes::OPERATIONS;
 pub use scenario::{Scenario, ScenarioError};
 pub use world::World;
 
@@ -155,18 +157,7 @@ impl FakeHub {
     /// Serves `log` as job `job_id`'s log instead of the generated one — still 404 until the
     /// job completes, then through the blob host. For huge and hostile logs.
     pub fn set_job_log(&self, job_id: u64, log: impl Into<axum::body::Bytes>) {
-        self.shared
-            .control()
-            .logs
-            .insert((job_id, None), log.into());
-    }
-
-    /// Serves `log` as step `step` (1-based) of job `job_id`, once that step has finished.
-    pub fn set_step_log(&self, job_id: u64, step: u64, log: impl Into<axum::body::Bytes>) {
-        self.shared
-            .control()
-            .logs
-            .insert((job_id, Some(step)), log.into());
+        self.shared.control().logs.insert(job_id, log.into());
     }
 
     /// Every request served, in order.

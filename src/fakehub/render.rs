@@ -112,6 +112,34 @@ fn repo_urls(repo: &Repo, ctx: &Ctx, m: &mut Map<String, Value>) {
         ("events_url", "/events"),
         ("contents_url", "/contents/{+path}"),
         ("statuses_url", "/statuses/{sha}"),
+        ("archive_url", "/{archive_format}{/ref}"),
+        ("assignees_url", "/assignees{/user}"),
+        ("blobs_url", "/git/blobs{/sha}"),
+        ("collaborators_url", "/collaborators{/collaborator}"),
+        ("compare_url", "/compare/{base}...{head}"),
+        ("contributors_url", "/contributors"),
+        ("downloads_url", "/downloads"),
+        ("forks_url", "/forks"),
+        ("git_commits_url", "/git/commits{/sha}"),
+        ("git_refs_url", "/git/refs{/sha}"),
+        ("git_tags_url", "/git/tags{/sha}"),
+        ("issue_comment_url", "/issues/comments{/number}"),
+        ("issue_events_url", "/issues/events{/number}"),
+        ("keys_url", "/keys{/key_id}"),
+        ("languages_url", "/languages"),
+        ("merges_url", "/merges"),
+        ("milestones_url", "/milestones{/number}"),
+        (
+            "notifications_url",
+            "/notifications{?since,all,participating}",
+        ),
+        ("releases_url", "/releases{/id}"),
+        ("stargazers_url", "/stargazers"),
+        ("subscribers_url", "/subscribers"),
+        ("subscription_url", "/subscription"),
+        ("tags_url", "/tags"),
+        ("teams_url", "/teams"),
+        ("trees_url", "/git/trees{/sha}"),
     ] {
         m.insert(k.into(), json!(format!("{u}{suffix}")));
     }
@@ -164,6 +192,9 @@ pub(crate) fn repo_json(w: &World, repo: &Repo, ctx: &Ctx) -> Value {
         "git_url": format!("git://fakehub.invalid/{full}.git"),
         "ssh_url": format!("git@fakehub.invalid:{full}.git"),
         "clone_url": format!("{}/{full}.git", ctx.web()),
+        "svn_url": format!("{}/{full}", ctx.web()),
+        "mirror_url": null,
+        "has_downloads": true,
         "homepage": null,
         "size": 2048,
         "stargazers_count": 42,
@@ -522,7 +553,6 @@ pub(crate) fn review_comment_json(
         "node_id": node_id("PRRC", c.id),
         "diff_hunk": c.diff_hunk,
         "path": c.path,
-        "position": if c.line.is_some() { json!(c.diff_hunk.lines().count().max(1)) } else { Value::Null },
         "original_position": c.diff_hunk.lines().count().max(1),
         "commit_id": commit,
         "original_commit_id": original_commit,
@@ -541,13 +571,17 @@ pub(crate) fn review_comment_json(
         "start_line": c.start_line,
         "original_start_line": c.start_line,
         "start_side": if c.start_line.is_some() { json!(c.side) } else { Value::Null },
-        "line": c.line,
         "original_line": c.original_line,
         "side": c.side,
         "subject_type": "line",
     });
     if let (Value::Object(m), Some(r)) = (&mut v, c.in_reply_to_id) {
         m.insert("in_reply_to_id".into(), json!(r));
+    }
+    // GitHub's schema types these as integers: an outdated comment's are left out.
+    if let (Value::Object(m), Some(line)) = (&mut v, c.line) {
+        m.insert("line".into(), json!(line));
+        m.insert("position".into(), json!(c.diff_hunk.lines().count().max(1)));
     }
     v
 }
@@ -727,6 +761,7 @@ pub(crate) fn check_run_json(
         run.id,
         job.id
     );
+    let repo_ref = json!({"id": repo.id, "url": api, "name": repo.name});
     let pull_requests: Vec<Value> = match run.pr.and_then(|n| repo.issues.get(&n)) {
         Some(i) if i.state == "open" => i
             .pull
@@ -736,15 +771,14 @@ pub(crate) fn check_run_json(
                     "url": format!("{api}/pulls/{}", i.number),
                     "id": p.id,
                     "number": i.number,
-                    "head": {"ref": p.head, "sha": repo.branch_sha(&p.head)},
-                    "base": {"ref": p.base, "sha": repo.branch_sha(&p.base)},
+                    "head": {"ref": p.head, "sha": repo.branch_sha(&p.head), "repo": repo_ref},
+                    "base": {"ref": p.base, "sha": repo.branch_sha(&p.base), "repo": repo_ref},
                 })
             })
             .into_iter()
             .collect(),
         _ => Vec::new(),
     };
-    let _ = w;
     json!({
         "id": job.id,
         "name": job.name,
@@ -766,18 +800,35 @@ pub(crate) fn check_run_json(
             "annotations_url": format!("{api}/check-runs/{}/annotations", job.id),
         },
         "check_suite": {"id": att.check_suite_id},
-        "app": {
-            "id": 15368,
-            "slug": "github-actions",
-            "node_id": "MDM6QXBwMTUzNjg=",
-            "name": "GitHub Actions",
-            "description": "Automate your workflow from idea to production",
-            "external_url": "https://help.github.com/en/actions",
-            "html_url": format!("{}/apps/github-actions", ctx.web()),
-            "created_at": "2018-07-30T09:30:17Z",
-            "updated_at": "2024-04-10T20:33:16Z",
-        },
+        "app": actions_app(w, ctx),
         "pull_requests": pull_requests,
+    })
+}
+
+/// The GitHub Actions app, as check runs and deployments name it.
+fn actions_app(w: &World, ctx: &Ctx) -> Value {
+    json!({
+        "id": 15368,
+        "slug": "github-actions",
+        "node_id": "MDM6QXBwMTUzNjg=",
+        "client_id": "Iv1.05c79e9ad1f6bdfa",
+        "owner": user_json(w, "github", ctx),
+        "name": "GitHub Actions",
+        "description": "Automate your workflow from idea to production",
+        "external_url": "https://help.github.com/en/actions",
+        "html_url": format!("{}/apps/github-actions", ctx.web()),
+        "created_at": "2018-07-30T09:30:17Z",
+        "updated_at": "2024-04-10T20:33:16Z",
+        "permissions": {
+            "actions": "write",
+            "checks": "write",
+            "contents": "write",
+            "deployments": "write",
+            "metadata": "read",
+            "pull_requests": "write",
+            "statuses": "write",
+        },
+        "events": ["check_run", "check_suite", "deployment", "deployment_status", "push", "workflow_run"],
     })
 }
 
@@ -894,7 +945,7 @@ pub(crate) fn deployment_json(w: &World, repo: &Repo, d: &Deployment, ctx: &Ctx)
         "transient_environment": false,
         "production_environment": d.production,
         "performed_via_github_app": if d.source.is_some() {
-            json!({"id": 15368, "slug": "github-actions", "name": "GitHub Actions"})
+            actions_app(w, ctx)
         } else {
             Value::Null
         },

@@ -43,7 +43,7 @@ pub(crate) struct Control {
     pub requests: Vec<RequestRecord>,
     pub buckets: HashMap<String, Bucket>,
     pub seq: u64,
-    /// Logs set by `FakeHub::set_job_log` / `set_step_log`, by (job, step).
+    /// Logs set by `FakeHub::set_job_log`, by job.
     pub logs: super::logs::LogOverrides,
 }
 
@@ -709,14 +709,10 @@ async fn blob_response(
     }
     let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let target = match segs.as_slice() {
-        ["blob", "jobs", id, "logs"] => id.parse::<u64>().ok().map(|id| (id, None)),
-        ["blob", "jobs", id, "steps", n, "logs"] => match (id.parse::<u64>(), n.parse::<u64>()) {
-            (Ok(id), Ok(n)) => Some((id, Some(n))),
-            _ => None,
-        },
+        ["blob", "jobs", id, "logs"] => id.parse::<u64>().ok(),
         _ => None,
     };
-    let Some((job, step)) = target else {
+    let Some(job) = target else {
         return blob_error(
             404,
             "ResourceNotFound",
@@ -747,13 +743,13 @@ async fn blob_response(
     }
     let text = {
         let w = sh.world();
-        api::blob_log(&w, now, job, step)
+        api::blob_log(&w, now, job)
     };
     let Some(mut text) = text else {
         return blob_error(404, "BlobNotFound", "The specified blob does not exist.");
     };
     // A log set by a test or the demo replaces the generated one, with the same timing.
-    let custom = sh.control().logs.get(&(job, step)).cloned();
+    let custom = sh.control().logs.get(&job).cloned();
     if let Some(bytes) = custom {
         let body = if malformed {
             bytes.slice(..bytes.len() / 2)

@@ -194,13 +194,46 @@ impl GitHub {
     }
 
     /// Every deployment to `environment` created since `since`, newest first, with all of its
-    /// statuses (newest first) — what the delivery metrics are computed from.
+    /// statuses (newest first).
     pub async fn deployment_history(
         &self,
         slug: &Slug,
         environment: &str,
         since: DateTime<Utc>,
     ) -> Result<Vec<(Deployment, Vec<DeploymentStatus>)>, ApiError> {
+        self.history(slug, environment, since, None).await
+    }
+
+    /// [`GitHub::deployment_history`], then older deployments until the first that succeeded
+    /// (the baseline the window's first deployment is measured from), created no earlier than
+    /// `floor` — what the delivery metrics are computed from. At most 2,000 deployments are
+    /// read either way.
+    pub async fn deployment_history_with_baseline(
+        &self,
+        slug: &Slug,
+        environment: &str,
+        since: DateTime<Utc>,
+        floor: DateTime<Utc>,
+    ) -> Result<Vec<(Deployment, Vec<DeploymentStatus>)>, ApiError> {
+        self.history(slug, environment, since, Some(floor)).await
+    }
+
+    async fn history(
+        &self,
+        slug: &Slug,
+        environment: &str,
+        since: DateTime<Utc>,
+        baseline_floor: Option<DateTime<Utc>>,
+    ) -> Result<Vec<(Deployment, Vec<DeploymentStatus>)>, ApiError> {
+        const MAX_PAGES: usize = 20;
+        let statuses_of = |d: &Deployment| {
+            let p = format!(
+                "{}/deployments/{}/statuses?per_page=100",
+                slug.api_path(),
+                d.id
+            );
+            async move { self.get::<Vec<DeploymentStatus>>(&p).await.map(|f| f.data) }
+        };
         let mut out = Vec::new();
         let mut page = 1;
         loop {
@@ -210,25 +243,31 @@ impl GitHub {
                 query_value(environment)
             );
             let batch = self.get::<Vec<Deployment>>(&path).await?.data;
-            let done =
-                batch.len() < 100 || batch.iter().any(|d| d.created_at < since) || page >= 20;
-            let wanted: Vec<Deployment> = batch
-                .into_iter()
-                .filter(|d| d.created_at >= since)
-                .collect();
-            let statuses = join_all(wanted.iter().map(|d| {
-                let p = format!(
-                    "{}/deployments/{}/statuses?per_page=100",
-                    slug.api_path(),
-                    d.id
-                );
-                async move { self.get::<Vec<DeploymentStatus>>(&p).await }
-            }))
-            .await;
+            let last_page = batch.len() < 100 || page >= MAX_PAGES;
+            let (wanted, older): (Vec<Deployment>, Vec<Deployment>) =
+                batch.into_iter().partition(|d| d.created_at >= since);
+            let statuses = join_all(wanted.iter().map(statuses_of)).await;
             for (d, s) in wanted.into_iter().zip(statuses) {
-                out.push((d, s?.data));
+                out.push((d, s?));
             }
-            if done {
+            if older.is_empty() && !last_page {
+                page += 1;
+                continue;
+            }
+            let Some(floor) = baseline_floor else { break };
+            // Older ones one at a time, newest first: usually the first is the baseline.
+            for d in older {
+                if d.created_at < floor {
+                    return Ok(out);
+                }
+                let s = statuses_of(&d).await?;
+                let succeeded = s.iter().any(|x| x.state == "success");
+                out.push((d, s));
+                if succeeded {
+                    return Ok(out);
+                }
+            }
+            if last_page {
                 break;
             }
             page += 1;

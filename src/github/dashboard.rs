@@ -202,17 +202,7 @@ impl GitHub {
         slug: &Slug,
         sha: &str,
     ) -> Result<Fetched<Vec<WorkflowRun>>, ApiError> {
-        let f = self
-            .get::<RunList>(&format!(
-                "{}/actions/runs?head_sha={}&per_page=30",
-                slug.api_path(),
-                query_value(sha)
-            ))
-            .await?;
-        Ok(Fetched {
-            changed: f.changed,
-            data: f.data.workflow_runs,
-        })
+        self.runs_where(slug, "head_sha", sha).await
     }
 
     pub async fn runs_for_branch(
@@ -220,11 +210,21 @@ impl GitHub {
         slug: &Slug,
         branch: &str,
     ) -> Result<Fetched<Vec<WorkflowRun>>, ApiError> {
+        self.runs_where(slug, "branch", branch).await
+    }
+
+    /// The newest 30 runs whose `filter` is `value`.
+    async fn runs_where(
+        &self,
+        slug: &Slug,
+        filter: &str,
+        value: &str,
+    ) -> Result<Fetched<Vec<WorkflowRun>>, ApiError> {
         let f = self
             .get::<RunList>(&format!(
-                "{}/actions/runs?branch={}&per_page=30",
+                "{}/actions/runs?{filter}={}&per_page=30",
                 slug.api_path(),
-                query_value(branch)
+                query_value(value)
             ))
             .await?;
         Ok(Fetched {

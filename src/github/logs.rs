@@ -1,11 +1,12 @@
-//! Job logs, step logs and check-run annotations.
+//! Job logs and check-run annotations.
 //!
-//! GitHub has no log stream for a running job: `GET …/actions/jobs/{id}/logs` is 404 until the
-//! job completes, and for a second or two after. So: fetch when the Jobs API says the job
-//! completed, retrying a 404 with backoff ([`LogRetry`], 1/2/4 s by default). The answer is a
-//! 302 to blob storage on another host; [`GitHub::download_redirected`] follows it without the
-//! token. Step logs (`…/steps/{n}/logs`) exist on some servers only (fakehub serves them for
-//! finished steps); a 404 for a finished step means the server does not offer them.
+//! GitHub has no log stream for a running job and no endpoint for a step's log (its OpenAPI
+//! description lists every operation; none serves either): `GET …/actions/jobs/{id}/logs` is
+//! 404 until the job completes, and for a second or two after. So: fetch when the Jobs API
+//! says the job completed, retrying a 404 with backoff ([`LogRetry`], 1/2/4 s by default). The
+//! answer is a 302 to blob storage on another host; [`GitHub::download_redirected`] follows it
+//! without the token. While a job runs, its steps (Jobs API) and annotations (Checks API) are
+//! what there is to show.
 
 use std::time::Duration;
 
@@ -99,20 +100,6 @@ impl GitHub {
     /// The whole log of a job (raw bytes, BOM included). 404 until the job completes.
     pub async fn job_log(&self, slug: &Slug, job_id: u64) -> Result<Vec<u8>, ApiError> {
         let path = format!("{}/actions/jobs/{job_id}/logs", slug.api_path());
-        self.download_redirected(&path).await
-    }
-
-    /// The log of one step (1-based number), where the server offers it.
-    pub async fn step_log(
-        &self,
-        slug: &Slug,
-        job_id: u64,
-        step_number: u32,
-    ) -> Result<Vec<u8>, ApiError> {
-        let path = format!(
-            "{}/actions/jobs/{job_id}/steps/{step_number}/logs",
-            slug.api_path()
-        );
         self.download_redirected(&path).await
     }
 

@@ -61,6 +61,25 @@ impl LineKind {
     }
 }
 
+/// Byte strings a failing line holds (before escape sequences are removed, `error` may be
+/// coloured apart from its colon): the candidates [`is_failure_text`] decides on.
+pub const FAILURE_NEEDLES: [&[u8]; 4] = [b"rror", b"RROR", b"FAILED", b"panicked at"];
+
+/// Whether a line's display text says a build or test failed: `error:` / `error[E…]:` as a
+/// word (any case: rustc, gcc, Go, Node), `FAILED` (cargo test, pytest, ctest), `panicked at`.
+pub fn is_failure_text(text: &str) -> bool {
+    if text.contains("FAILED") || text.contains("panicked at") {
+        return true;
+    }
+    let lower = text.to_ascii_lowercase();
+    lower.match_indices("error").any(|(i, _)| {
+        let before = lower[..i].chars().next_back();
+        let word_start = before.is_none_or(|c| !c.is_alphanumeric() && c != '_');
+        let after = lower.as_bytes().get(i + "error".len());
+        word_start && matches!(after, Some(b':') | Some(b'['))
+    })
+}
+
 /// Per-line metadata, 3 bytes: where the timestamp is and what the line is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LineMeta {
@@ -196,6 +215,28 @@ mod tests {
         assert_eq!(classify(b"plain ##[error]x").kind, LineKind::Plain);
         assert_eq!(classify(b"##[error]x").kind, LineKind::Error);
         assert_eq!(classify(b"##[bogus]x").kind, LineKind::Plain);
+    }
+
+    #[test]
+    fn failing_lines() {
+        for yes in [
+            "error: could not compile `rocket`",
+            "error[E0308]: mismatched types",
+            "src/main.c:3:5: error: expected ';'",
+            "Error: Cannot find module 'x'",
+            "test upload::tests::retries ... FAILED",
+            "thread 'main' panicked at src/lib.rs:3:5:",
+        ] {
+            assert!(is_failure_text(yes), "{yes}");
+        }
+        for no in [
+            "test handles_error_input ... ok",
+            "0 errors",
+            "terror: none",
+            "Compiling error-chain v0.12",
+        ] {
+            assert!(!is_failure_text(no), "{no}");
+        }
     }
 
     #[test]

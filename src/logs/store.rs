@@ -132,18 +132,26 @@ impl LogStore {
         });
     }
 
-    /// Splits a whole job log into steps by time: each step starts at the first line stamped
-    /// at or after its start. Replaces any steps set before.
+    /// Splits a whole job log into its steps (replacing any set before). GitHub's log marks
+    /// where each workflow step starts with a `##[group]Run …` header (`uses:` and `run:`
+    /// steps alike), and the runner's own steps with fixed first lines; the first step covers
+    /// the runner's preamble from line 0. A step's start time from the Jobs API (whole
+    /// seconds, while lines carry sub-second stamps) only says where to look for its marker,
+    /// within a second or two; a step whose marker is not there starts at its time.
     pub fn set_steps(&mut self, steps: &[StepInfo]) {
+        let mut ran: Vec<&StepInfo> = steps.iter().filter(|s| s.started_at.is_some()).collect();
+        ran.sort_by_key(|s| s.number);
         let mut out: Vec<Step> = Vec::new();
-        let mut sorted: Vec<&StepInfo> = steps.iter().filter(|s| s.started_at.is_some()).collect();
-        sorted.sort_by_key(|s| (s.started_at, s.number));
-        for s in sorted {
+        let mut from = 0;
+        for (i, s) in ran.iter().enumerate() {
             let Some(t) = s.started_at else { continue };
             let at = t.timestamp_micros();
-            let line = self.first_line_at_or_after(at);
-            let min = out.last().map_or(0, |p| p.first_line);
-            let first_line = line.max(min);
+            let first_line = if i == 0 {
+                0
+            } else {
+                self.step_marker(&s.name, at, from)
+                    .unwrap_or_else(|| self.first_line_at_or_after(at).max(from))
+            };
             if first_line >= self.len() && !out.is_empty() {
                 // No lines of its own (yet); a later call places it.
                 continue;
@@ -157,12 +165,35 @@ impl LogStore {
                 title: crate::text::sanitize_line(&s.name),
                 number: Some(s.number),
             });
-        }
-        // The first step covers the lines before it (runner preamble).
-        if let Some(first) = out.first_mut() {
-            first.first_line = 0;
+            from = first_line + 1;
         }
         self.steps = out;
+    }
+
+    /// The line at or after `from` that opens step `name` started at `at` (µs), looked for
+    /// among the lines stamped from a second before to two seconds after.
+    fn step_marker(&self, name: &str, at: i64, from: usize) -> Option<usize> {
+        const SECOND: i64 = 1_000_000;
+        let lo = self.first_line_at_or_after(at - SECOND).max(from);
+        let hi = self.first_line_at_or_after(at + 2 * SECOND);
+        let runner_step: &[&[u8]] = if name.starts_with("Post ") {
+            &[b"Post job cleanup."]
+        } else if name == "Complete job" {
+            &[
+                b"Evaluate and set job outputs",
+                b"Cleaning up orphan processes",
+            ]
+        } else {
+            &[]
+        };
+        (lo..hi).find(|&l| {
+            let content = self.content(l);
+            if runner_step.is_empty() {
+                self.kind(l) == LineKind::GroupStart && content.starts_with(b"Run ")
+            } else {
+                runner_step.contains(&content)
+            }
+        })
     }
 
     fn time_of(&self, line: usize) -> Option<i64> {
@@ -239,11 +270,44 @@ impl LogStore {
         let expected = memchr::memchr_iter(b'\n', new).count();
         self.starts.reserve(expected);
         self.meta.reserve(expected);
+        let problems_before = self.problems.len();
         for nl in memchr::memchr_iter(b'\n', new) {
             let line = trim_cr(&new[at..nl]);
             self.index_line(base + at as u64, classify(line));
             at = nl + 1;
         }
+        self.index_failures(new, base, first_new, problems_before);
+    }
+
+    /// Lines that say a build or test failed without a `##[error]` marker (`error:`,
+    /// `FAILED`, `panicked at`) count as errors too, so that `e` and a failed log's first
+    /// screen find them. Candidates are found over the whole new buffer (memchr's SIMD
+    /// search), then checked on their display text.
+    fn index_failures(&mut self, new: &[u8], base: u64, first_new: usize, problems_before: usize) {
+        let mut lines: Vec<usize> = Vec::new();
+        for needle in super::line::FAILURE_NEEDLES {
+            for hit in memchr::memmem::find_iter(new, needle) {
+                let at = base + hit as u64;
+                let line = first_new + self.starts[first_new..].partition_point(|&s| s <= at) - 1;
+                if lines.last() != Some(&line) {
+                    lines.push(line);
+                }
+            }
+        }
+        lines.sort_unstable();
+        lines.dedup();
+        lines.retain(|&l| {
+            self.kind(l) == LineKind::Plain
+                && super::line::is_failure_text(&super::ansi::clean_text(self.content(l)))
+        });
+        if lines.is_empty() {
+            return;
+        }
+        self.errors += lines.len();
+        lines.extend_from_slice(&self.problems[problems_before..]);
+        lines.sort_unstable();
+        self.problems.truncate(problems_before);
+        self.problems.extend(lines);
     }
 
     fn index_line(&mut self, start: u64, meta: LineMeta) {
@@ -352,6 +416,11 @@ impl LogStore {
         self.errors
     }
 
+    /// Whether problem line `line` is an error (`##[error]` or a failing line), not a warning.
+    pub fn is_error(&self, line: usize) -> bool {
+        self.kind(line) != LineKind::Warning
+    }
+
     /// The group whose body holds `line` (not its header), if any.
     pub fn group_around(&self, line: usize) -> Option<usize> {
         let i = self.groups.partition_point(|g| g.header < line);
@@ -415,6 +484,7 @@ impl LogStore {
             let local = self.starts.get(first).map_or(0, |&s| (s - c.base) as usize);
             parts.push(Part {
                 bytes: Arc::clone(&c.bytes),
+                base: c.base,
                 from: local,
                 first_line: first,
                 lines: next_first - first,
@@ -423,6 +493,8 @@ impl LogStore {
         Snapshot {
             parts,
             pending: self.pending.clone(),
+            first_line: from_line.min(end_line),
+            starts: self.starts.get(from_line..).unwrap_or_default().to_vec(),
         }
     }
 }
@@ -434,6 +506,8 @@ fn trim_cr(b: &[u8]) -> &[u8] {
 #[derive(Clone, Debug)]
 struct Part {
     bytes: Arc<Vec<u8>>,
+    /// Offset of `bytes[0]` in the whole log.
+    base: u64,
     /// Byte offset of `first_line` in `bytes`.
     from: usize,
     first_line: usize,
@@ -446,6 +520,10 @@ pub struct Snapshot {
     parts: Vec<Part>,
     /// The unfinished last line at the time of the snapshot (raw saves keep it).
     pending: Vec<u8>,
+    first_line: usize,
+    /// Where each line from `first_line` on starts in the whole log: maps a byte offset
+    /// found by a search over the buffer back to its line.
+    starts: Vec<u64>,
 }
 
 impl Snapshot {
@@ -472,6 +550,29 @@ impl Snapshot {
             .iter()
             .map(|p| p.bytes.get(p.from..).unwrap_or_default())
             .chain(std::iter::once(self.pending.as_slice()))
+    }
+
+    /// The bytes of every part (whole lines, from the snapshot's first line on), each with
+    /// its offset in the whole log, for searching a buffer at a time.
+    pub fn buffers(&self) -> impl Iterator<Item = (u64, &[u8])> {
+        self.parts.iter().map(|p| {
+            let b = p.bytes.get(p.from..).unwrap_or_default();
+            (p.base + p.from as u64, b)
+        })
+    }
+
+    /// The line holding byte `offset` of the whole log, with where that line starts.
+    pub fn line_at(&self, offset: u64) -> Option<(usize, u64)> {
+        let i = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .checked_sub(1)?;
+        Some((self.first_line + i, self.starts[i]))
+    }
+
+    /// Where line `line` starts in the whole log (one past the snapshot: its end).
+    pub fn line_start(&self, line: usize) -> Option<u64> {
+        self.starts.get(line.checked_sub(self.first_line)?).copied()
     }
 
     /// One past the last line.

@@ -286,10 +286,7 @@ impl LogView<'_> {
         let p = st.store.problems();
         let a = p.partition_point(|&l| l < range.start);
         let b = p.partition_point(|&l| l < range.end);
-        let errors = p[a..b]
-            .iter()
-            .filter(|&&l| st.store.kind(l) == LineKind::Error)
-            .count();
+        let errors = p[a..b].iter().filter(|&&l| st.store.is_error(l)).count();
         let warnings = (b - a) - errors;
         if errors > 0 {
             let s = format!("  ✗ {errors}");

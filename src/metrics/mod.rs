@@ -10,9 +10,10 @@ use chrono::{DateTime, Duration, Utc};
 use compute::{DeployRecord, EnvMetrics, Outcome};
 use futures_util::future::join_all;
 
-/// How far before the window history is read: the first deployment in the window needs the
-/// success before it to know which commits it carried.
-const LOOKBACK_DAYS: i64 = 30;
+/// How far before the window history is read at most: the first deployment in the window
+/// needs the success before it (its baseline) to know which commits it carried, and history
+/// is read back until that one is found, but no further than this.
+pub const MAX_BASELINE_DAYS: i64 = 365;
 
 fn is_marked_rollback(d: &Deployment) -> bool {
     let flagged = d
@@ -104,10 +105,24 @@ async fn add_commit_times(
     Ok(())
 }
 
-/// Where a history must start for a window ending at `end`: the first deployment in the
-/// window needs the success before it to know which commits it carried.
-pub fn history_start(end: DateTime<Utc>, window_days: i64) -> DateTime<Utc> {
-    end - Duration::days(window_days.max(1) + LOOKBACK_DAYS)
+/// Where the window ending at `end` starts.
+pub fn window_start(end: DateTime<Utc>, window_days: i64) -> DateTime<Utc> {
+    end - Duration::days(window_days.max(1))
+}
+
+/// The deployments of a window, and before them back to the last success (the baseline of
+/// the window's first deployment), at most [`MAX_BASELINE_DAYS`] before the window.
+pub async fn window_history(
+    gh: &GitHub,
+    slug: &Slug,
+    environment: &str,
+    window_end: DateTime<Utc>,
+    window_days: i64,
+) -> Result<Vec<(Deployment, Vec<DeploymentStatus>)>, ApiError> {
+    let start = window_start(window_end, window_days);
+    let floor = start - Duration::days(MAX_BASELINE_DAYS);
+    gh.deployment_history_with_baseline(slug, environment, start, floor)
+        .await
 }
 
 /// Distinct shas of the deployments that succeeded, newest first: the live one, then the
@@ -127,7 +142,7 @@ pub fn successful_shas(history: &[(Deployment, Vec<DeploymentStatus>)]) -> Vec<S
     shas
 }
 
-/// The metrics of a history already fetched (from `history_start`).
+/// The metrics of a history already fetched ([`window_history`]).
 pub async fn from_history(
     gh: &GitHub,
     slug: &Slug,
@@ -153,9 +168,7 @@ pub async fn environment_metrics(
     window_end: DateTime<Utc>,
     window_days: i64,
 ) -> Result<EnvMetrics, ApiError> {
-    let history = gh
-        .deployment_history(slug, environment, history_start(window_end, window_days))
-        .await?;
+    let history = window_history(gh, slug, environment, window_end, window_days).await?;
     from_history(gh, slug, environment, history, window_end, window_days).await
 }
 

@@ -22,6 +22,11 @@ use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
+/// How long a test waits for something certain to come before it gives up. It only bounds a
+/// failure (a pass returns as soon as the condition holds), so it is sized for a machine busy
+/// with other builds, not for an idle one.
+pub const DEADLINE: Duration = Duration::from_secs(60);
+
 pub fn screen_text(buf: &Buffer) -> String {
     let mut out = String::new();
     for y in 0..buf.area.height {
@@ -237,10 +242,10 @@ impl Harness {
         screen_text(&self.frames.borrow())
     }
 
-    /// Waits until the screen satisfies `pred` (up to 10 s), returning the screen. Panics with
-    /// the last screen otherwise, so a failure shows what the user would have seen.
+    /// Waits until the screen satisfies `pred` (up to [`DEADLINE`]), returning the screen. Panics
+    /// with the last screen otherwise, so a failure shows what the user would have seen.
     pub async fn wait_until(&mut self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        let deadline = tokio::time::Instant::now() + DEADLINE;
         loop {
             let s = self.screen();
             if pred(&s) {
@@ -253,6 +258,20 @@ impl Harness {
             let _ =
                 tokio::time::timeout(left.min(Duration::from_millis(200)), self.frames.changed())
                     .await;
+        }
+    }
+
+    /// Waits until the app has applied everything sent to it before this call: two frames drawn
+    /// after it. The first may come from a batch that was already under way; the second comes
+    /// from a batch that started after it, so it has seen every earlier key and message. The
+    /// fast pollers keep frames coming even when nothing on screen changes.
+    pub async fn settle(&mut self) {
+        self.frames.borrow_and_update();
+        for _ in 0..2 {
+            tokio::time::timeout(DEADLINE, self.frames.changed())
+                .await
+                .expect("the app draws a frame")
+                .expect("the app is running");
         }
     }
 
@@ -271,9 +290,9 @@ impl Harness {
     pub async fn quit(mut self) -> AppState {
         self.key('q');
         let task = self.task.take().expect("running");
-        tokio::time::timeout(Duration::from_secs(5), task)
+        tokio::time::timeout(DEADLINE, task)
             .await
-            .expect("quits within 5 s")
+            .expect("quits")
             .expect("task joins")
             .expect("loop ends cleanly")
     }
@@ -306,15 +325,24 @@ pub fn commit_file(dir: &std::path::Path, file: &str, content: &str, message: &s
         .to_string()
 }
 
-/// Polls `f` until it holds (15 s at most): for state outside fakehub, such as files on disk.
+/// Polls `f` until it holds (up to [`DEADLINE`]): for state outside fakehub, such as files on
+/// disk or what the app asked the browser to open.
 pub async fn until(what: &str, f: impl Fn() -> bool) {
-    for _ in 0..150 {
-        if f() {
-            return;
+    until_some(what, || f().then_some(())).await
+}
+
+/// Polls `f` until it gives something (up to [`DEADLINE`]).
+pub async fn until_some<T>(what: &str, f: impl Fn() -> Option<T>) -> T {
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    loop {
+        if let Some(v) = f() {
+            return v;
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        if tokio::time::Instant::now() >= deadline {
+            panic!("timed out waiting for {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("timed out waiting for {what}");
 }
 
 /// In a repository with `main` checked out (and no commits yet): `main` and `feature` change
@@ -348,11 +376,5 @@ pub async fn eventually<T>(
     what: &str,
     f: impl Fn(&cockpit::fakehub::World) -> Option<T>,
 ) -> T {
-    for _ in 0..150 {
-        if let Some(v) = hub.with_world(&f) {
-            return v;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("timed out waiting for {what}");
+    until_some(what, || hub.with_world(&f)).await
 }

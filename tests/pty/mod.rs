@@ -294,7 +294,7 @@ impl Pty {
     /// The alternate screen was left after it was last entered. Waits for it (the bytes may
     /// still be on their way) rather than sleeping and looking once.
     pub fn restored(&self) -> bool {
-        self.until_raw(Duration::from_secs(10), left_alternate_screen)
+        self.until_raw(Duration::from_secs(60), left_alternate_screen)
     }
 }
 

@@ -44,6 +44,16 @@ impl LogViewState {
         true
     }
 
+    /// The first error (not warning) under the cursor: where a failed job's log opens.
+    pub fn to_first_error(&mut self) -> bool {
+        let store = &self.store;
+        let Some(&line) = store.problems().iter().find(|&&l| store.is_error(l)) else {
+            return false;
+        };
+        self.jump_to_line(line);
+        true
+    }
+
     /// `N`: the previous one, wrapping.
     pub fn prev_problem(&mut self) -> bool {
         let p = self.store.problems();

@@ -6,11 +6,9 @@ use std::sync::mpsc::RecvTimeoutError;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use regex::Regex;
-
 use super::LogViewState;
 use crate::logs::layout::Row;
-use crate::logs::search::{self, Batch, Hit, SearchMode, MAX_HITS};
+use crate::logs::search::{self, Batch, Hit, Matcher, SearchMode, MAX_HITS};
 
 /// Where a search stands, for the status line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,7 +31,7 @@ pub(super) struct Running {
 pub(super) struct Search {
     pub(super) query: String,
     pub(super) mode: SearchMode,
-    regex: Regex,
+    matcher: Matcher,
     gen: u64,
     hits: Vec<Hit>,
     capped: bool,
@@ -66,13 +64,13 @@ impl LogViewState {
                 return Ok(());
             }
         }
-        let regex = search::compile(query, mode)?;
+        let matcher = Matcher::new(query, mode)?;
         self.clear_search();
         self.generation += 1;
         self.search = Some(Search {
             query: query.to_string(),
             mode,
-            regex,
+            matcher,
             gen: self.generation,
             hits: Vec::new(),
             capped: false,
@@ -101,7 +99,7 @@ impl LogViewState {
         let cancel = Arc::new(AtomicBool::new(false));
         let job = search::Job {
             gen: s.gen,
-            regex: s.regex.clone(),
+            matcher: s.matcher.clone(),
             snapshot: self.store.snapshot(s.searched_to),
             cancel: Arc::clone(&cancel),
             tx: self.tx.clone(),

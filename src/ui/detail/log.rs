@@ -28,16 +28,22 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     .areas(area);
     annotations(frame, notes_area, log, theme);
     let phase = match &log.phase {
-        LogPhase::Running => "running: finished steps appear as they end".to_string(),
+        LogPhase::Running => "running: its log comes when the job completes".to_string(),
         LogPhase::Fetching => "job finished: downloading its log…".to_string(),
         LogPhase::Complete => "complete".to_string(),
         LogPhase::Failed(why) => format!("no log: {}", sanitize_line(why)),
     };
     let block = frame_block(format!("{} · log · {phase}", log.job_name), theme);
+    if matches!(log.phase, LogPhase::Running | LogPhase::Fetching) && log.view.rows() == 0 {
+        live_steps(frame, log_area, block, state, log, theme);
+        status(frame, status_area, log, theme);
+        return;
+    }
     let placeholder = match &log.phase {
-        LogPhase::Running => "The job is running. GitHub serves a job's log once it completes; finished steps show here when the server offers them.",
-        LogPhase::Fetching => "Downloading the log…",
-        LogPhase::Failed(_) => "The log could not be downloaded (see the title). r retries the job's status.",
+        LogPhase::Running | LogPhase::Fetching => "Downloading the log…",
+        LogPhase::Failed(_) => {
+            "The log could not be downloaded (see the title). r retries the job's status."
+        }
         LogPhase::Complete => "The log is empty.",
     };
     frame.render_widget(
@@ -48,6 +54,36 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         log_area,
     );
     status(frame, status_area, log, theme);
+}
+
+/// What github.com itself shows of a running job: its steps, live, with their times (and
+/// the annotations above). GitHub's API has no log text for a running job or a step; the
+/// whole log comes the moment the job completes.
+fn live_steps(
+    frame: &mut Frame,
+    area: Rect,
+    block: ratatui::widgets::Block<'_>,
+    state: &AppState,
+    log: &LogSession,
+    theme: &Theme,
+) {
+    let mut lines = log
+        .job
+        .as_ref()
+        .map(|job| super::run::step_lines(job, state.now, theme))
+        .unwrap_or_default();
+    lines.push(Line::raw(""));
+    let note = match log.phase {
+        LogPhase::Fetching => "The job completed: downloading its whole log…",
+        _ => "GitHub shows a running job's steps live, but no log text until the job completes (its API has no live log); the whole log opens here then, while the run's other jobs go on.",
+    };
+    lines.push(Line::styled(note, theme.dim()));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .block(block),
+        area,
+    );
 }
 
 fn annotations(frame: &mut Frame, area: Rect, log: &LogSession, theme: &Theme) {

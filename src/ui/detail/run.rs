@@ -1,6 +1,7 @@
 use super::frame_block;
 use crate::app::state::{AppState, Cursor, Loaded};
-use crate::github::models::{Job, RunStatus, WorkflowRun};
+use crate::github::logs::{Annotation, AnnotationLevel};
+use crate::github::models::{Conclusion, Job, RunStatus, WorkflowRun};
 use crate::text::{duration, sanitize_line};
 use crate::ui::panels::ci::run_duration;
 use crate::ui::widgets::icons;
@@ -22,6 +23,62 @@ fn span_of(
         (Some(s), _, RunStatus::InProgress) => duration((now - s).num_seconds()),
         _ => String::new(),
     }
+}
+
+/// The run's summary once it ended: its jobs by outcome and what they annotated.
+fn summary(run: &WorkflowRun, jobs: &[Job], state: &AppState, theme: &Theme) -> Line<'static> {
+    let count = |f: &dyn Fn(&Job) -> bool| jobs.iter().filter(|j| f(j)).count();
+    let ok = count(&|j| j.conclusion == Some(Conclusion::Success));
+    let failed = count(&|j| j.conclusion.as_ref().is_some_and(Conclusion::is_failure));
+    let other = jobs.len() - ok - failed;
+    let notes: Vec<&Annotation> = state
+        .run_annotations
+        .iter()
+        .filter(|(id, _)| jobs.iter().any(|j| j.id == *id))
+        .flat_map(|(_, a)| a.iter())
+        .collect();
+    let errors = notes
+        .iter()
+        .filter(|a| a.annotation_level == AnnotationLevel::Failure)
+        .count();
+    let mut text = format!("Summary: {} jobs, {ok} succeeded", jobs.len());
+    if failed > 0 {
+        text.push_str(&format!(", {failed} failed"));
+    }
+    if other > 0 {
+        text.push_str(&format!(", {other} skipped or cancelled"));
+    }
+    if !notes.is_empty() {
+        text.push_str(&format!(" · {} annotations ({errors} errors)", notes.len()));
+    }
+    let style = if run.conclusion.as_ref().is_some_and(Conclusion::is_failure) {
+        theme.bad()
+    } else {
+        theme.dim()
+    };
+    Line::styled(text, style)
+}
+
+/// A job's steps, each with its status and how long it ran or has been running.
+pub(super) fn step_lines(job: &Job, now: DateTime<Utc>, theme: &Theme) -> Vec<Line<'static>> {
+    job.steps
+        .iter()
+        .map(|step| {
+            let (icon, style) = icons::run(&step.status, step.conclusion.as_ref(), theme);
+            Line::from(vec![
+                Span::raw("    "),
+                Span::styled(format!("{icon} "), style),
+                Span::raw(sanitize_line(&step.name)),
+                Span::styled(
+                    format!(
+                        "  {}",
+                        span_of(step.started_at, step.completed_at, &step.status, now)
+                    ),
+                    theme.dim(),
+                ),
+            ])
+        })
+        .collect()
 }
 
 pub fn render(
@@ -64,8 +121,11 @@ pub fn render(
             )),
             Span::styled(if data.is_stale() { "  (stale)" } else { "" }, theme.bad()),
         ]),
-        Line::raw(""),
     ];
+    if !run.status.is_active() {
+        lines.push(summary(run, jobs, state, theme));
+    }
+    lines.push(Line::raw(""));
     // Flatten jobs and their steps; remember where each job starts so the selected one stays visible.
     let mut job_line = Vec::with_capacity(jobs.len());
     for (i, job) in jobs.iter().enumerate() {
@@ -88,21 +148,7 @@ pub fn render(
                 theme.dim(),
             ),
         ]));
-        for step in &job.steps {
-            let (icon, style) = icons::run(&step.status, step.conclusion.as_ref(), theme);
-            lines.push(Line::from(vec![
-                Span::raw("    "),
-                Span::styled(format!("{icon} "), style),
-                Span::raw(sanitize_line(&step.name)),
-                Span::styled(
-                    format!(
-                        "  {}",
-                        span_of(step.started_at, step.completed_at, &step.status, now)
-                    ),
-                    theme.dim(),
-                ),
-            ]));
-        }
+        lines.extend(step_lines(job, now, theme));
         // Annotations (errors and warnings with file:line) as soon as the job reports them.
         let notes = state
             .run_annotations

@@ -1,0 +1,1156 @@
+//! `update` is pure, so its flows are tested as tables: a dashboard state built in memory, keys
+//! and messages in, the resulting state and effects checked. Issues and comments (`work.rs`),
+//! approvals and CI actions (`deploys.rs`) and a job's log (`logview.rs`).
+
+use chrono::{DateTime, TimeZone, Utc};
+use cockpit::app::effect::{Effect, Prepare, Resource, ResourceKind};
+use cockpit::app::keymap::Keymap;
+use cockpit::app::modal::Modal;
+use cockpit::app::mutation::{Done, Mutation};
+use cockpit::app::state::{AppState, Context, Detail, Loaded, LogPhase, PanelId};
+use cockpit::app::{update, Msg};
+use cockpit::github::dashboard::{EnvRow, Slug};
+use cockpit::github::issues_write::CloseReason;
+use cockpit::github::models::{Issue, Job, WorkflowRun};
+use cockpit::github::ApiError;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use serde_json::{json, Value};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+// ---------------------------------------------------------------------------------------------
+// The state: a small dashboard of acme/rocket, signed in as octodemo.
+
+const RUN_LIVE: u64 = 4240;
+const RUN_FAILED: u64 = 4210;
+const RUN_WAITING: u64 = 1900;
+const JOB_LINT: u64 = 77;
+const JOB_TEST: u64 = 78;
+const COMMENT_KEY: &str = "acme/rocket#47/comment";
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0)
+        .single()
+        .expect("valid date")
+}
+
+fn from<T: serde::de::DeserializeOwned>(v: Value) -> T {
+    serde_json::from_value(v).expect("valid test data")
+}
+
+fn issue(number: u64, title: &str, state: &str, assignees: &[&str]) -> Issue {
+    from(json!({
+        "number": number,
+        "title": title,
+        "state": state,
+        "labels": [{"name": "bug", "color": "d73a4a"}],
+        "assignees": assignees.iter().map(|l| json!({"login": l})).collect::<Vec<_>>(),
+        "created_at": "2026-11-01T10:00:00Z",
+        "html_url": format!("https://github.com/acme/rocket/issues/{number}"),
+    }))
+}
+
+fn run(id: u64, number: u64, status: &str, conclusion: Option<&str>) -> WorkflowRun {
+    from(json!({
+        "id": id,
+        "name": "CI",
+        "display_title": "Retry uploads",
+        "head_branch": "42-retry-flaky-uploads",
+        "head_sha": "9092ce7d0123456789abcdef0123456789abcdef",
+        "event": "pull_request",
+        "status": status,
+        "conclusion": conclusion,
+        "run_number": number,
+        "created_at": "2026-11-20T10:00:00Z",
+        "html_url": format!("https://github.com/acme/rocket/actions/runs/{id}"),
+    }))
+}
+
+fn job(id: u64, name: &str, status: &str, steps: &[(u64, &str, &str)]) -> Job {
+    from(json!({
+        "id": id,
+        "run_id": RUN_FAILED,
+        "name": name,
+        "status": status,
+        "conclusion": if status == "completed" { Some("failure") } else { None },
+        "steps": steps
+            .iter()
+            .map(|(n, name, st)| json!({"number": n, "name": name, "status": st}))
+            .collect::<Vec<_>>(),
+    }))
+}
+
+/// An environment; `waiting` is a deploy run waiting for a review, and whether I may give it.
+fn env(id: u64, name: &str, waiting: Option<bool>) -> EnvRow {
+    let reviewers = json!([{"type": "User", "reviewer": {"login": "carol"}}]);
+    EnvRow {
+        env: from(json!({
+            "id": id,
+            "name": name,
+            "protection_rules": [{"type": "required_reviewers", "reviewers": reviewers}],
+        })),
+        history: Vec::new(),
+        waiting: waiting
+            .map(|can| {
+                let mut r = run(RUN_WAITING, 190, "waiting", None);
+                r.name = Some("Deploy".into());
+                r.head_branch = Some("main".into());
+                let pending = from(json!({
+                    "environment": {"id": id, "name": name},
+                    "current_user_can_approve": can,
+                    "reviewers": reviewers,
+                }));
+                vec![(r, pending)]
+            })
+            .unwrap_or_default(),
+        gaps: Default::default(),
+    }
+}
+
+fn loaded<T>(data: T) -> Loaded<T> {
+    Loaded {
+        data: Some(data),
+        updated: Some(now()),
+        ..Loaded::default()
+    }
+}
+
+fn dashboard() -> AppState {
+    let ctx = Context {
+        repo: Slug::parse("acme/rocket"),
+        has_local_repo: true,
+        has_token: true,
+        ..Context::default()
+    };
+    let mut s = AppState::new(ctx, now(), (160, 45));
+    s.login = Some("octodemo".into());
+    s.default_branch = Some("main".into());
+    s.ci_branch = Some("42-retry-flaky-uploads".into());
+    s.issues = loaded(vec![
+        issue(47, "Crash when HOME is unset", "open", &["octodemo"]),
+        issue(42, "Retry flaky uploads", "open", &[]),
+        issue(12, "Old bug", "closed", &[]),
+    ]);
+    s.runs = loaded(vec![
+        run(RUN_LIVE, 424, "in_progress", None),
+        run(RUN_FAILED, 421, "completed", Some("failure")),
+    ]);
+    s.envs = loaded(vec![
+        env(1, "staging", None),
+        env(2, "production", Some(true)),
+    ]);
+    s
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs, and what to look at afterwards.
+
+#[derive(Clone, Copy)]
+enum In {
+    Key(char),
+    Code(KeyCode),
+    Ctrl(char),
+    Text(&'static str),
+    Msg(fn() -> Msg),
+}
+use In::{Code, Ctrl, Key, Text};
+
+fn key_msg(code: KeyCode, mods: KeyModifiers) -> Msg {
+    Msg::Input(Event::Key(KeyEvent::new(code, mods)))
+}
+
+fn char_msg(c: char) -> Msg {
+    let mods = if c.is_ascii_uppercase() {
+        KeyModifiers::SHIFT
+    } else {
+        KeyModifiers::NONE
+    };
+    key_msg(KeyCode::Char(c), mods)
+}
+
+/// The effects of the last input and of all of them.
+struct Out {
+    last: Vec<Effect>,
+    all: Vec<Effect>,
+}
+
+fn feed(s: &mut AppState, inputs: &[In]) -> Out {
+    let keymap = Keymap::default();
+    let mut out = Out {
+        last: Vec::new(),
+        all: Vec::new(),
+    };
+    for input in inputs {
+        let msgs = match *input {
+            Key(c) => vec![char_msg(c)],
+            Code(c) => vec![key_msg(c, KeyModifiers::NONE)],
+            Ctrl(c) => vec![key_msg(KeyCode::Char(c), KeyModifiers::CONTROL)],
+            Text(t) => t.chars().map(char_msg).collect(),
+            In::Msg(f) => vec![f()],
+        };
+        out.last.clear();
+        for m in msgs {
+            let fx = update(s, &keymap, m);
+            out.last.extend(fx.iter().cloned());
+            out.all.extend(fx);
+        }
+    }
+    out
+}
+
+struct Case {
+    name: &'static str,
+    setup: fn(&mut AppState),
+    inputs: &'static [In],
+    check: fn(&AppState, &Out),
+}
+
+/// Runs every case on a fresh dashboard; a failing case does not hide the others.
+fn table(cases: &[Case]) {
+    let mut failed = Vec::new();
+    for c in cases {
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let mut s = dashboard();
+            (c.setup)(&mut s);
+            let out = feed(&mut s, c.inputs);
+            (c.check)(&s, &out);
+        }));
+        if result.is_err() {
+            failed.push(c.name);
+        }
+    }
+    assert!(failed.is_empty(), "failing cases: {failed:?}");
+}
+
+fn toast(s: &AppState) -> &str {
+    s.toast.as_ref().map_or("", |t| t.text.as_str())
+}
+
+/// Everything the open modal says: title, text, warnings, error.
+fn modal_text(s: &AppState) -> String {
+    let mut out = Vec::new();
+    match &s.modal {
+        Some(Modal::Form(f)) => {
+            out.push(f.title.clone());
+            out.extend(f.intro.iter().cloned());
+            out.extend(f.error.iter().cloned());
+        }
+        Some(Modal::Confirm(c)) => {
+            out.push(c.title.clone());
+            out.extend(c.lines.iter().cloned());
+            out.extend(c.warnings.iter().cloned());
+        }
+        Some(Modal::Editor(e)) => {
+            out.push(e.title.clone());
+            out.extend(e.context.iter().cloned());
+            out.extend(e.error.iter().cloned());
+        }
+        None => {}
+    }
+    out.join("\n")
+}
+
+fn modal_says(s: &AppState, text: &str) {
+    assert!(modal_text(s).contains(text), "{}", modal_text(s));
+}
+
+fn toast_says(s: &AppState, text: &str) {
+    assert!(toast(s).contains(text), "{}", toast(s));
+}
+
+fn editor_text(s: &AppState) -> Option<String> {
+    match &s.modal {
+        Some(Modal::Editor(e)) => Some(e.body()),
+        _ => None,
+    }
+}
+
+/// The input was refused: no modal, no effect, and a message that says why.
+fn refused(s: &AppState, out: &Out, says: &str) {
+    assert!(s.modal.is_none(), "{}", modal_text(s));
+    assert!(out.all.is_empty(), "{:?}", out.all);
+    toast_says(s, says);
+}
+
+/// The last input sent exactly this change to GitHub.
+fn sends(out: &Out, m: Mutation) {
+    assert_eq!(mutations(&out.last), vec![&m]);
+}
+
+fn assign(number: u64, add: bool) -> Mutation {
+    Mutation::Assign {
+        number,
+        login: "octodemo".into(),
+        add,
+    }
+}
+
+/// The logs the effects ask for.
+fn log_fetches(fx: &[Effect]) -> Vec<&Effect> {
+    fx.iter()
+        .filter(|e| matches!(e, Effect::FetchLog { .. }))
+        .collect()
+}
+
+fn mutations(fx: &[Effect]) -> Vec<&Mutation> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Mutate { mutation, .. } => Some(mutation),
+            _ => None,
+        })
+        .collect()
+}
+
+fn nothing(_: &mut AppState) {}
+
+fn focus(p: PanelId) -> impl Fn(&mut AppState) {
+    move |s| s.focus = p
+}
+
+fn on_deploys(s: &mut AppState) {
+    focus(PanelId::Deploys)(s);
+}
+
+fn on_production(s: &mut AppState) {
+    on_deploys(s);
+    s.cursor_mut(PanelId::Deploys).selected = 1;
+}
+
+fn on_ci(s: &mut AppState) {
+    focus(PanelId::Ci)(s);
+}
+
+fn on_finished_run(s: &mut AppState) {
+    on_ci(s);
+    s.cursor_mut(PanelId::Ci).selected = 1;
+}
+
+fn on_closed_issue(s: &mut AppState) {
+    s.cursor_mut(PanelId::Issues).selected = 2;
+}
+
+fn readonly(s: &mut AppState) {
+    s.ctx.readonly = true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// work.rs: issues, comments and their drafts.
+
+fn comment_sent() -> Msg {
+    Msg::Mutated {
+        id: 1,
+        mutation: Mutation::CommentOnIssue {
+            number: 47,
+            body: "HOME can be unset".into(),
+            draft_key: COMMENT_KEY.into(),
+        },
+        result: Ok(Done {
+            message: "Commented on #47".into(),
+            started_run: None,
+            created_pull: None,
+            merged_sha: None,
+        }),
+    }
+}
+
+fn comment_failed() -> Msg {
+    Msg::Mutated {
+        id: 1,
+        mutation: Mutation::CommentOnIssue {
+            number: 47,
+            body: "HOME can be unset".into(),
+            draft_key: COMMENT_KEY.into(),
+        },
+        result: Err(ApiError::Server { status: 502 }),
+    }
+}
+
+fn with_draft(s: &mut AppState) {
+    s.drafts
+        .insert(COMMENT_KEY.into(), "HOME can be unset".into());
+}
+
+#[test]
+fn issue_flows() {
+    table(&[
+        Case {
+            name: "c on an issue opens its comment editor, nothing else",
+            setup: nothing,
+            inputs: &[Key('c')],
+            check: |s, out| {
+                modal_says(s, "Comment on #47");
+                assert_eq!(editor_text(s).as_deref(), Some(""));
+                assert!(out.all.is_empty(), "{:?}", out.all);
+            },
+        },
+        Case {
+            name: "the editor opens with the draft from last time",
+            setup: with_draft,
+            inputs: &[Key('c')],
+            check: |s, _| {
+                assert_eq!(editor_text(s).as_deref(), Some("HOME can be unset"));
+            },
+        },
+        Case {
+            name: "typing saves the draft as it goes",
+            setup: nothing,
+            inputs: &[Key('c'), Text("hi")],
+            check: |s, out| {
+                let save = |text: &str| Effect::SaveDraft {
+                    key: COMMENT_KEY.into(),
+                    text: text.into(),
+                };
+                assert_eq!(out.last, vec![save("h"), save("hi")]);
+                assert_eq!(s.drafts.get(COMMENT_KEY).map(String::as_str), Some("hi"));
+            },
+        },
+        Case {
+            name: "Esc closes the editor and keeps the draft",
+            setup: nothing,
+            inputs: &[Key('c'), Text("half a thought"), Code(KeyCode::Esc)],
+            check: |s, out| {
+                assert!(s.modal.is_none());
+                assert!(out.last.is_empty(), "{:?}", out.last);
+                assert!(!out
+                    .all
+                    .iter()
+                    .any(|e| matches!(e, Effect::DeleteDraft { .. })));
+                assert_eq!(
+                    s.drafts.get(COMMENT_KEY).map(String::as_str),
+                    Some("half a thought")
+                );
+                toast_says(s, "Draft kept");
+            },
+        },
+        Case {
+            name: "Ctrl-S with nothing written is refused in the editor",
+            setup: nothing,
+            inputs: &[Key('c'), Text("   "), Ctrl('s')],
+            check: |s, out| {
+                assert!(mutations(&out.all).is_empty(), "{:?}", out.all);
+                modal_says(s, "Nothing to send yet");
+            },
+        },
+        Case {
+            name: "Ctrl-S sends the comment, keeping the draft until it succeeds",
+            setup: with_draft,
+            inputs: &[Key('c'), Ctrl('s')],
+            check: |s, out| {
+                assert_eq!(
+                    out.last,
+                    vec![Effect::Mutate {
+                        id: 1,
+                        mutation: Mutation::CommentOnIssue {
+                            number: 47,
+                            body: "HOME can be unset".into(),
+                            draft_key: COMMENT_KEY.into(),
+                        },
+                    }]
+                );
+                assert!(s.modal.is_none());
+                assert_eq!(s.in_flight.len(), 1);
+                assert!(s.drafts.contains_key(COMMENT_KEY));
+            },
+        },
+        Case {
+            name: "a sent comment deletes its draft and refreshes",
+            setup: with_draft,
+            inputs: &[In::Msg(comment_sent)],
+            check: |s, out| {
+                assert!(out.last.contains(&Effect::DeleteDraft {
+                    key: COMMENT_KEY.into()
+                }));
+                assert!(out.last.iter().any(|e| matches!(e, Effect::Refresh(_))));
+                assert!(!s.drafts.contains_key(COMMENT_KEY));
+                toast_says(s, "Commented on #47");
+            },
+        },
+        Case {
+            name: "a failed comment reopens the editor with the text and the reason",
+            setup: with_draft,
+            inputs: &[In::Msg(comment_failed)],
+            check: |s, out| {
+                assert!(out.last.is_empty(), "{:?}", out.last);
+                assert_eq!(editor_text(s).as_deref(), Some("HOME can be unset"));
+                modal_says(s, "502");
+                assert!(s.drafts.contains_key(COMMENT_KEY));
+            },
+        },
+        Case {
+            name: "read-only: c is refused before an editor opens",
+            setup: readonly,
+            inputs: &[Key('c')],
+            check: |s, out| refused(s, out, "Read-only"),
+        },
+        Case {
+            name: "x on an open issue asks why; Enter closes it as completed",
+            setup: nothing,
+            inputs: &[Key('x'), Code(KeyCode::Enter)],
+            check: |s, out| {
+                sends(
+                    out,
+                    Mutation::CloseIssue {
+                        number: 47,
+                        reason: CloseReason::Completed,
+                    },
+                );
+                assert!(s.modal.is_none());
+            },
+        },
+        Case {
+            name: "the close form's other reason is not planned",
+            setup: nothing,
+            inputs: &[Key('x'), Code(KeyCode::Right), Code(KeyCode::Enter)],
+            check: |_, out| {
+                sends(
+                    out,
+                    Mutation::CloseIssue {
+                        number: 47,
+                        reason: CloseReason::NotPlanned,
+                    },
+                )
+            },
+        },
+        Case {
+            name: "x on a closed issue asks to reopen it; y reopens",
+            setup: on_closed_issue,
+            inputs: &[Key('x')],
+            check: |s, out| {
+                assert!(out.all.is_empty());
+                modal_says(s, "Reopen #12");
+            },
+        },
+        Case {
+            name: "y on the reopen question",
+            setup: on_closed_issue,
+            inputs: &[Key('x'), Key('y')],
+            check: |_, out| sends(out, Mutation::ReopenIssue { number: 12 }),
+        },
+        Case {
+            name: "n on a question changes nothing",
+            setup: on_closed_issue,
+            inputs: &[Key('x'), Key('n')],
+            check: |s, out| {
+                assert!(out.all.is_empty());
+                assert!(s.modal.is_none());
+            },
+        },
+        Case {
+            name: "m unassigns me from an issue I have",
+            setup: nothing,
+            inputs: &[Key('m')],
+            check: |_, out| sends(out, assign(47, false)),
+        },
+        Case {
+            name: "m assigns me to an issue I do not have",
+            setup: |s| s.cursor_mut(PanelId::Issues).selected = 1,
+            inputs: &[Key('m')],
+            check: |_, out| sends(out, assign(42, true)),
+        },
+        Case {
+            name: "m without knowing who I am says so",
+            setup: |s| s.login = None,
+            inputs: &[Key('m')],
+            check: |s, out| refused(s, out, "Not signed in"),
+        },
+        Case {
+            name: "l prepares the label picker with the current labels",
+            setup: nothing,
+            inputs: &[Key('l')],
+            check: |_, out| {
+                assert_eq!(
+                    out.last,
+                    vec![Effect::Prepare(Prepare::Labels {
+                        number: 47,
+                        current: vec!["bug".into()]
+                    })]
+                );
+            },
+        },
+        Case {
+            name: "b branches from the issue, and a second b waits for the first",
+            setup: nothing,
+            inputs: &[Key('b'), Key('b')],
+            check: |s, out| {
+                let ops: Vec<_> = out
+                    .all
+                    .iter()
+                    .filter(|e| matches!(e, Effect::Git { .. }))
+                    .collect();
+                assert_eq!(ops.len(), 1, "{:?}", out.all);
+                assert!(s.git_busy.is_some());
+                assert!(toast(s).starts_with("Busy"), "{}", toast(s));
+            },
+        },
+        Case {
+            name: "b before the default branch is known asks to wait",
+            setup: |s| s.default_branch = None,
+            inputs: &[Key('b')],
+            check: |s, out| refused(s, out, "default branch"),
+        },
+        Case {
+            name: "c across all repositories asks to switch back",
+            setup: |s| s.issues_all_repos = true,
+            inputs: &[Key('c')],
+            check: |s, out| refused(s, out, "Switch back"),
+        },
+        Case {
+            name: "c with no issues says to select one",
+            setup: |s| s.issues = loaded(Vec::new()),
+            inputs: &[Key('c')],
+            check: |s, out| refused(s, out, "Select an issue"),
+        },
+    ]);
+}
+
+/// The read-only guard at the moment of sending (the key was allowed when the editor opened).
+#[test]
+fn readonly_refuses_to_send_an_open_editor() {
+    let mut s = dashboard();
+    feed(&mut s, &[Key('c'), Text("ok")]);
+    s.ctx.readonly = true;
+    let out = feed(&mut s, &[Ctrl('s')]);
+    assert!(mutations(&out.all).is_empty(), "{:?}", out.all);
+    assert!(s.modal.is_none());
+    assert!(toast(&s).contains("nothing is sent"), "{}", toast(&s));
+    assert_eq!(s.drafts.get(COMMENT_KEY).map(String::as_str), Some("ok"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// deploys.rs: approvals, deploys, CI actions.
+
+fn approved() -> Msg {
+    Msg::Mutated {
+        id: 1,
+        mutation: Mutation::ReviewDeployment {
+            run_id: RUN_WAITING,
+            run_number: 190,
+            environment_id: 2,
+            environment: "production".into(),
+            approve: true,
+            comment: String::new(),
+        },
+        result: Ok(Done {
+            message: "Approved".into(),
+            started_run: None,
+            created_pull: None,
+            merged_sha: None,
+        }),
+    }
+}
+
+#[test]
+fn deploy_flows() {
+    table(&[
+        Case {
+            name: "a on a waiting deploy: a form naming the run, the ref and the environment",
+            setup: on_production,
+            inputs: &[Key('a')],
+            check: |s, out| {
+                assert!(out.all.is_empty());
+                let t = modal_text(s);
+                assert!(t.contains("Approve deploy to production"), "{t}");
+                assert!(t.contains("Run #190"), "{t}");
+                assert!(t.contains("main@9092ce7"), "{t}");
+            },
+        },
+        Case {
+            name: "the form leads to a confirmation with the production warning",
+            setup: on_production,
+            inputs: &[Key('a'), Text("ship it"), Ctrl('s')],
+            check: |s, out| {
+                assert!(
+                    out.all.is_empty(),
+                    "nothing is sent before the confirmation"
+                );
+                let t = modal_text(s);
+                assert!(
+                    t.contains("Approve run #190 deploying main to production?"),
+                    "{t}"
+                );
+                assert!(t.contains("production is a production environment"), "{t}");
+            },
+        },
+        Case {
+            name: "y approves, with the comment",
+            setup: on_production,
+            inputs: &[Key('a'), Text("ship it"), Ctrl('s'), Key('y')],
+            check: |s, out| {
+                assert_eq!(
+                    out.last,
+                    vec![Effect::Mutate {
+                        id: 1,
+                        mutation: Mutation::ReviewDeployment {
+                            run_id: RUN_WAITING,
+                            run_number: 190,
+                            environment_id: 2,
+                            environment: "production".into(),
+                            approve: true,
+                            comment: "ship it".into(),
+                        }
+                    }]
+                );
+                assert!(s.modal.is_none());
+                assert_eq!(s.in_flight.len(), 1);
+            },
+        },
+        Case {
+            name: "A rejects, without the production warning",
+            setup: on_production,
+            inputs: &[Key('A'), Ctrl('s')],
+            check: |s, _| {
+                let t = modal_text(s);
+                assert!(
+                    t.contains("Reject run #190 deploying main to production?"),
+                    "{t}"
+                );
+                assert!(!t.contains("is a production environment"), "{t}");
+            },
+        },
+        Case {
+            name: "Esc on the confirmation sends nothing",
+            setup: on_production,
+            inputs: &[Key('a'), Ctrl('s'), Code(KeyCode::Esc)],
+            check: |s, out| {
+                assert!(s.modal.is_none());
+                assert!(mutations(&out.all).is_empty());
+            },
+        },
+        Case {
+            name: "a when I may not approve names the reviewers",
+            setup: |s| {
+                on_production(s);
+                if let Some(envs) = s.envs.data.as_mut() {
+                    envs[1] = env(2, "production", Some(false));
+                }
+            },
+            inputs: &[Key('a')],
+            check: |s, _| {
+                assert!(s.modal.is_none());
+                assert_eq!(
+                    toast(s),
+                    "You cannot approve deploys to production: the reviewers are carol"
+                );
+            },
+        },
+        Case {
+            name: "a where nothing waits says so",
+            setup: on_deploys,
+            inputs: &[Key('a')],
+            check: |s, out| refused(s, out, "Nothing is waiting for approval to staging"),
+        },
+        Case {
+            name: "read-only refuses a, D and B before any form",
+            setup: |s| {
+                on_production(s);
+                readonly(s);
+            },
+            inputs: &[Key('a'), Key('D'), Key('B')],
+            check: |s, out| {
+                assert!(s.modal.is_none());
+                assert!(out.all.is_empty(), "{:?}", out.all);
+                toast_says(s, "Read-only");
+            },
+        },
+        Case {
+            name: "D prepares a deploy of the CI branch",
+            setup: on_production,
+            inputs: &[Key('D')],
+            check: |_, out| {
+                assert_eq!(
+                    out.last,
+                    vec![Effect::Prepare(Prepare::Deploy {
+                        environment: "production".into(),
+                        default_ref: "42-retry-flaky-uploads".into(),
+                    })]
+                );
+            },
+        },
+        Case {
+            name: "B without a deployment history says there is nothing to roll back to",
+            setup: on_production,
+            inputs: &[Key('B')],
+            check: |s, out| refused(s, out, "no deployment history"),
+        },
+        Case {
+            name: "an approval that went through follows the deploy run",
+            setup: on_production,
+            inputs: &[In::Msg(approved)],
+            check: |s, out| {
+                assert!(out.last.contains(&Effect::Poll(Resource::FollowedRuns {
+                    run_ids: vec![RUN_WAITING]
+                })));
+                assert!(out.last.iter().any(|e| matches!(e, Effect::Refresh(_))));
+                assert_eq!(s.followed.len(), 1);
+                assert_eq!(s.followed[0].environment.as_deref(), Some("production"));
+            },
+        },
+    ]);
+}
+
+fn rerun_failed_run(only_failed: bool) -> Mutation {
+    Mutation::Rerun {
+        run_id: RUN_FAILED,
+        run_number: 421,
+        only_failed,
+    }
+}
+
+#[test]
+fn ci_flows() {
+    table(&[
+        Case {
+            name: "x on a running run asks; y cancels it",
+            setup: on_ci,
+            inputs: &[Key('x'), Key('y')],
+            check: |_, out| {
+                sends(
+                    out,
+                    Mutation::Cancel {
+                        run_id: RUN_LIVE,
+                        run_number: 424,
+                    },
+                )
+            },
+        },
+        Case {
+            name: "the cancel question names the run",
+            setup: on_ci,
+            inputs: &[Key('x')],
+            check: |s, _| {
+                modal_says(s, "Cancel run #424 (CI: Retry uploads)?");
+            },
+        },
+        Case {
+            name: "R on a running run is refused",
+            setup: on_ci,
+            inputs: &[Key('R')],
+            check: |s, out| refused(s, out, "still running"),
+        },
+        Case {
+            name: "x on a finished run is refused",
+            setup: on_finished_run,
+            inputs: &[Key('x')],
+            check: |s, out| refused(s, out, "Run #421 has already finished"),
+        },
+        Case {
+            name: "R on a finished run re-runs its failed jobs",
+            setup: on_finished_run,
+            inputs: &[Key('R'), Key('y')],
+            check: |_, out| sends(out, rerun_failed_run(true)),
+        },
+        Case {
+            name: "Ctrl-R re-runs every job",
+            setup: on_finished_run,
+            inputs: &[Ctrl('r'), Key('y')],
+            check: |_, out| sends(out, rerun_failed_run(false)),
+        },
+        Case {
+            name: "d prepares the dispatch form for the CI branch",
+            setup: on_ci,
+            inputs: &[Key('d')],
+            check: |_, out| {
+                assert_eq!(
+                    out.last,
+                    vec![Effect::Prepare(Prepare::DispatchChoice {
+                        default_ref: "42-retry-flaky-uploads".into()
+                    })]
+                );
+            },
+        },
+    ]);
+}
+
+/// The read-only guard at the moment of confirming (the key was allowed when the question
+/// opened).
+#[test]
+fn readonly_refuses_a_confirmed_mutation() {
+    let mut s = dashboard();
+    on_ci(&mut s);
+    feed(&mut s, &[Key('x')]);
+    assert!(s.modal.is_some());
+    s.ctx.readonly = true;
+    let out = feed(&mut s, &[Key('y')]);
+    assert!(out.all.is_empty(), "{:?}", out.all);
+    assert!(s.modal.is_none());
+    assert!(toast(&s).contains("nothing is changed"), "{}", toast(&s));
+    assert!(s.in_flight.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// logview.rs: a job's log, its search and closing it.
+
+const LOG: &str = "2026-11-20T10:00:00.0000000Z ##[group]Run cargo test\n\
+2026-11-20T10:00:01.0000000Z running 3 tests\n\
+2026-11-20T10:00:02.0000000Z test upload ... FAILED\n\
+2026-11-20T10:00:03.0000000Z assertion failed: retries == 3\n\
+2026-11-20T10:00:04.0000000Z ##[endgroup]\n\
+2026-11-20T10:00:05.0000000Z ##[error]Process completed with exit code 101.\n";
+
+/// The failed run's detail is open with its jobs: a finished test job, a running lint job.
+fn run_detail(s: &mut AppState) {
+    on_ci(s);
+    s.cursor_mut(PanelId::Ci).selected = 1;
+    let jobs = vec![
+        job(
+            JOB_TEST,
+            "test",
+            "completed",
+            &[(1, "Checkout", "completed"), (2, "Test", "completed")],
+        ),
+        job(
+            JOB_LINT,
+            "lint",
+            "in_progress",
+            &[
+                (1, "Checkout", "completed"),
+                (2, "Clippy", "in_progress"),
+                (3, "Fmt", "queued"),
+            ],
+        ),
+    ];
+    s.detail = Some(Detail::Run {
+        run_id: RUN_FAILED,
+        data: loaded((run(RUN_FAILED, 421, "completed", Some("failure")), jobs)),
+        cursor: Default::default(),
+    });
+}
+
+/// The same, with the running lint job selected.
+fn on_running_job(s: &mut AppState) {
+    run_detail(s);
+    if let Some(Detail::Run { cursor, .. }) = &mut s.detail {
+        cursor.selected = 1;
+    }
+}
+
+fn test_log() -> Msg {
+    Msg::LogChunk {
+        job_id: JOB_TEST,
+        bytes: Ok(LOG.as_bytes().to_vec()),
+    }
+}
+
+/// The test job's whole log is open.
+fn log_open(s: &mut AppState) {
+    run_detail(s);
+    feed(s, &[Code(KeyCode::Enter), In::Msg(test_log)]);
+}
+
+fn search_input(s: &AppState) -> Option<(String, bool)> {
+    s.log.as_ref().and_then(|l| l.search_input.clone())
+}
+
+fn search_query(s: &AppState) -> Option<String> {
+    s.log
+        .as_ref()
+        .and_then(|l| l.view.search_status())
+        .map(|st| st.query)
+}
+
+#[test]
+fn log_flows() {
+    table(&[
+        Case {
+            name: "Enter on a finished job fetches its whole log",
+            setup: run_detail,
+            inputs: &[Code(KeyCode::Enter)],
+            check: |s, out| {
+                assert_eq!(
+                    out.last,
+                    vec![
+                        Effect::Stop(ResourceKind::Jobs),
+                        Effect::Poll(Resource::JobStatus { job_id: JOB_TEST }),
+                        Effect::FetchLog { job_id: JOB_TEST },
+                    ]
+                );
+                assert!(matches!(
+                    s.detail,
+                    Some(Detail::Log {
+                        run_id: RUN_FAILED,
+                        job_id: JOB_TEST
+                    })
+                ));
+                assert_eq!(s.log.as_ref().map(|l| &l.phase), Some(&LogPhase::Fetching));
+            },
+        },
+        Case {
+            // GitHub serves no log of a running job: its steps show live, the log comes when
+            // the job completes.
+            name: "Enter on a running job fetches nothing yet",
+            setup: on_running_job,
+            inputs: &[Code(KeyCode::Enter)],
+            check: |s, out| {
+                assert!(log_fetches(&out.last).is_empty(), "{:?}", out.last);
+                assert_eq!(s.log.as_ref().map(|l| &l.phase), Some(&LogPhase::Running));
+            },
+        },
+        Case {
+            name: "the whole log arrives: complete",
+            setup: log_open,
+            inputs: &[],
+            check: |s, _| {
+                let log = s.log.as_ref().expect("log open");
+                assert_eq!(log.phase, LogPhase::Complete);
+                assert!(log.view.store().len() >= 5, "{}", log.view.store().len());
+            },
+        },
+        Case {
+            name: "a log for another job is not mixed in",
+            setup: |s| {
+                run_detail(s);
+                feed(s, &[Code(KeyCode::Enter)]);
+            },
+            inputs: &[In::Msg(|| Msg::LogChunk {
+                job_id: JOB_LINT,
+                bytes: Ok(b"other job\n".to_vec()),
+            })],
+            check: |s, _| {
+                let log = s.log.as_ref().expect("log open");
+                assert_eq!(log.phase, LogPhase::Fetching);
+                assert_eq!(log.view.store().len(), 0);
+            },
+        },
+        Case {
+            name: "/ opens the search prompt",
+            setup: log_open,
+            inputs: &[Key('/')],
+            check: |s, out| {
+                assert!(out.all.is_empty());
+                assert_eq!(search_input(s), Some((String::new(), false)));
+            },
+        },
+        Case {
+            name: "typing goes into the prompt, not to the keymap",
+            setup: log_open,
+            inputs: &[Key('/'), Text("assert q"), Code(KeyCode::Backspace)],
+            check: |s, out| {
+                assert!(out.all.is_empty(), "{:?}", out.all);
+                assert!(!s.should_quit, "q in the prompt is text");
+                assert_eq!(search_input(s), Some(("assert ".into(), false)));
+            },
+        },
+        Case {
+            name: "Ctrl-R in the prompt makes it a regex",
+            setup: log_open,
+            inputs: &[Key('/'), Ctrl('r'), Text("re.*3")],
+            check: |s, _| {
+                assert_eq!(search_input(s), Some(("re.*3".into(), true)));
+            },
+        },
+        Case {
+            name: "Enter starts the search and closes the prompt",
+            setup: log_open,
+            inputs: &[Key('/'), Text("assert"), Code(KeyCode::Enter)],
+            check: |s, out| {
+                assert!(out.last.is_empty(), "{:?}", out.last);
+                assert_eq!(search_input(s), None);
+                assert_eq!(search_query(s).as_deref(), Some("assert"));
+                assert!(matches!(s.detail, Some(Detail::Log { .. })));
+            },
+        },
+        Case {
+            name: "an invalid regex is reported, not searched",
+            setup: log_open,
+            inputs: &[Key('/'), Ctrl('r'), Text("(unclosed"), Code(KeyCode::Enter)],
+            check: |s, _| {
+                assert_eq!(search_input(s), None);
+                assert_eq!(search_query(s), None);
+                assert!(toast(s).starts_with("Search:"), "{}", toast(s));
+            },
+        },
+        Case {
+            name: "Esc in the prompt drops it and keeps the log open",
+            setup: log_open,
+            inputs: &[Key('/'), Text("assert"), Code(KeyCode::Esc)],
+            check: |s, out| {
+                assert!(out.all.is_empty());
+                assert_eq!(search_input(s), None);
+                assert_eq!(search_query(s), None);
+                assert!(s.log.is_some());
+                assert!(matches!(s.detail, Some(Detail::Log { .. })));
+            },
+        },
+        Case {
+            name: "Esc closes the log: back to the run, its jobs polled again",
+            setup: log_open,
+            inputs: &[Code(KeyCode::Esc)],
+            check: |s, out| {
+                assert!(s.log.is_none());
+                assert!(matches!(
+                    s.detail,
+                    Some(Detail::Run {
+                        run_id: RUN_FAILED,
+                        ..
+                    })
+                ));
+                assert_eq!(
+                    out.last,
+                    vec![
+                        Effect::Stop(ResourceKind::JobStatus),
+                        Effect::Poll(Resource::Jobs { run_id: RUN_FAILED }),
+                    ]
+                );
+            },
+        },
+        Case {
+            name: "y copies the line under the cursor",
+            setup: log_open,
+            inputs: &[Key('y')],
+            check: |s, out| {
+                assert!(
+                    matches!(out.last.as_slice(), [Effect::Copy { .. }]),
+                    "{:?}",
+                    out.last
+                );
+                assert!(toast(s).starts_with("Copied"), "{}", toast(s));
+            },
+        },
+        Case {
+            name: "log keys without a log say how to open one",
+            setup: on_ci,
+            inputs: &[Key('/')],
+            check: |s, out| {
+                assert!(out.all.is_empty());
+                assert!(s.log.is_none());
+                toast_says(s, "Open a job's log first");
+            },
+        },
+        Case {
+            // No step logs on GitHub: a finished step changes the steps shown, fetches nothing.
+            name: "a running job's newly finished step fetches no log",
+            setup: |s| {
+                on_running_job(s);
+                feed(s, &[Code(KeyCode::Enter)]);
+            },
+            inputs: &[In::Msg(lint_status), In::Msg(lint_status)],
+            check: |_, out| {
+                assert!(log_fetches(&out.all).is_empty(), "{:?}", out.all);
+            },
+        },
+    ]);
+}
+
+/// The lint job with its second step finished.
+fn lint_status() -> Msg {
+    Msg::Data {
+        resource: Resource::JobStatus { job_id: JOB_LINT },
+        at: now(),
+        data: cockpit::app::Data::JobStatus(
+            Ok(cockpit::github::Fetched {
+                data: job(
+                    JOB_LINT,
+                    "lint",
+                    "in_progress",
+                    &[
+                        (1, "Checkout", "completed"),
+                        (2, "Clippy", "completed"),
+                        (3, "Fmt", "in_progress"),
+                    ],
+                ),
+                changed: true,
+            }),
+            None,
+        ),
+        rate: None,
+    }
+}
