@@ -9,8 +9,9 @@ use std::path::PathBuf;
 #[derive(Parser, Debug)]
 #[command(name = "cockpit", version, about)]
 pub struct Cli {
-    /// Run against a built-in GitHub simulation and a throwaway repository (no token, no network).
-    #[arg(long)]
+    /// Run against a built-in GitHub simulation and a throwaway repository (no token, no network);
+    /// works with `metrics` too (`cockpit metrics --demo`).
+    #[arg(long, global = true)]
     pub demo: bool,
     /// The GitHub repository to show (default: from the current directory's git remotes).
     #[arg(long, value_name = "OWNER/NAME", global = true)]
@@ -48,6 +49,7 @@ pub enum Command {
     Man,
     /// Delivery (DORA) metrics per environment: deployment frequency, lead time for changes,
     /// change failure rate, time to restore. The README says how each is computed.
+    /// `cockpit metrics --demo` shows them for the built-in simulation.
     Metrics {
         /// Machine-readable output.
         #[arg(long)]
@@ -55,8 +57,8 @@ pub enum Command {
         /// Days to look back.
         #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(i64).range(1..=365))]
         window_days: i64,
-        /// Only this environment.
-        #[arg(long)]
+        /// Only this environment (an unknown name is an error that lists the known ones).
+        #[arg(long, value_name = "NAME")]
         environment: Option<String>,
     },
     /// Serve the GitHub simulation on 127.0.0.1 (used by end-to-end tests).
@@ -136,6 +138,18 @@ mod tests {
             cli.command,
             Some(Command::Auth(AuthCommand::Status { .. }))
         ));
+    }
+
+    #[test]
+    fn demo_works_before_and_after_a_subcommand() {
+        for args in [
+            ["cockpit", "--demo", "metrics"],
+            ["cockpit", "metrics", "--demo"],
+        ] {
+            let cli = Cli::try_parse_from(args).expect("parses");
+            assert!(cli.demo, "{args:?}");
+            assert!(matches!(cli.command, Some(Command::Metrics { .. })));
+        }
     }
 
     #[test]

@@ -118,16 +118,16 @@ impl Default for ColorsConfig {
         ColorsConfig {
             focus: s("cyan"),
             border: s("darkgray"),
-            selection: s("#283c5a"),
-            selection_unfocused: s("#2d2d2d"),
+            selection: s("#18243a"),
+            selection_unfocused: s("#232323"),
             header: s("gray"),
             dim: s("darkgray"),
             ok: s("green"),
-            bad: s("red"),
+            bad: s("lightred"),
             warn: s("yellow"),
             running: s("yellow"),
             accent: s("magenta"),
-            number: s("blue"),
+            number: s("lightblue"),
             waiting: s("yellow"),
         }
     }

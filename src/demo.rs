@@ -20,7 +20,8 @@ impl Demo {
     }
 
     /// Builds the demo repository and tells `hub` the real shas of the pushed branches, so
-    /// runs, checks and PR heads point at commits that exist locally. Then fakehub watches the
+    /// runs, checks and PR heads point at commits that exist locally, and the history of the
+    /// default branch, so what ran and deployed there did on commits `git log` shows. Then fakehub watches the
     /// bare remote: a branch pushed there starts a CI run for its head commit, a merge through
     /// the API lands in it, and alice reviews pull requests opened during the demo.
     pub async fn with_hub(hub: FakeHub) -> anyhow::Result<Demo> {
@@ -28,6 +29,8 @@ impl Demo {
         for (branch, sha) in &repo.heads {
             hub.set_branch_head(branch, sha);
         }
+        // What ran and deployed before the demo started happened on these commits.
+        hub.adopt_history(&repo.remote)?;
         let remote_watch = hub.watch_remote(&repo.remote, DEMO_USER);
         hub.set_auto_reviewer("alice");
         Ok(Demo {

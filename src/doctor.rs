@@ -65,6 +65,20 @@ fn fail(name: &'static str, detail: impl Into<String>, fix: impl Into<String>) -
     }
 }
 
+/// A failure whose message may already say what to do (`problem; what to do`): the fix is
+/// said once, on the fix side, instead of in the detail and again after it.
+fn problem_and_fix(message: &str, fallback_fix: &str) -> (String, String) {
+    match message.split_once("; ") {
+        Some((problem, fix)) => (problem.to_string(), fix.to_string()),
+        None => (message.to_string(), fallback_fix.to_string()),
+    }
+}
+
+fn fail_with(name: &'static str, message: &str, fallback_fix: &str) -> Check {
+    let (problem, fix) = problem_and_fix(message, fallback_fix);
+    fail(name, problem, fix)
+}
+
 /// What the terminal looks like (None when standard output is not a terminal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TerminalInfo {
@@ -139,9 +153,9 @@ pub async fn run(inp: &Inputs<'_>) -> Vec<Check> {
                         "git remote set-url origin https://github.com/OWNER/NAME.git, or pass --repo OWNER/NAME",
                     )),
                 },
-                (Err(e), None) => out.push(fail(
+                (Err(e), None) => out.push(fail_with(
                     "remote",
-                    e.to_string(),
+                    &e.to_string(),
                     "git remote add origin https://github.com/OWNER/NAME.git, or pass --repo OWNER/NAME",
                 )),
             }
@@ -152,14 +166,15 @@ pub async fn run(inp: &Inputs<'_>) -> Vec<Check> {
             } else {
                 Status::Fail
             };
+            let (problem, fix) = problem_and_fix(
+                &e.to_string(),
+                "run cockpit inside a clone of a GitHub repository, or pass --repo OWNER/NAME",
+            );
             out.push(Check {
                 name: "git",
                 status,
-                detail: format!("{e} (the Branches panel stays empty)"),
-                fix: (status == Status::Fail).then(|| {
-                    "run cockpit inside a clone of a GitHub repository, or pass --repo OWNER/NAME"
-                        .to_string()
-                }),
+                detail: format!("{problem} (the Branches panel stays empty)"),
+                fix: (status == Status::Fail).then_some(fix),
             });
             match inp.repo_flag {
                 Some(flag) => out.push(repo_flag_check(flag)),
@@ -294,10 +309,7 @@ async fn github_checks(inp: &Inputs<'_>, target: &ApiTarget) -> Vec<Check> {
                 "no token for {host} in {}, the keyring, or gh",
                 env_vars(&host).join(", ")
             ),
-            format!(
-                "cockpit auth login --hostname {host}, or export {}=<token>",
-                env_vars(&host).first().copied().unwrap_or("GH_TOKEN")
-            ),
+            crate::auth::commands::sign_in_fix(&host, inp.keyring),
         ));
         out.push(check("scopes", Status::Skip, "no token"));
         out.push(rate_check(rate.as_ref().ok().map(|(_, h)| h)));
@@ -320,13 +332,7 @@ async fn github_checks(inp: &Inputs<'_>, target: &ApiTarget) -> Vec<Check> {
                 format!(
                     "the token from {source_text} was rejected ({message}): revoked or expired"
                 ),
-                match source {
-                    TokenSource::Env(v) => format!(
-                        "replace {v} with a valid token, or unset it and run cockpit auth login"
-                    ),
-                    TokenSource::Keyring => format!("cockpit auth login --hostname {host}"),
-                    TokenSource::GhCli => format!("gh auth login --hostname {host}"),
-                },
+                crate::auth::commands::rejected_fix(&host, source, inp.keyring),
             ));
             out.push(check("scopes", Status::Skip, "the token was rejected"));
             out.push(check("rate", Status::Skip, "the token was rejected"));
@@ -531,10 +537,13 @@ fn terminal_checks(inp: &Inputs, loaded: &Loaded) -> Vec<Check> {
             } else if colorterm == "truecolor" || colorterm == "24bit" {
                 "24-bit colour".into()
             } else if term.contains("256color") {
-                "256 colours (selection backgrounds are approximated)".into()
+                "256 colours (#rrggbb colours are sent as their nearest palette entry; \
+                 COLORTERM=truecolor if the terminal has 24-bit colour)"
+                    .into()
             } else {
                 format!(
-                    "basic colours (TERM={term}; set COLORTERM=truecolor if the terminal has more)"
+                    "basic colours (TERM={term}); cockpit uses the 256-colour palette: \
+                     set COLORTERM=truecolor if the terminal has 24-bit colour"
                 )
             }
         }

@@ -264,6 +264,7 @@ pub fn build(spec: LaunchSpec) -> Result<Launch, crate::github::ApiError> {
         repo: spec.repo.slug.clone(),
         repo_problem: spec.repo.problem.clone(),
         has_local_repo: spec.repo.workdir.is_some(),
+        workdir: spec.repo.workdir.clone(),
         has_token: gh.has_token(),
         api_host: spec.target.host.clone(),
         web_base: spec.target.web_base.clone(),

@@ -39,6 +39,17 @@ fn main() -> ExitCode {
         _ => {}
     }
 
+    // --demo is global so that `cockpit metrics --demo` works; elsewhere it would be ignored.
+    if cli.demo
+        && matches!(
+            cli.command,
+            Some(Command::Doctor | Command::Auth(_) | Command::Fakehub { .. })
+        )
+    {
+        eprintln!("cockpit: --demo works with the dashboard and `metrics` only");
+        return ExitCode::from(2);
+    }
+
     let config_path = config::config_path(cli.config.as_deref(), &env);
     let loaded: Result<Loaded, ConfigError> = match &config_path {
         Some((path, explicit)) => config::load(path, *explicit),
@@ -266,7 +277,8 @@ async fn dashboard(
 ) -> anyhow::Result<ExitCode> {
     let config = &loaded.config;
     let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let theme = Theme::from_config(&config.ui, no_color);
+    let theme = Theme::from_config(&config.ui, no_color)
+        .with_depth(cockpit::ui::contrast::Depth::detect(&env));
     let (demo, target, repo, token) = if cli.demo {
         let demo = Demo::start().await.context("starting the demo")?;
         let target = ApiTarget::from_api_url(&demo.hub.base_url());

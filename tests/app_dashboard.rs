@@ -123,7 +123,9 @@ async fn focus_keys_zoom_and_help() {
     h.wait_gone("z unzoom").await;
     h.key('?');
     h.wait_for("cockpit keys").await;
+    // Other keys scroll or do nothing in the help; Esc closes it.
     h.key('x');
+    h.code(KeyCode::Esc);
     h.wait_gone("cockpit keys").await;
     h.code(KeyCode::Tab);
     h.code(KeyCode::Tab);

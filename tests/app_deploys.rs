@@ -145,14 +145,24 @@ async fn roll_back_redeploys_the_previous_good_commit() {
     h.wait_for("Started: roll back production").await;
     let runs = dispatched_deploys(h.hub());
     assert_eq!(runs.len(), 1, "{runs:?}");
+    let now = h.clock.now();
     let (live, previous) = h.hub().with_world(|w| {
-        let mut prod: Vec<_> = w.repos[0]
+        let repo = &w.repos[0];
+        let mut prod: Vec<_> = repo
             .deployments
             .iter()
             .filter(|d| d.environment == "production")
+            .filter(|d| {
+                cockpit::fakehub::world::deployment_statuses(repo, d, now)
+                    .iter()
+                    .any(|s| s.state == "success")
+            })
             .collect();
         prod.sort_by_key(|d| std::cmp::Reverse(d.created_at));
-        (prod[0].sha.clone(), prod[1].sha.clone())
+        // Redeploys of the live commit are not a step back.
+        let live = prod[0].sha.clone();
+        let previous = prod.iter().map(|d| d.sha.clone()).find(|s| *s != live);
+        (live, previous.flatten())
     });
     let pinned = runs[0]
         .1
@@ -346,4 +356,157 @@ async fn a_new_deploy_waiting_for_me_notifies() {
         "the deploy already waiting at start is not news: {before:?}"
     );
     h.quit().await;
+}
+
+/// A rollback of a protected environment: `B` says an approval will be needed, the waiting
+/// run shows as waiting for me (not as a generic followed run), and the approval names the
+/// commit the rollback deploys — the pinned one, not the branch head the run is on — which is
+/// what fakehub then deploys.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rollback_waits_for_approval_and_every_step_names_what_deploys() {
+    let mut h = Harness::start().await;
+    on_production(&mut h).await;
+    h.key('B');
+    let s = h.wait_for("Roll back production").await;
+    assert!(
+        s.contains("production needs an approval from octodemo or alice"),
+        "B says an approval will be needed:\n{s}"
+    );
+    h.key('y');
+    h.wait_for("Started: roll back production").await;
+    let runs = dispatched_deploys(h.hub());
+    let pinned = runs[0].1["sha"].as_str().expect("pinned sha").to_string();
+    let short = &pinned[..7];
+    let head = h
+        .demo
+        .repo
+        .heads
+        .iter()
+        .find(|(b, _)| b == "main")
+        .map(|(_, sha)| sha[..7].to_string())
+        .expect("main");
+    assert_ne!(short, head, "the demo must tell the two apart");
+    // The deploy job reaches the protected environment a little later.
+    h.clock.advance(std::time::Duration::from_secs(120));
+    let s = h
+        .wait_until("the rollback waiting for me", |s| {
+            s.lines()
+                .any(|l| l.contains("waits for you") && l.contains(&format!("· main@{short}")))
+        })
+        .await;
+    assert!(!s.contains("● waiting"), "{s}");
+    h.key('a');
+    let s = h.wait_for("Approve deploy to production").await;
+    assert!(
+        s.contains(&format!("deploys main@{short} to production")),
+        "the approval names the pinned commit:\n{s}"
+    );
+    assert!(
+        !s.contains(&format!("deploys main@{head}")),
+        "not the branch head the run is on:\n{s}"
+    );
+    h.ctrl('s');
+    let s = h.wait_for("Approve run #").await;
+    assert!(
+        s.contains(&format!("deploying main@{short} to production")),
+        "{s}"
+    );
+    h.key('y');
+    h.wait_for("Approved the deploy to production").await;
+    h.clock.advance(std::time::Duration::from_secs(60));
+    let deployed = common::eventually(h.hub(), "the rollback's deployment", |w| {
+        w.repos[0]
+            .deployments
+            .iter()
+            .filter(|d| d.environment == "production" && d.created_at >= w.started_at)
+            .find_map(|d| d.sha.clone())
+    })
+    .await;
+    assert_eq!(deployed, pinned, "what was approved is what deployed");
+    h.quit().await;
+}
+
+/// The demo's story is one story: what the environment detail says would ship from staging to
+/// production are commits of the demo repository, with the messages `git log` shows, and the
+/// workflow file in the repository defines the jobs its runs show.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_would_ship_is_what_git_log_says() {
+    let mut h = Harness::start().await;
+    h.wait_until("deploys loaded", loaded).await;
+    // The staging deploy under way at start finishes: staging runs main's head.
+    h.clock.advance(std::time::Duration::from_secs(600));
+    h.wait_until("staging deployed", |s| {
+        s.lines()
+            .any(|l| l.contains("staging") && l.contains("idle"))
+    })
+    .await;
+    h.key('5');
+    h.key('j');
+    h.code(ratatui::crossterm::event::KeyCode::Enter);
+    h.wait_for("What would ship: staging → production").await;
+    // Every commit of the demo repository, read before quitting deletes it.
+    let repo = git2::Repository::open(&h.demo.repo.workdir).expect("demo repository");
+    let mut walk = repo.revwalk().expect("walk");
+    walk.push_glob("refs/*").expect("refs");
+    let log: std::collections::HashMap<String, String> = walk
+        .filter_map(|oid| repo.find_commit(oid.ok()?).ok())
+        .map(|c| {
+            let summary = c.summary().ok().flatten().unwrap_or("").to_string();
+            (c.id().to_string(), summary)
+        })
+        .collect();
+    let state = h.quit().await;
+    let Some(cockpit::app::Detail::Environment { insights, .. }) = state.detail else {
+        panic!("the environment detail is open");
+    };
+    let (_, _, cmp) = insights
+        .data
+        .and_then(|i| i.would_ship)
+        .expect("what would ship");
+    assert!(!cmp.commits.is_empty(), "main moved on since production");
+    for c in &cmp.commits {
+        assert_eq!(
+            log.get(&c.sha).map(String::as_str),
+            c.commit.message.lines().next(),
+            "{} is not that commit of the demo repository",
+            c.sha
+        );
+    }
+}
+
+/// `--demo` goes before or after `metrics`, the help says so, and an unknown environment is
+/// an error naming the ones there are — not an empty table and success.
+#[test]
+fn metrics_cli_takes_demo_anywhere_and_refuses_an_unknown_environment() {
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_cockpit"))
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let out = run(&["metrics", "--demo", "--environment", "production", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v.as_array().map(Vec::len), Some(1));
+    let out = run(&["metrics", "--demo", "--environment", "nope"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no environment named \"nope\"") && err.contains("staging, production"),
+        "{err}"
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let help = run(&["metrics", "--help"]);
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("--demo"), "{help}");
+    let out = run(&["doctor", "--demo"]);
+    assert_eq!(out.status.code(), Some(2));
 }

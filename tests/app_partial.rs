@@ -26,8 +26,11 @@ fn fail(h: &Harness, route: &str, status: u16) {
 }
 
 /// The line of the (zoomed) panel that holds `needle`.
-fn row<'a>(screen: &'a str, needle: &str) -> &'a str {
-    screen.lines().find(|l| l.contains(needle)).unwrap_or("")
+/// The row holding `needle`, with runs of spaces made one: columns are as wide as what they
+/// hold, so the spacing between them is not the point.
+fn row(screen: &str, needle: &str) -> String {
+    let line = screen.lines().find(|l| l.contains(needle)).unwrap_or("");
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Starts the demo, zooms panel `panel` (`'3'` or `'5'`) and waits until it is loaded.
@@ -53,14 +56,12 @@ async fn pull_requests_keep_their_rows_when_checks_cannot_be_read() {
     let mut h = zoomed('3').await;
     fail(&h, "/commits/*/check-runs", 500);
     let s = h
-        .wait_until("checks marked", |s| {
-            row(s, "#43").contains("?       changes")
-        })
+        .wait_until("checks marked", |s| row(s, "#43").contains("? changes"))
         .await;
     let r = row(&s, "#43");
     assert!(r.contains("Retry uploads on 5xx"), "{s}");
     assert!(
-        r.contains("changes  8"),
+        r.contains("changes 8"),
         "reviews and comments still read:\n{s}"
     );
     assert!(status_bar(&s).contains("PRs now ?"), "{s}");
@@ -91,7 +92,7 @@ async fn pull_requests_keep_their_rows_when_reviews_cannot_be_read() {
     let mut h = zoomed('3').await;
     fail(&h, "/pulls/*/reviews", 403);
     let s = h
-        .wait_until("reviews marked", |s| row(s, "#43").contains("●3      ?"))
+        .wait_until("reviews marked", |s| row(s, "#43").contains("●3 ?"))
         .await;
     assert!(row(&s, "#43").contains("Retry uploads on 5xx"), "{s}");
     assert!(s.contains("reviews of #"), "{s}");
@@ -109,7 +110,7 @@ async fn pull_requests_keep_their_rows_when_a_pull_request_cannot_be_read() {
     fail(&h, "/pulls/*$", 500);
     let s = h
         .wait_until("comment count marked", |s| {
-            row(s, "#43").contains("changes  ?")
+            row(s, "#43").contains("changes ?")
         })
         .await;
     assert!(row(&s, "#43").contains("●3"), "{s}");
@@ -127,7 +128,7 @@ async fn pull_requests_keep_the_last_list_when_the_list_cannot_be_read() {
                 .any(|l| l.contains("3 Pull requests") && l.contains(" stale "))
         })
         .await;
-    assert!(row(&s, "#43").contains("●3      changes  8"), "{s}");
+    assert!(row(&s, "#43").contains("●3 changes 8"), "{s}");
     assert!(s.contains("server error (502)"), "{s}");
     h.quit().await;
 }

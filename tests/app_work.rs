@@ -93,6 +93,23 @@ async fn from_issue_to_a_resolved_review_thread() {
         form.contains("Closes #47"),
         "body closes the issue:\n{form}"
     );
+    // The body starts at the top, above the keyword, and a long line wraps in the field.
+    h.code(KeyCode::Tab);
+    let why = "Falls back to the current directory when HOME is unset, and says so once on \
+               stderr so that scripts which parse stdout keep working as they did before.";
+    h.type_text(why);
+    let form = h
+        .wait_until("the typed body", |s| s.contains("they did before."))
+        .await;
+    assert!(
+        form.contains("Falls back to the current directory"),
+        "the start of a long line stays in view:\n{form}"
+    );
+    assert!(
+        form.lines()
+            .any(|l| l.contains("Closes #47") && !l.contains("Falls")),
+        "the keyword keeps its own line:\n{form}"
+    );
     h.ctrl('s');
     h.wait_for("Opened pull request #").await;
     let pr = eventually(h.hub(), "the pull request", |w| {
@@ -107,7 +124,7 @@ async fn from_issue_to_a_resolved_review_thread() {
         .hub()
         .with_world(|w| w.repos[0].issues.get(&pr).and_then(|i| i.body.clone()))
         .unwrap_or_default();
-    assert!(body.contains("Closes #47"), "{body}");
+    assert_eq!(body, format!("{why}\n\nCloses #47"));
 
     // The demo's reviewer comments on a line a little later.
     h.clock.advance(Duration::from_secs(30));
@@ -163,17 +180,27 @@ async fn branching_with_work_in_the_way_is_refused_and_changes_nothing() {
     h.wait_until("dashboard", loaded).await;
     let dir = h.demo.repo.workdir.clone();
     let before = std::fs::read_to_string(dir.join("src/retry.rs")).expect("read");
+    let path = dir.display().to_string();
+    assert!(
+        h.screen().lines().last().is_some_and(|l| l.contains(&path)),
+        "the status bar shows where the demo repository is:\n{}",
+        h.screen()
+    );
     h.key('1');
     h.key('b');
     let s = h.wait_for("Could not branch from #47").await;
     assert!(s.contains("src/retry.rs"), "{s}");
+
     assert_eq!(head_branch(&dir), "42-retry-flaky-uploads");
     assert_eq!(
         std::fs::read_to_string(dir.join("src/retry.rs")).expect("read"),
         before,
         "the edit is intact"
     );
-    h.quit().await;
+    // The refusal says, in the demo, how to get past it.
+    let state = h.quit().await;
+    let toast = state.toast.map(|t| t.text).unwrap_or_default();
+    assert!(toast.contains(&format!("git -C {path} stash")), "{toast}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -353,3 +353,45 @@ async fn without_a_keyring_login_refuses_and_offers_the_environment() {
         text(&out)
     );
 }
+
+/// On a machine without a keyring, `auth status` does not send the user to `auth login`
+/// (which needs one); a rejected token's fix is where that token came from.
+#[tokio::test]
+async fn status_fixes_fit_the_machine_and_the_source() {
+    let hub = hub().await;
+    let target = ApiTarget::from_api_url(&hub.base_url());
+    let store = MemoryStore::unavailable("no D-Bus session");
+    let ctx = AuthContext {
+        env: &no_env,
+        store: &store,
+        gh: &no_gh,
+    };
+    let said = failed_status(&ctx, &target).await;
+    assert!(said.contains("✗ not signed in"), "{said}");
+    assert!(!said.contains("fix: cockpit auth login"), "{said}");
+    // 127.0.0.1 is not github.com: the Enterprise variable comes first.
+    assert!(
+        said.contains("fix: export GH_ENTERPRISE_TOKEN=<token>"),
+        "{said}"
+    );
+
+    let bad_env = |v: &str| (v == "GH_TOKEN").then(|| "revoked-token".to_string());
+    let ctx = AuthContext {
+        env: &bad_env,
+        store: &store,
+        gh: &no_gh,
+    };
+    let said = failed_status(&ctx, &target).await;
+    assert!(said.contains("was rejected"), "{said}");
+    assert!(
+        said.contains("fix: export GH_TOKEN=<a valid token>, or unset it"),
+        "{said}"
+    );
+}
+
+/// What `auth status` says, asserting that it fails.
+async fn failed_status(ctx: &AuthContext<'_>, target: &ApiTarget) -> String {
+    let mut out = Vec::new();
+    assert!(!commands::status(ctx, std::slice::from_ref(target), &mut out).await);
+    text(&out)
+}

@@ -148,7 +148,8 @@ async fn doctor_with_a_revoked_token_fails_and_says_what_to_do() {
     let t = line(&r, "token");
     assert!(t.starts_with("✗ token     the token from environment variable GH_ENTERPRISE_TOKEN was rejected (Bad credentials)"), "{t}");
     assert!(
-        t.ends_with("fix: replace GH_ENTERPRISE_TOKEN with a valid token, or unset it and run cockpit auth login"),
+        // Without a keyring (off here), `auth login` is no way out.
+        t.ends_with("fix: export GH_ENTERPRISE_TOKEN=<a valid token>, or unset it"),
         "{t}"
     );
     assert_eq!(line(&r, "scopes"), "- scopes    the token was rejected");
@@ -360,7 +361,7 @@ async fn doctor_outside_a_repository_without_a_token() {
     .await;
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(line(&r, "git").starts_with("✗ git"), "{}", r.stdout);
-    assert!(line(&r, "git").contains("fix: run cockpit inside a clone"));
+    assert!(line(&r, "git").contains("fix: run cockpit in a clone"));
     assert_eq!(line(&r, "remote"), "- remote    no repository");
     let t = line(&r, "token");
     assert!(
@@ -368,8 +369,10 @@ async fn doctor_outside_a_repository_without_a_token() {
         "{t}"
     );
     assert!(
+        // The keyring is off here: `auth login` could not keep a token.
         t.ends_with(
-            "fix: cockpit auth login --hostname 127.0.0.1, or export GH_ENTERPRISE_TOKEN=<token>"
+            "fix: export GH_ENTERPRISE_TOKEN=<token> (cockpit auth login needs a keyring, and \
+             there is none here), or sign in with gh (gh auth login --hostname 127.0.0.1)"
         ),
         "{t}"
     );
@@ -551,4 +554,35 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// A failure says what is wrong and then, once, what to do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repository_without_remotes_gets_its_fix_once() {
+    let env = setup().await;
+    let bare = tempfile::tempdir().expect("tempdir");
+    git2::Repository::init(bare.path()).expect("git init");
+    let r = cockpit(
+        &["doctor", "--api-url", &env.hub.base_url()],
+        &[("GH_ENTERPRISE_TOKEN", DEMO_TOKEN)],
+        bare.path(),
+        env.home.path(),
+    )
+    .await;
+    let remote = line(&r, "remote");
+    assert_eq!(
+        remote,
+        "✗ remote    this repository has no remotes — fix: add one with `git remote add origin URL` \
+         or pass --repo OWNER/NAME"
+    );
+    let outside = tempfile::tempdir().expect("tempdir");
+    let r = cockpit(
+        &["doctor", "--api-url", &env.hub.base_url()],
+        &[],
+        outside.path(),
+        env.home.path(),
+    )
+    .await;
+    let git = line(&r, "git");
+    assert_eq!(git.matches("--repo").count(), 1, "{git}");
 }

@@ -179,3 +179,24 @@ fn dropping_the_demo_deletes_it() {
     drop(demo);
     assert!(!root.exists());
 }
+
+/// The workflow files in the demo repository are the ones fakehub serves and runs: the jobs a
+/// run shows are the jobs the file defines.
+#[test]
+fn the_demo_repository_holds_the_workflows_fakehub_runs() {
+    let demo = create_demo_repo().expect("demo repository");
+    let served = cockpit::fakehub::Scenario::demo().workflow_files(cockpit::fakehub::DEMO_REPO);
+    assert_eq!(served.len(), 3);
+    for (path, yaml) in &served {
+        let committed = std::fs::read_to_string(demo.workdir.join(path))
+            .unwrap_or_else(|e| panic!("{path} is not in the demo repository: {e}"));
+        assert_eq!(&committed, yaml, "{path}");
+    }
+    let ci = std::fs::read_to_string(demo.workdir.join(".github/workflows/ci.yml")).expect("ci");
+    for job in ["lint", "test", "build (release)"] {
+        assert!(
+            ci.contains(&format!("name: '{job}'")),
+            "{job} missing:\n{ci}"
+        );
+    }
+}

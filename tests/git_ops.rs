@@ -121,7 +121,12 @@ fn branch_from_issue_starts_from_the_freshly_fetched_default_branch() {
     let repo = Repository::open(&demo.workdir).expect("open");
     repo.checkout_head(Some(git2::build::CheckoutBuilder::new().force()))
         .expect("discard edit");
-    std::fs::write(demo.workdir.join("README.md"), "edited while switching\n").expect("edit");
+    // CHANGELOG.md is the same on the topic branch and on main, so its edit can come along.
+    std::fs::write(
+        demo.workdir.join("CHANGELOG.md"),
+        "edited while switching\n",
+    )
+    .expect("edit");
 
     // Someone merged into main on the remote since the last fetch.
     let bare = Repository::open_bare(&demo.remote).expect("bare");
@@ -143,7 +148,7 @@ fn branch_from_issue_starts_from_the_freshly_fetched_default_branch() {
     assert_eq!(head_branch(&demo.workdir), "47-crash-when-home-is-unset");
     assert_eq!(read(&demo.workdir, "NEWS.md"), "fresh\n");
     assert_eq!(
-        read(&demo.workdir, "README.md"),
+        read(&demo.workdir, "CHANGELOG.md"),
         "edited while switching\n",
         "a change the switch does not touch carries over"
     );
@@ -159,6 +164,8 @@ fn branch_from_issue_starts_from_the_freshly_fetched_default_branch() {
     assert_eq!(info.upstream, None, "the upstream is set by the first push");
 
     // Asking again checks the same branch out rather than making a second one.
+    // README.md differs between main and the older topic branch: its edit is in the way.
+    std::fs::write(demo.workdir.join("README.md"), "edited again\n").expect("edit");
     checkout_branch(&demo.workdir, DEMO_BEHIND_BRANCH).expect_err("README edit conflicts");
     std::fs::write(
         demo.workdir.join("README.md"),

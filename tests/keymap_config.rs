@@ -123,7 +123,10 @@ fn sequences_wait_show_their_prefix_and_esc_abandons_them() {
     for needle in ["g g", "g e", "?, F1", "x (CI)", "q, C-c, C-q"] {
         assert!(help.contains(needle), "{needle} missing from help:\n{help}");
     }
+    // Keys scroll the help; Esc closes it.
     press(&mut s, &km, KeyCode::Char('z'));
+    assert!(s.help);
+    press(&mut s, &km, KeyCode::Esc);
     assert!(!s.help);
     let ctrl_q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL);
     let _ = update(&mut s, &km, Msg::Input(Event::Key(ctrl_q)));

@@ -148,7 +148,7 @@ fn gutter_fold_markers_labels_and_timestamps() {
     let buf = draw(&view, &theme, 80, 8);
     let screen = text(&buf);
     assert!(screen.contains("1   Current runner version"), "{screen}");
-    assert!(screen.contains("2 ▸ Run cargo test  … 1 lines"), "{screen}");
+    assert!(screen.contains("2 ▸ Run cargo test  … 1 line"), "{screen}");
     assert!(!screen.contains("##[group]"), "{screen}");
     assert!(!screen.contains("endgroup"), "{screen}");
     assert!(
@@ -157,7 +157,7 @@ fn gutter_fold_markers_labels_and_timestamps() {
     );
     assert!(screen.contains("8   Error: Process completed"), "{screen}");
     let (x, y) = cell_of(&buf, "Error:").expect("error");
-    assert_eq!(buf[(x, y)].fg, Color::Red);
+    assert_eq!(buf[(x, y)].fg, theme.palette.bad);
     let (x, y) = cell_of(&buf, "ok").expect("ok");
     assert_eq!(buf[(x, y)].fg, Color::Green);
     assert!(

@@ -541,3 +541,408 @@ fn environment_detail_shows_history_and_waiting_run() {
     assert!(text.contains("waits for approval"), "{text}");
     assert!(text.contains("v1.4.2"), "{text}");
 }
+
+fn draw_buffer(state: &AppState) -> ratatui::buffer::Buffer {
+    let (w, h) = state.size;
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    let frame = t
+        .draw(|f| ui::draw(f, state, &Keymap::default(), &Theme::mono()))
+        .expect("draw");
+    frame.buffer.clone()
+}
+
+fn press(state: &mut AppState, code: ratatui::crossterm::event::KeyCode) {
+    use ratatui::crossterm::event::{Event, KeyEvent, KeyModifiers};
+    let ev = KeyEvent::new(code, KeyModifiers::NONE);
+    let _ = cockpit::app::update(
+        state,
+        &Keymap::default(),
+        cockpit::app::Msg::Input(Event::Key(ev)),
+    );
+}
+
+/// The text inside the help box, one string per row and column of entries, and its footer.
+fn help_box(buf: &ratatui::buffer::Buffer) -> (Vec<Vec<String>>, String) {
+    let row_text = |y: u16, from: u16, to: u16| -> String {
+        (from..to).map(|x| buf[(x, y)].symbol()).collect::<String>()
+    };
+    let area = buf.area;
+    let top = (0..area.height)
+        .find(|y| row_text(*y, 0, area.width).contains("cockpit keys"))
+        .expect("help box on screen");
+    let title = (0..area.width)
+        .find(|x| row_text(top, *x, area.width).starts_with(" cockpit keys"))
+        .expect("title");
+    let left = (0..title)
+        .rev()
+        .find(|x| buf[(*x, top)].symbol() == "╭")
+        .expect("corner");
+    let right = (left + 1..area.width)
+        .find(|x| buf[(*x, top)].symbol() == "╮")
+        .expect("corner");
+    let bottom = (top..area.height)
+        .find(|y| buf[(left, *y)].symbol() == "╰")
+        .expect("bottom");
+    let inner = right - left - 1;
+    // Two columns of 76 with one cell between them, or one.
+    let cols: Vec<(u16, u16)> = if inner == 76 * 2 + 1 {
+        vec![(left + 1, left + 77), (left + 78, right)]
+    } else {
+        vec![(left + 1, right)]
+    };
+    let columns = cols
+        .iter()
+        .map(|(a, b)| (top + 1..bottom).map(|y| row_text(y, *a, *b)).collect())
+        .collect();
+    (columns, row_text(bottom, left, right + 1))
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Everything the help shows, read the way a user does: scrolling one line at a time to the end.
+fn read_whole_help(s: &mut AppState) -> String {
+    use ratatui::crossterm::event::KeyCode;
+    let (columns, _) = help_box(&draw_buffer(s));
+    let mut rows: Vec<String> = columns.into_iter().flatten().collect();
+    for _ in 0..400 {
+        let before = help_box(&draw_buffer(s)).0;
+        press(s, KeyCode::Char('j'));
+        let (after, _) = help_box(&draw_buffer(s));
+        if after == before {
+            break;
+        }
+        if let Some(last) = after.last().and_then(|c| c.last()) {
+            rows.push(last.clone());
+        }
+    }
+    collapse(&rows.join(" "))
+}
+
+#[test]
+fn help_shows_every_binding_whole_at_any_size() {
+    for size in [(80, 24), (160, 45), (100, 30), (40, 12), (60, 40)] {
+        let mut s = full_state(size);
+        s.help = true;
+        let text = read_whole_help(&mut s);
+        for (keys, what) in Keymap::default().help_lines() {
+            assert!(
+                text.contains(&collapse(&format!("{keys} {what}"))),
+                "{keys} {what:?} missing or cut at {size:?}:\n{text}"
+            );
+        }
+        assert!(
+            text.contains("⇄ Pull requests: asks for your review"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn help_scrolls_by_page_and_says_where_it_is() {
+    use ratatui::crossterm::event::KeyCode;
+    let mut s = full_state((80, 24));
+    s.help = true;
+    let (first, footer) = help_box(&draw_buffer(&s));
+    assert!(
+        footer.contains(" 1–") && footer.contains(" of "),
+        "{footer}"
+    );
+    press(&mut s, KeyCode::PageDown);
+    let (second, footer) = help_box(&draw_buffer(&s));
+    assert_ne!(first, second);
+    assert!(!footer.contains(" 1–"), "{footer}");
+    press(&mut s, KeyCode::PageUp);
+    assert_eq!(help_box(&draw_buffer(&s)).0, first);
+    press(&mut s, KeyCode::Esc);
+    assert!(!s.help, "Esc closes the help");
+}
+
+#[test]
+fn help_filters_with_slash() {
+    use ratatui::crossterm::event::KeyCode;
+    let mut s = full_state((80, 24));
+    s.help = true;
+    press(&mut s, KeyCode::Char('/'));
+    for c in "roll".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    let (rows, footer) = help_box(&draw_buffer(&s));
+    let text = collapse(&rows.concat().join(" "));
+    assert!(footer.contains("/roll"), "{footer}");
+    assert!(
+        text.contains("roll back to the previous good deployment"),
+        "{text}"
+    );
+    assert!(!text.contains("quit"), "{text}");
+    press(&mut s, KeyCode::Enter);
+    // The filter stays; keys scroll again, and Esc first clears the filter, then closes.
+    press(&mut s, KeyCode::Char('q'));
+    assert!(s.should_quit, "q still quits from the help");
+    s.should_quit = false;
+    press(&mut s, KeyCode::Esc);
+    assert!(s.help && s.help_view.filter.is_empty());
+    press(&mut s, KeyCode::Esc);
+    assert!(!s.help);
+}
+
+/// The dashboard with a row in every state the panels draw: labels in colours GitHub users
+/// pick (black and white among them), branches current / merged / gone / stale / local, pull
+/// requests of every review decision and check outcome, runs of every status, environments
+/// deploying, waiting for me and for others, failed, idle, and one running a deploy cockpit
+/// follows.
+fn every_state() -> AppState {
+    let mut s = full_state((160, 45));
+    if let Some(issues) = s.issues.data.as_mut() {
+        issues.push(issue(
+            60,
+            "Labels in every colour",
+            &[
+                ("ink", "000000"),
+                ("paper", "ffffff"),
+                ("navy", "1d2d6b"),
+                ("lime", "c2e0c6"),
+            ],
+            30,
+        ));
+    }
+    if let Some(b) = s.branches.data.as_mut() {
+        let mut gone = branch("gone-upstream", false, Some("origin/gone"), 0, 0, 60, false);
+        gone.upstream_gone = true;
+        let mut stale = branch(
+            "old-work",
+            false,
+            Some("origin/old-work"),
+            3,
+            2,
+            60 * 24 * 90,
+            false,
+        );
+        stale.stale = true;
+        stale.issue = Some(12);
+        b.branches.extend([gone, stale]);
+    }
+    if let Some(p) = s.pulls.data.as_mut() {
+        p.push(PullRow {
+            pr: pull(47, "Approved and green", "octodemo", false),
+            role: PullRole::Mine,
+            checks: Some(ChecksRollup {
+                passed: 3,
+                failed: 0,
+                pending: 0,
+                skipped: 1,
+            }),
+            decision: ReviewDecision::Approved,
+            comments: 12,
+            gaps: Default::default(),
+        });
+        p.push(PullRow {
+            pr: pull(48, "No checks at all", "alice", false),
+            role: PullRole::ReviewRequested,
+            checks: None,
+            decision: ReviewDecision::None,
+            comments: 0,
+            gaps: Default::default(),
+        });
+    }
+    if let Some(r) = s.runs.data.as_mut() {
+        r.push(run(9004, "CI", "Queued", "queued", None, 1));
+        r.push(run(
+            9005,
+            "CI",
+            "Cancelled",
+            "completed",
+            Some("cancelled"),
+            90,
+        ));
+        r.push(run(9006, "Deploy", "Waiting", "waiting", None, 5));
+        r.push(run(
+            9007,
+            "CI",
+            "Skipped",
+            "completed",
+            Some("skipped"),
+            100,
+        ));
+    }
+    let others: PendingDeployment = serde_json::from_value(json!({
+        "environment": {"id": 3, "name": "eu"}, "wait_timer": 0, "current_user_can_approve": false,
+        "reviewers": [{"type": "User", "reviewer": {"login": "alice"}}]
+    }))
+    .expect("pending json");
+    if let Some(e) = s.envs.data.as_mut() {
+        e.push(EnvRow {
+            env: env(3, "eu"),
+            history: vec![deployment(31, "eu", "main", "success", 60)],
+            waiting: vec![(run(7002, "Deploy", "Deploy", "waiting", None, 3), others)],
+            gaps: Default::default(),
+        });
+        e.push(EnvRow {
+            env: env(4, "qa"),
+            history: vec![deployment(41, "qa", "main", "failure", 60)],
+            waiting: vec![],
+            gaps: Default::default(),
+        });
+        e.push(EnvRow {
+            env: env(5, "preview"),
+            history: vec![],
+            waiting: vec![],
+            gaps: Default::default(),
+        });
+        e.push(EnvRow {
+            env: env(6, "canary"),
+            history: vec![deployment(61, "canary", "main", "success", 600)],
+            waiting: vec![],
+            gaps: Default::default(),
+        });
+    }
+    s.followed.push(cockpit::app::state::Followed {
+        run_id: 8001,
+        what: "roll back canary".into(),
+        environment: Some("canary".into()),
+        target: Some("main@abcdef0".into()),
+        run: Some(run(8001, "Deploy", "Deploy", "in_progress", None, 1)),
+    });
+    s
+}
+
+/// Every glyph drawn, in every row state, selected or not, focused or not, in every theme:
+/// its colours differ and contrast enough (`ui::contrast`'s model of the terminal).
+#[test]
+fn every_row_state_reads_selected_or_not_in_every_theme() {
+    use cockpit::config::{ThemeChoice, UiConfig};
+    use cockpit::ui::contrast::{ratio, seen, Depth, MIN_RATIO};
+    let mono = UiConfig {
+        theme: ThemeChoice::Mono,
+        ..UiConfig::default()
+    };
+    let themes = [
+        ("colour", Theme::from_config(&UiConfig::default(), false)),
+        (
+            "256",
+            Theme::from_config(&UiConfig::default(), false).with_depth(Depth::Ansi256),
+        ),
+        ("mono", Theme::from_config(&mono, false)),
+        ("NO_COLOR", Theme::from_config(&UiConfig::default(), true)),
+    ];
+    let base = every_state();
+    for (name, theme) in &themes {
+        for panel in PanelId::ALL {
+            for row in 0..base.panel_len(panel) {
+                let mut s = every_state();
+                s.focus = panel;
+                s.cursors[panel.index()].selected = row;
+                let mut t = Terminal::new(TestBackend::new(160, 45)).expect("terminal");
+                let frame = t
+                    .draw(|f| ui::draw(f, &s, &Keymap::default(), theme))
+                    .expect("draw");
+                for cell in frame.buffer.content() {
+                    if cell.symbol().trim().is_empty() {
+                        continue;
+                    }
+                    if *name == "256" {
+                        assert!(
+                            !matches!(cell.fg, ratatui::style::Color::Rgb(..))
+                                && !matches!(cell.bg, ratatui::style::Color::Rgb(..)),
+                            "24-bit colour sent to a 256-colour terminal: {cell:?}"
+                        );
+                    }
+                    let (fg, bg) = seen(cell.fg, cell.bg, cell.modifier);
+                    let r = ratio(fg, bg);
+                    assert!(
+                        fg != bg && r >= MIN_RATIO,
+                        "{name}: {panel:?} row {row} selected: {:?} reads at {r:.2} ({cell:?})",
+                        cell.symbol()
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The waiting badge keeps its own colours in a selected row: the row's selection colour under
+/// its black text made it unreadable exactly when it was selected to approve.
+#[test]
+fn a_selected_waiting_deploy_keeps_its_badge() {
+    use cockpit::config::UiConfig;
+    let theme = Theme::from_config(&UiConfig::default(), false);
+    let mut s = full_state((160, 45));
+    s.focus = PanelId::Deploys;
+    s.cursors[PanelId::Deploys.index()].selected = 1;
+    let mut t = Terminal::new(TestBackend::new(160, 45)).expect("terminal");
+    let frame = t
+        .draw(|f| ui::draw(f, &s, &Keymap::default(), &theme))
+        .expect("draw");
+    let buf = frame.buffer;
+    let (x, y) = (0..buf.area.height)
+        .flat_map(|y| (0..buf.area.width).map(move |x| (x, y)))
+        .find(|(x, y)| buf[(*x, *y)].symbol() == "⏸")
+        .expect("the badge");
+    let badge = &buf[(x + 2, y)];
+    assert_eq!(badge.bg, theme.palette.waiting, "{badge:?}");
+    assert_eq!(badge.fg, ratatui::style::Color::Black, "{badge:?}");
+    // The rest of the row shows the selection.
+    let name = (0..x)
+        .find(|x| {
+            (*x..*x + 10)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+                == "production"
+        })
+        .expect("production");
+    assert_eq!(buf[(name, y)].bg, theme.palette.selection);
+}
+
+/// A form taller than the screen scrolls to the focused field and says there is more.
+#[test]
+fn a_long_form_keeps_the_focused_field_in_view() {
+    use cockpit::app::modal::{Field, Form, Modal, Purpose};
+    let mut s = full_state((80, 24));
+    let fields: Vec<Field> = (0..30)
+        .map(|i| Field::toggle(&format!("label-{i}"), &format!("label-{i}"), false))
+        .collect();
+    let mut form = Form {
+        title: "Labels of #42".into(),
+        intro: vec!["Space toggles a label; Enter applies.".into()],
+        fields,
+        focus: 0,
+        error: None,
+        purpose: Purpose::Labels {
+            number: 42,
+            current: Vec::new(),
+        },
+    };
+    s.modal = Some(Modal::Form(Box::new(form.clone())));
+    let top = draw(&s);
+    assert!(top.contains("label-0 ") && top.contains("↓"), "{top}");
+    assert!(!top.contains("label-29"), "{top}");
+    form.focus = 29;
+    s.modal = Some(Modal::Form(Box::new(form)));
+    let bottom = draw(&s);
+    assert!(bottom.contains("label-29"), "{bottom}");
+    assert!(bottom.contains("↑"), "{bottom}");
+}
+
+/// A deploy cockpit follows, past its approval, is not hidden by another run waiting in the
+/// same environment: the badge comes first, the deploy under way after it.
+#[test]
+fn a_followed_deploy_shows_beside_another_waiting_run() {
+    let mut s = full_state((160, 45));
+    s.followed.push(cockpit::app::state::Followed {
+        run_id: 8002,
+        what: "roll back production".into(),
+        environment: Some("production".into()),
+        target: Some("main@abcdef0".into()),
+        run: Some(run(8002, "Deploy", "Deploy", "in_progress", None, 1)),
+    });
+    let text = draw(&s);
+    let row = text
+        .lines()
+        .find(|l| l.contains("production"))
+        .expect("production row");
+    assert!(
+        row.contains("⏸ #1 waits for you") && row.contains("● #2 in progress"),
+        "{row}"
+    );
+}

@@ -664,7 +664,7 @@ fn deploy_flows() {
                 );
                 let t = modal_text(s);
                 assert!(
-                    t.contains("Approve run #190 deploying main to production?"),
+                    t.contains("Approve run #190 deploying main@9092ce7 to production?"),
                     "{t}"
                 );
                 assert!(t.contains("production is a production environment"), "{t}");
@@ -700,7 +700,7 @@ fn deploy_flows() {
             check: |s, _| {
                 let t = modal_text(s);
                 assert!(
-                    t.contains("Reject run #190 deploying main to production?"),
+                    t.contains("Reject run #190 deploying main@9092ce7 to production?"),
                     "{t}"
                 );
                 assert!(!t.contains("is a production environment"), "{t}");

@@ -65,7 +65,7 @@ pub fn review(state: &mut AppState, approve: bool) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    let git_ref = sanitize_line(run.head_branch.as_deref().unwrap_or(&run.head_sha));
+    let (what, about) = waiting_target(state, run);
     let form = Form {
         title: format!(
             "{} deploy to {name}",
@@ -73,12 +73,11 @@ pub fn review(state: &mut AppState, approve: bool) -> Vec<Effect> {
         ),
         intro: vec![
             format!(
-                "Run #{} {} wants to deploy {}@{} to {name}.",
+                "Run #{} {} deploys {what} to {name}.",
                 run.run_number,
                 run_title(run),
-                git_ref,
-                short_sha(&run.head_sha)
             ),
+            about,
             "GitHub records the comment with the review.".into(),
         ],
         fields: vec![super::modal::Field::multiline(
@@ -95,19 +94,72 @@ pub fn review(state: &mut AppState, approve: bool) -> Vec<Effect> {
             run_number: run.run_number,
             environment_id: pending.environment.id,
             environment: row.env.name.clone(),
-            git_ref,
+            git_ref: what,
         },
     };
     state.modal = Some(Modal::Form(Box::new(form)));
     Vec::new()
 }
 
+/// What a run waiting for approval will deploy, and how cockpit knows. A deploy cockpit
+/// started with a pinned commit (a rollback) ships that commit, not the branch head the run
+/// itself is on; for any other run the branch head is all GitHub tells (it does not show a
+/// run's inputs).
+pub fn waiting_target(state: &AppState, run: &WorkflowRun) -> (String, String) {
+    let on = format!(
+        "{}@{}",
+        sanitize_line(run.head_branch.as_deref().unwrap_or("")),
+        short_sha(&run.head_sha)
+    );
+    let pinned = state
+        .followed
+        .iter()
+        .find(|f| f.run_id == run.id)
+        .and_then(|f| f.target.clone());
+    match pinned {
+        Some(target) => (
+            target,
+            format!("cockpit started it pinned to that commit (the run itself is on {on})."),
+        ),
+        None => {
+            let who = run
+                .actor
+                .as_ref()
+                .map(|u| format!(" by @{}", sanitize_line(&u.login)))
+                .unwrap_or_default();
+            (on, format!("Started{who}; J shows its jobs."))
+        }
+    }
+}
+
 fn run_title(run: &WorkflowRun) -> String {
     let name = sanitize_line(run.name.as_deref().unwrap_or("workflow"));
-    match run.display_title.as_deref() {
-        Some(t) if !t.is_empty() => format!("({name}: {})", sanitize_line(t)),
+    match run.display_title.as_deref().map(sanitize_line) {
+        Some(t) if !t.is_empty() && t != name => format!("({name}: {t})"),
         _ => format!("({name})"),
     }
+}
+
+/// The ref a deploy or a dispatch form proposes: the checked-out branch when GitHub has it,
+/// else the default branch (a branch that was never pushed, or whose remote branch is gone
+/// after its merge, cannot be run on GitHub).
+fn proposed_ref(state: &AppState) -> String {
+    let on_github = match state.branches.data.as_ref() {
+        // A detached HEAD has no branch to run a workflow on (dispatch takes a branch or tag).
+        Some(snap) => snap
+            .branches
+            .iter()
+            .find(|b| b.is_head)
+            .is_some_and(|b| b.upstream.is_some() && !b.upstream_gone),
+        // Not read yet: the CI panel's branch is the best guess.
+        None => true,
+    };
+    state
+        .ci_branch
+        .clone()
+        .filter(|_| on_github)
+        .or_else(|| state.default_branch.clone())
+        .unwrap_or_else(|| "main".into())
 }
 
 pub fn deploy(state: &mut AppState) -> Vec<Effect> {
@@ -115,11 +167,7 @@ pub fn deploy(state: &mut AppState) -> Vec<Effect> {
         state.toast("Select an environment in the Deploys panel first", true);
         return Vec::new();
     };
-    let default_ref = state
-        .ci_branch
-        .clone()
-        .or_else(|| state.default_branch.clone())
-        .unwrap_or_else(|| "main".into());
+    let default_ref = proposed_ref(state);
     vec![Effect::Prepare(Prepare::Deploy {
         environment: row.env.name.clone(),
         default_ref,
@@ -225,11 +273,7 @@ pub fn cancel(state: &mut AppState) -> Vec<Effect> {
 }
 
 pub fn dispatch(state: &mut AppState) -> Vec<Effect> {
-    let default_ref = state
-        .ci_branch
-        .clone()
-        .or_else(|| state.default_branch.clone())
-        .unwrap_or_else(|| "main".into());
+    let default_ref = proposed_ref(state);
     vec![Effect::Prepare(Prepare::DispatchChoice { default_ref })]
 }
 
@@ -354,12 +398,14 @@ pub fn follow(
     run_id: u64,
     what: String,
     environment: Option<String>,
+    target: Option<String>,
 ) -> Vec<Effect> {
     if !state.followed.iter().any(|f| f.run_id == run_id) {
         state.followed.push(Followed {
             run_id,
             what,
             environment,
+            target,
             run: None,
         });
     }
@@ -425,6 +471,41 @@ pub fn upstream_of(env: &str, names: &[&str]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_branch_github_does_not_have_is_not_proposed() {
+        use crate::git::{BranchInfo, BranchSnapshot};
+        let mut state = AppState::new(Default::default(), chrono::Utc::now(), (160, 45));
+        state.ci_branch = Some("47-crash".into());
+        state.default_branch = Some("main".into());
+        let head = |upstream: Option<&str>, gone: bool| BranchSnapshot {
+            branches: vec![BranchInfo {
+                name: "47-crash".into(),
+                is_head: true,
+                sha: String::new(),
+                upstream: upstream.map(String::from),
+                upstream_gone: gone,
+                ahead: 0,
+                behind: 0,
+                summary: String::new(),
+                commit_time: chrono::Utc::now(),
+                author: String::new(),
+                merged_into_default: false,
+                issue: None,
+                stale: false,
+            }],
+            status: Default::default(),
+            default_branch: Some("main".into()),
+            detached_at: None,
+            operation: None,
+        };
+        state.branches.data = Some(head(Some("origin/47-crash"), false));
+        assert_eq!(proposed_ref(&state), "47-crash");
+        state.branches.data = Some(head(Some("origin/47-crash"), true));
+        assert_eq!(proposed_ref(&state), "main", "gone on the remote");
+        state.branches.data = Some(head(None, false));
+        assert_eq!(proposed_ref(&state), "main", "never pushed");
+    }
 
     #[test]
     fn staging_flows_into_production_only() {

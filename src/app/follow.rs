@@ -62,7 +62,7 @@ pub fn commit_runs(
     for r in &runs {
         let name = crate::text::sanitize_line(r.name.as_deref().unwrap_or("workflow"));
         let what = format!("{name} #{} for {}", r.run_number, awaited.what);
-        fx.extend(super::deploys::follow(state, r.id, what, None));
+        fx.extend(super::deploys::follow(state, r.id, what, None, None));
     }
     select_run(state);
     fx.push(Effect::Refresh(vec![ResourceKind::Runs]));

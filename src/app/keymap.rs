@@ -293,7 +293,7 @@ impl Action {
             Action::LogFollow => "Log: follow the tail",
             Action::LogSelect => "Log: start / end a selection of lines",
             Action::LogCopy => "Log: copy the selection (or the line)",
-            Action::LogSave => "Log: save the log to job-ID.log",
+            Action::LogSave => "Log: save the log to cockpit-job-ID.log in the current directory",
             Action::LogLeft => "Log: scroll left",
             Action::LogRight => "Log: scroll right",
         }

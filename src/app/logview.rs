@@ -215,7 +215,10 @@ pub fn action(state: &mut AppState, a: Action) -> Option<Vec<Effect>> {
             let text = view.copy_text();
             let lines = text.lines().count();
             view.clear_selection();
-            state.toast(format!("Copied {lines} line(s)"), false);
+            state.toast(
+                format!("Copied {}", crate::words::count(lines as u64, "line")),
+                false,
+            );
             return Some(vec![Effect::Copy { text }]);
         }
         Action::LogSave => {

@@ -8,6 +8,7 @@ pub mod deploys;
 pub mod effect;
 pub mod follow;
 pub mod gitops;
+pub mod help;
 pub mod keymap;
 pub mod logview;
 pub mod modal;

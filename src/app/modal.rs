@@ -28,7 +28,16 @@ pub struct Field {
     pub kind: FieldKind,
 }
 
-fn text_area(initial: &str, placeholder: &str) -> TextArea<'static> {
+/// Where the cursor starts in a text field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Start {
+    /// At the top: what the user writes comes before generated text (a PR body's `Closes #N`).
+    Top,
+    /// After the text: a draft is continued where it was left.
+    End,
+}
+
+fn text_area(initial: &str, placeholder: &str, start: Start, wrap: bool) -> TextArea<'static> {
     let lines: Vec<String> = if initial.is_empty() {
         vec![String::new()]
     } else {
@@ -36,8 +45,15 @@ fn text_area(initial: &str, placeholder: &str) -> TextArea<'static> {
     };
     let mut t = TextArea::new(lines);
     t.set_placeholder_text(placeholder.to_string());
-    t.move_cursor(ratatui_textarea::CursorMove::Bottom);
-    t.move_cursor(ratatui_textarea::CursorMove::End);
+    if wrap {
+        // Long lines wrap at words (or anywhere in a word longer than the field) instead of
+        // scrolling sideways and hiding their beginning.
+        t.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+    }
+    if start == Start::End {
+        t.move_cursor(ratatui_textarea::CursorMove::Bottom);
+        t.move_cursor(ratatui_textarea::CursorMove::End);
+    }
     t
 }
 
@@ -48,7 +64,7 @@ impl Field {
             label: label.into(),
             help: None,
             required: false,
-            kind: FieldKind::Text(text_area(initial, "")),
+            kind: FieldKind::Text(text_area(initial, "", Start::End, false)),
         }
     }
 
@@ -58,7 +74,7 @@ impl Field {
             label: label.into(),
             help: None,
             required: false,
-            kind: FieldKind::Multiline(text_area(initial, placeholder)),
+            kind: FieldKind::Multiline(text_area(initial, placeholder, Start::Top, true)),
         }
     }
 
@@ -248,6 +264,8 @@ impl Editor {
             text: text_area(
                 draft,
                 "Write here · Ctrl-S sends · Esc closes (the draft is kept)",
+                Start::End,
+                true,
             ),
             error: None,
             purpose,

@@ -8,6 +8,9 @@ use crate::github::pulls::{MergeMethod, NewPull, ReviewEvent};
 use crate::github::{ApiError, GitHub, Slug};
 use serde_json::{Map, Value};
 
+/// Workflow inputs that name the exact commit a deploy workflow ships.
+pub const SHA_INPUTS: [&str; 6] = ["sha", "commit", "git_sha", "git-sha", "version", "ref"];
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Mutation {
     ReviewDeployment {
@@ -151,6 +154,28 @@ impl Mutation {
             Mutation::Merge { pull, method, .. } => format!("merge #{pull} ({})", method.as_str()),
             Mutation::Local(op) => op.describe(),
         }
+    }
+
+    /// The commit a dispatched deploy pins through a sha-like input (`main@9092ce7`): the run
+    /// itself runs on the branch head, so this, not the run's head sha, is what it deploys.
+    pub fn pinned_target(&self) -> Option<String> {
+        let Mutation::Dispatch {
+            git_ref, inputs, ..
+        } = self
+        else {
+            return None;
+        };
+        inputs.iter().find_map(|(name, value)| {
+            let sha = value.as_str()?;
+            let is_sha = sha.len() >= 7 && sha.bytes().all(|b| b.is_ascii_hexdigit());
+            (is_sha && SHA_INPUTS.contains(&name.to_ascii_lowercase().as_str())).then(|| {
+                format!(
+                    "{}@{}",
+                    crate::text::sanitize_line(git_ref),
+                    crate::ui::panels::deploys::short_sha(sha)
+                )
+            })
+        })
     }
 
     /// The draft this mutation sends: deleted once it succeeded, kept when it failed.

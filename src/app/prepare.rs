@@ -4,7 +4,7 @@
 
 use super::effect::Prepare;
 use super::modal::{Confirm, Field, Form, Modal, Purpose};
-use super::mutation::Mutation;
+use super::mutation::{Mutation, SHA_INPUTS};
 use super::pollers::Services;
 use crate::github::actions::WorkflowInfo;
 use crate::github::workflow_file::{DispatchInput, InputKind, WorkflowFile};
@@ -79,10 +79,10 @@ pub async fn prepare(s: &Services, p: Prepare) -> Result<Modal, String> {
             match gh.compare(slug, &default, &git_ref).await {
                 Ok(c) if c.head_is_contained() => {}
                 Ok(c) => warnings.push(format!(
-                    "{} is not merged into {}: {} commit(s) that {} does not have.",
+                    "{} is not merged into {}: {} that {} does not have.",
                     sanitize_line(&git_ref),
                     sanitize_line(&default),
-                    c.ahead_by,
+                    crate::words::count(c.ahead_by, "commit"),
                     sanitize_line(&default)
                 )),
                 Err(ApiError::NotFound { .. }) => {
@@ -99,9 +99,9 @@ pub async fn prepare(s: &Services, p: Prepare) -> Result<Modal, String> {
             let checks = gh.checks_for(slug, &git_ref).await;
             match checks.map(|runs| crate::github::dashboard::ChecksRollup::from_runs(&runs)) {
                 Ok(c) if c.failed > 0 => warnings.push(format!(
-                    "CI is red for {}: {} check(s) failed.",
+                    "CI is red for {}: {} failed.",
                     sanitize_line(&git_ref),
-                    c.failed
+                    crate::words::count(c.failed as u64, "check")
                 )),
                 Ok(c) if c.pending > 0 => warnings.push(format!(
                     "CI is still running for {} ({} pending).",
@@ -127,12 +127,16 @@ pub async fn prepare(s: &Services, p: Prepare) -> Result<Modal, String> {
                 .iter()
                 .map(|(k, v)| format!("  {}: {}", sanitize_line(k), sanitize_line(&value_text(v))))
                 .collect();
-            let mut lines = vec![format!(
+            let mut lines: Vec<String> = approval_note(gh, slug, &environment)
+                .await
+                .into_iter()
+                .collect();
+            lines.push(format!(
                 "Deploy {} to {} with {}?",
                 sanitize_line(&git_ref),
                 sanitize_line(&environment),
                 sanitize_line(&workflow)
-            )];
+            ));
             lines.extend(shown);
             Ok(Modal::Confirm(Box::new(Confirm {
                 title: format!("Deploy to {}", sanitize_line(&environment)),
@@ -255,10 +259,16 @@ pub async fn prepare(s: &Services, p: Prepare) -> Result<Modal, String> {
             );
             let mut warnings = Vec::new();
             if checks.failed > 0 {
-                warnings.push(format!("{} check(s) failed.", checks.failed));
+                warnings.push(format!(
+                    "{} failed.",
+                    crate::words::count(checks.failed as u64, "check")
+                ));
             }
             if checks.pending > 0 {
-                warnings.push(format!("{} check(s) still running.", checks.pending));
+                warnings.push(format!(
+                    "{} still running.",
+                    crate::words::count(checks.pending as u64, "check")
+                ));
             }
             if decision == crate::github::dashboard::ReviewDecision::ChangesRequested {
                 warnings.push("A reviewer requested changes.".into());
@@ -464,8 +474,6 @@ async fn deploy_workflow(
     ))
 }
 
-const SHA_INPUTS: [&str; 6] = ["sha", "commit", "git_sha", "git-sha", "version", "ref"];
-
 async fn rollback(
     s: &Services,
     gh: &GitHub,
@@ -560,15 +568,20 @@ async fn rollback(
     if super::deploys::is_production(&environment) {
         warnings.push(format!("{env} is a production environment."));
     }
+    let mut lines: Vec<String> = approval_note(gh, slug, &environment)
+        .await
+        .into_iter()
+        .collect();
+    lines.push(format!(
+        "Redeploy {}@{} (deployed {} by {who}) with {}?",
+        sanitize_line(&prev_ref),
+        short_sha(&prev_sha),
+        crate::text::ago(Utc::now(), previous.deployment.created_at),
+        sanitize_line(&workflow)
+    ));
     Ok(Modal::Confirm(Box::new(Confirm {
         title: format!("Roll back {env}"),
-        lines: vec![format!(
-            "Redeploy {}@{} (deployed {} by {who}) with {}?",
-            sanitize_line(&prev_ref),
-            short_sha(&prev_sha),
-            crate::text::ago(Utc::now(), previous.deployment.created_at),
-            sanitize_line(&workflow)
-        )],
+        lines,
         warnings,
         mutation: Mutation::Dispatch {
             what: format!(
@@ -582,6 +595,47 @@ async fn rollback(
             environment: Some(environment),
         },
     })))
+}
+
+/// What a deploy to `environment` waits for before it runs, from the environment's protection
+/// rules: a confirmation must say that the run it starts will stop for an approval.
+async fn approval_note(gh: &GitHub, slug: &Slug, environment: &str) -> Option<String> {
+    let envs = gh.environments(slug).await.ok()?.data;
+    approval_note_for(envs.iter().find(|e| e.name == environment)?)
+}
+
+pub fn approval_note_for(env: &crate::github::models::Environment) -> Option<String> {
+    let mut reviewers: Vec<String> = Vec::new();
+    let mut wait = 0;
+    for rule in &env.protection_rules {
+        match rule.kind.as_str() {
+            "required_reviewers" => reviewers.extend(
+                rule.reviewers
+                    .iter()
+                    .map(|r| sanitize_line(&r.display_name())),
+            ),
+            "wait_timer" => wait = wait.max(rule.wait_timer.unwrap_or(0)),
+            _ => {}
+        }
+    }
+    reviewers.dedup();
+    let name = sanitize_line(&env.name);
+    let timer = match wait {
+        0 => String::new(),
+        1 => " and a 1-minute wait timer".into(),
+        n => format!(" and a {n}-minute wait timer"),
+    };
+    match (reviewers.is_empty(), wait) {
+        (true, 0) => None,
+        (true, _) => Some(format!(
+            "{name} has{} before a deploy runs.",
+            timer.trim_start_matches(" and")
+        )),
+        (false, _) => Some(format!(
+            "{name} needs an approval from {}{timer}: the run waits (⏸ in Deploys) until then; a approves.",
+            reviewers.join(" or ")
+        )),
+    }
 }
 
 /// The repository's environments, for environment inputs; none when they cannot be read (the

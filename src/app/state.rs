@@ -172,6 +172,15 @@ impl Scroll {
     }
 }
 
+/// The help overlay: how far it is scrolled and what it is filtered by.
+#[derive(Debug, Clone, Default)]
+pub struct HelpView {
+    pub scroll: Scroll,
+    pub filter: String,
+    /// `/` was pressed: keys type into the filter until Enter or Esc.
+    pub typing: bool,
+}
+
 /// Where the dashboard points and who is looking.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
@@ -179,6 +188,9 @@ pub struct Context {
     /// Why there is no repository (not a git repo, non-GitHub remote, …).
     pub repo_problem: Option<String>,
     pub has_local_repo: bool,
+    /// The working tree of the local repository (shown in the demo, whose clone lives in a
+    /// temporary directory the user has no other way to find).
+    pub workdir: Option<std::path::PathBuf>,
     pub has_token: bool,
     pub api_host: String,
     pub web_base: String,
@@ -285,6 +297,9 @@ pub struct Followed {
     pub run_id: u64,
     pub what: String,
     pub environment: Option<String>,
+    /// The commit the run deploys when cockpit pinned one (`main@9092ce7`); the run's own head
+    /// sha is only the branch it runs on.
+    pub target: Option<String>,
     pub run: Option<WorkflowRun>,
 }
 
@@ -296,6 +311,7 @@ pub struct AppState {
     pub focus: PanelId,
     pub zoom: bool,
     pub help: bool,
+    pub help_view: HelpView,
     pub login: Option<String>,
     pub user_error: Option<String>,
     pub default_branch: Option<String>,
@@ -359,6 +375,7 @@ impl AppState {
             focus: PanelId::Issues,
             zoom: false,
             help: false,
+            help_view: HelpView::default(),
             login: None,
             user_error: None,
             default_branch: None,

@@ -81,13 +81,7 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                 }
             }
             if state.help {
-                // Any key closes help; `q` still quits so the user is never trapped.
-                state.help = false;
-                state.pending_keys.clear();
-                return match keymap.lookup(&k, state.focus) {
-                    Some(Action::Quit) => quit(state),
-                    _ => Vec::new(),
-                };
+                return super::help::key(state, keymap, k);
             }
             // Esc abandons a half-typed sequence rather than going back.
             if k.code == KeyCode::Esc && !state.pending_keys.is_empty() {
@@ -110,7 +104,17 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::Input(Event::Paste(text)) => paste(state, &text),
-        Msg::Input(Event::Mouse(m)) => mouse(state, m.kind, m.column, m.row),
+        Msg::Input(Event::Mouse(m)) => {
+            let delta = match m.kind {
+                MouseEventKind::ScrollDown => 3,
+                MouseEventKind::ScrollUp => -3,
+                _ => 0,
+            };
+            if state.help && (delta == 0 || super::help::wheel(state, delta)) {
+                return Vec::new();
+            }
+            mouse(state, m.kind, m.column, m.row)
+        }
         Msg::Input(Event::Resize(w, h)) => {
             state.size = (w, h);
             Vec::new()
@@ -160,6 +164,7 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                             *run_id,
                             what,
                             Some(environment.clone()),
+                            None,
                         ));
                     }
                     if let Some(run_id) = done.started_run {
@@ -174,6 +179,7 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                             run_id,
                             mutation.describe(),
                             environment,
+                            mutation.pinned_target(),
                         ));
                     }
                     if let Some(key) = mutation.draft_key() {
@@ -255,7 +261,21 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                         fx.extend(super::follow::await_runs(state, sha, what));
                     }
                 }
-                Err(why) => state.toast(format!("Could not {}: {why}", op.describe()), true),
+                Err(why) => {
+                    let mut text = format!("Could not {}: {why}", op.describe());
+                    // The demo's clone lives in a temporary directory the user cannot guess.
+                    if let (true, true, Some(dir)) = (
+                        state.ctx.demo,
+                        why.contains("commit or stash them"),
+                        state.ctx.workdir.as_ref(),
+                    ) {
+                        text.push_str(&format!(
+                            ". In the demo: git -C {} stash",
+                            crate::text::sanitize_line(&dir.display().to_string())
+                        ));
+                    }
+                    state.toast(text, true)
+                }
             }
             fx
         }
@@ -278,6 +298,10 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
 /// frame. Elsewhere a paste means nothing (it is not a string of commands).
 fn paste(state: &mut AppState, text: &str) -> Vec<Effect> {
     let text = modal::pasted_text(text);
+    if state.help && state.help_view.typing {
+        state.help_view.filter.push_str(&text.replace('\n', " "));
+        return Vec::new();
+    }
     if let Some(log) = state.log.as_mut() {
         if let Some((query, _)) = log.search_input.as_mut() {
             query.push_str(&text.replace('\n', " "));
@@ -1233,6 +1257,7 @@ mod tests {
             run_id: 1,
             what: "deploy".into(),
             environment: None,
+            target: None,
             run: None,
         });
         let fx = update(

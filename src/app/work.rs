@@ -331,6 +331,35 @@ pub fn create_pull(state: &mut AppState) -> Vec<Effect> {
     })]
 }
 
+/// `Closes #N` closes the issue only as words of their own: text typed onto its line
+/// (`Closes #47Falls back…`) moves to lines of its own, before and after it.
+fn keyword_on_its_own_line(body: &str, issue: Option<u64>) -> String {
+    let Some(n) = issue else {
+        return body.to_string();
+    };
+    let keyword = format!("Closes #{n}");
+    let mut out: Vec<&str> = Vec::new();
+    for line in body.split('\n') {
+        let split = line.find(&keyword).and_then(|at| {
+            let after = &line[at + keyword.len()..];
+            // `Closes #470` is another issue.
+            let other_number = after.starts_with(|c: char| c.is_ascii_digit());
+            (line.trim() != keyword && !other_number).then(|| (&line[..at], after))
+        });
+        match split {
+            Some((before, after)) => {
+                out.extend(
+                    [before.trim_end(), keyword.as_str(), after.trim_start()]
+                        .into_iter()
+                        .filter(|p| !p.is_empty()),
+                );
+            }
+            None => out.push(line),
+        }
+    }
+    out.join("\n")
+}
+
 /// Enter on a pull request: its detail, with reviews, checks and review threads.
 pub fn open_pull(number: u64) -> (Detail, Effect) {
     (
@@ -624,7 +653,7 @@ pub fn form_submitted(state: &mut AppState, form: Form) -> Vec<Effect> {
             let title = form.value_str("title").trim().to_string();
             let new = crate::github::pulls::NewPull {
                 title,
-                body: form.value_str("body"),
+                body: keyword_on_its_own_line(&form.value_str("body"), issue),
                 head,
                 base: form.value_str("base").trim().to_string(),
                 draft: form.values().get("draft") == Some(&serde_json::Value::Bool(true)),
@@ -678,5 +707,23 @@ pub fn form_submitted(state: &mut AppState, form: Form) -> Vec<Effect> {
             Vec::new()
         }
         _ => super::deploys::form_submitted(state, form),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::keyword_on_its_own_line as fix;
+
+    #[test]
+    fn the_closing_keyword_keeps_a_line_of_its_own() {
+        let n = Some(47);
+        assert_eq!(fix("Why.\n\nCloses #47", n), "Why.\n\nCloses #47");
+        assert_eq!(
+            fix("\n\nCloses #47Falls back to cwd", n),
+            "\n\nCloses #47\nFalls back to cwd"
+        );
+        assert_eq!(fix("See Closes #47 too", n), "See\nCloses #47\ntoo");
+        assert_eq!(fix("Closes #470", n), "Closes #470");
+        assert_eq!(fix("Closes #47x", None), "Closes #47x");
     }
 }

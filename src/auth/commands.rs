@@ -109,6 +109,39 @@ fn suggested_var(host: &str) -> &'static str {
     env_vars(host).first().copied().unwrap_or("GH_TOKEN")
 }
 
+/// `auth login` keeps the token in the keyring: where there is none, it cannot help.
+fn no_keyring(store: &dyn CredentialStore) -> bool {
+    matches!(store.probe(), Err(StoreError::Unavailable(_)))
+}
+
+/// How to sign in to `host` on this machine.
+pub fn sign_in_fix(host: &str, store: &dyn CredentialStore) -> String {
+    let var = suggested_var(host);
+    if no_keyring(store) {
+        format!(
+            "export {var}=<token> (cockpit auth login needs a keyring, and there is none here), \
+             or sign in with gh (gh auth login --hostname {host})"
+        )
+    } else {
+        format!("cockpit auth login --hostname {host}, or export {var}=<token>")
+    }
+}
+
+/// What to do about a token GitHub rejected: fix it where it came from, since that source
+/// comes first again next time.
+pub fn rejected_fix(host: &str, source: TokenSource, store: &dyn CredentialStore) -> String {
+    match source {
+        TokenSource::Env(var) if no_keyring(store) => {
+            format!("export {var}=<a valid token>, or unset it")
+        }
+        TokenSource::Env(var) => {
+            format!("replace {var} with a valid token, or unset it and run cockpit auth login")
+        }
+        TokenSource::Keyring => format!("cockpit auth login --hostname {host}"),
+        TokenSource::GhCli => format!("gh auth login --hostname {host}"),
+    }
+}
+
 /// Fails early, before any prompt or network round trip, when the token could not be kept.
 fn require_store(ctx: &AuthContext, host: &str) -> Result<(), AuthError> {
     match ctx.store.probe() {
@@ -290,6 +323,7 @@ async fn host_status(ctx: &AuthContext<'_>, target: &ApiTarget, out: &mut dyn Wr
     if let Some(e) = &lookup.keyring_error {
         let _ = writeln!(out, "  ! keyring: {e}");
     }
+    let sign_in = sign_in_fix(&host, ctx.store);
     let Some((token, source)) = lookup.found else {
         let vars = env_vars(&host).join(", ");
         let _ = writeln!(
@@ -297,11 +331,7 @@ async fn host_status(ctx: &AuthContext<'_>, target: &ApiTarget, out: &mut dyn Wr
             "  ✗ not signed in: no token in {vars}, the keyring ({}), or gh",
             service_name(&host)
         );
-        let _ = writeln!(
-            out,
-            "    fix: cockpit auth login --hostname {host}, or export {}=<token>",
-            suggested_var(&host)
-        );
+        let _ = writeln!(out, "    fix: {sign_in}");
         return false;
     };
     let source_text = match source {
@@ -315,7 +345,8 @@ async fn host_status(ctx: &AuthContext<'_>, target: &ApiTarget, out: &mut dyn Wr
                 out,
                 "  ✗ the token from {source_text} was rejected ({message}): revoked or expired"
             );
-            let _ = writeln!(out, "    fix: cockpit auth login --hostname {host}");
+            // The fix is where the token came from: that source comes first again next time.
+            let _ = writeln!(out, "    fix: {}", rejected_fix(&host, source, ctx.store));
             return false;
         }
         Err(e) => {

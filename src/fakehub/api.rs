@@ -384,7 +384,9 @@ fn repo_route(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, rest: &[&str]) -> 
             Ok(Reply::json(render::environment_json(w, repo, e, ctx)))
         }
         ("GET", ["compare", spec @ ..]) if !spec.is_empty() => {
-            super::commits::compare_json(w, ctx, &w.repos[ri], &spec.join("/"))
+            // The attached repository is the first one's.
+            let git = w.git_dir.as_deref().filter(|_| ri == 0);
+            super::commits::compare_json(w, ctx, &w.repos[ri], git, &spec.join("/"))
                 .map(Reply::json)
                 .ok_or_else(not_found)
         }

@@ -172,8 +172,85 @@ fn carried(line: &[Point], i: usize) -> Vec<Made> {
         .collect()
 }
 
+/// The compare answer from the attached repository, when both sides are commits there: the
+/// demo's history is real, and what cockpit says would ship must be what `git log` says.
+fn compare_in_git(
+    w: &World,
+    ctx: &Ctx,
+    repo: &Repo,
+    git: &std::path::Path,
+    spec: &str,
+) -> Option<Value> {
+    let (base_name, head_name) = spec.split_once("...")?;
+    let (base, head) = (resolve(repo, base_name)?, resolve(repo, head_name)?);
+    let (ahead, behind, merge_base, commits) = super::git_store::compare(git, &base, &head)?;
+    let status = match (ahead, behind) {
+        (0, 0) => "identical",
+        (_, 0) => "ahead",
+        (0, _) => "behind",
+        _ => "diverged",
+    };
+    let made = |c: &super::git_store::CommitInfo| Made {
+        sha: c.sha.clone(),
+        message: c.message.clone(),
+        author: c.author.clone(),
+        at: c.time,
+    };
+    let base_commit = made(&super::git_store::commit(git, &base)?);
+    let merge_base = made(&super::git_store::commit(git, &merge_base)?);
+    let commits: Vec<Made> = commits.iter().map(made).collect();
+    Some(answer(
+        w,
+        ctx,
+        repo,
+        (spec, &head),
+        (status, ahead, behind),
+        (&base_commit, &merge_base),
+        &commits,
+    ))
+}
+
+/// The compare answer's JSON (GitHub's `commit-comparison`). `total_commits` is `ahead`: the
+/// list may be cut, as GitHub's is.
+fn answer(
+    w: &World,
+    ctx: &Ctx,
+    repo: &Repo,
+    (spec, head): (&str, &str),
+    (status, ahead, behind): (&str, usize, usize),
+    (base, merge_base): (&Made, &Made),
+    commits: &[Made],
+) -> Value {
+    let web = format!("{}/{}/{}", ctx.web(), repo.owner, repo.name);
+    let short = |s: &str| s[..s.len().min(7)].to_string();
+    json!({
+        "url": format!("{}/repos/{}/{}/compare/{spec}", ctx.api, repo.owner, repo.name),
+        "html_url": format!("{web}/compare/{spec}"),
+        "permalink_url": format!("{web}/compare/{}...{}", short(&base.sha), short(head)),
+        "diff_url": format!("{web}/compare/{spec}.diff"),
+        "patch_url": format!("{web}/compare/{spec}.patch"),
+        "status": status,
+        "ahead_by": ahead,
+        "behind_by": behind,
+        "total_commits": ahead,
+        "base_commit": commit_json(w, ctx, repo, base),
+        "merge_base_commit": commit_json(w, ctx, repo, merge_base),
+        "commits": commits.iter().map(|c| commit_json(w, ctx, repo, c)).collect::<Vec<_>>(),
+    })
+}
+
 /// `GET /repos/{o}/{r}/compare/{base}...{head}`; `None` when either side does not resolve.
-pub(crate) fn compare_json(w: &World, ctx: &Ctx, repo: &Repo, spec: &str) -> Option<Value> {
+/// With `git` (the attached repository), commits that exist there are answered from it.
+pub(crate) fn compare_json(
+    w: &World,
+    ctx: &Ctx,
+    repo: &Repo,
+    git: Option<&std::path::Path>,
+    spec: &str,
+) -> Option<Value> {
+    if let Some(v) = git.and_then(|g| compare_in_git(w, ctx, repo, g, spec)) {
+        return Some(v);
+    }
     let (base_name, head_name) = spec.split_once("...")?;
     let (base, head) = (resolve(repo, base_name)?, resolve(repo, head_name)?);
     let line = mainline(repo);
@@ -224,20 +301,13 @@ pub(crate) fn compare_json(w: &World, ctx: &Ctx, repo: &Repo, spec: &str) -> Opt
         author: repo.owner.clone(),
         at: line.first().map_or(ctx.now, |p| p.deployed_at),
     };
-    let base_commit = commit_json(w, ctx, repo, &base_commit);
-    let web = format!("{}/{}/{}", ctx.web(), repo.owner, repo.name);
-    Some(json!({
-        "url": format!("{}/repos/{}/{}/compare/{spec}", ctx.api, repo.owner, repo.name),
-        "html_url": format!("{web}/compare/{spec}"),
-        "permalink_url": format!("{web}/compare/{}...{}", &base[..base.len().min(7)], &head[..head.len().min(7)]),
-        "diff_url": format!("{web}/compare/{spec}.diff"),
-        "patch_url": format!("{web}/compare/{spec}.patch"),
-        "status": status,
-        "ahead_by": ahead,
-        "behind_by": behind,
-        "total_commits": commits.len(),
-        "base_commit": base_commit,
-        "merge_base_commit": base_commit,
-        "commits": commits.iter().map(|c| commit_json(w, ctx, repo, c)).collect::<Vec<_>>(),
-    }))
+    Some(answer(
+        w,
+        ctx,
+        repo,
+        (spec, &head),
+        (status, ahead, behind),
+        (&base_commit, &base_commit),
+        &commits,
+    ))
 }

@@ -338,7 +338,9 @@ fn advertise(
     let caps = if service == "receive-pack" {
         "report-status delete-refs ofs-delta agent=fakehub".to_string()
     } else {
-        format!("ofs-delta symref=HEAD:refs/heads/{default_branch} agent=fakehub")
+        format!(
+            "multi_ack_detailed ofs-delta symref=HEAD:refs/heads/{default_branch} agent=fakehub"
+        )
     };
     if service == "upload-pack" {
         if let Some((_, sha)) = refs
@@ -366,6 +368,8 @@ fn upload_pack(repo: &Repository, body: &[u8]) -> Result<Vec<u8>, git2::Error> {
     let mut wants = Vec::new();
     let mut haves = Vec::new();
     let mut done = false;
+    // Capabilities come after the first want.
+    let mut multi_ack = false;
     let mut rest = body;
     // Wants end at a flush; haves come in flush-terminated rounds, the last ended by "done".
     while !rest.is_empty() {
@@ -381,7 +385,9 @@ fn upload_pack(repo: &Repository, body: &[u8]) -> Result<Vec<u8>, git2::Error> {
         for line in lines {
             let line = line.trim_end();
             if let Some(w) = line.strip_prefix("want ") {
-                wants.push(w.split(' ').next().unwrap_or_default().to_string());
+                let mut words = w.split(' ');
+                wants.push(words.next().unwrap_or_default().to_string());
+                multi_ack |= words.any(|c| c == "multi_ack_detailed");
             } else if let Some(h) = line.strip_prefix("have ") {
                 haves.push(h.to_string());
             } else if line == "done" {
@@ -390,10 +396,32 @@ fn upload_pack(repo: &Repository, body: &[u8]) -> Result<Vec<u8>, git2::Error> {
         }
         rest = tail;
     }
-    let mut out = pkt("NAK\n");
+    let common: Vec<&String> = haves
+        .iter()
+        .filter(|h| {
+            Oid::from_str(h)
+                .ok()
+                .is_some_and(|oid| repo.find_commit(oid).is_ok())
+        })
+        .collect();
+    // multi_ack_detailed, as GitHub speaks it: each round names the commits in common, so a
+    // stateless (HTTP) client ends the negotiation with its wants and those commits. (Without
+    // it, libgit2 sends its later rounds of haves without its wants, and fetches nothing once
+    // a history is longer than one round.)
     if !done {
+        let mut out = Vec::new();
+        if multi_ack {
+            for h in &common {
+                out.extend(pkt(&format!("ACK {h} common\n")));
+            }
+        }
+        out.extend(pkt("NAK\n"));
         return Ok(out);
     }
+    let mut out = match (multi_ack, common.last()) {
+        (true, Some(h)) => pkt(&format!("ACK {h}\n")),
+        _ => pkt("NAK\n"),
+    };
     let mut walk = repo.revwalk()?;
     for w in &wants {
         walk.push(Oid::from_str(w)?)?;

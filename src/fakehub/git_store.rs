@@ -174,3 +174,66 @@ pub(crate) fn delete_branch(dir: &Path, branch: &str) -> Result<(), git2::Error>
     };
     result
 }
+
+/// One commit as the API shows it.
+#[derive(Debug, Clone)]
+pub(crate) struct CommitInfo {
+    pub sha: String,
+    pub message: String,
+    pub author: String,
+    pub time: chrono::DateTime<chrono::Utc>,
+}
+
+fn commit_info(c: &git2::Commit) -> CommitInfo {
+    CommitInfo {
+        sha: c.id().to_string(),
+        message: String::from_utf8_lossy(c.message_bytes()).into_owned(),
+        author: String::from_utf8_lossy(c.author().name_bytes()).into_owned(),
+        time: chrono::DateTime::from_timestamp(c.time().seconds(), 0).unwrap_or_default(),
+    }
+}
+
+/// The first-parent history of `branch`, newest first.
+pub(crate) fn first_parent_line(dir: &Path, branch: &str) -> Result<Vec<CommitInfo>, git2::Error> {
+    let repo = Repository::open_bare(dir)?;
+    let mut walk = repo.revwalk()?;
+    walk.push(repo.refname_to_id(&format!("refs/heads/{branch}"))?)?;
+    walk.simplify_first_parent()?;
+    walk.map(|oid| repo.find_commit(oid?).map(|c| commit_info(&c)))
+        .collect()
+}
+
+/// `base...head` in the repository: (ahead, behind, merge base, the commits of head that base
+/// lacks, oldest first). `None` when either side is not a commit there.
+pub(crate) type Comparison = (usize, usize, String, Vec<CommitInfo>);
+
+pub(crate) fn compare(dir: &Path, base: &str, head: &str) -> Option<Comparison> {
+    let repo = Repository::open_bare(dir).ok()?;
+    let find = |spec: &str| {
+        repo.revparse_single(spec)
+            .and_then(|o| o.peel_to_commit())
+            .map(|c| c.id())
+            .ok()
+    };
+    let (base, head) = (find(base)?, find(head)?);
+    let (ahead, behind) = repo.graph_ahead_behind(head, base).ok()?;
+    let merge_base = repo.merge_base(base, head).ok()?;
+    let mut walk = repo.revwalk().ok()?;
+    walk.push(head).ok()?;
+    walk.hide(base).ok()?;
+    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)
+        .ok()?;
+    let commits = walk
+        .filter_map(|oid| repo.find_commit(oid.ok()?).ok())
+        .take(250)
+        .map(|c| commit_info(&c))
+        .collect();
+    Some((ahead, behind, merge_base.to_string(), commits))
+}
+
+/// One commit of the repository, by sha (or anything `rev-parse` takes).
+pub(crate) fn commit(dir: &Path, spec: &str) -> Option<CommitInfo> {
+    let repo = Repository::open_bare(dir).ok()?;
+    let c = repo.revparse_single(spec).ok()?.peel_to_commit().ok()?;
+    Some(commit_info(&c))
+}

@@ -28,6 +28,7 @@ pub mod demo;
 mod git_http;
 mod git_store;
 mod graphql;
+mod history;
 mod logs;
 mod oauth;
 mod pulls_write;

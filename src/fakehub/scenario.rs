@@ -26,6 +26,22 @@ impl Scenario {
         }
     }
 
+    /// The workflow files of repository `full_name`, `(path, YAML)`, exactly as the contents
+    /// API serves them: the demo repository commits these, so git and the API agree.
+    pub fn workflow_files(&self, full_name: &str) -> Vec<(String, String)> {
+        let now = chrono::Utc::now();
+        self.spec
+            .repos
+            .iter()
+            .filter(|r| r.full_name == full_name)
+            .flat_map(|r| &r.workflows)
+            .map(|w| {
+                let wf = super::world::load_workflow(w, now);
+                (wf.path(), wf.yaml())
+            })
+            .collect()
+    }
+
     /// Parses and checks a scenario.
     pub fn from_json(json: &str) -> Result<Scenario, ScenarioError> {
         let spec: ScenarioSpec =

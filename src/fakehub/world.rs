@@ -874,7 +874,7 @@ fn synthetic_step(name: &str, secs: u32) -> Step {
     }
 }
 
-fn load_workflow(wf: &WorkflowSpec, now: Time) -> Workflow {
+pub(crate) fn load_workflow(wf: &WorkflowSpec, now: Time) -> Workflow {
     Workflow {
         id: wf.id,
         file: wf.file.clone(),

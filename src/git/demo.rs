@@ -142,7 +142,7 @@ const HOUR: i64 = 3600;
 const DAY: i64 = 24 * HOUR;
 
 /// Paths and contents of one commit's tree.
-type Files = BTreeMap<&'static str, &'static str>;
+type Files<'a> = BTreeMap<&'a str, &'a str>;
 
 struct Writer<'r> {
     repo: &'r Repository,
@@ -155,7 +155,7 @@ impl Writer<'_> {
         author: &Author,
         seconds_ago: i64,
         message: &str,
-        files: &Files,
+        files: &Files<'_>,
         parents: &[Oid],
     ) -> Result<Oid, GitError> {
         let doing = || format!("writing demo commit '{message}'");
@@ -197,8 +197,25 @@ fn write_tree(repo: &Repository, files: &[(&str, &str)]) -> Result<Oid, git2::Er
     builder.write()
 }
 
+/// The workflow files fakehub serves for the demo repository: its commits hold the same files,
+/// so the jobs a run shows are the jobs the file in the repository defines.
+fn workflow_files() -> Vec<(String, String)> {
+    crate::fakehub::Scenario::demo().workflow_files(crate::fakehub::DEMO_REPO)
+}
+
 impl History {
     fn write(repo: &Repository) -> Result<History, GitError> {
+        let workflows = workflow_files();
+        let workflow = |file: &str| {
+            workflows
+                .iter()
+                .find(|(path, _)| path.ends_with(&format!("/{file}")))
+                .map(|(path, yaml)| (path.as_str(), yaml.as_str()))
+                .ok_or_else(|| GitError::Other {
+                    doing: "writing the demo's workflow files".into(),
+                    reason: format!("the demo scenario has no {file}"),
+                })
+        };
         let w = Writer {
             repo,
             now: chrono::Utc::now().timestamp(),
@@ -283,7 +300,8 @@ impl History {
             &files,
             &[merge],
         )?;
-        files.insert(".github/workflows/ci.yml", c::CI);
+        let (path, yaml) = workflow("ci.yml")?;
+        files.insert(path, yaml);
         let ci = w.commit(
             &BOB,
             33 * DAY + 8 * HOUR,
@@ -303,13 +321,24 @@ impl History {
             &[ci],
         )?;
 
+        for file in ["deploy.yml", "nightly.yml"] {
+            let (path, yaml) = workflow(file)?;
+            files.insert(path, yaml);
+        }
+        let deploys = w.commit(
+            &OCTODEMO,
+            30 * DAY + 6 * HOUR,
+            "Deploy to staging and production from Actions; nightly tests",
+            &files,
+            &[ci],
+        )?;
         files.insert("src/main.rs", c::MAIN_V4);
         let throughput = w.commit(
             &OCTODEMO,
             26 * DAY + 2 * HOUR,
             "Log the upload throughput when done",
             &files,
-            &[ci],
+            &[deploys],
         )?;
         files.insert("src/upload.rs", c::UPLOAD_V4);
         let too_many_requests = w.commit(
@@ -348,14 +377,41 @@ impl History {
             &[too_many_requests],
         )?;
         files.insert("README.md", c::README_V3);
-        let main = w.commit(
+        let readme = w.commit(
             &OCTODEMO,
             5 * DAY + 5 * HOUR,
             "README: install with cargo install",
             &files,
             &[bump],
         )?;
+        // The topic branch started here; main moved on (what staging runs and production not yet).
+        let mut topic_files = files.clone();
+        files.insert("README.md", c::README_V4);
+        let exit_codes = w.commit(
+            &ALICE,
+            3 * DAY + 2 * HOUR,
+            "Document exit codes (#36)",
+            &files,
+            &[readme],
+        )?;
+        files.insert("src/config.rs", c::CONFIG_XDG);
+        let xdg = w.commit(
+            &BOB,
+            DAY + 3 * HOUR,
+            "Config: read XDG_CONFIG_HOME",
+            &files,
+            &[exit_codes],
+        )?;
+        files.insert("src/telemetry.rs", c::TELEMETRY_BATCH);
+        let main = w.commit(
+            &ALICE,
+            4 * HOUR,
+            "Telemetry: send events in batches (#41)",
+            &files,
+            &[xdg],
+        )?;
 
+        let mut files = std::mem::take(&mut topic_files);
         files.insert("src/retry.rs", c::RETRY_V1);
         files.insert("src/upload.rs", c::UPLOAD_RETRY);
         let feature_pushed = w.commit(
@@ -363,7 +419,7 @@ impl History {
             3 * DAY + 4 * HOUR,
             "Retry chunk uploads when the connection resets (#42)",
             &files,
-            &[main],
+            &[readme],
         )?;
         files.insert("src/retry.rs", c::RETRY_V2);
         files.insert("Cargo.toml", c::CARGO_RETRY_JITTER);

@@ -297,7 +297,7 @@ impl LogView<'_> {
             x = put(buf, x, rect.y, right, &mut skip, &s, styles.warning);
         }
         if folded {
-            let s = format!("  ({} lines)", range.len());
+            let s = format!("  ({})", crate::words::count(range.len() as u64, "line"));
             put(buf, x, rect.y, right, &mut skip, &s, styles.dim);
         }
     }
@@ -383,7 +383,7 @@ impl LogView<'_> {
             let end = gr.body_end.min(st.store.len());
             let hidden = end.saturating_sub(gr.header + 1);
             if hidden > 0 {
-                let s = format!("  … {hidden} lines");
+                let s = format!("  … {}", crate::words::count(hidden as u64, "line"));
                 put(buf, x, y, right, &mut skip, &s, styles.dim);
             }
         }

@@ -6,13 +6,46 @@ use super::{duration_label, environment_metrics, frequency_label, rate_label};
 use crate::github::{ApiError, GitHub, Slug};
 use chrono::Utc;
 
+/// Why `cockpit metrics` has no figures to print.
+#[derive(Debug, thiserror::Error)]
+pub enum MetricsError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// `--environment` names none of the repository's environments: an empty table would look
+    /// like an environment without deployments.
+    #[error("{repo} has no environment named {name:?}; {}", known_list(known))]
+    UnknownEnvironment {
+        repo: String,
+        name: String,
+        known: Vec<String>,
+    },
+}
+
+fn known_list(known: &[String]) -> String {
+    if known.is_empty() {
+        "it has no environments".into()
+    } else {
+        format!("it has: {}", known.join(", "))
+    }
+}
+
 pub async fn collect(
     gh: &GitHub,
     slug: &Slug,
     only: Option<&str>,
     window_days: i64,
-) -> Result<Vec<EnvMetrics>, ApiError> {
+) -> Result<Vec<EnvMetrics>, MetricsError> {
     let envs = gh.environments(slug).await?.data;
+    if let Some(name) = only.filter(|o| !envs.iter().any(|e| e.name == *o)) {
+        return Err(MetricsError::UnknownEnvironment {
+            repo: slug.full_name(),
+            name: crate::text::sanitize_line(name),
+            known: envs
+                .iter()
+                .map(|e| crate::text::sanitize_line(&e.name))
+                .collect(),
+        });
+    }
     let now = Utc::now();
     let mut out = Vec::new();
     for e in envs.iter().filter(|e| only.is_none_or(|o| o == e.name)) {
@@ -39,8 +72,8 @@ pub fn table(metrics: &[EnvMetrics]) -> String {
     }
     if let Some(m) = metrics.first() {
         s.push_str(&format!(
-            "window: last {} days (to {})\n",
-            m.window_days,
+            "window: last {} (to {})\n",
+            crate::words::count(m.window_days.max(0) as u64, "day"),
             m.window_end.format("%Y-%m-%d %H:%M UTC")
         ));
     }

@@ -27,7 +27,34 @@ pub enum Screen {
     },
 }
 
-pub fn screen(area: Rect, focus: PanelId, single: bool) -> Screen {
+/// Rows a panel wants: its list, a header line and the border.
+fn wanted(rows: usize) -> u16 {
+    u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(3)
+}
+
+/// Below this a grid row shows too little (a header and three rows).
+const MIN_ROW: u16 = 6;
+
+/// Height of the top row out of `height`: 55%, unless one row needs more than its share
+/// while the other leaves some of its own unused — then the unused rows move over.
+fn top_height(height: u16, top_need: u16, bottom_need: u16) -> u16 {
+    let default = height * 55 / 100;
+    let (top_need, bottom_need) = (top_need.max(MIN_ROW), bottom_need.max(MIN_ROW));
+    let top = if top_need > default && bottom_need < height - default {
+        top_need.min(height.saturating_sub(bottom_need))
+    } else if bottom_need > height - default && top_need < default {
+        top_need.max(height.saturating_sub(bottom_need))
+    } else {
+        default
+    };
+    top.clamp(
+        MIN_ROW.min(height),
+        height.saturating_sub(MIN_ROW).max(MIN_ROW.min(height)),
+    )
+}
+
+/// `rows`: how many rows each panel has to show, in `PanelId::ALL` order.
+pub fn screen(area: Rect, focus: PanelId, single: bool, rows: [usize; 5]) -> Screen {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return Screen::TooSmall;
     }
@@ -41,8 +68,11 @@ pub fn screen(area: Rect, focus: PanelId, single: bool) -> Screen {
             status,
         };
     }
+    let top_need = rows[..3].iter().map(|r| wanted(*r)).max().unwrap_or(0);
+    let bottom_need = rows[3..].iter().map(|r| wanted(*r)).max().unwrap_or(0);
+    let top_h = top_height(body.height, top_need, bottom_need);
     let [top, bottom] =
-        Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
+        Layout::vertical([Constraint::Length(top_h), Constraint::Fill(1)]).areas(body);
     let [issues, branches, pulls] = Layout::horizontal([
         Constraint::Percentage(34),
         Constraint::Percentage(31),
@@ -65,7 +95,12 @@ pub fn screen(area: Rect, focus: PanelId, single: bool) -> Screen {
 
 pub fn for_state(state: &AppState) -> Screen {
     let area = Rect::new(0, 0, state.size.0, state.size.1);
-    screen(area, state.focus, state.zoom || state.detail.is_some())
+    screen(
+        area,
+        state.focus,
+        state.zoom || state.detail.is_some(),
+        PanelId::ALL.map(|p| state.panel_len(p)),
+    )
 }
 
 /// The panel drawn at a cell, if any.
@@ -84,7 +119,7 @@ mod tests {
 
     #[test]
     fn sizes_pick_a_layout() {
-        let s = |w, h| screen(Rect::new(0, 0, w, h), PanelId::Ci, false);
+        let s = |w, h| screen(Rect::new(0, 0, w, h), PanelId::Ci, false, [3; 5]);
         assert!(matches!(s(160, 45), Screen::Grid { .. }));
         assert!(matches!(s(100, 30), Screen::Grid { .. }));
         assert!(matches!(s(80, 24), Screen::Single { .. }));
@@ -98,5 +133,21 @@ mod tests {
                 .sum();
             assert_eq!(total, 160 * 44);
         }
+    }
+
+    #[test]
+    fn a_long_list_takes_the_rows_a_short_one_leaves() {
+        let top = |rows| match screen(Rect::new(0, 0, 100, 30), PanelId::Ci, false, rows) {
+            Screen::Grid { panels, .. } => panels[0].1.height,
+            other => panic!("{other:?}"),
+        };
+        // Both fit their share: the usual 55/45.
+        assert_eq!(top([3, 5, 3, 3, 2]), 15);
+        // 20 runs below, 5 branches above: the top keeps what it needs, CI gets the rest.
+        assert_eq!(top([3, 5, 3, 20, 2]), 8);
+        // Many issues, few runs: the other way round.
+        assert_eq!(top([30, 5, 3, 2, 2]), 23);
+        // Both long: the usual split.
+        assert_eq!(top([30, 5, 3, 30, 2]), 15);
     }
 }

@@ -1,6 +1,7 @@
 //! Drawing. Every function here reads state and writes cells; none changes state (the list
 //! offsets in `Cursor` are view memory, kept in `Cell`s).
 
+pub mod contrast;
 pub mod detail;
 pub mod layout;
 pub mod markdown;
@@ -19,7 +20,12 @@ pub use theme::Theme;
 
 pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme) {
     let area = frame.area();
-    let screen = layout::screen(area, state.focus, state.zoom || state.detail.is_some());
+    let screen = layout::screen(
+        area,
+        state.focus,
+        state.zoom || state.detail.is_some(),
+        PanelId::ALL.map(|p| state.panel_len(p)),
+    );
     match screen {
         Screen::TooSmall => {
             let msg = format!(
@@ -56,8 +62,9 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
     }
     widgets::status::toast(frame, area, state, theme);
     if state.help {
-        widgets::help::render(frame, area, keymap, theme);
+        widgets::help::render(frame, area, state, keymap, theme);
     }
+    contrast::guard(frame.buffer_mut(), theme.depth);
 }
 
 fn render_tabs(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {

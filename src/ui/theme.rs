@@ -9,6 +9,8 @@ use std::str::FromStr;
 pub struct Theme {
     pub color: bool,
     pub palette: Palette,
+    /// How many colours the terminal shows (RGB colours become palette entries without 24-bit).
+    pub depth: super::contrast::Depth,
 }
 
 /// The colours a coloured theme uses.
@@ -35,16 +37,16 @@ impl Default for Palette {
         Palette::from_config(&ColorsConfig::default()).unwrap_or(Palette {
             focus: Color::Cyan,
             border: Color::DarkGray,
-            selection: Color::Rgb(40, 60, 90),
-            selection_unfocused: Color::Rgb(45, 45, 45),
+            selection: Color::Rgb(24, 36, 58),
+            selection_unfocused: Color::Rgb(35, 35, 35),
             header: Color::Gray,
             dim: Color::DarkGray,
             ok: Color::Green,
-            bad: Color::Red,
+            bad: Color::LightRed,
             warn: Color::Yellow,
             running: Color::Yellow,
             accent: Color::Magenta,
-            number: Color::Blue,
+            number: Color::LightBlue,
             waiting: Color::Yellow,
         })
     }
@@ -86,6 +88,7 @@ impl Theme {
         Theme {
             color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             palette: Palette::default(),
+            depth: Default::default(),
         }
     }
 
@@ -93,6 +96,7 @@ impl Theme {
         Theme {
             color: false,
             palette: Palette::default(),
+            depth: Default::default(),
         }
     }
 
@@ -106,7 +110,14 @@ impl Theme {
         Theme {
             color,
             palette: Palette::from_config(&ui.colors).unwrap_or_default(),
+            depth: Default::default(),
         }
+    }
+
+    /// The same theme for a terminal that shows `depth` colours.
+    pub fn with_depth(mut self, depth: super::contrast::Depth) -> Theme {
+        self.depth = depth;
+        self
     }
 
     fn fg(&self, c: Color) -> Style {
@@ -204,12 +215,55 @@ mod tests {
     fn default_colours_parse_and_keep_the_original_look() {
         let p = Palette::from_config(&ColorsConfig::default()).expect("defaults parse");
         assert_eq!(p.focus, Color::Cyan);
-        assert_eq!(p.selection, Color::Rgb(40, 60, 90));
-        assert_eq!(p.selection_unfocused, Color::Rgb(45, 45, 45));
+        assert_eq!(p.selection, Color::Rgb(24, 36, 58));
+        assert_eq!(p.selection_unfocused, Color::Rgb(35, 35, 35));
         let bad = ColorsConfig {
             ok: "verdant".into(),
             ..ColorsConfig::default()
         };
         assert_eq!(Palette::from_config(&bad).map_err(|e| e.0), Err("ok"));
+    }
+
+    /// The default palette reads on every background it is drawn on — the terminal's, the
+    /// selections, the waiting badge — in 24-bit colour and through the 256-colour palette,
+    /// without the contrast guard having to step in.
+    #[test]
+    fn every_default_colour_reads_on_every_background() {
+        use crate::ui::contrast::{nearest_256, ratio, rgb, DEFAULT_BG, DEFAULT_FG, MIN_RATIO};
+        let t = Theme::from_config(&Default::default(), false);
+        let fgs = [
+            ("text", Style::new()),
+            ("border", t.border(false)),
+            ("focus", t.border(true)),
+            ("header", t.header()),
+            ("dim", t.dim()),
+            ("ok", t.ok()),
+            ("bad", t.bad()),
+            ("warn", t.warn()),
+            ("running", t.running()),
+            ("accent", t.accent()),
+            ("number", t.number()),
+        ];
+        let bgs = [
+            ("terminal", Style::new()),
+            ("selection", t.selected(true)),
+            ("unfocused selection", t.selected(false)),
+        ];
+        let as_256 = |c: (u8, u8, u8)| {
+            rgb(ratatui::style::Color::Indexed(nearest_256(c.0, c.1, c.2))).unwrap_or(c)
+        };
+        for (fname, f) in fgs {
+            for (bname, b) in bgs {
+                let fg = f.fg.and_then(rgb).unwrap_or(DEFAULT_FG);
+                let bg = b.bg.and_then(rgb).unwrap_or(DEFAULT_BG);
+                for (depth, fg, bg) in [("24-bit", fg, bg), ("256", fg, as_256(bg))] {
+                    let r = ratio(fg, bg);
+                    assert!(r >= MIN_RATIO, "{fname} on {bname} ({depth}): {r:.2}");
+                }
+            }
+        }
+        let w = t.waiting();
+        let (fg, bg) = (w.fg.and_then(rgb), w.bg.and_then(rgb));
+        assert!(ratio(fg.unwrap_or(DEFAULT_FG), bg.unwrap_or(DEFAULT_BG)) >= MIN_RATIO);
     }
 }

@@ -64,6 +64,83 @@ parallel = 4
 ```
 ";
 
+pub const README_V4: &str = "\
+# rocket
+
+Fast, resumable uploads of large files to object storage.
+
+## Install
+
+```
+cargo install rocket-upload
+```
+
+## Use
+
+```
+rocket upload ./backup.tar.zst s3://archive/2024/
+```
+
+An interrupted upload resumes where it stopped: run the same command again.
+
+## Exit codes
+
+| code | meaning |
+|---|---|
+| 0 | every file uploaded |
+| 1 | an upload failed after its retries |
+| 2 | bad arguments or configuration |
+
+## Configuration
+
+rocket reads `$XDG_CONFIG_HOME/rocket/config.toml` (`~/.config/rocket/config.toml`):
+
+```toml
+endpoint = \"https://storage.example.com\"
+chunk_size = \"8MiB\"
+parallel = 4
+```
+";
+
+pub const CONFIG_XDG: &str = "\
+use std::path::PathBuf;
+
+/// `$XDG_CONFIG_HOME/rocket/config.toml`, else `~/.config/rocket/config.toml`.
+pub fn path() -> Option<PathBuf> {
+    let base = std::env::var_os(\"XDG_CONFIG_HOME\")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os(\"HOME\").map(|h| PathBuf::from(h).join(\".config\")))?;
+    Some(base.join(\"rocket/config.toml\"))
+}
+";
+
+pub const TELEMETRY_BATCH: &str = "\
+use std::time::{Duration, Instant};
+
+/// Events are sent 50 at a time, or every 10 seconds, instead of one request each.
+pub struct Batch {
+    events: Vec<String>,
+    since: Instant,
+}
+
+impl Batch {
+    pub fn new() -> Self {
+        Batch { events: Vec::new(), since: Instant::now() }
+    }
+
+    /// Adds an event; returns the batch to send when it is full or old enough.
+    pub fn push(&mut self, event: String) -> Option<Vec<String>> {
+        self.events.push(event);
+        if self.events.len() >= 50 || self.since.elapsed() > Duration::from_secs(10) {
+            self.since = Instant::now();
+            return Some(std::mem::take(&mut self.events));
+        }
+        None
+    }
+}
+";
+
 pub const CARGO_V1: &str = "\
 [package]
 name = \"rocket-upload\"
@@ -604,25 +681,6 @@ impl Bar {
         let _ = std::io::stderr().flush();
     }
 }
-";
-
-pub const CI: &str = "\
-name: CI
-on:
-  push:
-    branches: [main]
-  pull_request:
-
-jobs:
-  test:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: dtolnay/rust-toolchain@stable
-        with:
-          components: clippy
-      - run: cargo clippy --all-targets -- -D warnings
-      - run: cargo test
 ";
 
 pub const CACHE_SPIKE: &str = "\

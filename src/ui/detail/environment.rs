@@ -3,6 +3,7 @@ use crate::app::state::{AppState, Cursor, Insights, Loaded};
 use crate::text::{age, duration, sanitize_line};
 use crate::ui::panels::deploys::short_sha;
 use crate::ui::panels::unread_line;
+use crate::ui::widgets::table::Cell;
 use crate::ui::widgets::{
     icons,
     table::{col, VirtualTable},
@@ -10,7 +11,7 @@ use crate::ui::widgets::{
 use crate::ui::Theme;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 pub fn render(
@@ -110,9 +111,10 @@ pub fn render(
         } else {
             "you cannot approve"
         };
+        let (what, _) = crate::app::deploys::waiting_target(state, run);
         head.push(Line::from(Span::styled(
             format!(
-                "⏸ run #{} ({}) waits for approval by {} — {can}",
+                "⏸ run #{} ({}) to deploy {what} waits for approval by {} — {can}",
                 run.run_number,
                 sanitize_line(run.display_title.as_deref().unwrap_or("")),
                 who.join(", ")
@@ -197,7 +199,10 @@ fn render_metrics(frame: &mut Frame, area: Rect, insights: &Loaded<Insights>, th
     };
     let m = &i.metrics;
     let block = sub_block(
-        format!("Delivery metrics · last {} days", m.window_days),
+        format!(
+            "Delivery metrics · last {}",
+            crate::words::count(m.window_days.max(0) as u64, "day")
+        ),
         theme,
     );
     let inner = block.inner(area);
@@ -264,17 +269,17 @@ fn render_would_ship(
     let (title, cmp) = match (&i.would_ship, &i.carried) {
         (Some((from, to, cmp)), _) => (
             format!(
-                "What would ship: {} → {} ({} commits)",
+                "What would ship: {} → {} ({})",
                 sanitize_line(from),
                 sanitize_line(to),
-                cmp.commits.len()
+                crate::words::count(cmp.commits.len() as u64, "commit")
             ),
             cmp,
         ),
         (None, Some(cmp)) => (
             format!(
-                "What the live deployment brought ({} commits)",
-                cmp.commits.len()
+                "What the live deployment brought ({})",
+                crate::words::count(cmp.commits.len() as u64, "commit")
             ),
             cmp,
         ),

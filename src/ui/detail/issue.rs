@@ -45,10 +45,10 @@ pub fn render(
                 },
             ),
             Span::raw(format!(
-                " · opened by @{} {} · {} comments",
+                " · opened by @{} {} · {}",
                 sanitize_line(author),
                 crate::text::ago(now, issue.created_at),
-                issue.comments
+                crate::words::count(issue.comments, "comment")
             )),
         ]),
     ];
@@ -88,7 +88,10 @@ pub fn render(
     if hidden > 0 {
         lines.push(Line::raw(""));
         lines.push(Line::styled(
-            format!("… {hidden} earlier comments (open in the browser with o)"),
+            format!(
+                "… {} earlier (open in the browser with o)",
+                crate::words::count(hidden as u64, "comment")
+            ),
             theme.dim(),
         ));
     }

@@ -132,16 +132,19 @@ fn status(frame: &mut Frame, area: Rect, log: &LogSession, theme: &Theme) {
         return;
     }
     let st = log.view.status();
-    let mut spans = vec![Span::styled(format!("{} lines", st.lines), theme.dim())];
+    let mut spans = vec![Span::styled(
+        crate::words::count(st.lines as u64, "line"),
+        theme.dim(),
+    )];
     if st.errors > 0 {
         spans.push(Span::styled(
-            format!("  ✗ {} errors", st.errors),
+            format!("  ✗ {}", crate::words::count(st.errors as u64, "error")),
             theme.bad(),
         ));
     }
     if st.warnings > 0 {
         spans.push(Span::styled(
-            format!("  ! {} warnings", st.warnings),
+            format!("  ! {}", crate::words::count(st.warnings as u64, "warning")),
             theme.warn(),
         ));
     }

@@ -10,11 +10,12 @@ use crate::github::pulls::PullDetail;
 use crate::text::{age, sanitize_line};
 use crate::ui::panels::pulls::{checks_spans, decision_span};
 use crate::ui::panels::{unread, unread_line};
+use crate::ui::widgets::table::Cell;
 use crate::ui::widgets::table::{col, VirtualTable};
 use crate::ui::{markdown, Theme};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 /// Lines of a diff hunk shown above a thread: the end of the hunk is where the comment is.

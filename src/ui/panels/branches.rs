@@ -1,11 +1,11 @@
 use super::{block, message};
 use crate::app::state::{AppState, PanelId};
 use crate::text::{age, sanitize_line};
+use crate::ui::widgets::table::Cell;
 use crate::ui::widgets::table::{col, VirtualTable};
 use crate::ui::Theme;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Cell;
 use ratatui::Frame;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, theme: &Theme) {
@@ -43,28 +43,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         return;
     }
     let now = state.now;
-    // Size the name column to the names on screen (not all branches: render cost must not
-    // grow with the branch count), leaving the rest to the commit summary.
     let cursor = state.cursor(PanelId::Branches);
-    let height = usize::from(area.height.saturating_sub(3));
-    let off = cursor.window(snap.branches.len(), height);
-    let name_width = snap.branches[off..(off + height).min(snap.branches.len())]
-        .iter()
-        .map(|b| {
-            let tags = b.issue.map_or(0, |n| n.to_string().len() + 2) + if b.stale { 6 } else { 0 };
-            unicode_width::UnicodeWidthStr::width(b.name.as_str()) + tags
-        })
-        .max()
-        .unwrap_or(10)
-        .clamp(6, 40) as u16;
     let table = VirtualTable {
         block: b,
         cols: vec![
             col("", Constraint::Length(1), 0),
-            col("Branch", Constraint::Length(name_width), 0),
-            col("Sync", Constraint::Length(5), 0),
-            col("Age", Constraint::Length(3), 1),
-            col("Last commit", Constraint::Fill(1), 0),
+            // A branch name is what the user acts on: cut last.
+            col("Branch", Constraint::Fill(2), 0).min(30),
+            col("Sync", Constraint::Length(9), 0),
+            col("Age", Constraint::Length(3), 3),
+            col("Last commit", Constraint::Fill(1), 2).min(10),
         ],
         len: snap.branches.len(),
         focused,

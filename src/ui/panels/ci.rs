@@ -2,6 +2,7 @@ use super::{block, render_empty};
 use crate::app::state::{AppState, PanelId};
 use crate::github::models::{RunStatus, WorkflowRun};
 use crate::text::{age, duration, sanitize_line};
+use crate::ui::widgets::table::Cell;
 use crate::ui::widgets::{
     icons,
     table::{col, VirtualTable},
@@ -10,7 +11,6 @@ use crate::ui::Theme;
 use chrono::{DateTime, Utc};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
-use ratatui::widgets::Cell;
 use ratatui::Frame;
 
 /// Elapsed for a running run, total for a finished one.
@@ -61,11 +61,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         block: b,
         cols: vec![
             col("", Constraint::Length(1), 0),
-            col("Workflow", Constraint::Length(12), 3),
-            col("Title", Constraint::Fill(1), 0),
-            col("Event", Constraint::Length(12), 4),
-            col("Run", Constraint::Length(5), 2),
-            col("Took", Constraint::Length(7), 0),
+            col("Workflow", Constraint::Max(16), 3),
+            col("Title", Constraint::Fill(1), 0).min(12),
+            col("Event", Constraint::Length(19), 4),
+            col("Run", Constraint::Length(7), 2),
+            col("Took", Constraint::Length(9), 0),
             col("Age", Constraint::Length(3), 1),
         ],
         len: runs.len(),

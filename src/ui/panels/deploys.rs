@@ -1,6 +1,7 @@
 use super::{block, render_empty, unread};
 use crate::app::state::{AppState, PanelId};
 use crate::text::{age, sanitize_line};
+use crate::ui::widgets::table::Cell;
 use crate::ui::widgets::{
     icons,
     table::{col, VirtualTable},
@@ -8,11 +9,15 @@ use crate::ui::widgets::{
 use crate::ui::Theme;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Cell;
 use ratatui::Frame;
 
 pub fn short_sha(sha: &str) -> String {
     sanitize_line(sha.get(..7).unwrap_or(sha))
+}
+
+/// `main@9092ce7`.
+fn ref_at(git_ref: &str, sha: &str) -> String {
+    format!("{}@{}", sanitize_line(git_ref), short_sha(sha))
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, theme: &Theme) {
@@ -51,12 +56,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
     let table = VirtualTable {
         block: b,
         cols: vec![
-            col("Env", Constraint::Length(11), 0),
+            col("Env", Constraint::Max(20), 0).min(12),
             col("", Constraint::Length(1), 0),
-            col("Live", Constraint::Fill(2), 0),
-            col("By", Constraint::Length(9), 2),
+            // A ref cut to `v1.…@abcdef0` at worst: a sha is never cut.
+            col("Live", Constraint::Fill(2), 0).min(14),
+            col("By", Constraint::Max(12), 2),
             col("When", Constraint::Length(4), 1),
-            col("Now", Constraint::Fill(3), 0),
+            // "⏸ #12 waits for you" whole.
+            col("Now", Constraint::Fill(3), 0).min(19),
         ],
         len: envs.len(),
         focused,
@@ -69,26 +76,21 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             None => ("-", theme.dim()),
         };
         let live_text = live
-            .map(|d| {
-                format!(
-                    "{}@{}",
-                    sanitize_line(&d.deployment.ref_name),
-                    short_sha(&d.deployment.sha)
-                )
-            })
+            .map(|d| ref_at(&d.deployment.ref_name, &d.deployment.sha))
             .unwrap_or_else(|| "nothing deployed".into());
         // Unsure: the newest deployment whose state could not be read may be the live one.
         let live_text = match (e.live_unsure(), live.or(e.history.first())) {
-            (false, _) => Line::from(live_text),
-            (true, None) => Line::from(unread(theme)),
-            (true, Some(d)) => Line::from(vec![
+            (false, None) => Cell::from(live_text),
+            (false, Some(_)) => Cell::from(live_text).keep_tail(8),
+            (true, None) => Cell::from(unread(theme)),
+            (true, Some(d)) => Cell::from(Line::from(vec![
                 unread(theme),
                 Span::raw(format!(
-                    " {}@{}",
-                    sanitize_line(&d.deployment.ref_name),
-                    short_sha(&d.deployment.sha)
+                    " {}",
+                    ref_at(&d.deployment.ref_name, &d.deployment.sha)
                 )),
-            ]),
+            ]))
+            .keep_tail(8),
         };
         let by = live
             .and_then(|d| d.deployment.creator.as_ref())
@@ -101,7 +103,55 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             .followed
             .iter()
             .find(|f| f.environment.as_deref() == Some(e.env.name.as_str()));
-        let now_cell = if let Some(f) = followed {
+        // A run waiting for approval comes first, even one cockpit follows: it is what needs
+        // the user now. A followed deploy under way is said after it where there is room.
+        let now_cell = if let Some((run, pending)) = e.waiting.first() {
+            // Short first: the column is narrow on small terminals.
+            let what = if pending.current_user_can_approve {
+                "waits for you"
+            } else {
+                "waits for approval"
+            };
+            let pinned = state
+                .followed
+                .iter()
+                .find(|f| f.run_id == run.id)
+                .and_then(|f| f.target.as_deref())
+                .map(|t| format!(" · {t}"))
+                .unwrap_or_default();
+            // `a` acts on the newest; the others are counted so none goes unseen.
+            let more = match e.waiting.len() - 1 {
+                0 => String::new(),
+                n => format!(" (+{n})"),
+            };
+            // A deploy cockpit follows that is past its approval is still said, after the badge.
+            let under_way = followed
+                .filter(|f| !e.waiting.iter().any(|(r, _)| r.id == f.run_id))
+                .and_then(|f| f.run.as_ref())
+                .map(|r| {
+                    Span::styled(
+                        format!(
+                            " · ● #{} {}",
+                            r.run_number,
+                            icons::run_word(&r.status, r.conclusion.as_ref())
+                        ),
+                        theme.running(),
+                    )
+                });
+            let badge = |text: String, with_run: bool| {
+                let mut spans = vec![Span::styled(text, theme.waiting())];
+                spans.extend(under_way.clone().filter(|_| with_run));
+                Line::from(spans)
+            };
+            let head = format!("⏸ #{} {what}", run.run_number);
+            Cell::from(badge(format!("{head}{more}{pinned}"), true))
+                .or(badge(format!("{head}{pinned}"), true))
+                .or(badge(format!("{head}{more}"), true))
+                .or(badge(head.clone(), true))
+                .or(badge(format!("{head}{pinned}"), false))
+                .or(badge(head, false))
+                .or(badge(format!("⏸ #{} waits", run.run_number), false))
+        } else if let Some(f) = followed {
             let status = f
                 .run
                 .as_ref()
@@ -117,55 +167,48 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
                     )
                 })
                 .unwrap_or_default();
-            Line::from(Span::styled(
-                format!("● {status} {number} {git_ref}"),
-                theme.running(),
-            ))
-        } else if let Some((run, pending)) = e.waiting.first() {
-            // Short first: the column is narrow on small terminals.
-            let what = if pending.current_user_can_approve {
-                "waits for you"
-            } else {
-                "waits for approval"
-            };
-            Line::from(Span::styled(
-                format!("⏸ #{} {what}", run.run_number),
-                theme.waiting(),
-            ))
-        } else if let Some(d) = e.in_progress() {
-            Line::from(Span::styled(
+            let cell = Cell::from(Span::styled(
                 format!(
-                    "● deploying {}@{}",
-                    sanitize_line(&d.deployment.ref_name),
-                    short_sha(&d.deployment.sha)
+                    "● {status} {number} {}",
+                    f.target.as_deref().unwrap_or(&git_ref)
                 ),
                 theme.running(),
-            ))
+            ));
+            if f.target.is_some() {
+                cell.keep_tail(8)
+            } else {
+                cell
+            }
+        } else if let Some(d) = e.in_progress() {
+            let what = ref_at(&d.deployment.ref_name, &d.deployment.sha);
+            Cell::from(Span::styled(format!("● deploying {what}"), theme.running()))
+                .or(Span::styled(format!("● {what}"), theme.running()))
+                .keep_tail(8)
         } else if let Some(newest) = e
             .history
             .first()
             .filter(|d| matches!(d.state(), "failure" | "error"))
         {
-            Line::from(Span::styled(
+            Cell::from(Span::styled(
                 format!("✗ last deploy {}", newest.state()),
                 theme.bad(),
             ))
         } else if let Some(u) = e.gaps.iter().next() {
             // Not "idle": what could not be read may be a deploy under way or waiting.
-            Line::from(vec![
+            Cell::from(Line::from(vec![
                 unread(theme),
                 Span::styled(format!(" {}", u.part.label()), theme.dim()),
-            ])
+            ]))
         } else {
-            Line::from(Span::styled("idle", theme.dim()))
+            Cell::from(Span::styled("idle", theme.dim()))
         };
         vec![
             Cell::from(Span::styled(sanitize_line(&e.env.name), theme.title(false))),
             Cell::from(Span::styled(icon, style)),
-            Cell::from(live_text),
+            live_text,
             Cell::from(Span::styled(by, theme.dim())),
             Cell::from(Span::styled(when, theme.dim())),
-            Cell::from(now_cell),
+            now_cell,
         ]
     });
 }

@@ -1,11 +1,11 @@
 use super::{block, render_empty};
 use crate::app::state::{AppState, PanelId};
 use crate::text::{age, sanitize_line};
+use crate::ui::widgets::table::Cell;
 use crate::ui::widgets::table::{col, VirtualTable};
 use crate::ui::Theme;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Cell;
 use ratatui::Frame;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, theme: &Theme) {
@@ -47,7 +47,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         block: b,
         cols: vec![
             col("#", Constraint::Length(num_width), 0),
-            col("Title", Constraint::Fill(4), 0),
+            col("Title", Constraint::Fill(2), 0).min(16),
             col("Labels", Constraint::Fill(1), 2),
             col("Age", Constraint::Length(3), 1),
         ],
@@ -63,16 +63,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             }
             _ => format!("#{}", issue.number),
         };
-        let labels: Vec<Span> = issue
-            .labels
-            .iter()
-            .flat_map(|l| {
-                [
-                    Span::styled(sanitize_line(&l.name), theme.label(&l.color)),
-                    Span::raw(" "),
-                ]
-            })
-            .collect();
+        let mut labels: Vec<Span> = Vec::new();
+        for l in &issue.labels {
+            if !labels.is_empty() {
+                labels.push(Span::raw(" "));
+            }
+            labels.push(Span::styled(sanitize_line(&l.name), theme.label(&l.color)));
+        }
         vec![
             Cell::from(Span::styled(number, theme.number())),
             Cell::from(sanitize_line(&issue.title)),

@@ -3,11 +3,11 @@ use crate::app::state::{AppState, PanelId};
 use crate::github::dashboard::{ChecksRollup, PullRole, ReviewDecision};
 use crate::github::partial::Part;
 use crate::text::{age, sanitize_line};
+use crate::ui::widgets::table::Cell;
 use crate::ui::widgets::table::{col, VirtualTable};
 use crate::ui::Theme;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Cell;
 use ratatui::Frame;
 
 pub fn checks_spans(c: Option<&ChecksRollup>, theme: &Theme) -> Line<'static> {
@@ -43,7 +43,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
     let count = state.pulls.data.as_ref().map(Vec::len);
     let b = block(
         PanelId::Pulls,
-        "mine · review requested",
+        "mine · ⇄ review requested",
         count,
         &state.pulls,
         focused,
@@ -66,9 +66,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
     let table = VirtualTable {
         block: b,
         cols: vec![
-            col("#", Constraint::Length(5), 0),
-            col("Title", Constraint::Fill(1), 0),
-            col("Checks", Constraint::Length(7), 0),
+            col("#", Constraint::Length(6), 0),
+            col("Title", Constraint::Fill(1), 0).min(12),
+            col("Checks", Constraint::Length(9), 0),
             col("Review", Constraint::Length(8), 0),
             col("Cmt", Constraint::Length(3), 2),
             col("Age", Constraint::Length(3), 1),

@@ -76,15 +76,23 @@ fn frame_block<'a>(title: &str, theme: &Theme, hint: &'a str) -> Block<'a> {
 
 fn field_height(kind: &FieldKind) -> u16 {
     match kind {
-        FieldKind::Multiline(_) => 6,
+        // Six lines of text inside the border: a PR body's first paragraph and its keyword.
+        FieldKind::Multiline(_) => 8,
         _ => 1,
     }
 }
 
 fn form(frame: &mut Frame, area: Rect, f: &Form, theme: &Theme) {
     let width = 80u16.min(area.width.saturating_sub(4)).max(30);
-    let intro_h = f.intro.len() as u16;
-    let fields_h: u16 = f.fields.iter().map(|x| field_height(&x.kind) + 1).sum();
+    // Long intro lines wrap: they name what the form acts on and must be read whole.
+    let intro: Vec<String> = f
+        .intro
+        .iter()
+        .flat_map(|l| super::help::wrap(&sanitize_line(l), usize::from(width.saturating_sub(2))))
+        .collect();
+    let intro_h = intro.len() as u16;
+    let rows = |k: &FieldKind| field_height(k) + 1;
+    let fields_h: u16 = f.fields.iter().map(|x| rows(&x.kind)).sum();
     let height = intro_h + 1 + fields_h + 2 + 2;
     let rect = popup(area, width, height);
     frame.render_widget(Clear, rect);
@@ -96,15 +104,53 @@ fn form(frame: &mut Frame, area: Rect, f: &Form, theme: &Theme) {
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let mut y = inner.y;
-    for line in &f.intro {
+    for line in &intro {
         if y >= inner.bottom() {
             break;
         }
         frame.render_widget(
-            Paragraph::new(Span::styled(sanitize_line(line), theme.dim())),
+            Paragraph::new(Span::styled(line.as_str(), theme.dim())),
             Rect::new(inner.x, y, inner.width, 1),
         );
         y += 1;
+    }
+    // A form taller than the screen (many labels, many inputs) scrolls to keep the focused
+    // field in view, and says that there is more.
+    let room = inner.bottom().saturating_sub(y + 1);
+    let mut first = 0;
+    while first < f.focus
+        && f.fields[first..=f.focus.min(f.fields.len().saturating_sub(1))]
+            .iter()
+            .map(|x| rows(&x.kind))
+            .sum::<u16>()
+            > room
+    {
+        first += 1;
+    }
+    let mut shown_h = 0;
+    let last_shown = f.fields[first..]
+        .iter()
+        .take_while(|x| {
+            shown_h += rows(&x.kind);
+            shown_h <= room + 1
+        })
+        .count()
+        + first;
+    let more = match (first > 0, last_shown < f.fields.len()) {
+        (true, true) => Some(format!(
+            "↑ {first} more · ↓ {} more",
+            f.fields.len() - last_shown
+        )),
+        (true, false) => Some(format!("↑ {first} more")),
+        (false, true) => Some(format!("↓ {} more (Tab)", f.fields.len() - last_shown)),
+        (false, false) => None,
+    };
+    if let (Some(more), true) = (more, y < inner.bottom()) {
+        frame.render_widget(
+            Paragraph::new(Span::styled(more, theme.dim()))
+                .alignment(ratatui::layout::Alignment::Right),
+            Rect::new(inner.x, y, inner.width, 1),
+        );
     }
     y += 1;
     let label_w = f
@@ -115,7 +161,7 @@ fn form(frame: &mut Frame, area: Rect, f: &Form, theme: &Theme) {
         .unwrap_or(8)
         .min(28) as u16
         + 2;
-    for (i, field) in f.fields.iter().enumerate() {
+    for (i, field) in f.fields.iter().enumerate().skip(first) {
         let h = field_height(&field.kind);
         if y + h > inner.bottom() {
             break;

@@ -119,6 +119,17 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, 
         }
     }
 
+    // The demo's clone is in a temporary directory: say where, where it fits.
+    if let (true, Some(dir)) = (state.ctx.demo, state.ctx.workdir.as_ref()) {
+        let path = Span::styled(
+            format!(" {}", sanitize_line(&dir.display().to_string())),
+            theme.dim(),
+        );
+        let used: usize = spans.iter().map(Span::width).sum();
+        if used + path.width() + 16 <= usize::from(area.width) {
+            spans.insert(2, path);
+        }
+    }
     let line = Line::from(spans);
     let hint = if state.pending_keys.is_empty() {
         let key = |a: Action, default: &str| keymap.key_for(a).unwrap_or_else(|| default.into());
@@ -159,7 +170,10 @@ pub fn toast(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .clamp(20, 70)
         .min(area.width);
     let inner = width.saturating_sub(2).max(1);
-    let lines = (text.chars().count() as u16).div_ceil(inner).clamp(1, 4);
+    // Counted as the paragraph wraps it, at words: a refusal must be readable to its end.
+    let lines = super::help::wrap(&text, usize::from(inner))
+        .len()
+        .clamp(1, 6) as u16;
     let height = lines + 2;
     let rect = Rect::new(
         area.right().saturating_sub(width),
