@@ -353,6 +353,8 @@ fn help_overlay_lists_keys() {
         "zoom",
         "open the selection in the browser",
         "Tab",
+        "Ctrl-Z",
+        "suspend to the shell",
     ] {
         assert!(text.contains(needle), "{needle} missing:\n{text}");
     }

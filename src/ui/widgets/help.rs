@@ -13,7 +13,8 @@ use ratatui::Frame;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// What the symbols in the panels mean: they are not keys, but the help is where one looks.
-const SYMBOLS: [(&str, &str); 7] = [
+const SYMBOLS: [(&str, &str); 8] = [
+    ("Ctrl-Z", "suspend to the shell; `fg` brings cockpit back"),
     ("mouse", "click focuses and selects, the wheel scrolls"),
     (
         "* ✓",
