@@ -77,8 +77,10 @@ async fn from_issue_to_a_resolved_review_thread() {
     // the branch list has the new commit, which puts its branch there (the list is newest
     // first; the first row is the screen's third line). The CI panel follows sooner.
     let first_row = format!("* {ISSUE_BRANCH}");
-    h.wait_until("the branch with the new commit first", |s| {
-        s.lines().nth(2).is_some_and(|l| l.contains(&first_row))
+    h.wait_until("the pushed branch with the new commit first", |s| {
+        s.lines()
+            .nth(2)
+            .is_some_and(|l| l.contains(&first_row) && !l.contains("local"))
     })
     .await;
     h.key('2');

@@ -887,6 +887,91 @@ const LOG: &str = "2026-11-20T10:00:00.0000000Z ##[group]Run cargo test\n\
 2026-11-20T10:00:05.0000000Z ##[error]Process completed with exit code 101.\n";
 
 /// The failed run's detail is open with its jobs: a finished test job, a running lint job.
+/// The branch just made from issue 47, committed to and not yet pushed.
+fn on_unpushed_branch(s: &mut AppState) {
+    let branch = cockpit::git::BranchInfo {
+        name: "47-crash-when-home-is-unset".into(),
+        is_head: true,
+        sha: "1111111111111111111111111111111111111111".into(),
+        upstream: None,
+        upstream_gone: false,
+        ahead: 0,
+        behind: 0,
+        summary: "Fall back when HOME is unset".into(),
+        commit_time: now(),
+        author: "octodemo".into(),
+        merged_into_default: false,
+        issue: Some(47),
+        stale: false,
+    };
+    s.branches = loaded(cockpit::git::BranchSnapshot {
+        branches: vec![branch],
+        status: Default::default(),
+        default_branch: Some("main".into()),
+        detached_at: None,
+        operation: None,
+    });
+    s.focus = PanelId::Branches;
+}
+
+const PUSHED_SHA: &str = "2222222222222222222222222222222222222222";
+
+fn pushed() -> Msg {
+    Msg::GitDone {
+        id: 1,
+        op: cockpit::app::effect::GitOp::Push,
+        result: Ok("Pushed 47-crash-when-home-is-unset".into()),
+        pushed: Some(cockpit::git::PushOutcome {
+            remote: "origin".into(),
+            branch: "47-crash-when-home-is-unset".into(),
+            upstream: "origin/47-crash-when-home-is-unset".into(),
+            sha: PUSHED_SHA.into(),
+            remote_messages: Vec::new(),
+        }),
+    }
+}
+
+/// A push is known from its own answer: the runs of the commit it sent are awaited, and `P`
+/// right after it opens the pull request form even before the refreshed branch list arrives.
+#[test]
+fn push_flows() {
+    table(&[
+        Case {
+            name: "P before the push is refused: the branch is not on GitHub",
+            setup: on_unpushed_branch,
+            inputs: &[Key('P')],
+            check: |s, out| refused(s, out, "not on GitHub yet"),
+        },
+        Case {
+            name: "the push's commit is awaited, not the branch list's head",
+            setup: on_unpushed_branch,
+            inputs: &[In::Msg(pushed)],
+            check: |_, out| {
+                assert!(
+                    out.all.iter().any(|e| matches!(e,
+                        Effect::Poll(Resource::CommitRuns { sha }) if sha == PUSHED_SHA)),
+                    "{:?}",
+                    out.all
+                );
+            },
+        },
+        Case {
+            name: "P right after the push prepares the pull request",
+            setup: on_unpushed_branch,
+            inputs: &[In::Msg(pushed), Key('P')],
+            check: |_, out| {
+                assert!(
+                    out.last.iter().any(|e| matches!(e,
+                        Effect::Prepare(Prepare::NewPull { head, issue: Some(47) })
+                            if head == "47-crash-when-home-is-unset")),
+                    "{:?}",
+                    out.last
+                );
+            },
+        },
+    ]);
+}
+
 fn run_detail(s: &mut AppState) {
     on_ci(s);
     s.cursor_mut(PanelId::Ci).selected = 1;

@@ -59,7 +59,7 @@ fn run(
     id: u64,
     op: &GitOp,
     tx: &mpsc::UnboundedSender<Msg>,
-    pushed: &mut Option<(String, String)>,
+    pushed: &mut Option<git::PushOutcome>,
 ) -> Result<String, String> {
     let path = s.repo_path.clone().ok_or("not inside a git repository")?;
     let cancel = Cancel::new();
@@ -116,13 +116,14 @@ fn run(
         GitOp::Push => {
             let out = git::push_current_branch(&path, None, &s.remote_auth, &cancel, &mut report)
                 .map_err(e)?;
-            *pushed = Some((out.sha.clone(), out.branch.clone()));
-            Ok(format!(
+            let message = format!(
                 "Pushed {} to {} ({})",
                 out.branch,
                 out.upstream,
                 &out.sha[..out.sha.len().min(7)]
-            ))
+            );
+            *pushed = Some(out);
+            Ok(message)
         }
     }
 }

@@ -49,9 +49,9 @@ pub enum Msg {
         id: u64,
         op: super::effect::GitOp,
         result: Result<String, String>,
-        /// After a push: the commit sent and its branch, read from the push itself (the
-        /// branch list may not have seen the commit yet).
-        pushed: Option<(String, String)>,
+        /// After a push: what it sent, read from the push itself (the branch list may not
+        /// have seen the commit or the new upstream yet).
+        pushed: Option<crate::git::PushOutcome>,
     },
 }
 

@@ -252,13 +252,14 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             match result {
                 Ok(message) => {
                     state.toast(format!("✓ {message}"), false);
-                    if let Some((sha, branch)) = pushed {
+                    if let Some(out) = pushed {
                         fx.push(Effect::Refresh(vec![
                             ResourceKind::Runs,
                             ResourceKind::Pulls,
                         ]));
-                        let what = format!("your push of {branch}");
-                        fx.extend(super::follow::await_runs(state, sha, what));
+                        pushed_branch(state, &out);
+                        let what = format!("your push of {}", out.branch);
+                        fx.extend(super::follow::await_runs(state, out.sha, what));
                     }
                 }
                 Err(why) => {
@@ -1290,4 +1291,22 @@ mod tests {
             .as_ref()
             .is_some_and(|t| t.error && t.text.contains("failed")));
     }
+}
+
+/// The branch list says what a push just did before the refreshed list arrives: a `P` right
+/// after `p` must not be refused as "not on GitHub yet".
+fn pushed_branch(state: &mut AppState, out: &crate::git::PushOutcome) {
+    let Some(b) = state
+        .branches
+        .data
+        .as_mut()
+        .and_then(|d| d.branches.iter_mut().find(|b| b.name == out.branch))
+    else {
+        return;
+    };
+    b.sha = out.sha.clone();
+    b.upstream = Some(out.upstream.clone());
+    b.upstream_gone = false;
+    b.ahead = 0;
+    b.behind = 0;
 }
