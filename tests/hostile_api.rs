@@ -267,7 +267,7 @@ async fn the_token_is_never_on_screen() {
     use ratatui::crossterm::event::KeyCode;
     let mut h = common::Harness::start().await;
     let token = cockpit::fakehub::DEMO_TOKEN;
-    let mut seen = vec![h.wait_for("Crash when HOME is unset").await];
+    let mut seen = vec![h.wait_until("dashboard", common::every_panel_loaded).await];
     h.key('?');
     seen.push(h.wait_for("cockpit keys").await);
     h.code(KeyCode::Esc);

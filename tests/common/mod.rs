@@ -39,6 +39,22 @@ pub fn screen_text(buf: &Buffer) -> String {
 }
 
 /// Fast intervals: tests wait for the next poll instead of pressing `r`.
+/// Every panel of the demo dashboard has its rows (a key on a panel still loading does nothing,
+/// so a test that opens each panel waits for this first).
+pub fn every_panel_loaded(s: &str) -> bool {
+    [
+        "Crash when HOME is unset",
+        "42-retry-flaky-uploads",
+        "#43",
+        "#424",
+        "production",
+        "@octodemo",
+    ]
+    .iter()
+    .all(|needle| s.contains(needle))
+        && !s.contains("loading…")
+}
+
 pub fn fast_intervals() -> Intervals {
     let ms = Duration::from_millis;
     Intervals {
