@@ -2,10 +2,11 @@
 
 use std::collections::BTreeSet;
 
-use super::paging::{query, wrapped_list};
-use super::reply::{unprocessable, Req, R};
+use super::paging::{list, query, wrapped_list};
+use super::reply::{unprocessable, Reply, Req, R};
+use super::runs::visible_job;
 use crate::fakehub::render::{self, Ctx};
-use crate::fakehub::world::{job_view, plan_attempt, Attempt, Run, World};
+use crate::fakehub::world::{job_annotations, job_view, plan_attempt, Attempt, Run, World};
 
 pub(super) fn check_runs_for_ref(w: &World, ri: usize, ctx: &Ctx, req: &Req, reference: &str) -> R {
     let repo = &w.repos[ri];
@@ -57,4 +58,32 @@ pub(super) fn check_runs_for_ref(w: &World, ri: usize, ctx: &Ctx, req: &Req, ref
         }
     }
     wrapped_list(ctx, req, "check_runs", items)
+}
+
+pub(super) fn check_run(w: &World, ri: usize, ctx: &Ctx, id: u64) -> R {
+    let repo = &w.repos[ri];
+    let (run, a, k) = visible_job(repo, id, ctx)?;
+    let att = &run.attempts[a];
+    let plans = plan_attempt(repo, att);
+    Ok(Reply::json(render::check_run_json(
+        w,
+        repo,
+        run,
+        &att.jobs[k],
+        &plans[k],
+        ctx,
+    )))
+}
+
+pub(super) fn annotations(w: &World, ri: usize, ctx: &Ctx, req: &Req, id: u64) -> R {
+    let repo = &w.repos[ri];
+    let (run, a, k) = visible_job(repo, id, ctx)?;
+    let att = &run.attempts[a];
+    let plans = plan_attempt(repo, att);
+    let sha = repo.run_sha(run);
+    let items = job_annotations(&att.jobs[k], &plans[k], ctx.now)
+        .iter()
+        .map(|x| render::annotation_json(repo, x, &sha, ctx))
+        .collect();
+    list(ctx, req, items)
 }

@@ -1,7 +1,7 @@
 //! Deployments and their statuses.
 
-use super::paging::{list, query};
-use super::reply::{not_found, ApiError, Req, R};
+use super::paging::{list, query, wrapped_list};
+use super::reply::{not_found, ApiError, Reply, Req, R};
 use crate::fakehub::render::{self, Ctx};
 use crate::fakehub::world::{deployment_created_at, plan_attempt, Deployment, Repo, World};
 
@@ -55,4 +55,38 @@ pub(super) fn list_deployments(w: &World, ri: usize, ctx: &Ctx, req: &Req) -> R 
         .map(|d| render::deployment_json(w, repo, d, ctx))
         .collect();
     list(ctx, req, items)
+}
+
+pub(super) fn deployment(w: &World, ri: usize, ctx: &Ctx, id: u64) -> R {
+    let repo = &w.repos[ri];
+    let d = visible_deployment(repo, id, ctx)?;
+    Ok(Reply::json(render::deployment_json(w, repo, d, ctx)))
+}
+
+pub(super) fn statuses(w: &World, ri: usize, ctx: &Ctx, req: &Req, id: u64) -> R {
+    let repo = &w.repos[ri];
+    let d = visible_deployment(repo, id, ctx)?;
+    let mut st = crate::fakehub::world::deployment_statuses(repo, d, ctx.now);
+    st.reverse();
+    let items = st
+        .iter()
+        .map(|s| render::deployment_status_json(w, repo, d, s, ctx))
+        .collect();
+    list(ctx, req, items)
+}
+
+pub(super) fn environments(w: &World, ri: usize, ctx: &Ctx, req: &Req) -> R {
+    let repo = &w.repos[ri];
+    let items = repo
+        .environments
+        .iter()
+        .map(|e| render::environment_json(w, repo, e, ctx))
+        .collect();
+    wrapped_list(ctx, req, "environments", items)
+}
+
+pub(super) fn environment(w: &World, ri: usize, ctx: &Ctx, name: &str) -> R {
+    let repo = &w.repos[ri];
+    let e = repo.environment(name).ok_or_else(not_found)?;
+    Ok(Reply::json(render::environment_json(w, repo, e, ctx)))
 }

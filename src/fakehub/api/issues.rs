@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::access::viewer;
 use super::paging::{list, parse_since, query};
-use super::reply::{not_found, validation, ApiError, Req, R};
+use super::reply::{not_found, validation, ApiError, Reply, Req, R};
 use crate::fakehub::render::{self, Ctx};
 use crate::fakehub::world::{Issue, Repo, World};
 
@@ -158,6 +158,25 @@ pub(super) fn user_issues(w: &World, ctx: &Ctx, req: &Req) -> R {
     let items = v
         .into_iter()
         .map(|(r, i)| render::issue_json(w, r, i, ctx, true))
+        .collect();
+    list(ctx, req, items)
+}
+
+pub(super) fn issue(w: &World, ri: usize, ctx: &Ctx, n: u64) -> R {
+    let repo = &w.repos[ri];
+    let issue = visible_issue(repo, n, ctx)?;
+    Ok(Reply::json(render::issue_json(w, repo, issue, ctx, false)))
+}
+
+pub(super) fn comments(w: &World, ri: usize, ctx: &Ctx, req: &Req, n: u64) -> R {
+    let repo = &w.repos[ri];
+    let issue = visible_issue(repo, n, ctx)?;
+    let since = parse_since(req)?;
+    let items = issue
+        .comments
+        .iter()
+        .filter(|c| c.created_at <= ctx.now && since.is_none_or(|s| c.updated_at >= s))
+        .map(|c| render::comment_json(w, repo, issue, c, ctx))
         .collect();
     list(ctx, req, items)
 }

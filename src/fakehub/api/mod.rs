@@ -1,6 +1,12 @@
-//! The REST endpoints: routing, query filters, pagination and mutations, all synchronous under
-//! the world lock. Authentication, rate limiting, ETags and faults are applied around this by
-//! `server.rs`.
+//! The REST endpoints, all synchronous under the world lock. Authentication, rate limiting,
+//! ETags and faults are applied around this by `server.rs`.
+//!
+//! This file routes a request to its handler; each resource's handlers have their own module
+//! (as in `src/github/`): `issues`/`issues_write`, `pulls` (writes in `../pulls_write.rs`),
+//! `runs`, `checks`, `job_logs`, `run_control`, `dispatch`, `approvals`, `deployments` (and
+//! environments), `repos`, `branches`, `contents`, `search`, `users`. The shared parts:
+//! `reply` (answers and GitHub's error bodies), `paging` (query parameters, `Link`
+//! pagination), `input` (request bodies) and `access` (who may write).
 
 mod access;
 mod approvals;
@@ -16,19 +22,20 @@ mod job_logs;
 mod paging;
 mod pulls;
 mod reply;
+mod repos;
 mod run_control;
 mod runs;
 mod search;
 mod users;
 
-use super::render::{self, Ctx};
-use super::world::{job_annotations, job_view, plan_attempt, run_view, World};
+use super::render::Ctx;
+use super::world::World;
 pub(crate) use access::{check_write_scope, require_write};
 use approvals::{pending_deployments, review_deployments};
 use branches::{branch, branches};
 use checks::check_runs_for_ref;
 use contents::contents;
-use deployments::{list_deployments, visible_deployment};
+use deployments::list_deployments;
 use dispatch::dispatch;
 pub(crate) use input::{parse_object, string_list};
 pub(crate) use issues::visible_issue;
@@ -36,17 +43,15 @@ use issues::{repo_issues, user_issues};
 use issues_write::{patch_issue, post_comment};
 pub(crate) use job_logs::blob_log;
 use job_logs::job_logs;
-use paging::{list, parse_since, query, wrapped_list};
 use pulls::list_pulls;
 pub(crate) use pulls::visible_pull;
 pub(crate) use reply::{
-    not_found, problems_parsing, requires_auth, unprocessable, validation, wrong_type, ApiError,
-    Body, RateSnapshot, Reply, Req, R,
+    not_found, problems_parsing, unprocessable, validation, wrong_type, ApiError, Body,
+    RateSnapshot, Reply, Req, R,
 };
 use run_control::{cancel, rerun, Rerun};
-use runs::{find_workflow, list_jobs, list_runs, visible_job, visible_run};
+use runs::{list_jobs, list_runs};
 use search::search_issues;
-use users::rate_limit_json;
 
 // ---------------------------------------------------------------------------------------------
 // Routing
@@ -87,15 +92,9 @@ pub(crate) fn route(w: &mut World, ctx: &Ctx, req: &Req) -> R {
         .collect();
     let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
     match (req.method, segs.as_slice()) {
-        ("GET", ["user"]) => {
-            let login = ctx.viewer.as_deref().ok_or_else(requires_auth)?;
-            Ok(Reply::json(render::full_user_json(w, login, ctx)))
-        }
-        ("GET", ["users", login]) => {
-            let u = w.user(login).ok_or_else(not_found)?;
-            Ok(Reply::json(render::full_user_json(w, &u.login, ctx)))
-        }
-        ("GET", ["rate_limit"]) => Ok(Reply::json(rate_limit_json(req.rate, req.search))),
+        ("GET", ["user"]) => users::signed_in(w, ctx),
+        ("GET", ["users", login]) => users::user(w, ctx, login),
+        ("GET", ["rate_limit"]) => users::rate_limit(req),
         ("GET", ["issues"]) => user_issues(w, ctx, req),
         ("GET", ["search", "issues"]) => search_issues(w, ctx, req),
         ("POST", ["graphql"]) => super::graphql::handle(w, ctx, req),
@@ -113,132 +112,36 @@ pub(crate) fn route(w: &mut World, ctx: &Ctx, req: &Req) -> R {
 fn repo_route(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, rest: &[&str]) -> R {
     let m = req.method;
     match (m, rest) {
-        ("GET", []) => Ok(Reply::json(render::repo_json(w, &w.repos[ri], ctx))),
+        ("GET", []) => repos::repo(w, ri, ctx),
         ("GET", ["branches"]) => branches(w, ri, ctx, req),
         ("GET", ["branches", name @ ..]) => branch(w, ri, ctx, &name.join("/")),
         ("GET", ["contents", path @ ..]) => contents(w, ri, ctx, req, &path.join("/")),
-        ("GET", ["labels"]) => {
-            let repo = &w.repos[ri];
-            let items = repo
-                .labels
-                .iter()
-                .map(|l| render::label_json(repo, &l.name, ctx))
-                .collect();
-            list(ctx, req, items)
-        }
+        ("GET", ["labels"]) => repos::labels(w, ri, ctx, req),
         ("GET", ["issues"]) => repo_issues(w, ri, ctx, req),
-        ("GET", ["issues", n]) => {
-            let repo = &w.repos[ri];
-            let issue = visible_issue(repo, num(n)?, ctx)?;
-            Ok(Reply::json(render::issue_json(w, repo, issue, ctx, false)))
-        }
+        ("GET", ["issues", n]) => issues::issue(w, ri, ctx, num(n)?),
         ("PATCH", ["issues", n]) => patch_issue(w, ri, ctx, req, num(n)?),
-        ("GET", ["issues", n, "comments"]) => {
-            let repo = &w.repos[ri];
-            let issue = visible_issue(repo, num(n)?, ctx)?;
-            let since = parse_since(req)?;
-            let items = issue
-                .comments
-                .iter()
-                .filter(|c| c.created_at <= ctx.now && since.is_none_or(|s| c.updated_at >= s))
-                .map(|c| render::comment_json(w, repo, issue, c, ctx))
-                .collect();
-            list(ctx, req, items)
-        }
+        ("GET", ["issues", n, "comments"]) => issues::comments(w, ri, ctx, req, num(n)?),
         ("POST", ["issues", n, "comments"]) => post_comment(w, ri, ctx, req, num(n)?),
         ("GET", ["pulls"]) => list_pulls(w, ri, ctx, req),
-        ("GET", ["pulls", n]) => {
-            let repo = &w.repos[ri];
-            let issue = visible_pull(repo, num(n)?, ctx)?;
-            Ok(Reply::json(render::pull_json(w, repo, issue, ctx, true)))
-        }
-        ("GET", ["pulls", n, "reviews"]) => {
-            let repo = &w.repos[ri];
-            let issue = visible_pull(repo, num(n)?, ctx)?;
-            let items = issue
-                .pull
-                .iter()
-                .flat_map(|p| p.reviews.iter())
-                .filter(|r| r.submitted_at <= ctx.now)
-                .map(|r| render::review_json(w, repo, issue, r, ctx))
-                .collect();
-            list(ctx, req, items)
-        }
-        ("GET", ["pulls", n, "comments"]) => {
-            let repo = &w.repos[ri];
-            let issue = visible_pull(repo, num(n)?, ctx)?;
-            let mut cs: Vec<_> = issue
-                .pull
-                .iter()
-                .flat_map(|p| p.review_comments.iter())
-                .filter(|c| c.created_at <= ctx.now)
-                .collect();
-            let desc = query(req, "direction") == Some("desc");
-            cs.sort_by_key(|c| (c.created_at, c.id));
-            if desc {
-                cs.reverse();
-            }
-            let items = cs
-                .into_iter()
-                .map(|c| render::review_comment_json(w, repo, issue, c, ctx))
-                .collect();
-            list(ctx, req, items)
-        }
+        ("GET", ["pulls", n]) => pulls::pull(w, ri, ctx, num(n)?),
+        ("GET", ["pulls", n, "reviews"]) => pulls::reviews(w, ri, ctx, req, num(n)?),
+        ("GET", ["pulls", n, "comments"]) => pulls::review_comments(w, ri, ctx, req, num(n)?),
         ("GET", ["commits", reference @ .., "check-runs"]) if !reference.is_empty() => {
             check_runs_for_ref(w, ri, ctx, req, &reference.join("/"))
         }
-        ("GET", ["check-runs", id]) => {
-            let repo = &w.repos[ri];
-            let (run, a, k) = visible_job(repo, num(id)?, ctx)?;
-            let att = &run.attempts[a];
-            let plans = plan_attempt(repo, att);
-            Ok(Reply::json(render::check_run_json(
-                w,
-                repo,
-                run,
-                &att.jobs[k],
-                &plans[k],
-                ctx,
-            )))
-        }
+        ("GET", ["check-runs", id]) => checks::check_run(w, ri, ctx, num(id)?),
         ("GET", ["check-runs", id, "annotations"]) => {
-            let repo = &w.repos[ri];
-            let (run, a, k) = visible_job(repo, num(id)?, ctx)?;
-            let att = &run.attempts[a];
-            let plans = plan_attempt(repo, att);
-            let sha = repo.run_sha(run);
-            let items = job_annotations(&att.jobs[k], &plans[k], ctx.now)
-                .iter()
-                .map(|x| render::annotation_json(repo, x, &sha, ctx))
-                .collect();
-            list(ctx, req, items)
+            checks::annotations(w, ri, ctx, req, num(id)?)
         }
-        ("GET", ["actions", "workflows"]) => {
-            let repo = &w.repos[ri];
-            let items = repo
-                .workflows
-                .iter()
-                .map(|wf| render::workflow_json(repo, wf, ctx))
-                .collect();
-            wrapped_list(ctx, req, "workflows", items)
-        }
-        ("GET", ["actions", "workflows", id]) => {
-            let repo = &w.repos[ri];
-            let wf = find_workflow(repo, id)?;
-            Ok(Reply::json(render::workflow_json(repo, wf, ctx)))
-        }
+        ("GET", ["actions", "workflows"]) => runs::workflows(w, ri, ctx, req),
+        ("GET", ["actions", "workflows", id]) => runs::workflow(w, ri, ctx, id),
         ("GET", ["actions", "workflows", id, "runs"]) => {
-            let wid = find_workflow(&w.repos[ri], id)?.id;
+            let wid = runs::find_workflow(&w.repos[ri], id)?.id;
             list_runs(w, ri, ctx, req, Some(wid))
         }
         ("POST", ["actions", "workflows", id, "dispatches"]) => dispatch(w, ri, ctx, req, id),
         ("GET", ["actions", "runs"]) => list_runs(w, ri, ctx, req, None),
-        ("GET", ["actions", "runs", id]) => {
-            let repo = &w.repos[ri];
-            let run = visible_run(repo, num(id)?, ctx)?;
-            let view = run_view(repo, run, ctx.now);
-            Ok(Reply::json(render::run_json(w, repo, run, &view, ctx)))
-        }
+        ("GET", ["actions", "runs", id]) => runs::run(w, ri, ctx, num(id)?),
         ("GET", ["actions", "runs", id, "jobs"]) => list_jobs(w, ri, ctx, req, num(id)?),
         ("POST", ["actions", "runs", id, "rerun"]) => rerun(w, ri, ctx, req, num(id)?, Rerun::All),
         ("POST", ["actions", "runs", id, "rerun-failed-jobs"]) => {
@@ -251,63 +154,21 @@ fn repo_route(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, rest: &[&str]) -> 
         ("POST", ["actions", "runs", id, "pending_deployments"]) => {
             review_deployments(w, ri, ctx, req, num(id)?)
         }
-        ("GET", ["actions", "jobs", id]) => {
-            let repo = &w.repos[ri];
-            let (run, a, k) = visible_job(repo, num(id)?, ctx)?;
-            let att = &run.attempts[a];
-            let plans = plan_attempt(repo, att);
-            let view = job_view(&plans[k], ctx.now);
-            Ok(Reply::json(render::job_json(
-                repo,
-                run,
-                att,
-                &att.jobs[k],
-                &view,
-                ctx,
-            )))
-        }
+        ("GET", ["actions", "jobs", id]) => runs::job(w, ri, ctx, num(id)?),
         ("GET", ["actions", "jobs", id, "logs"]) => job_logs(w, ri, ctx, req, num(id)?),
         ("POST", ["actions", "jobs", id, "rerun"]) => {
             let id = num(id)?;
             rerun(w, ri, ctx, req, 0, Rerun::Job(id))
         }
-        ("GET", ["environments"]) => {
-            let repo = &w.repos[ri];
-            let items = repo
-                .environments
-                .iter()
-                .map(|e| render::environment_json(w, repo, e, ctx))
-                .collect();
-            wrapped_list(ctx, req, "environments", items)
-        }
-        ("GET", ["environments", name]) => {
-            let repo = &w.repos[ri];
-            let e = repo.environment(name).ok_or_else(not_found)?;
-            Ok(Reply::json(render::environment_json(w, repo, e, ctx)))
-        }
+        ("GET", ["environments"]) => deployments::environments(w, ri, ctx, req),
+        ("GET", ["environments", name]) => deployments::environment(w, ri, ctx, name),
         ("GET", ["compare", spec @ ..]) if !spec.is_empty() => {
-            // The attached repository is the first one's.
-            let git = w.git_dir.as_deref().filter(|_| ri == 0);
-            super::commits::compare_json(w, ctx, &w.repos[ri], git, &spec.join("/"))
-                .map(Reply::json)
-                .ok_or_else(not_found)
+            repos::compare(w, ri, ctx, &spec.join("/"))
         }
         ("GET", ["deployments"]) => list_deployments(w, ri, ctx, req),
-        ("GET", ["deployments", id]) => {
-            let repo = &w.repos[ri];
-            let d = visible_deployment(repo, num(id)?, ctx)?;
-            Ok(Reply::json(render::deployment_json(w, repo, d, ctx)))
-        }
+        ("GET", ["deployments", id]) => deployments::deployment(w, ri, ctx, num(id)?),
         ("GET", ["deployments", id, "statuses"]) => {
-            let repo = &w.repos[ri];
-            let d = visible_deployment(repo, num(id)?, ctx)?;
-            let mut st = super::world::deployment_statuses(repo, d, ctx.now);
-            st.reverse();
-            let items = st
-                .iter()
-                .map(|s| render::deployment_status_json(w, repo, d, s, ctx))
-                .collect();
-            list(ctx, req, items)
+            deployments::statuses(w, ri, ctx, req, num(id)?)
         }
         _ => super::pulls_write::route(w, ri, ctx, req, rest),
     }

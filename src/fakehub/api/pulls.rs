@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::issues::visible_issue;
 use super::paging::{list, query};
-use super::reply::{not_found, validation, ApiError, Req, R};
+use super::reply::{not_found, validation, ApiError, Reply, Req, R};
 use crate::fakehub::render::{self, Ctx};
 use crate::fakehub::world::{Issue, Repo, World};
 
@@ -61,6 +61,46 @@ pub(super) fn list_pulls(w: &World, ri: usize, ctx: &Ctx, req: &Req) -> R {
     let items = v
         .into_iter()
         .map(|i| render::pull_json(w, repo, i, ctx, false))
+        .collect();
+    list(ctx, req, items)
+}
+
+pub(super) fn pull(w: &World, ri: usize, ctx: &Ctx, n: u64) -> R {
+    let repo = &w.repos[ri];
+    let issue = visible_pull(repo, n, ctx)?;
+    Ok(Reply::json(render::pull_json(w, repo, issue, ctx, true)))
+}
+
+pub(super) fn reviews(w: &World, ri: usize, ctx: &Ctx, req: &Req, n: u64) -> R {
+    let repo = &w.repos[ri];
+    let issue = visible_pull(repo, n, ctx)?;
+    let items = issue
+        .pull
+        .iter()
+        .flat_map(|p| p.reviews.iter())
+        .filter(|r| r.submitted_at <= ctx.now)
+        .map(|r| render::review_json(w, repo, issue, r, ctx))
+        .collect();
+    list(ctx, req, items)
+}
+
+pub(super) fn review_comments(w: &World, ri: usize, ctx: &Ctx, req: &Req, n: u64) -> R {
+    let repo = &w.repos[ri];
+    let issue = visible_pull(repo, n, ctx)?;
+    let mut cs: Vec<_> = issue
+        .pull
+        .iter()
+        .flat_map(|p| p.review_comments.iter())
+        .filter(|c| c.created_at <= ctx.now)
+        .collect();
+    let desc = query(req, "direction") == Some("desc");
+    cs.sort_by_key(|c| (c.created_at, c.id));
+    if desc {
+        cs.reverse();
+    }
+    let items = cs
+        .into_iter()
+        .map(|c| render::review_comment_json(w, repo, issue, c, ctx))
         .collect();
     list(ctx, req, items)
 }

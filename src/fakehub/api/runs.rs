@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use serde_json::{json, Value};
 
 use super::paging::{query, wrapped_list};
-use super::reply::{not_found, validation, ApiError, Req, R};
+use super::reply::{not_found, validation, ApiError, Reply, Req, R};
 use crate::fakehub::render::{self, Ctx};
 use crate::fakehub::world::{job_view, plan_attempt, run_view, Attempt, Repo, Run, World};
 
@@ -135,4 +135,43 @@ pub(super) fn list_jobs(w: &World, ri: usize, ctx: &Ctx, req: &Req, id: u64) -> 
         }
     }
     wrapped_list(ctx, req, "jobs", items)
+}
+
+pub(super) fn workflows(w: &World, ri: usize, ctx: &Ctx, req: &Req) -> R {
+    let repo = &w.repos[ri];
+    let items = repo
+        .workflows
+        .iter()
+        .map(|wf| render::workflow_json(repo, wf, ctx))
+        .collect();
+    wrapped_list(ctx, req, "workflows", items)
+}
+
+pub(super) fn workflow(w: &World, ri: usize, ctx: &Ctx, id: &str) -> R {
+    let repo = &w.repos[ri];
+    let wf = find_workflow(repo, id)?;
+    Ok(Reply::json(render::workflow_json(repo, wf, ctx)))
+}
+
+pub(super) fn run(w: &World, ri: usize, ctx: &Ctx, id: u64) -> R {
+    let repo = &w.repos[ri];
+    let run = visible_run(repo, id, ctx)?;
+    let view = run_view(repo, run, ctx.now);
+    Ok(Reply::json(render::run_json(w, repo, run, &view, ctx)))
+}
+
+pub(super) fn job(w: &World, ri: usize, ctx: &Ctx, id: u64) -> R {
+    let repo = &w.repos[ri];
+    let (run, a, k) = visible_job(repo, id, ctx)?;
+    let att = &run.attempts[a];
+    let plans = plan_attempt(repo, att);
+    let view = job_view(&plans[k], ctx.now);
+    Ok(Reply::json(render::job_json(
+        repo,
+        run,
+        att,
+        &att.jobs[k],
+        &view,
+        ctx,
+    )))
 }

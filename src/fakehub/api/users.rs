@@ -2,7 +2,9 @@
 
 use serde_json::{json, Value};
 
-use super::reply::RateSnapshot;
+use super::reply::{not_found, requires_auth, RateSnapshot, Reply, Req, R};
+use crate::fakehub::render::{self, Ctx};
+use crate::fakehub::world::World;
 
 pub(super) fn rate_limit_json(core: RateSnapshot, search: RateSnapshot) -> Value {
     let window = |r: RateSnapshot| {
@@ -25,4 +27,18 @@ pub(super) fn rate_limit_json(core: RateSnapshot, search: RateSnapshot) -> Value
         },
         "rate": window(core),
     })
+}
+
+pub(super) fn signed_in(w: &World, ctx: &Ctx) -> R {
+    let login = ctx.viewer.as_deref().ok_or_else(requires_auth)?;
+    Ok(Reply::json(render::full_user_json(w, login, ctx)))
+}
+
+pub(super) fn user(w: &World, ctx: &Ctx, login: &str) -> R {
+    let u = w.user(login).ok_or_else(not_found)?;
+    Ok(Reply::json(render::full_user_json(w, &u.login, ctx)))
+}
+
+pub(super) fn rate_limit(req: &Req) -> R {
+    Ok(Reply::json(rate_limit_json(req.rate, req.search)))
 }
