@@ -15,6 +15,8 @@
 //! unicode-width draws narrower than their characters (an Arabic lam-alef, a Khmer subscript,
 //! an emoji with a skin tone) are broken up, so that no column or border moves.
 
+pub mod escape;
+
 use chrono::{DateTime, Utc};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -99,16 +101,16 @@ fn clean_into(s: &str, out: &mut String, keep_newlines: bool) {
         start: out.len(),
         ..Cells::default()
     };
-    let mut chars = s.chars().peekable();
+    let mut chars = s.chars();
     while let Some(c) = chars.next() {
         match c {
-            '\u{1b}' => skip_escape(&mut chars),
-            // 8-bit CSI and the string-introducers (DCS, SOS, OSC, PM, APC).
-            '\u{9b}' => skip_csi(&mut chars),
-            '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
+            // Every escape sequence goes whole, SGR included: outside text has no colours here.
+            c if escape::starts(c) => {
+                escape::read(c, &mut chars);
+            }
             '\n' | '\u{2028}' | '\u{2029}' => cells.push_break(out, newline),
             '\r' => {
-                if chars.peek() != Some(&'\n') {
+                if !chars.as_str().starts_with('\n') {
                     cells.push_break(out, newline);
                 }
             }
@@ -218,51 +220,6 @@ fn lam_alef(lam: &str, alef: char) -> Option<char> {
         '\u{625}' => Some('\u{FEF9}'),
         '\u{627}' => Some('\u{FEFB}'),
         _ => None,
-    }
-}
-
-fn skip_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
-    match chars.next() {
-        Some('[') => skip_csi(chars),
-        Some(']' | 'P' | 'X' | '^' | '_') => skip_string(chars),
-        Some(c) if ('\u{20}'..='\u{2f}').contains(&c) => {
-            // nF sequences: intermediates then one final byte.
-            while let Some(&n) = chars.peek() {
-                chars.next();
-                if !('\u{20}'..='\u{2f}').contains(&n) {
-                    break;
-                }
-            }
-        }
-        _ => {}
-    }
-}
-
-fn skip_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
-    for c in chars.by_ref() {
-        if ('\u{40}'..='\u{7e}').contains(&c) {
-            return;
-        }
-        // A control character inside CSI aborts it (as terminals do); drop it too.
-        if !('\u{20}'..='\u{3f}').contains(&c) {
-            return;
-        }
-    }
-}
-
-/// OSC/DCS/APC…: everything up to BEL or the string terminator (ESC \ or 0x9c).
-fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
-    while let Some(c) = chars.next() {
-        match c {
-            '\u{7}' | '\u{9c}' => return,
-            '\u{1b}' => {
-                if chars.peek() == Some(&'\\') {
-                    chars.next();
-                }
-                return;
-            }
-            _ => {}
-        }
     }
 }
 

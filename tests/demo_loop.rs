@@ -15,6 +15,7 @@ use cockpit::git::{
     IssueBranchRequest, RemoteAuth,
 };
 use cockpit::github::client::install_crypto_provider;
+use cockpit::github::models::{IssueState, ReviewState};
 use cockpit::github::{GitHub, MergeMethod, NewPull, Slug, Token};
 use common::{commit_file, eventually};
 use git2::Repository;
@@ -149,7 +150,8 @@ async fn issue_to_merged_pull_request() {
     assert!(detail
         .reviews
         .iter()
-        .any(|r| r.state == "APPROVED" && r.user.as_ref().is_some_and(|u| u.login == "alice")));
+        .any(|r| r.state == ReviewState::Approved
+            && r.user.as_ref().is_some_and(|u| u.login == "alice")));
     assert!(detail.threads.iter().all(|t| t.is_resolved));
     assert!(!detail.checks.is_empty());
 
@@ -171,7 +173,7 @@ async fn issue_to_merged_pull_request() {
         .expect("issue")
         .data
         .0;
-    assert_eq!(issue.state, "closed");
+    assert_eq!(issue.state, IssueState::Closed);
     gh.delete_branch(&slug, &branch.name)
         .await
         .expect("delete head branch");

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use cockpit::fakehub::{Clock, FakeHub, Scenario, DEMO_REPO, DEMO_TOKEN};
 use cockpit::github::client::install_crypto_provider;
+use cockpit::github::models::{IssueState, ReviewState};
 use cockpit::github::{
     ApiError, CloseReason, GitHub, MergeMethod, NewPull, ReviewEvent, Slug, Token,
 };
@@ -61,10 +62,10 @@ async fn issue_actions_reach_the_world() {
         .close_issue(&slug, 47, CloseReason::NotPlanned)
         .await
         .expect("close");
-    assert_eq!(closed.state, "closed");
+    assert_eq!(closed.state, IssueState::Closed);
     assert_eq!(issue(47).state_reason.as_deref(), Some("not_planned"));
     let reopened = gh.reopen_issue(&slug, 47).await.expect("reopen");
-    assert_eq!(reopened.state, "open");
+    assert_eq!(reopened.state, IssueState::Open);
     assert_eq!(issue(47).state_reason.as_deref(), Some("reopened"));
 
     let assigned = gh
@@ -334,7 +335,7 @@ async fn reviews_follow_githubs_rules() {
         .submit_review(&slug, 46, ReviewEvent::Approve, "Nice speed-up.")
         .await
         .expect("approve");
-    assert_eq!(review.state, "APPROVED");
+    assert_eq!(review.state, ReviewState::Approved);
     let stored = hub.with_world(|w| {
         w.repo(DEMO_REPO)
             .and_then(|r| r.issues.get(&46))

@@ -217,3 +217,61 @@ fn the_audits_characters_are_dropped_or_broken() {
         "\u{16d68}\u{16d68}"
     );
 }
+
+/// Hostile sequences, each one alone and all of them truncated at every character: outside
+/// text (titles, bodies) and log lines are cleaned by one scanner, so they agree on what is
+/// removed, including a sequence cut off at the end of a chunk.
+#[test]
+fn text_and_logs_remove_the_same_sequences() {
+    let huge_params = format!("\u{1b}[{}m", "9".repeat(10_000));
+    let many_params = format!("\u{1b}[{}1H", "1;".repeat(5_000));
+    let hostile = [
+        "\u{1b}]52;c;ZXZpbA==\u{7}",
+        "\u{1b}]52;p;?\u{1b}\\",
+        "\u{1b}]8;;https://evil.example\u{1b}\\link\u{1b}]8;;\u{1b}\\",
+        "\u{9d}8;;https://evil.example\u{9c}link\u{9d}8;;\u{9c}",
+        "\u{1b}]0;title\u{7}",
+        "\u{1b}P1$qm\u{1b}\\",
+        "\u{90}q#0;2;0;0;0\u{9c}",
+        "\u{1b}X sos \u{1b}\\\u{98}sos\u{9c}\u{1b}^pm\u{7}\u{9e}pm\u{9c}\u{1b}_apc\u{1b}\\\u{9f}apc\u{9c}",
+        huge_params.as_str(),
+        many_params.as_str(),
+        "\u{1b}[99999999999;;;31m",
+        "\u{1b}[?1049h\u{1b}[2J\u{1b}[6n\u{1b}[>c\u{1b}[1 q",
+        "\u{9b}31m\u{9b}2J",
+        "\u{85}\u{84}\u{8d}\u{9c}\u{9a}\u{96}",
+        "\u{1b}(0\u{1b}#8\u{1b}c\u{1b}7\u{1b}M",
+        "\u{1b}[31\u{7}m",
+        "\u{1b}]52;c;AAAA",
+        "\u{1b}[12",
+        "\u{1b}P",
+        "\u{1b}",
+    ];
+    let plain = |s: &str| cockpit::logs::ansi::clean(s.as_bytes(), usize::MAX).text;
+    let mut cases: Vec<String> = Vec::new();
+    for h in hostile {
+        cases.push(format!("before {h} after"));
+        // Cut at every character boundary (every one for the long ones would be slow).
+        let cuts: Vec<usize> = h.char_indices().map(|(i, _)| i).take(64).collect();
+        for cut in cuts {
+            cases.push(format!("x{}", &h[..cut]));
+        }
+    }
+    cases.push(hostile.concat());
+    for case in &cases {
+        let text = sanitize_line(case);
+        assert_eq!(text, plain(case), "text and logs disagree on {case:?}");
+        assert!(
+            !text.contains(|c: char| c.is_control()),
+            "a control survived {case:?}"
+        );
+        assert!(
+            !text.contains("evil") && !text.contains("ZXZp") && !text.contains("title"),
+            "a sequence's payload survived {case:?}: {text:?}"
+        );
+    }
+    assert_eq!(
+        sanitize_line("before \u{1b}]8;;https://evil.example\u{1b}\\link\u{1b}]8;;\u{1b}\\ after"),
+        "before link after"
+    );
+}

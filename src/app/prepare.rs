@@ -242,7 +242,7 @@ pub async fn prepare(s: &Services, p: Prepare) -> Result<Modal, String> {
                 return Err("This repository allows no merge method".into());
             }
             let pr = &detail.pr;
-            if pr.merged_at.is_some() || pr.state == "closed" {
+            if pr.merged_at.is_some() || pr.state == crate::github::models::IssueState::Closed {
                 return Err(format!(
                     "#{number} is already {}",
                     if pr.merged_at.is_some() {
@@ -276,12 +276,11 @@ pub async fn prepare(s: &Services, p: Prepare) -> Result<Modal, String> {
             if pr.draft {
                 warnings.push("It is a draft.".into());
             }
-            if let Some(state) = pr
-                .mergeable_state
-                .as_deref()
-                .filter(|m| matches!(*m, "dirty" | "blocked" | "behind"))
-            {
-                warnings.push(format!("GitHub says the merge is {state}."));
+            if let Some(state) = pr.mergeable_state.as_ref().filter(|m| {
+                use crate::github::models::MergeableState as M;
+                matches!(m, M::Dirty | M::Blocked | M::Behind)
+            }) {
+                warnings.push(format!("GitHub says the merge is {}.", state.as_str()));
             }
             let summary = vec![
                 format!(
@@ -492,7 +491,7 @@ async fn rollback(
     let env = sanitize_line(&environment);
     let live = entries
         .iter()
-        .position(|e| e.state() == "success")
+        .position(|e| e.state() == Some(&crate::github::models::DeploymentState::Success))
         .ok_or_else(|| {
             format!("{env} has no successful deployment, so there is nothing to roll back from")
         })?;
@@ -500,8 +499,13 @@ async fn rollback(
     let previous = entries[live + 1..]
         .iter()
         .find(|e| {
-            matches!(e.state(), "success" | "inactive")
-                && e.deployment.sha != current.deployment.sha
+            matches!(
+                e.state(),
+                Some(
+                    crate::github::models::DeploymentState::Success
+                        | crate::github::models::DeploymentState::Inactive
+                )
+            ) && e.deployment.sha != current.deployment.sha
         })
         .ok_or_else(|| format!("{env} has no earlier good deployment to roll back to"))?;
     let (workflow, file, mut inputs) = deploy_workflow(s, gh, slug, &environment).await?;
@@ -608,13 +612,15 @@ pub fn approval_note_for(env: &crate::github::models::Environment) -> Option<Str
     let mut reviewers: Vec<String> = Vec::new();
     let mut wait = 0;
     for rule in &env.protection_rules {
-        match rule.kind.as_str() {
-            "required_reviewers" => reviewers.extend(
+        match rule.kind {
+            crate::github::models::ProtectionRuleKind::RequiredReviewers => reviewers.extend(
                 rule.reviewers
                     .iter()
                     .map(|r| sanitize_line(&r.display_name())),
             ),
-            "wait_timer" => wait = wait.max(rule.wait_timer.unwrap_or(0)),
+            crate::github::models::ProtectionRuleKind::WaitTimer => {
+                wait = wait.max(rule.wait_timer.unwrap_or(0))
+            }
             _ => {}
         }
     }

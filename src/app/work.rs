@@ -93,7 +93,7 @@ pub fn close_or_reopen(state: &mut AppState) -> Vec<Effect> {
     let Some(issue) = need_issue(state) else {
         return Vec::new();
     };
-    if issue.state == "closed" {
+    if issue.state == crate::github::models::IssueState::Closed {
         state.modal = Some(Modal::Confirm(Box::new(Confirm {
             title: "Reopen issue".into(),
             lines: vec![format!(

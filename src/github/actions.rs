@@ -261,7 +261,9 @@ impl GitHub {
                     return Ok(out);
                 }
                 let s = statuses_of(&d).await?;
-                let succeeded = s.iter().any(|x| x.state == "success");
+                let succeeded = s
+                    .iter()
+                    .any(|x| x.state == super::models::DeploymentState::Success);
                 out.push((d, s));
                 if succeeded {
                     return Ok(out);

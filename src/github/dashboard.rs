@@ -410,21 +410,26 @@ impl ReviewDecision {
     /// Each reviewer's latest approving or blocking review counts; comments do not change a
     /// verdict, and a dismissal withdraws it — GitHub's rule without branch protection.
     pub fn from_reviews(reviews: &[Review], requested: &[User]) -> ReviewDecision {
-        let mut latest: Vec<(&str, &str)> = Vec::new();
+        let mut latest: Vec<(&str, &ReviewState)> = Vec::new();
         let mut sorted: Vec<&Review> = reviews.iter().collect();
         sorted.sort_by_key(|r| r.submitted_at);
         for r in sorted {
             let who = r.user.as_ref().map(|u| u.login.as_str()).unwrap_or("");
-            let state = r.state.as_str();
-            if !matches!(state, "APPROVED" | "CHANGES_REQUESTED" | "DISMISSED") {
+            if !matches!(
+                r.state,
+                ReviewState::Approved | ReviewState::ChangesRequested | ReviewState::Dismissed
+            ) {
                 continue;
             }
             latest.retain(|(w, _)| *w != who);
-            latest.push((who, state));
+            latest.push((who, &r.state));
         }
-        if latest.iter().any(|(_, s)| *s == "CHANGES_REQUESTED") {
+        if latest
+            .iter()
+            .any(|(_, s)| **s == ReviewState::ChangesRequested)
+        {
             ReviewDecision::ChangesRequested
-        } else if latest.iter().any(|(_, s)| *s == "APPROVED") {
+        } else if latest.iter().any(|(_, s)| **s == ReviewState::Approved) {
             ReviewDecision::Approved
         } else if !requested.is_empty() {
             ReviewDecision::ReviewRequired
@@ -461,14 +466,26 @@ pub struct DeploymentEntry {
 }
 
 impl DeploymentEntry {
-    pub fn state(&self) -> &str {
+    /// The newest status's state (`pending` before the first status); `None` when the
+    /// statuses could not be read.
+    pub fn state(&self) -> Option<&DeploymentState> {
         if self.status_unread {
-            return "unknown";
+            return None;
         }
-        self.status
-            .as_ref()
-            .map(|s| s.state.as_str())
-            .unwrap_or("pending")
+        Some(
+            self.status
+                .as_ref()
+                .map_or(&DeploymentState::Pending, |s| &s.state),
+        )
+    }
+
+    /// The state as shown: GitHub's word for it, or "unknown".
+    pub fn state_label(&self) -> &str {
+        self.state().map_or("unknown", DeploymentState::as_str)
+    }
+
+    fn succeeded(&self) -> bool {
+        self.state() == Some(&DeploymentState::Success)
     }
 }
 
@@ -491,7 +508,7 @@ impl Partial for EnvRow {
 impl EnvRow {
     /// The deployment serving the environment now: the newest that succeeded.
     pub fn live(&self) -> Option<&DeploymentEntry> {
-        self.history.iter().find(|d| d.state() == "success")
+        self.history.iter().find(|d| d.succeeded())
     }
 
     /// Whether what [`EnvRow::live`] says may be wrong: the deployments could not be read, or
@@ -501,7 +518,7 @@ impl EnvRow {
             || self
                 .history
                 .iter()
-                .take_while(|d| d.state() != "success")
+                .take_while(|d| !d.succeeded())
                 .any(|d| d.status_unread)
     }
 
@@ -510,7 +527,16 @@ impl EnvRow {
         let live_at: Option<DateTime<Utc>> = self.live().map(|d| d.deployment.created_at);
         self.history
             .iter()
-            .filter(|d| matches!(d.state(), "queued" | "in_progress" | "pending"))
+            .filter(|d| {
+                matches!(
+                    d.state(),
+                    Some(
+                        DeploymentState::Queued
+                            | DeploymentState::InProgress
+                            | DeploymentState::Pending
+                    )
+                )
+            })
             .find(|d| live_at.is_none_or(|t| d.deployment.created_at > t))
     }
 }

@@ -5,6 +5,98 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+/// One of GitHub's string enumerations: the values it documents, and `Other` keeping any
+/// value it adds later verbatim (so it shows as a label instead of failing the refresh).
+macro_rules! github_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant,)*
+            #[serde(untagged)]
+            Other(String),
+        }
+
+        impl $name {
+            /// GitHub's spelling of the value.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $text,)*
+                    $name::Other(s) => s,
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(text: &str) -> Self {
+                match text {
+                    $($text => $name::$variant,)*
+                    other => $name::Other(other.to_string()),
+                }
+            }
+        }
+    };
+}
+
+github_enum! {
+    /// `state` of an issue or a pull request (a merged pull request is `closed`).
+    IssueState { Open = "open", Closed = "closed" }
+}
+
+/// GitHub always sends a state; an answer without one reads as an unknown (empty) state.
+impl Default for IssueState {
+    fn default() -> Self {
+        IssueState::Other(String::new())
+    }
+}
+
+github_enum! {
+    /// `mergeable_state` of a pull request (only on the single-PR endpoint).
+    MergeableState {
+        Clean = "clean",
+        Dirty = "dirty",
+        Blocked = "blocked",
+        Behind = "behind",
+        Unstable = "unstable",
+        HasHooks = "has_hooks",
+        Draft = "draft",
+        Unknown = "unknown",
+    }
+}
+
+github_enum! {
+    /// `state` of a pull request review.
+    ReviewState {
+        Approved = "APPROVED",
+        ChangesRequested = "CHANGES_REQUESTED",
+        Commented = "COMMENTED",
+        Dismissed = "DISMISSED",
+        Pending = "PENDING",
+    }
+}
+
+github_enum! {
+    /// `state` of a deployment status.
+    DeploymentState {
+        Queued = "queued",
+        Pending = "pending",
+        InProgress = "in_progress",
+        Success = "success",
+        Failure = "failure",
+        Error = "error",
+        Inactive = "inactive",
+    }
+}
+
+github_enum! {
+    /// `type` of an environment's protection rule.
+    ProtectionRuleKind {
+        RequiredReviewers = "required_reviewers",
+        WaitTimer = "wait_timer",
+        BranchPolicy = "branch_policy",
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct User {
     pub login: String,
@@ -51,7 +143,7 @@ pub struct Issue {
     pub number: u64,
     pub title: String,
     #[serde(default)]
-    pub state: String,
+    pub state: IssueState,
     #[serde(default)]
     pub user: Option<User>,
     #[serde(default)]
@@ -106,7 +198,7 @@ pub struct PullRequest {
     pub number: u64,
     pub title: String,
     #[serde(default)]
-    pub state: String,
+    pub state: IssueState,
     #[serde(default)]
     pub draft: bool,
     #[serde(default)]
@@ -130,7 +222,7 @@ pub struct PullRequest {
     #[serde(default)]
     pub review_comments: Option<u64>,
     #[serde(default)]
-    pub mergeable_state: Option<String>,
+    pub mergeable_state: Option<MergeableState>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -138,7 +230,7 @@ pub struct Review {
     pub id: u64,
     #[serde(default)]
     pub user: Option<User>,
-    pub state: String,
+    pub state: ReviewState,
     #[serde(default)]
     pub submitted_at: Option<DateTime<Utc>>,
     #[serde(default)]
@@ -312,7 +404,7 @@ impl Reviewer {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct ProtectionRule {
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: ProtectionRuleKind,
     #[serde(default)]
     pub wait_timer: Option<u64>,
     #[serde(default)]
@@ -360,7 +452,7 @@ pub struct Deployment {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct DeploymentStatus {
     pub id: u64,
-    pub state: String,
+    pub state: DeploymentState,
     #[serde(default)]
     pub description: Option<String>,
     #[serde(default)]
@@ -439,5 +531,46 @@ mod tests {
         assert_eq!(s, RunStatus::Other("brand_new".into()));
         let c: Conclusion = serde_json::from_str("\"timed_out\"").expect("known");
         assert!(c.is_failure());
+    }
+
+    #[test]
+    fn string_enumerations_read_known_and_unknown_values() {
+        let pr: PullRequest = serde_json::from_value(serde_json::json!({
+            "number": 7, "title": "t", "state": "locked_forever",
+            "head": {"ref": "x", "sha": "1"}, "base": {"ref": "main", "sha": "2"},
+            "created_at": "2026-01-01T00:00:00Z", "mergeable_state": "conflicted_somehow",
+        }))
+        .expect("unknown values still read");
+        assert_eq!(pr.state, IssueState::Other("locked_forever".into()));
+        assert_eq!(
+            pr.mergeable_state,
+            Some(MergeableState::Other("conflicted_somehow".into()))
+        );
+        let r: Review = serde_json::from_value(serde_json::json!({
+            "id": 1, "state": "CHANGES_REQUESTED"
+        }))
+        .expect("review");
+        assert_eq!(r.state, ReviewState::ChangesRequested);
+        let r: Review = serde_json::from_value(serde_json::json!({"id": 2, "state": "ESCALATED"}))
+            .expect("unknown review state");
+        assert_eq!(r.state.as_str(), "ESCALATED");
+        let st: DeploymentStatus = serde_json::from_value(serde_json::json!({
+            "id": 3, "state": "rolling_back", "created_at": "2026-01-01T00:00:00Z"
+        }))
+        .expect("unknown deployment state");
+        assert_eq!(st.state, DeploymentState::Other("rolling_back".into()));
+        let rule: ProtectionRule =
+            serde_json::from_value(serde_json::json!({"type": "wait_timer", "wait_timer": 5}))
+                .expect("rule");
+        assert_eq!(rule.kind, ProtectionRuleKind::WaitTimer);
+        assert_eq!(IssueState::from("closed"), IssueState::Closed);
+        assert_eq!(
+            serde_json::to_value(DeploymentState::InProgress).expect("serialise"),
+            serde_json::json!("in_progress")
+        );
+        assert_eq!(
+            serde_json::to_value(ReviewState::Other("ESCALATED".into())).expect("serialise"),
+            serde_json::json!("ESCALATED")
+        );
     }
 }

@@ -15,6 +15,7 @@
 //!
 //! Storage-free: these types know nothing about ratatui; the widget converts them.
 
+use crate::text::escape::{self, Escape};
 use std::borrow::Cow;
 use unicode_width::UnicodeWidthChar;
 
@@ -196,30 +197,12 @@ pub fn clean_into(content: &[u8], max_bytes: usize, out: &mut StyledText) {
         }
         let Some(c) = chars.next() else { break };
         match c {
-            '\u{1b}' => match chars.next() {
-                Some('[') => {
-                    if let Some(params) = read_csi(&mut chars) {
-                        apply_sgr(&mut style, params);
-                    }
+            // The same scanner as all other outside text; only SGR becomes a style.
+            c if escape::starts(c) => {
+                if let Some(Escape::Sgr(params)) = escape::read(c, &mut chars) {
+                    apply_sgr(&mut style, params);
                 }
-                Some(']' | 'P' | 'X' | '^' | '_') => skip_string(&mut chars),
-                Some(c) if ('\u{20}'..='\u{2f}').contains(&c) => {
-                    // nF escape (charset designation…): intermediates, then one final byte.
-                    for n in chars.by_ref() {
-                        if !('\u{20}'..='\u{2f}').contains(&n) {
-                            break;
-                        }
-                    }
-                }
-                // Two-character escapes (ESC 7, ESC c reset, ESC M…): dropped whole.
-                _ => {}
-            },
-            // 8-bit CSI: dropped whole, SGR included (terminals disagree on C1; be strict).
-            '\u{9b}' => {
-                let _ = read_csi(&mut chars);
             }
-            // 8-bit DCS, SOS, OSC, PM, APC.
-            '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
             '\t' => {
                 col += out.text[col_at..]
                     .chars()
@@ -271,47 +254,6 @@ fn overwrite(mut passes: Vec<StyledText>) -> StyledText {
         }
     }
     shown.with_marker()
-}
-
-/// Reads a CSI sequence after `ESC [`. Returns its parameters when it is an SGR (final `m`,
-/// no private marker, no intermediates); any other CSI is consumed and dropped. Borrowed from
-/// the line: this runs for every colour change of every line a search reads.
-fn read_csi<'a>(chars: &mut std::str::Chars<'a>) -> Option<&'a str> {
-    let start = chars.as_str();
-    let mut plain = true;
-    while let Some(c) = chars.next() {
-        match c {
-            '0'..='9' | ';' | ':' => {}
-            // Private markers (`?`, `<`, `=`, `>`) and intermediates: not an SGR.
-            '\u{20}'..='\u{3f}' => plain = false,
-            'm' => {
-                let len = start.len() - chars.as_str().len() - 1;
-                return plain.then(|| &start[..len]);
-            }
-            '\u{40}'..='\u{7e}' => return None,
-            // A control character (or anything else) aborts the sequence, as in terminals;
-            // it is dropped too.
-            _ => return None,
-        }
-    }
-    None
-}
-
-/// OSC/DCS/SOS/PM/APC: everything up to BEL or the string terminator (`ESC \` or 0x9c), or to
-/// the end of the line when unterminated.
-fn skip_string(chars: &mut std::str::Chars<'_>) {
-    while let Some(c) = chars.next() {
-        match c {
-            '\u{7}' | '\u{9c}' => return,
-            '\u{1b}' => {
-                if chars.as_str().starts_with('\\') {
-                    chars.next();
-                }
-                return;
-            }
-            _ => {}
-        }
-    }
 }
 
 fn num(s: &str) -> u16 {

@@ -31,11 +31,12 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub fn from_state(state: &str) -> Option<Outcome> {
+    pub fn from_state(state: &crate::github::models::DeploymentState) -> Option<Outcome> {
+        use crate::github::models::DeploymentState as S;
         match state {
-            "success" => Some(Outcome::Success),
-            "failure" => Some(Outcome::Failure),
-            "error" => Some(Outcome::Error),
+            S::Success => Some(Outcome::Success),
+            S::Failure => Some(Outcome::Failure),
+            S::Error => Some(Outcome::Error),
             _ => None,
         }
     }

@@ -130,7 +130,10 @@ pub async fn window_history(
 pub fn successful_shas(history: &[(Deployment, Vec<DeploymentStatus>)]) -> Vec<String> {
     let mut good: Vec<&(Deployment, Vec<DeploymentStatus>)> = history
         .iter()
-        .filter(|(_, st)| st.iter().any(|s| s.state == "success"))
+        .filter(|(_, st)| {
+            st.iter()
+                .any(|s| s.state == crate::github::models::DeploymentState::Success)
+        })
         .collect();
     good.sort_by_key(|(d, _)| std::cmp::Reverse(d.created_at));
     let mut shas: Vec<String> = Vec::new();

@@ -50,7 +50,7 @@ pub fn render(
             sanitize_line(&d.deployment.ref_name),
             short_sha(&d.deployment.sha),
             crate::text::ago(now, d.deployment.created_at),
-            sanitize_line(d.state())
+            sanitize_line(d.state_label())
         );
         if let Some(st) = &d.status {
             if let Some(u) = st.environment_url.as_deref().filter(|u| !u.is_empty()) {
@@ -81,8 +81,8 @@ pub fn render(
         )));
     }
     for rule in &env.env.protection_rules {
-        match rule.kind.as_str() {
-            "required_reviewers" => {
+        match rule.kind {
+            crate::github::models::ProtectionRuleKind::RequiredReviewers => {
                 let who: Vec<String> = rule
                     .reviewers
                     .iter()
@@ -93,11 +93,14 @@ pub fn render(
                     who.join(", ")
                 )));
             }
-            "wait_timer" => head.push(Line::raw(format!(
+            crate::github::models::ProtectionRuleKind::WaitTimer => head.push(Line::raw(format!(
                 "protection: wait {} min",
                 rule.wait_timer.unwrap_or(0)
             ))),
-            other => head.push(Line::raw(format!("protection: {}", sanitize_line(other)))),
+            ref other => head.push(Line::raw(format!(
+                "protection: {}",
+                sanitize_line(other.as_str())
+            ))),
         }
     }
     for (run, p) in &env.waiting {
@@ -165,7 +168,7 @@ pub fn render(
             .unwrap_or_default();
         vec![
             Cell::from(Span::styled(icon, style)),
-            Cell::from(Span::styled(sanitize_line(d.state()), style)),
+            Cell::from(Span::styled(sanitize_line(d.state_label()), style)),
             Cell::from(sanitize_line(&d.deployment.ref_name)),
             Cell::from(short_sha(&d.deployment.sha)),
             Cell::from(sanitize_line(

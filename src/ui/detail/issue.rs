@@ -37,8 +37,8 @@ pub fn render(
         ]),
         Line::from(vec![
             Span::styled(
-                sanitize_line(&issue.state),
-                if issue.state == "open" {
+                sanitize_line(issue.state.as_str()),
+                if issue.state == crate::github::models::IssueState::Open {
                     theme.ok()
                 } else {
                     theme.accent()

@@ -59,7 +59,7 @@ fn header(frame: &mut Frame, area: Rect, state: &AppState, d: &PullDetail, theme
     let author = pr.user.as_ref().map(|u| u.login.as_str()).unwrap_or("?");
     let status = if pr.merged_at.is_some() {
         "merged"
-    } else if pr.state == "closed" {
+    } else if pr.state == crate::github::models::IssueState::Closed {
         "closed"
     } else if pr.draft {
         "draft"
@@ -69,23 +69,23 @@ fn header(frame: &mut Frame, area: Rect, state: &AppState, d: &PullDetail, theme
     let checks = ChecksRollup::from_runs(&d.checks);
     let decision = ReviewDecision::from_reviews(&d.reviews, &pr.requested_reviewers);
     let mut reviews: Vec<Span> = vec![Span::styled("reviews  ", theme.dim())];
-    let mut latest: Vec<(String, String)> = Vec::new();
+    let mut latest: Vec<(String, &crate::github::models::ReviewState)> = Vec::new();
     for r in &d.reviews {
         let who = r.user.as_ref().map(|u| u.login.clone()).unwrap_or_default();
         latest.retain(|(w, _)| *w != who);
-        latest.push((who, r.state.clone()));
+        latest.push((who, &r.state));
     }
     for (who, st) in &latest {
-        let style = match st.as_str() {
-            "APPROVED" => theme.ok(),
-            "CHANGES_REQUESTED" => theme.bad(),
+        let style = match st {
+            crate::github::models::ReviewState::Approved => theme.ok(),
+            crate::github::models::ReviewState::ChangesRequested => theme.bad(),
             _ => theme.dim(),
         };
         reviews.push(Span::styled(
             format!(
                 "@{} {}  ",
                 sanitize_line(who),
-                st.to_lowercase().replace('_', " ")
+                st.as_str().to_lowercase().replace('_', " ")
             ),
             style,
         ));
@@ -121,7 +121,11 @@ fn header(frame: &mut Frame, area: Rect, state: &AppState, d: &PullDetail, theme
             Span::styled(
                 format!(
                     "mergeable: {}",
-                    sanitize_line(pr.mergeable_state.as_deref().unwrap_or("unknown"))
+                    sanitize_line(
+                        pr.mergeable_state
+                            .as_ref()
+                            .map_or("unknown", |m| m.as_str())
+                    )
                 ),
                 theme.dim(),
             ),

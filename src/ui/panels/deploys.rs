@@ -184,13 +184,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             Cell::from(Span::styled(format!("● deploying {what}"), theme.running()))
                 .or(Span::styled(format!("● {what}"), theme.running()))
                 .keep_tail(8)
-        } else if let Some(newest) = e
-            .history
-            .first()
-            .filter(|d| matches!(d.state(), "failure" | "error"))
-        {
+        } else if let Some(newest) = e.history.first().filter(|d| {
+            use crate::github::models::DeploymentState as S;
+            matches!(d.state(), Some(S::Failure | S::Error))
+        }) {
             Cell::from(Span::styled(
-                format!("✗ last deploy {}", newest.state()),
+                format!("✗ last deploy {}", newest.state_label()),
                 theme.bad(),
             ))
         } else if let Some(u) = e.gaps.iter().next() {

@@ -1,6 +1,6 @@
 //! Status symbols, readable without colour too.
 
-use crate::github::models::{Conclusion, RunStatus};
+use crate::github::models::{Conclusion, DeploymentState, RunStatus};
 use crate::ui::Theme;
 use ratatui::style::Style;
 
@@ -35,12 +35,13 @@ pub fn run_word(status: &RunStatus, conclusion: Option<&Conclusion>) -> String {
     raw.unwrap_or_else(|| "unknown".into()).replace('_', " ")
 }
 
-pub fn deploy_state(state: &str, theme: &Theme) -> (&'static str, Style) {
+pub fn deploy_state(state: Option<&DeploymentState>, theme: &Theme) -> (&'static str, Style) {
+    use DeploymentState as S;
     match state {
-        "success" => ("✓", theme.ok()),
-        "failure" | "error" => ("✗", theme.bad()),
-        "in_progress" | "queued" | "pending" => ("●", theme.running()),
-        "inactive" => ("-", theme.dim()),
-        _ => ("?", theme.dim()),
+        Some(S::Success) => ("✓", theme.ok()),
+        Some(S::Failure | S::Error) => ("✗", theme.bad()),
+        Some(S::InProgress | S::Queued | S::Pending) => ("●", theme.running()),
+        Some(S::Inactive) => ("-", theme.dim()),
+        Some(S::Other(_)) | None => ("?", theme.dim()),
     }
 }
