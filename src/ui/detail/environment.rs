@@ -1,7 +1,7 @@
 use super::{frame_block, sub_block};
 use crate::app::state::{AppState, Cursor, Insights, Loaded};
 use crate::text::{age, duration, sanitize_line};
-use crate::ui::panels::deploys::short_sha;
+use crate::words::short_sha;
 use crate::ui::panels::unread_line;
 use crate::ui::widgets::table::Cell;
 use crate::ui::widgets::{
