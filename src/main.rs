@@ -394,7 +394,7 @@ async fn dashboard(
         desktop_notifications: config.notify.desktop,
         notify_on: config.notify.on.clone(),
         keymap: loaded.keymap.clone(),
-        theme,
+        draw: cockpit::ui::drawing(theme),
         opener: Opener::System,
         frames: None,
         clock: config.clock(),

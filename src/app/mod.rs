@@ -10,6 +10,7 @@ pub mod follow;
 pub mod gitops;
 pub mod help;
 pub mod keymap;
+pub mod layout;
 pub mod logview;
 pub mod modal;
 pub mod msg;
