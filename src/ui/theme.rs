@@ -154,6 +154,18 @@ impl Theme {
             Style::new().bg(self.palette.selection_unfocused)
         }
     }
+    /// What the log viewer (`logs::LogView`) is drawn with.
+    pub fn log_styles(&self) -> crate::logs::LogStyles {
+        crate::logs::LogStyles {
+            color: self.color,
+            dim: self.dim(),
+            step: self.title(true),
+            error: self.bad(),
+            warning: self.warn(),
+            cursor: self.selected(true),
+            cursor_unfocused: self.selected(false),
+        }
+    }
     pub fn header(&self) -> Style {
         self.fg(self.palette.header).add_modifier(Modifier::BOLD)
     }
