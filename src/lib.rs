@@ -20,6 +20,7 @@ pub mod metrics;
 pub mod names;
 pub mod origin;
 pub mod secret;
+pub mod settings;
 pub mod terminal;
 pub mod text;
 pub mod ui;

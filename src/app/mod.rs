@@ -18,6 +18,7 @@ pub mod mutation;
 pub mod pollers;
 pub mod prepare;
 pub mod runtime;
+pub mod settings;
 pub mod state;
 pub mod update;
 pub mod work;

@@ -52,6 +52,14 @@ impl Default for Palette {
     }
 }
 
+/// A [`crate::config::Check`]: every `[ui.colors]` value is a colour.
+pub fn check_colors(loaded: &crate::config::Loaded) -> Vec<(Vec<String>, String)> {
+    match Palette::from_config(&loaded.config.ui.colors) {
+        Ok(_) => Vec::new(),
+        Err((field, message)) => vec![(vec!["ui".into(), "colors".into(), field.into()], message)],
+    }
+}
+
 impl Palette {
     /// Reads `[ui.colors]`; the error names the field and says what a colour looks like.
     pub fn from_config(c: &ColorsConfig) -> Result<Palette, (&'static str, String)> {
