@@ -487,7 +487,10 @@ fn terminal_checks(inp: &Inputs, loaded: &Loaded) -> Vec<Check> {
             "standard output is not a terminal",
         )),
         Some(t) => {
-            let (w, h) = (crate::app::layout::MIN_WIDTH, crate::app::layout::MIN_HEIGHT);
+            let (w, h) = (
+                crate::app::layout::MIN_WIDTH,
+                crate::app::layout::MIN_HEIGHT,
+            );
             let (full_w, full_h) = (
                 crate::app::layout::GRID_WIDTH,
                 crate::app::layout::GRID_HEIGHT,
