@@ -2,12 +2,14 @@
 //! an unknown action in a binding, a key bound twice — stops cockpit with the file, line and key
 //! at fault rather than a guess. A key cockpit does not know (a typo, or one from a newer version)
 //! is not an error but a warning with its line: `doctor` prints it and the dashboard shows it.
+//!
+//! Plain data: this module knows the file's shape, not what the application makes of it. The
+//! keymap, poll intervals, deploy targets and theme are built from it by the layers that own
+//! them (`app::settings`, `ui::theme`), and the checks that need their knowledge (is this an
+//! action? a colour?) are handed in as [`Check`]s by whoever loads the file (`settings`).
 
 mod locate;
 
-use crate::app::keymap::{KeyContext, Keymap};
-use crate::app::pollers::Intervals;
-use crate::app::state::PanelId;
 use locate::{Doc, Seg};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -54,18 +56,19 @@ pub struct PollConfig {
     pub clock_secs: u64,
 }
 
+/// The pollers' own defaults (`app::pollers::Intervals::default`, checked equal in
+/// `app::settings`).
 impl Default for PollConfig {
     fn default() -> Self {
-        let d = Intervals::default();
         PollConfig {
-            branches_secs: d.branches.as_secs(),
-            issues_secs: d.issues.as_secs(),
-            pulls_secs: d.pulls.as_secs(),
-            runs_idle_secs: d.runs_idle.as_secs(),
-            runs_active_secs: d.runs_active.as_secs(),
-            jobs_active_secs: d.jobs_active.as_secs(),
-            environments_idle_secs: d.environments_idle.as_secs(),
-            environments_active_secs: d.environments_active.as_secs(),
+            branches_secs: 5,
+            issues_secs: 60,
+            pulls_secs: 60,
+            runs_idle_secs: 20,
+            runs_active_secs: 5,
+            jobs_active_secs: 3,
+            environments_idle_secs: 30,
+            environments_active_secs: 10,
             // Ages on screen are minutes at their finest: a quarter of a minute keeps them honest.
             clock_secs: 15,
         }
@@ -147,16 +150,30 @@ pub struct KeysConfig {
 }
 
 impl KeysConfig {
-    fn table(&self, c: KeyContext) -> &BTreeMap<String, String> {
-        match c {
-            KeyContext::Global => &self.global,
-            KeyContext::Panel(PanelId::Issues) => &self.issues,
-            KeyContext::Panel(PanelId::Branches) => &self.branches,
-            KeyContext::Panel(PanelId::Pulls) => &self.pulls,
-            KeyContext::Panel(PanelId::Ci) => &self.ci,
-            KeyContext::Panel(PanelId::Deploys) => &self.deploys,
+    /// The tables under `[keys]`, as they are named in the file.
+    pub const TABLES: [&'static str; 6] =
+        ["global", "issues", "branches", "pulls", "ci", "deploys"];
+
+    pub fn table(&self, name: &str) -> Option<&BTreeMap<String, String>> {
+        match name {
+            "global" => Some(&self.global),
+            "issues" => Some(&self.issues),
+            "branches" => Some(&self.branches),
+            "pulls" => Some(&self.pulls),
+            "ci" => Some(&self.ci),
+            "deploys" => Some(&self.deploys),
+            _ => None,
         }
     }
+}
+
+/// One `[keys.TABLE]` entry as written (`"g g" = "top"` in `[keys.global]`). The file's order
+/// matters: of two entries for the same keys, the later one is the one blamed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    pub table: &'static str,
+    pub keys: String,
+    pub action: String,
 }
 
 /// Which workflow deploys which environment, and the order environments are shown and promoted
@@ -177,36 +194,6 @@ impl Default for DeployConfig {
             environments: BTreeMap::new(),
             metrics_window_days: 30,
         }
-    }
-}
-
-impl DeployConfig {
-    /// Environment → workflow and inputs, as the deploy actions take them.
-    pub fn targets(&self) -> std::collections::HashMap<String, crate::app::prepare::DeployTarget> {
-        self.environments
-            .iter()
-            .map(|(name, e)| {
-                let inputs = e
-                    .inputs
-                    .iter()
-                    .map(|(k, v)| {
-                        let v = match v {
-                            InputValue::String(s) => serde_json::Value::String(s.clone()),
-                            InputValue::Bool(b) => serde_json::Value::Bool(*b),
-                            InputValue::Integer(i) => serde_json::Value::from(*i),
-                        };
-                        (k.clone(), v)
-                    })
-                    .collect();
-                (
-                    name.clone(),
-                    crate::app::prepare::DeployTarget {
-                        workflow: e.workflow.clone(),
-                        inputs,
-                    },
-                )
-            })
-            .collect()
     }
 }
 
@@ -321,23 +308,6 @@ pub struct HostConfig {
 }
 
 impl Config {
-    pub fn intervals(&self) -> Intervals {
-        // One second is the floor: a zero would spin.
-        let s = |v: u64| Duration::from_secs(v.max(1));
-        let p = &self.poll;
-        Intervals {
-            branches: s(p.branches_secs),
-            issues: s(p.issues_secs),
-            pulls: s(p.pulls_secs),
-            runs_idle: s(p.runs_idle_secs),
-            runs_active: s(p.runs_active_secs),
-            jobs_active: s(p.jobs_active_secs),
-            environments_idle: s(p.environments_idle_secs),
-            environments_active: s(p.environments_active_secs),
-            issue_detail: Intervals::default().issue_detail,
-        }
-    }
-
     /// How often relative times are redrawn when nothing else changed (at least a second).
     pub fn clock(&self) -> Duration {
         Duration::from_secs(self.poll.clock_secs.max(1))
@@ -403,11 +373,12 @@ fn invalid_text(path: &Path, problems: &[Problem]) -> String {
         .join("\n")
 }
 
-/// A file that parsed: the settings, the keymap they make, and what deserves a warning.
+/// A file that parsed: the settings, its key bindings in file order, and what deserves a
+/// warning.
 #[derive(Debug, Clone, Default)]
 pub struct Loaded {
     pub config: Config,
-    pub keymap: Keymap,
+    pub bindings: Vec<Binding>,
     pub warnings: Vec<Problem>,
     /// The file read, or None when there was none (defaults).
     pub path: Option<PathBuf>,
@@ -450,9 +421,14 @@ pub fn config_path(
         .map(|d| (d.config_dir().join("config.toml"), false))
 }
 
+/// A check of what a value means, owned by the layer that gives it meaning: whether an action
+/// exists (the keymap knows), whether a colour is one (the theme knows). Each problem names its
+/// key path (`["keys", "global", "x"]`) and gets its line like any other.
+pub type Check = fn(&Loaded) -> Vec<(Vec<String>, String)>;
+
 /// Loads the file at `path`. A default-location file that does not exist is not an error;
 /// a file the user named explicitly is.
-pub fn load(path: &Path, explicit: bool) -> Result<Loaded, ConfigError> {
+pub fn load(path: &Path, explicit: bool, checks: &[Check]) -> Result<Loaded, ConfigError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
@@ -465,7 +441,7 @@ pub fn load(path: &Path, explicit: bool) -> Result<Loaded, ConfigError> {
             })
         }
     };
-    let mut loaded = parse(&text).map_err(|problems| ConfigError::Invalid {
+    let mut loaded = parse(&text, checks).map_err(|problems| ConfigError::Invalid {
         path: path.to_path_buf(),
         problems,
     })?;
@@ -474,7 +450,7 @@ pub fn load(path: &Path, explicit: bool) -> Result<Loaded, ConfigError> {
 }
 
 /// Parses and checks a config text. Errors come back all at once, in file order.
-pub fn parse(text: &str) -> Result<Loaded, Vec<Problem>> {
+pub fn parse(text: &str, checks: &[Check]) -> Result<Loaded, Vec<Problem>> {
     let doc = Doc::new(text);
     let located = |path: &[Seg], message: String| Problem {
         line: doc.line_at(path),
@@ -493,20 +469,18 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Problem>> {
             .into_iter()
             .map(|(p, m)| located(&p, m)),
     );
-    let keymap = match Keymap::with_bindings(&binding_entries(&config.keys, &doc)) {
-        Ok(k) => k,
-        Err(errors) => {
-            for e in errors {
-                let path = [
-                    Seg::Key("keys".into()),
-                    Seg::Key(e.context.table().into()),
-                    Seg::Key(e.key.clone()),
-                ];
-                problems.push(located(&path, e.message));
-            }
-            Keymap::default()
-        }
+    let mut loaded = Loaded {
+        bindings: binding_entries(&config.keys, &doc),
+        config,
+        warnings: Vec::new(),
+        path: None,
     };
+    for check in checks {
+        for (path, message) in check(&loaded) {
+            let path: Vec<Seg> = path.into_iter().map(Seg::Key).collect();
+            problems.push(located(&path, message));
+        }
+    }
     if !problems.is_empty() {
         problems.sort_by_key(|p| p.line.unwrap_or(usize::MAX));
         return Err(problems);
@@ -522,12 +496,8 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Problem>> {
         })
         .collect();
     warnings.sort_by_key(|p| p.line.unwrap_or(usize::MAX));
-    Ok(Loaded {
-        config,
-        keymap,
-        warnings,
-        path: None,
-    })
+    loaded.warnings = warnings;
+    Ok(loaded)
 }
 
 fn toml_problem(doc: &Doc, e: &toml::de::Error) -> Problem {
@@ -569,21 +539,26 @@ fn segments(path: &serde_ignored::Path) -> Vec<Seg> {
 }
 
 /// Every `[keys.*]` entry, in file order so the later of two clashing keys is the one blamed.
-fn binding_entries(keys: &KeysConfig, doc: &Doc) -> Vec<(KeyContext, String, String)> {
-    let mut out: Vec<(usize, KeyContext, String, String)> = Vec::new();
-    for c in KeyContext::ALL {
-        for (k, action) in keys.table(c) {
+fn binding_entries(keys: &KeysConfig, doc: &Doc) -> Vec<Binding> {
+    let mut out: Vec<(usize, Binding)> = Vec::new();
+    for table in KeysConfig::TABLES {
+        for (k, action) in keys.table(table).into_iter().flatten() {
             let path = [
                 Seg::Key("keys".into()),
-                Seg::Key(c.table().into()),
+                Seg::Key(table.into()),
                 Seg::Key(k.clone()),
             ];
             let at = doc.find(&path).map_or(usize::MAX, |s| s.start);
-            out.push((at, c, k.clone(), action.clone()));
+            let binding = Binding {
+                table,
+                keys: k.clone(),
+                action: action.clone(),
+            };
+            out.push((at, binding));
         }
     }
     out.sort_by_key(|e| e.0);
-    out.into_iter().map(|(_, c, k, a)| (c, k, a)).collect()
+    out.into_iter().map(|(_, b)| b).collect()
 }
 
 /// An hour: a panel refreshed less often than this is better refreshed by hand (`r`).
@@ -643,9 +618,9 @@ fn check_values(c: &Config) -> Vec<(Vec<Seg>, String)> {
     let mut out = Vec::new();
     for (i, repo) in c.repos.watch.iter().enumerate() {
         let checked = match repo.split('/').collect::<Vec<_>>()[..] {
-            [_, _] => crate::github::names::check_slug(repo).map(drop),
-            [host, owner, name] => crate::github::origin::check_host(host)
-                .and_then(|()| crate::github::names::check_slug(&format!("{owner}/{name}")))
+            [_, _] => crate::names::check_slug(repo).map(drop),
+            [host, owner, name] => crate::origin::check_host(host)
+                .and_then(|()| crate::names::check_slug(&format!("{owner}/{name}")))
                 .map(drop),
             _ => Err(format!(
                 "{:?} is not OWNER/NAME or HOST/OWNER/NAME",
@@ -659,9 +634,6 @@ fn check_values(c: &Config) -> Vec<(Vec<Seg>, String)> {
         }
     }
     out.extend(check_bounds(c));
-    if let Err((field, message)) = crate::ui::theme::Palette::from_config(&c.ui.colors) {
-        out.push((key(&["ui", "colors", field]), message));
-    }
     for (name, env) in &c.deploy.environments {
         if env.workflow.trim().is_empty() {
             out.push((
@@ -679,11 +651,11 @@ fn check_values(c: &Config) -> Vec<(Vec<Seg>, String)> {
             ]
         };
         let host = h.host.trim();
-        if let Err(message) = crate::github::origin::check_host(host) {
+        if let Err(message) = crate::origin::check_host(host) {
             out.push((at("host"), message));
         }
         if !h.api_url.is_empty() {
-            if let Err(message) = crate::github::origin::check_api_url(&h.api_url) {
+            if let Err(message) = crate::origin::check_api_url(&h.api_url) {
                 out.push((at("api_url"), message));
             }
         }
@@ -702,7 +674,7 @@ mod tests {
     use super::*;
 
     fn errors(text: &str) -> Vec<String> {
-        parse(text)
+        parse(text, &[])
             .expect_err("invalid")
             .iter()
             .map(Problem::to_string)
@@ -712,25 +684,12 @@ mod tests {
     #[test]
     fn example_file_is_valid_and_matches_defaults() {
         let example = include_str!("../config.example.toml");
-        let loaded = parse(example).expect("example parses");
+        let loaded = parse(example, &[]).expect("example parses");
         assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
-        // The example spells out every default binding; they must make the default keymap.
-        assert_eq!(loaded.keymap, Keymap::default());
+        // Its bindings are checked against the keymap in `settings`.
         let mut config = loaded.config;
         config.keys = KeysConfig::default();
         assert_eq!(config, Config::default());
-    }
-
-    #[test]
-    fn the_example_documents_every_action() {
-        let example = include_str!("../config.example.toml");
-        for a in crate::app::keymap::Action::ALL {
-            assert!(
-                example.contains(&format!("= \"{}\"", a.name())),
-                "{} is missing from config.example.toml",
-                a.name()
-            );
-        }
     }
 
     #[test]
@@ -762,20 +721,6 @@ mod tests {
         let syntax = errors("[poll\n");
         assert_eq!(syntax.len(), 1);
         assert!(syntax[0].starts_with("line 1"), "{syntax:?}");
-        assert_eq!(
-            errors("[keys.global]\n\"ctrl-x\" = \"launch_rockets\"\n")[0]
-                .split(';')
-                .next(),
-            Some("line 2, key keys.global.ctrl-x: unknown action \"launch_rockets\"")
-        );
-        assert_eq!(
-            errors("[keys.global]\nx = \"zoom\"\n\"ctrl-c\" = \"refresh\"\n\"C-c\" = \"help\"\n"),
-            vec!["line 4, key keys.global.C-c: C-c is bound twice in [keys.global]: here and as \"ctrl-c\""]
-        );
-        assert_eq!(
-            errors("[ui.colors]\nfocus = \"ultraviolet\"\n"),
-            vec!["line 2, key ui.colors.focus: \"ultraviolet\" is not a colour (a name like cyan or darkgray, #rrggbb, or 0-255)"]
-        );
         assert_eq!(
             errors("[[hosts]]\nhost = \"ghe.corp\"\napi_url = \"ftp://x\"\n"),
             vec!["line 3, key hosts[0].api_url: \"ftp://x\" is not an http(s) URL (https://HOST/api/v3)"]
@@ -815,11 +760,40 @@ mod tests {
     }
 
     #[test]
-    fn several_errors_come_back_in_file_order() {
-        let e = errors("[keys.global]\nx = \"nope\"\n[ui.colors]\nok = \"verdant\"\n");
-        assert_eq!(e.len(), 2);
-        assert!(e[0].starts_with("line 2, key keys.global.x"), "{e:?}");
-        assert!(e[1].starts_with("line 4, key ui.colors.ok"), "{e:?}");
+    fn a_check_from_above_is_located_and_sorted_with_the_rest() {
+        fn no_r(loaded: &Loaded) -> Vec<(Vec<String>, String)> {
+            loaded
+                .bindings
+                .iter()
+                .filter(|b| b.keys == "R")
+                .map(|b| {
+                    (
+                        vec!["keys".into(), b.table.into(), b.keys.clone()],
+                        "no R".into(),
+                    )
+                })
+                .collect()
+        }
+        let text = "[keys.ci]\nx = \"a\"\nR = \"b\"\n[poll]\nissues_secs = 1\n";
+        let e: Vec<String> = parse(text, &[no_r])
+            .expect_err("invalid")
+            .iter()
+            .map(Problem::to_string)
+            .collect();
+        assert_eq!(
+            e,
+            vec![
+                "line 3, key keys.ci.R: no R",
+                "line 5, key poll.issues_secs: 1 is out of range: between 10 and 3600 seconds",
+            ]
+        );
+        let ok = parse("[keys.ci]\nx = \"a\"\n[keys.global]\ny = \"b\"\n", &[no_r]).expect("valid");
+        let order: Vec<(&str, &str)> = ok
+            .bindings
+            .iter()
+            .map(|b| (b.table, b.keys.as_str()))
+            .collect();
+        assert_eq!(order, vec![("ci", "x"), ("global", "y")]);
     }
 
     #[test]
@@ -827,6 +801,7 @@ mod tests {
         let loaded = parse(
             "[poll]\nbranches_secs = 5\nissue_secs = 3\n\n[futuristic]\nhover = true\n\
              [[hosts]]\nhost = \"ghe.corp\"\napi_ulr = \"https://ghe.corp/api/v3\"\n",
+            &[],
         )
         .expect("parses");
         let w: Vec<String> = loaded.warnings.iter().map(Problem::to_string).collect();
@@ -877,6 +852,7 @@ client_id = "Iv1.abc"
 host = "ghe.corp"
 client_id = "Iv1.corp"
 "##,
+            &[],
         )
         .expect("parses");
         assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
@@ -895,7 +871,7 @@ client_id = "Iv1.corp"
         assert_eq!(c.log.level, LogLevel::Debug);
         assert_eq!(c.client_id("ghe.corp"), Some("Iv1.corp"));
         assert_eq!(c.client_id("github.com"), Some("Iv1.abc"));
-        assert_ne!(loaded.keymap, Keymap::default());
+        assert_eq!(loaded.bindings.len(), 3);
     }
 
     #[test]
@@ -924,7 +900,7 @@ client_id = "Iv1.corp"
         );
         let edges = "[poll]\nbranches_secs = 2\nruns_active_secs = 3\nissues_secs = 3600\n\
                      [deploy]\nmetrics_window_days = 365\n";
-        let c = parse(edges).expect("in range").config;
-        assert_eq!(c.intervals().runs_active, Duration::from_secs(3));
+        let c = parse(edges, &[]).expect("in range").config;
+        assert_eq!(c.poll.runs_active_secs, 3);
     }
 }

@@ -487,10 +487,13 @@ fn terminal_checks(inp: &Inputs, loaded: &Loaded) -> Vec<Check> {
             "standard output is not a terminal",
         )),
         Some(t) => {
-            let (w, h) = (crate::ui::layout::MIN_WIDTH, crate::ui::layout::MIN_HEIGHT);
+            let (w, h) = (
+                crate::app::layout::MIN_WIDTH,
+                crate::app::layout::MIN_HEIGHT,
+            );
             let (full_w, full_h) = (
-                crate::ui::layout::GRID_WIDTH,
-                crate::ui::layout::GRID_HEIGHT,
+                crate::app::layout::GRID_WIDTH,
+                crate::app::layout::GRID_HEIGHT,
             );
             if t.width < w || t.height < h {
                 out.push(fail(

@@ -68,7 +68,7 @@ impl ApiTarget {
         hosts: &[HostConfig],
     ) -> Result<ApiTarget, TargetError> {
         let bare = host.trim().trim_end_matches('/');
-        crate::github::origin::check_host(bare).map_err(|problem| TargetError {
+        crate::origin::check_host(bare).map_err(|problem| TargetError {
             given_by: given_by.to_string(),
             problem,
         })?;
@@ -78,7 +78,7 @@ impl ApiTarget {
     /// An API base URL from the user (`given_by` says where it came from, for the message):
     /// http(s), a host, and no user name or password in it.
     pub fn parse_api_url(url: &str, given_by: &str) -> Result<ApiTarget, TargetError> {
-        crate::github::origin::check_api_url(url)
+        crate::origin::check_api_url(url)
             .map(|_| ApiTarget::from_api_url(url.trim()))
             .map_err(|problem| TargetError {
                 given_by: given_by.to_string(),
@@ -95,7 +95,7 @@ impl ApiTarget {
         }
         // Hosts come from the config (checked when read) or a parsed remote; this keeps a
         // credential out of the URLs built below whatever the caller.
-        crate::github::origin::check_host(host).map_err(|problem| TargetError {
+        crate::origin::check_host(host).map_err(|problem| TargetError {
             given_by: "host".into(),
             problem,
         })?;

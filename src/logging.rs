@@ -55,11 +55,11 @@ fn patterns() -> &'static [(Regex, &'static str)] {
     })
 }
 
-/// Blanks every token cockpit has seen ([`crate::github::secret::known_secrets`]) and anything
+/// Blanks every token cockpit has seen ([`crate::secret::known_secrets`]) and anything
 /// shaped like a credential.
 pub fn redact(line: &str) -> String {
     let mut out = line.to_string();
-    for secret in crate::github::secret::known_secrets() {
+    for secret in crate::secret::known_secrets() {
         if out.contains(secret.as_str()) {
             out = out.replace(secret.as_str(), REDACTED);
         }

@@ -52,7 +52,7 @@ fn main() -> ExitCode {
 
     let config_path = config::config_path(cli.config.as_deref(), &env);
     let loaded: Result<Loaded, ConfigError> = match &config_path {
-        Some((path, explicit)) => config::load(path, *explicit),
+        Some((path, explicit)) => cockpit::settings::load(path, *explicit),
         None => Ok(Loaded::default()),
     };
     let is_doctor = matches!(cli.command, Some(Command::Doctor));
@@ -380,9 +380,9 @@ async fn dashboard(
         token,
         readonly: cli.readonly,
         demo: demo.is_some(),
-        intervals: config.intervals(),
+        intervals: cockpit::app::settings::intervals(&config.poll),
         size,
-        deploy_targets: config.deploy.targets(),
+        deploy_targets: cockpit::app::settings::deploy_targets(&config.deploy),
         drafts_dir: demo.as_ref().map(|d| d.repo.dir.path().join("drafts")),
         stale_days: config.branches.stale_days,
     })?;
@@ -393,8 +393,8 @@ async fn dashboard(
         bell: config.notify.bell,
         desktop_notifications: config.notify.desktop,
         notify_on: config.notify.on.clone(),
-        keymap: loaded.keymap.clone(),
-        theme,
+        keymap: cockpit::settings::keymap(&loaded),
+        draw: cockpit::ui::drawing(theme),
         opener: Opener::System,
         frames: None,
         clock: config.clock(),

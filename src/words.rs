@@ -1,4 +1,5 @@
-//! Counts that read right: "1 comment", "2 comments", never "1 comments" or "comment(s)".
+//! Things said in a few words, the same on screen and in messages: counts that read right
+//! ("1 comment", "2 comments", never "1 comments" or "comment(s)") and a commit by its short id.
 
 /// `n` and the noun, in the plural unless `n` is 1 (the plural adds an `s`).
 pub fn count(n: u64, noun: &str) -> String {
@@ -7,6 +8,11 @@ pub fn count(n: u64, noun: &str) -> String {
     } else {
         format!("{n} {noun}s")
     }
+}
+
+/// A commit as people quote it: its first seven hex digits (`9092ce7`), safe to show.
+pub fn short_sha(sha: &str) -> String {
+    crate::text::sanitize_line(sha.get(..7).unwrap_or(sha))
 }
 
 #[cfg(test)]

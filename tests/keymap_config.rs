@@ -65,8 +65,8 @@ fn last_line(screen: &str) -> &str {
 
 #[test]
 fn sequences_wait_show_their_prefix_and_esc_abandons_them() {
-    let loaded = cockpit::config::parse(CONFIG).expect("valid");
-    let km = loaded.keymap.clone();
+    let loaded = cockpit::settings::parse(CONFIG).expect("valid");
+    let km = cockpit::settings::keymap(&loaded);
     let mut s = state();
     s.ctx.startup_warnings = loaded.warning_lines();
 
@@ -135,7 +135,7 @@ fn sequences_wait_show_their_prefix_and_esc_abandons_them() {
 
 #[test]
 fn panel_bindings_apply_only_in_their_panel() {
-    let km = cockpit::config::parse(CONFIG).expect("valid").keymap;
+    let km = cockpit::settings::keymap(&cockpit::settings::parse(CONFIG).expect("valid"));
     let x = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE);
     assert_eq!(
         km.lookup(&x, PanelId::Ci),

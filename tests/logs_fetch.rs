@@ -198,7 +198,7 @@ async fn a_hostile_log_from_the_server_is_drawn_harmless() {
     view.unfold_all();
     let theme = Theme::from_env();
     let mut t = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
-    t.draw(|f| f.render_widget(LogView::new(&view, &theme), f.area()))
+    t.draw(|f| f.render_widget(LogView::new(&view, theme.log_styles()), f.area()))
         .expect("draw");
     let buf = t.backend().buffer();
     let mut screen = String::new();

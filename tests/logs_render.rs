@@ -12,7 +12,7 @@ use std::time::Duration;
 
 fn draw(view: &LogViewState, theme: &Theme, w: u16, h: u16) -> Buffer {
     let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    t.draw(|f| f.render_widget(LogView::new(view, theme), f.area()))
+    t.draw(|f| f.render_widget(LogView::new(view, theme.log_styles()), f.area()))
         .expect("draw");
     t.backend().buffer().clone()
 }

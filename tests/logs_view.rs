@@ -24,7 +24,7 @@ fn lines(from: usize, n: usize) -> Vec<u8> {
 fn draw(view: &LogViewState, h: u16) -> String {
     let theme = Theme::mono();
     let mut t = Terminal::new(TestBackend::new(40, h)).expect("terminal");
-    t.draw(|f| f.render_widget(LogView::new(view, &theme), f.area()))
+    t.draw(|f| f.render_widget(LogView::new(view, theme.log_styles()), f.area()))
         .expect("draw");
     let buf = t.backend().buffer();
     (0..buf.area.width)

@@ -9,7 +9,7 @@ use crate::github::dashboard::EnvRow;
 use crate::github::models::WorkflowRun;
 use crate::github::partial::Part;
 use crate::text::sanitize_line;
-use crate::ui::panels::deploys::short_sha;
+use crate::words::short_sha;
 
 fn selected_env(state: &AppState) -> Option<&EnvRow> {
     let name = match &state.detail {

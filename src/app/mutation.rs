@@ -172,7 +172,7 @@ impl Mutation {
                 format!(
                     "{}@{}",
                     crate::text::sanitize_line(git_ref),
-                    crate::ui::panels::deploys::short_sha(sha)
+                    crate::words::short_sha(sha)
                 )
             })
         })

@@ -10,7 +10,7 @@ use crate::github::actions::WorkflowInfo;
 use crate::github::workflow_file::{DispatchInput, InputKind, WorkflowFile};
 use crate::github::{ApiError, GitHub, Slug};
 use crate::text::sanitize_line;
-use crate::ui::panels::deploys::short_sha;
+use crate::words::short_sha;
 use chrono::{Duration, Utc};
 use serde_json::{Map, Value};
 

@@ -9,7 +9,6 @@ use super::msg::Msg;
 use super::pollers::{Pollers, Services};
 use super::state::AppState;
 use super::update::{init, update};
-use crate::ui::{self, Theme};
 use chrono::Utc;
 use ratatui::backend::Backend;
 use ratatui::buffer::Buffer;
@@ -40,6 +39,11 @@ pub struct Suspend {
     pub stop: fn() -> io::Result<()>,
 }
 
+/// Draws one frame of the state. The screen code (`ui`) reads the application's state, so the
+/// loop, which belongs to the application, is handed its drawing by whoever starts it
+/// (`ui::drawing`) instead of reaching up for it.
+pub type Draw = Box<dyn Fn(&mut ratatui::Frame<'_>, &AppState, &Keymap) + Send>;
+
 pub struct Options {
     pub keymap: Keymap,
     /// Desktop notifications (`notify-send` / `osascript`) besides the bell.
@@ -48,7 +52,7 @@ pub struct Options {
     pub bell: bool,
     /// Which events notify at all (the config's `notify.on`).
     pub notify_on: Vec<crate::config::NotifyEvent>,
-    pub theme: Theme,
+    pub draw: Draw,
     pub opener: Opener,
     /// Every drawn frame goes here (tests read the screen from it).
     pub frames: Option<watch::Sender<Buffer>>,
@@ -89,7 +93,7 @@ where
     // Every wake-up is something that arrived, so each is worth one draw.
     loop {
         let completed = terminal
-            .draw(|f| ui::draw(f, &state, &opts.keymap, &opts.theme))
+            .draw(|f| (opts.draw)(f, &state, &opts.keymap))
             .map_err(|e| io::Error::other(e.to_string()))?;
         if let Some(frames) = &opts.frames {
             let _ = frames.send(completed.buffer.clone());

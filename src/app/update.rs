@@ -3,6 +3,7 @@
 use super::deploys;
 use super::effect::{Effect, Resource, ResourceKind};
 use super::keymap::{Action, Keymap, Resolution};
+use super::layout;
 use super::modal::{self, EditorOutcome, Modal, Outcome};
 use super::msg::{Data, Msg};
 use super::state::{AppState, Cursor, Detail, Loaded, PanelId};
@@ -10,7 +11,6 @@ use super::work;
 use crate::github::models::Conclusion;
 use crate::github::partial::{any_gaps, summary, Part, Partial};
 use crate::github::{ApiError, Fetched};
-use crate::ui::layout;
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEventKind, MouseButton, MouseEventKind};
 

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::github::Token;
+use crate::secret::Token;
 
 use super::error::{GitError, PushRejection};
 use super::remote::redact_url;

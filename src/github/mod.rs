@@ -7,13 +7,14 @@ pub mod graphql;
 pub mod issues_write;
 pub mod logs;
 pub mod models;
-pub mod names;
-pub mod origin;
 pub mod partial;
 pub mod paths;
 pub mod pulls;
 pub mod ratelimit;
-pub mod secret;
+
+// The rules of names, origins and secrets sit below `github` (git and the config use them too);
+// they stay reachable here under their old paths.
+pub use crate::{names, origin, secret};
 
 pub use client::{Fetched, GitHub};
 pub use dashboard::Slug;

@@ -18,7 +18,7 @@
 //! view.wait_search(std::time::Duration::from_secs(5));
 //! assert_eq!(view.search_status().map(|s| s.hits), Some(1));
 //! # let theme = cockpit::ui::Theme::mono();
-//! # let _ = LogView::new(&view, &theme);
+//! # let _ = LogView::new(&view, theme.log_styles());
 //! ```
 
 pub mod ansi;
@@ -37,4 +37,4 @@ pub use line::LineKind;
 pub use search::{Hit, SearchMode, Waker};
 pub use store::{LogStore, StepInfo};
 pub use view::{LogStatus, LogViewState, Problem, SearchStatus};
-pub use widget::LogView;
+pub use widget::{LogStyles, LogView};

@@ -16,26 +16,43 @@ use super::ansi::{attr, AnsiColor, SgrStyle};
 use super::layout::Row;
 use super::line::{short_stamp, LineKind};
 use super::view::LogViewState;
-use crate::ui::Theme;
 
 const FOLDED: &str = "▸";
 const OPEN: &str = "▾";
 /// `HH:MM:SS.mmm `
 const STAMP_WIDTH: u16 = 13;
 
+/// The screen's styles a log is drawn with. The theme lives above, with the screen code; it
+/// hands these down (`ui::Theme::log_styles`).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LogStyles {
+    /// Colours at all. Without them the log's own colours are dropped and search hits are
+    /// reversed or underlined instead.
+    pub color: bool,
+    /// Line numbers, time stamps, placeholders, the size of a folded group.
+    pub dim: Style,
+    /// A step's header line.
+    pub step: Style,
+    pub error: Style,
+    pub warning: Style,
+    /// The cursor's row while the log has the focus, and while it has not.
+    pub cursor: Style,
+    pub cursor_unfocused: Style,
+}
+
 pub struct LogView<'a> {
     state: &'a LogViewState,
-    theme: &'a Theme,
+    styles: LogStyles,
     block: Option<Block<'a>>,
     focused: bool,
     placeholder: &'a str,
 }
 
 impl<'a> LogView<'a> {
-    pub fn new(state: &'a LogViewState, theme: &'a Theme) -> LogView<'a> {
+    pub fn new(state: &'a LogViewState, styles: LogStyles) -> LogView<'a> {
         LogView {
             state,
-            theme,
+            styles,
             block: None,
             focused: true,
             placeholder: "No log lines yet.",
@@ -128,8 +145,8 @@ struct Styles {
 }
 
 impl Styles {
-    fn new(theme: &Theme, focused: bool) -> Styles {
-        let c = theme.color;
+    fn new(given: &LogStyles, focused: bool) -> Styles {
+        let c = given.color;
         let fg = |col: Color| {
             if c {
                 Style::new().fg(col)
@@ -138,12 +155,12 @@ impl Styles {
             }
         };
         Styles {
-            gutter: theme.dim(),
-            stamp: theme.dim(),
-            step: theme.title(true),
+            gutter: given.dim,
+            stamp: given.dim,
+            step: given.step,
             group: Style::new().add_modifier(Modifier::BOLD),
-            error: theme.bad(),
-            warning: theme.warn().add_modifier(Modifier::BOLD),
+            error: given.error,
+            warning: given.warning.add_modifier(Modifier::BOLD),
             notice: fg(Color::Cyan),
             command: fg(Color::Blue),
             debug: fg(Color::Magenta),
@@ -160,13 +177,17 @@ impl Styles {
             } else {
                 Style::new().add_modifier(Modifier::REVERSED | Modifier::UNDERLINED)
             },
-            cursor: theme.selected(focused),
+            cursor: if focused {
+                given.cursor
+            } else {
+                given.cursor_unfocused
+            },
             selection: if c {
                 Style::new().bg(Color::Rgb(35, 45, 70))
             } else {
                 Style::new().add_modifier(Modifier::UNDERLINED)
             },
-            dim: theme.dim(),
+            dim: given.dim,
         }
     }
 
@@ -224,7 +245,7 @@ impl Widget for LogView<'_> {
             return;
         }
         let st = self.state;
-        let styles = Styles::new(self.theme, self.focused);
+        let styles = Styles::new(&self.styles, self.focused);
         let height = usize::from(inner.height);
         if st.layout.rows() == 0 {
             buf.set_stringn(
@@ -336,7 +357,7 @@ impl LogView<'_> {
         let label = kind.label();
         let (first_hit, hits) = st.hits_on(line);
         let current = st.current_hit();
-        let color = self.theme.color;
+        let color = self.styles.color;
         let mut skip = st.scroll_x;
         // Pieces of the display text (label, then the log's styled runs), each cut where a
         // search hit starts or ends.

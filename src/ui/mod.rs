@@ -3,20 +3,24 @@
 
 pub mod contrast;
 pub mod detail;
-pub mod layout;
 pub mod markdown;
 pub mod panels;
 pub mod theme;
 pub mod widgets;
 
 use crate::app::keymap::Keymap;
+use crate::app::layout::{self, Screen};
 use crate::app::state::{AppState, PanelId};
-use layout::Screen;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 pub use theme::Theme;
+
+/// The dashboard loop's drawing (`app::runtime::Options::draw`): every frame in `theme`.
+pub fn drawing(theme: Theme) -> crate::app::runtime::Draw {
+    Box::new(move |frame, state, keymap| draw(frame, state, keymap, &theme))
+}
 
 pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme) {
     let area = frame.area();

@@ -52,6 +52,14 @@ impl Default for Palette {
     }
 }
 
+/// A [`crate::config::Check`]: every `[ui.colors]` value is a colour.
+pub fn check_colors(loaded: &crate::config::Loaded) -> Vec<(Vec<String>, String)> {
+    match Palette::from_config(&loaded.config.ui.colors) {
+        Ok(_) => Vec::new(),
+        Err((field, message)) => vec![(vec!["ui".into(), "colors".into(), field.into()], message)],
+    }
+}
+
 impl Palette {
     /// Reads `[ui.colors]`; the error names the field and says what a colour looks like.
     pub fn from_config(c: &ColorsConfig) -> Result<Palette, (&'static str, String)> {
@@ -152,6 +160,18 @@ impl Theme {
                 .add_modifier(Modifier::BOLD)
         } else {
             Style::new().bg(self.palette.selection_unfocused)
+        }
+    }
+    /// What the log viewer (`logs::LogView`) is drawn with.
+    pub fn log_styles(&self) -> crate::logs::LogStyles {
+        crate::logs::LogStyles {
+            color: self.color,
+            dim: self.dim(),
+            step: self.title(true),
+            error: self.bad(),
+            warning: self.warn(),
+            cursor: self.selected(true),
+            cursor_unfocused: self.selected(false),
         }
     }
     pub fn header(&self) -> Style {

@@ -45,7 +45,7 @@ impl Screen {
     fn draw(&mut self, view: &LogViewState) {
         let theme = &self.theme;
         self.term
-            .draw(|f| f.render_widget(LogView::new(view, theme), f.area()))
+            .draw(|f| f.render_widget(LogView::new(view, theme.log_styles()), f.area()))
             .expect("draw");
     }
 

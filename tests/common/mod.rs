@@ -182,7 +182,7 @@ impl Harness {
             desktop_notifications: false,
             notify_on: cockpit::config::NotifyConfig::default().on,
             keymap: Keymap::default(),
-            theme: Theme::mono(),
+            draw: cockpit::ui::drawing(Theme::mono()),
             opener: Opener::Record(opened.clone()),
             frames: Some(frame_tx),
             clock: Duration::from_secs(15),

@@ -92,9 +92,7 @@ fn same_origin_redirects() -> reqwest::redirect::Policy {
         let first = attempt.previous().first().cloned();
         match first {
             _ if attempt.previous().len() > 5 => attempt.error("too many redirects"),
-            Some(first) if crate::github::origin::same_origin(&first, attempt.url()) => {
-                attempt.follow()
-            }
+            Some(first) if crate::origin::same_origin(&first, attempt.url()) => attempt.follow(),
             _ => attempt.stop(),
         }
     })

@@ -1,7 +1,6 @@
 use super::{frame_block, sub_block};
 use crate::app::state::{AppState, Cursor, Insights, Loaded};
 use crate::text::{age, duration, sanitize_line};
-use crate::ui::panels::deploys::short_sha;
 use crate::ui::panels::unread_line;
 use crate::ui::widgets::table::Cell;
 use crate::ui::widgets::{
@@ -9,6 +8,7 @@ use crate::ui::widgets::{
     table::{col, VirtualTable},
 };
 use crate::ui::Theme;
+use crate::words::short_sha;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;

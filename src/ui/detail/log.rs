@@ -47,7 +47,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         LogPhase::Complete => "The log is empty.",
     };
     frame.render_widget(
-        LogView::new(&log.view, theme)
+        LogView::new(&log.view, theme.log_styles())
             .block(block)
             .focused(true)
             .placeholder(placeholder),

@@ -116,7 +116,7 @@ pub fn render(
                 " · {} · {} @ {} · {}",
                 sanitize_line(&run.event),
                 sanitize_line(run.head_branch.as_deref().unwrap_or("")),
-                crate::ui::panels::deploys::short_sha(&run.head_sha),
+                crate::words::short_sha(&run.head_sha),
                 run_duration(run, now)
             )),
             Span::styled(if data.is_stale() { "  (stale)" } else { "" }, theme.bad()),

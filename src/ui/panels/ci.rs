@@ -30,7 +30,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
     let detached = state
         .ci_commit
         .as_deref()
-        .map(|sha| format!("detached at {}", super::deploys::short_sha(sha)));
+        .map(|sha| format!("detached at {}", crate::words::short_sha(sha)));
     let branch = state.ci_branch.clone().unwrap_or_default();
     let subtitle = detached.as_deref().unwrap_or(&branch);
     let count = state.runs.data.as_ref().map(Vec::len);

@@ -7,13 +7,10 @@ use crate::ui::widgets::{
     table::{col, VirtualTable},
 };
 use crate::ui::Theme;
+use crate::words::short_sha;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
-
-pub fn short_sha(sha: &str) -> String {
-    sanitize_line(sha.get(..7).unwrap_or(sha))
-}
 
 /// `main@9092ce7`.
 fn ref_at(git_ref: &str, sha: &str) -> String {

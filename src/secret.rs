@@ -1,4 +1,5 @@
-//! A token that cannot leak through `Debug`, `Display` or a panic message.
+//! A token that cannot leak through `Debug`, `Display` or a panic message. It sits below both
+//! `github` (the API's token) and `git` (the token for fetch and push to the same host).
 
 use std::fmt;
 use std::sync::{Mutex, OnceLock};

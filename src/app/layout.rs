@@ -1,7 +1,7 @@
-//! Where each panel goes for a given terminal size. Pure, so `update` can map a mouse click
-//! to the panel the renderer drew there.
+//! Where each panel goes for a given terminal size. Pure, and here below the drawing code, so
+//! `update` can map a mouse click to the panel the renderer (`ui`) drew there.
 
-use crate::app::state::{AppState, PanelId};
+use super::state::{AppState, PanelId};
 use ratatui::layout::{Constraint, Layout, Rect};
 
 /// Below this the dashboard cannot show anything useful and says so instead.
