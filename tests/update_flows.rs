@@ -3,12 +3,13 @@
 //! approvals and CI actions (`deploys.rs`) and a job's log (`logview.rs`).
 
 use chrono::{DateTime, TimeZone, Utc};
-use cockpit::app::effect::{Effect, Prepare, Resource, ResourceKind};
+use cockpit::app::effect::{Effect, GitOp, Prepare, Resource, ResourceKind};
 use cockpit::app::keymap::Keymap;
 use cockpit::app::modal::Modal;
 use cockpit::app::mutation::{Done, Mutation};
 use cockpit::app::state::{AppState, Context, Detail, Loaded, LogPhase, PanelId};
 use cockpit::app::{update, Msg};
+use cockpit::git::{BranchInfo, BranchSnapshot};
 use cockpit::github::dashboard::{EnvRow, Slug};
 use cockpit::github::issues_write::CloseReason;
 use cockpit::github::models::{Issue, Job, WorkflowRun};
@@ -874,6 +875,138 @@ fn readonly_refuses_a_confirmed_mutation() {
     assert!(s.modal.is_none());
     assert!(toast(&s).contains("nothing is changed"), "{}", toast(&s));
     assert!(s.in_flight.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Local git work (work.rs): one path, `Effect::Git`, whether a key or a confirmation starts it.
+
+fn branch(name: &str, is_head: bool, merged: bool) -> BranchInfo {
+    BranchInfo {
+        name: name.into(),
+        is_head,
+        sha: "9092ce7".into(),
+        upstream: Some(format!("origin/{name}")),
+        upstream_gone: false,
+        ahead: 0,
+        behind: 0,
+        summary: String::new(),
+        commit_time: now(),
+        author: String::new(),
+        merged_into_default: merged,
+        issue: None,
+        stale: false,
+    }
+}
+
+/// The Branches panel: main checked out, a merged branch selected, an unmerged one below.
+fn on_merged_branch(s: &mut AppState) {
+    s.focus = PanelId::Branches;
+    s.branches = loaded(BranchSnapshot {
+        branches: vec![
+            branch("main", true, false),
+            branch("41-old-fix", false, true),
+            branch("42-retry-flaky-uploads", false, false),
+        ],
+        status: Default::default(),
+        default_branch: Some("main".into()),
+        detached_at: None,
+        operation: None,
+    });
+    s.cursor_mut(PanelId::Branches).selected = 1;
+}
+
+fn git_ops(fx: &[Effect]) -> Vec<&GitOp> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Git { op, .. } => Some(op),
+            _ => None,
+        })
+        .collect()
+}
+
+fn deleted() -> Msg {
+    Msg::GitDone {
+        id: 1,
+        op: GitOp::DeleteMerged {
+            name: "41-old-fix".into(),
+        },
+        result: Ok("Deleted 41-old-fix".into()),
+        pushed: None,
+    }
+}
+
+#[test]
+fn branch_flows() {
+    table(&[
+        Case {
+            name: "D on a merged branch asks first and changes nothing yet",
+            setup: on_merged_branch,
+            inputs: &[Key('D')],
+            check: |s, out| {
+                assert!(out.all.is_empty(), "{:?}", out.all);
+                modal_says(s, "Delete the local branch 41-old-fix?");
+            },
+        },
+        Case {
+            name: "y deletes it as git work, not as a GitHub mutation",
+            setup: on_merged_branch,
+            inputs: &[Key('D'), Key('y')],
+            check: |s, out| {
+                assert_eq!(
+                    git_ops(&out.last),
+                    vec![&GitOp::DeleteMerged {
+                        name: "41-old-fix".into()
+                    }]
+                );
+                assert!(mutations(&out.all).is_empty(), "{:?}", out.all);
+                assert!(s.in_flight.is_empty(), "{:?}", s.in_flight);
+                assert!(s.git_busy.is_some());
+            },
+        },
+        Case {
+            name: "when git reports back nothing is left under way",
+            setup: on_merged_branch,
+            inputs: &[Key('D'), Key('y'), In::Msg(deleted)],
+            check: |s, out| {
+                assert!(s.git_busy.is_none());
+                assert!(s.in_flight.is_empty(), "{:?}", s.in_flight);
+                toast_says(s, "Deleted 41-old-fix");
+                assert!(out
+                    .last
+                    .contains(&Effect::Refresh(vec![ResourceKind::Branches])));
+            },
+        },
+        Case {
+            name: "D on an unmerged branch is refused",
+            setup: |s| {
+                on_merged_branch(s);
+                s.cursor_mut(PanelId::Branches).selected = 2;
+            },
+            inputs: &[Key('D')],
+            check: |s, out| refused(s, out, "not merged into main"),
+        },
+        Case {
+            name: "D while git is busy says so after the confirmation",
+            setup: |s| {
+                on_merged_branch(s);
+                s.git_busy = Some((9, "fetch…".into()));
+            },
+            inputs: &[Key('D'), Key('y')],
+            check: |s, out| {
+                assert!(out.all.is_empty(), "{:?}", out.all);
+                toast_says(s, "Busy: fetch");
+            },
+        },
+        Case {
+            name: "the confirmation in read-only mode changes nothing",
+            setup: |s| {
+                on_merged_branch(s);
+                s.ctx.readonly = true;
+            },
+            inputs: &[Key('D')],
+            check: |s, out| refused(s, out, "Read-only"),
+        },
+    ]);
 }
 
 // ---------------------------------------------------------------------------------------------

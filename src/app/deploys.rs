@@ -2,7 +2,7 @@
 //! and from a confirmation to a mutation. Pure, like the rest of `update`.
 
 use super::effect::{Effect, Prepare, Resource};
-use super::modal::{Confirm, Form, Modal, Purpose};
+use super::modal::{Confirm, Form, Modal, OnYes, Purpose};
 use super::mutation::Mutation;
 use super::state::{AppState, Detail, Followed, PanelId};
 use crate::github::dashboard::EnvRow;
@@ -233,11 +233,11 @@ pub fn rerun(state: &mut AppState, only_failed: bool) -> Vec<Effect> {
             run_title(run)
         )],
         warnings: Vec::new(),
-        mutation: Mutation::Rerun {
+        on_yes: OnYes::Mutate(Mutation::Rerun {
             run_id: run.id,
             run_number: run.run_number,
             only_failed,
-        },
+        }),
     };
     state.modal = Some(Modal::Confirm(Box::new(confirm)));
     Vec::new()
@@ -263,10 +263,10 @@ pub fn cancel(state: &mut AppState) -> Vec<Effect> {
             run_title(run)
         )],
         warnings: Vec::new(),
-        mutation: Mutation::Cancel {
+        on_yes: OnYes::Mutate(Mutation::Cancel {
             run_id: run.id,
             run_number: run.run_number,
-        },
+        }),
     };
     state.modal = Some(Modal::Confirm(Box::new(confirm)));
     Vec::new()
@@ -304,14 +304,14 @@ pub fn form_submitted(state: &mut AppState, form: Form) -> Vec<Effect> {
                     sanitize_line(&environment)
                 )],
                 warnings,
-                mutation: Mutation::ReviewDeployment {
+                on_yes: OnYes::Mutate(Mutation::ReviewDeployment {
                     run_id,
                     run_number,
                     environment_id,
                     environment,
                     approve,
                     comment,
-                },
+                }),
             };
             state.modal = Some(Modal::Confirm(Box::new(confirm)));
             Vec::new()
@@ -361,7 +361,7 @@ pub fn form_submitted(state: &mut AppState, form: Form) -> Vec<Effect> {
                     sanitize_line(&git_ref)
                 )],
                 warnings: Vec::new(),
-                mutation: Mutation::Dispatch {
+                on_yes: OnYes::Mutate(Mutation::Dispatch {
                     workflow,
                     git_ref: git_ref.clone(),
                     inputs,
@@ -371,7 +371,7 @@ pub fn form_submitted(state: &mut AppState, form: Form) -> Vec<Effect> {
                         sanitize_line(&git_ref)
                     ),
                     environment: None,
-                },
+                }),
             };
             state.modal = Some(Modal::Confirm(Box::new(confirm)));
             Vec::new()

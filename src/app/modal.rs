@@ -211,7 +211,14 @@ pub struct Confirm {
     pub lines: Vec<String>,
     /// Warnings shown above the question (unmerged ref, red CI, production).
     pub warnings: Vec<String>,
-    pub mutation: Mutation,
+    pub on_yes: OnYes,
+}
+
+/// What a confirmation does when the user says yes: a change on GitHub, or local git work.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OnYes {
+    Mutate(Mutation),
+    Git(super::effect::GitOp),
 }
 
 #[derive(Debug, Clone)]

@@ -235,10 +235,6 @@ fn execute(
                     let _ = tx.send(Msg::Prepared(result));
                 });
             }
-            Effect::Mutate {
-                id,
-                mutation: super::mutation::Mutation::Local(op),
-            } => super::gitops::spawn(services.clone(), id, op, tx.clone()),
             Effect::Mutate { id, mutation } => {
                 let (s, tx) = (services.clone(), tx.clone());
                 tokio::spawn(async move {

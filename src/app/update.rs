@@ -377,13 +377,16 @@ fn modal_key(state: &mut AppState, k: ratatui::crossterm::event::KeyEvent) -> Ve
                 Vec::new()
             }
             Outcome::Submit => {
-                let mutation = c.mutation.clone();
+                let on_yes = c.on_yes.clone();
                 state.modal = None;
                 if state.ctx.readonly {
                     state.toast("Read-only mode (--readonly): nothing is changed", true);
                     return Vec::new();
                 }
-                deploys::start(state, mutation)
+                match on_yes {
+                    modal::OnYes::Mutate(mutation) => deploys::start(state, mutation),
+                    modal::OnYes::Git(op) => work::git(state, op),
+                }
             }
         },
     }

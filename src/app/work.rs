@@ -4,7 +4,7 @@
 
 use super::deploys::start;
 use super::effect::{Effect, GitOp, Prepare, Resource};
-use super::modal::{Confirm, Editor, EditorPurpose, Field, Form, Modal, Purpose};
+use super::modal::{Confirm, Editor, EditorPurpose, Field, Form, Modal, OnYes, Purpose};
 use super::mutation::Mutation;
 use super::state::{AppState, Cursor, Detail, Loaded, PanelId};
 use crate::github::issues_write::CloseReason;
@@ -102,9 +102,9 @@ pub fn close_or_reopen(state: &mut AppState) -> Vec<Effect> {
                 sanitize_line(&issue.title)
             )],
             warnings: Vec::new(),
-            mutation: Mutation::ReopenIssue {
+            on_yes: OnYes::Mutate(Mutation::ReopenIssue {
                 number: issue.number,
-            },
+            }),
         })));
         return Vec::new();
     }
@@ -290,7 +290,7 @@ pub fn delete_branch(state: &mut AppState) -> Vec<Effect> {
             "Delete the local branch {name}? Its commits are in {default}."
         )],
         warnings: Vec::new(),
-        mutation: Mutation::Local(GitOp::DeleteMerged { name: b.name }),
+        on_yes: OnYes::Git(GitOp::DeleteMerged { name: b.name }),
     })));
     Vec::new()
 }
@@ -697,12 +697,12 @@ pub fn form_submitted(state: &mut AppState, form: Form) -> Vec<Effect> {
                 title: format!("Merge #{number}"),
                 lines,
                 warnings,
-                mutation: Mutation::Merge {
+                on_yes: OnYes::Mutate(Mutation::Merge {
                     pull: number,
                     method,
                     head_sha,
                     delete_branch: delete.then_some(head_ref),
-                },
+                }),
             })));
             Vec::new()
         }
