@@ -277,120 +277,126 @@ pub fn dispatch(state: &mut AppState) -> Vec<Effect> {
     vec![Effect::Prepare(Prepare::DispatchChoice { default_ref })]
 }
 
-/// A submitted form becomes the next step: a check, a confirmation or another form.
-pub fn form_submitted(state: &mut AppState, form: Form) -> Vec<Effect> {
-    match form.purpose.clone() {
-        Purpose::ReviewDeployment {
-            approve,
+/// What an approval form knows about the run waiting.
+pub struct Waiting {
+    pub approve: bool,
+    pub run_id: u64,
+    pub run_number: u64,
+    pub environment_id: u64,
+    pub environment: String,
+    pub git_ref: String,
+}
+
+/// The approval form: its comment goes into a confirmation (with the production warning).
+pub fn review_submitted(state: &mut AppState, waiting: Waiting, form: &Form) -> Vec<Effect> {
+    let Waiting {
+        approve,
+        run_id,
+        run_number,
+        environment_id,
+        environment,
+        git_ref,
+    } = waiting;
+    let comment = form.value_str("comment");
+    let verb = if approve { "Approve" } else { "Reject" };
+    let mut warnings = Vec::new();
+    if approve && is_production(&environment) {
+        warnings.push(format!(
+            "{} is a production environment.",
+            sanitize_line(&environment)
+        ));
+    }
+    let confirm = Confirm {
+        title: format!("{verb} deploy"),
+        lines: vec![format!(
+            "{verb} run #{run_number} deploying {git_ref} to {}?",
+            sanitize_line(&environment)
+        )],
+        warnings,
+        on_yes: OnYes::Mutate(Mutation::ReviewDeployment {
             run_id,
             run_number,
             environment_id,
             environment,
-            git_ref,
-        } => {
-            let comment = form.value_str("comment");
-            let verb = if approve { "Approve" } else { "Reject" };
-            let mut warnings = Vec::new();
-            if approve && is_production(&environment) {
-                warnings.push(format!(
-                    "{} is a production environment.",
-                    sanitize_line(&environment)
-                ));
-            }
-            let confirm = Confirm {
-                title: format!("{verb} deploy"),
-                lines: vec![format!(
-                    "{verb} run #{run_number} deploying {git_ref} to {}?",
-                    sanitize_line(&environment)
-                )],
-                warnings,
-                on_yes: OnYes::Mutate(Mutation::ReviewDeployment {
-                    run_id,
-                    run_number,
-                    environment_id,
-                    environment,
-                    approve,
-                    comment,
-                }),
-            };
-            state.modal = Some(Modal::Confirm(Box::new(confirm)));
-            Vec::new()
-        }
-        Purpose::Deploy {
-            environment,
-            workflow,
-        } => {
-            let git_ref = form.value_str("ref").trim().to_string();
-            let mut inputs = form.values();
-            inputs.remove("ref");
-            state.modal = None;
-            state.toast(
-                format!("Checking {} before deploying…", sanitize_line(&git_ref)),
-                false,
-            );
-            vec![Effect::Prepare(Prepare::CheckDeploy {
-                environment,
-                workflow,
-                git_ref,
-                inputs,
-            })]
-        }
-        Purpose::Dispatch {
-            workflow,
-            workflow_name,
-        } => {
-            if form.fields.iter().any(|f| f.key == "__workflow") {
-                // First step: the workflow was chosen; now ask for its inputs.
-                let chosen = form.value_str("__workflow");
-                let default_ref = form.value_str("ref");
-                state.modal = None;
-                return vec![Effect::Prepare(Prepare::DispatchInputs {
-                    workflow: chosen.clone(),
-                    workflow_name: chosen,
-                    default_ref,
-                })];
-            }
-            let git_ref = form.value_str("ref").trim().to_string();
-            let mut inputs = form.values();
-            inputs.remove("ref");
-            let confirm = Confirm {
-                title: "Run workflow".into(),
-                lines: vec![format!(
-                    "Run {} on {}?",
-                    sanitize_line(&workflow_name),
-                    sanitize_line(&git_ref)
-                )],
-                warnings: Vec::new(),
-                on_yes: OnYes::Mutate(Mutation::Dispatch {
-                    workflow,
-                    git_ref: git_ref.clone(),
-                    inputs,
-                    what: format!(
-                        "{} on {}",
-                        sanitize_line(&workflow_name),
-                        sanitize_line(&git_ref)
-                    ),
-                    environment: None,
-                }),
-            };
-            state.modal = Some(Modal::Confirm(Box::new(confirm)));
-            Vec::new()
-        }
-        _ => Vec::new(),
+            approve,
+            comment,
+        }),
+    };
+    state.modal = Some(Modal::Confirm(Box::new(confirm)));
+    Vec::new()
+}
+
+/// The deploy form: the ref is checked (merged? CI green?) before the confirmation.
+pub fn deploy_submitted(
+    state: &mut AppState,
+    environment: String,
+    workflow: String,
+    form: &Form,
+) -> Vec<Effect> {
+    let git_ref = form.value_str("ref").trim().to_string();
+    let mut inputs = form.values();
+    inputs.remove("ref");
+    state.modal = None;
+    state.toast(
+        format!("Checking {} before deploying…", sanitize_line(&git_ref)),
+        false,
+    );
+    vec![Effect::Prepare(Prepare::CheckDeploy {
+        environment,
+        workflow,
+        git_ref,
+        inputs,
+    })]
+}
+
+/// The dispatch form, in two steps: the workflow chosen (its inputs are read next), then its
+/// inputs filled in (a confirmation).
+pub fn dispatch_submitted(
+    state: &mut AppState,
+    workflow: String,
+    workflow_name: String,
+    form: &Form,
+) -> Vec<Effect> {
+    if form.fields.iter().any(|f| f.key == "__workflow") {
+        let chosen = form.value_str("__workflow");
+        let default_ref = form.value_str("ref");
+        state.modal = None;
+        return vec![Effect::Prepare(Prepare::DispatchInputs {
+            workflow: chosen.clone(),
+            workflow_name: chosen,
+            default_ref,
+        })];
     }
+    let git_ref = form.value_str("ref").trim().to_string();
+    let mut inputs = form.values();
+    inputs.remove("ref");
+    let confirm = Confirm {
+        title: "Run workflow".into(),
+        lines: vec![format!(
+            "Run {} on {}?",
+            sanitize_line(&workflow_name),
+            sanitize_line(&git_ref)
+        )],
+        warnings: Vec::new(),
+        on_yes: OnYes::Mutate(Mutation::Dispatch {
+            workflow,
+            git_ref: git_ref.clone(),
+            inputs,
+            what: format!(
+                "{} on {}",
+                sanitize_line(&workflow_name),
+                sanitize_line(&git_ref)
+            ),
+            environment: None,
+        }),
+    };
+    state.modal = Some(Modal::Confirm(Box::new(confirm)));
+    Vec::new()
 }
 
 pub fn is_production(environment: &str) -> bool {
     let e = environment.to_ascii_lowercase();
     e.starts_with("prod") || e == "live"
-}
-
-/// A confirmed mutation starts; the status bar shows it until it reports back.
-pub fn start(state: &mut AppState, mutation: Mutation) -> Vec<Effect> {
-    let id = state.next_id;
-    state.next_id += 1;
-    state.in_flight.push((id, mutation.describe()));
-    vec![Effect::Mutate { id, mutation }]
 }
 
 pub fn follow(

@@ -18,6 +18,7 @@ pub mod pollers;
 pub mod prepare;
 pub mod runtime;
 pub mod state;
+pub mod submit;
 pub mod update;
 pub mod work;
 

@@ -339,7 +339,7 @@ fn modal_key(state: &mut AppState, k: ratatui::crossterm::event::KeyEvent) -> Ve
             Outcome::Submit => {
                 let form = (**form).clone();
                 state.modal = None;
-                work::form_submitted(state, form)
+                super::submit::form(state, form)
             }
         },
         Modal::Editor(ed) => match modal::editor_key(ed, k) {
@@ -367,7 +367,7 @@ fn modal_key(state: &mut AppState, k: ratatui::crossterm::event::KeyEvent) -> Ve
                     );
                     return Vec::new();
                 }
-                work::editor_sent(state, ed)
+                super::submit::editor(state, ed)
             }
         },
         Modal::Confirm(c) => match modal::confirm_key(k) {
@@ -383,10 +383,7 @@ fn modal_key(state: &mut AppState, k: ratatui::crossterm::event::KeyEvent) -> Ve
                     state.toast("Read-only mode (--readonly): nothing is changed", true);
                     return Vec::new();
                 }
-                match on_yes {
-                    modal::OnYes::Mutate(mutation) => deploys::start(state, mutation),
-                    modal::OnYes::Git(op) => work::git(state, op),
-                }
+                super::submit::confirmed(state, on_yes)
             }
         },
     }
@@ -850,9 +847,9 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::BranchFromIssue => return work::branch_from_issue(state),
         Action::Checkout => return work::checkout(state),
         Action::NewBranch => return work::new_branch(state),
-        Action::Fetch => return work::git(state, super::effect::GitOp::Fetch),
+        Action::Fetch => return super::submit::git(state, super::effect::GitOp::Fetch),
         Action::DeleteBranch => return work::delete_branch(state),
-        Action::Push => return work::git(state, super::effect::GitOp::Push),
+        Action::Push => return super::submit::git(state, super::effect::GitOp::Push),
         Action::CreatePull => return work::create_pull(state),
         Action::Reply => return work::reply(state),
         Action::ResolveThread => return work::toggle_resolve(state),
