@@ -5,7 +5,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use cockpit::app::effect::{Effect, GitOp, Prepare, Resource, ResourceKind};
 use cockpit::app::keymap::Keymap;
-use cockpit::app::modal::Modal;
+use cockpit::app::modal::{Form, Modal, Purpose};
 use cockpit::app::mutation::{Done, Mutation};
 use cockpit::app::state::{AppState, Context, Detail, Loaded, LogPhase, PanelId};
 use cockpit::app::{update, Msg};
@@ -292,6 +292,14 @@ fn log_fetches(fx: &[Effect]) -> Vec<&Effect> {
         .collect()
 }
 
+/// The request for a form, as the first one asked for on a fresh dashboard.
+fn prepare(generation: u64, prepare: Prepare) -> Effect {
+    Effect::Prepare {
+        generation,
+        prepare,
+    }
+}
+
 fn mutations(fx: &[Effect]) -> Vec<&Mutation> {
     fx.iter()
         .filter_map(|e| match e {
@@ -560,10 +568,13 @@ fn issue_flows() {
             check: |_, out| {
                 assert_eq!(
                     out.last,
-                    vec![Effect::Prepare(Prepare::Labels {
-                        number: 47,
-                        current: vec!["bug".into()]
-                    })]
+                    vec![prepare(
+                        1,
+                        Prepare::Labels {
+                            number: 47,
+                            current: vec!["bug".into()]
+                        }
+                    )]
                 );
             },
         },
@@ -759,10 +770,13 @@ fn deploy_flows() {
             check: |_, out| {
                 assert_eq!(
                     out.last,
-                    vec![Effect::Prepare(Prepare::Deploy {
-                        environment: "production".into(),
-                        default_ref: "42-retry-flaky-uploads".into(),
-                    })]
+                    vec![prepare(
+                        1,
+                        Prepare::Deploy {
+                            environment: "production".into(),
+                            default_ref: "42-retry-flaky-uploads".into(),
+                        }
+                    )]
                 );
             },
         },
@@ -852,9 +866,12 @@ fn ci_flows() {
             check: |_, out| {
                 assert_eq!(
                     out.last,
-                    vec![Effect::Prepare(Prepare::DispatchChoice {
-                        default_ref: "42-retry-flaky-uploads".into()
-                    })]
+                    vec![prepare(
+                        1,
+                        Prepare::DispatchChoice {
+                            default_ref: "42-retry-flaky-uploads".into()
+                        }
+                    )]
                 );
             },
         },
@@ -875,6 +892,110 @@ fn readonly_refuses_a_confirmed_mutation() {
     assert!(s.modal.is_none());
     assert!(toast(&s).contains("nothing is changed"), "{}", toast(&s));
     assert!(s.in_flight.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prepared forms: a late answer never replaces what the user opened since.
+
+/// The label picker that `l` (the first request) asked for.
+fn labels_form() -> Msg {
+    Msg::Prepared {
+        generation: 1,
+        result: Ok(Modal::Form(Box::new(Form {
+            title: "Labels of #47".into(),
+            intro: Vec::new(),
+            fields: Vec::new(),
+            focus: 0,
+            error: None,
+            purpose: Purpose::Labels {
+                number: 47,
+                current: vec!["bug".into()],
+            },
+        }))),
+    }
+}
+
+fn labels_failed() -> Msg {
+    Msg::Prepared {
+        generation: 1,
+        result: Err("Could not read the labels".into()),
+    }
+}
+
+/// The deploy form that `D` asked for as the second request.
+fn deploy_form() -> Msg {
+    Msg::Prepared {
+        generation: 2,
+        result: Ok(Modal::Form(Box::new(Form {
+            title: "Deploy to production".into(),
+            intro: Vec::new(),
+            fields: Vec::new(),
+            focus: 0,
+            error: None,
+            purpose: Purpose::Deploy {
+                environment: "production".into(),
+                workflow: "deploy.yml".into(),
+            },
+        }))),
+    }
+}
+
+#[test]
+fn prepared_form_flows() {
+    table(&[
+        Case {
+            name: "the answer to the latest request opens its form",
+            setup: nothing,
+            inputs: &[Key('l'), In::Msg(labels_form)],
+            check: |s, _| modal_says(s, "Labels of #47"),
+        },
+        Case {
+            name: "a late form does not replace the editor opened since",
+            setup: nothing,
+            inputs: &[Key('l'), Key('c'), In::Msg(labels_form)],
+            check: |s, _| modal_says(s, "Comment on #47"),
+        },
+        Case {
+            name: "a late form does not replace the form asked for since",
+            setup: nothing,
+            inputs: &[
+                Key('l'),
+                Key('5'),
+                Key('D'),
+                In::Msg(deploy_form),
+                In::Msg(labels_form),
+            ],
+            check: |s, out| {
+                assert!(
+                    out.all.contains(&prepare(
+                        2,
+                        Prepare::Deploy {
+                            environment: "staging".into(),
+                            default_ref: "42-retry-flaky-uploads".into(),
+                        }
+                    )),
+                    "{:?}",
+                    out.all
+                );
+                modal_says(s, "Deploy to production");
+            },
+        },
+        Case {
+            name: "a late form arriving before the newer one is dropped too",
+            setup: nothing,
+            inputs: &[Key('l'), Key('5'), Key('D'), In::Msg(labels_form)],
+            check: |s, _| assert!(s.modal.is_none(), "{}", modal_text(s)),
+        },
+        Case {
+            name: "a late failure says nothing over the editor opened since",
+            setup: nothing,
+            inputs: &[Key('l'), Key('c'), In::Msg(labels_failed)],
+            check: |s, _| {
+                modal_says(s, "Comment on #47");
+                assert!(!toast(s).contains("labels"), "{}", toast(s));
+            },
+        },
+    ]);
 }
 
 // ---------------------------------------------------------------------------------------------

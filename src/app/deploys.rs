@@ -97,7 +97,7 @@ pub fn review(state: &mut AppState, approve: bool) -> Vec<Effect> {
             git_ref: what,
         },
     };
-    state.modal = Some(Modal::Form(Box::new(form)));
+    state.open_modal(Modal::Form(Box::new(form)));
     Vec::new()
 }
 
@@ -168,7 +168,7 @@ pub fn deploy(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     let default_ref = proposed_ref(state);
-    vec![Effect::Prepare(Prepare::Deploy {
+    vec![state.prepare(Prepare::Deploy {
         environment: row.env.name.clone(),
         default_ref,
     })]
@@ -189,7 +189,7 @@ pub fn rollback(state: &mut AppState) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    vec![Effect::Prepare(Prepare::Rollback {
+    vec![state.prepare(Prepare::Rollback {
         environment: row.env.name.clone(),
     })]
 }
@@ -239,7 +239,7 @@ pub fn rerun(state: &mut AppState, only_failed: bool) -> Vec<Effect> {
             only_failed,
         }),
     };
-    state.modal = Some(Modal::Confirm(Box::new(confirm)));
+    state.open_modal(Modal::Confirm(Box::new(confirm)));
     Vec::new()
 }
 
@@ -268,13 +268,13 @@ pub fn cancel(state: &mut AppState) -> Vec<Effect> {
             run_number: run.run_number,
         }),
     };
-    state.modal = Some(Modal::Confirm(Box::new(confirm)));
+    state.open_modal(Modal::Confirm(Box::new(confirm)));
     Vec::new()
 }
 
 pub fn dispatch(state: &mut AppState) -> Vec<Effect> {
     let default_ref = proposed_ref(state);
-    vec![Effect::Prepare(Prepare::DispatchChoice { default_ref })]
+    vec![state.prepare(Prepare::DispatchChoice { default_ref })]
 }
 
 /// What an approval form knows about the run waiting.
@@ -322,7 +322,7 @@ pub fn review_submitted(state: &mut AppState, waiting: Waiting, form: &Form) -> 
             comment,
         }),
     };
-    state.modal = Some(Modal::Confirm(Box::new(confirm)));
+    state.open_modal(Modal::Confirm(Box::new(confirm)));
     Vec::new()
 }
 
@@ -341,7 +341,7 @@ pub fn deploy_submitted(
         format!("Checking {} before deploying…", sanitize_line(&git_ref)),
         false,
     );
-    vec![Effect::Prepare(Prepare::CheckDeploy {
+    vec![state.prepare(Prepare::CheckDeploy {
         environment,
         workflow,
         git_ref,
@@ -361,7 +361,7 @@ pub fn dispatch_submitted(
         let chosen = form.value_str("__workflow");
         let default_ref = form.value_str("ref");
         state.modal = None;
-        return vec![Effect::Prepare(Prepare::DispatchInputs {
+        return vec![state.prepare(Prepare::DispatchInputs {
             workflow: chosen.clone(),
             workflow_name: chosen,
             default_ref,
@@ -390,7 +390,7 @@ pub fn dispatch_submitted(
             environment: None,
         }),
     };
-    state.modal = Some(Modal::Confirm(Box::new(confirm)));
+    state.open_modal(Modal::Confirm(Box::new(confirm)));
     Vec::new()
 }
 

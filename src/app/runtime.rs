@@ -228,11 +228,14 @@ fn execute(
             Effect::Stop(k) => pollers.stop(k),
             Effect::Refresh(kinds) => pollers.refresh(&kinds),
             Effect::OpenUrl(url) => open_url(url, &opts.opener, tx.clone()),
-            Effect::Prepare(p) => {
+            Effect::Prepare {
+                generation,
+                prepare,
+            } => {
                 let (s, tx) = (services.clone(), tx.clone());
                 tokio::spawn(async move {
-                    let result = super::prepare::prepare(&s, p).await;
-                    let _ = tx.send(Msg::Prepared(result));
+                    let result = super::prepare::prepare(&s, prepare).await;
+                    let _ = tx.send(Msg::Prepared { generation, result });
                 });
             }
             Effect::Mutate { id, mutation } => {

@@ -331,6 +331,9 @@ pub struct AppState {
     pub last_error: Option<(DateTime<Utc>, String)>,
     pub should_quit: bool,
     pub modal: Option<super::modal::Modal>,
+    /// Counts the modals opened and the forms asked for: a prepared form answers with the
+    /// count at its request and is dropped if the user opened or asked for another since.
+    pub modal_generation: u64,
     pub toast: Option<Toast>,
     /// Mutations under way: id and description.
     pub in_flight: Vec<(u64, String)>,
@@ -393,6 +396,7 @@ impl AppState {
             last_error: None,
             should_quit: false,
             modal: None,
+            modal_generation: 0,
             toast: None,
             in_flight: Vec::new(),
             next_id: 1,
@@ -452,6 +456,22 @@ impl AppState {
             .as_ref()
             .is_some_and(|t| (self.now - t.at).num_seconds() < TOAST_SECS);
         runs_active || detail_active || log_running || toast_showing || !self.in_flight.is_empty()
+    }
+
+    /// Shows a form, an editor or a confirmation the user asked for.
+    pub fn open_modal(&mut self, modal: super::modal::Modal) {
+        self.modal_generation += 1;
+        self.modal = Some(modal);
+    }
+
+    /// Asks for a form or confirmation to be prepared; an earlier request's answer is then
+    /// dropped.
+    pub fn prepare(&mut self, prepare: super::effect::Prepare) -> super::effect::Effect {
+        self.modal_generation += 1;
+        super::effect::Effect::Prepare {
+            generation: self.modal_generation,
+            prepare,
+        }
     }
 
     pub fn toast(&mut self, text: impl Into<String>, error: bool) {

@@ -128,12 +128,18 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             state.last_error = Some((state.now, why));
             Vec::new()
         }
-        Msg::Prepared(Ok(modal)) => {
+        // Asked for before the modal or request the user made since: that one stays.
+        Msg::Prepared { generation, .. } if generation != state.modal_generation => Vec::new(),
+        Msg::Prepared {
+            result: Ok(modal), ..
+        } => {
             state.toast = None;
             state.modal = Some(modal);
             Vec::new()
         }
-        Msg::Prepared(Err(why)) => {
+        Msg::Prepared {
+            result: Err(why), ..
+        } => {
             state.toast(why, true);
             Vec::new()
         }

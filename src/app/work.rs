@@ -86,7 +86,7 @@ pub fn open_comment_editor(state: &mut AppState, number: u64, title: &str, error
         EditorPurpose::IssueComment { number },
     );
     ed.error = error;
-    state.modal = Some(Modal::Editor(Box::new(ed)));
+    state.open_modal(Modal::Editor(Box::new(ed)));
 }
 
 pub fn close_or_reopen(state: &mut AppState) -> Vec<Effect> {
@@ -94,7 +94,7 @@ pub fn close_or_reopen(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     if issue.state == "closed" {
-        state.modal = Some(Modal::Confirm(Box::new(Confirm {
+        state.open_modal(Modal::Confirm(Box::new(Confirm {
             title: "Reopen issue".into(),
             lines: vec![format!(
                 "Reopen #{} {}?",
@@ -108,7 +108,7 @@ pub fn close_or_reopen(state: &mut AppState) -> Vec<Effect> {
         })));
         return Vec::new();
     }
-    state.modal = Some(Modal::Form(Box::new(Form {
+    state.open_modal(Modal::Form(Box::new(Form {
         title: format!("Close #{}", issue.number),
         intro: vec![sanitize_line(&issue.title)],
         fields: vec![Field::choice(
@@ -151,7 +151,7 @@ pub fn labels(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     let current = issue.labels.iter().map(|l| l.name.clone()).collect();
-    vec![Effect::Prepare(Prepare::Labels {
+    vec![state.prepare(Prepare::Labels {
         number: issue.number,
         current,
     })]
@@ -221,7 +221,7 @@ pub fn new_branch(state: &mut AppState) -> Vec<Effect> {
                 .map(|b| b.name.clone())
         })
         .unwrap_or_else(|| "HEAD".into());
-    state.modal = Some(Modal::Form(Box::new(Form {
+    state.open_modal(Modal::Form(Box::new(Form {
         title: "New branch".into(),
         intro: vec!["Created and checked out; uncommitted changes come along.".into()],
         fields: vec![
@@ -258,7 +258,7 @@ pub fn delete_branch(state: &mut AppState) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    state.modal = Some(Modal::Confirm(Box::new(Confirm {
+    state.open_modal(Modal::Confirm(Box::new(Confirm {
         title: "Delete branch".into(),
         lines: vec![format!(
             "Delete the local branch {name}? Its commits are in {default}."
@@ -299,7 +299,7 @@ pub fn create_pull(state: &mut AppState) -> Vec<Effect> {
         // A branch named like `42-fix-thing` belongs to issue 42 even if cockpit did not make it.
         b.name.split('-').next().and_then(|n| n.parse::<u64>().ok())
     });
-    vec![Effect::Prepare(Prepare::NewPull {
+    vec![state.prepare(Prepare::NewPull {
         head: b.name,
         issue,
     })]
@@ -400,7 +400,7 @@ pub fn open_reply_editor(
         },
     );
     ed.error = error;
-    state.modal = Some(Modal::Editor(Box::new(ed)));
+    state.open_modal(Modal::Editor(Box::new(ed)));
 }
 
 pub fn toggle_resolve(state: &mut AppState) -> Vec<Effect> {
@@ -465,7 +465,7 @@ pub fn review(state: &mut AppState) -> Vec<Effect> {
         state.toast("Select a pull request first", true);
         return Vec::new();
     };
-    state.modal = Some(Modal::Form(Box::new(Form {
+    state.open_modal(Modal::Form(Box::new(Form {
         title: format!("Review #{number}"),
         intro: vec![
             sanitize_line(&title),
@@ -505,7 +505,7 @@ pub fn open_review_editor(
         EditorPurpose::Review { pull, event },
     );
     ed.error = error;
-    state.modal = Some(Modal::Editor(Box::new(ed)));
+    state.open_modal(Modal::Editor(Box::new(ed)));
 }
 
 pub fn merge(state: &mut AppState) -> Vec<Effect> {
@@ -513,7 +513,7 @@ pub fn merge(state: &mut AppState) -> Vec<Effect> {
         state.toast("Select a pull request first", true);
         return Vec::new();
     };
-    vec![Effect::Prepare(Prepare::Merge { number })]
+    vec![state.prepare(Prepare::Merge { number })]
 }
 
 /// A send that failed: the editor comes back with the text and the reason.
@@ -592,7 +592,7 @@ pub fn new_branch_submitted(state: &mut AppState, mut form: Form) -> Vec<Effect>
             "{} is not a valid branch name",
             sanitize_line(&name)
         ));
-        state.modal = Some(Modal::Form(Box::new(form)));
+        state.open_modal(Modal::Form(Box::new(form)));
         return Vec::new();
     }
     let start_point = form.value_str("start").trim().to_string();
@@ -671,7 +671,7 @@ pub fn merge_submitted(
             sanitize_line(&head_ref)
         ));
     }
-    state.modal = Some(Modal::Confirm(Box::new(Confirm {
+    state.open_modal(Modal::Confirm(Box::new(Confirm {
         title: format!("Merge #{number}"),
         lines,
         warnings,
