@@ -1190,6 +1190,46 @@ fn log_open(s: &mut AppState) {
     feed(s, &[Code(KeyCode::Enter), In::Msg(test_log)]);
 }
 
+fn search_jobs(fx: &[Effect]) -> usize {
+    fx.iter()
+        .filter(|e| matches!(e, Effect::SearchLog(_)))
+        .count()
+}
+
+fn search_hits(s: &AppState) -> Option<(usize, bool)> {
+    let status = s.log.as_ref()?.view.search_status()?;
+    Some((status.hits, status.done))
+}
+
+/// `update` starts no thread: a search is an effect, and its results come back as messages.
+#[test]
+fn a_log_search_runs_only_as_an_effect() {
+    let mut s = dashboard();
+    log_open(&mut s);
+    let out = feed(&mut s, &[Key('/'), Text("assert"), Code(KeyCode::Enter)]);
+    let job = out
+        .last
+        .iter()
+        .find_map(|e| match e {
+            Effect::SearchLog(job) => Some(job.clone()),
+            _ => None,
+        })
+        .expect("the search is asked for");
+    assert_eq!(search_hits(&s), Some((0, false)), "nothing searched yet");
+    // What the runtime does with the effect: a thread whose news wake the loop.
+    let (tx, news) = std::sync::mpsc::channel();
+    job.start(Some(std::sync::Arc::new(move || {
+        let _ = tx.send(());
+    })))
+    .expect("search thread");
+    while search_hits(&s).is_some_and(|(_, done)| !done) {
+        news.recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the search reports");
+        feed(&mut s, &[In::Msg(|| Msg::LogSearch)]);
+    }
+    assert_eq!(search_hits(&s), Some((1, true)));
+}
+
 fn search_input(s: &AppState) -> Option<(String, bool)> {
     s.log.as_ref().and_then(|l| l.search_input.clone())
 }
@@ -1296,10 +1336,25 @@ fn log_flows() {
             setup: log_open,
             inputs: &[Key('/'), Text("assert"), Code(KeyCode::Enter)],
             check: |s, out| {
-                assert!(out.last.is_empty(), "{:?}", out.last);
+                assert_eq!(search_jobs(&out.last), 1, "{:?}", out.last);
                 assert_eq!(search_input(s), None);
                 assert_eq!(search_query(s).as_deref(), Some("assert"));
                 assert!(matches!(s.detail, Some(Detail::Log { .. })));
+            },
+        },
+        Case {
+            name: "a search typed before the log arrives starts when it does",
+            setup: run_detail,
+            inputs: &[
+                Code(KeyCode::Enter),
+                Key('/'),
+                Text("assert"),
+                Code(KeyCode::Enter),
+                In::Msg(test_log),
+            ],
+            check: |s, out| {
+                assert_eq!(search_jobs(&out.last), 1, "{:?}", out.last);
+                assert_eq!(search_query(s).as_deref(), Some("assert"));
             },
         },
         Case {

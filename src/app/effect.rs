@@ -188,6 +188,8 @@ pub enum Effect {
     FetchLog {
         job_id: u64,
     },
+    /// Start a search thread over the open log; its results wake the loop (`Msg::LogSearch`).
+    SearchLog(crate::logs::SearchJob),
     /// Put text on the clipboard (a tool if there is one, else OSC 52 to the terminal).
     Copy {
         text: String,

@@ -41,6 +41,8 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
         LogPhase::Running
     };
     let mut view = LogViewState::new();
+    // Search threads start as effects, like every other piece of background work.
+    view.defer_search();
     view.set_follow(job.status != RunStatus::Completed);
     state.log = Some(LogSession {
         run_id,
@@ -51,7 +53,6 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
         job: Some(job.clone()),
         log_requested: false,
         search_input: None,
-        waker_set: false,
         annotations,
     });
     state.detail = Some(Detail::Log {
@@ -121,9 +122,28 @@ pub fn job_status(
     fx
 }
 
-pub fn chunk(state: &mut AppState, job_id: u64, bytes: Result<Vec<u8>, ApiError>) {
+/// The search thread the open log wants started, as an effect.
+fn search_jobs(state: &mut AppState) -> Vec<Effect> {
+    state
+        .log
+        .as_mut()
+        .and_then(|l| l.view.take_search_job())
+        .map(Effect::SearchLog)
+        .into_iter()
+        .collect()
+}
+
+/// The search thread has results: take them (a search over a growing log may go on).
+pub fn search_news(state: &mut AppState) -> Vec<Effect> {
+    if let Some(log) = state.log.as_mut() {
+        log.view.poll_search();
+    }
+    search_jobs(state)
+}
+
+pub fn chunk(state: &mut AppState, job_id: u64, bytes: Result<Vec<u8>, ApiError>) -> Vec<Effect> {
     let Some(log) = state.log.as_mut().filter(|l| l.job_id == job_id) else {
-        return;
+        return Vec::new();
     };
     match bytes {
         Ok(b) => {
@@ -140,6 +160,8 @@ pub fn chunk(state: &mut AppState, job_id: u64, bytes: Result<Vec<u8>, ApiError>
         }
         Err(e) => log.phase = LogPhase::Failed(e.to_string()),
     }
+    // A search typed while the log was loading goes on over the lines that arrived.
+    search_jobs(state)
 }
 
 /// Keys while a log is open. Returns `None` for keys the log does not use, which then go
@@ -161,6 +183,7 @@ pub fn key(state: &mut AppState, k: KeyEvent) -> Option<Vec<Effect>> {
                 if let Err(e) = log.view.set_search(&query, mode) {
                     state.toast(format!("Search: {e}"), true);
                 }
+                return Some(search_jobs(state));
             }
             KeyCode::Backspace => {
                 query.pop();

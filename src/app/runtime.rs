@@ -135,7 +135,6 @@ where
             };
             let fx = update(&mut state, &opts.keymap, msg);
             execute(fx, &mut pollers, &services, &drafts, &opts, &tx, &state);
-            connect_log_search(&mut state, &tx);
             if state.should_quit {
                 break;
             }
@@ -201,6 +200,16 @@ fn execute(
                     let bytes = s.gh.job_log_when_ready(&slug, job_id, &retry).await;
                     let _ = tx.send(Msg::LogChunk { job_id, bytes });
                 });
+            }
+            // The search runs on its own thread; its progress wakes the loop with a message.
+            Effect::SearchLog(job) => {
+                let wake = tx.clone();
+                let waker: crate::logs::Waker = Arc::new(move || {
+                    let _ = wake.send(Msg::LogSearch);
+                });
+                if let Err(e) = job.start(Some(waker)) {
+                    let _ = tx.send(Msg::Failed(format!("could not start the log search: {e}")));
+                }
             }
             Effect::Copy { text } => copy(text, opts),
             Effect::SaveLog { path } => {
@@ -341,17 +350,6 @@ fn open_url(url: String, opener: &Opener, tx: mpsc::UnboundedSender<Msg>) {
                 }
             });
         }
-    }
-}
-
-/// The log search runs on its own thread; its progress wakes the loop with a message.
-fn connect_log_search(state: &mut AppState, tx: &mpsc::UnboundedSender<Msg>) {
-    if let Some(log) = state.log.as_mut().filter(|l| !l.waker_set) {
-        let tx = tx.clone();
-        log.view.set_waker(Arc::new(move || {
-            let _ = tx.send(Msg::LogSearch);
-        }));
-        log.waker_set = true;
     }
 }
 

@@ -268,8 +268,6 @@ pub struct LogSession {
     pub log_requested: bool,
     /// The search being typed after `/`, and whether it is a regex (Ctrl-R toggles).
     pub search_input: Option<(String, bool)>,
-    /// The runtime connected the search thread's wake-ups to the loop.
-    pub waker_set: bool,
     pub annotations: Vec<crate::github::logs::Annotation>,
 }
 

@@ -219,16 +219,8 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                 }
             }
         }
-        Msg::LogChunk { job_id, bytes } => {
-            super::logview::chunk(state, job_id, bytes);
-            Vec::new()
-        }
-        Msg::LogSearch => {
-            if let Some(log) = state.log.as_mut() {
-                log.view.poll_search();
-            }
-            Vec::new()
-        }
+        Msg::LogChunk { job_id, bytes } => super::logview::chunk(state, job_id, bytes),
+        Msg::LogSearch => super::logview::search_news(state),
         Msg::Done(Ok(message)) => {
             state.toast(message, false);
             Vec::new()
