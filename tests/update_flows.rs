@@ -8,12 +8,12 @@ use cockpit::app::keymap::Keymap;
 use cockpit::app::modal::{Form, Modal, Purpose};
 use cockpit::app::mutation::{Done, Mutation};
 use cockpit::app::state::{AppState, Context, Detail, Loaded, LogPhase, PanelId};
-use cockpit::app::{update, Msg};
+use cockpit::app::{update, Data, Msg};
 use cockpit::git::{BranchInfo, BranchSnapshot};
 use cockpit::github::dashboard::{EnvRow, Slug};
 use cockpit::github::issues_write::CloseReason;
 use cockpit::github::models::{Issue, Job, WorkflowRun};
-use cockpit::github::ApiError;
+use cockpit::github::{ApiError, Fetched};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use serde_json::{json, Value};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -1166,7 +1166,75 @@ fn run_detail(s: &mut AppState) {
         run_id: RUN_FAILED,
         data: loaded((run(RUN_FAILED, 421, "completed", Some("failure")), jobs)),
         cursor: Default::default(),
+        annotations: Vec::new(),
     });
+}
+
+/// The failed run's jobs as the poller reports them, with the test job's annotation.
+fn jobs_with_annotation() -> Msg {
+    let note = from(json!({
+        "path": "src/upload.rs", "start_line": 12, "annotation_level": "failure",
+        "message": "assertion failed: retries == 3"
+    }));
+    Msg::Data {
+        resource: Resource::Jobs { run_id: RUN_FAILED },
+        at: now(),
+        data: Data::Jobs(
+            Ok(Fetched {
+                data: (
+                    run(RUN_FAILED, 421, "completed", Some("failure")),
+                    vec![job(JOB_TEST, "test", "completed", &[])],
+                ),
+                changed: true,
+            }),
+            vec![(JOB_TEST, vec![note])],
+        ),
+        rate: None,
+    }
+}
+
+#[test]
+fn run_annotations_live_with_the_run() {
+    table(&[
+        Case {
+            name: "the open run keeps its jobs' annotations, and its log gets the job's",
+            setup: run_detail,
+            inputs: &[In::Msg(jobs_with_annotation), Code(KeyCode::Enter)],
+            check: |s, _| {
+                let log = s.log().expect("log open");
+                assert_eq!(log.annotations.len(), 1);
+                assert_eq!(log.annotations[0].path, "src/upload.rs");
+            },
+        },
+        Case {
+            name: "a run's annotations are shown while it is open",
+            setup: run_detail,
+            inputs: &[In::Msg(jobs_with_annotation)],
+            check: |s, _| assert_eq!(s.run_annotations().len(), 1),
+        },
+        Case {
+            name: "closed, the run's annotations are gone, and a late answer brings none back",
+            setup: run_detail,
+            inputs: &[
+                In::Msg(jobs_with_annotation),
+                Code(KeyCode::Esc),
+                In::Msg(jobs_with_annotation),
+            ],
+            check: |s, _| {
+                assert!(s.detail.is_none());
+                assert!(s.run_annotations().is_empty());
+            },
+        },
+        Case {
+            name: "closing the log closes its session with it",
+            setup: log_open,
+            inputs: &[Code(KeyCode::Esc), Code(KeyCode::Esc)],
+            check: |s, _| {
+                assert!(s.log().is_none());
+                assert!(s.detail.is_none());
+            },
+        },
+    ]);
 }
 
 /// The same, with the running lint job selected.
@@ -1197,7 +1265,7 @@ fn search_jobs(fx: &[Effect]) -> usize {
 }
 
 fn search_hits(s: &AppState) -> Option<(usize, bool)> {
-    let status = s.log.as_ref()?.view.search_status()?;
+    let status = s.log()?.view.search_status()?;
     Some((status.hits, status.done))
 }
 
@@ -1231,12 +1299,11 @@ fn a_log_search_runs_only_as_an_effect() {
 }
 
 fn search_input(s: &AppState) -> Option<(String, bool)> {
-    s.log.as_ref().and_then(|l| l.search_input.clone())
+    s.log().and_then(|l| l.search_input.clone())
 }
 
 fn search_query(s: &AppState) -> Option<String> {
-    s.log
-        .as_ref()
+    s.log()
         .and_then(|l| l.view.search_status())
         .map(|st| st.query)
 }
@@ -1257,14 +1324,11 @@ fn log_flows() {
                         Effect::FetchLog { job_id: JOB_TEST },
                     ]
                 );
-                assert!(matches!(
-                    s.detail,
-                    Some(Detail::Log {
-                        run_id: RUN_FAILED,
-                        job_id: JOB_TEST
-                    })
-                ));
-                assert_eq!(s.log.as_ref().map(|l| &l.phase), Some(&LogPhase::Fetching));
+                assert_eq!(
+                    s.log().map(|l| (l.run_id, l.job_id)),
+                    Some((RUN_FAILED, JOB_TEST))
+                );
+                assert_eq!(s.log().map(|l| &l.phase), Some(&LogPhase::Fetching));
             },
         },
         Case {
@@ -1275,7 +1339,7 @@ fn log_flows() {
             inputs: &[Code(KeyCode::Enter)],
             check: |s, out| {
                 assert!(log_fetches(&out.last).is_empty(), "{:?}", out.last);
-                assert_eq!(s.log.as_ref().map(|l| &l.phase), Some(&LogPhase::Running));
+                assert_eq!(s.log().map(|l| &l.phase), Some(&LogPhase::Running));
             },
         },
         Case {
@@ -1283,7 +1347,7 @@ fn log_flows() {
             setup: log_open,
             inputs: &[],
             check: |s, _| {
-                let log = s.log.as_ref().expect("log open");
+                let log = s.log().expect("log open");
                 assert_eq!(log.phase, LogPhase::Complete);
                 assert!(log.view.store().len() >= 5, "{}", log.view.store().len());
             },
@@ -1299,7 +1363,7 @@ fn log_flows() {
                 bytes: Ok(b"other job\n".to_vec()),
             })],
             check: |s, _| {
-                let log = s.log.as_ref().expect("log open");
+                let log = s.log().expect("log open");
                 assert_eq!(log.phase, LogPhase::Fetching);
                 assert_eq!(log.view.store().len(), 0);
             },
@@ -1375,7 +1439,7 @@ fn log_flows() {
                 assert!(out.all.is_empty());
                 assert_eq!(search_input(s), None);
                 assert_eq!(search_query(s), None);
-                assert!(s.log.is_some());
+                assert!(s.log().is_some());
                 assert!(matches!(s.detail, Some(Detail::Log { .. })));
             },
         },
@@ -1384,7 +1448,7 @@ fn log_flows() {
             setup: log_open,
             inputs: &[Code(KeyCode::Esc)],
             check: |s, out| {
-                assert!(s.log.is_none());
+                assert!(s.log().is_none());
                 assert!(matches!(
                     s.detail,
                     Some(Detail::Run {
@@ -1420,7 +1484,7 @@ fn log_flows() {
             inputs: &[Key('/')],
             check: |s, out| {
                 assert!(out.all.is_empty());
-                assert!(s.log.is_none());
+                assert!(s.log().is_none());
                 toast_says(s, "Open a job's log first");
             },
         },

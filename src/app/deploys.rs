@@ -447,14 +447,7 @@ pub fn show_run(state: &mut AppState) -> Vec<Effect> {
             super::effect::ResourceKind::EnvironmentInsights,
         ));
     }
-    state.detail = Some(Detail::Run {
-        run_id,
-        data: super::state::Loaded {
-            loading: true,
-            ..Default::default()
-        },
-        cursor: Default::default(),
-    });
+    state.detail = Some(Detail::run(run_id));
     fx.push(Effect::Poll(Resource::Jobs { run_id }));
     fx
 }

@@ -213,7 +213,7 @@ fn execute(
             }
             Effect::Copy { text } => copy(text, opts),
             Effect::SaveLog { path } => {
-                if let Some(log) = &state.log {
+                if let Some(log) = state.log() {
                     let job = log.view.save_job(crate::logs::SaveMode::Raw);
                     let tx = tx.clone();
                     tokio::task::spawn_blocking(move || {

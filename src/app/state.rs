@@ -201,7 +201,10 @@ pub struct Context {
     pub startup_warnings: Vec<String>,
 }
 
-#[derive(Debug, Clone)]
+/// Annotations of a run's jobs, by job id.
+pub type JobAnnotations = Vec<(u64, Vec<crate::github::logs::Annotation>)>;
+
+#[derive(Debug)]
 pub enum Detail {
     Issue {
         number: u64,
@@ -219,12 +222,10 @@ pub enum Detail {
         run_id: u64,
         data: Loaded<(WorkflowRun, Vec<Job>)>,
         cursor: Cursor,
+        annotations: JobAnnotations,
     },
-    /// A job's log (the view itself lives in `AppState::log`).
-    Log {
-        run_id: u64,
-        job_id: u64,
-    },
+    /// A job's log, with everything cockpit fetched for it.
+    Log(Box<LogSession>),
     Environment {
         name: String,
         cursor: Cursor,
@@ -233,6 +234,21 @@ pub enum Detail {
     Branch {
         name: String,
     },
+}
+
+impl Detail {
+    /// A run's detail, its jobs loading.
+    pub fn run(run_id: u64) -> Detail {
+        Detail::Run {
+            run_id,
+            data: Loaded {
+                loading: true,
+                ..Loaded::default()
+            },
+            cursor: Cursor::default(),
+            annotations: Vec::new(),
+        }
+    }
 }
 
 /// What the environment detail shows beyond the history: the commits that would ship from
@@ -354,13 +370,10 @@ pub struct AppState {
     pub select_run: Option<u64>,
     /// Branches not committed to for this many days are flagged stale.
     pub stale_days: u32,
-    pub log: Option<LogSession>,
     /// Pull requests asking for my review, and deploys waiting for my approval, as last seen
     /// (`None` before the first load), so only new ones notify.
     pub seen_review_requests: Option<Vec<u64>>,
     pub seen_waiting: Option<Vec<u64>>,
-    /// Annotations of the open run's jobs, by job id.
-    pub run_annotations: Vec<(u64, Vec<crate::github::logs::Annotation>)>,
     /// Keys typed so far of a multi-key binding (`g` of `g g`); the status bar shows them.
     pub pending_keys: Vec<KeyPress>,
     /// The startup warnings were seen: a key was pressed since.
@@ -408,12 +421,33 @@ impl AppState {
             awaited: None,
             select_run: None,
             stale_days: 30,
-            log: None,
             seen_review_requests: None,
             seen_waiting: None,
-            run_annotations: Vec::new(),
             pending_keys: Vec::new(),
             warnings_dismissed: false,
+        }
+    }
+
+    /// The open job log.
+    pub fn log(&self) -> Option<&LogSession> {
+        match &self.detail {
+            Some(Detail::Log(log)) => Some(log),
+            _ => None,
+        }
+    }
+
+    pub fn log_mut(&mut self) -> Option<&mut LogSession> {
+        match &mut self.detail {
+            Some(Detail::Log(log)) => Some(log),
+            _ => None,
+        }
+    }
+
+    /// Annotations of the open run's jobs (none unless a run is open).
+    pub fn run_annotations(&self) -> &[(u64, Vec<crate::github::logs::Annotation>)] {
+        match &self.detail {
+            Some(Detail::Run { annotations, .. }) => annotations,
+            _ => &[],
         }
     }
 
@@ -446,8 +480,7 @@ impl AppState {
         let detail_active = matches!(&self.detail, Some(Detail::Run { data, .. })
             if data.data.as_ref().is_some_and(|(r, _)| r.status.is_active()));
         let log_running = self
-            .log
-            .as_ref()
+            .log()
             .is_some_and(|l| l.job.as_ref().is_some_and(|j| j.status.is_active()));
         let toast_showing = self
             .toast

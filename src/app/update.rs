@@ -300,7 +300,7 @@ fn paste(state: &mut AppState, text: &str) -> Vec<Effect> {
         state.help_view.filter.push_str(&text.replace('\n', " "));
         return Vec::new();
     }
-    if let Some(log) = state.log.as_mut() {
+    if let Some(log) = state.log_mut() {
         if let Some((query, _)) = log.search_input.as_mut() {
             query.push_str(&text.replace('\n', " "));
             return Vec::new();
@@ -620,16 +620,15 @@ fn apply_data(
         }
         (Resource::Jobs { run_id }, Data::Jobs(r, annotations)) => {
             let mut err = None;
-            if matches!(&state.detail, Some(Detail::Run { run_id: open, .. }) if *open == run_id) {
-                state.run_annotations = annotations;
-            }
             if let Some(Detail::Run {
                 run_id: open,
                 data,
                 cursor,
+                annotations: notes,
             }) = &mut state.detail
             {
                 if *open == run_id {
+                    *notes = annotations;
                     let first_load = data.data.is_none();
                     err = store(data, r, at);
                     let jobs = data
@@ -772,7 +771,7 @@ fn page(state: &AppState) -> isize {
 
 fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
     let focus = state.focus;
-    if state.log.is_some() {
+    if state.log().is_some() {
         if let Some(fx) = super::logview::action(state, action) {
             return fx;
         }
@@ -974,14 +973,7 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
         }),
         PanelId::Ci => state.runs.data.as_ref().and_then(|v| v.get(sel)).map(|r| {
             fx.push(Effect::Poll(Resource::Jobs { run_id: r.id }));
-            Detail::Run {
-                run_id: r.id,
-                data: Loaded {
-                    loading: true,
-                    ..Loaded::default()
-                },
-                cursor: Cursor::default(),
-            }
+            Detail::run(r.id)
         }),
         PanelId::Deploys => state.envs.data.as_ref().and_then(|v| v.get(sel)).map(|e| {
             let names: Vec<&str> = state
@@ -1023,10 +1015,7 @@ fn close_detail(state: &mut AppState) -> Vec<Effect> {
         Some(Detail::Issue { .. }) => vec![Effect::Stop(ResourceKind::IssueDetail)],
         Some(Detail::Environment { .. }) => vec![Effect::Stop(ResourceKind::EnvironmentInsights)],
         Some(Detail::Pull { .. }) => vec![Effect::Stop(ResourceKind::PullDetail)],
-        Some(Detail::Log { .. }) => {
-            state.log = None;
-            vec![Effect::Stop(ResourceKind::JobStatus)]
-        }
+        Some(Detail::Log { .. }) => vec![Effect::Stop(ResourceKind::JobStatus)],
         _ => Vec::new(),
     }
 }
