@@ -2,7 +2,7 @@
 //! and from a confirmation to a mutation. Pure, like the rest of `update`.
 
 use super::effect::{Effect, Prepare, Resource};
-use super::modal::{Confirm, Form, Modal, OnYes, Purpose};
+use super::modal::{Confirm, Form, Modal, OnYes, Purpose, WaitingDeploy};
 use super::mutation::Mutation;
 use super::state::{AppState, Detail, Followed, PanelId};
 use crate::github::dashboard::EnvRow;
@@ -88,14 +88,14 @@ pub fn review(state: &mut AppState, approve: bool) -> Vec<Effect> {
         )],
         focus: 0,
         error: None,
-        purpose: Purpose::ReviewDeployment {
+        purpose: Purpose::ReviewDeployment(WaitingDeploy {
             approve,
             run_id: run.id,
             run_number: run.run_number,
             environment_id: pending.environment.id,
             environment: row.env.name.clone(),
             git_ref: what,
-        },
+        }),
     };
     state.open_modal(Modal::Form(Box::new(form)));
     Vec::new()
@@ -277,19 +277,9 @@ pub fn dispatch(state: &mut AppState) -> Vec<Effect> {
     vec![state.prepare(Prepare::DispatchChoice { default_ref })]
 }
 
-/// What an approval form knows about the run waiting.
-pub struct Waiting {
-    pub approve: bool,
-    pub run_id: u64,
-    pub run_number: u64,
-    pub environment_id: u64,
-    pub environment: String,
-    pub git_ref: String,
-}
-
 /// The approval form: its comment goes into a confirmation (with the production warning).
-pub fn review_submitted(state: &mut AppState, waiting: Waiting, form: &Form) -> Vec<Effect> {
-    let Waiting {
+pub fn review_submitted(state: &mut AppState, waiting: WaitingDeploy, form: &Form) -> Vec<Effect> {
+    let WaitingDeploy {
         approve,
         run_id,
         run_number,

@@ -3,7 +3,7 @@
 //! ends in a form or a confirmation for the user — or in a plain reason why not.
 
 use super::effect::Prepare;
-use super::modal::{Confirm, Field, Form, Modal, OnYes, Purpose};
+use super::modal::{Confirm, Field, Form, MergeChecked, Modal, OnYes, Purpose};
 use super::mutation::{Mutation, SHA_INPUTS};
 use super::pollers::Services;
 use crate::github::actions::WorkflowInfo;
@@ -316,13 +316,13 @@ pub async fn prepare(s: &Services, p: Prepare) -> Result<Modal, String> {
                 ],
                 focus: 0,
                 error: None,
-                purpose: Purpose::Merge {
+                purpose: Purpose::Merge(MergeChecked {
                     number,
                     head_sha: pr.head.sha.clone(),
                     head_ref: pr.head.ref_name.clone(),
                     summary,
                     warnings,
-                },
+                }),
             })))
         }
         Prepare::DispatchInputs {

@@ -20,39 +20,8 @@ pub fn form(state: &mut AppState, form: Form) -> Vec<Effect> {
         Purpose::NewBranch => work::new_branch_submitted(state, form),
         Purpose::NewPull { head, issue } => work::new_pull_submitted(state, head, issue, &form),
         Purpose::Review { number } => work::review_submitted(state, number, &form),
-        Purpose::Merge {
-            number,
-            head_sha,
-            head_ref,
-            summary,
-            warnings,
-        } => {
-            let checked = work::MergeChecked {
-                head_sha,
-                head_ref,
-                summary,
-                warnings,
-            };
-            work::merge_submitted(state, number, checked, &form)
-        }
-        Purpose::ReviewDeployment {
-            approve,
-            run_id,
-            run_number,
-            environment_id,
-            environment,
-            git_ref,
-        } => {
-            let waiting = deploys::Waiting {
-                approve,
-                run_id,
-                run_number,
-                environment_id,
-                environment,
-                git_ref,
-            };
-            deploys::review_submitted(state, waiting, &form)
-        }
+        Purpose::Merge(checked) => work::merge_submitted(state, checked, &form),
+        Purpose::ReviewDeployment(waiting) => deploys::review_submitted(state, waiting, &form),
         Purpose::Deploy {
             environment,
             workflow,

@@ -3,7 +3,9 @@
 //! review threads, reviewing and merging. Pure, like the rest of `update`.
 
 use super::effect::{Effect, GitOp, Prepare, Resource};
-use super::modal::{Confirm, Editor, EditorPurpose, Field, Form, Modal, OnYes, Purpose};
+use super::modal::{
+    Confirm, Editor, EditorPurpose, Field, Form, MergeChecked, Modal, OnYes, Purpose,
+};
 use super::mutation::Mutation;
 use super::state::{AppState, Cursor, Detail, Loaded, PanelId};
 use super::submit::{git, git_ready, start};
@@ -633,22 +635,10 @@ pub fn review_submitted(state: &mut AppState, number: u64, form: &Form) -> Vec<E
     Vec::new()
 }
 
-/// What a merge form prepared, besides the pull request's number.
-pub struct MergeChecked {
-    pub head_sha: String,
-    pub head_ref: String,
-    pub summary: Vec<String>,
-    pub warnings: Vec<String>,
-}
-
 /// The merge form: method and branch deletion chosen; the confirmation says all of it.
-pub fn merge_submitted(
-    state: &mut AppState,
-    number: u64,
-    checked: MergeChecked,
-    form: &Form,
-) -> Vec<Effect> {
+pub fn merge_submitted(state: &mut AppState, checked: MergeChecked, form: &Form) -> Vec<Effect> {
     let MergeChecked {
+        number,
         head_sha,
         head_ref,
         summary,
