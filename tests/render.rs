@@ -526,6 +526,7 @@ fn run_detail_shows_jobs_and_steps() {
             ..Loaded::default()
         },
         cursor: Default::default(),
+        annotations: Vec::new(),
     });
     insta::assert_snapshot!(draw(&s));
 }

@@ -3,16 +3,17 @@
 //! approvals and CI actions (`deploys.rs`) and a job's log (`logview.rs`).
 
 use chrono::{DateTime, TimeZone, Utc};
-use cockpit::app::effect::{Effect, Prepare, Resource, ResourceKind};
+use cockpit::app::effect::{Effect, GitOp, Prepare, Resource, ResourceKind};
 use cockpit::app::keymap::Keymap;
-use cockpit::app::modal::Modal;
+use cockpit::app::modal::{Form, Modal, Purpose};
 use cockpit::app::mutation::{Done, Mutation};
 use cockpit::app::state::{AppState, Context, Detail, Loaded, LogPhase, PanelId};
-use cockpit::app::{update, Msg};
+use cockpit::app::{update, Data, Msg};
+use cockpit::git::{BranchInfo, BranchSnapshot};
 use cockpit::github::dashboard::{EnvRow, Slug};
 use cockpit::github::issues_write::CloseReason;
 use cockpit::github::models::{Issue, Job, WorkflowRun};
-use cockpit::github::ApiError;
+use cockpit::github::{ApiError, Fetched};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use serde_json::{json, Value};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -291,6 +292,14 @@ fn log_fetches(fx: &[Effect]) -> Vec<&Effect> {
         .collect()
 }
 
+/// The request for a form, as the first one asked for on a fresh dashboard.
+fn prepare(generation: u64, prepare: Prepare) -> Effect {
+    Effect::Prepare {
+        generation,
+        prepare,
+    }
+}
+
 fn mutations(fx: &[Effect]) -> Vec<&Mutation> {
     fx.iter()
         .filter_map(|e| match e {
@@ -559,10 +568,13 @@ fn issue_flows() {
             check: |_, out| {
                 assert_eq!(
                     out.last,
-                    vec![Effect::Prepare(Prepare::Labels {
-                        number: 47,
-                        current: vec!["bug".into()]
-                    })]
+                    vec![prepare(
+                        1,
+                        Prepare::Labels {
+                            number: 47,
+                            current: vec!["bug".into()]
+                        }
+                    )]
                 );
             },
         },
@@ -758,10 +770,13 @@ fn deploy_flows() {
             check: |_, out| {
                 assert_eq!(
                     out.last,
-                    vec![Effect::Prepare(Prepare::Deploy {
-                        environment: "production".into(),
-                        default_ref: "42-retry-flaky-uploads".into(),
-                    })]
+                    vec![prepare(
+                        1,
+                        Prepare::Deploy {
+                            environment: "production".into(),
+                            default_ref: "42-retry-flaky-uploads".into(),
+                        }
+                    )]
                 );
             },
         },
@@ -851,9 +866,12 @@ fn ci_flows() {
             check: |_, out| {
                 assert_eq!(
                     out.last,
-                    vec![Effect::Prepare(Prepare::DispatchChoice {
-                        default_ref: "42-retry-flaky-uploads".into()
-                    })]
+                    vec![prepare(
+                        1,
+                        Prepare::DispatchChoice {
+                            default_ref: "42-retry-flaky-uploads".into()
+                        }
+                    )]
                 );
             },
         },
@@ -874,6 +892,242 @@ fn readonly_refuses_a_confirmed_mutation() {
     assert!(s.modal.is_none());
     assert!(toast(&s).contains("nothing is changed"), "{}", toast(&s));
     assert!(s.in_flight.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prepared forms: a late answer never replaces what the user opened since.
+
+/// The label picker that `l` (the first request) asked for.
+fn labels_form() -> Msg {
+    Msg::Prepared {
+        generation: 1,
+        result: Ok(Modal::Form(Box::new(Form {
+            title: "Labels of #47".into(),
+            intro: Vec::new(),
+            fields: Vec::new(),
+            focus: 0,
+            error: None,
+            purpose: Purpose::Labels {
+                number: 47,
+                current: vec!["bug".into()],
+            },
+        }))),
+    }
+}
+
+fn labels_failed() -> Msg {
+    Msg::Prepared {
+        generation: 1,
+        result: Err("Could not read the labels".into()),
+    }
+}
+
+/// The deploy form that `D` asked for as the second request.
+fn deploy_form() -> Msg {
+    Msg::Prepared {
+        generation: 2,
+        result: Ok(Modal::Form(Box::new(Form {
+            title: "Deploy to production".into(),
+            intro: Vec::new(),
+            fields: Vec::new(),
+            focus: 0,
+            error: None,
+            purpose: Purpose::Deploy {
+                environment: "production".into(),
+                workflow: "deploy.yml".into(),
+            },
+        }))),
+    }
+}
+
+#[test]
+fn prepared_form_flows() {
+    table(&[
+        Case {
+            name: "the answer to the latest request opens its form",
+            setup: nothing,
+            inputs: &[Key('l'), In::Msg(labels_form)],
+            check: |s, _| modal_says(s, "Labels of #47"),
+        },
+        Case {
+            name: "a late form does not replace the editor opened since",
+            setup: nothing,
+            inputs: &[Key('l'), Key('c'), In::Msg(labels_form)],
+            check: |s, _| modal_says(s, "Comment on #47"),
+        },
+        Case {
+            name: "a late form does not replace the form asked for since",
+            setup: nothing,
+            inputs: &[
+                Key('l'),
+                Key('5'),
+                Key('D'),
+                In::Msg(deploy_form),
+                In::Msg(labels_form),
+            ],
+            check: |s, out| {
+                assert!(
+                    out.all.contains(&prepare(
+                        2,
+                        Prepare::Deploy {
+                            environment: "staging".into(),
+                            default_ref: "42-retry-flaky-uploads".into(),
+                        }
+                    )),
+                    "{:?}",
+                    out.all
+                );
+                modal_says(s, "Deploy to production");
+            },
+        },
+        Case {
+            name: "a late form arriving before the newer one is dropped too",
+            setup: nothing,
+            inputs: &[Key('l'), Key('5'), Key('D'), In::Msg(labels_form)],
+            check: |s, _| assert!(s.modal.is_none(), "{}", modal_text(s)),
+        },
+        Case {
+            name: "a late failure says nothing over the editor opened since",
+            setup: nothing,
+            inputs: &[Key('l'), Key('c'), In::Msg(labels_failed)],
+            check: |s, _| {
+                modal_says(s, "Comment on #47");
+                assert!(!toast(s).contains("labels"), "{}", toast(s));
+            },
+        },
+    ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Local git work (work.rs): one path, `Effect::Git`, whether a key or a confirmation starts it.
+
+fn branch(name: &str, is_head: bool, merged: bool) -> BranchInfo {
+    BranchInfo {
+        name: name.into(),
+        is_head,
+        sha: "9092ce7".into(),
+        upstream: Some(format!("origin/{name}")),
+        upstream_gone: false,
+        ahead: 0,
+        behind: 0,
+        summary: String::new(),
+        commit_time: now(),
+        author: String::new(),
+        merged_into_default: merged,
+        issue: None,
+        stale: false,
+    }
+}
+
+/// The Branches panel: main checked out, a merged branch selected, an unmerged one below.
+fn on_merged_branch(s: &mut AppState) {
+    s.focus = PanelId::Branches;
+    s.branches = loaded(BranchSnapshot {
+        branches: vec![
+            branch("main", true, false),
+            branch("41-old-fix", false, true),
+            branch("42-retry-flaky-uploads", false, false),
+        ],
+        status: Default::default(),
+        default_branch: Some("main".into()),
+        detached_at: None,
+        operation: None,
+    });
+    s.cursor_mut(PanelId::Branches).selected = 1;
+}
+
+fn git_ops(fx: &[Effect]) -> Vec<&GitOp> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Git { op, .. } => Some(op),
+            _ => None,
+        })
+        .collect()
+}
+
+fn deleted() -> Msg {
+    Msg::GitDone {
+        id: 1,
+        op: GitOp::DeleteMerged {
+            name: "41-old-fix".into(),
+        },
+        result: Ok("Deleted 41-old-fix".into()),
+        pushed: None,
+    }
+}
+
+#[test]
+fn branch_flows() {
+    table(&[
+        Case {
+            name: "D on a merged branch asks first and changes nothing yet",
+            setup: on_merged_branch,
+            inputs: &[Key('D')],
+            check: |s, out| {
+                assert!(out.all.is_empty(), "{:?}", out.all);
+                modal_says(s, "Delete the local branch 41-old-fix?");
+            },
+        },
+        Case {
+            name: "y deletes it as git work, not as a GitHub mutation",
+            setup: on_merged_branch,
+            inputs: &[Key('D'), Key('y')],
+            check: |s, out| {
+                assert_eq!(
+                    git_ops(&out.last),
+                    vec![&GitOp::DeleteMerged {
+                        name: "41-old-fix".into()
+                    }]
+                );
+                assert!(mutations(&out.all).is_empty(), "{:?}", out.all);
+                assert!(s.in_flight.is_empty(), "{:?}", s.in_flight);
+                assert!(s.git_busy.is_some());
+            },
+        },
+        Case {
+            name: "when git reports back nothing is left under way",
+            setup: on_merged_branch,
+            inputs: &[Key('D'), Key('y'), In::Msg(deleted)],
+            check: |s, out| {
+                assert!(s.git_busy.is_none());
+                assert!(s.in_flight.is_empty(), "{:?}", s.in_flight);
+                toast_says(s, "Deleted 41-old-fix");
+                assert!(out
+                    .last
+                    .contains(&Effect::Refresh(vec![ResourceKind::Branches])));
+            },
+        },
+        Case {
+            name: "D on an unmerged branch is refused",
+            setup: |s| {
+                on_merged_branch(s);
+                s.cursor_mut(PanelId::Branches).selected = 2;
+            },
+            inputs: &[Key('D')],
+            check: |s, out| refused(s, out, "not merged into main"),
+        },
+        Case {
+            name: "D while git is busy says so after the confirmation",
+            setup: |s| {
+                on_merged_branch(s);
+                s.git_busy = Some((9, "fetch…".into()));
+            },
+            inputs: &[Key('D'), Key('y')],
+            check: |s, out| {
+                assert!(out.all.is_empty(), "{:?}", out.all);
+                toast_says(s, "Busy: fetch");
+            },
+        },
+        Case {
+            name: "the confirmation in read-only mode changes nothing",
+            setup: |s| {
+                on_merged_branch(s);
+                s.ctx.readonly = true;
+            },
+            inputs: &[Key('D')],
+            check: |s, out| refused(s, out, "Read-only"),
+        },
+    ]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -962,7 +1216,7 @@ fn push_flows() {
             check: |_, out| {
                 assert!(
                     out.last.iter().any(|e| matches!(e,
-                        Effect::Prepare(Prepare::NewPull { head, issue: Some(47) })
+                        Effect::Prepare { prepare: Prepare::NewPull { head, issue: Some(47) }, .. }
                             if head == "47-crash-when-home-is-unset")),
                     "{:?}",
                     out.last
@@ -997,7 +1251,75 @@ fn run_detail(s: &mut AppState) {
         run_id: RUN_FAILED,
         data: loaded((run(RUN_FAILED, 421, "completed", Some("failure")), jobs)),
         cursor: Default::default(),
+        annotations: Vec::new(),
     });
+}
+
+/// The failed run's jobs as the poller reports them, with the test job's annotation.
+fn jobs_with_annotation() -> Msg {
+    let note = from(json!({
+        "path": "src/upload.rs", "start_line": 12, "annotation_level": "failure",
+        "message": "assertion failed: retries == 3"
+    }));
+    Msg::Data {
+        resource: Resource::Jobs { run_id: RUN_FAILED },
+        at: now(),
+        data: Data::Jobs(
+            Ok(Fetched {
+                data: (
+                    run(RUN_FAILED, 421, "completed", Some("failure")),
+                    vec![job(JOB_TEST, "test", "completed", &[])],
+                ),
+                changed: true,
+            }),
+            vec![(JOB_TEST, vec![note])],
+        ),
+        rate: None,
+    }
+}
+
+#[test]
+fn run_annotations_live_with_the_run() {
+    table(&[
+        Case {
+            name: "the open run keeps its jobs' annotations, and its log gets the job's",
+            setup: run_detail,
+            inputs: &[In::Msg(jobs_with_annotation), Code(KeyCode::Enter)],
+            check: |s, _| {
+                let log = s.log().expect("log open");
+                assert_eq!(log.annotations.len(), 1);
+                assert_eq!(log.annotations[0].path, "src/upload.rs");
+            },
+        },
+        Case {
+            name: "a run's annotations are shown while it is open",
+            setup: run_detail,
+            inputs: &[In::Msg(jobs_with_annotation)],
+            check: |s, _| assert_eq!(s.run_annotations().len(), 1),
+        },
+        Case {
+            name: "closed, the run's annotations are gone, and a late answer brings none back",
+            setup: run_detail,
+            inputs: &[
+                In::Msg(jobs_with_annotation),
+                Code(KeyCode::Esc),
+                In::Msg(jobs_with_annotation),
+            ],
+            check: |s, _| {
+                assert!(s.detail.is_none());
+                assert!(s.run_annotations().is_empty());
+            },
+        },
+        Case {
+            name: "closing the log closes its session with it",
+            setup: log_open,
+            inputs: &[Code(KeyCode::Esc), Code(KeyCode::Esc)],
+            check: |s, _| {
+                assert!(s.log().is_none());
+                assert!(s.detail.is_none());
+            },
+        },
+    ]);
 }
 
 /// The same, with the running lint job selected.
@@ -1021,13 +1343,52 @@ fn log_open(s: &mut AppState) {
     feed(s, &[Code(KeyCode::Enter), In::Msg(test_log)]);
 }
 
+fn search_jobs(fx: &[Effect]) -> usize {
+    fx.iter()
+        .filter(|e| matches!(e, Effect::SearchLog(_)))
+        .count()
+}
+
+fn search_hits(s: &AppState) -> Option<(usize, bool)> {
+    let status = s.log()?.view.search_status()?;
+    Some((status.hits, status.done))
+}
+
+/// `update` starts no thread: a search is an effect, and its results come back as messages.
+#[test]
+fn a_log_search_runs_only_as_an_effect() {
+    let mut s = dashboard();
+    log_open(&mut s);
+    let out = feed(&mut s, &[Key('/'), Text("assert"), Code(KeyCode::Enter)]);
+    let job = out
+        .last
+        .iter()
+        .find_map(|e| match e {
+            Effect::SearchLog(job) => Some(job.clone()),
+            _ => None,
+        })
+        .expect("the search is asked for");
+    assert_eq!(search_hits(&s), Some((0, false)), "nothing searched yet");
+    // What the runtime does with the effect: a thread whose news wake the loop.
+    let (tx, news) = std::sync::mpsc::channel();
+    job.start(Some(std::sync::Arc::new(move || {
+        let _ = tx.send(());
+    })))
+    .expect("search thread");
+    while search_hits(&s).is_some_and(|(_, done)| !done) {
+        news.recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the search reports");
+        feed(&mut s, &[In::Msg(|| Msg::LogSearch)]);
+    }
+    assert_eq!(search_hits(&s), Some((1, true)));
+}
+
 fn search_input(s: &AppState) -> Option<(String, bool)> {
-    s.log.as_ref().and_then(|l| l.search_input.clone())
+    s.log().and_then(|l| l.search_input.clone())
 }
 
 fn search_query(s: &AppState) -> Option<String> {
-    s.log
-        .as_ref()
+    s.log()
         .and_then(|l| l.view.search_status())
         .map(|st| st.query)
 }
@@ -1048,14 +1409,11 @@ fn log_flows() {
                         Effect::FetchLog { job_id: JOB_TEST },
                     ]
                 );
-                assert!(matches!(
-                    s.detail,
-                    Some(Detail::Log {
-                        run_id: RUN_FAILED,
-                        job_id: JOB_TEST
-                    })
-                ));
-                assert_eq!(s.log.as_ref().map(|l| &l.phase), Some(&LogPhase::Fetching));
+                assert_eq!(
+                    s.log().map(|l| (l.run_id, l.job_id)),
+                    Some((RUN_FAILED, JOB_TEST))
+                );
+                assert_eq!(s.log().map(|l| &l.phase), Some(&LogPhase::Fetching));
             },
         },
         Case {
@@ -1066,7 +1424,7 @@ fn log_flows() {
             inputs: &[Code(KeyCode::Enter)],
             check: |s, out| {
                 assert!(log_fetches(&out.last).is_empty(), "{:?}", out.last);
-                assert_eq!(s.log.as_ref().map(|l| &l.phase), Some(&LogPhase::Running));
+                assert_eq!(s.log().map(|l| &l.phase), Some(&LogPhase::Running));
             },
         },
         Case {
@@ -1074,7 +1432,7 @@ fn log_flows() {
             setup: log_open,
             inputs: &[],
             check: |s, _| {
-                let log = s.log.as_ref().expect("log open");
+                let log = s.log().expect("log open");
                 assert_eq!(log.phase, LogPhase::Complete);
                 assert!(log.view.store().len() >= 5, "{}", log.view.store().len());
             },
@@ -1090,7 +1448,7 @@ fn log_flows() {
                 bytes: Ok(b"other job\n".to_vec()),
             })],
             check: |s, _| {
-                let log = s.log.as_ref().expect("log open");
+                let log = s.log().expect("log open");
                 assert_eq!(log.phase, LogPhase::Fetching);
                 assert_eq!(log.view.store().len(), 0);
             },
@@ -1127,10 +1485,25 @@ fn log_flows() {
             setup: log_open,
             inputs: &[Key('/'), Text("assert"), Code(KeyCode::Enter)],
             check: |s, out| {
-                assert!(out.last.is_empty(), "{:?}", out.last);
+                assert_eq!(search_jobs(&out.last), 1, "{:?}", out.last);
                 assert_eq!(search_input(s), None);
                 assert_eq!(search_query(s).as_deref(), Some("assert"));
                 assert!(matches!(s.detail, Some(Detail::Log { .. })));
+            },
+        },
+        Case {
+            name: "a search typed before the log arrives starts when it does",
+            setup: run_detail,
+            inputs: &[
+                Code(KeyCode::Enter),
+                Key('/'),
+                Text("assert"),
+                Code(KeyCode::Enter),
+                In::Msg(test_log),
+            ],
+            check: |s, out| {
+                assert_eq!(search_jobs(&out.last), 1, "{:?}", out.last);
+                assert_eq!(search_query(s).as_deref(), Some("assert"));
             },
         },
         Case {
@@ -1151,7 +1524,7 @@ fn log_flows() {
                 assert!(out.all.is_empty());
                 assert_eq!(search_input(s), None);
                 assert_eq!(search_query(s), None);
-                assert!(s.log.is_some());
+                assert!(s.log().is_some());
                 assert!(matches!(s.detail, Some(Detail::Log { .. })));
             },
         },
@@ -1160,7 +1533,7 @@ fn log_flows() {
             setup: log_open,
             inputs: &[Code(KeyCode::Esc)],
             check: |s, out| {
-                assert!(s.log.is_none());
+                assert!(s.log().is_none());
                 assert!(matches!(
                     s.detail,
                     Some(Detail::Run {
@@ -1196,7 +1569,7 @@ fn log_flows() {
             inputs: &[Key('/')],
             check: |s, out| {
                 assert!(out.all.is_empty());
-                assert!(s.log.is_none());
+                assert!(s.log().is_none());
                 toast_says(s, "Open a job's log first");
             },
         },

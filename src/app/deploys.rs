@@ -2,7 +2,7 @@
 //! and from a confirmation to a mutation. Pure, like the rest of `update`.
 
 use super::effect::{Effect, Prepare, Resource};
-use super::modal::{Confirm, Form, Modal, Purpose};
+use super::modal::{Confirm, Form, Modal, OnYes, Purpose, WaitingDeploy};
 use super::mutation::Mutation;
 use super::state::{AppState, Detail, Followed, PanelId};
 use crate::github::dashboard::EnvRow;
@@ -88,16 +88,16 @@ pub fn review(state: &mut AppState, approve: bool) -> Vec<Effect> {
         )],
         focus: 0,
         error: None,
-        purpose: Purpose::ReviewDeployment {
+        purpose: Purpose::ReviewDeployment(WaitingDeploy {
             approve,
             run_id: run.id,
             run_number: run.run_number,
             environment_id: pending.environment.id,
             environment: row.env.name.clone(),
             git_ref: what,
-        },
+        }),
     };
-    state.modal = Some(Modal::Form(Box::new(form)));
+    state.open_modal(Modal::Form(Box::new(form)));
     Vec::new()
 }
 
@@ -168,7 +168,7 @@ pub fn deploy(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     let default_ref = proposed_ref(state);
-    vec![Effect::Prepare(Prepare::Deploy {
+    vec![state.prepare(Prepare::Deploy {
         environment: row.env.name.clone(),
         default_ref,
     })]
@@ -189,7 +189,7 @@ pub fn rollback(state: &mut AppState) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    vec![Effect::Prepare(Prepare::Rollback {
+    vec![state.prepare(Prepare::Rollback {
         environment: row.env.name.clone(),
     })]
 }
@@ -233,13 +233,13 @@ pub fn rerun(state: &mut AppState, only_failed: bool) -> Vec<Effect> {
             run_title(run)
         )],
         warnings: Vec::new(),
-        mutation: Mutation::Rerun {
+        on_yes: OnYes::Mutate(Mutation::Rerun {
             run_id: run.id,
             run_number: run.run_number,
             only_failed,
-        },
+        }),
     };
-    state.modal = Some(Modal::Confirm(Box::new(confirm)));
+    state.open_modal(Modal::Confirm(Box::new(confirm)));
     Vec::new()
 }
 
@@ -263,134 +263,130 @@ pub fn cancel(state: &mut AppState) -> Vec<Effect> {
             run_title(run)
         )],
         warnings: Vec::new(),
-        mutation: Mutation::Cancel {
+        on_yes: OnYes::Mutate(Mutation::Cancel {
             run_id: run.id,
             run_number: run.run_number,
-        },
+        }),
     };
-    state.modal = Some(Modal::Confirm(Box::new(confirm)));
+    state.open_modal(Modal::Confirm(Box::new(confirm)));
     Vec::new()
 }
 
 pub fn dispatch(state: &mut AppState) -> Vec<Effect> {
     let default_ref = proposed_ref(state);
-    vec![Effect::Prepare(Prepare::DispatchChoice { default_ref })]
+    vec![state.prepare(Prepare::DispatchChoice { default_ref })]
 }
 
-/// A submitted form becomes the next step: a check, a confirmation or another form.
-pub fn form_submitted(state: &mut AppState, form: Form) -> Vec<Effect> {
-    match form.purpose.clone() {
-        Purpose::ReviewDeployment {
-            approve,
+/// The approval form: its comment goes into a confirmation (with the production warning).
+pub fn review_submitted(state: &mut AppState, waiting: WaitingDeploy, form: &Form) -> Vec<Effect> {
+    let WaitingDeploy {
+        approve,
+        run_id,
+        run_number,
+        environment_id,
+        environment,
+        git_ref,
+    } = waiting;
+    let comment = form.value_str("comment");
+    let verb = if approve { "Approve" } else { "Reject" };
+    let mut warnings = Vec::new();
+    if approve && is_production(&environment) {
+        warnings.push(format!(
+            "{} is a production environment.",
+            sanitize_line(&environment)
+        ));
+    }
+    let confirm = Confirm {
+        title: format!("{verb} deploy"),
+        lines: vec![format!(
+            "{verb} run #{run_number} deploying {git_ref} to {}?",
+            sanitize_line(&environment)
+        )],
+        warnings,
+        on_yes: OnYes::Mutate(Mutation::ReviewDeployment {
             run_id,
             run_number,
             environment_id,
             environment,
-            git_ref,
-        } => {
-            let comment = form.value_str("comment");
-            let verb = if approve { "Approve" } else { "Reject" };
-            let mut warnings = Vec::new();
-            if approve && is_production(&environment) {
-                warnings.push(format!(
-                    "{} is a production environment.",
-                    sanitize_line(&environment)
-                ));
-            }
-            let confirm = Confirm {
-                title: format!("{verb} deploy"),
-                lines: vec![format!(
-                    "{verb} run #{run_number} deploying {git_ref} to {}?",
-                    sanitize_line(&environment)
-                )],
-                warnings,
-                mutation: Mutation::ReviewDeployment {
-                    run_id,
-                    run_number,
-                    environment_id,
-                    environment,
-                    approve,
-                    comment,
-                },
-            };
-            state.modal = Some(Modal::Confirm(Box::new(confirm)));
-            Vec::new()
-        }
-        Purpose::Deploy {
-            environment,
-            workflow,
-        } => {
-            let git_ref = form.value_str("ref").trim().to_string();
-            let mut inputs = form.values();
-            inputs.remove("ref");
-            state.modal = None;
-            state.toast(
-                format!("Checking {} before deploying…", sanitize_line(&git_ref)),
-                false,
-            );
-            vec![Effect::Prepare(Prepare::CheckDeploy {
-                environment,
-                workflow,
-                git_ref,
-                inputs,
-            })]
-        }
-        Purpose::Dispatch {
-            workflow,
-            workflow_name,
-        } => {
-            if form.fields.iter().any(|f| f.key == "__workflow") {
-                // First step: the workflow was chosen; now ask for its inputs.
-                let chosen = form.value_str("__workflow");
-                let default_ref = form.value_str("ref");
-                state.modal = None;
-                return vec![Effect::Prepare(Prepare::DispatchInputs {
-                    workflow: chosen.clone(),
-                    workflow_name: chosen,
-                    default_ref,
-                })];
-            }
-            let git_ref = form.value_str("ref").trim().to_string();
-            let mut inputs = form.values();
-            inputs.remove("ref");
-            let confirm = Confirm {
-                title: "Run workflow".into(),
-                lines: vec![format!(
-                    "Run {} on {}?",
-                    sanitize_line(&workflow_name),
-                    sanitize_line(&git_ref)
-                )],
-                warnings: Vec::new(),
-                mutation: Mutation::Dispatch {
-                    workflow,
-                    git_ref: git_ref.clone(),
-                    inputs,
-                    what: format!(
-                        "{} on {}",
-                        sanitize_line(&workflow_name),
-                        sanitize_line(&git_ref)
-                    ),
-                    environment: None,
-                },
-            };
-            state.modal = Some(Modal::Confirm(Box::new(confirm)));
-            Vec::new()
-        }
-        _ => Vec::new(),
+            approve,
+            comment,
+        }),
+    };
+    state.open_modal(Modal::Confirm(Box::new(confirm)));
+    Vec::new()
+}
+
+/// The deploy form: the ref is checked (merged? CI green?) before the confirmation.
+pub fn deploy_submitted(
+    state: &mut AppState,
+    environment: String,
+    workflow: String,
+    form: &Form,
+) -> Vec<Effect> {
+    let git_ref = form.value_str("ref").trim().to_string();
+    let mut inputs = form.values();
+    inputs.remove("ref");
+    state.modal = None;
+    state.toast(
+        format!("Checking {} before deploying…", sanitize_line(&git_ref)),
+        false,
+    );
+    vec![state.prepare(Prepare::CheckDeploy {
+        environment,
+        workflow,
+        git_ref,
+        inputs,
+    })]
+}
+
+/// The dispatch form, in two steps: the workflow chosen (its inputs are read next), then its
+/// inputs filled in (a confirmation).
+pub fn dispatch_submitted(
+    state: &mut AppState,
+    workflow: String,
+    workflow_name: String,
+    form: &Form,
+) -> Vec<Effect> {
+    if form.fields.iter().any(|f| f.key == "__workflow") {
+        let chosen = form.value_str("__workflow");
+        let default_ref = form.value_str("ref");
+        state.modal = None;
+        return vec![state.prepare(Prepare::DispatchInputs {
+            workflow: chosen.clone(),
+            workflow_name: chosen,
+            default_ref,
+        })];
     }
+    let git_ref = form.value_str("ref").trim().to_string();
+    let mut inputs = form.values();
+    inputs.remove("ref");
+    let confirm = Confirm {
+        title: "Run workflow".into(),
+        lines: vec![format!(
+            "Run {} on {}?",
+            sanitize_line(&workflow_name),
+            sanitize_line(&git_ref)
+        )],
+        warnings: Vec::new(),
+        on_yes: OnYes::Mutate(Mutation::Dispatch {
+            workflow,
+            git_ref: git_ref.clone(),
+            inputs,
+            what: format!(
+                "{} on {}",
+                sanitize_line(&workflow_name),
+                sanitize_line(&git_ref)
+            ),
+            environment: None,
+        }),
+    };
+    state.open_modal(Modal::Confirm(Box::new(confirm)));
+    Vec::new()
 }
 
 pub fn is_production(environment: &str) -> bool {
     let e = environment.to_ascii_lowercase();
     e.starts_with("prod") || e == "live"
-}
-
-/// A confirmed mutation starts; the status bar shows it until it reports back.
-pub fn start(state: &mut AppState, mutation: Mutation) -> Vec<Effect> {
-    let id = state.next_id;
-    state.next_id += 1;
-    state.in_flight.push((id, mutation.describe()));
-    vec![Effect::Mutate { id, mutation }]
 }
 
 pub fn follow(
@@ -441,14 +437,7 @@ pub fn show_run(state: &mut AppState) -> Vec<Effect> {
             super::effect::ResourceKind::EnvironmentInsights,
         ));
     }
-    state.detail = Some(Detail::Run {
-        run_id,
-        data: super::state::Loaded {
-            loading: true,
-            ..Default::default()
-        },
-        cursor: Default::default(),
-    });
+    state.detail = Some(Detail::run(run_id));
     fx.push(Effect::Poll(Resource::Jobs { run_id }));
     fx
 }

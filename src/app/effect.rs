@@ -170,7 +170,12 @@ pub enum Effect {
     /// Poll these kinds now instead of at their next interval.
     Refresh(Vec<ResourceKind>),
     OpenUrl(String),
-    Prepare(Prepare),
+    /// Read what a form or confirmation needs; the answer carries `generation` back, so a
+    /// late one cannot replace a modal the user opened since.
+    Prepare {
+        generation: u64,
+        prepare: Prepare,
+    },
     Mutate {
         id: u64,
         mutation: super::mutation::Mutation,
@@ -183,6 +188,8 @@ pub enum Effect {
     FetchLog {
         job_id: u64,
     },
+    /// Start a search thread over the open log; its results wake the loop (`Msg::LogSearch`).
+    SearchLog(crate::logs::SearchJob),
     /// Put text on the clipboard (a tool if there is one, else OSC 52 to the terminal).
     Copy {
         text: String,

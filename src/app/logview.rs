@@ -4,7 +4,7 @@
 
 use super::effect::{Effect, Resource, ResourceKind};
 use super::keymap::Action;
-use super::state::{AppState, Cursor, Detail, Loaded, LogPhase, LogSession};
+use super::state::{AppState, Detail, LogPhase, LogSession};
 use crate::github::models::{Conclusion, Job, RunStatus};
 use crate::github::ApiError;
 use crate::logs::{LogViewState, SearchMode};
@@ -16,6 +16,7 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
         run_id,
         data,
         cursor,
+        annotations,
     }) = &state.detail
     else {
         return Vec::new();
@@ -29,8 +30,7 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     let run_id = *run_id;
-    let annotations = state
-        .run_annotations
+    let annotations = annotations
         .iter()
         .find(|(id, _)| *id == job.id)
         .map(|(_, a)| a.clone())
@@ -41,8 +41,10 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
         LogPhase::Running
     };
     let mut view = LogViewState::new();
+    // Search threads start as effects, like every other piece of background work.
+    view.defer_search();
     view.set_follow(job.status != RunStatus::Completed);
-    state.log = Some(LogSession {
+    state.detail = Some(Detail::Log(Box::new(LogSession {
         run_id,
         job_id: job.id,
         job_name: job.name.clone(),
@@ -51,13 +53,8 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
         job: Some(job.clone()),
         log_requested: false,
         search_input: None,
-        waker_set: false,
         annotations,
-    });
-    state.detail = Some(Detail::Log {
-        run_id,
-        job_id: job.id,
-    });
+    })));
     let mut fx = vec![
         Effect::Stop(ResourceKind::Jobs),
         Effect::Poll(Resource::JobStatus { job_id: job.id }),
@@ -68,18 +65,10 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
 
 /// Esc from the log: back to the run's jobs and steps.
 pub fn close(state: &mut AppState) -> Vec<Effect> {
-    let run_id = state.log.as_ref().map(|l| l.run_id);
-    state.log = None;
+    let run_id = state.log().map(|l| l.run_id);
     match run_id {
         Some(run_id) => {
-            state.detail = Some(Detail::Run {
-                run_id,
-                data: Loaded {
-                    loading: true,
-                    ..Loaded::default()
-                },
-                cursor: Cursor::default(),
-            });
+            state.detail = Some(Detail::run(run_id));
             vec![
                 Effect::Stop(ResourceKind::JobStatus),
                 Effect::Poll(Resource::Jobs { run_id }),
@@ -95,7 +84,7 @@ pub fn close(state: &mut AppState) -> Vec<Effect> {
 /// The whole log, once, the moment the Jobs API says the job completed (GitHub has nothing
 /// to serve before: no live log, no step logs).
 fn wanted_logs(state: &mut AppState, job: &Job) -> Vec<Effect> {
-    let Some(log) = state.log.as_mut().filter(|l| l.job_id == job.id) else {
+    let Some(log) = state.log_mut().filter(|l| l.job_id == job.id) else {
         return Vec::new();
     };
     if job.status != RunStatus::Completed || log.log_requested {
@@ -112,7 +101,7 @@ pub fn job_status(
     annotations: Option<Vec<crate::github::logs::Annotation>>,
 ) -> Vec<Effect> {
     let fx = wanted_logs(state, &job);
-    if let Some(log) = state.log.as_mut().filter(|l| l.job_id == job.id) {
+    if let Some(log) = state.log_mut().filter(|l| l.job_id == job.id) {
         log.job = Some(job);
         if let Some(a) = annotations {
             log.annotations = a;
@@ -121,9 +110,27 @@ pub fn job_status(
     fx
 }
 
-pub fn chunk(state: &mut AppState, job_id: u64, bytes: Result<Vec<u8>, ApiError>) {
-    let Some(log) = state.log.as_mut().filter(|l| l.job_id == job_id) else {
-        return;
+/// The search thread the open log wants started, as an effect.
+fn search_jobs(state: &mut AppState) -> Vec<Effect> {
+    state
+        .log_mut()
+        .and_then(|l| l.view.take_search_job())
+        .map(Effect::SearchLog)
+        .into_iter()
+        .collect()
+}
+
+/// The search thread has results: take them (a search over a growing log may go on).
+pub fn search_news(state: &mut AppState) -> Vec<Effect> {
+    if let Some(log) = state.log_mut() {
+        log.view.poll_search();
+    }
+    search_jobs(state)
+}
+
+pub fn chunk(state: &mut AppState, job_id: u64, bytes: Result<Vec<u8>, ApiError>) -> Vec<Effect> {
+    let Some(log) = state.log_mut().filter(|l| l.job_id == job_id) else {
+        return Vec::new();
     };
     match bytes {
         Ok(b) => {
@@ -140,12 +147,14 @@ pub fn chunk(state: &mut AppState, job_id: u64, bytes: Result<Vec<u8>, ApiError>
         }
         Err(e) => log.phase = LogPhase::Failed(e.to_string()),
     }
+    // A search typed while the log was loading goes on over the lines that arrived.
+    search_jobs(state)
 }
 
 /// Keys while a log is open. Returns `None` for keys the log does not use, which then go
 /// through the keymap (quit, help, panel numbers).
 pub fn key(state: &mut AppState, k: KeyEvent) -> Option<Vec<Effect>> {
-    let log = state.log.as_mut()?;
+    let log = state.log_mut()?;
     let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
     if let Some((query, regex)) = log.search_input.as_mut() {
         match k.code {
@@ -161,6 +170,7 @@ pub fn key(state: &mut AppState, k: KeyEvent) -> Option<Vec<Effect>> {
                 if let Err(e) = log.view.set_search(&query, mode) {
                     state.toast(format!("Search: {e}"), true);
                 }
+                return Some(search_jobs(state));
             }
             KeyCode::Backspace => {
                 query.pop();
@@ -180,7 +190,7 @@ pub fn key(state: &mut AppState, k: KeyEvent) -> Option<Vec<Effect>> {
 /// The keymap's actions while a log is open: the list moves become log moves, and the log's
 /// own actions act on it. `None`: not a log action (help, quit, panels…).
 pub fn action(state: &mut AppState, a: Action) -> Option<Vec<Effect>> {
-    let log = state.log.as_mut()?;
+    let log = state.log_mut()?;
     let view = &mut log.view;
     match a {
         Action::Down => view.scroll(1),
@@ -234,7 +244,7 @@ pub fn action(state: &mut AppState, a: Action) -> Option<Vec<Effect>> {
 
 /// Mouse wheel over a log.
 pub fn wheel(state: &mut AppState, delta: isize) -> bool {
-    match state.log.as_mut() {
+    match state.log_mut() {
         Some(log) => {
             log.view.scroll(delta);
             true

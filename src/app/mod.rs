@@ -20,6 +20,7 @@ pub mod prepare;
 pub mod runtime;
 pub mod settings;
 pub mod state;
+pub mod submit;
 pub mod update;
 pub mod work;
 

@@ -131,14 +131,7 @@ impl Field {
 /// What a form is for; `update` turns a submitted form into the next step.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Purpose {
-    ReviewDeployment {
-        approve: bool,
-        run_id: u64,
-        run_number: u64,
-        environment_id: u64,
-        environment: String,
-        git_ref: String,
-    },
+    ReviewDeployment(WaitingDeploy),
     Deploy {
         environment: String,
         workflow: String,
@@ -159,16 +152,31 @@ pub enum Purpose {
         head: String,
         issue: Option<u64>,
     },
-    Merge {
-        number: u64,
-        head_sha: String,
-        head_ref: String,
-        summary: Vec<String>,
-        warnings: Vec<String>,
-    },
+    Merge(MergeChecked),
     Review {
         number: u64,
     },
+}
+
+/// A run waiting for my approval to deploy, as the approval form shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaitingDeploy {
+    pub approve: bool,
+    pub run_id: u64,
+    pub run_number: u64,
+    pub environment_id: u64,
+    pub environment: String,
+    pub git_ref: String,
+}
+
+/// A pull request checked for merging: what the merge form and its confirmation say.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergeChecked {
+    pub number: u64,
+    pub head_sha: String,
+    pub head_ref: String,
+    pub summary: Vec<String>,
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -211,7 +219,14 @@ pub struct Confirm {
     pub lines: Vec<String>,
     /// Warnings shown above the question (unmerged ref, red CI, production).
     pub warnings: Vec<String>,
-    pub mutation: Mutation,
+    pub on_yes: OnYes,
+}
+
+/// What a confirmation does when the user says yes: a change on GitHub, or local git work.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OnYes {
+    Mutate(Mutation),
+    Git(super::effect::GitOp),
 }
 
 #[derive(Debug, Clone)]

@@ -25,8 +25,12 @@ pub enum Msg {
     },
     /// The runtime could not do something the user asked (open a browser, …).
     Failed(String),
-    /// A prepared form or confirmation, or why it cannot be offered.
-    Prepared(Result<super::modal::Modal, String>),
+    /// A prepared form or confirmation, or why it cannot be offered, for the request of
+    /// `generation` (`AppState::modal_generation` when it was asked for).
+    Prepared {
+        generation: u64,
+        result: Result<super::modal::Modal, String>,
+    },
     Mutated {
         id: u64,
         mutation: super::mutation::Mutation,

@@ -1,7 +1,6 @@
 //! Changes cockpit makes on GitHub. Every one goes through `update` (which refuses them in
 //! `--readonly` mode and asks for confirmation first) and is performed here, off the UI path.
 
-use super::effect::GitOp;
 use super::effect::ResourceKind;
 use crate::github::issues_write::CloseReason;
 use crate::github::pulls::{MergeMethod, NewPull, ReviewEvent};
@@ -86,8 +85,6 @@ pub enum Mutation {
         head_sha: String,
         delete_branch: Option<String>,
     },
-    /// A change to the local repository (checkout, delete, …), run by the git executor.
-    Local(GitOp),
 }
 
 /// What a finished mutation reports back.
@@ -152,7 +149,6 @@ impl Mutation {
                 event.as_str().to_lowercase().replace('_', " ")
             ),
             Mutation::Merge { pull, method, .. } => format!("merge #{pull} ({})", method.as_str()),
-            Mutation::Local(op) => op.describe(),
         }
     }
 
@@ -208,7 +204,6 @@ impl Mutation {
             | Mutation::ResolveThread { .. }
             | Mutation::SubmitReview { .. } => vec![K::PullDetail, K::Pulls],
             Mutation::Merge { .. } => vec![K::PullDetail, K::Pulls, K::Branches, K::Runs],
-            Mutation::Local(_) => vec![K::Branches],
         }
     }
 }
@@ -358,9 +353,5 @@ pub async fn perform(gh: &GitHub, slug: &Slug, m: &Mutation) -> Result<Done, Api
             d.merged_sha = Some(r.sha);
             Ok(d)
         }
-        Mutation::Local(op) => Err(ApiError::Client {
-            status: 0,
-            message: format!("{} is local git work, not a GitHub call", op.describe()),
-        }),
     }
 }

@@ -3,7 +3,7 @@
 //! ends in a form or a confirmation for the user — or in a plain reason why not.
 
 use super::effect::Prepare;
-use super::modal::{Confirm, Field, Form, Modal, Purpose};
+use super::modal::{Confirm, Field, Form, MergeChecked, Modal, OnYes, Purpose};
 use super::mutation::{Mutation, SHA_INPUTS};
 use super::pollers::Services;
 use crate::github::actions::WorkflowInfo;
@@ -142,7 +142,7 @@ pub async fn prepare(s: &Services, p: Prepare) -> Result<Modal, String> {
                 title: format!("Deploy to {}", sanitize_line(&environment)),
                 lines,
                 warnings,
-                mutation: Mutation::Dispatch {
+                on_yes: OnYes::Mutate(Mutation::Dispatch {
                     what: format!(
                         "deploy {} to {}",
                         sanitize_line(&git_ref),
@@ -152,7 +152,7 @@ pub async fn prepare(s: &Services, p: Prepare) -> Result<Modal, String> {
                     git_ref,
                     inputs,
                     environment: Some(environment),
-                },
+                }),
             })))
         }
         Prepare::Rollback { environment } => rollback(s, gh, slug, environment).await,
@@ -315,13 +315,13 @@ pub async fn prepare(s: &Services, p: Prepare) -> Result<Modal, String> {
                 ],
                 focus: 0,
                 error: None,
-                purpose: Purpose::Merge {
+                purpose: Purpose::Merge(MergeChecked {
                     number,
                     head_sha: pr.head.sha.clone(),
                     head_ref: pr.head.ref_name.clone(),
                     summary,
                     warnings,
-                },
+                }),
             })))
         }
         Prepare::DispatchInputs {
@@ -587,7 +587,7 @@ async fn rollback(
         title: format!("Roll back {env}"),
         lines,
         warnings,
-        mutation: Mutation::Dispatch {
+        on_yes: OnYes::Mutate(Mutation::Dispatch {
             what: format!(
                 "roll back {env} to {}@{}",
                 sanitize_line(&prev_ref),
@@ -597,7 +597,7 @@ async fn rollback(
             git_ref: dispatch_ref,
             inputs,
             environment: Some(environment),
-        },
+        }),
     })))
 }
 

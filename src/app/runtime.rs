@@ -139,7 +139,6 @@ where
             };
             let fx = update(&mut state, &opts.keymap, msg);
             execute(fx, &mut pollers, &services, &drafts, &opts, &tx, &state);
-            connect_log_search(&mut state, &tx);
             if state.should_quit {
                 break;
             }
@@ -206,9 +205,19 @@ fn execute(
                     let _ = tx.send(Msg::LogChunk { job_id, bytes });
                 });
             }
+            // The search runs on its own thread; its progress wakes the loop with a message.
+            Effect::SearchLog(job) => {
+                let wake = tx.clone();
+                let waker: crate::logs::Waker = Arc::new(move || {
+                    let _ = wake.send(Msg::LogSearch);
+                });
+                if let Err(e) = job.start(Some(waker)) {
+                    let _ = tx.send(Msg::Failed(format!("could not start the log search: {e}")));
+                }
+            }
             Effect::Copy { text } => copy(text, opts),
             Effect::SaveLog { path } => {
-                if let Some(log) = &state.log {
+                if let Some(log) = state.log() {
                     let job = log.view.save_job(crate::logs::SaveMode::Raw);
                     let tx = tx.clone();
                     tokio::task::spawn_blocking(move || {
@@ -232,17 +241,16 @@ fn execute(
             Effect::Stop(k) => pollers.stop(k),
             Effect::Refresh(kinds) => pollers.refresh(&kinds),
             Effect::OpenUrl(url) => open_url(url, &opts.opener, tx.clone()),
-            Effect::Prepare(p) => {
+            Effect::Prepare {
+                generation,
+                prepare,
+            } => {
                 let (s, tx) = (services.clone(), tx.clone());
                 tokio::spawn(async move {
-                    let result = super::prepare::prepare(&s, p).await;
-                    let _ = tx.send(Msg::Prepared(result));
+                    let result = super::prepare::prepare(&s, prepare).await;
+                    let _ = tx.send(Msg::Prepared { generation, result });
                 });
             }
-            Effect::Mutate {
-                id,
-                mutation: super::mutation::Mutation::Local(op),
-            } => super::gitops::spawn(services.clone(), id, op, tx.clone()),
             Effect::Mutate { id, mutation } => {
                 let (s, tx) = (services.clone(), tx.clone());
                 tokio::spawn(async move {
@@ -346,17 +354,6 @@ fn open_url(url: String, opener: &Opener, tx: mpsc::UnboundedSender<Msg>) {
                 }
             });
         }
-    }
-}
-
-/// The log search runs on its own thread; its progress wakes the loop with a message.
-fn connect_log_search(state: &mut AppState, tx: &mpsc::UnboundedSender<Msg>) {
-    if let Some(log) = state.log.as_mut().filter(|l| !l.waker_set) {
-        let tx = tx.clone();
-        log.view.set_waker(Arc::new(move || {
-            let _ = tx.send(Msg::LogSearch);
-        }));
-        log.waker_set = true;
     }
 }
 

@@ -201,7 +201,10 @@ pub struct Context {
     pub startup_warnings: Vec<String>,
 }
 
-#[derive(Debug, Clone)]
+/// Annotations of a run's jobs, by job id.
+pub type JobAnnotations = Vec<(u64, Vec<crate::github::logs::Annotation>)>;
+
+#[derive(Debug)]
 pub enum Detail {
     Issue {
         number: u64,
@@ -219,12 +222,10 @@ pub enum Detail {
         run_id: u64,
         data: Loaded<(WorkflowRun, Vec<Job>)>,
         cursor: Cursor,
+        annotations: JobAnnotations,
     },
-    /// A job's log (the view itself lives in `AppState::log`).
-    Log {
-        run_id: u64,
-        job_id: u64,
-    },
+    /// A job's log, with everything cockpit fetched for it.
+    Log(Box<LogSession>),
     Environment {
         name: String,
         cursor: Cursor,
@@ -233,6 +234,21 @@ pub enum Detail {
     Branch {
         name: String,
     },
+}
+
+impl Detail {
+    /// A run's detail, its jobs loading.
+    pub fn run(run_id: u64) -> Detail {
+        Detail::Run {
+            run_id,
+            data: Loaded {
+                loading: true,
+                ..Loaded::default()
+            },
+            cursor: Cursor::default(),
+            annotations: Vec::new(),
+        }
+    }
 }
 
 /// What the environment detail shows beyond the history: the commits that would ship from
@@ -268,8 +284,6 @@ pub struct LogSession {
     pub log_requested: bool,
     /// The search being typed after `/`, and whether it is a regex (Ctrl-R toggles).
     pub search_input: Option<(String, bool)>,
-    /// The runtime connected the search thread's wake-ups to the loop.
-    pub waker_set: bool,
     pub annotations: Vec<crate::github::logs::Annotation>,
 }
 
@@ -331,6 +345,9 @@ pub struct AppState {
     pub last_error: Option<(DateTime<Utc>, String)>,
     pub should_quit: bool,
     pub modal: Option<super::modal::Modal>,
+    /// Counts the modals opened and the forms asked for: a prepared form answers with the
+    /// count at its request and is dropped if the user opened or asked for another since.
+    pub modal_generation: u64,
     pub toast: Option<Toast>,
     /// Mutations under way: id and description.
     pub in_flight: Vec<(u64, String)>,
@@ -353,13 +370,10 @@ pub struct AppState {
     pub select_run: Option<u64>,
     /// Branches not committed to for this many days are flagged stale.
     pub stale_days: u32,
-    pub log: Option<LogSession>,
     /// Pull requests asking for my review, and deploys waiting for my approval, as last seen
     /// (`None` before the first load), so only new ones notify.
     pub seen_review_requests: Option<Vec<u64>>,
     pub seen_waiting: Option<Vec<u64>>,
-    /// Annotations of the open run's jobs, by job id.
-    pub run_annotations: Vec<(u64, Vec<crate::github::logs::Annotation>)>,
     /// Keys typed so far of a multi-key binding (`g` of `g g`); the status bar shows them.
     pub pending_keys: Vec<KeyPress>,
     /// The startup warnings were seen: a key was pressed since.
@@ -393,6 +407,7 @@ impl AppState {
             last_error: None,
             should_quit: false,
             modal: None,
+            modal_generation: 0,
             toast: None,
             in_flight: Vec::new(),
             next_id: 1,
@@ -406,12 +421,33 @@ impl AppState {
             awaited: None,
             select_run: None,
             stale_days: 30,
-            log: None,
             seen_review_requests: None,
             seen_waiting: None,
-            run_annotations: Vec::new(),
             pending_keys: Vec::new(),
             warnings_dismissed: false,
+        }
+    }
+
+    /// The open job log.
+    pub fn log(&self) -> Option<&LogSession> {
+        match &self.detail {
+            Some(Detail::Log(log)) => Some(log),
+            _ => None,
+        }
+    }
+
+    pub fn log_mut(&mut self) -> Option<&mut LogSession> {
+        match &mut self.detail {
+            Some(Detail::Log(log)) => Some(log),
+            _ => None,
+        }
+    }
+
+    /// Annotations of the open run's jobs (none unless a run is open).
+    pub fn run_annotations(&self) -> &[(u64, Vec<crate::github::logs::Annotation>)] {
+        match &self.detail {
+            Some(Detail::Run { annotations, .. }) => annotations,
+            _ => &[],
         }
     }
 
@@ -444,14 +480,29 @@ impl AppState {
         let detail_active = matches!(&self.detail, Some(Detail::Run { data, .. })
             if data.data.as_ref().is_some_and(|(r, _)| r.status.is_active()));
         let log_running = self
-            .log
-            .as_ref()
+            .log()
             .is_some_and(|l| l.job.as_ref().is_some_and(|j| j.status.is_active()));
         let toast_showing = self
             .toast
             .as_ref()
             .is_some_and(|t| (self.now - t.at).num_seconds() < TOAST_SECS);
         runs_active || detail_active || log_running || toast_showing || !self.in_flight.is_empty()
+    }
+
+    /// Shows a form, an editor or a confirmation the user asked for.
+    pub fn open_modal(&mut self, modal: super::modal::Modal) {
+        self.modal_generation += 1;
+        self.modal = Some(modal);
+    }
+
+    /// Asks for a form or confirmation to be prepared; an earlier request's answer is then
+    /// dropped.
+    pub fn prepare(&mut self, prepare: super::effect::Prepare) -> super::effect::Effect {
+        self.modal_generation += 1;
+        super::effect::Effect::Prepare {
+            generation: self.modal_generation,
+            prepare,
+        }
     }
 
     pub fn toast(&mut self, text: impl Into<String>, error: bool) {

@@ -128,12 +128,18 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             state.last_error = Some((state.now, why));
             Vec::new()
         }
-        Msg::Prepared(Ok(modal)) => {
+        // Asked for before the modal or request the user made since: that one stays.
+        Msg::Prepared { generation, .. } if generation != state.modal_generation => Vec::new(),
+        Msg::Prepared {
+            result: Ok(modal), ..
+        } => {
             state.toast = None;
             state.modal = Some(modal);
             Vec::new()
         }
-        Msg::Prepared(Err(why)) => {
+        Msg::Prepared {
+            result: Err(why), ..
+        } => {
             state.toast(why, true);
             Vec::new()
         }
@@ -213,16 +219,8 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                 }
             }
         }
-        Msg::LogChunk { job_id, bytes } => {
-            super::logview::chunk(state, job_id, bytes);
-            Vec::new()
-        }
-        Msg::LogSearch => {
-            if let Some(log) = state.log.as_mut() {
-                log.view.poll_search();
-            }
-            Vec::new()
-        }
+        Msg::LogChunk { job_id, bytes } => super::logview::chunk(state, job_id, bytes),
+        Msg::LogSearch => super::logview::search_news(state),
         Msg::Done(Ok(message)) => {
             state.toast(message, false);
             Vec::new()
@@ -303,7 +301,7 @@ fn paste(state: &mut AppState, text: &str) -> Vec<Effect> {
         state.help_view.filter.push_str(&text.replace('\n', " "));
         return Vec::new();
     }
-    if let Some(log) = state.log.as_mut() {
+    if let Some(log) = state.log_mut() {
         if let Some((query, _)) = log.search_input.as_mut() {
             query.push_str(&text.replace('\n', " "));
             return Vec::new();
@@ -340,7 +338,7 @@ fn modal_key(state: &mut AppState, k: ratatui::crossterm::event::KeyEvent) -> Ve
             Outcome::Submit => {
                 let form = (**form).clone();
                 state.modal = None;
-                work::form_submitted(state, form)
+                super::submit::form(state, form)
             }
         },
         Modal::Editor(ed) => match modal::editor_key(ed, k) {
@@ -368,7 +366,7 @@ fn modal_key(state: &mut AppState, k: ratatui::crossterm::event::KeyEvent) -> Ve
                     );
                     return Vec::new();
                 }
-                work::editor_sent(state, ed)
+                super::submit::editor(state, ed)
             }
         },
         Modal::Confirm(c) => match modal::confirm_key(k) {
@@ -378,13 +376,13 @@ fn modal_key(state: &mut AppState, k: ratatui::crossterm::event::KeyEvent) -> Ve
                 Vec::new()
             }
             Outcome::Submit => {
-                let mutation = c.mutation.clone();
+                let on_yes = c.on_yes.clone();
                 state.modal = None;
                 if state.ctx.readonly {
                     state.toast("Read-only mode (--readonly): nothing is changed", true);
                     return Vec::new();
                 }
-                deploys::start(state, mutation)
+                super::submit::confirmed(state, on_yes)
             }
         },
     }
@@ -623,16 +621,15 @@ fn apply_data(
         }
         (Resource::Jobs { run_id }, Data::Jobs(r, annotations)) => {
             let mut err = None;
-            if matches!(&state.detail, Some(Detail::Run { run_id: open, .. }) if *open == run_id) {
-                state.run_annotations = annotations;
-            }
             if let Some(Detail::Run {
                 run_id: open,
                 data,
                 cursor,
+                annotations: notes,
             }) = &mut state.detail
             {
                 if *open == run_id {
+                    *notes = annotations;
                     let first_load = data.data.is_none();
                     err = store(data, r, at);
                     let jobs = data
@@ -775,7 +772,7 @@ fn page(state: &AppState) -> isize {
 
 fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
     let focus = state.focus;
-    if state.log.is_some() {
+    if state.log().is_some() {
         if let Some(fx) = super::logview::action(state, action) {
             return fx;
         }
@@ -848,9 +845,9 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::BranchFromIssue => return work::branch_from_issue(state),
         Action::Checkout => return work::checkout(state),
         Action::NewBranch => return work::new_branch(state),
-        Action::Fetch => return work::git(state, super::effect::GitOp::Fetch),
+        Action::Fetch => return super::submit::git(state, super::effect::GitOp::Fetch),
         Action::DeleteBranch => return work::delete_branch(state),
-        Action::Push => return work::git(state, super::effect::GitOp::Push),
+        Action::Push => return super::submit::git(state, super::effect::GitOp::Push),
         Action::CreatePull => return work::create_pull(state),
         Action::Reply => return work::reply(state),
         Action::ResolveThread => return work::toggle_resolve(state),
@@ -977,14 +974,7 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
         }),
         PanelId::Ci => state.runs.data.as_ref().and_then(|v| v.get(sel)).map(|r| {
             fx.push(Effect::Poll(Resource::Jobs { run_id: r.id }));
-            Detail::Run {
-                run_id: r.id,
-                data: Loaded {
-                    loading: true,
-                    ..Loaded::default()
-                },
-                cursor: Cursor::default(),
-            }
+            Detail::run(r.id)
         }),
         PanelId::Deploys => state.envs.data.as_ref().and_then(|v| v.get(sel)).map(|e| {
             let names: Vec<&str> = state
@@ -1026,10 +1016,7 @@ fn close_detail(state: &mut AppState) -> Vec<Effect> {
         Some(Detail::Issue { .. }) => vec![Effect::Stop(ResourceKind::IssueDetail)],
         Some(Detail::Environment { .. }) => vec![Effect::Stop(ResourceKind::EnvironmentInsights)],
         Some(Detail::Pull { .. }) => vec![Effect::Stop(ResourceKind::PullDetail)],
-        Some(Detail::Log { .. }) => {
-            state.log = None;
-            vec![Effect::Stop(ResourceKind::JobStatus)]
-        }
+        Some(Detail::Log { .. }) => vec![Effect::Stop(ResourceKind::JobStatus)],
         _ => Vec::new(),
     }
 }

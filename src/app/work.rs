@@ -2,11 +2,13 @@
 //! issues, branching from them, checking out, pushing, opening a pull request, answering its
 //! review threads, reviewing and merging. Pure, like the rest of `update`.
 
-use super::deploys::start;
 use super::effect::{Effect, GitOp, Prepare, Resource};
-use super::modal::{Confirm, Editor, EditorPurpose, Field, Form, Modal, Purpose};
+use super::modal::{
+    Confirm, Editor, EditorPurpose, Field, Form, MergeChecked, Modal, OnYes, Purpose,
+};
 use super::mutation::Mutation;
 use super::state::{AppState, Cursor, Detail, Loaded, PanelId};
+use super::submit::{git, git_ready, start};
 use crate::github::issues_write::CloseReason;
 use crate::github::models::Issue;
 use crate::github::pulls::ReviewEvent;
@@ -86,7 +88,7 @@ pub fn open_comment_editor(state: &mut AppState, number: u64, title: &str, error
         EditorPurpose::IssueComment { number },
     );
     ed.error = error;
-    state.modal = Some(Modal::Editor(Box::new(ed)));
+    state.open_modal(Modal::Editor(Box::new(ed)));
 }
 
 pub fn close_or_reopen(state: &mut AppState) -> Vec<Effect> {
@@ -94,7 +96,7 @@ pub fn close_or_reopen(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     if issue.state == crate::github::models::IssueState::Closed {
-        state.modal = Some(Modal::Confirm(Box::new(Confirm {
+        state.open_modal(Modal::Confirm(Box::new(Confirm {
             title: "Reopen issue".into(),
             lines: vec![format!(
                 "Reopen #{} {}?",
@@ -102,13 +104,13 @@ pub fn close_or_reopen(state: &mut AppState) -> Vec<Effect> {
                 sanitize_line(&issue.title)
             )],
             warnings: Vec::new(),
-            mutation: Mutation::ReopenIssue {
+            on_yes: OnYes::Mutate(Mutation::ReopenIssue {
                 number: issue.number,
-            },
+            }),
         })));
         return Vec::new();
     }
-    state.modal = Some(Modal::Form(Box::new(Form {
+    state.open_modal(Modal::Form(Box::new(Form {
         title: format!("Close #{}", issue.number),
         intro: vec![sanitize_line(&issue.title)],
         fields: vec![Field::choice(
@@ -151,36 +153,10 @@ pub fn labels(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     let current = issue.labels.iter().map(|l| l.name.clone()).collect();
-    vec![Effect::Prepare(Prepare::Labels {
+    vec![state.prepare(Prepare::Labels {
         number: issue.number,
         current,
     })]
-}
-
-fn git_ready(state: &mut AppState) -> bool {
-    if !state.ctx.has_local_repo {
-        state.toast(
-            "Not inside a git repository: no local branches to work with",
-            true,
-        );
-        return false;
-    }
-    if let Some((_, what)) = &state.git_busy {
-        let what = what.clone();
-        state.toast(format!("Busy: {what} — wait for it to finish"), true);
-        return false;
-    }
-    true
-}
-
-pub fn git(state: &mut AppState, op: GitOp) -> Vec<Effect> {
-    if !git_ready(state) {
-        return Vec::new();
-    }
-    let id = state.next_id;
-    state.next_id += 1;
-    state.git_busy = Some((id, format!("{}…", op.describe())));
-    vec![Effect::Git { id, op }]
 }
 
 /// `b` on an issue: `<number>-<slug>` from the freshly fetched default branch, checked out.
@@ -247,7 +223,7 @@ pub fn new_branch(state: &mut AppState) -> Vec<Effect> {
                 .map(|b| b.name.clone())
         })
         .unwrap_or_else(|| "HEAD".into());
-    state.modal = Some(Modal::Form(Box::new(Form {
+    state.open_modal(Modal::Form(Box::new(Form {
         title: "New branch".into(),
         intro: vec!["Created and checked out; uncommitted changes come along.".into()],
         fields: vec![
@@ -284,13 +260,13 @@ pub fn delete_branch(state: &mut AppState) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    state.modal = Some(Modal::Confirm(Box::new(Confirm {
+    state.open_modal(Modal::Confirm(Box::new(Confirm {
         title: "Delete branch".into(),
         lines: vec![format!(
             "Delete the local branch {name}? Its commits are in {default}."
         )],
         warnings: Vec::new(),
-        mutation: Mutation::Local(GitOp::DeleteMerged { name: b.name }),
+        on_yes: OnYes::Git(GitOp::DeleteMerged { name: b.name }),
     })));
     Vec::new()
 }
@@ -325,7 +301,7 @@ pub fn create_pull(state: &mut AppState) -> Vec<Effect> {
         // A branch named like `42-fix-thing` belongs to issue 42 even if cockpit did not make it.
         b.name.split('-').next().and_then(|n| n.parse::<u64>().ok())
     });
-    vec![Effect::Prepare(Prepare::NewPull {
+    vec![state.prepare(Prepare::NewPull {
         head: b.name,
         issue,
     })]
@@ -426,7 +402,7 @@ pub fn open_reply_editor(
         },
     );
     ed.error = error;
-    state.modal = Some(Modal::Editor(Box::new(ed)));
+    state.open_modal(Modal::Editor(Box::new(ed)));
 }
 
 pub fn toggle_resolve(state: &mut AppState) -> Vec<Effect> {
@@ -491,7 +467,7 @@ pub fn review(state: &mut AppState) -> Vec<Effect> {
         state.toast("Select a pull request first", true);
         return Vec::new();
     };
-    state.modal = Some(Modal::Form(Box::new(Form {
+    state.open_modal(Modal::Form(Box::new(Form {
         title: format!("Review #{number}"),
         intro: vec![
             sanitize_line(&title),
@@ -531,7 +507,7 @@ pub fn open_review_editor(
         EditorPurpose::Review { pull, event },
     );
     ed.error = error;
-    state.modal = Some(Modal::Editor(Box::new(ed)));
+    state.open_modal(Modal::Editor(Box::new(ed)));
 }
 
 pub fn merge(state: &mut AppState) -> Vec<Effect> {
@@ -539,32 +515,7 @@ pub fn merge(state: &mut AppState) -> Vec<Effect> {
         state.toast("Select a pull request first", true);
         return Vec::new();
     };
-    vec![Effect::Prepare(Prepare::Merge { number })]
-}
-
-/// Editor sent: its text becomes a mutation (the draft stays until it succeeds).
-pub fn editor_sent(state: &mut AppState, ed: Editor) -> Vec<Effect> {
-    let body = ed.body();
-    let m = match ed.purpose {
-        EditorPurpose::IssueComment { number } => Mutation::CommentOnIssue {
-            number,
-            body,
-            draft_key: ed.draft_key,
-        },
-        EditorPurpose::ThreadReply { pull, thread_id } => Mutation::ReplyToThread {
-            pull,
-            thread_id,
-            body,
-            draft_key: ed.draft_key,
-        },
-        EditorPurpose::Review { pull, event } => Mutation::SubmitReview {
-            pull,
-            event,
-            body,
-            draft_key: ed.draft_key,
-        },
-    };
-    start(state, m)
+    vec![state.prepare(Prepare::Merge { number })]
 }
 
 /// A send that failed: the editor comes back with the text and the reason.
@@ -593,121 +544,135 @@ pub fn reopen_after_failure(state: &mut AppState, m: &Mutation, why: String) {
     }
 }
 
-/// Forms of this module, submitted.
-pub fn form_submitted(state: &mut AppState, form: Form) -> Vec<Effect> {
-    match form.purpose.clone() {
-        Purpose::CloseIssue { number } => {
-            let reason = if form.value_str("reason") == "not planned" {
-                CloseReason::NotPlanned
-            } else {
-                CloseReason::Completed
-            };
-            start(state, Mutation::CloseIssue { number, reason })
+/// The close form: the reason chosen.
+pub fn close_submitted(state: &mut AppState, number: u64, form: &Form) -> Vec<Effect> {
+    let reason = if form.value_str("reason") == "not planned" {
+        CloseReason::NotPlanned
+    } else {
+        CloseReason::Completed
+    };
+    start(state, Mutation::CloseIssue { number, reason })
+}
+
+/// The label picker: what was ticked or unticked.
+pub fn labels_submitted(
+    state: &mut AppState,
+    number: u64,
+    current: &[String],
+    form: &Form,
+) -> Vec<Effect> {
+    let mut add = Vec::new();
+    let mut remove = Vec::new();
+    for f in &form.fields {
+        let on = f.value() == serde_json::Value::Bool(true);
+        let had = current.contains(&f.key);
+        if on && !had {
+            add.push(f.key.clone());
+        } else if !on && had {
+            remove.push(f.key.clone());
         }
-        Purpose::Labels { number, current } => {
-            let mut add = Vec::new();
-            let mut remove = Vec::new();
-            for f in &form.fields {
-                let on = f.value() == serde_json::Value::Bool(true);
-                let had = current.contains(&f.key);
-                if on && !had {
-                    add.push(f.key.clone());
-                } else if !on && had {
-                    remove.push(f.key.clone());
-                }
-            }
-            if add.is_empty() && remove.is_empty() {
-                state.toast("Labels unchanged", false);
-                return Vec::new();
-            }
-            start(
-                state,
-                Mutation::Labels {
-                    number,
-                    add,
-                    remove,
-                },
-            )
-        }
-        Purpose::NewBranch => {
-            let name = form.value_str("name").trim().to_string();
-            if !crate::git::is_valid_branch_name(&name) {
-                let mut f = form;
-                f.error = Some(format!(
-                    "{} is not a valid branch name",
-                    sanitize_line(&name)
-                ));
-                state.modal = Some(Modal::Form(Box::new(f)));
-                return Vec::new();
-            }
-            let start_point = form.value_str("start").trim().to_string();
-            git(
-                state,
-                GitOp::CreateBranch {
-                    name,
-                    start: start_point,
-                },
-            )
-        }
-        Purpose::NewPull { head, issue } => {
-            let title = form.value_str("title").trim().to_string();
-            let new = crate::github::pulls::NewPull {
-                title,
-                body: keyword_on_its_own_line(&form.value_str("body"), issue),
-                head,
-                base: form.value_str("base").trim().to_string(),
-                draft: form.values().get("draft") == Some(&serde_json::Value::Bool(true)),
-            };
-            start(state, Mutation::CreatePull { new, issue })
-        }
-        Purpose::Review { number } => {
-            let event = match form.value_str("event").as_str() {
-                "approve" => ReviewEvent::Approve,
-                "request changes" => ReviewEvent::RequestChanges,
-                _ => ReviewEvent::Comment,
-            };
-            open_review_editor(state, number, event, None);
-            Vec::new()
-        }
-        Purpose::Merge {
-            number,
-            head_sha,
-            head_ref,
-            summary,
-            warnings,
-        } => {
-            let method = match form.value_str("method").as_str() {
-                "squash" => crate::github::pulls::MergeMethod::Squash,
-                "rebase" => crate::github::pulls::MergeMethod::Rebase,
-                _ => crate::github::pulls::MergeMethod::Merge,
-            };
-            let delete = form.values().get("delete_branch") == Some(&serde_json::Value::Bool(true));
-            let mut lines = vec![format!(
-                "Merge #{number} with {} into its base?",
-                method.as_str()
-            )];
-            lines.extend(summary);
-            if delete {
-                lines.push(format!(
-                    "Then delete the branch {} on GitHub.",
-                    sanitize_line(&head_ref)
-                ));
-            }
-            state.modal = Some(Modal::Confirm(Box::new(Confirm {
-                title: format!("Merge #{number}"),
-                lines,
-                warnings,
-                mutation: Mutation::Merge {
-                    pull: number,
-                    method,
-                    head_sha,
-                    delete_branch: delete.then_some(head_ref),
-                },
-            })));
-            Vec::new()
-        }
-        _ => super::deploys::form_submitted(state, form),
     }
+    if add.is_empty() && remove.is_empty() {
+        state.toast("Labels unchanged", false);
+        return Vec::new();
+    }
+    start(
+        state,
+        Mutation::Labels {
+            number,
+            add,
+            remove,
+        },
+    )
+}
+
+/// The new-branch form: a valid name is created and checked out; a bad one keeps the form.
+pub fn new_branch_submitted(state: &mut AppState, mut form: Form) -> Vec<Effect> {
+    let name = form.value_str("name").trim().to_string();
+    if !crate::git::is_valid_branch_name(&name) {
+        form.error = Some(format!(
+            "{} is not a valid branch name",
+            sanitize_line(&name)
+        ));
+        state.open_modal(Modal::Form(Box::new(form)));
+        return Vec::new();
+    }
+    let start_point = form.value_str("start").trim().to_string();
+    git(
+        state,
+        GitOp::CreateBranch {
+            name,
+            start: start_point,
+        },
+    )
+}
+
+pub fn new_pull_submitted(
+    state: &mut AppState,
+    head: String,
+    issue: Option<u64>,
+    form: &Form,
+) -> Vec<Effect> {
+    let title = form.value_str("title").trim().to_string();
+    let new = crate::github::pulls::NewPull {
+        title,
+        body: keyword_on_its_own_line(&form.value_str("body"), issue),
+        head,
+        base: form.value_str("base").trim().to_string(),
+        draft: form.values().get("draft") == Some(&serde_json::Value::Bool(true)),
+    };
+    start(state, Mutation::CreatePull { new, issue })
+}
+
+/// The review's verdict was chosen: now its text.
+pub fn review_submitted(state: &mut AppState, number: u64, form: &Form) -> Vec<Effect> {
+    let event = match form.value_str("event").as_str() {
+        "approve" => ReviewEvent::Approve,
+        "request changes" => ReviewEvent::RequestChanges,
+        _ => ReviewEvent::Comment,
+    };
+    open_review_editor(state, number, event, None);
+    Vec::new()
+}
+
+/// The merge form: method and branch deletion chosen; the confirmation says all of it.
+pub fn merge_submitted(state: &mut AppState, checked: MergeChecked, form: &Form) -> Vec<Effect> {
+    let MergeChecked {
+        number,
+        head_sha,
+        head_ref,
+        summary,
+        warnings,
+    } = checked;
+    let method = match form.value_str("method").as_str() {
+        "squash" => crate::github::pulls::MergeMethod::Squash,
+        "rebase" => crate::github::pulls::MergeMethod::Rebase,
+        _ => crate::github::pulls::MergeMethod::Merge,
+    };
+    let delete = form.values().get("delete_branch") == Some(&serde_json::Value::Bool(true));
+    let mut lines = vec![format!(
+        "Merge #{number} with {} into its base?",
+        method.as_str()
+    )];
+    lines.extend(summary);
+    if delete {
+        lines.push(format!(
+            "Then delete the branch {} on GitHub.",
+            sanitize_line(&head_ref)
+        ));
+    }
+    state.open_modal(Modal::Confirm(Box::new(Confirm {
+        title: format!("Merge #{number}"),
+        lines,
+        warnings,
+        on_yes: OnYes::Mutate(Mutation::Merge {
+            pull: number,
+            method,
+            head_sha,
+            delete_branch: delete.then_some(head_ref),
+        }),
+    })));
+    Vec::new()
 }
 
 #[cfg(test)]

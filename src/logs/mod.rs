@@ -36,5 +36,5 @@ pub use layout::Row;
 pub use line::LineKind;
 pub use search::{Hit, SearchMode, Waker};
 pub use store::{LogStore, StepInfo};
-pub use view::{LogStatus, LogViewState, Problem, SearchStatus};
+pub use view::{LogStatus, LogViewState, Problem, SearchJob, SearchStatus};
 pub use widget::{LogStyles, LogView};

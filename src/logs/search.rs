@@ -250,6 +250,7 @@ pub(crate) struct Batch {
     pub capped: bool,
 }
 
+#[derive(Clone)]
 pub(crate) struct Job {
     pub gen: u64,
     pub matcher: Matcher,

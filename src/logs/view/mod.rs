@@ -23,7 +23,7 @@ mod search;
 
 pub use problems::Problem;
 use search::Search;
-pub use search::SearchStatus;
+pub use search::{SearchJob, SearchStatus};
 
 /// Bytes of a line the viewer cleans and draws (horizontal scrolling reaches this far); a
 /// megabyte of minified output on one line costs no more than this per frame.
@@ -81,6 +81,9 @@ pub struct LogViewState {
     tx: Sender<Batch>,
     rx: Receiver<Batch>,
     waker: Option<Waker>,
+    /// Search threads are handed to the owner (`take_search_job`) instead of started here.
+    defer_search: bool,
+    pending_search: Option<search::SearchJob>,
     pub(crate) cache: RefCell<LineCache>,
 }
 
@@ -141,6 +144,8 @@ impl LogViewState {
             tx,
             rx,
             waker: None,
+            defer_search: false,
+            pending_search: None,
             cache: RefCell::new(LineCache::default()),
         }
     }

@@ -42,6 +42,37 @@ pub(super) struct Search {
     pub(super) jump_from: Option<usize>,
 }
 
+/// A search over a log's lines, ready to run on a thread of its own.
+#[derive(Clone)]
+pub struct SearchJob(search::Job);
+
+impl SearchJob {
+    /// Starts the thread; `waker` is called whenever results wait to be polled.
+    pub fn start(self, waker: Option<crate::logs::Waker>) -> std::io::Result<()> {
+        let mut job = self.0;
+        if waker.is_some() {
+            job.waker = waker;
+        }
+        search::spawn(job)
+    }
+}
+
+impl std::fmt::Debug for SearchJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchJob")
+            .field("gen", &self.0.gen)
+            .field("budget", &self.0.budget)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Two jobs are the same search of the same view's lines (tests compare effects).
+impl PartialEq for SearchJob {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.gen == other.0.gen && self.0.budget == other.0.budget
+    }
+}
+
 impl Search {
     pub(super) fn cancel(&mut self) {
         if let Some(r) = self.running.take() {
@@ -84,6 +115,7 @@ impl LogViewState {
     }
 
     pub fn clear_search(&mut self) {
+        self.pending_search = None;
         if let Some(mut s) = self.search.take() {
             s.cancel();
         }
@@ -106,9 +138,25 @@ impl LogViewState {
             waker: self.waker.clone(),
             budget: MAX_HITS.saturating_sub(s.hits.len()),
         };
-        if search::spawn(job).is_ok() {
+        if self.defer_search {
+            s.running = Some(Running { cancel });
+            self.pending_search = Some(SearchJob(job));
+        } else if search::spawn(job).is_ok() {
             s.running = Some(Running { cancel });
         }
+    }
+
+    /// From now on a search thread is not started by the view but handed out by
+    /// [`LogViewState::take_search_job`], for the owner to start where it does its I/O (the
+    /// app's `update` starts nothing itself).
+    pub fn defer_search(&mut self) {
+        self.defer_search = true;
+    }
+
+    /// The search thread the view wants started (after a deferred `set_search`, new lines, or
+    /// results that leave lines unsearched).
+    pub fn take_search_job(&mut self) -> Option<SearchJob> {
+        self.pending_search.take()
     }
 
     fn apply(&mut self, b: Batch) -> bool {

@@ -16,7 +16,7 @@ use ratatui::Frame;
 const MAX_ANNOTATIONS: usize = 4;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let Some(log) = state.log.as_ref() else {
+    let Some(log) = state.log() else {
         return;
     };
     let notes = log.annotations.len().min(MAX_ANNOTATIONS) as u16;

@@ -25,6 +25,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, detail: &Detail, 
             run_id,
             data,
             cursor,
+            ..
         } => run::render(frame, area, state, *run_id, data, cursor, theme),
         Detail::Environment {
             name,

@@ -32,7 +32,7 @@ fn summary(run: &WorkflowRun, jobs: &[Job], state: &AppState, theme: &Theme) -> 
     let failed = count(&|j| j.conclusion.as_ref().is_some_and(Conclusion::is_failure));
     let other = jobs.len() - ok - failed;
     let notes: Vec<&Annotation> = state
-        .run_annotations
+        .run_annotations()
         .iter()
         .filter(|(id, _)| jobs.iter().any(|j| j.id == *id))
         .flat_map(|(_, a)| a.iter())
@@ -151,7 +151,7 @@ pub fn render(
         lines.extend(step_lines(job, now, theme));
         // Annotations (errors and warnings with file:line) as soon as the job reports them.
         let notes = state
-            .run_annotations
+            .run_annotations()
             .iter()
             .find(|(id, _)| *id == job.id)
             .map(|(_, a)| a.as_slice())
