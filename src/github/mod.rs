@@ -14,6 +14,7 @@ pub mod paths;
 pub mod pulls;
 pub mod ratelimit;
 pub mod secret;
+mod transport;
 
 pub use client::{Fetched, GitHub};
 pub use dashboard::Slug;
