@@ -177,7 +177,6 @@ impl GitHub {
 
     /// An octocrab error as the person at the keyboard should read it.
     pub(crate) fn octocrab_error(&self, e: octocrab::Error, path: &str) -> ApiError {
-        use std::error::Error as _;
         match e {
             octocrab::Error::GitHub { source, .. } => {
                 let body = GitHubErrorBody {
@@ -211,6 +210,27 @@ impl GitHub {
                 }
             }
         }
+    }
+
+    /// Runs one of octocrab's typed calls and reads its answer as cockpit's own model (the
+    /// fields cockpit shows, statuses with fallbacks). `path` names the resource in errors.
+    /// Never retried: the call may have been a mutation.
+    pub(crate) async fn typed<A, B>(
+        &self,
+        path: &str,
+        call: impl std::future::Future<Output = octocrab::Result<A>>,
+    ) -> Result<B, ApiError>
+    where
+        A: serde::Serialize,
+        B: DeserializeOwned,
+    {
+        let model = call.await.map_err(|e| self.octocrab_error(e, path))?;
+        serde_json::to_value(model)
+            .and_then(serde_json::from_value)
+            .map_err(|e| ApiError::Malformed {
+                context: sanitize_line(path),
+                reason: e.to_string(),
+            })
     }
 
     /// One request through octocrab, the whole body read. No retry: a failed request is
