@@ -186,14 +186,8 @@ impl GitHub {
                 let headers = source.headers.clone().unwrap_or_default();
                 self.status_error(source.status_code, &headers, &body.full_message(), path)
             }
-            octocrab::Error::Serde { source, .. } => ApiError::Malformed {
-                context: sanitize_line(path.split('?').next().unwrap_or(path)),
-                reason: source.to_string(),
-            },
-            octocrab::Error::Json { source, .. } => ApiError::Malformed {
-                context: sanitize_line(path.split('?').next().unwrap_or(path)),
-                reason: source.to_string(),
-            },
+            octocrab::Error::Serde { source, .. } => malformed(path, source),
+            octocrab::Error::Json { source, .. } => malformed(path, source),
             other => {
                 // The transport's error sits under octocrab's service error: its own words
                 // (timed out, refused) say more.
@@ -227,10 +221,7 @@ impl GitHub {
         let model = call.await.map_err(|e| self.octocrab_error(e, path))?;
         serde_json::to_value(model)
             .and_then(serde_json::from_value)
-            .map_err(|e| ApiError::Malformed {
-                context: sanitize_line(path),
-                reason: e.to_string(),
-            })
+            .map_err(|e| malformed(path, e))
     }
 
     /// One request through octocrab, the whole body read. No retry: a failed request is
@@ -246,10 +237,7 @@ impl GitHub {
             .inner
             .host
             .uri(url)
-            .map_err(|reason| ApiError::Malformed {
-                context: sanitize_line(url.split('?').next().unwrap_or(url)),
-                reason,
-            })?;
+            .map_err(|reason| malformed(url, reason))?;
         let mut builder = http::Request::builder().method(method).uri(uri);
         for (name, value) in &extra {
             builder = builder.header(name, value);
@@ -503,10 +491,15 @@ fn error_message(body: &[u8]) -> String {
 }
 
 fn parse<T: DeserializeOwned>(body: &[u8], path: &str) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|e| ApiError::Malformed {
+    serde_json::from_slice(body).map_err(|e| malformed(path, e))
+}
+
+/// An answer that could not be read, named by its path without the query.
+fn malformed(path: &str, reason: impl std::fmt::Display) -> ApiError {
+    ApiError::Malformed {
         context: sanitize_line(path.split('?').next().unwrap_or(path)),
-        reason: e.to_string(),
-    })
+        reason: reason.to_string(),
+    }
 }
 
 /// The `rel="next"` target of a `Link` header.
