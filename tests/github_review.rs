@@ -476,3 +476,22 @@ async fn protected_base_blocks_the_merge_until_reviews_allow_it() {
         "{err:?}"
     );
 }
+
+/// octocrab's typed calls pass the same layer as cockpit's raw ones: their answers' rate-limit
+/// headers are read, and a refusal comes back in GitHub's words.
+#[tokio::test]
+async fn typed_calls_report_the_rate_limit_and_github_refusals() {
+    let (_hub, gh, slug) = start().await;
+    assert_eq!(gh.rate_limit(), None);
+    gh.comment_on_issue(&slug, 47, "on it")
+        .await
+        .expect("comment");
+    let after_comment = gh.rate_limit().expect("read from the typed call's answer");
+    assert!(after_comment.limit > 0);
+    let err = gh
+        .merge_pull(&slug, 999_999, MergeMethod::Squash, None)
+        .await
+        .expect_err("no such pull request");
+    assert!(matches!(err, ApiError::NotFound { .. }), "{err:?}");
+    assert!(!err.to_string().contains(DEMO_TOKEN), "{err}");
+}

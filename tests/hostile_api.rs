@@ -130,6 +130,29 @@ async fn an_api_redirect_is_not_followed() {
     assert_untouched(&evil);
 }
 
+/// octocrab's own methods take absolute URLs too; whatever octocrab is asked, the token
+/// goes only to this API's origin (not to another host, nor to the same host over plain http
+/// on another port), and a path goes under the API's base.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn octocrab_gives_the_token_to_this_api_only() {
+    let evil = Hostile::start("127.0.0.2", |_| Answer::json("{}"));
+    let api = Hostile::start("127.0.0.1", |_| Answer::json("{}"));
+    let gh = client(&api);
+    let crab = gh.octocrab();
+    crab._get(format!("{}/user", evil.url()))
+        .await
+        .expect("the other host answers");
+    let got = evil.requests();
+    assert_eq!(got.len(), 1);
+    assert!(!got[0].has_authorization(), "{}", got[0].head);
+    crab._get("/user").await.expect("the API answers");
+    let asked = api.requests();
+    assert_eq!(asked.len(), 1);
+    assert!(asked[0].has_authorization(), "{}", asked[0].head);
+    assert!(asked[0].head.starts_with("GET /user "), "{}", asked[0].head);
+    assert_only_in_the_header(&api);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_log_blob_is_fetched_without_the_token() {
     let blob = Hostile::start("127.0.0.2", |_| Answer {

@@ -1,15 +1,21 @@
-//! One HTTP client for GitHub's REST API: auth, conditional requests, rate-limit tracking,
-//! `Link` pagination and error mapping. Pointed at api.github.com, an Enterprise host, or
-//! fakehub on 127.0.0.1 — the code path is the same.
+//! One client per GitHub host: an [`Octocrab`] that carries the base URL, token, user agent and
+//! API version and sends every REST and GraphQL request, with what its defaults would lose kept
+//! here: conditional requests with the "changed" signal, the rate-limit headers of every answer
+//! ([`super::transport`]), no automatic retry (a retried approval or dispatch is a double
+//! action), `Link` pagination that stays on this API, and error mapping. Pointed at
+//! api.github.com, an Enterprise host, or fakehub on 127.0.0.1 — the code path is the same.
 
 use super::error::ApiError;
 use super::models::GitHubErrorBody;
 use super::ratelimit::RateLimit;
 use super::secret::Token;
+use super::transport::{ApiLayer, Host};
 use crate::text::sanitize_line;
 use bytes_cache::EtagCache;
+use http_body_util::BodyExt;
+use octocrab::{AuthState, Octocrab, OctocrabBuilder};
 use reqwest::header::{
-    HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, ETAG, IF_NONE_MATCH, LINK, LOCATION, USER_AGENT,
+    HeaderMap, HeaderValue, ACCEPT, ETAG, IF_NONE_MATCH, LINK, LOCATION, USER_AGENT,
 };
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -32,20 +38,18 @@ pub struct GitHub {
 }
 
 struct Inner {
+    octo: Octocrab,
+    /// For what is not the API: log blobs behind a redirect, fetched without the token.
     http: reqwest::Client,
-    rest_base: String,
-    /// `rest_base` parsed: where the token may go ([`super::origin::within`]).
-    base: url::Url,
-    token: Option<Token>,
+    host: Arc<Host>,
     cache: Mutex<EtagCache>,
-    rate: Mutex<Option<RateLimit>>,
 }
 
 impl std::fmt::Debug for GitHub {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GitHub")
-            .field("rest_base", &self.inner.rest_base)
-            .field("token", &self.inner.token)
+            .field("rest_base", &self.inner.host.rest_base)
+            .field("token", &self.inner.host.token)
             .finish()
     }
 }
@@ -54,6 +58,13 @@ impl std::fmt::Debug for GitHub {
 /// ring (fast to compile) is in the tree.
 pub fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// A status line, headers and body as GitHub answered.
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: bytes::Bytes,
 }
 
 impl GitHub {
@@ -90,40 +101,58 @@ impl GitHub {
                 host: super::origin::shown(rest_base),
                 reason: e.to_string(),
             })?;
+        let host = Arc::new(Host {
+            rest_base: rest_base.trim().trim_end_matches('/').to_string(),
+            base,
+            token,
+            rate: Mutex::new(None),
+        });
+        // octocrab's stack without its retry, redirect, tracing and auth layers: the token
+        // and the base URL are `ApiLayer`'s, the transport is the reqwest client above.
+        let octo = OctocrabBuilder::new_empty()
+            .with_service(
+                octocrab::service::middleware::reqwest_connector::ReqwestConnector::new(
+                    http.clone(),
+                ),
+            )
+            .with_layer(&ApiLayer { host: host.clone() })
+            .with_auth(AuthState::None)
+            .build()
+            .unwrap_or_else(|never| match never {});
         Ok(GitHub {
             inner: Arc::new(Inner {
+                octo,
                 http,
-                rest_base: rest_base.trim().trim_end_matches('/').to_string(),
-                base,
-                token,
+                host,
                 cache: Mutex::new(EtagCache::default()),
-                rate: Mutex::new(None),
             }),
         })
     }
 
+    /// The octocrab client for this host, for its typed builders. Paths resolve against the
+    /// REST base; answers pass the rate-limit reading.
+    pub fn octocrab(&self) -> &Octocrab {
+        &self.inner.octo
+    }
+
     pub fn rest_base(&self) -> &str {
-        &self.inner.rest_base
+        &self.inner.host.rest_base
     }
 
     pub fn has_token(&self) -> bool {
-        self.inner.token.is_some()
+        self.inner.host.token.is_some()
     }
 
     pub fn rate_limit(&self) -> Option<RateLimit> {
-        self.inner.rate.lock().ok().and_then(|r| *r)
+        self.inner.host.rate.lock().ok().and_then(|r| *r)
     }
 
     fn url(&self, path: &str) -> String {
-        if path.starts_with("http://") || path.starts_with("https://") {
-            path.to_string()
-        } else {
-            format!("{}{}", self.inner.rest_base, path)
-        }
+        self.inner.host.url(path)
     }
 
     fn host(&self) -> String {
-        let u = &self.inner.base;
+        let u = &self.inner.host.base;
         let h = u.host_str().unwrap_or_default();
         match u.port() {
             Some(p) => format!("{h}:{p}"),
@@ -131,26 +160,7 @@ impl GitHub {
         }
     }
 
-    fn request(&self, method: Method, url: &str) -> reqwest::RequestBuilder {
-        let mut req = self.inner.http.request(method, url);
-        if let Some(t) = &self.inner.token {
-            let mut value = HeaderValue::from_str(&format!("Bearer {}", t.expose()))
-                .unwrap_or_else(|_| HeaderValue::from_static(""));
-            value.set_sensitive(true);
-            req = req.header(AUTHORIZATION, value);
-        }
-        req
-    }
-
-    fn note_rate_limit(&self, headers: &HeaderMap) {
-        if let Some(rl) = RateLimit::from_headers(headers) {
-            if let Ok(mut slot) = self.inner.rate.lock() {
-                *slot = Some(rl);
-            }
-        }
-    }
-
-    fn network_error(&self, e: reqwest::Error) -> ApiError {
+    fn network_error(&self, e: &reqwest::Error) -> ApiError {
         let reason = if e.is_timeout() {
             "timed out".to_string()
         } else if e.is_connect() {
@@ -165,21 +175,109 @@ impl GitHub {
         }
     }
 
+    /// An octocrab error as the person at the keyboard should read it.
+    pub(crate) fn octocrab_error(&self, e: octocrab::Error, path: &str) -> ApiError {
+        match e {
+            octocrab::Error::GitHub { source, .. } => {
+                let body = GitHubErrorBody {
+                    message: source.message.clone(),
+                    errors: source.errors.clone().unwrap_or_default(),
+                };
+                let headers = source.headers.clone().unwrap_or_default();
+                self.status_error(source.status_code, &headers, &body.full_message(), path)
+            }
+            octocrab::Error::Serde { source, .. } => malformed(path, source),
+            octocrab::Error::Json { source, .. } => malformed(path, source),
+            other => {
+                // The transport's error sits under octocrab's service error: its own words
+                // (timed out, refused) say more.
+                let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&other);
+                while let Some(e) = cause {
+                    if let Some(r) = e.downcast_ref::<reqwest::Error>() {
+                        return self.network_error(r);
+                    }
+                    cause = e.source();
+                }
+                ApiError::Network {
+                    host: self.host(),
+                    reason: sanitize_line(other.to_string().lines().next().unwrap_or_default()),
+                }
+            }
+        }
+    }
+
+    /// Runs one of octocrab's typed calls and reads its answer as cockpit's own model (the
+    /// fields cockpit shows, statuses with fallbacks). `path` names the resource in errors.
+    /// Never retried: the call may have been a mutation.
+    pub(crate) async fn typed<A, B>(
+        &self,
+        path: &str,
+        call: impl std::future::Future<Output = octocrab::Result<A>>,
+    ) -> Result<B, ApiError>
+    where
+        A: serde::Serialize,
+        B: DeserializeOwned,
+    {
+        let model = call.await.map_err(|e| self.octocrab_error(e, path))?;
+        serde_json::to_value(model)
+            .and_then(serde_json::from_value)
+            .map_err(|e| malformed(path, e))
+    }
+
+    /// One request through octocrab, the whole body read. No retry: a failed request is
+    /// reported, and pollers try again on their own schedule.
+    async fn exchange(
+        &self,
+        method: Method,
+        url: &str,
+        extra: HeaderMap,
+        body: Option<&serde_json::Value>,
+    ) -> Result<Answer, ApiError> {
+        let uri = self
+            .inner
+            .host
+            .uri(url)
+            .map_err(|reason| malformed(url, reason))?;
+        let mut builder = http::Request::builder().method(method).uri(uri);
+        for (name, value) in &extra {
+            builder = builder.header(name, value);
+        }
+        let octo = &self.inner.octo;
+        let request = octo
+            .build_request(builder, body)
+            .map_err(|e| self.octocrab_error(e, url))?;
+        let resp = octo
+            .execute(request)
+            .await
+            .map_err(|e| self.octocrab_error(e, url))?;
+        let (parts, body) = resp.into_parts();
+        let body = body
+            .collect()
+            .await
+            .map_err(|e| self.octocrab_error(e, url))?
+            .to_bytes();
+        Ok(Answer {
+            status: parts.status,
+            headers: parts.headers,
+            body,
+        })
+    }
+
     /// GET with `If-None-Match`; returns the raw body and whether it changed.
     async fn get_raw(&self, path: &str) -> Result<(Fetched<Arc<[u8]>>, HeaderMap), ApiError> {
         let url = self.url(path);
         let cached = self.inner.cache.lock().ok().and_then(|c| c.get(&url));
-        let mut req = self.request(Method::GET, &url);
+        let mut extra = HeaderMap::new();
         if let Some((etag, _)) = &cached {
             if let Ok(v) = HeaderValue::from_str(etag) {
-                req = req.header(IF_NONE_MATCH, v);
+                extra.insert(IF_NONE_MATCH, v);
             }
         }
-        let resp = req.send().await.map_err(|e| self.network_error(e))?;
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        self.note_rate_limit(&headers);
-        log_response("GET", &url, status, &headers);
+        let Answer {
+            status,
+            headers,
+            body,
+        } = self.exchange(Method::GET, &url, extra, None).await?;
         if status == StatusCode::NOT_MODIFIED {
             if let Some((_, body)) = cached {
                 return Ok((
@@ -191,9 +289,8 @@ impl GitHub {
                 ));
             }
         }
-        let body = resp.bytes().await.map_err(|e| self.network_error(e))?;
         if !status.is_success() {
-            return Err(self.status_error(status, &headers, &body, path));
+            return Err(self.status_error(status, &headers, &error_message(&body), path));
         }
         let body: Arc<[u8]> = Arc::from(body.to_vec());
         if let Some(etag) = headers.get(ETAG).and_then(|v| v.to_str().ok()) {
@@ -214,12 +311,10 @@ impl GitHub {
         &self,
         status: StatusCode,
         headers: &HeaderMap,
-        body: &[u8],
+        message: &str,
         path: &str,
     ) -> ApiError {
-        let message = serde_json::from_slice::<GitHubErrorBody>(body)
-            .map(|b| sanitize_line(&b.full_message()))
-            .unwrap_or_default();
+        let message = sanitize_line(message);
         let header_num =
             |name: &str| -> Option<u64> { headers.get(name)?.to_str().ok()?.trim().parse().ok() };
         match status.as_u16() {
@@ -306,7 +401,8 @@ impl GitHub {
     }
 
     fn on_this_api(&self, url: &str) -> bool {
-        let ok = url::Url::parse(url).is_ok_and(|u| super::origin::within(&self.inner.base, &u));
+        let ok =
+            url::Url::parse(url).is_ok_and(|u| super::origin::within(&self.inner.host.base, &u));
         if !ok {
             tracing::debug!(target: "cockpit::github", "next link off this API not followed");
         }
@@ -327,40 +423,34 @@ impl GitHub {
         body: &serde_json::Value,
     ) -> Result<Option<T>, ApiError> {
         let url = self.url(path);
-        let verb = method.to_string();
-        let resp = self
-            .request(method, &url)
-            .json(body)
-            .send()
-            .await
-            .map_err(|e| self.network_error(e))?;
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        self.note_rate_limit(&headers);
-        log_response(&verb, &url, status, &headers);
-        let bytes = resp.bytes().await.map_err(|e| self.network_error(e))?;
+        // `Value::Null` is "no body" (DELETE of a label or a branch).
+        let body = (!body.is_null()).then_some(body);
+        let Answer {
+            status,
+            headers,
+            body,
+        } = self.exchange(method, &url, HeaderMap::new(), body).await?;
         if !status.is_success() {
-            return Err(self.status_error(status, &headers, &bytes, path));
+            return Err(self.status_error(status, &headers, &error_message(&body), path));
         }
-        if status == StatusCode::NO_CONTENT || bytes.is_empty() {
+        if status == StatusCode::NO_CONTENT || body.is_empty() {
             return Ok(None);
         }
-        parse(&bytes, path).map(Some)
+        parse(&body, path).map(Some)
     }
 
     /// Downloads a body that GitHub serves by redirecting to storage on another host
-    /// (job and step logs). The token goes to GitHub only, never to the redirect target.
+    /// (job and step logs). The token goes to GitHub only, never to the redirect target:
+    /// the target is fetched with the plain reqwest client, outside octocrab.
     pub async fn download_redirected(&self, path: &str) -> Result<Vec<u8>, ApiError> {
         let url = self.url(path);
-        let resp = self
-            .request(Method::GET, &url)
-            .send()
-            .await
-            .map_err(|e| self.network_error(e))?;
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        self.note_rate_limit(&headers);
-        log_response("GET", &url, status, &headers);
+        let Answer {
+            status,
+            headers,
+            body,
+        } = self
+            .exchange(Method::GET, &url, HeaderMap::new(), None)
+            .await?;
         if status.is_redirection() {
             let location = headers
                 .get(LOCATION)
@@ -375,9 +465,9 @@ impl GitHub {
                 .get(location)
                 .send()
                 .await
-                .map_err(|e| self.network_error(e))?;
+                .map_err(|e| self.network_error(&e))?;
             let st = target.status();
-            let bytes = target.bytes().await.map_err(|e| self.network_error(e))?;
+            let bytes = target.bytes().await.map_err(|e| self.network_error(&e))?;
             if !st.is_success() {
                 return Err(ApiError::Client {
                     status: st.as_u16(),
@@ -386,34 +476,30 @@ impl GitHub {
             }
             return Ok(bytes.to_vec());
         }
-        let bytes = resp.bytes().await.map_err(|e| self.network_error(e))?;
         if !status.is_success() {
-            return Err(self.status_error(status, &headers, &bytes, path));
+            return Err(self.status_error(status, &headers, &error_message(&body), path));
         }
-        Ok(bytes.to_vec())
+        Ok(body.to_vec())
     }
 }
 
-/// One debug line per answer. Never the headers we sent (Authorization) nor a query string
-/// (signed log URLs carry their signature there); the log writer redacts tokens on top.
-fn log_response(method: &str, url: &str, status: StatusCode, headers: &HeaderMap) {
-    let remaining = headers
-        .get("x-ratelimit-remaining")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("-");
-    tracing::debug!(
-        target: "cockpit::github",
-        "{method} {} -> {} (rate limit left {remaining})",
-        url.split('?').next().unwrap_or(url),
-        status.as_u16()
-    );
+/// GitHub's message (with its validation details) from an error body, if it sent one.
+fn error_message(body: &[u8]) -> String {
+    serde_json::from_slice::<GitHubErrorBody>(body)
+        .map(|b| b.full_message())
+        .unwrap_or_default()
 }
 
 fn parse<T: DeserializeOwned>(body: &[u8], path: &str) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|e| ApiError::Malformed {
+    serde_json::from_slice(body).map_err(|e| malformed(path, e))
+}
+
+/// An answer that could not be read, named by its path without the query.
+fn malformed(path: &str, reason: impl std::fmt::Display) -> ApiError {
+    ApiError::Malformed {
         context: sanitize_line(path.split('?').next().unwrap_or(path)),
-        reason: e.to_string(),
-    })
+        reason: reason.to_string(),
+    }
 }
 
 /// The `rel="next"` target of a `Link` header.

@@ -3,7 +3,7 @@
 
 use reqwest::Method;
 use serde::de::DeserializeOwned;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::client::GitHub;
 use super::dashboard::Slug;
@@ -45,6 +45,11 @@ impl GitHub {
             })
     }
 
+    /// octocrab's issues handler for `slug`.
+    fn issues_of<'a>(&'a self, slug: &'a Slug) -> octocrab::issues::IssueHandler<'a> {
+        self.octocrab().issues(&slug.owner, &slug.name)
+    }
+
     /// Adds a comment to an issue or pull request.
     pub async fn comment_on_issue(
         &self,
@@ -52,12 +57,9 @@ impl GitHub {
         number: u64,
         body: &str,
     ) -> Result<IssueComment, ApiError> {
-        self.mutate(
-            Method::POST,
-            &format!("/repos/{}/issues/{number}/comments", slug.full_name()),
-            &json!({ "body": body }),
-        )
-        .await
+        let path = format!("{}/issues/{number}/comments", slug.api_path());
+        self.typed(&path, self.issues_of(slug).create_comment(number, body))
+            .await
     }
 
     /// Closes an issue with a reason.
@@ -67,22 +69,29 @@ impl GitHub {
         number: u64,
         reason: CloseReason,
     ) -> Result<Issue, ApiError> {
-        self.mutate(
-            Method::PATCH,
-            &format!("/repos/{}/issues/{number}", slug.full_name()),
-            &json!({"state": "closed", "state_reason": reason.as_str()}),
-        )
-        .await
+        use octocrab::models::{issues::IssueStateReason, IssueState};
+        let reason = match reason {
+            CloseReason::Completed => IssueStateReason::Completed,
+            CloseReason::NotPlanned => IssueStateReason::NotPlanned,
+            CloseReason::Duplicate => IssueStateReason::Duplicate,
+        };
+        let path = format!("{}/issues/{number}", slug.api_path());
+        let issues = self.issues_of(slug);
+        let update = issues
+            .update(number)
+            .state(IssueState::Closed)
+            .state_reason(reason);
+        self.typed(&path, update.send()).await
     }
 
     /// Reopens an issue (GitHub sets `state_reason: reopened`).
     pub async fn reopen_issue(&self, slug: &Slug, number: u64) -> Result<Issue, ApiError> {
-        self.mutate(
-            Method::PATCH,
-            &format!("/repos/{}/issues/{number}", slug.full_name()),
-            &json!({"state": "open"}),
-        )
-        .await
+        let path = format!("{}/issues/{number}", slug.api_path());
+        let issues = self.issues_of(slug);
+        let update = issues
+            .update(number)
+            .state(octocrab::models::IssueState::Open);
+        self.typed(&path, update.send()).await
     }
 
     /// Adds assignees (e.g. the signed-in user's login for "assign myself"). GitHub silently
@@ -93,12 +102,9 @@ impl GitHub {
         number: u64,
         logins: &[&str],
     ) -> Result<Issue, ApiError> {
-        self.mutate(
-            Method::POST,
-            &format!("/repos/{}/issues/{number}/assignees", slug.full_name()),
-            &json!({ "assignees": logins }),
-        )
-        .await
+        let path = format!("{}/issues/{number}/assignees", slug.api_path());
+        self.typed(&path, self.issues_of(slug).add_assignees(number, logins))
+            .await
     }
 
     pub async fn remove_assignees(
@@ -107,12 +113,9 @@ impl GitHub {
         number: u64,
         logins: &[&str],
     ) -> Result<Issue, ApiError> {
-        self.mutate(
-            Method::DELETE,
-            &format!("/repos/{}/issues/{number}/assignees", slug.full_name()),
-            &json!({ "assignees": logins }),
-        )
-        .await
+        let path = format!("{}/issues/{number}/assignees", slug.api_path());
+        self.typed(&path, self.issues_of(slug).remove_assignees(number, logins))
+            .await
     }
 
     /// Every label of the repository (to choose from), up to 1,000.
@@ -133,12 +136,10 @@ impl GitHub {
         number: u64,
         names: &[&str],
     ) -> Result<Vec<Label>, ApiError> {
-        self.mutate(
-            Method::POST,
-            &format!("/repos/{}/issues/{number}/labels", slug.full_name()),
-            &json!({ "labels": names }),
-        )
-        .await
+        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        let path = format!("{}/issues/{number}/labels", slug.api_path());
+        self.typed(&path, self.issues_of(slug).add_labels(number, &names))
+            .await
     }
 
     /// Removes one label from an issue; returns the labels left. 404 when the issue did not
@@ -149,15 +150,12 @@ impl GitHub {
         number: u64,
         name: &str,
     ) -> Result<Vec<Label>, ApiError> {
-        self.mutate(
-            Method::DELETE,
-            &format!(
-                "/repos/{}/issues/{number}/labels/{}",
-                slug.full_name(),
-                path_segment(name)
-            ),
-            &Value::Null,
-        )
-        .await
+        let path = format!(
+            "{}/issues/{number}/labels/{}",
+            slug.api_path(),
+            path_segment(name)
+        );
+        self.typed(&path, self.issues_of(slug).remove_label(number, name))
+            .await
     }
 }

@@ -225,16 +225,26 @@ impl GitHub {
         method: MergeMethod,
         expected_head: Option<&str>,
     ) -> Result<MergeResult, ApiError> {
-        let mut body = json!({ "merge_method": method.as_str() });
-        if let (Some(sha), Some(m)) = (expected_head, body.as_object_mut()) {
-            m.insert("sha".into(), json!(sha));
+        use octocrab::params::pulls::MergeMethod as Method;
+        let path = format!("{}/pulls/{number}/merge", slug.api_path());
+        let pulls = self.octocrab().pulls(&slug.owner, &slug.name);
+        let mut merge = pulls.merge(number).method(match method {
+            MergeMethod::Merge => Method::Merge,
+            MergeMethod::Squash => Method::Squash,
+            MergeMethod::Rebase => Method::Rebase,
+        });
+        if let Some(sha) = expected_head {
+            merge = merge.sha(sha);
         }
-        self.mutate(
-            Method::PUT,
-            &format!("/repos/{}/pulls/{number}/merge", slug.full_name()),
-            &body,
-        )
-        .await
+        let done = merge
+            .send()
+            .await
+            .map_err(|e| self.octocrab_error(e, &path))?;
+        Ok(MergeResult {
+            sha: done.sha.unwrap_or_default(),
+            merged: done.merged,
+            message: done.message.unwrap_or_default(),
+        })
     }
 
     /// Deletes a branch on GitHub (the head branch after a merge). 422 when it does not exist
