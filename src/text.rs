@@ -16,6 +16,9 @@
 //! an emoji with a skin tone) are broken up, so that no column or border moves.
 
 pub mod escape;
+mod safe;
+
+pub use safe::Safe;
 
 use chrono::{DateTime, Utc};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
