@@ -463,11 +463,11 @@ fn invisible_and_format_characters_keep_borders_aligned() {
     let mut plain = full_state((160, 45));
     let mut hostile = full_state((160, 45));
     if let Some(issues) = hostile.issues.data.as_mut() {
-        issues[0].title = format!("{invisible}{narrowed}");
+        issues[0].title = format!("{invisible}{narrowed}").into();
         issues[1].labels[0].name = "enh\u{200d}ance\u{2028}ment".into();
     }
     if let Some(issues) = plain.issues.data.as_mut() {
-        issues[0].title = format!("Fix uploads on flaky net works ok {narrowed}");
+        issues[0].title = format!("Fix uploads on flaky net works ok {narrowed}").into();
     }
     let bad =
         regex::Regex::new(r"[\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\p{Bidi_Control}]")

@@ -28,7 +28,7 @@ fn reviewers(row: &EnvRow) -> String {
         .env
         .protection_rules
         .iter()
-        .flat_map(|r| r.reviewers.iter().map(|x| sanitize_line(&x.display_name())))
+        .flat_map(|r| r.reviewers.iter().map(|x| x.display_name().into_string()))
         .collect();
     names.dedup();
     if names.is_empty() {
@@ -133,8 +133,8 @@ pub fn waiting_target(state: &AppState, run: &WorkflowRun) -> (String, String) {
 }
 
 fn run_title(run: &WorkflowRun) -> String {
-    let name = sanitize_line(run.name.as_deref().unwrap_or("workflow"));
-    match run.display_title.as_deref().map(sanitize_line) {
+    let name = run.name.as_deref().unwrap_or("workflow");
+    match run.display_title.as_deref() {
         Some(t) if !t.is_empty() && t != name => format!("({name}: {t})"),
         _ => format!("({name})"),
     }

@@ -60,7 +60,7 @@ pub fn commit_runs(
     // Newest first: that one is selected in the CI panel.
     state.select_run = runs.first().map(|r| r.id);
     for r in &runs {
-        let name = crate::text::sanitize_line(r.name.as_deref().unwrap_or("workflow"));
+        let name = r.name.as_deref().unwrap_or("workflow");
         let what = format!("{name} #{} for {}", r.run_number, awaited.what);
         fx.extend(super::deploys::follow(state, r.id, what, None, None));
     }

@@ -47,7 +47,7 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
     state.detail = Some(Detail::Log(Box::new(LogSession {
         run_id,
         job_id: job.id,
-        job_name: job.name.clone(),
+        job_name: job.name.to_string(),
         view,
         phase,
         job: Some(job.clone()),

@@ -213,7 +213,7 @@ pub async fn prepare(s: &Services, p: Prepare) -> Result<Modal, String> {
             let (title, body) = match issue {
                 Some(n) => match gh.issue(slug, n).await {
                     Ok(f) if f.data.pull_request.is_none() => {
-                        (f.data.title, format!("\n\nCloses #{n}"))
+                        (f.data.title.into_string(), format!("\n\nCloses #{n}"))
                     }
                     _ => (head.replace('-', " "), String::new()),
                 },
@@ -299,7 +299,7 @@ pub async fn prepare(s: &Services, p: Prepare) -> Result<Modal, String> {
                     }
                 ),
             ];
-            let mut intro = vec![sanitize_line(&pr.title)];
+            let mut intro = vec![pr.title.to_string()];
             intro.extend(summary.iter().cloned());
             Ok(Modal::Form(Box::new(Form {
                 title: format!("Merge #{number}"),
@@ -616,7 +616,7 @@ pub fn approval_note_for(env: &crate::github::models::Environment) -> Option<Str
             crate::github::models::ProtectionRuleKind::RequiredReviewers => reviewers.extend(
                 rule.reviewers
                     .iter()
-                    .map(|r| sanitize_line(&r.display_name())),
+                    .map(|r| r.display_name().into_string()),
             ),
             crate::github::models::ProtectionRuleKind::WaitTimer => {
                 wait = wait.max(rule.wait_timer.unwrap_or(0))

@@ -1113,7 +1113,7 @@ fn finished_runs(state: &mut AppState) -> Vec<Effect> {
             && !state.followed.iter().any(|f| f.run_id == r.id)
         {
             let ok = r.conclusion == Some(Conclusion::Success);
-            let name = crate::text::sanitize_line(r.name.as_deref().unwrap_or("workflow"));
+            let name = r.name.as_deref().unwrap_or("workflow");
             let verdict = match &r.conclusion {
                 Some(Conclusion::Success) => "succeeded",
                 Some(Conclusion::Cancelled) => "was cancelled",
@@ -1150,7 +1150,7 @@ fn new_review_requests(state: &mut AppState) -> Vec<Effect> {
     let asking: Vec<(u64, String)> = rows
         .iter()
         .filter(|r| r.role == crate::github::dashboard::PullRole::ReviewRequested)
-        .map(|r| (r.pr.number, crate::text::sanitize_line(&r.pr.title)))
+        .map(|r| (r.pr.number, r.pr.title.to_string()))
         .collect();
     let fx = match &state.seen_review_requests {
         Some(seen) => asking

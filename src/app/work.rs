@@ -12,7 +12,7 @@ use super::submit::{git, git_ready, start};
 use crate::github::issues_write::CloseReason;
 use crate::github::models::Issue;
 use crate::github::pulls::ReviewEvent;
-use crate::text::sanitize_line;
+use crate::text::{sanitize_line, Safe};
 
 fn repo_name(state: &AppState) -> String {
     state
@@ -77,12 +77,12 @@ pub fn comment(state: &mut AppState) -> Vec<Effect> {
     Vec::new()
 }
 
-pub fn open_comment_editor(state: &mut AppState, number: u64, title: &str, error: Option<String>) {
+pub fn open_comment_editor(state: &mut AppState, number: u64, title: &Safe, error: Option<String>) {
     let key = comment_key(&repo_name(state), number);
     let draft = state.drafts.get(&key).cloned().unwrap_or_default();
     let mut ed = Editor::new(
         format!("Comment on #{number}"),
-        vec![sanitize_line(title)],
+        vec![title.to_string()],
         key,
         &draft,
         EditorPurpose::IssueComment { number },
@@ -100,8 +100,7 @@ pub fn close_or_reopen(state: &mut AppState) -> Vec<Effect> {
             title: "Reopen issue".into(),
             lines: vec![format!(
                 "Reopen #{} {}?",
-                issue.number,
-                sanitize_line(&issue.title)
+                issue.number, issue.title
             )],
             warnings: Vec::new(),
             on_yes: OnYes::Mutate(Mutation::ReopenIssue {
@@ -112,7 +111,7 @@ pub fn close_or_reopen(state: &mut AppState) -> Vec<Effect> {
     }
     state.open_modal(Modal::Form(Box::new(Form {
         title: format!("Close #{}", issue.number),
-        intro: vec![sanitize_line(&issue.title)],
+        intro: vec![issue.title.to_string()],
         fields: vec![Field::choice(
             "reason",
             "Reason",
@@ -175,7 +174,7 @@ pub fn branch_from_issue(state: &mut AppState) -> Vec<Effect> {
         state,
         GitOp::BranchFromIssue {
             number: issue.number,
-            title: issue.title,
+            title: issue.title.into_string(),
             default_branch,
         },
     )
@@ -439,7 +438,7 @@ pub fn toggle_resolve(state: &mut AppState) -> Vec<Effect> {
     )
 }
 
-fn target_pull(state: &AppState) -> Option<(u64, String, String, String)> {
+fn target_pull(state: &AppState) -> Option<(u64, Safe, String, String)> {
     if let Some(Detail::Pull { number, data, .. }) = &state.detail {
         let pr = &data.data.as_ref()?.pr;
         return Some((
@@ -470,7 +469,7 @@ pub fn review(state: &mut AppState) -> Vec<Effect> {
     state.open_modal(Modal::Form(Box::new(Form {
         title: format!("Review #{number}"),
         intro: vec![
-            sanitize_line(&title),
+            title.into_string(),
             "Next: the review's text (optional for an approval).".into(),
         ],
         fields: vec![Field::choice(

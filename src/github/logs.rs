@@ -82,7 +82,7 @@ pub fn step_infos(job: &Job) -> Vec<StepInfo> {
         .iter()
         .map(|s| StepInfo {
             number: u32::try_from(s.number).unwrap_or(u32::MAX),
-            name: s.name.clone(),
+            name: s.name.to_string(),
             started_at: s.started_at,
         })
         .collect()

@@ -1,12 +1,18 @@
 //! The parts of GitHub's JSON that cockpit reads. Own types rather than octocrab's: every
 //! enum has an `Other` fallback so a status GitHub adds tomorrow (or `requested`, which
 //! octocrab lacks) degrades to a label instead of a failed refresh.
+//!
+//! Text that is only shown (titles, names, descriptions) is read as [`Safe`], sanitised once
+//! here; text that goes back to GitHub or git as an identifier (logins, label, branch and
+//! environment names) stays a `String` and is sanitised where it is shown.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::text::Safe;
+
 /// One of GitHub's string enumerations: the values it documents, and `Other` keeping any
-/// value it adds later verbatim (so it shows as a label instead of failing the refresh).
+/// value it adds later (sanitised, so it shows as a label instead of failing the refresh).
 macro_rules! github_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),* $(,)? }) => {
         $(#[$meta])*
@@ -14,7 +20,7 @@ macro_rules! github_enum {
         pub enum $name {
             $(#[serde(rename = $text)] $variant,)*
             #[serde(untagged)]
-            Other(String),
+            Other(Safe),
         }
 
         impl $name {
@@ -31,7 +37,7 @@ macro_rules! github_enum {
             fn from(text: &str) -> Self {
                 match text {
                     $($text => $name::$variant,)*
-                    other => $name::Other(other.to_string()),
+                    other => $name::Other(Safe::line(other)),
                 }
             }
         }
@@ -46,7 +52,7 @@ github_enum! {
 /// GitHub always sends a state; an answer without one reads as an unknown (empty) state.
 impl Default for IssueState {
     fn default() -> Self {
-        IssueState::Other(String::new())
+        IssueState::Other(Safe::default())
     }
 }
 
@@ -101,7 +107,7 @@ github_enum! {
 pub struct User {
     pub login: String,
     #[serde(default)]
-    pub name: Option<String>,
+    pub name: Option<Safe>,
     #[serde(default)]
     pub html_url: Option<String>,
 }
@@ -130,7 +136,7 @@ pub struct Label {
     #[serde(default)]
     pub color: String,
     #[serde(default)]
-    pub description: Option<String>,
+    pub description: Option<Safe>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -141,7 +147,7 @@ pub struct RepoRef {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Issue {
     pub number: u64,
-    pub title: String,
+    pub title: Safe,
     #[serde(default)]
     pub state: IssueState,
     #[serde(default)]
@@ -171,7 +177,7 @@ pub struct Issue {
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Milestone {
-    pub title: String,
+    pub title: Safe,
     #[serde(default)]
     pub due_on: Option<DateTime<Utc>>,
 }
@@ -196,7 +202,7 @@ pub struct GitRef {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct PullRequest {
     pub number: u64,
-    pub title: String,
+    pub title: Safe,
     #[serde(default)]
     pub state: IssueState,
     #[serde(default)]
@@ -249,7 +255,7 @@ pub enum RunStatus {
     Requested,
     Pending,
     #[serde(untagged)]
-    Other(String),
+    Other(Safe),
 }
 
 impl RunStatus {
@@ -271,7 +277,7 @@ pub enum Conclusion {
     StartupFailure,
     Stale,
     #[serde(untagged)]
-    Other(String),
+    Other(Safe),
 }
 
 impl Conclusion {
@@ -290,14 +296,14 @@ impl Conclusion {
 pub struct WorkflowRun {
     pub id: u64,
     #[serde(default)]
-    pub name: Option<String>,
+    pub name: Option<Safe>,
     #[serde(default)]
-    pub display_title: Option<String>,
+    pub display_title: Option<Safe>,
     #[serde(default)]
     pub head_branch: Option<String>,
     pub head_sha: String,
     #[serde(default)]
-    pub event: String,
+    pub event: Safe,
     pub status: RunStatus,
     #[serde(default)]
     pub conclusion: Option<Conclusion>,
@@ -325,7 +331,7 @@ pub struct RunList {
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Step {
-    pub name: String,
+    pub name: Safe,
     pub status: RunStatus,
     #[serde(default)]
     pub conclusion: Option<Conclusion>,
@@ -341,7 +347,7 @@ pub struct Job {
     pub id: u64,
     #[serde(default)]
     pub run_id: u64,
-    pub name: String,
+    pub name: Safe,
     pub status: RunStatus,
     #[serde(default)]
     pub conclusion: Option<Conclusion>,
@@ -365,7 +371,7 @@ pub struct JobList {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct CheckRun {
     pub id: u64,
-    pub name: String,
+    pub name: Safe,
     pub status: RunStatus,
     #[serde(default)]
     pub conclusion: Option<Conclusion>,
@@ -387,17 +393,17 @@ pub struct Reviewer {
 }
 
 impl Reviewer {
-    /// A user's login or a team's slug.
-    pub fn display_name(&self) -> String {
+    /// A user's login or a team's slug, to show (never to send back: it is sanitised).
+    pub fn display_name(&self) -> Safe {
         let Some(v) = &self.reviewer else {
-            return "?".into();
+            return Safe::line("?");
         };
         v.get("login")
             .or_else(|| v.get("slug"))
             .or_else(|| v.get("name"))
             .and_then(|s| s.as_str())
             .unwrap_or("?")
-            .to_string()
+            .into()
     }
 }
 
@@ -439,7 +445,7 @@ pub struct Deployment {
     #[serde(default)]
     pub environment: String,
     #[serde(default)]
-    pub description: Option<String>,
+    pub description: Option<Safe>,
     #[serde(default)]
     pub creator: Option<User>,
     pub created_at: DateTime<Utc>,
@@ -454,7 +460,7 @@ pub struct DeploymentStatus {
     pub id: u64,
     pub state: DeploymentState,
     #[serde(default)]
-    pub description: Option<String>,
+    pub description: Option<Safe>,
     #[serde(default)]
     pub log_url: Option<String>,
     #[serde(default)]

@@ -11,7 +11,6 @@ use std::borrow::Cow;
 use std::fmt;
 use std::ops::Deref;
 
-use ratatui::text::Span;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Text without escape sequences, control characters, bidi overrides, invisible characters
@@ -136,6 +135,6 @@ mod tests {
         let s = Safe::line("a\u{1b}[31mb");
         assert_eq!(serde_json::to_value(&s).expect("serialise"), serde_json::json!("ab"));
         assert_eq!(s.to_string(), "ab");
-        assert_eq!(Span::from(&s).content, "ab");
+        assert_eq!(ratatui::text::Span::from(&s).content, "ab");
     }
 }

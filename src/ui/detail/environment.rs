@@ -50,7 +50,7 @@ pub fn render(
             sanitize_line(&d.deployment.ref_name),
             short_sha(&d.deployment.sha),
             crate::text::ago(now, d.deployment.created_at),
-            sanitize_line(d.state_label())
+            d.state_label()
         );
         if let Some(st) = &d.status {
             if let Some(u) = st.environment_url.as_deref().filter(|u| !u.is_empty()) {
@@ -86,7 +86,7 @@ pub fn render(
                 let who: Vec<String> = rule
                     .reviewers
                     .iter()
-                    .map(|r| sanitize_line(&r.display_name()))
+                    .map(|r| r.display_name().into_string())
                     .collect();
                 head.push(Line::raw(format!(
                     "protection: approval by {}",
@@ -99,7 +99,7 @@ pub fn render(
             ))),
             ref other => head.push(Line::raw(format!(
                 "protection: {}",
-                sanitize_line(other.as_str())
+                other.as_str()
             ))),
         }
     }
@@ -107,7 +107,7 @@ pub fn render(
         let who: Vec<String> = p
             .reviewers
             .iter()
-            .map(|r| sanitize_line(&r.display_name()))
+            .map(|r| r.display_name().into_string())
             .collect();
         let can = if p.current_user_can_approve {
             "you can approve"
@@ -119,7 +119,7 @@ pub fn render(
             format!(
                 "⏸ run #{} ({}) to deploy {what} waits for approval by {} — {can}",
                 run.run_number,
-                sanitize_line(run.display_title.as_deref().unwrap_or("")),
+                run.display_title.as_deref().unwrap_or(""),
                 who.join(", ")
             ),
             theme.waiting(),
@@ -168,7 +168,7 @@ pub fn render(
             .unwrap_or_default();
         vec![
             Cell::from(Span::styled(icon, style)),
-            Cell::from(Span::styled(sanitize_line(d.state_label()), style)),
+            Cell::from(Span::styled(d.state_label(), style)),
             Cell::from(sanitize_line(&d.deployment.ref_name)),
             Cell::from(short_sha(&d.deployment.sha)),
             Cell::from(sanitize_line(
@@ -181,7 +181,7 @@ pub fn render(
             Cell::from(took),
             Cell::from(age(now, d.deployment.created_at)),
             Cell::from(Span::styled(
-                sanitize_line(d.deployment.description.as_deref().unwrap_or("")),
+                d.deployment.description.as_deref().unwrap_or(""),
                 theme.dim(),
             )),
         ]

@@ -33,11 +33,11 @@ pub fn render(
     let mut lines = vec![
         Line::from(vec![
             Span::styled(format!("#{} ", issue.number), theme.number()),
-            Span::styled(sanitize_line(&issue.title), theme.title(true)),
+            Span::styled(&issue.title, theme.title(true)),
         ]),
         Line::from(vec![
             Span::styled(
-                sanitize_line(issue.state.as_str()),
+                issue.state.as_str(),
                 if issue.state == crate::github::models::IssueState::Open {
                     theme.ok()
                 } else {
@@ -76,7 +76,7 @@ pub fn render(
     if let Some(m) = &issue.milestone {
         lines.push(Line::from(vec![
             Span::styled("milestone  ", theme.dim()),
-            Span::raw(sanitize_line(&m.title)),
+            Span::raw(&m.title),
         ]));
     }
     lines.push(Line::raw(""));

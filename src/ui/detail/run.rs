@@ -68,7 +68,7 @@ pub(super) fn step_lines(job: &Job, now: DateTime<Utc>, theme: &Theme) -> Vec<Li
             Line::from(vec![
                 Span::raw("    "),
                 Span::styled(format!("{icon} "), style),
-                Span::raw(sanitize_line(&step.name)),
+                Span::raw(step.name.clone()),
                 Span::styled(
                     format!(
                         "  {}",
@@ -106,7 +106,7 @@ pub fn render(
         Line::from(vec![
             Span::styled(format!("{icon} "), style),
             Span::styled(
-                sanitize_line(run.display_title.as_deref().unwrap_or("")),
+                run.display_title.as_deref().unwrap_or(""),
                 theme.title(true),
             ),
         ]),
@@ -114,7 +114,7 @@ pub fn render(
             Span::styled(icons::run_word(&run.status, run.conclusion.as_ref()), style),
             Span::raw(format!(
                 " · {} · {} @ {} · {}",
-                sanitize_line(&run.event),
+                run.event,
                 sanitize_line(run.head_branch.as_deref().unwrap_or("")),
                 crate::words::short_sha(&run.head_sha),
                 run_duration(run, now)
@@ -139,7 +139,7 @@ pub fn render(
         };
         lines.push(Line::from(vec![
             Span::styled(format!("{icon} "), style),
-            Span::styled(sanitize_line(&job.name), name_style),
+            Span::styled(&job.name, name_style),
             Span::styled(
                 format!(
                     "  {}",

@@ -1,7 +1,7 @@
 use super::{block, render_empty};
 use crate::app::state::{AppState, PanelId};
 use crate::github::models::{RunStatus, WorkflowRun};
-use crate::text::{age, duration, sanitize_line};
+use crate::text::{age, duration};
 use crate::ui::widgets::table::Cell;
 use crate::ui::widgets::{
     icons,
@@ -77,9 +77,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         let title = r.display_title.as_deref().unwrap_or("");
         vec![
             Cell::from(Span::styled(icon, style)),
-            Cell::from(sanitize_line(r.name.as_deref().unwrap_or("workflow"))),
-            Cell::from(sanitize_line(title)),
-            Cell::from(Span::styled(sanitize_line(&r.event), theme.dim())),
+            Cell::from(r.name.as_deref().unwrap_or("workflow")),
+            Cell::from(title),
+            Cell::from(Span::styled(&r.event, theme.dim())),
             Cell::from(Span::styled(format!("#{}", r.run_number), theme.number())),
             Cell::from(run_duration(r, now)),
             Cell::from(Span::styled(age(now, r.created_at), theme.dim())),

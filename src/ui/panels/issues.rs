@@ -72,7 +72,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         }
         vec![
             Cell::from(Span::styled(number, theme.number())),
-            Cell::from(sanitize_line(&issue.title)),
+            Cell::from(issue.title.as_str()),
             Cell::from(Line::from(labels)),
             Cell::from(Span::styled(age(now, issue.created_at), theme.dim())),
         ]

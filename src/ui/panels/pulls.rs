@@ -2,7 +2,7 @@ use super::{block, render_empty, unread};
 use crate::app::state::{AppState, PanelId};
 use crate::github::dashboard::{ChecksRollup, PullRole, ReviewDecision};
 use crate::github::partial::Part;
-use crate::text::{age, sanitize_line};
+use crate::text::age;
 use crate::ui::widgets::table::Cell;
 use crate::ui::widgets::table::{col, VirtualTable};
 use crate::ui::Theme;
@@ -85,7 +85,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         if r.pr.draft {
             title.push(Span::styled("draft ", theme.dim()));
         }
-        title.push(Span::raw(sanitize_line(&r.pr.title)));
+        title.push(Span::raw(&r.pr.title));
         vec![
             Cell::from(Span::styled(format!("#{}", r.pr.number), theme.number())),
             Cell::from(Line::from(title)),
