@@ -275,3 +275,66 @@ fn text_and_logs_remove_the_same_sequences() {
         "before link after"
     );
 }
+
+/// The models hold shown-only text as `text::Safe`, sanitised when it is read; the screen and
+/// the application draw it as it is. A `sanitize_*` call on such a field would mean the type
+/// is not trusted (or a field went back to `String`): each call's arguments are checked for
+/// the fields that are `Safe`.
+#[test]
+fn the_screen_does_not_sanitise_what_the_models_made_safe() {
+    let safe_field = Regex::new(
+        r"\.(title|display_title|event|description)\b($|[^(])|\b(step|job)\.name\b|\.name\.as_deref\(\)|display_name\(\)|state_label\(\)|state\.as_str\(\)",
+    )
+    .expect("pattern");
+    let mut found = Vec::new();
+    for dir in ["src/ui", "src/app"] {
+        for path in rust_files(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)) {
+            let code = std::fs::read_to_string(&path).expect("source file");
+            for (at, _) in code.match_indices("sanitize_") {
+                let Some(open) = code[at..].find('(').map(|i| at + i) else {
+                    continue;
+                };
+                let args = call_arguments(&code[open..]);
+                if safe_field.is_match(args) {
+                    let line = code[..at].lines().count();
+                    found.push(format!("{}:{line}: {args}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "sanitising Safe fields again:\n{}", found.join("\n"));
+}
+
+/// `(…)` up to its matching parenthesis.
+fn call_arguments(from_paren: &str) -> &str {
+    let mut depth = 0;
+    for (i, c) in from_paren.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return &from_paren[..=i];
+                }
+            }
+            _ => {}
+        }
+    }
+    from_paren
+}
+
+fn rust_files(dir: std::path::PathBuf) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return out;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(rust_files(p));
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+    out
+}

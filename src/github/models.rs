@@ -579,4 +579,87 @@ mod tests {
             serde_json::json!("ESCALATED")
         );
     }
+
+    /// A title a fork could send: clipboard write (OSC 52), screen clear, 8-bit CSI, bidi
+    /// override, zero-width space, line break, tab, bell.
+    const HOSTILE: &str =
+        "x\u{1b}]52;c;ZXZpbA==\u{7}y\u{1b}[2J\u{9b}6n\u{202e}\u{200b}z\r\nw\t\u{7}";
+
+    fn assert_clean(what: &str, s: &str) {
+        assert!(
+            !s.chars().any(|c| c.is_control()
+                || crate::text::is_bidi_control(c)
+                || crate::text::is_invisible(c)),
+            "{what} kept {s:?}"
+        );
+        assert!(s.starts_with("xyz w"), "{what} lost its text: {s:?}");
+    }
+
+    #[test]
+    fn shown_text_from_hostile_json_is_clean_once_read() {
+        let h = HOSTILE;
+        let issue: Issue = serde_json::from_value(serde_json::json!({
+            "number": 1, "title": h, "state": h, "created_at": "2026-01-01T00:00:00Z",
+            "user": {"login": "octo", "name": h},
+            "labels": [{"name": "bug", "description": h}],
+            "milestone": {"title": h},
+        }))
+        .expect("issue");
+        assert_clean("issue title", &issue.title);
+        assert_clean("issue state", issue.state.as_str());
+        assert_clean("user name", issue.user.and_then(|u| u.name).as_deref().unwrap_or(""));
+        assert_clean("label description", issue.labels[0].description.as_deref().unwrap_or(""));
+        assert_clean("milestone", &issue.milestone.expect("milestone").title);
+        let pr: PullRequest = serde_json::from_value(serde_json::json!({
+            "number": 2, "title": h, "head": {"ref": "x", "sha": "1"},
+            "base": {"ref": "main", "sha": "2"}, "created_at": "2026-01-01T00:00:00Z",
+            "mergeable_state": h,
+        }))
+        .expect("pull request");
+        assert_clean("pull title", &pr.title);
+        assert_clean("mergeable state", pr.mergeable_state.expect("state").as_str());
+        let run: WorkflowRun = serde_json::from_value(serde_json::json!({
+            "id": 3, "name": h, "display_title": h, "event": h, "head_sha": "1",
+            "status": h, "conclusion": h, "created_at": "2026-01-01T00:00:00Z",
+        }))
+        .expect("run");
+        for (what, s) in [
+            ("run name", run.name.as_deref()),
+            ("run title", run.display_title.as_deref()),
+            ("run event", Some(&*run.event)),
+        ] {
+            assert_clean(what, s.unwrap_or(""));
+        }
+        let RunStatus::Other(status) = run.status else { panic!("status") };
+        assert_clean("run status", &status);
+        let Some(Conclusion::Other(conclusion)) = run.conclusion else { panic!("conclusion") };
+        assert_clean("run conclusion", &conclusion);
+        let job: Job = serde_json::from_value(serde_json::json!({
+            "id": 4, "name": h, "status": "completed",
+            "steps": [{"name": h, "status": "completed", "number": 1}],
+        }))
+        .expect("job");
+        assert_clean("job name", &job.name);
+        assert_clean("step name", &job.steps[0].name);
+        let check: CheckRun =
+            serde_json::from_value(serde_json::json!({"id": 5, "name": h, "status": "queued"}))
+                .expect("check run");
+        assert_clean("check name", &check.name);
+        let d: Deployment = serde_json::from_value(serde_json::json!({
+            "id": 6, "sha": "1", "ref": "main", "description": h,
+            "created_at": "2026-01-01T00:00:00Z",
+        }))
+        .expect("deployment");
+        assert_clean("deployment description", d.description.as_deref().unwrap_or(""));
+        let st: DeploymentStatus = serde_json::from_value(serde_json::json!({
+            "id": 7, "state": h, "description": h, "created_at": "2026-01-01T00:00:00Z",
+        }))
+        .expect("deployment status");
+        assert_clean("deployment state", st.state.as_str());
+        assert_clean("status description", st.description.as_deref().unwrap_or(""));
+        let r: Reviewer =
+            serde_json::from_value(serde_json::json!({"type": "Team", "reviewer": {"slug": h}}))
+                .expect("reviewer");
+        assert_clean("reviewer", &r.display_name());
+    }
 }
