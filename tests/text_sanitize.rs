@@ -302,7 +302,11 @@ fn the_screen_does_not_sanitise_what_the_models_made_safe() {
             }
         }
     }
-    assert!(found.is_empty(), "sanitising Safe fields again:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "sanitising Safe fields again:\n{}",
+        found.join("\n")
+    );
 }
 
 /// `(…)` up to its matching parenthesis.

@@ -98,10 +98,7 @@ pub fn close_or_reopen(state: &mut AppState) -> Vec<Effect> {
     if issue.state == crate::github::models::IssueState::Closed {
         state.open_modal(Modal::Confirm(Box::new(Confirm {
             title: "Reopen issue".into(),
-            lines: vec![format!(
-                "Reopen #{} {}?",
-                issue.number, issue.title
-            )],
+            lines: vec![format!("Reopen #{} {}?", issue.number, issue.title)],
             warnings: Vec::new(),
             on_yes: OnYes::Mutate(Mutation::ReopenIssue {
                 number: issue.number,

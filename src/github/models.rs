@@ -607,8 +607,14 @@ mod tests {
         .expect("issue");
         assert_clean("issue title", &issue.title);
         assert_clean("issue state", issue.state.as_str());
-        assert_clean("user name", issue.user.and_then(|u| u.name).as_deref().unwrap_or(""));
-        assert_clean("label description", issue.labels[0].description.as_deref().unwrap_or(""));
+        assert_clean(
+            "user name",
+            issue.user.and_then(|u| u.name).as_deref().unwrap_or(""),
+        );
+        assert_clean(
+            "label description",
+            issue.labels[0].description.as_deref().unwrap_or(""),
+        );
         assert_clean("milestone", &issue.milestone.expect("milestone").title);
         let pr: PullRequest = serde_json::from_value(serde_json::json!({
             "number": 2, "title": h, "head": {"ref": "x", "sha": "1"},
@@ -617,7 +623,10 @@ mod tests {
         }))
         .expect("pull request");
         assert_clean("pull title", &pr.title);
-        assert_clean("mergeable state", pr.mergeable_state.expect("state").as_str());
+        assert_clean(
+            "mergeable state",
+            pr.mergeable_state.expect("state").as_str(),
+        );
         let run: WorkflowRun = serde_json::from_value(serde_json::json!({
             "id": 3, "name": h, "display_title": h, "event": h, "head_sha": "1",
             "status": h, "conclusion": h, "created_at": "2026-01-01T00:00:00Z",
@@ -630,9 +639,13 @@ mod tests {
         ] {
             assert_clean(what, s.unwrap_or(""));
         }
-        let RunStatus::Other(status) = run.status else { panic!("status") };
+        let RunStatus::Other(status) = run.status else {
+            panic!("status")
+        };
         assert_clean("run status", &status);
-        let Some(Conclusion::Other(conclusion)) = run.conclusion else { panic!("conclusion") };
+        let Some(Conclusion::Other(conclusion)) = run.conclusion else {
+            panic!("conclusion")
+        };
         assert_clean("run conclusion", &conclusion);
         let job: Job = serde_json::from_value(serde_json::json!({
             "id": 4, "name": h, "status": "completed",
@@ -650,13 +663,19 @@ mod tests {
             "created_at": "2026-01-01T00:00:00Z",
         }))
         .expect("deployment");
-        assert_clean("deployment description", d.description.as_deref().unwrap_or(""));
+        assert_clean(
+            "deployment description",
+            d.description.as_deref().unwrap_or(""),
+        );
         let st: DeploymentStatus = serde_json::from_value(serde_json::json!({
             "id": 7, "state": h, "description": h, "created_at": "2026-01-01T00:00:00Z",
         }))
         .expect("deployment status");
         assert_clean("deployment state", st.state.as_str());
-        assert_clean("status description", st.description.as_deref().unwrap_or(""));
+        assert_clean(
+            "status description",
+            st.description.as_deref().unwrap_or(""),
+        );
         let r: Reviewer =
             serde_json::from_value(serde_json::json!({"type": "Team", "reviewer": {"slug": h}}))
                 .expect("reviewer");

@@ -133,7 +133,10 @@ mod tests {
     #[test]
     fn serialises_as_its_text() {
         let s = Safe::line("a\u{1b}[31mb");
-        assert_eq!(serde_json::to_value(&s).expect("serialise"), serde_json::json!("ab"));
+        assert_eq!(
+            serde_json::to_value(&s).expect("serialise"),
+            serde_json::json!("ab")
+        );
         assert_eq!(s.to_string(), "ab");
         assert_eq!(ratatui::text::Span::from(&s).content, "ab");
     }

@@ -97,10 +97,7 @@ pub fn render(
                 "protection: wait {} min",
                 rule.wait_timer.unwrap_or(0)
             ))),
-            ref other => head.push(Line::raw(format!(
-                "protection: {}",
-                other.as_str()
-            ))),
+            ref other => head.push(Line::raw(format!("protection: {}", other.as_str()))),
         }
     }
     for (run, p) in &env.waiting {
