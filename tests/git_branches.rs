@@ -283,3 +283,95 @@ fn three_hundred_branches() {
     assert_eq!(tracked.len(), 100);
     assert!(tracked.iter().all(|b| (b.ahead, b.behind) == (1, 0)));
 }
+
+#[path = "branch_repo/mod.rs"]
+mod branch_repo;
+
+/// Upstream ahead/behind, gone upstreams and "merged" agree with git's own for-each-ref on a
+/// repository whose branches diverge from their upstreams in every way.
+#[test]
+fn figures_match_git_for_each_ref() {
+    if !branch_repo::git_available() {
+        eprintln!("skipped: no git command line");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    branch_repo::build(dir.path(), 240);
+    let snap = snapshot(dir.path(), None).expect("snapshot");
+    assert_eq!(snap.default_branch.as_deref(), Some("main"));
+    assert_eq!(snap.branches.len(), 241);
+
+    let track = |b: &cockpit::git::BranchInfo| match (&b.upstream, b.upstream_gone) {
+        (None, _) => String::new(),
+        (Some(_), true) => "[gone]".to_string(),
+        (Some(_), false) => match (b.ahead, b.behind) {
+            (0, 0) => String::new(),
+            (a, 0) => format!("[ahead {a}]"),
+            (0, b) => format!("[behind {b}]"),
+            (a, b) => format!("[ahead {a}, behind {b}]"),
+        },
+    };
+    let mut ours: Vec<String> = snap
+        .branches
+        .iter()
+        .map(|b| format!("{} {}", b.name, track(b)))
+        .collect();
+    ours.sort();
+    let theirs = branch_repo::git(
+        dir.path(),
+        &[
+            "for-each-ref",
+            "--format=%(refname:short) %(upstream:track)",
+            "refs/heads",
+        ],
+    );
+    let mut theirs: Vec<String> = theirs.lines().map(str::to_string).collect();
+    theirs.sort();
+    assert_eq!(ours, theirs);
+    // Every kind of branch the generator makes is there.
+    for kind in ["[gone]", "[ahead ", "[behind ", ", behind "] {
+        assert!(ours.iter().any(|l| l.contains(kind)), "no {kind} branch");
+    }
+
+    let upstreams = branch_repo::git(
+        dir.path(),
+        &[
+            "for-each-ref",
+            "--format=%(refname:short) %(upstream:short)",
+            "refs/heads",
+        ],
+    );
+    let mut ours: Vec<String> = snap
+        .branches
+        .iter()
+        .map(|b| format!("{} {}", b.name, b.upstream.clone().unwrap_or_default()))
+        .collect();
+    ours.sort();
+    let mut theirs: Vec<String> = upstreams.lines().map(str::to_string).collect();
+    theirs.sort();
+    assert_eq!(ours, theirs);
+
+    // Merged: reachable from main or origin/main, and not main's own tip.
+    let merged = branch_repo::git(
+        dir.path(),
+        &[
+            "for-each-ref",
+            "--format=%(refname:short)",
+            "--merged=main",
+            "--merged=origin/main",
+            "--no-contains=main",
+            "refs/heads",
+        ],
+    );
+    let mut theirs: Vec<&str> = merged.lines().collect();
+    theirs.sort();
+    let mut ours: Vec<&str> = snap
+        .branches
+        .iter()
+        .filter(|b| b.merged_into_default)
+        .map(|b| b.name.as_str())
+        .collect();
+    ours.sort();
+    assert!(!ours.is_empty());
+    assert_eq!(ours, theirs);
+}
