@@ -375,3 +375,64 @@ fn figures_match_git_for_each_ref() {
     assert!(!ours.is_empty());
     assert_eq!(ours, theirs);
 }
+
+/// Commits made within the same second (a rebase, a script) give the date-ordered walk no
+/// order to go by; the counts must still be git's.
+#[test]
+fn same_second_commits_count_as_git_counts() {
+    if !branch_repo::git_available() {
+        eprintln!("skipped: no git command line");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = init(dir.path());
+    repo.remote("origin", "https://git.example.invalid/octo/rocket.git")
+        .expect("remote");
+    let mut mainline = vec![commit(&repo, None, "m0", 0)];
+    for i in 1..30 {
+        let parent = mainline[i - 1];
+        mainline.push(commit(&repo, Some(parent), &format!("m{i}"), 0));
+    }
+    set_ref(&repo, "refs/heads/main", mainline[29]);
+    checkout_main(&repo);
+    let cases = [(3, 5, 2, 4), (0, 20, 1, 0), (7, 7, 0, 3), (25, 2, 6, 1)];
+    for (n, &(local_base, remote_base, ours, theirs)) in cases.iter().enumerate() {
+        let name = format!("t{n}");
+        let mut local = mainline[local_base];
+        for k in 0..ours {
+            local = commit(&repo, Some(local), &format!("{name}-l{k}"), 0);
+        }
+        let mut remote = mainline[remote_base];
+        for k in 0..theirs {
+            remote = commit(&repo, Some(remote), &format!("{name}-r{k}"), 0);
+        }
+        set_ref(&repo, &format!("refs/heads/{name}"), local);
+        set_ref(&repo, &format!("refs/remotes/origin/{name}"), remote);
+        repo.find_branch(&name, BranchType::Local)
+            .and_then(|mut b| b.set_upstream(Some(&format!("origin/{name}"))))
+            .expect("upstream");
+    }
+    let snap = snapshot(dir.path(), None).expect("snapshot");
+    for n in 0..cases.len() {
+        let name = format!("t{n}");
+        let b = snap
+            .branches
+            .iter()
+            .find(|b| b.name == name)
+            .expect("branch");
+        let counts = branch_repo::git(
+            dir.path(),
+            &[
+                "rev-list",
+                "--left-right",
+                "--count",
+                &format!("{name}...origin/{name}"),
+            ],
+        );
+        assert_eq!(
+            counts.trim(),
+            format!("{}\t{}", b.ahead, b.behind),
+            "branch {name}"
+        );
+    }
+}

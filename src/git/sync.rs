@@ -89,6 +89,28 @@ impl<'r> Graph<'r> {
                 walk.mark(parent, flags, time);
             }
         }
+        // Commits in the same second give the walk no order to go by: one side may have run
+        // down the common history before the other side reached it. What is reached from
+        // both passes that on through the commits already seen, which are then common too.
+        let mut common: Vec<Oid> = walk
+            .flags
+            .iter()
+            .filter(|(_, &f)| f == BOTH)
+            .map(|(&oid, _)| oid)
+            .collect();
+        while let Some(oid) = common.pop() {
+            let Some(node) = self.nodes.get(&oid) else {
+                continue;
+            };
+            for parent in &node.parents {
+                if let Some(f) = walk.flags.get_mut(parent) {
+                    if *f != BOTH {
+                        *f = BOTH;
+                        common.push(*parent);
+                    }
+                }
+            }
+        }
         let count = |side| walk.flags.values().filter(|&&f| f == side).count();
         Ok((count(LOCAL), count(UPSTREAM)))
     }
