@@ -207,7 +207,7 @@ fn main() {
     let mut pages = 0u32;
     measure::median_us(&mut group, "page down + draw (cold lines)", || {
         pages += 1;
-        if pages % 10_000 == 0 {
+        if pages.is_multiple_of(10_000) {
             view.to_top();
         }
         view.page(1);
@@ -217,7 +217,7 @@ fn main() {
     let mut lines = 0usize;
     measure::median_us(&mut group, "line down + draw", || {
         lines += 1;
-        if lines % (LINES / 2) == 0 {
+        if lines.is_multiple_of(LINES / 2) {
             view.to_top();
         }
         view.scroll(1);
