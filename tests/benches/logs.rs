@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use cockpit::fakehub::huge_log;
 use cockpit::logs::{LogView, LogViewState, SearchMode};
 use cockpit::ui::Theme;
-use criterion::{Criterion, SamplingMode};
+use criterion::Criterion;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
@@ -95,13 +95,10 @@ fn main() {
     // Open + first screen; each sample ingests a fresh copy (the copy is not timed).
     let mut screen = Screen::new();
     let mut group = c.benchmark_group(format!("log open ({LINES} lines)"));
-    group
-        .sample_size(10)
-        .sampling_mode(SamplingMode::Flat)
-        .measurement_time(Duration::from_secs(8));
     measure::timed_by_routine(
         &mut group,
         "open + first screen drawn (target < 1000 ms)",
+        Duration::from_secs(8),
         || {
             let bytes = data.clone();
             let t = Instant::now();
@@ -116,6 +113,7 @@ fn main() {
     measure::timed_by_routine(
         &mut group,
         "append in 64 KiB pieces (1,500 appends)",
+        Duration::from_secs(8),
         || {
             let t = Instant::now();
             let mut live = LogViewState::new();

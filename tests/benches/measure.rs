@@ -2,7 +2,7 @@
 //! between two of them (size or position independence), which criterion's report cannot.
 
 use criterion::measurement::WallTime;
-use criterion::BenchmarkGroup;
+use criterion::{BenchmarkGroup, SamplingMode};
 use std::time::{Duration, Instant};
 
 /// Benchmarks `routine` under `id` and returns its median time per call in microseconds
@@ -27,12 +27,18 @@ pub fn median_us(
     median(&mut per_call)
 }
 
-/// Like [`median_us`] for a routine that times itself (it leaves set-up and tear-down out).
+/// For a slow routine (a good part of a second) that times itself, leaving set-up and
+/// tear-down out: ten equal samples over about `measurement` (this sets the whole group).
 pub fn timed_by_routine(
     group: &mut BenchmarkGroup<'_, WallTime>,
     id: &str,
+    measurement: Duration,
     mut routine: impl FnMut() -> Duration,
 ) {
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .measurement_time(measurement);
     group.bench_function(id, |b| {
         b.iter_custom(|iters| (0..iters).map(|_| routine()).sum())
     });

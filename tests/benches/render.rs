@@ -12,7 +12,7 @@ use cockpit::github::dashboard::Slug;
 use cockpit::github::models::{Issue, WorkflowRun};
 use cockpit::ui::{self, Theme};
 use criterion::measurement::WallTime;
-use criterion::{BenchmarkGroup, Criterion, SamplingMode};
+use criterion::{BenchmarkGroup, Criterion};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use serde_json::json;
@@ -146,13 +146,10 @@ fn main() {
         .expect("runtime");
     let mut group = c.benchmark_group("demo start");
     // Each start spins up fakehub and a throwaway repository: few, equal-sized samples.
-    group
-        .sample_size(10)
-        .sampling_mode(SamplingMode::Flat)
-        .measurement_time(Duration::from_secs(5));
     measure::timed_by_routine(
         &mut group,
         "start to first frame (fakehub + throwaway repo + first draw)",
+        Duration::from_secs(5),
         || start_to_first_frame(&rt),
     );
     group.finish();
