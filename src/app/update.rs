@@ -894,6 +894,24 @@ pub(super) fn new_waiting_deploys(state: &mut AppState) -> Vec<Effect> {
     fx
 }
 
+/// The branch list says what a push just did before the refreshed list arrives: a `P` right
+/// after `p` must not be refused as "not on GitHub yet".
+fn pushed_branch(state: &mut AppState, out: &crate::git::PushOutcome) {
+    let Some(b) = state
+        .branches
+        .data
+        .as_mut()
+        .and_then(|d| d.branches.iter_mut().find(|b| b.name == out.branch))
+    else {
+        return;
+    };
+    b.sha = out.sha.clone();
+    b.upstream = Some(out.upstream.clone());
+    b.upstream_gone = false;
+    b.ahead = 0;
+    b.behind = 0;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -965,22 +983,4 @@ mod tests {
             .as_ref()
             .is_some_and(|t| t.error && t.text.contains("failed")));
     }
-}
-
-/// The branch list says what a push just did before the refreshed list arrives: a `P` right
-/// after `p` must not be refused as "not on GitHub yet".
-fn pushed_branch(state: &mut AppState, out: &crate::git::PushOutcome) {
-    let Some(b) = state
-        .branches
-        .data
-        .as_mut()
-        .and_then(|d| d.branches.iter_mut().find(|b| b.name == out.branch))
-    else {
-        return;
-    };
-    b.sha = out.sha.clone();
-    b.upstream = Some(out.upstream.clone());
-    b.upstream_gone = false;
-    b.ahead = 0;
-    b.behind = 0;
 }
