@@ -6,8 +6,6 @@ use crate::github::ApiError;
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::Event;
 
-// A result is moved once from its task to `update`; boxing it would only add an allocation.
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Msg {
     Input(Event),
