@@ -10,7 +10,7 @@ use super::resource;
 use super::state::{AppState, Cursor, Detail, Loaded, PanelId};
 use super::work;
 use crate::github::models::Conclusion;
-use crate::github::partial::{any_gaps, Part, Partial};
+use crate::github::partial::{any_gaps, summary, Part, Partial};
 use crate::github::{ApiError, Fetched};
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEventKind, MouseButton, MouseEventKind};
@@ -417,12 +417,24 @@ pub(super) fn store<T>(
 /// Rows with gaps are replaced by the next answer even when GitHub says nothing changed
 /// (304s): the parts that failed may have been read this time. The status bar says what is
 /// still missing.
-pub(super) fn heal<T: Partial>(slot: &Loaded<Vec<T>>, r: &mut Result<Fetched<Vec<T>>, ApiError>) {
+fn heal<T: Partial>(slot: &Loaded<Vec<T>>, r: &mut Result<Fetched<Vec<T>>, ApiError>) {
     if let Ok(f) = r {
         if slot.data.as_deref().is_some_and(any_gaps) {
             f.changed = true;
         }
     }
+}
+
+/// Stores rows that may have gaps. The error to show is what is still missing, else why the
+/// fetch failed.
+pub(super) fn store_rows<T: Partial>(
+    slot: &mut Loaded<Vec<T>>,
+    mut result: Result<Fetched<Vec<T>>, ApiError>,
+    at: DateTime<Utc>,
+) -> Option<String> {
+    heal(slot, &mut result);
+    let why = store(slot, result, at);
+    slot.data.as_deref().and_then(summary).or(why)
 }
 
 pub(super) fn note_error(state: &mut AppState, at: DateTime<Utc>, what: &str, why: Option<String>) {

@@ -4,10 +4,9 @@ use super::{no_repo, Polled, ResourceKind};
 use crate::app::effect::Effect;
 use crate::app::pollers::{Intervals, Services};
 use crate::app::state::{AppState, PanelId};
-use crate::app::update::{heal, new_review_requests, new_waiting_deploys, note_error, store};
+use crate::app::update::{new_review_requests, new_waiting_deploys, note_error, store, store_rows};
 use crate::github::dashboard::{EnvRow, PullRow};
 use crate::github::models::Issue;
-use crate::github::partial::summary;
 use crate::github::{ApiError, Fetched};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
@@ -70,17 +69,9 @@ impl Polled for Pulls {
         Some(iv.pulls)
     }
 
-    fn apply(
-        self,
-        state: &mut AppState,
-        at: DateTime<Utc>,
-        mut answer: Self::Answer,
-    ) -> Vec<Effect> {
-        heal(&state.pulls, &mut answer);
-        let why = store(&mut state.pulls, answer, at);
+    fn apply(self, state: &mut AppState, at: DateTime<Utc>, answer: Self::Answer) -> Vec<Effect> {
+        let why = store_rows(&mut state.pulls, answer, at);
         note_error(state, at, "pull requests", why);
-        let gaps = state.pulls.data.as_deref().and_then(summary);
-        note_error(state, at, "pull requests", gaps);
         let len = state.panel_len(PanelId::Pulls);
         state.cursor_mut(PanelId::Pulls).clamp(len);
         let fx = new_review_requests(state);
@@ -127,17 +118,9 @@ impl Polled for Environments {
         })
     }
 
-    fn apply(
-        self,
-        state: &mut AppState,
-        at: DateTime<Utc>,
-        mut answer: Self::Answer,
-    ) -> Vec<Effect> {
-        heal(&state.envs, &mut answer);
-        let why = store(&mut state.envs, answer, at);
+    fn apply(self, state: &mut AppState, at: DateTime<Utc>, answer: Self::Answer) -> Vec<Effect> {
+        let why = store_rows(&mut state.envs, answer, at);
         note_error(state, at, "deploys", why);
-        let gaps = state.envs.data.as_deref().and_then(summary);
-        note_error(state, at, "deploys", gaps);
         let fx = new_waiting_deploys(state);
         if !state.env_order.is_empty() {
             let order = state.env_order.clone();
