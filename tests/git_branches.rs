@@ -283,3 +283,156 @@ fn three_hundred_branches() {
     assert_eq!(tracked.len(), 100);
     assert!(tracked.iter().all(|b| (b.ahead, b.behind) == (1, 0)));
 }
+
+#[path = "branch_repo/mod.rs"]
+mod branch_repo;
+
+/// Upstream ahead/behind, gone upstreams and "merged" agree with git's own for-each-ref on a
+/// repository whose branches diverge from their upstreams in every way.
+#[test]
+fn figures_match_git_for_each_ref() {
+    if !branch_repo::git_available() {
+        eprintln!("skipped: no git command line");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    branch_repo::build(dir.path(), 240);
+    let snap = snapshot(dir.path(), None).expect("snapshot");
+    assert_eq!(snap.default_branch.as_deref(), Some("main"));
+    assert_eq!(snap.branches.len(), 241);
+
+    let track = |b: &cockpit::git::BranchInfo| match (&b.upstream, b.upstream_gone) {
+        (None, _) => String::new(),
+        (Some(_), true) => "[gone]".to_string(),
+        (Some(_), false) => match (b.ahead, b.behind) {
+            (0, 0) => String::new(),
+            (a, 0) => format!("[ahead {a}]"),
+            (0, b) => format!("[behind {b}]"),
+            (a, b) => format!("[ahead {a}, behind {b}]"),
+        },
+    };
+    let mut ours: Vec<String> = snap
+        .branches
+        .iter()
+        .map(|b| format!("{} {}", b.name, track(b)))
+        .collect();
+    ours.sort();
+    let theirs = branch_repo::git(
+        dir.path(),
+        &[
+            "for-each-ref",
+            "--format=%(refname:short) %(upstream:track)",
+            "refs/heads",
+        ],
+    );
+    let mut theirs: Vec<String> = theirs.lines().map(str::to_string).collect();
+    theirs.sort();
+    assert_eq!(ours, theirs);
+    // Every kind of branch the generator makes is there.
+    for kind in ["[gone]", "[ahead ", "[behind ", ", behind "] {
+        assert!(ours.iter().any(|l| l.contains(kind)), "no {kind} branch");
+    }
+
+    let upstreams = branch_repo::git(
+        dir.path(),
+        &[
+            "for-each-ref",
+            "--format=%(refname:short) %(upstream:short)",
+            "refs/heads",
+        ],
+    );
+    let mut ours: Vec<String> = snap
+        .branches
+        .iter()
+        .map(|b| format!("{} {}", b.name, b.upstream.clone().unwrap_or_default()))
+        .collect();
+    ours.sort();
+    let mut theirs: Vec<String> = upstreams.lines().map(str::to_string).collect();
+    theirs.sort();
+    assert_eq!(ours, theirs);
+
+    // Merged: reachable from main or origin/main, and not main's own tip.
+    let merged = branch_repo::git(
+        dir.path(),
+        &[
+            "for-each-ref",
+            "--format=%(refname:short)",
+            "--merged=main",
+            "--merged=origin/main",
+            "--no-contains=main",
+            "refs/heads",
+        ],
+    );
+    let mut theirs: Vec<&str> = merged.lines().collect();
+    theirs.sort();
+    let mut ours: Vec<&str> = snap
+        .branches
+        .iter()
+        .filter(|b| b.merged_into_default)
+        .map(|b| b.name.as_str())
+        .collect();
+    ours.sort();
+    assert!(!ours.is_empty());
+    assert_eq!(ours, theirs);
+}
+
+/// Commits made within the same second (a rebase, a script) give the date-ordered walk no
+/// order to go by; the counts must still be git's.
+#[test]
+fn same_second_commits_count_as_git_counts() {
+    if !branch_repo::git_available() {
+        eprintln!("skipped: no git command line");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = init(dir.path());
+    repo.remote("origin", "https://git.example.invalid/octo/rocket.git")
+        .expect("remote");
+    let mut mainline = vec![commit(&repo, None, "m0", 0)];
+    for i in 1..30 {
+        let parent = mainline[i - 1];
+        mainline.push(commit(&repo, Some(parent), &format!("m{i}"), 0));
+    }
+    set_ref(&repo, "refs/heads/main", mainline[29]);
+    checkout_main(&repo);
+    let cases = [(3, 5, 2, 4), (0, 20, 1, 0), (7, 7, 0, 3), (25, 2, 6, 1)];
+    for (n, &(local_base, remote_base, ours, theirs)) in cases.iter().enumerate() {
+        let name = format!("t{n}");
+        let mut local = mainline[local_base];
+        for k in 0..ours {
+            local = commit(&repo, Some(local), &format!("{name}-l{k}"), 0);
+        }
+        let mut remote = mainline[remote_base];
+        for k in 0..theirs {
+            remote = commit(&repo, Some(remote), &format!("{name}-r{k}"), 0);
+        }
+        set_ref(&repo, &format!("refs/heads/{name}"), local);
+        set_ref(&repo, &format!("refs/remotes/origin/{name}"), remote);
+        repo.find_branch(&name, BranchType::Local)
+            .and_then(|mut b| b.set_upstream(Some(&format!("origin/{name}"))))
+            .expect("upstream");
+    }
+    let snap = snapshot(dir.path(), None).expect("snapshot");
+    for n in 0..cases.len() {
+        let name = format!("t{n}");
+        let b = snap
+            .branches
+            .iter()
+            .find(|b| b.name == name)
+            .expect("branch");
+        let counts = branch_repo::git(
+            dir.path(),
+            &[
+                "rev-list",
+                "--left-right",
+                "--count",
+                &format!("{name}...origin/{name}"),
+            ],
+        );
+        assert_eq!(
+            counts.trim(),
+            format!("{}\t{}", b.ahead, b.behind),
+            "branch {name}"
+        );
+    }
+}

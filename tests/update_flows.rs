@@ -7,8 +7,9 @@ use cockpit::app::effect::{Effect, GitOp, Prepare, Resource, ResourceKind};
 use cockpit::app::keymap::Keymap;
 use cockpit::app::modal::{Form, Modal, Purpose};
 use cockpit::app::mutation::{Done, Mutation};
+use cockpit::app::resource;
 use cockpit::app::state::{AppState, Context, Detail, Loaded, LogPhase, PanelId};
-use cockpit::app::{update, Data, Msg};
+use cockpit::app::{update, Msg};
 use cockpit::git::{BranchInfo, BranchSnapshot};
 use cockpit::github::dashboard::{EnvRow, Slug};
 use cockpit::github::issues_write::CloseReason;
@@ -791,9 +792,11 @@ fn deploy_flows() {
             setup: on_production,
             inputs: &[In::Msg(approved)],
             check: |s, out| {
-                assert!(out.last.contains(&Effect::Poll(Resource::FollowedRuns {
-                    run_ids: vec![RUN_WAITING]
-                })));
+                assert!(out.last.contains(&Effect::Poll(Resource::FollowedRuns(
+                    resource::FollowedRuns {
+                        run_ids: vec![RUN_WAITING]
+                    }
+                ))));
                 assert!(out.last.iter().any(|e| matches!(e, Effect::Refresh(_))));
                 assert_eq!(s.followed.len(), 1);
                 assert_eq!(s.followed[0].environment.as_deref(), Some("production"));
@@ -1203,7 +1206,7 @@ fn push_flows() {
             check: |_, out| {
                 assert!(
                     out.all.iter().any(|e| matches!(e,
-                        Effect::Poll(Resource::CommitRuns { sha }) if sha == PUSHED_SHA)),
+                        Effect::Poll(Resource::CommitRuns(resource::CommitRuns { sha })) if sha == PUSHED_SHA)),
                     "{:?}",
                     out.all
                 );
@@ -1261,21 +1264,23 @@ fn jobs_with_annotation() -> Msg {
         "path": "src/upload.rs", "start_line": 12, "annotation_level": "failure",
         "message": "assertion failed: retries == 3"
     }));
-    Msg::Data {
-        resource: Resource::Jobs { run_id: RUN_FAILED },
-        at: now(),
-        data: Data::Jobs(
-            Ok(Fetched {
-                data: (
-                    run(RUN_FAILED, 421, "completed", Some("failure")),
-                    vec![job(JOB_TEST, "test", "completed", &[])],
-                ),
-                changed: true,
-            }),
-            vec![(JOB_TEST, vec![note])],
-        ),
-        rate: None,
-    }
+    Msg::answer(
+        resource::Answer {
+            resource: resource::Jobs { run_id: RUN_FAILED },
+            answer: (
+                Ok(Fetched {
+                    data: (
+                        run(RUN_FAILED, 421, "completed", Some("failure")),
+                        vec![job(JOB_TEST, "test", "completed", &[])],
+                    ),
+                    changed: true,
+                }),
+                vec![(JOB_TEST, vec![note])],
+            ),
+        },
+        now(),
+        None,
+    )
 }
 
 #[test]
@@ -1405,7 +1410,9 @@ fn log_flows() {
                     out.last,
                     vec![
                         Effect::Stop(ResourceKind::Jobs),
-                        Effect::Poll(Resource::JobStatus { job_id: JOB_TEST }),
+                        Effect::Poll(Resource::JobStatus(resource::JobStatus {
+                            job_id: JOB_TEST
+                        })),
                         Effect::FetchLog { job_id: JOB_TEST },
                     ]
                 );
@@ -1545,7 +1552,7 @@ fn log_flows() {
                     out.last,
                     vec![
                         Effect::Stop(ResourceKind::JobStatus),
-                        Effect::Poll(Resource::Jobs { run_id: RUN_FAILED }),
+                        Effect::Poll(Resource::Jobs(resource::Jobs { run_id: RUN_FAILED })),
                     ]
                 );
             },
@@ -1590,25 +1597,27 @@ fn log_flows() {
 
 /// The lint job with its second step finished.
 fn lint_status() -> Msg {
-    Msg::Data {
-        resource: Resource::JobStatus { job_id: JOB_LINT },
-        at: now(),
-        data: cockpit::app::Data::JobStatus(
-            Ok(cockpit::github::Fetched {
-                data: job(
-                    JOB_LINT,
-                    "lint",
-                    "in_progress",
-                    &[
-                        (1, "Checkout", "completed"),
-                        (2, "Clippy", "completed"),
-                        (3, "Fmt", "in_progress"),
-                    ],
-                ),
-                changed: true,
-            }),
-            None,
-        ),
-        rate: None,
-    }
+    Msg::answer(
+        resource::Answer {
+            resource: resource::JobStatus { job_id: JOB_LINT },
+            answer: (
+                Ok(cockpit::github::Fetched {
+                    data: job(
+                        JOB_LINT,
+                        "lint",
+                        "in_progress",
+                        &[
+                            (1, "Checkout", "completed"),
+                            (2, "Clippy", "completed"),
+                            (3, "Fmt", "in_progress"),
+                        ],
+                    ),
+                    changed: true,
+                }),
+                None,
+            ),
+        },
+        now(),
+        None,
+    )
 }

@@ -4,6 +4,7 @@
 use super::effect::{Effect, Prepare, Resource};
 use super::modal::{Confirm, Form, Modal, OnYes, Purpose, WaitingDeploy};
 use super::mutation::Mutation;
+use super::resource;
 use super::state::{AppState, Detail, Followed, PanelId};
 use crate::github::dashboard::EnvRow;
 use crate::github::models::WorkflowRun;
@@ -405,9 +406,11 @@ pub fn follow(
             run: None,
         });
     }
-    vec![Effect::Poll(Resource::FollowedRuns {
-        run_ids: state.followed.iter().map(|f| f.run_id).collect(),
-    })]
+    vec![Effect::Poll(Resource::FollowedRuns(
+        resource::FollowedRuns {
+            run_ids: state.followed.iter().map(|f| f.run_id).collect(),
+        },
+    ))]
 }
 
 /// `J` on an environment: the jobs of the deploy cockpit is following there, else of the run
@@ -438,7 +441,7 @@ pub fn show_run(state: &mut AppState) -> Vec<Effect> {
         ));
     }
     state.detail = Some(Detail::run(run_id));
-    fx.push(Effect::Poll(Resource::Jobs { run_id }));
+    fx.push(Effect::Poll(Resource::Jobs(resource::Jobs { run_id })));
     fx
 }
 

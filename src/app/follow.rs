@@ -6,6 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::effect::{Effect, Resource, ResourceKind};
+use super::resource;
 use super::state::{AppState, PanelId};
 use crate::github::models::WorkflowRun;
 use crate::github::ApiError;
@@ -29,7 +30,9 @@ pub fn await_runs(state: &mut AppState, sha: String, what: String) -> Vec<Effect
         what,
         since: state.now,
     });
-    vec![Effect::Poll(Resource::CommitRuns { sha })]
+    vec![Effect::Poll(Resource::CommitRuns(resource::CommitRuns {
+        sha,
+    }))]
 }
 
 /// The answer for the awaited commit's runs.

@@ -4,6 +4,7 @@
 
 use super::effect::{Effect, Resource, ResourceKind};
 use super::keymap::Action;
+use super::resource;
 use super::state::{AppState, Detail, LogPhase, LogSession};
 use crate::github::models::{Conclusion, Job, RunStatus};
 use crate::github::ApiError;
@@ -57,7 +58,7 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
     })));
     let mut fx = vec![
         Effect::Stop(ResourceKind::Jobs),
-        Effect::Poll(Resource::JobStatus { job_id: job.id }),
+        Effect::Poll(Resource::JobStatus(resource::JobStatus { job_id: job.id })),
     ];
     fx.extend(wanted_logs(state, &job));
     fx
@@ -71,7 +72,7 @@ pub fn close(state: &mut AppState) -> Vec<Effect> {
             state.detail = Some(Detail::run(run_id));
             vec![
                 Effect::Stop(ResourceKind::JobStatus),
-                Effect::Poll(Resource::Jobs { run_id }),
+                Effect::Poll(Resource::Jobs(resource::Jobs { run_id })),
             ]
         }
         None => {

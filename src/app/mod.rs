@@ -17,6 +17,7 @@ pub mod msg;
 pub mod mutation;
 pub mod pollers;
 pub mod prepare;
+pub mod resource;
 pub mod runtime;
 pub mod settings;
 pub mod state;
@@ -25,6 +26,6 @@ pub mod update;
 pub mod work;
 
 pub use effect::{Effect, Resource};
-pub use msg::{Data, Msg};
+pub use msg::Msg;
 pub use state::{AppState, Context, Detail, PanelId};
 pub use update::update;

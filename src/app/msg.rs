@@ -1,26 +1,20 @@
 //! What reaches `update`: the user's input, the clock, and results from background work.
 
-use super::effect::Resource;
-use crate::git::BranchSnapshot;
-use crate::github::dashboard::{EnvRow, PullRow};
-use crate::github::models::{Issue, IssueComment, Job, Repository, User, WorkflowRun};
+use super::resource::{Answer, Arrival, Polled};
 use crate::github::ratelimit::RateLimit;
-use crate::github::{ApiError, Fetched};
+use crate::github::ApiError;
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::Event;
 
-// A result is moved once from its task to `update`; boxing it would only add an allocation.
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Msg {
     Input(Event),
     /// The wall clock moved (elapsed timers, ages). Only sent while something on screen changes with time.
     Tick(DateTime<Utc>),
-    /// A poller's answer for `resource`; dropped when that poller is no longer wanted.
+    /// A poller's answer with its resource; applying it drops one no longer shown.
     Data {
-        resource: Resource,
         at: DateTime<Utc>,
-        data: Data,
+        answer: Box<dyn Arrival>,
         rate: Option<RateLimit>,
     },
     /// The runtime could not do something the user asked (open a browser, …).
@@ -59,25 +53,13 @@ pub enum Msg {
     },
 }
 
-pub type ApiResult<T> = Result<Fetched<T>, ApiError>;
-
-#[derive(Debug)]
-pub enum Data {
-    User(ApiResult<User>),
-    Repo(ApiResult<Repository>),
-    Branches(Result<BranchSnapshot, String>),
-    Issues(ApiResult<Vec<Issue>>),
-    Pulls(ApiResult<Vec<PullRow>>),
-    Runs(ApiResult<Vec<WorkflowRun>>),
-    Jobs(
-        ApiResult<(WorkflowRun, Vec<Job>)>,
-        Vec<(u64, Vec<crate::github::logs::Annotation>)>,
-    ),
-    Environments(ApiResult<Vec<EnvRow>>),
-    IssueDetail(ApiResult<(Issue, Vec<IssueComment>)>),
-    FollowedRuns(ApiResult<Vec<WorkflowRun>>),
-    Insights(Result<crate::app::state::Insights, ApiError>),
-    PullDetail(Result<crate::github::pulls::PullDetail, ApiError>),
-    /// A job and its annotations so far (`None`: they could not be read this time).
-    JobStatus(ApiResult<Job>, Option<Vec<crate::github::logs::Annotation>>),
+impl Msg {
+    /// The message carrying `answer`, polled `at`.
+    pub fn answer<R: Polled>(answer: Answer<R>, at: DateTime<Utc>, rate: Option<RateLimit>) -> Msg {
+        Msg::Data {
+            at,
+            answer: Box::new(answer),
+            rate,
+        }
+    }
 }

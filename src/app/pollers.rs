@@ -1,8 +1,8 @@
 //! Background pollers: one task per resource, paced by its interval, by failures and by the
 //! rate limit, sending results to the UI loop as messages.
 
-use super::effect::{Resource, ResourceKind};
-use super::msg::{Data, Msg};
+use super::msg::Msg;
+use super::resource::{Answer, Outcome, Polled, Resource, ResourceKind};
 use crate::github::dashboard::Slug;
 use crate::github::{ApiError, GitHub};
 use chrono::Utc;
@@ -87,12 +87,7 @@ impl Pollers {
         }
         self.stop(kind);
         let notify = Arc::new(Notify::new());
-        let handle = tokio::spawn(poll_loop(
-            r.clone(),
-            self.services.clone(),
-            self.tx.clone(),
-            notify.clone(),
-        ));
+        let handle = r.start(self.services.clone(), self.tx.clone(), notify.clone());
         self.running.insert(kind, (r, handle, notify));
     }
 
@@ -127,255 +122,57 @@ impl Drop for Pollers {
     }
 }
 
-/// When to poll again after one fetch. `None`: only when asked (one-shot resources).
-fn next_delay(r: &Resource, data: &Data, failures: u32, iv: &Intervals) -> Option<Duration> {
-    if let Some(err) = data_error(data) {
-        let base = Duration::from_secs(2u64.saturating_pow(failures.min(8)).min(300));
-        return Some(match err {
-            ApiError::RateLimited { reset } => {
-                (*reset - Utc::now()).to_std().unwrap_or(base).max(base)
-            }
-            ApiError::SecondaryRateLimit { retry_after_secs } => {
-                Duration::from_secs(*retry_after_secs).max(base)
-            }
-            // Needs the user: retry rarely; `r` retries at once.
-            ApiError::NoToken | ApiError::Unauthorized { .. } | ApiError::Forbidden { .. } => {
-                Duration::from_secs(300)
-            }
-            _ => base,
-        });
-    }
-    match (r, data) {
-        (Resource::User, _) | (Resource::Repo, _) | (Resource::EnvironmentInsights { .. }, _) => {
-            None
+/// When to poll again after one fetch: backing off after failures, else the resource's pace.
+fn next_delay<R: Polled>(
+    r: &R,
+    answer: &R::Answer,
+    failures: u32,
+    iv: &Intervals,
+) -> Option<Duration> {
+    let Some(err) = answer.error() else {
+        return r.pace(answer, iv);
+    };
+    let base = Duration::from_secs(2u64.saturating_pow(failures.min(8)).min(300));
+    Some(match err {
+        ApiError::RateLimited { reset } => (*reset - Utc::now()).to_std().unwrap_or(base).max(base),
+        ApiError::SecondaryRateLimit { retry_after_secs } => {
+            Duration::from_secs(*retry_after_secs).max(base)
         }
-        (Resource::FollowedRuns { .. }, _) => Some(iv.jobs_active),
-        (Resource::Branches, _) => Some(iv.branches),
-        (Resource::Issues { .. }, _) => Some(iv.issues),
-        (Resource::Pulls { .. }, _) => Some(iv.pulls),
-        (Resource::IssueDetail { .. }, _) | (Resource::PullDetail { .. }, _) => {
-            Some(iv.issue_detail)
+        // Needs the user: retry rarely; `r` retries at once.
+        ApiError::NoToken | ApiError::Unauthorized { .. } | ApiError::Forbidden { .. } => {
+            Duration::from_secs(300)
         }
-        // Until the commit's runs exist, then done.
-        (Resource::CommitRuns { .. }, Data::Runs(Ok(f))) => {
-            f.data.is_empty().then_some(iv.jobs_active)
-        }
-        (Resource::Runs { .. } | Resource::HeadRuns { .. }, Data::Runs(Ok(f))) => {
-            let active = f.data.iter().any(|r| r.status.is_active());
-            Some(if active { iv.runs_active } else { iv.runs_idle })
-        }
-        (Resource::Jobs { .. }, Data::Jobs(Ok(f), _)) => {
-            f.data.0.status.is_active().then_some(iv.jobs_active)
-        }
-        (Resource::JobStatus { .. }, Data::JobStatus(Ok(f), _)) => {
-            f.data.status.is_active().then_some(iv.jobs_active)
-        }
-        (Resource::Environments, Data::Environments(Ok(f))) => {
-            let busy = f
-                .data
-                .iter()
-                .any(|e| !e.waiting.is_empty() || e.in_progress().is_some());
-            Some(if busy {
-                iv.environments_active
-            } else {
-                iv.environments_idle
-            })
-        }
-        _ => Some(iv.runs_idle),
-    }
+        _ => base,
+    })
 }
 
-fn data_error(d: &Data) -> Option<&ApiError> {
-    match d {
-        Data::User(Err(e))
-        | Data::Repo(Err(e))
-        | Data::Issues(Err(e))
-        | Data::Pulls(Err(e))
-        | Data::Runs(Err(e))
-        | Data::Jobs(Err(e), _)
-        | Data::JobStatus(Err(e), _)
-        | Data::Environments(Err(e))
-        | Data::IssueDetail(Err(e))
-        | Data::FollowedRuns(Err(e))
-        | Data::Insights(Err(e))
-        | Data::PullDetail(Err(e)) => Some(e),
-        _ => None,
-    }
-}
-
-fn no_repo() -> ApiError {
-    ApiError::Client {
-        status: 0,
-        message: "no GitHub repository".into(),
-    }
-}
-
-async fn fetch(r: &Resource, s: &Services) -> Data {
-    let gh = &s.gh;
-    let slug = s.slug.as_ref();
-    match r {
-        Resource::User => Data::User(gh.me().await),
-        Resource::Repo => match slug {
-            Some(slug) => {
-                let res = gh.repository(slug).await;
-                if let (Ok(f), Ok(mut d)) = (&res, s.default_branch.lock()) {
-                    *d = Some(f.data.default_branch.clone());
-                }
-                Data::Repo(res)
-            }
-            None => Data::Repo(Err(no_repo())),
-        },
-        Resource::Branches => {
-            let Some(path) = s.repo_path.clone() else {
-                return Data::Branches(Err("no local repository".into()));
-            };
-            let default = s.default_branch.lock().ok().and_then(|d| d.clone());
-            let stale_days = s.stale_days;
-            let res = tokio::task::spawn_blocking(move || {
-                crate::git::snapshot_with(&path, default.as_deref(), Some(stale_days))
-            })
-            .await
-            .map_err(|e| format!("git task failed: {e}"))
-            .and_then(|r| r.map_err(|e| e.to_string()));
-            Data::Branches(res)
-        }
-        Resource::Issues {
-            all_repos: true, ..
-        } => Data::Issues(gh.assigned_issues_everywhere().await),
-        Resource::Issues { login, .. } => match slug {
-            Some(slug) => Data::Issues(gh.assigned_issues(slug, login).await),
-            None => Data::Issues(Err(no_repo())),
-        },
-        Resource::Pulls { login } => match slug {
-            Some(slug) => Data::Pulls(gh.pull_rows(slug, login).await),
-            None => Data::Pulls(Err(no_repo())),
-        },
-        Resource::Runs { branch } => match slug {
-            Some(slug) => Data::Runs(gh.runs_for_branch(slug, branch).await),
-            None => Data::Runs(Err(no_repo())),
-        },
-        Resource::HeadRuns { sha } | Resource::CommitRuns { sha } => match slug {
-            Some(slug) => Data::Runs(gh.runs_for_commit(slug, sha).await),
-            None => Data::Runs(Err(no_repo())),
-        },
-        Resource::Jobs { run_id } => match slug {
-            Some(slug) => {
-                let (run, jobs) = tokio::join!(gh.run(slug, *run_id), gh.jobs(slug, *run_id));
-                // Annotations as they appear: a job's id is its check run's (conditional
-                // requests: unchanged ones are free). One failing does not hide the jobs.
-                let ids: Vec<u64> = jobs
-                    .as_ref()
-                    .map(|j| j.data.iter().map(|j| j.id).collect())
-                    .unwrap_or_default();
-                let notes =
-                    futures_util::future::join_all(ids.iter().map(|id| gh.annotations(slug, *id)))
-                        .await;
-                let annotations = ids
-                    .into_iter()
-                    .zip(notes)
-                    .filter_map(|(id, n)| n.ok().map(|n| (id, n.data)))
-                    .filter(|(_, n)| !n.is_empty())
-                    .collect();
-                Data::Jobs(
-                    run.and_then(|run| {
-                        jobs.map(|jobs| crate::github::Fetched {
-                            changed: run.changed || jobs.changed,
-                            data: (run.data, jobs.data),
-                        })
-                    }),
-                    annotations,
-                )
-            }
-            None => Data::Jobs(Err(no_repo()), Vec::new()),
-        },
-        Resource::Environments => match slug {
-            Some(slug) => Data::Environments(gh.environment_rows(slug).await),
-            None => Data::Environments(Err(no_repo())),
-        },
-        Resource::FollowedRuns { run_ids } => match slug {
-            Some(slug) => {
-                let got =
-                    futures_util::future::join_all(run_ids.iter().map(|id| gh.run(slug, *id)))
-                        .await;
-                let mut changed = false;
-                let mut runs = Vec::new();
-                for r in got {
-                    match r {
-                        Ok(f) => {
-                            changed |= f.changed;
-                            runs.push(f.data);
-                        }
-                        Err(e) => return Data::FollowedRuns(Err(e)),
-                    }
-                }
-                Data::FollowedRuns(Ok(crate::github::Fetched {
-                    data: runs,
-                    changed,
-                }))
-            }
-            None => Data::FollowedRuns(Err(no_repo())),
-        },
-        Resource::EnvironmentInsights {
-            environment,
-            upstream,
-            window_days,
-        } => match slug {
-            Some(slug) => Data::Insights(
-                insights(gh, slug, environment, upstream.as_deref(), *window_days).await,
-            ),
-            None => Data::Insights(Err(no_repo())),
-        },
-        Resource::JobStatus { job_id } => match slug {
-            Some(slug) => {
-                // Annotations as they appear while the job runs (a job is its check run).
-                let (job, notes) =
-                    tokio::join!(gh.job(slug, *job_id), gh.annotations(slug, *job_id));
-                Data::JobStatus(job, notes.ok().map(|n| n.data))
-            }
-            None => Data::JobStatus(Err(no_repo()), None),
-        },
-        Resource::PullDetail { number } => match slug {
-            Some(slug) => Data::PullDetail(gh.pull_detail(slug, *number).await),
-            None => Data::PullDetail(Err(no_repo())),
-        },
-        Resource::IssueDetail { number } => match slug {
-            Some(slug) => Data::IssueDetail(gh.issue_with_comments(slug, *number).await),
-            None => Data::IssueDetail(Err(no_repo())),
-        },
-    }
-}
-
-async fn poll_loop(
-    r: Resource,
+pub(super) async fn poll_loop<R: Polled>(
+    r: R,
     s: Arc<Services>,
     tx: mpsc::UnboundedSender<Msg>,
     notify: Arc<Notify>,
 ) {
     let mut failures: u32 = 0;
     loop {
-        let data = fetch(&r, &s).await;
-        failures = if data_error(&data).is_some() {
+        let answer = r.fetch(&s).await;
+        failures = if answer.error().is_some() {
             failures.saturating_add(1)
         } else {
             0
         };
         let rate = s.gh.rate_limit();
-        let delay = next_delay(&r, &data, failures, &s.intervals).map(|d| {
+        let delay = next_delay(&r, &answer, failures, &s.intervals).map(|d| {
             if failures == 0 {
                 rate.map_or(d, |rl| rl.pace(d, Utc::now()))
             } else {
                 d
             }
         });
-        if tx
-            .send(Msg::Data {
-                resource: r.clone(),
-                at: Utc::now(),
-                data,
-                rate,
-            })
-            .is_err()
-        {
+        let answer = Answer {
+            resource: r.clone(),
+            answer,
+        };
+        if tx.send(Msg::answer(answer, Utc::now(), rate)).is_err() {
             return;
         }
         match delay {
@@ -388,63 +185,6 @@ async fn poll_loop(
             None => notify.notified().await,
         }
     }
-}
-
-/// An environment's detail beyond its history: the commits that would ship from `upstream`
-/// (staging into production), the commits the live deployment brought, and the delivery
-/// metrics — all from one history fetch per environment.
-async fn insights(
-    gh: &GitHub,
-    slug: &Slug,
-    environment: &str,
-    upstream: Option<&str>,
-    window_days: i64,
-) -> Result<super::state::Insights, ApiError> {
-    let now = Utc::now();
-    let history = |env| crate::metrics::window_history(gh, slug, env, now, window_days);
-    let there = async {
-        match upstream {
-            Some(u) => history(u).await.map(Some),
-            None => Ok(None),
-        }
-    };
-    let (here, there) = tokio::join!(history(environment), there);
-    let (here, there) = (here?, there?);
-    let good_here = crate::metrics::successful_shas(&here);
-    let good_there = there.as_ref().map(|t| crate::metrics::successful_shas(t));
-    // A sha that is gone (force-push) has nothing to compare: no section, not an error.
-    let compare = |base: String, head: String| async move {
-        match gh.compare(slug, &base, &head).await {
-            Ok(c) => Ok(Some(c)),
-            Err(ApiError::NotFound { .. }) => Ok(None),
-            Err(e) => Err(e),
-        }
-    };
-    let would_ship = async {
-        match (
-            upstream,
-            good_here.first(),
-            good_there.as_ref().and_then(|t| t.first()),
-        ) {
-            (Some(up), Some(base), Some(head)) => Ok(compare(base.clone(), head.clone())
-                .await?
-                .map(|c| (up.to_string(), environment.to_string(), c))),
-            _ => Ok::<_, ApiError>(None),
-        }
-    };
-    let carried = async {
-        match (good_here.get(1), good_here.first()) {
-            (Some(base), Some(head)) => compare(base.clone(), head.clone()).await,
-            _ => Ok(None),
-        }
-    };
-    let metrics = crate::metrics::from_history(gh, slug, environment, here, now, window_days);
-    let (would_ship, carried, metrics) = tokio::join!(would_ship, carried, metrics);
-    Ok(super::state::Insights {
-        would_ship: would_ship?,
-        carried: carried?,
-        metrics: metrics?,
-    })
 }
 
 #[cfg(test)]
@@ -486,20 +226,15 @@ mod tests {
         });
         let (tx, mut rx) = mpsc::unbounded_channel();
         let mut pollers = Pollers::new(services, tx);
-        let r = Resource::FollowedRuns {
+        let r = Resource::FollowedRuns(crate::app::resource::FollowedRuns {
             run_ids: vec![RUN_LIVE],
-        };
+        });
         let started = tokio::time::Instant::now();
         pollers.poll(r.clone());
         let first = next(&mut rx).await;
         assert!(
-            matches!(
-                &first,
-                Msg::Data {
-                    data: Data::FollowedRuns(Ok(_)),
-                    ..
-                }
-            ),
+            matches!(&first, Msg::Data { answer, .. }
+                if answer.kind() == ResourceKind::FollowedRuns && answer.error().is_none()),
             "the first fetch answers: {first:?}"
         );
         for _ in 0..20 {
@@ -516,10 +251,9 @@ mod tests {
         );
         assert!(matches!(
             &second,
-            Msg::Data {
-                data: Data::FollowedRuns(Err(ApiError::Unauthorized { .. })),
-                ..
-            }
+            Msg::Data { answer, .. }
+                if answer.kind() == ResourceKind::FollowedRuns
+                    && matches!(answer.error(), Some(ApiError::Unauthorized { .. }))
         ));
         // Nothing else would fetch for five minutes: an answer now is the refresh's.
         pollers.refresh(&[ResourceKind::FollowedRuns]);

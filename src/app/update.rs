@@ -5,7 +5,8 @@ use super::effect::{Effect, Resource, ResourceKind};
 use super::keymap::{Action, Keymap, Resolution};
 use super::layout;
 use super::modal::{self, EditorOutcome, Modal, Outcome};
-use super::msg::{Data, Msg};
+use super::msg::Msg;
+use super::resource;
 use super::state::{AppState, Cursor, Detail, Loaded, PanelId};
 use super::work;
 use crate::github::models::Conclusion;
@@ -18,21 +19,21 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEventKind, MouseButton, Mouse
 pub fn init(state: &mut AppState) -> Vec<Effect> {
     let mut fx = Vec::new();
     if state.ctx.has_local_repo {
-        fx.push(Effect::Poll(Resource::Branches));
+        fx.push(Effect::Poll(Resource::Branches(resource::Branches)));
     } else {
         state.branches.error = Some(state.ctx.repo_problem.clone().unwrap_or_else(|| {
             "Not inside a git repository: local branches are not shown.".into()
         }));
     }
     if state.ctx.repo.is_some() {
-        fx.push(Effect::Poll(Resource::Repo));
-        fx.push(Effect::Poll(Resource::Environments));
+        fx.push(Effect::Poll(Resource::Repo(resource::Repo)));
+        fx.push(Effect::Poll(Resource::Environments(resource::Environments)));
         if let Some(branch) = state.ci_branch.clone() {
-            fx.push(Effect::Poll(Resource::Runs { branch }));
+            fx.push(Effect::Poll(Resource::Runs(resource::Runs { branch })));
         }
     }
     if state.ctx.has_token {
-        fx.push(Effect::Poll(Resource::User));
+        fx.push(Effect::Poll(Resource::User(resource::User)));
     } else {
         let why = ApiError::NoToken.to_string();
         state.user_error = Some(why.clone());
@@ -278,17 +279,12 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             }
             fx
         }
-        Msg::Data {
-            resource,
-            at,
-            data,
-            rate,
-        } => {
+        Msg::Data { at, answer, rate } => {
             if rate.is_some() {
                 state.rate = rate;
             }
             state.now = state.now.max(at);
-            apply_data(state, resource, at, data)
+            answer.apply(state, at)
         }
     }
 }
@@ -395,7 +391,7 @@ fn quit(state: &mut AppState) -> Vec<Effect> {
 
 /// Stores a fetch result. Returns the error text when it failed, after keeping the last good
 /// data and marking it stale.
-fn store<T>(
+pub(super) fn store<T>(
     slot: &mut Loaded<T>,
     result: Result<Fetched<T>, ApiError>,
     at: DateTime<Utc>,
@@ -429,331 +425,26 @@ fn heal<T: Partial>(slot: &Loaded<Vec<T>>, r: &mut Result<Fetched<Vec<T>>, ApiEr
     }
 }
 
-fn note_error(state: &mut AppState, at: DateTime<Utc>, what: &str, why: Option<String>) {
+/// Stores rows that may have gaps. The error to show is what is still missing, else why the
+/// fetch failed.
+pub(super) fn store_rows<T: Partial>(
+    slot: &mut Loaded<Vec<T>>,
+    mut result: Result<Fetched<Vec<T>>, ApiError>,
+    at: DateTime<Utc>,
+) -> Option<String> {
+    heal(slot, &mut result);
+    let why = store(slot, result, at);
+    slot.data.as_deref().and_then(summary).or(why)
+}
+
+pub(super) fn note_error(state: &mut AppState, at: DateTime<Utc>, what: &str, why: Option<String>) {
     if let Some(why) = why {
         state.last_error = Some((at, format!("{what}: {why}")));
     }
 }
 
-fn apply_data(
-    state: &mut AppState,
-    resource: Resource,
-    at: DateTime<Utc>,
-    data: Data,
-) -> Vec<Effect> {
-    let mut fx = Vec::new();
-    match (resource, data) {
-        (_, Data::User(r)) => match r {
-            Ok(f) => {
-                let login = f.data.login;
-                state.user_error = None;
-                if state.login.as_deref() != Some(login.as_str()) {
-                    state.login = Some(login.clone());
-                    if state.ctx.repo.is_some() || state.issues_all_repos {
-                        fx.push(Effect::Poll(Resource::Issues {
-                            all_repos: state.issues_all_repos,
-                            login: login.clone(),
-                        }));
-                    }
-                    if state.ctx.repo.is_some() {
-                        fx.push(Effect::Poll(Resource::Pulls { login }));
-                    }
-                }
-            }
-            Err(e) => {
-                let why = e.to_string();
-                state.user_error = Some(why.clone());
-                if state.issues.data.is_none() {
-                    state.issues.error = Some(why.clone());
-                }
-                if state.pulls.data.is_none() {
-                    state.pulls.error = Some(why.clone());
-                }
-                state.last_error = Some((at, format!("account: {why}")));
-            }
-        },
-        (_, Data::Repo(r)) => match r {
-            Ok(f) => {
-                state.default_branch = Some(f.data.default_branch.clone());
-                // With a local clone the CI panel follows its HEAD (a branch, or a detached
-                // commit the branch snapshot reports); only without one the default branch.
-                if state.ci_branch.is_none() && !state.ctx.has_local_repo {
-                    state.ci_branch = Some(f.data.default_branch.clone());
-                    fx.push(Effect::Poll(Resource::Runs {
-                        branch: f.data.default_branch,
-                    }));
-                }
-            }
-            Err(e) => note_error(state, at, "repository", Some(e.to_string())),
-        },
-        (_, Data::Branches(r)) => match r {
-            Ok(snap) => {
-                let head = snap
-                    .branches
-                    .iter()
-                    .find(|b| b.is_head)
-                    .map(|b| b.name.clone());
-                let detached = snap.detached_at.clone();
-                state.branches.data = Some(snap);
-                state.branches.updated = Some(at);
-                state.branches.error = None;
-                state.branches.loading = false;
-                let len = state.panel_len(PanelId::Branches);
-                state.cursor_mut(PanelId::Branches).clamp(len);
-                // The CI panel follows the checked-out branch, so a checkout elsewhere shows up;
-                // on a detached HEAD, the runs of the checked-out commit.
-                if let (Some(head), true) = (head, state.ctx.repo.is_some()) {
-                    if state.ci_branch.as_deref() != Some(head.as_str())
-                        || state.ci_commit.is_some()
-                    {
-                        state.ci_branch = Some(head.clone());
-                        state.ci_commit = None;
-                        state.runs = Loaded {
-                            loading: true,
-                            ..Loaded::default()
-                        };
-                        fx.push(Effect::Poll(Resource::Runs { branch: head }));
-                    }
-                } else if let (Some(sha), true) = (detached, state.ctx.repo.is_some()) {
-                    if state.ci_commit.as_deref() != Some(sha.as_str()) {
-                        state.ci_commit = Some(sha.clone());
-                        state.ci_branch = None;
-                        state.runs = Loaded {
-                            loading: true,
-                            ..Loaded::default()
-                        };
-                        fx.push(Effect::Poll(Resource::HeadRuns { sha }));
-                    }
-                }
-            }
-            Err(why) => {
-                state.branches.loading = false;
-                state.branches.error = Some(why.clone());
-                state.last_error = Some((at, format!("branches: {why}")));
-            }
-        },
-        (Resource::Issues { all_repos, .. }, Data::Issues(r)) => {
-            if all_repos != state.issues_all_repos {
-                return fx;
-            }
-            let why = store(&mut state.issues, r, at);
-            note_error(state, at, "issues", why);
-            let len = state.panel_len(PanelId::Issues);
-            state.cursor_mut(PanelId::Issues).clamp(len);
-        }
-        (_, Data::Pulls(mut r)) => {
-            heal(&state.pulls, &mut r);
-            let why = store(&mut state.pulls, r, at);
-            note_error(state, at, "pull requests", why);
-            let gaps = state.pulls.data.as_deref().and_then(summary);
-            note_error(state, at, "pull requests", gaps);
-            let len = state.panel_len(PanelId::Pulls);
-            state.cursor_mut(PanelId::Pulls).clamp(len);
-            fx.extend(new_review_requests(state));
-            if let Some(n) = state.select_pull {
-                let at_row = state
-                    .pulls
-                    .data
-                    .as_ref()
-                    .and_then(|v| v.iter().position(|p| p.pr.number == n));
-                if let Some(i) = at_row {
-                    state.cursor_mut(PanelId::Pulls).selected = i;
-                    state.select_pull = None;
-                }
-            }
-        }
-        (_, Data::JobStatus(r, notes)) => match r {
-            Ok(f) => fx.extend(super::logview::job_status(state, f.data, notes)),
-            Err(e) => note_error(state, at, "job", Some(e.to_string())),
-        },
-        (Resource::PullDetail { number }, Data::PullDetail(r)) => {
-            let mut err = None;
-            if let Some(Detail::Pull {
-                number: open,
-                data,
-                cursor,
-                ..
-            }) = &mut state.detail
-            {
-                if *open == number {
-                    data.loading = false;
-                    match r {
-                        Ok(d) => {
-                            cursor.clamp(d.threads.len());
-                            err = d
-                                .gaps
-                                .iter()
-                                .next()
-                                .map(|u| format!("{} unreadable: {}", u.part.label(), u.why));
-                            data.data = Some(d);
-                            data.updated = Some(at);
-                            data.error = None;
-                        }
-                        Err(e) => {
-                            let why = e.to_string();
-                            data.error = Some(why.clone());
-                            err = Some(why);
-                        }
-                    }
-                }
-            }
-            note_error(state, at, "pull request", err);
-        }
-        (Resource::CommitRuns { sha }, Data::Runs(r)) => {
-            fx.extend(super::follow::commit_runs(
-                state,
-                &sha,
-                at,
-                r.map(|f| f.data),
-            ));
-        }
-        (Resource::Runs { branch }, Data::Runs(r)) => {
-            if state.ci_branch.as_deref() != Some(branch.as_str()) || state.ci_commit.is_some() {
-                return fx;
-            }
-            fx.extend(runs_arrived(state, r, at));
-        }
-        (Resource::HeadRuns { sha }, Data::Runs(r)) => {
-            if state.ci_commit.as_deref() != Some(sha.as_str()) {
-                return fx;
-            }
-            fx.extend(runs_arrived(state, r, at));
-        }
-        (Resource::Jobs { run_id }, Data::Jobs(r, annotations)) => {
-            let mut err = None;
-            if let Some(Detail::Run {
-                run_id: open,
-                data,
-                cursor,
-                annotations: notes,
-            }) = &mut state.detail
-            {
-                if *open == run_id {
-                    *notes = annotations;
-                    let first_load = data.data.is_none();
-                    err = store(data, r, at);
-                    let jobs = data
-                        .data
-                        .as_ref()
-                        .map_or(&[][..], |(_, jobs)| jobs.as_slice());
-                    // A failed run opens on the job that failed.
-                    if first_load {
-                        if let Some(i) = jobs
-                            .iter()
-                            .position(|j| j.conclusion.as_ref().is_some_and(Conclusion::is_failure))
-                        {
-                            cursor.selected = i;
-                        }
-                    }
-                    cursor.clamp(jobs.len());
-                }
-            }
-            note_error(state, at, "jobs", err);
-        }
-        (_, Data::Environments(mut r)) => {
-            heal(&state.envs, &mut r);
-            let why = store(&mut state.envs, r, at);
-            note_error(state, at, "deploys", why);
-            let gaps = state.envs.data.as_deref().and_then(summary);
-            note_error(state, at, "deploys", gaps);
-            fx.extend(new_waiting_deploys(state));
-            if !state.env_order.is_empty() {
-                let order = state.env_order.clone();
-                let rank = |name: &str| order.iter().position(|o| o == name).unwrap_or(usize::MAX);
-                if let Some(envs) = state.envs.data.as_mut() {
-                    envs.sort_by_key(|e| rank(&e.env.name));
-                }
-            }
-            let len = state.panel_len(PanelId::Deploys);
-            state.cursor_mut(PanelId::Deploys).clamp(len);
-        }
-        (_, Data::FollowedRuns(r)) => match r {
-            Ok(f) => {
-                for run in f.data {
-                    if let Some(fl) = state.followed.iter_mut().find(|x| x.run_id == run.id) {
-                        fl.run = Some(run);
-                    }
-                }
-                let (done, going): (Vec<_>, Vec<_>) = state
-                    .followed
-                    .drain(..)
-                    .partition(|f| f.run.as_ref().is_some_and(|r| !r.status.is_active()));
-                state.followed = going;
-                for f in done {
-                    // Reported here, not again when the CI panel sees it finished.
-                    state.active_runs.retain(|id| *id != f.run_id);
-                    let ok = f.run.as_ref().and_then(|r| r.conclusion.clone())
-                        == Some(Conclusion::Success);
-                    let verdict = if ok { "succeeded" } else { "failed" };
-                    let text = format!("{} {verdict}", f.what);
-                    state.toast(
-                        if ok {
-                            format!("✓ {text}")
-                        } else {
-                            format!("✗ {text}")
-                        },
-                        !ok,
-                    );
-                    let event = match (&f.environment, ok) {
-                        (Some(_), _) => crate::config::NotifyEvent::DeployFinished,
-                        (None, true) => crate::config::NotifyEvent::CiSucceeded,
-                        (None, false) => crate::config::NotifyEvent::CiFailed,
-                    };
-                    fx.push(Effect::Notify {
-                        event,
-                        title: format!("cockpit: {verdict}"),
-                        body: text,
-                    });
-                    fx.push(Effect::Refresh(vec![
-                        ResourceKind::Environments,
-                        ResourceKind::Runs,
-                    ]));
-                }
-                // The set shrank or stayed: asking for the same set again changes nothing.
-                if state.followed.is_empty() {
-                    fx.push(Effect::Stop(ResourceKind::FollowedRuns));
-                } else {
-                    fx.push(Effect::Poll(Resource::FollowedRuns {
-                        run_ids: state.followed.iter().map(|f| f.run_id).collect(),
-                    }));
-                }
-            }
-            Err(e) => note_error(state, at, "followed runs", Some(e.to_string())),
-        },
-        (Resource::EnvironmentInsights { environment, .. }, Data::Insights(r)) => {
-            if let Some(Detail::Environment { name, insights, .. }) = &mut state.detail {
-                if *name == environment {
-                    insights.loading = false;
-                    match r {
-                        Ok(i) => {
-                            insights.data = Some(i);
-                            insights.updated = Some(at);
-                            insights.error = None;
-                        }
-                        Err(e) => insights.error = Some(e.to_string()),
-                    }
-                }
-            }
-        }
-        (Resource::IssueDetail { number }, Data::IssueDetail(r)) => {
-            let mut err = None;
-            if let Some(Detail::Issue {
-                number: open, data, ..
-            }) = &mut state.detail
-            {
-                if *open == number {
-                    err = store(data, r, at);
-                }
-            }
-            note_error(state, at, "issue", err);
-        }
-        _ => {}
-    }
-    fx
-}
-
 /// The CI panel's runs (of its branch, or of the detached HEAD's commit).
-fn runs_arrived(
+pub(super) fn runs_arrived(
     state: &mut AppState,
     r: Result<Fetched<Vec<crate::github::models::WorkflowRun>>, ApiError>,
     at: DateTime<Utc>,
@@ -887,10 +578,10 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
                 return Vec::new();
             }
             if let Some(login) = state.login.clone() {
-                return vec![Effect::Poll(Resource::Issues {
+                return vec![Effect::Poll(Resource::Issues(resource::Issues {
                     all_repos: state.issues_all_repos,
                     login,
-                })];
+                }))];
             }
         }
     }
@@ -957,7 +648,9 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
             .as_ref()
             .and_then(|v| v.get(sel))
             .map(|i| {
-                fx.push(Effect::Poll(Resource::IssueDetail { number: i.number }));
+                fx.push(Effect::Poll(Resource::IssueDetail(resource::IssueDetail {
+                    number: i.number,
+                })));
                 Detail::Issue {
                     number: i.number,
                     data: Loaded {
@@ -973,7 +666,9 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
             detail
         }),
         PanelId::Ci => state.runs.data.as_ref().and_then(|v| v.get(sel)).map(|r| {
-            fx.push(Effect::Poll(Resource::Jobs { run_id: r.id }));
+            fx.push(Effect::Poll(Resource::Jobs(resource::Jobs {
+                run_id: r.id,
+            })));
             Detail::run(r.id)
         }),
         PanelId::Deploys => state.envs.data.as_ref().and_then(|v| v.get(sel)).map(|e| {
@@ -984,11 +679,13 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
                 .flatten()
                 .map(|e| e.env.name.as_str())
                 .collect();
-            fx.push(Effect::Poll(Resource::EnvironmentInsights {
-                environment: e.env.name.clone(),
-                upstream: deploys::upstream_of(&e.env.name, &names),
-                window_days: state.metrics_window_days,
-            }));
+            fx.push(Effect::Poll(Resource::EnvironmentInsights(
+                resource::EnvironmentInsights {
+                    environment: e.env.name.clone(),
+                    upstream: deploys::upstream_of(&e.env.name, &names),
+                    window_days: state.metrics_window_days,
+                },
+            )));
             Detail::Environment {
                 name: e.env.name.clone(),
                 cursor: Cursor::default(),
@@ -1143,7 +840,7 @@ fn finished_runs(state: &mut AppState) -> Vec<Effect> {
 
 /// Pull requests that started asking for my review since the last look. The first load only
 /// records what is there: a notification is for news.
-fn new_review_requests(state: &mut AppState) -> Vec<Effect> {
+pub(super) fn new_review_requests(state: &mut AppState) -> Vec<Effect> {
     let Some(rows) = state.pulls.data.as_ref() else {
         return Vec::new();
     };
@@ -1169,7 +866,7 @@ fn new_review_requests(state: &mut AppState) -> Vec<Effect> {
 }
 
 /// Deploys that started waiting for my approval since the last look.
-fn new_waiting_deploys(state: &mut AppState) -> Vec<Effect> {
+pub(super) fn new_waiting_deploys(state: &mut AppState) -> Vec<Effect> {
     let Some(envs) = state.envs.data.as_ref() else {
         return Vec::new();
     };
@@ -1209,6 +906,24 @@ fn new_waiting_deploys(state: &mut AppState) -> Vec<Effect> {
     fx
 }
 
+/// The branch list says what a push just did before the refreshed list arrives: a `P` right
+/// after `p` must not be refused as "not on GitHub yet".
+fn pushed_branch(state: &mut AppState, out: &crate::git::PushOutcome) {
+    let Some(b) = state
+        .branches
+        .data
+        .as_mut()
+        .and_then(|d| d.branches.iter_mut().find(|b| b.name == out.branch))
+    else {
+        return;
+    };
+    b.sha = out.sha.clone();
+    b.upstream = Some(out.upstream.clone());
+    b.upstream_gone = false;
+    b.ahead = 0;
+    b.behind = 0;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1225,15 +940,17 @@ mod tests {
     }
 
     fn followed_data(runs: Vec<WorkflowRun>) -> Msg {
-        Msg::Data {
-            resource: Resource::FollowedRuns { run_ids: vec![1] },
-            at: chrono::Utc::now(),
-            data: Data::FollowedRuns(Ok(Fetched {
-                data: runs,
-                changed: true,
-            })),
-            rate: None,
-        }
+        Msg::answer(
+            resource::Answer {
+                resource: resource::FollowedRuns { run_ids: vec![1] },
+                answer: Ok(Fetched {
+                    data: runs,
+                    changed: true,
+                }),
+            },
+            chrono::Utc::now(),
+            None,
+        )
     }
 
     /// A followed run keeps being followed while it runs and is reported once when it ends.
@@ -1278,22 +995,4 @@ mod tests {
             .as_ref()
             .is_some_and(|t| t.error && t.text.contains("failed")));
     }
-}
-
-/// The branch list says what a push just did before the refreshed list arrives: a `P` right
-/// after `p` must not be refused as "not on GitHub yet".
-fn pushed_branch(state: &mut AppState, out: &crate::git::PushOutcome) {
-    let Some(b) = state
-        .branches
-        .data
-        .as_mut()
-        .and_then(|d| d.branches.iter_mut().find(|b| b.name == out.branch))
-    else {
-        return;
-    };
-    b.sha = out.sha.clone();
-    b.upstream = Some(out.upstream.clone());
-    b.upstream_gone = false;
-    b.ahead = 0;
-    b.behind = 0;
 }

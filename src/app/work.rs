@@ -7,6 +7,7 @@ use super::modal::{
     Confirm, Editor, EditorPurpose, Field, Form, MergeChecked, Modal, OnYes, Purpose,
 };
 use super::mutation::Mutation;
+use super::resource;
 use super::state::{AppState, Cursor, Detail, Loaded, PanelId};
 use super::submit::{git, git_ready, start};
 use crate::github::issues_write::CloseReason;
@@ -344,7 +345,7 @@ pub fn open_pull(number: u64) -> (Detail, Effect) {
             cursor: Cursor::default(),
             scroll: Default::default(),
         },
-        Effect::Poll(Resource::PullDetail { number }),
+        Effect::Poll(Resource::PullDetail(resource::PullDetail { number })),
     )
 }
 

@@ -7,6 +7,8 @@ use git2::{Branch, BranchType, ErrorCode, Oid, Repository, StatusOptions};
 
 use super::error::{Doing, GitError};
 use super::merged::reachable_tips;
+use super::sync::Graph;
+use super::upstream::Upstreams;
 
 /// One local branch.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,8 +110,9 @@ pub struct BranchSnapshot {
 /// `default_branch` is what GitHub reports for the repository; without it the default is
 /// `origin/HEAD`'s target, else `main` or `master` when such a branch exists.
 ///
-/// Cost: per branch, one ahead/behind walk against its upstream (it stops at their merge base);
-/// for all branches together, one walk down the default branch to the oldest branch tip.
+/// Cost: refs and configuration are read once; per branch, one ahead/behind walk against its
+/// upstream that stops where the two meet, over commits parsed once for all branches; for all
+/// branches together, one walk down the default branch to the oldest branch tip.
 pub fn snapshot(
     repo_path: &Path,
     default_branch: Option<&str>,
@@ -128,13 +131,21 @@ pub fn snapshot_with(
     let default_branch = resolve_default_branch(&repo, default_branch);
     let default_tips = default_tips(&repo, default_branch.as_deref());
 
+    // Everything per branch is read from these, once: asking git2 per branch for its
+    // upstream copies the whole configuration each time (thousands of `branch.*` entries),
+    // which made the listing quadratic in the number of branches.
+    let config = repo.config().and_then(|mut c| c.snapshot()).ok();
+    let head = head_refname(&repo);
+    let mut upstreams = Upstreams::new(&repo, config.as_ref());
+    let mut graph = Graph::new(&repo);
+
     let mut branches = Vec::new();
     let iter = repo
         .branches(Some(BranchType::Local))
         .doing(|| "listing local branches".to_string())?;
     for entry in iter {
         let (branch, _) = entry.doing(|| "listing local branches".to_string())?;
-        if let Some(info) = branch_info(&repo, &branch)? {
+        if let Some(info) = branch_info(&branch, head.as_deref(), &mut upstreams, &mut graph)? {
             branches.push(info);
         }
     }
@@ -144,9 +155,9 @@ pub fn snapshot_with(
         default_branch.as_deref(),
         &default_tips,
     )?;
-    if let Ok(config) = repo.config() {
+    if let Some(config) = &config {
         for b in &mut branches {
-            b.issue = super::ops::issue_of(&config, &b.name);
+            b.issue = super::ops::issue_of(config, &b.name);
         }
     }
     if let Some(days) = stale_after_days {
@@ -252,7 +263,12 @@ pub(crate) fn default_tips(repo: &Repository, default_branch: Option<&str>) -> V
     tips
 }
 
-fn branch_info(repo: &Repository, branch: &Branch<'_>) -> Result<Option<BranchInfo>, GitError> {
+fn branch_info(
+    branch: &Branch<'_>,
+    head: Option<&str>,
+    upstreams: &mut Upstreams<'_>,
+    graph: &mut Graph<'_>,
+) -> Result<Option<BranchInfo>, GitError> {
     let reference = branch.get();
     let name = String::from_utf8_lossy(branch.name_bytes().unwrap_or(reference.shorthand_bytes()))
         .into_owned();
@@ -264,7 +280,7 @@ fn branch_info(repo: &Repository, branch: &Branch<'_>) -> Result<Option<BranchIn
     let tip = commit.id();
 
     let mut info = BranchInfo {
-        is_head: branch.is_head(),
+        is_head: head.is_some() && reference.name().ok() == head,
         sha: tip.to_string(),
         upstream: None,
         upstream_gone: false,
@@ -282,12 +298,12 @@ fn branch_info(repo: &Repository, branch: &Branch<'_>) -> Result<Option<BranchIn
     };
 
     if let Ok(refname) = reference.name() {
-        if let Some(upstream_ref) = upstream_refname(repo, refname) {
+        if let Some(upstream_ref) = upstreams.refname(refname) {
             info.upstream = Some(short_refname(&upstream_ref).to_string());
-            match repo.refname_to_id(&upstream_ref) {
+            match upstreams.repo.refname_to_id(&upstream_ref) {
                 Ok(upstream_tip) => {
-                    let (ahead, behind) = repo
-                        .graph_ahead_behind(tip, upstream_tip)
+                    let (ahead, behind) = graph
+                        .ahead_behind(tip, upstream_tip)
                         .doing(|| format!("comparing branch '{}' with its upstream", info.name))?;
                     info.ahead = ahead;
                     info.behind = behind;
@@ -332,11 +348,12 @@ fn mark_merged(
     Ok(())
 }
 
-/// The full name of the ref the branch tracks, whether or not that ref exists. `None` when the
-/// branch has no upstream configured (or its configured remote no longer exists).
-fn upstream_refname(repo: &Repository, branch_refname: &str) -> Option<String> {
-    let buf = repo.branch_upstream_name(branch_refname).ok()?;
-    buf.as_str().ok().map(str::to_string)
+/// The full ref name of the checked-out branch; `None` when HEAD is detached or unborn.
+fn head_refname(repo: &Repository) -> Option<String> {
+    if repo.head_detached().unwrap_or(false) {
+        return None;
+    }
+    repo.head().ok()?.name().ok().map(str::to_string)
 }
 
 fn short_refname(refname: &str) -> &str {

@@ -15,8 +15,10 @@ mod ops;
 mod push;
 mod remote;
 mod repo;
+mod sync;
 mod transfer;
 mod transport;
+mod upstream;
 
 pub use branches::{snapshot, snapshot_with, BranchInfo, BranchSnapshot, WorkTreeStatus};
 pub use demo::{

@@ -1,19 +1,23 @@
 //! Log viewer benchmarks (a bench binary, not timed tests: a slow machine must not fail the
-//! suite). Run: `cargo bench --bench logs`.
+//! suite). Run: `cargo bench --bench logs`; `-- --test` runs each measurement once.
 //!
 //! On a 1,000,000-line (~100 MB) job log from fakehub's generator: opening it and drawing the
 //! first screen (target < 1 s), drawing at the top / middle / end (the cost must not depend on
 //! the position), paging through, searching (target well under a second, off the UI thread,
 //! with frames still drawn meanwhile, and within 2x of `grep -c` on the same bytes, run side
-//! by side), and memory (store vs. log size, target < 2x).
+//! by side), and memory (store vs. log size, target < 2x). Function costs go through criterion;
+//! the search race with grep, memory and the ratios are printed rows.
 
 use std::time::{Duration, Instant};
 
 use cockpit::fakehub::huge_log;
 use cockpit::logs::{LogView, LogViewState, SearchMode};
 use cockpit::ui::Theme;
+use criterion::Criterion;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
+
+mod measure;
 
 const LINES: usize = 1_000_000;
 const W: u16 = 160;
@@ -48,18 +52,6 @@ impl Screen {
             .draw(|f| f.render_widget(LogView::new(view, theme.log_styles()), f.area()))
             .expect("draw");
     }
-
-    /// Mean microseconds per frame over `frames` draws (after a warm-up).
-    fn time(&mut self, view: &LogViewState, frames: u32) -> f64 {
-        for _ in 0..5 {
-            self.draw(view);
-        }
-        let t = Instant::now();
-        for _ in 0..frames {
-            self.draw(view);
-        }
-        t.elapsed().as_secs_f64() * 1e6 / f64::from(frames)
-    }
 }
 
 /// `grep ARGS QUERY FILE`: best time of three runs in ms and its count (None without grep).
@@ -86,6 +78,10 @@ fn row(label: &str, value: String) {
 }
 
 fn main() {
+    let mut c = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args();
     println!("cockpit log benchmark ({W}x{H} viewport, colour theme)");
     let t = Instant::now();
     let data = huge_log(LINES);
@@ -95,23 +91,51 @@ fn main() {
         mib(log_len as f64),
         t.elapsed().as_secs_f64() * 1e3
     );
-    let rss_before = rss_kib();
 
-    // Open + first screen.
+    // Open + first screen; each sample ingests a fresh copy (the copy is not timed).
     let mut screen = Screen::new();
+    let mut group = c.benchmark_group(format!("log open ({LINES} lines)"));
+    measure::timed_by_routine(
+        &mut group,
+        "open + first screen drawn (target < 1000 ms)",
+        Duration::from_secs(8),
+        || {
+            let bytes = data.clone();
+            let t = Instant::now();
+            let view = LogViewState::from_bytes(bytes);
+            screen.draw(&view);
+            t.elapsed()
+        },
+    );
+
+    // The same log arriving in 64 KiB pieces (the append path: partial lines, chunking).
+    let mut appended = None;
+    measure::timed_by_routine(
+        &mut group,
+        "append in 64 KiB pieces (1,500 appends)",
+        Duration::from_secs(8),
+        || {
+            let t = Instant::now();
+            let mut live = LogViewState::new();
+            for piece in data.chunks(64 * 1024) {
+                live.append(piece);
+            }
+            live.finish();
+            let took = t.elapsed();
+            appended = Some((live.store().len(), live.store().heap_bytes()));
+            took
+        },
+    );
+    group.finish();
+
+    let rss_before = rss_kib();
     let t = Instant::now();
     let mut view = LogViewState::from_bytes(data);
     let ingest = t.elapsed();
-    screen.draw(&view);
-    let first = t.elapsed();
     println!("open");
     row(
-        "ingest (lines, metadata, groups, problems)",
+        "ingest (lines, metadata, groups, problems), once",
         format!("{:>8.1} ms", ingest.as_secs_f64() * 1e3),
-    );
-    row(
-        "open + first screen drawn   (target < 1000 ms)",
-        format!("{:>8.1} ms", first.as_secs_f64() * 1e3),
     );
 
     // Memory.
@@ -132,33 +156,17 @@ fn main() {
             format!("{:>8.1} MiB", after.saturating_sub(before) as f64 / 1024.0),
         );
     }
-
-    // The same log arriving in 64 KiB pieces (the append path: partial lines, chunking).
-    let mut raw = Vec::with_capacity(log_len);
-    view.save_job(cockpit::logs::SaveMode::Raw)
-        .write(&mut raw)
-        .expect("copy");
-    let t = Instant::now();
-    let mut live = LogViewState::new();
-    for piece in raw.chunks(64 * 1024) {
-        live.append(piece);
+    if let Some((lines, live_heap)) = appended {
+        row(
+            "store heap after the 64 KiB appends / log size",
+            format!("{:>8.3}x", live_heap as f64 / log_len as f64),
+        );
+        assert_eq!(lines, view.store().len());
     }
-    live.finish();
-    let appended = t.elapsed();
-    row(
-        "append in 64 KiB pieces (1,500 appends)",
-        format!(
-            "{:>8.1} ms  ({:.3}x memory)",
-            appended.as_secs_f64() * 1e3,
-            live.store().heap_bytes() as f64 / log_len as f64
-        ),
-    );
-    assert_eq!(live.store().len(), view.store().len());
-    drop(live);
-    drop(raw);
 
     // Render cost by position: groups folded (default) and everything unfolded.
-    println!("render (µs per frame; the same at any position means size-independent)");
+    let mut group = c
+        .benchmark_group("log render (per frame; the same at any position means size-independent)");
     let mut results = Vec::new();
     for unfolded in [false, true] {
         if unfolded {
@@ -166,59 +174,62 @@ fn main() {
         }
         for (name, line) in [("top", 0), ("middle", LINES / 2), ("end", LINES - 1)] {
             view.jump_to_line(line);
-            let us = screen.time(&view, 300);
-            results.push(us);
-            row(
-                &format!(
-                    "{} at the {name}",
-                    if unfolded { "unfolded" } else { "folded  " }
-                ),
-                format!("{us:>8.1} µs"),
-            );
+            let folded = if unfolded { "unfolded" } else { "folded" };
+            results.push(measure::median_us(
+                &mut group,
+                &format!("{folded} at the {name}"),
+                || screen.draw(&view),
+            ));
         }
     }
     view.toggle_timestamps();
     view.jump_to_line(LINES / 2);
-    let us = screen.time(&view, 300);
-    row(
-        "unfolded, timestamps shown, middle",
-        format!("{us:>8.1} µs"),
-    );
+    measure::median_us(&mut group, "unfolded, timestamps shown, middle", || {
+        screen.draw(&view)
+    });
     view.toggle_timestamps();
+    group.finish();
     let (lo, hi) = results
         .iter()
         .fold((f64::MAX, 0f64), |(lo, hi), &v| (lo.min(v), hi.max(v)));
-    row("slowest / fastest position", format!("{:>8.2}", hi / lo));
+    row(
+        "render: slowest / fastest position",
+        format!("{:>8.2}", hi / lo),
+    );
 
-    // Paging: each page is new lines (cache misses), so this is the real scrolling cost.
+    // Paging: each page is new lines (cache misses), so this is the real scrolling cost. Back
+    // to the top before the end, where a page would no longer move.
+    let mut group = c.benchmark_group("log scrolling");
     view.to_top();
     screen.draw(&view);
-    let pages = 2_000;
-    let t = Instant::now();
-    for _ in 0..pages {
+    let mut pages = 0u32;
+    measure::median_us(&mut group, "page down + draw (cold lines)", || {
+        pages += 1;
+        if pages.is_multiple_of(10_000) {
+            view.to_top();
+        }
         view.page(1);
         screen.draw(&view);
-    }
-    let per = t.elapsed().as_secs_f64() * 1e6 / f64::from(pages);
-    println!("scrolling");
-    row(
-        &format!("page down + draw ({pages} pages, cold lines)"),
-        format!("{per:>8.1} µs"),
-    );
-    let t = Instant::now();
-    for _ in 0..pages {
+    });
+    view.to_top();
+    let mut lines = 0usize;
+    measure::median_us(&mut group, "line down + draw", || {
+        lines += 1;
+        if lines.is_multiple_of(LINES / 2) {
+            view.to_top();
+        }
         view.scroll(1);
         screen.draw(&view);
-    }
-    let per = t.elapsed().as_secs_f64() * 1e6 / f64::from(pages);
-    row("line down + draw", format!("{per:>8.1} µs"));
-    let t = Instant::now();
-    view.fold_all();
-    view.unfold_all();
-    row(
+    });
+    measure::median_us(
+        &mut group,
         "fold all + unfold all (two layout rebuilds)",
-        format!("{:>8.1} µs", t.elapsed().as_secs_f64() * 1e6),
+        || {
+            view.fold_all();
+            view.unfold_all();
+        },
     );
+    group.finish();
 
     // Search: time to complete, while the UI keeps drawing frames; grep on the same bytes.
     let file = tempfile::NamedTempFile::new().expect("temporary file");
@@ -287,11 +298,12 @@ fn main() {
             );
         }
     }
-    let t = Instant::now();
-    view.search_next();
-    screen.draw(&view);
-    row(
-        "n (next hit) + draw",
-        format!("{:>8.1} µs", t.elapsed().as_secs_f64() * 1e6),
-    );
+    let mut group = c.benchmark_group("log search");
+    measure::median_us(&mut group, "n (next hit) + draw", || {
+        view.search_next();
+        screen.draw(&view);
+    });
+    group.finish();
+
+    c.final_summary();
 }

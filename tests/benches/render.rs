@@ -1,20 +1,24 @@
-//! Render and start-up benchmarks (a bench binary, not timed tests: a slow machine must not
-//! fail the suite). Run: `cargo bench --bench render`.
+//! Render and start-up benchmarks on criterion (a bench binary, not timed tests: a slow machine
+//! must not fail the suite). Run: `cargo bench --bench render`; `-- --test` runs each once.
 //!
 //! What it shows: a panel's render cost does not grow with the number of items (100 vs
 //! 10,000 issues, selection at the top vs the bottom), and how long the demo takes from start
 //! to its first frame.
 
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use cockpit::app::keymap::Keymap;
 use cockpit::app::state::{AppState, Context, Loaded, PanelId};
 use cockpit::github::dashboard::Slug;
 use cockpit::github::models::{Issue, WorkflowRun};
 use cockpit::ui::{self, Theme};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use serde_json::json;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+mod measure;
 
 fn issues(n: usize) -> Vec<Issue> {
     let now = Utc::now();
@@ -24,7 +28,7 @@ fn issues(n: usize) -> Vec<Issue> {
                 "number": i + 1,
                 "title": format!("Issue number {i} with a reasonably long title to fill the column"),
                 "labels": [{"name": "bug", "color": "d73a4a"}, {"name": "area/ui", "color": "0e8a16"}],
-                "created_at": (now - Duration::minutes(i as i64)).to_rfc3339(),
+                "created_at": (now - chrono::Duration::minutes(i as i64)).to_rfc3339(),
             }))
             .expect("issue")
         })
@@ -38,7 +42,7 @@ fn runs(n: usize) -> Vec<WorkflowRun> {
             serde_json::from_value(json!({
                 "id": i + 1, "name": "CI", "display_title": format!("Run {i}"), "head_sha": "0123456789abcdef",
                 "event": "push", "status": "completed", "conclusion": "success", "run_number": i,
-                "created_at": (now - Duration::minutes(i as i64)).to_rfc3339(),
+                "created_at": (now - chrono::Duration::minutes(i as i64)).to_rfc3339(),
             }))
             .expect("run")
         })
@@ -68,40 +72,70 @@ fn state(n: usize, selected: usize) -> AppState {
     s
 }
 
-fn time_frames(label: &str, s: &AppState, frames: u32) -> f64 {
+fn frames(group: &mut BenchmarkGroup<'_, WallTime>, label: &str, s: &AppState) -> f64 {
     let mut t = Terminal::new(TestBackend::new(160, 45)).expect("terminal");
     let km = Keymap::default();
     let theme = Theme::mono();
-    // Warm up (first frame fills both buffers).
-    for _ in 0..10 {
+    measure::median_us(group, label, || {
         t.draw(|f| ui::draw(f, s, &km, &theme)).expect("draw");
-    }
+    })
+}
+
+/// Demo start-up to its first frame; the demo is dropped outside the timed part.
+fn start_to_first_frame(rt: &tokio::runtime::Runtime) -> Duration {
     let start = Instant::now();
-    for _ in 0..frames {
-        t.draw(|f| ui::draw(f, s, &km, &theme)).expect("draw");
-    }
-    let per = start.elapsed().as_secs_f64() * 1e6 / f64::from(frames);
-    println!("{label:<58} {per:>9.1} µs/frame");
-    per
+    rt.block_on(async {
+        let demo = cockpit::demo::Demo::start().await.expect("demo");
+        let launched = cockpit::launch::build(cockpit::launch::LaunchSpec {
+            target: cockpit::launch::ApiTarget::from_api_url(&demo.hub.base_url()),
+            repo: cockpit::launch::RepoChoice {
+                slug: Slug::parse(cockpit::demo::Demo::repo_name()),
+                problem: None,
+                workdir: Some(demo.repo.workdir.clone()),
+                head_branch: None,
+            },
+            token: cockpit::github::Token::new(cockpit::demo::Demo::token()).map(|t| (t, None)),
+            readonly: false,
+            demo: true,
+            intervals: Default::default(),
+            size: (160, 45),
+            deploy_targets: Default::default(),
+            drafts_dir: Some(demo.repo.dir.path().join("drafts")),
+            stale_days: 30,
+        })
+        .expect("launch");
+        let mut t = Terminal::new(TestBackend::new(160, 45)).expect("terminal");
+        t.draw(|f| ui::draw(f, &launched.state, &Keymap::default(), &Theme::mono()))
+            .expect("draw");
+        let at = start.elapsed();
+        drop(demo);
+        at
+    })
 }
 
 fn main() {
-    println!("cockpit render benchmark (whole 160x45 dashboard, all five panels drawn)");
-    let small = time_frames(
+    let mut c = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args();
+
+    let mut group = c.benchmark_group("render 160x45 dashboard, all five panels drawn");
+    let small = frames(
+        &mut group,
         "100 issues + 100 runs, selection at top",
         &state(100, 0),
-        500,
     );
-    let big_top = time_frames(
+    let big_top = frames(
+        &mut group,
         "10,000 issues + 10,000 runs, selection at top",
         &state(10_000, 0),
-        500,
     );
-    let big_end = time_frames(
+    let big_end = frames(
+        &mut group,
         "10,000 issues + 10,000 runs, selection at the end",
         &state(10_000, 9_999),
-        500,
     );
+    group.finish();
     let ratio = big_end.max(big_top) / small;
     println!("size/position independence: 10k vs 100 ratio = {ratio:.2} (1.0 = independent)");
 
@@ -110,38 +144,15 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    let mut firsts = Vec::new();
-    for _ in 0..5 {
-        let start = Instant::now();
-        let first = rt.block_on(async {
-            let demo = cockpit::demo::Demo::start().await.expect("demo");
-            let launched = cockpit::launch::build(cockpit::launch::LaunchSpec {
-                target: cockpit::launch::ApiTarget::from_api_url(&demo.hub.base_url()),
-                repo: cockpit::launch::RepoChoice {
-                    slug: Slug::parse(cockpit::demo::Demo::repo_name()),
-                    problem: None,
-                    workdir: Some(demo.repo.workdir.clone()),
-                    head_branch: None,
-                },
-                token: cockpit::github::Token::new(cockpit::demo::Demo::token()).map(|t| (t, None)),
-                readonly: false,
-                demo: true,
-                intervals: Default::default(),
-                size: (160, 45),
-                deploy_targets: Default::default(),
-                drafts_dir: Some(demo.repo.dir.path().join("drafts")),
-                stale_days: 30,
-            })
-            .expect("launch");
-            let mut t = Terminal::new(TestBackend::new(160, 45)).expect("terminal");
-            t.draw(|f| ui::draw(f, &launched.state, &Keymap::default(), &Theme::mono()))
-                .expect("draw");
-            let at = start.elapsed();
-            drop(demo);
-            at
-        });
-        firsts.push(first.as_secs_f64() * 1000.0);
-    }
-    firsts.sort_by(f64::total_cmp);
-    println!("demo start → first frame (fakehub + throwaway repo + first draw): median {:.1} ms, worst {:.1} ms", firsts[2], firsts[4]);
+    let mut group = c.benchmark_group("demo start");
+    // Each start spins up fakehub and a throwaway repository: few, equal-sized samples.
+    measure::timed_by_routine(
+        &mut group,
+        "start to first frame (fakehub + throwaway repo + first draw)",
+        Duration::from_secs(5),
+        || start_to_first_frame(&rt),
+    );
+    group.finish();
+
+    c.final_summary();
 }
