@@ -1022,20 +1022,25 @@ fn branch(name: &str, is_head: bool, merged: bool) -> BranchInfo {
     }
 }
 
-/// The Branches panel: main checked out, a merged branch selected, an unmerged one below.
-fn on_merged_branch(s: &mut AppState) {
-    s.focus = PanelId::Branches;
-    s.branches = loaded(BranchSnapshot {
-        branches: vec![
-            branch("main", true, false),
-            branch("41-old-fix", false, true),
-            branch("42-retry-flaky-uploads", false, false),
-        ],
+/// A clean working tree on main's repository with these branches.
+fn snapshot(branches: Vec<BranchInfo>) -> BranchSnapshot {
+    BranchSnapshot {
+        branches,
         status: Default::default(),
         default_branch: Some("main".into()),
         detached_at: None,
         operation: None,
-    });
+    }
+}
+
+/// The Branches panel: main checked out, a merged branch selected, an unmerged one below.
+fn on_merged_branch(s: &mut AppState) {
+    s.focus = PanelId::Branches;
+    s.branches = loaded(snapshot(vec![
+        branch("main", true, false),
+        branch("41-old-fix", false, true),
+        branch("42-retry-flaky-uploads", false, false),
+    ]));
     s.cursor_mut(PanelId::Branches).selected = 1;
 }
 
@@ -1143,31 +1148,13 @@ const LOG: &str = "2026-11-20T10:00:00.0000000Z ##[group]Run cargo test\n\
 2026-11-20T10:00:04.0000000Z ##[endgroup]\n\
 2026-11-20T10:00:05.0000000Z ##[error]Process completed with exit code 101.\n";
 
-/// The failed run's detail is open with its jobs: a finished test job, a running lint job.
 /// The branch just made from issue 47, committed to and not yet pushed.
 fn on_unpushed_branch(s: &mut AppState) {
-    let branch = cockpit::git::BranchInfo {
-        name: "47-crash-when-home-is-unset".into(),
-        is_head: true,
-        sha: "1111111111111111111111111111111111111111".into(),
-        upstream: None,
-        upstream_gone: false,
-        ahead: 0,
-        behind: 0,
-        summary: "Fall back when HOME is unset".into(),
-        commit_time: now(),
-        author: "octodemo".into(),
-        merged_into_default: false,
-        issue: Some(47),
-        stale: false,
-    };
-    s.branches = loaded(cockpit::git::BranchSnapshot {
-        branches: vec![branch],
-        status: Default::default(),
-        default_branch: Some("main".into()),
-        detached_at: None,
-        operation: None,
-    });
+    let mut b = branch("47-crash-when-home-is-unset", true, false);
+    b.sha = "1111111111111111111111111111111111111111".into();
+    b.upstream = None;
+    b.issue = Some(47);
+    s.branches = loaded(snapshot(vec![b]));
     s.focus = PanelId::Branches;
 }
 
@@ -1229,6 +1216,7 @@ fn push_flows() {
     ]);
 }
 
+/// The failed run's detail is open with its jobs: a finished test job, a running lint job.
 fn run_detail(s: &mut AppState) {
     on_ci(s);
     s.cursor_mut(PanelId::Ci).selected = 1;
