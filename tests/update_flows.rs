@@ -6,6 +6,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use cockpit::app::effect::{Effect, GitOp, Prepare, Resource, ResourceKind};
 use cockpit::app::keymap::Keymap;
 use cockpit::app::modal::{Form, Modal, Purpose};
+use cockpit::app::msg::GitSuccess;
 use cockpit::app::mutation::{Done, Mutation};
 use cockpit::app::resource;
 use cockpit::app::state::{AppState, Context, Detail, Loaded, LogPhase, PanelId};
@@ -1059,8 +1060,7 @@ fn deleted() -> Msg {
         op: GitOp::DeleteMerged {
             name: "41-old-fix".into(),
         },
-        result: Ok("Deleted 41-old-fix".into()),
-        pushed: None,
+        result: Ok(String::from("Deleted 41-old-fix").into()),
     }
 }
 
@@ -1164,13 +1164,15 @@ fn pushed() -> Msg {
     Msg::GitDone {
         id: 1,
         op: cockpit::app::effect::GitOp::Push,
-        result: Ok("Pushed 47-crash-when-home-is-unset".into()),
-        pushed: Some(cockpit::git::PushOutcome {
-            remote: "origin".into(),
-            branch: "47-crash-when-home-is-unset".into(),
-            upstream: "origin/47-crash-when-home-is-unset".into(),
-            sha: PUSHED_SHA.into(),
-            remote_messages: Vec::new(),
+        result: Ok(GitSuccess {
+            message: "Pushed 47-crash-when-home-is-unset".into(),
+            pushed: Some(cockpit::git::PushOutcome {
+                remote: "origin".into(),
+                branch: "47-crash-when-home-is-unset".into(),
+                upstream: "origin/47-crash-when-home-is-unset".into(),
+                sha: PUSHED_SHA.into(),
+                remote_messages: Vec::new(),
+            }),
         }),
     }
 }

@@ -2,7 +2,7 @@
 //! push can take a while), reporting progress to the UI loop and ending with one message.
 
 use super::effect::GitOp;
-use super::msg::Msg;
+use super::msg::{GitSuccess, Msg};
 use super::pollers::Services;
 use crate::git::{self, Cancel, IssueBranchRequest, Progress};
 use std::sync::Arc;
@@ -43,14 +43,8 @@ fn progress_text(what: &str, p: Progress) -> String {
 
 pub fn spawn(services: Arc<Services>, id: u64, op: GitOp, tx: mpsc::UnboundedSender<Msg>) {
     tokio::task::spawn_blocking(move || {
-        let mut pushed = None;
-        let result = run(&services, id, &op, &tx, &mut pushed);
-        let _ = tx.send(Msg::GitDone {
-            id,
-            op,
-            result,
-            pushed,
-        });
+        let result = run(&services, id, &op, &tx);
+        let _ = tx.send(Msg::GitDone { id, op, result });
     });
 }
 
@@ -59,8 +53,7 @@ fn run(
     id: u64,
     op: &GitOp,
     tx: &mpsc::UnboundedSender<Msg>,
-    pushed: &mut Option<git::PushOutcome>,
-) -> Result<String, String> {
+) -> Result<GitSuccess, String> {
     let path = s.repo_path.clone().ok_or("not inside a git repository")?;
     let cancel = Cancel::new();
     let what = op.describe();
@@ -90,19 +83,20 @@ fn run(
                 format!("Created and checked out {} from {}", b.name, b.start_point)
             } else {
                 format!("Checked out {} (it already existed for #{number})", b.name)
-            })
+            }
+            .into())
         }
         GitOp::Checkout { name } => {
             git::checkout_branch(&path, name).map_err(e)?;
-            Ok(format!("Checked out {name}"))
+            Ok(format!("Checked out {name}").into())
         }
         GitOp::CreateBranch { name, start } => {
             git::create_branch(&path, name, start, true).map_err(e)?;
-            Ok(format!("Created and checked out {name} from {start}"))
+            Ok(format!("Created and checked out {name} from {start}").into())
         }
         GitOp::DeleteMerged { name } => {
             git::delete_merged_branch(&path, name, default_branch.as_deref()).map_err(e)?;
-            Ok(format!("Deleted {name}"))
+            Ok(format!("Deleted {name}").into())
         }
         GitOp::Fetch => {
             let out =
@@ -111,7 +105,8 @@ fn run(
                 "Fetched origin: {} refs updated, {} objects",
                 out.updated_refs.len(),
                 out.received_objects
-            ))
+            )
+            .into())
         }
         GitOp::Push => {
             let out = git::push_current_branch(&path, None, &s.remote_auth, &cancel, &mut report)
@@ -122,8 +117,10 @@ fn run(
                 out.upstream,
                 &out.sha[..out.sha.len().min(7)]
             );
-            *pushed = Some(out);
-            Ok(message)
+            Ok(GitSuccess {
+                message,
+                pushed: Some(out),
+            })
         }
     }
 }

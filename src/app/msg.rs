@@ -46,11 +46,26 @@ pub enum Msg {
     GitDone {
         id: u64,
         op: super::effect::GitOp,
-        result: Result<String, String>,
-        /// After a push: what it sent, read from the push itself (the branch list may not
-        /// have seen the commit or the new upstream yet).
-        pushed: Option<crate::git::PushOutcome>,
+        result: Result<GitSuccess, String>,
     },
+}
+
+/// What finished git work says, for a toast.
+#[derive(Debug)]
+pub struct GitSuccess {
+    pub message: String,
+    /// After a push: what it sent, read from the push itself (the branch list may not have
+    /// seen the commit or the new upstream yet).
+    pub pushed: Option<crate::git::PushOutcome>,
+}
+
+impl From<String> for GitSuccess {
+    fn from(message: String) -> Self {
+        GitSuccess {
+            message,
+            pushed: None,
+        }
+    }
 }
 
 impl Msg {

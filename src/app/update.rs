@@ -238,20 +238,15 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::GitDone {
-            id,
-            op,
-            result,
-            pushed,
-        } => {
+        Msg::GitDone { id, op, result } => {
             if state.git_busy.as_ref().is_some_and(|(b, _)| *b == id) {
                 state.git_busy = None;
             }
             let mut fx = vec![Effect::Refresh(vec![ResourceKind::Branches])];
             match result {
-                Ok(message) => {
-                    state.toast(format!("✓ {message}"), false);
-                    if let Some(out) = pushed {
+                Ok(done) => {
+                    state.toast(format!("✓ {}", done.message), false);
+                    if let Some(out) = done.pushed {
                         fx.push(Effect::Refresh(vec![
                             ResourceKind::Runs,
                             ResourceKind::Pulls,
