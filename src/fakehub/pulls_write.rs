@@ -14,6 +14,7 @@
 //! Error messages follow GitHub's wording where it is known; fakehub's own otherwise.
 
 use std::collections::hash_map::DefaultHasher;
+use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 
 use serde_json::{json, Value};
@@ -194,17 +195,16 @@ fn create_pull(w: &mut World, ri: usize, ctx: &Ctx, req: &Req) -> R {
         .map(|wf| wf.id)
         .collect();
     for wf in workflows {
-        w.start_run(
-            ri,
-            wf,
-            &head,
-            &head_sha,
-            "pull_request",
-            &login,
-            &title,
-            Some(number),
-            now,
-        );
+        let t = crate::fakehub::pushes::RunTrigger {
+            branch: &head,
+            sha: Some(&head_sha),
+            event: "pull_request",
+            actor: &login,
+            title: &title,
+            pr: Some(number),
+            inputs: BTreeMap::new(),
+        };
+        w.start_run(ri, wf, t, now);
     }
     w.schedule_auto_review(ri, number, diff.first_hunk, now);
 

@@ -81,22 +81,27 @@ impl World {
             .collect();
         workflows
             .into_iter()
-            .filter_map(|wf| self.start_run(ri, wf, branch, &sha, event, pusher, &title, pr, now))
+            .filter_map(|wf| {
+                let t = RunTrigger {
+                    branch,
+                    sha: Some(&sha),
+                    event,
+                    actor: pusher,
+                    title: &title,
+                    pr,
+                    inputs: BTreeMap::new(),
+                };
+                self.start_run(ri, wf, t, now)
+            })
             .collect()
     }
 
-    /// Starts a run of workflow `wf_id` for `sha` whose timeline begins at `now`.
-    #[allow(clippy::too_many_arguments)]
+    /// Starts a run of workflow `wf_id` whose timeline begins at `now`.
     pub(crate) fn start_run(
         &mut self,
         ri: usize,
         wf_id: u64,
-        branch: &str,
-        sha: &str,
-        event: &str,
-        actor: &str,
-        title: &str,
-        pr: Option<u64>,
+        t: RunTrigger<'_>,
         now: Time,
     ) -> Option<u64> {
         let wf = self.repos.get(ri)?.workflow(wf_id)?.clone();
@@ -110,23 +115,23 @@ impl World {
             + 1;
         let id = take(&mut self.ids.run);
         let suite = take(&mut self.ids.check_suite);
-        let jobs = instantiate_jobs(&wf, &BTreeMap::new(), &mut self.ids);
+        let jobs = instantiate_jobs(&wf, &t.inputs, &mut self.ids);
         self.repos[ri].runs.push(Run {
             id,
             workflow_id: wf.id,
             run_number,
-            branch: branch.to_string(),
-            sha: Some(sha.to_string()),
-            event: event.to_string(),
-            actor: actor.to_string(),
-            display_title: title.to_string(),
-            pr,
-            inputs: BTreeMap::new(),
+            branch: t.branch.to_string(),
+            sha: t.sha.map(str::to_string),
+            event: t.event.to_string(),
+            actor: t.actor.to_string(),
+            display_title: t.title.to_string(),
+            pr: t.pr,
+            inputs: t.inputs,
             created_at: now,
             attempts: vec![Attempt {
                 number: 1,
                 started_at: now,
-                triggering_actor: actor.to_string(),
+                triggering_actor: t.actor.to_string(),
                 check_suite_id: suite,
                 cancelled_at: None,
                 jobs,
@@ -223,4 +228,16 @@ impl FakeHub {
         });
         RemoteWatch { task }
     }
+}
+
+/// What starts a run: its branch and commit (none for a dispatch, which runs the branch's
+/// head), the event, who, the title GitHub shows, its pull request and its inputs.
+pub(crate) struct RunTrigger<'a> {
+    pub branch: &'a str,
+    pub sha: Option<&'a str>,
+    pub event: &'a str,
+    pub actor: &'a str,
+    pub title: &'a str,
+    pub pr: Option<u64>,
+    pub inputs: BTreeMap<String, serde_json::Value>,
 }

@@ -6,10 +6,11 @@ use serde_json::{json, Map, Value};
 
 use super::access::{require_write, viewer};
 use super::input::parse_object;
-use super::reply::{not_supplied, unprocessable, wrong_type, Reply, Req, R};
+use super::reply::{not_found, not_supplied, unprocessable, wrong_type, Reply, Req, R};
 use super::runs::find_workflow;
+use crate::fakehub::pushes::RunTrigger;
 use crate::fakehub::render::Ctx;
-use crate::fakehub::world::{instantiate_jobs, Attempt, Run, World};
+use crate::fakehub::world::World;
 
 pub(super) fn dispatch(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, wf_id: &str) -> R {
     let login = viewer(ctx)?.to_string();
@@ -119,43 +120,19 @@ pub(super) fn dispatch(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, wf_id: &s
         };
         resolved.insert(i.name.clone(), value);
     }
-    let run_number = repo
-        .runs
-        .iter()
-        .filter(|r| r.workflow_id == wf.id)
-        .map(|r| r.run_number)
-        .max()
-        .unwrap_or(0)
-        + 1;
-    let id = w.ids.run;
-    w.ids.run += 1;
-    let suite = w.ids.check_suite;
-    w.ids.check_suite += 1;
-    let jobs = instantiate_jobs(&wf, &resolved, &mut w.ids);
-    let repo = &mut w.repos[ri];
-    repo.runs.push(Run {
-        id,
-        workflow_id: wf.id,
-        run_number,
-        branch,
+    let t = RunTrigger {
+        branch: &branch,
         sha: None,
-        event: "workflow_dispatch".into(),
-        actor: login.clone(),
-        display_title: wf.name.clone(),
+        event: "workflow_dispatch",
+        actor: &login,
+        title: &wf.name,
         pr: None,
         inputs: resolved,
-        created_at: ctx.now,
-        attempts: vec![Attempt {
-            number: 1,
-            started_at: ctx.now,
-            triggering_actor: login,
-            check_suite_id: suite,
-            cancelled_at: None,
-            jobs,
-        }],
-    });
-    let full = repo.full_name();
-    w.sync_deployments(ri);
+    };
+    let Some(id) = w.start_run(ri, wf.id, t, ctx.now) else {
+        return Err(not_found());
+    };
+    let full = w.repos[ri].full_name();
     if details {
         return Ok(Reply::json(json!({
             "workflow_run_id": id,
