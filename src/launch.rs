@@ -263,6 +263,7 @@ pub fn build(spec: LaunchSpec) -> Result<Launch, crate::github::ApiError> {
     let ctx = Context {
         repo: spec.repo.slug.clone(),
         repo_problem: spec.repo.problem.clone(),
+        watched: Vec::new(),
         has_local_repo: spec.repo.workdir.is_some(),
         workdir: spec.repo.workdir.clone(),
         has_token: gh.has_token(),

@@ -5,7 +5,7 @@ use super::effect::{Effect, Prepare, Resource};
 use super::modal::{Confirm, Form, Modal, OnYes, Purpose, WaitingDeploy};
 use super::mutation::Mutation;
 use super::resource;
-use super::state::{AppState, Detail, Followed, PanelId};
+use super::state::{AppState, Detail, Followed};
 use crate::github::dashboard::EnvRow;
 use crate::github::models::WorkflowRun;
 use crate::github::partial::Part;
@@ -20,7 +20,7 @@ fn selected_env(state: &AppState) -> Option<&EnvRow> {
     let envs = state.envs.data.as_ref()?;
     match name {
         Some(n) => envs.iter().find(|e| e.env.name == n),
-        None => envs.get(state.cursor(PanelId::Deploys).selected),
+        None => super::selection::env(state),
     }
 }
 
@@ -199,11 +199,7 @@ fn selected_run(state: &AppState) -> Option<&WorkflowRun> {
     if let Some(Detail::Run { data, .. }) = &state.detail {
         return data.data.as_ref().map(|(run, _)| run);
     }
-    state
-        .runs
-        .data
-        .as_ref()?
-        .get(state.cursor(PanelId::Ci).selected)
+    super::selection::run(state)
 }
 
 pub fn rerun(state: &mut AppState, only_failed: bool) -> Vec<Effect> {

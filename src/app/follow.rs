@@ -81,7 +81,7 @@ pub fn select_run(state: &mut AppState) {
         .as_ref()
         .and_then(|runs| runs.iter().position(|r| r.id == id));
     if let Some(i) = row {
-        state.cursor_mut(PanelId::Ci).selected = i;
+        super::selection::select_row(state, PanelId::Ci, i);
         state.select_run = None;
     }
 }

@@ -181,10 +181,30 @@ pub struct HelpView {
     pub typing: bool,
 }
 
+/// Which repositories the GitHub panels (Issues, Pull requests, CI, Deploys) show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// The repository of the current directory (or `--repo`).
+    #[default]
+    Here,
+    /// Every repository of the config's `[repos] watch`, and this one.
+    Watched,
+}
+
+/// A repository the config asks to watch, and where its local clone is when it names one
+/// (`path = "~/src/api"`), so its branches can be listed and pushed too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WatchedRepo {
+    pub slug: Slug,
+    pub path: Option<std::path::PathBuf>,
+}
+
 /// Where the dashboard points and who is looking.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
     pub repo: Option<Slug>,
+    /// The config's watched repositories (without the current one).
+    pub watched: Vec<WatchedRepo>,
     /// Why there is no repository (not a git repo, non-GitHub remote, …).
     pub repo_problem: Option<String>,
     pub has_local_repo: bool,
@@ -330,6 +350,7 @@ pub struct AppState {
     pub user_error: Option<String>,
     pub default_branch: Option<String>,
     pub issues_all_repos: bool,
+    pub scope: Scope,
     pub issues: Loaded<Vec<Issue>>,
     pub branches: Loaded<BranchSnapshot>,
     pub pulls: Loaded<Vec<PullRow>>,
@@ -394,6 +415,7 @@ impl AppState {
             user_error: None,
             default_branch: None,
             issues_all_repos: false,
+            scope: Scope::Here,
             issues: Loaded::default(),
             branches: Loaded::default(),
             pulls: Loaded::default(),

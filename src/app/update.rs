@@ -7,6 +7,7 @@ use super::layout;
 use super::modal::{self, EditorOutcome, Modal, Outcome};
 use super::msg::Msg;
 use super::resource;
+use super::selection;
 use super::state::{AppState, Cursor, Detail, Loaded, PanelId};
 use super::work;
 use crate::github::models::Conclusion;
@@ -634,39 +635,33 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
     if state.detail.is_some() {
         return Vec::new();
     }
-    let sel = state.cursor(state.focus).selected;
     let mut fx = Vec::new();
     state.detail = match state.focus {
-        PanelId::Issues => state
-            .issues
-            .data
-            .as_ref()
-            .and_then(|v| v.get(sel))
-            .map(|i| {
-                fx.push(Effect::Poll(Resource::IssueDetail(resource::IssueDetail {
-                    number: i.number,
-                })));
-                Detail::Issue {
-                    number: i.number,
-                    data: Loaded {
-                        loading: true,
-                        ..Loaded::default()
-                    },
-                    scroll: Default::default(),
-                }
-            }),
-        PanelId::Pulls => state.pulls.data.as_ref().and_then(|v| v.get(sel)).map(|p| {
+        PanelId::Issues => selection::issue(state).map(|i| {
+            fx.push(Effect::Poll(Resource::IssueDetail(resource::IssueDetail {
+                number: i.number,
+            })));
+            Detail::Issue {
+                number: i.number,
+                data: Loaded {
+                    loading: true,
+                    ..Loaded::default()
+                },
+                scroll: Default::default(),
+            }
+        }),
+        PanelId::Pulls => selection::pull(state).map(|p| {
             let (detail, effect) = work::open_pull(p.pr.number);
             fx.push(effect);
             detail
         }),
-        PanelId::Ci => state.runs.data.as_ref().and_then(|v| v.get(sel)).map(|r| {
+        PanelId::Ci => selection::run(state).map(|r| {
             fx.push(Effect::Poll(Resource::Jobs(resource::Jobs {
                 run_id: r.id,
             })));
             Detail::run(r.id)
         }),
-        PanelId::Deploys => state.envs.data.as_ref().and_then(|v| v.get(sel)).map(|e| {
+        PanelId::Deploys => selection::env(state).map(|e| {
             let names: Vec<&str> = state
                 .envs
                 .data
@@ -690,14 +685,9 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
                 },
             }
         }),
-        PanelId::Branches => state
-            .branches
-            .data
-            .as_ref()
-            .and_then(|b| b.branches.get(sel))
-            .map(|b| Detail::Branch {
-                name: b.name.clone(),
-            }),
+        PanelId::Branches => selection::branch(state).map(|b| Detail::Branch {
+            name: b.name.clone(),
+        }),
     };
     fx
 }
@@ -724,7 +714,6 @@ fn repo_web(state: &AppState) -> Option<String> {
 }
 
 fn selected_url(state: &AppState) -> Option<String> {
-    let sel = state.cursor(state.focus).selected;
     if let Some(Detail::Run { data, cursor, .. }) = &state.detail {
         let (run, jobs) = data.data.as_ref()?;
         return jobs
@@ -734,15 +723,15 @@ fn selected_url(state: &AppState) -> Option<String> {
             .filter(|u| !u.is_empty());
     }
     let url = match state.focus {
-        PanelId::Issues => state.issues.data.as_ref()?.get(sel)?.html_url.clone(),
-        PanelId::Pulls => state.pulls.data.as_ref()?.get(sel)?.pr.html_url.clone(),
-        PanelId::Ci => state.runs.data.as_ref()?.get(sel)?.html_url.clone(),
+        PanelId::Issues => selection::issue(state)?.html_url.clone(),
+        PanelId::Pulls => selection::pull(state)?.pr.html_url.clone(),
+        PanelId::Ci => selection::run(state)?.html_url.clone(),
         PanelId::Deploys => {
-            let env = &state.envs.data.as_ref()?.get(sel)?.env;
+            let env = &selection::env(state)?.env;
             format!("{}/deployments/{}", repo_web(state)?, env.name)
         }
         PanelId::Branches => {
-            let b = state.branches.data.as_ref()?.branches.get(sel)?;
+            let b = selection::branch(state)?;
             format!("{}/tree/{}", repo_web(state)?, b.name)
         }
     };

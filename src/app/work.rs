@@ -34,12 +34,7 @@ fn target_issue(state: &AppState) -> Option<Issue> {
     if state.focus != PanelId::Issues || state.detail.is_some() {
         return None;
     }
-    state
-        .issues
-        .data
-        .as_ref()?
-        .get(state.cursor(PanelId::Issues).selected)
-        .cloned()
+    super::selection::issue(state).cloned()
 }
 
 fn need_issue(state: &mut AppState) -> Option<Issue> {
@@ -186,9 +181,7 @@ fn selected_branch(state: &AppState) -> Option<crate::git::BranchInfo> {
     if state.focus != PanelId::Branches {
         return snap.branches.iter().find(|b| b.is_head).cloned();
     }
-    snap.branches
-        .get(state.cursor(PanelId::Branches).selected)
-        .cloned()
+    super::selection::branch(state).cloned()
 }
 
 pub fn checkout(state: &mut AppState) -> Vec<Effect> {
@@ -446,11 +439,7 @@ fn target_pull(state: &AppState) -> Option<(u64, Safe, String, String)> {
             pr.head.ref_name.clone(),
         ));
     }
-    let row = state
-        .pulls
-        .data
-        .as_ref()?
-        .get(state.cursor(PanelId::Pulls).selected)?;
+    let row = super::selection::pull(state)?;
     Some((
         row.pr.number,
         row.pr.title.clone(),

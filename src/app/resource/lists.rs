@@ -82,7 +82,7 @@ impl Polled for Pulls {
                 .as_ref()
                 .and_then(|v| v.iter().position(|p| p.pr.number == n));
             if let Some(i) = at_row {
-                state.cursor_mut(PanelId::Pulls).selected = i;
+                crate::app::selection::select_row(state, PanelId::Pulls, i);
                 state.select_pull = None;
             }
         }
