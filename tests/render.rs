@@ -517,6 +517,7 @@ fn run_detail_shows_jobs_and_steps() {
     }))
     .expect("job json");
     s.detail = Some(Detail::Run {
+        repo: Slug::parse("acme/rocket").expect("slug"),
         run_id: 9003,
         data: Loaded {
             data: Some((
@@ -536,6 +537,7 @@ fn environment_detail_shows_history_and_waiting_run() {
     let mut s = full_state((120, 30));
     s.focus = PanelId::Deploys;
     s.detail = Some(Detail::Environment {
+        repo: Slug::parse("acme/rocket").expect("slug"),
         insights: Default::default(),
         name: "production".into(),
         cursor: Default::default(),

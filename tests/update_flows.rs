@@ -52,6 +52,18 @@ fn issue(number: u64, title: &str, state: &str, assignees: &[&str]) -> Issue {
     }))
 }
 
+fn rocket() -> Slug {
+    Slug::parse("acme/rocket").expect("slug")
+}
+
+/// All my issues, across repositories: the selected one is acme/infra's.
+fn other_repo_issue(s: &mut AppState) {
+    s.issues_all_repos = true;
+    let mut i = issue(7, "Rotate the keys", "open", &["octodemo"]);
+    i.repository_url = "https://api.github.com/repos/acme/infra".into();
+    s.issues = loaded(vec![i]);
+}
+
 fn run(id: u64, number: u64, status: &str, conclusion: Option<&str>) -> WorkflowRun {
     from(json!({
         "id": id,
@@ -298,6 +310,7 @@ fn log_fetches(fx: &[Effect]) -> Vec<&Effect> {
 fn prepare(generation: u64, prepare: Prepare) -> Effect {
     Effect::Prepare {
         generation,
+        repo: Slug::parse("acme/rocket"),
         prepare,
     }
 }
@@ -450,6 +463,7 @@ fn issue_flows() {
                     out.last,
                     vec![Effect::Mutate {
                         id: 1,
+                        repo: Slug::parse("acme/rocket"),
                         mutation: Mutation::CommentOnIssue {
                             number: 47,
                             body: "HOME can be unset".into(),
@@ -602,10 +616,26 @@ fn issue_flows() {
             check: |s, out| refused(s, out, "default branch"),
         },
         Case {
-            name: "c across all repositories asks to switch back",
-            setup: |s| s.issues_all_repos = true,
-            inputs: &[Key('c')],
-            check: |s, out| refused(s, out, "Switch back"),
+            name: "c on an issue of another repository comments there",
+            setup: other_repo_issue,
+            inputs: &[Key('c'), Text("hi"), Ctrl('s')],
+            check: |_, out| {
+                let sent: Vec<_> = out
+                    .all
+                    .iter()
+                    .filter_map(|e| match e {
+                        Effect::Mutate { repo, .. } => Some(repo.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                assert_eq!(sent, vec![Slug::parse("acme/infra")], "{:?}", out.all);
+            },
+        },
+        Case {
+            name: "b on an issue of another repository refuses: the clone is this one's",
+            setup: other_repo_issue,
+            inputs: &[Key('b')],
+            check: |s, out| refused(s, out, "is in acme/infra"),
         },
         Case {
             name: "c with no issues says to select one",
@@ -693,6 +723,7 @@ fn deploy_flows() {
                     out.last,
                     vec![Effect::Mutate {
                         id: 1,
+                        repo: Slug::parse("acme/rocket"),
                         mutation: Mutation::ReviewDeployment {
                             run_id: RUN_WAITING,
                             run_number: 190,
@@ -904,6 +935,7 @@ fn readonly_refuses_a_confirmed_mutation() {
 /// The label picker that `l` (the first request) asked for.
 fn labels_form() -> Msg {
     Msg::Prepared {
+        repo: Slug::parse("acme/rocket"),
         generation: 1,
         result: Ok(Modal::Form(Box::new(Form {
             title: "Labels of #47".into(),
@@ -921,6 +953,7 @@ fn labels_form() -> Msg {
 
 fn labels_failed() -> Msg {
     Msg::Prepared {
+        repo: Slug::parse("acme/rocket"),
         generation: 1,
         result: Err("Could not read the labels".into()),
     }
@@ -929,6 +962,7 @@ fn labels_failed() -> Msg {
 /// The deploy form that `D` asked for as the second request.
 fn deploy_form() -> Msg {
     Msg::Prepared {
+        repo: Slug::parse("acme/rocket"),
         generation: 2,
         result: Ok(Modal::Form(Box::new(Form {
             title: "Deploy to production".into(),
@@ -1241,6 +1275,7 @@ fn run_detail(s: &mut AppState) {
         ),
     ];
     s.detail = Some(Detail::Run {
+        repo: rocket(),
         run_id: RUN_FAILED,
         data: loaded((run(RUN_FAILED, 421, "completed", Some("failure")), jobs)),
         cursor: Default::default(),
@@ -1256,7 +1291,10 @@ fn jobs_with_annotation() -> Msg {
     }));
     Msg::answer(
         resource::Answer {
-            resource: resource::Jobs { run_id: RUN_FAILED },
+            resource: resource::Jobs {
+                repo: rocket(),
+                run_id: RUN_FAILED,
+            },
             answer: (
                 Ok(Fetched {
                     data: (
@@ -1401,9 +1439,13 @@ fn log_flows() {
                     vec![
                         Effect::Stop(ResourceKind::Jobs),
                         Effect::Poll(Resource::JobStatus(resource::JobStatus {
+                            repo: rocket(),
                             job_id: JOB_TEST
                         })),
-                        Effect::FetchLog { job_id: JOB_TEST },
+                        Effect::FetchLog {
+                            repo: rocket(),
+                            job_id: JOB_TEST
+                        },
                     ]
                 );
                 assert_eq!(
@@ -1542,7 +1584,10 @@ fn log_flows() {
                     out.last,
                     vec![
                         Effect::Stop(ResourceKind::JobStatus),
-                        Effect::Poll(Resource::Jobs(resource::Jobs { run_id: RUN_FAILED })),
+                        Effect::Poll(Resource::Jobs(resource::Jobs {
+                            repo: rocket(),
+                            run_id: RUN_FAILED
+                        })),
                     ]
                 );
             },
@@ -1589,7 +1634,10 @@ fn log_flows() {
 fn lint_status() -> Msg {
     Msg::answer(
         resource::Answer {
-            resource: resource::JobStatus { job_id: JOB_LINT },
+            resource: resource::JobStatus {
+                repo: rocket(),
+                job_id: JOB_LINT,
+            },
             answer: (
                 Ok(cockpit::github::Fetched {
                     data: job(

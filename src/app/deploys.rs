@@ -430,14 +430,20 @@ pub fn show_run(state: &mut AppState) -> Vec<Effect> {
         );
         return Vec::new();
     };
+    let Some(repo) = state.acting_repo.clone() else {
+        return Vec::new();
+    };
     let mut fx = Vec::new();
     if let Some(Detail::Environment { .. }) = state.detail {
         fx.push(Effect::Stop(
             super::effect::ResourceKind::EnvironmentInsights,
         ));
     }
-    state.detail = Some(Detail::run(run_id));
-    fx.push(Effect::Poll(Resource::Jobs(resource::Jobs { run_id })));
+    state.detail = Some(Detail::run(repo.clone(), run_id));
+    fx.push(Effect::Poll(Resource::Jobs(resource::Jobs {
+        repo,
+        run_id,
+    })));
     fx
 }
 

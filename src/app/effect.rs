@@ -1,6 +1,7 @@
 //! Work that `update` asks the runtime to do.
 
 pub use super::resource::{Resource, ResourceKind};
+use crate::github::Slug;
 
 /// Reads that prepare a form or a confirmation before anything is changed.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,10 +82,14 @@ pub enum Effect {
     /// late one cannot replace a modal the user opened since.
     Prepare {
         generation: u64,
+        /// The repository it reads (`None`: there is none, the answer says so).
+        repo: Option<Slug>,
         prepare: Prepare,
     },
     Mutate {
         id: u64,
+        /// The repository it changes (`None`: there is none, the answer says so).
+        repo: Option<Slug>,
         mutation: super::mutation::Mutation,
     },
     Git {
@@ -93,6 +98,7 @@ pub enum Effect {
     },
     /// Download a job's whole log once it completed (GitHub serves nothing before).
     FetchLog {
+        repo: Slug,
         job_id: u64,
     },
     /// Start a search thread over the open log; its results wake the loop (`Msg::LogSearch`).

@@ -23,6 +23,8 @@ pub enum Msg {
     /// `generation` (`AppState::modal_generation` when it was asked for).
     Prepared {
         generation: u64,
+        /// The repository it was prepared for: what the form ends in changes that one.
+        repo: Option<crate::github::Slug>,
         result: Result<super::modal::Modal, String>,
     },
     Mutated {

@@ -29,11 +29,8 @@ fn err(e: ApiError) -> String {
     e.to_string()
 }
 
-pub async fn prepare(s: &Services, p: Prepare) -> Result<Modal, String> {
-    let slug = s
-        .slug
-        .as_ref()
-        .ok_or("No GitHub repository: nothing to act on")?;
+pub async fn prepare(s: &Services, repo: Option<Slug>, p: Prepare) -> Result<Modal, String> {
+    let slug = &repo.ok_or("No GitHub repository: nothing to act on")?;
     let gh = &s.gh;
     match p {
         Prepare::Deploy {

@@ -196,10 +196,9 @@ fn execute(
 ) {
     for e in effects {
         match e {
-            Effect::FetchLog { job_id } => {
+            Effect::FetchLog { repo: slug, job_id } => {
                 let (s, tx) = (services.clone(), tx.clone());
                 tokio::spawn(async move {
-                    let Some(slug) = s.slug.clone() else { return };
                     let retry = crate::github::logs::LogRetry::default();
                     let bytes = s.gh.job_log_when_ready(&slug, job_id, &retry).await;
                     let _ = tx.send(Msg::LogChunk { job_id, bytes });
@@ -243,18 +242,23 @@ fn execute(
             Effect::OpenUrl(url) => open_url(url, &opts.opener, tx.clone()),
             Effect::Prepare {
                 generation,
+                repo,
                 prepare,
             } => {
                 let (s, tx) = (services.clone(), tx.clone());
                 tokio::spawn(async move {
-                    let result = super::prepare::prepare(&s, prepare).await;
-                    let _ = tx.send(Msg::Prepared { generation, result });
+                    let result = super::prepare::prepare(&s, repo.clone(), prepare).await;
+                    let _ = tx.send(Msg::Prepared {
+                        generation,
+                        repo,
+                        result,
+                    });
                 });
             }
-            Effect::Mutate { id, mutation } => {
+            Effect::Mutate { id, repo, mutation } => {
                 let (s, tx) = (services.clone(), tx.clone());
                 tokio::spawn(async move {
-                    let result = match &s.slug {
+                    let result = match &repo {
                         Some(slug) => super::mutation::perform(&s.gh, slug, &mutation).await,
                         None => Err(crate::github::ApiError::Client {
                             status: 0,

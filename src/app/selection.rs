@@ -4,7 +4,7 @@
 
 use super::state::{AppState, PanelId};
 use crate::git::BranchInfo;
-use crate::github::dashboard::{EnvRow, PullRow};
+use crate::github::dashboard::{EnvRow, PullRow, Slug};
 use crate::github::models::{Issue, WorkflowRun};
 
 /// The index in the panel's data of the row under its cursor.
@@ -57,4 +57,24 @@ pub fn env(state: &AppState) -> Option<&EnvRow> {
         .data
         .as_ref()?
         .get(row_index(state, PanelId::Deploys)?)
+}
+
+/// The repository of the row under the panel's cursor: the row's own when it names one (a
+/// row from another watched repository), else the dashboard's.
+pub fn repo(state: &AppState, panel: PanelId) -> Option<Slug> {
+    let own = match panel {
+        PanelId::Issues => issue(state).and_then(Issue::repo),
+        PanelId::Ci => run(state).and_then(WorkflowRun::repo),
+        PanelId::Pulls | PanelId::Deploys | PanelId::Branches => None,
+    };
+    own.or_else(|| state.ctx.repo.clone())
+}
+
+/// The repository an action started now acts on: the open detail's, else the selected row's
+/// of the focused panel.
+pub fn acting_repo(state: &AppState) -> Option<Slug> {
+    match state.detail.as_ref().and_then(|d| d.repo()) {
+        Some(r) => Some(r.clone()),
+        None => repo(state, state.focus),
+    }
 }

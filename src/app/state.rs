@@ -227,11 +227,13 @@ pub type JobAnnotations = Vec<(u64, Vec<crate::github::logs::Annotation>)>;
 #[derive(Debug)]
 pub enum Detail {
     Issue {
+        repo: Slug,
         number: u64,
         data: Loaded<(Issue, Vec<IssueComment>)>,
         scroll: Scroll,
     },
     Pull {
+        repo: Slug,
         number: u64,
         data: Loaded<crate::github::pulls::PullDetail>,
         /// The selected review thread.
@@ -239,6 +241,7 @@ pub enum Detail {
         scroll: Scroll,
     },
     Run {
+        repo: Slug,
         run_id: u64,
         data: Loaded<(WorkflowRun, Vec<Job>)>,
         cursor: Cursor,
@@ -247,6 +250,7 @@ pub enum Detail {
     /// A job's log, with everything cockpit fetched for it.
     Log(Box<LogSession>),
     Environment {
+        repo: Slug,
         name: String,
         cursor: Cursor,
         insights: Loaded<Insights>,
@@ -257,9 +261,22 @@ pub enum Detail {
 }
 
 impl Detail {
+    /// The repository the open detail belongs to (a branch is local: none).
+    pub fn repo(&self) -> Option<&Slug> {
+        match self {
+            Detail::Issue { repo, .. }
+            | Detail::Pull { repo, .. }
+            | Detail::Run { repo, .. }
+            | Detail::Environment { repo, .. } => Some(repo),
+            Detail::Log(log) => Some(&log.repo),
+            Detail::Branch { .. } => None,
+        }
+    }
+
     /// A run's detail, its jobs loading.
-    pub fn run(run_id: u64) -> Detail {
+    pub fn run(repo: Slug, run_id: u64) -> Detail {
         Detail::Run {
+            repo,
             run_id,
             data: Loaded {
                 loading: true,
@@ -294,6 +311,7 @@ pub enum LogPhase {
 
 /// An open job log: the engine's view plus what cockpit fetched for it.
 pub struct LogSession {
+    pub repo: Slug,
     pub run_id: u64,
     pub job_id: u64,
     pub job_name: String,
@@ -369,6 +387,11 @@ pub struct AppState {
     /// Counts the modals opened and the forms asked for: a prepared form answers with the
     /// count at its request and is dropped if the user opened or asked for another since.
     pub modal_generation: u64,
+    /// The repository of the interaction under way: set when a key's action starts (the open
+    /// detail's, or the selected row's) and by a prepared form to the repository it was
+    /// prepared for, so the change a form or confirmation ends in goes where the user looked
+    /// even if a poll reorders the rows meanwhile.
+    pub acting_repo: Option<Slug>,
     pub toast: Option<Toast>,
     /// Mutations under way: id and description.
     pub in_flight: Vec<(u64, String)>,
@@ -430,6 +453,7 @@ impl AppState {
             should_quit: false,
             modal: None,
             modal_generation: 0,
+            acting_repo: None,
             toast: None,
             in_flight: Vec::new(),
             next_id: 1,
@@ -523,6 +547,7 @@ impl AppState {
         self.modal_generation += 1;
         super::effect::Effect::Prepare {
             generation: self.modal_generation,
+            repo: self.acting_repo.clone(),
             prepare,
         }
     }

@@ -71,7 +71,11 @@ pub fn start(state: &mut AppState, mutation: Mutation) -> Vec<Effect> {
     let id = state.next_id;
     state.next_id += 1;
     state.in_flight.push((id, mutation.describe()));
-    vec![Effect::Mutate { id, mutation }]
+    vec![Effect::Mutate {
+        id,
+        repo: state.acting_repo.clone(),
+        mutation,
+    }]
 }
 
 /// Whether local git work can start now (there is a clone, and nothing else runs in it).

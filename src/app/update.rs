@@ -133,9 +133,12 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
         // Asked for before the modal or request the user made since: that one stays.
         Msg::Prepared { generation, .. } if generation != state.modal_generation => Vec::new(),
         Msg::Prepared {
-            result: Ok(modal), ..
+            repo,
+            result: Ok(modal),
+            ..
         } => {
             state.toast = None;
+            state.acting_repo = repo;
             state.modal = Some(modal);
             Vec::new()
         }
@@ -459,6 +462,7 @@ fn page(state: &AppState) -> isize {
 
 fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
     let focus = state.focus;
+    state.acting_repo = selection::acting_repo(state);
     if state.log().is_some() {
         if let Some(fx) = super::logview::action(state, action) {
             return fx;
@@ -636,55 +640,75 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     }
     let mut fx = Vec::new();
+    // A GitHub detail belongs to its row's repository; without one there is nothing to open.
+    let repo = selection::repo(state, state.focus);
+    let in_repo = |repo: &Option<crate::github::Slug>| repo.clone().ok_or(());
     state.detail = match state.focus {
-        PanelId::Issues => selection::issue(state).map(|i| {
-            fx.push(Effect::Poll(Resource::IssueDetail(resource::IssueDetail {
-                number: i.number,
-            })));
-            Detail::Issue {
-                number: i.number,
-                data: Loaded {
-                    loading: true,
-                    ..Loaded::default()
-                },
-                scroll: Default::default(),
-            }
-        }),
-        PanelId::Pulls => selection::pull(state).map(|p| {
-            let (detail, effect) = work::open_pull(p.pr.number);
-            fx.push(effect);
-            detail
-        }),
-        PanelId::Ci => selection::run(state).map(|r| {
-            fx.push(Effect::Poll(Resource::Jobs(resource::Jobs {
-                run_id: r.id,
-            })));
-            Detail::run(r.id)
-        }),
-        PanelId::Deploys => selection::env(state).map(|e| {
-            let names: Vec<&str> = state
-                .envs
-                .data
-                .iter()
-                .flatten()
-                .map(|e| e.env.name.as_str())
-                .collect();
-            fx.push(Effect::Poll(Resource::EnvironmentInsights(
-                resource::EnvironmentInsights {
-                    environment: e.env.name.clone(),
-                    upstream: deploys::upstream_of(&e.env.name, &names),
-                    window_days: state.metrics_window_days,
-                },
-            )));
-            Detail::Environment {
-                name: e.env.name.clone(),
-                cursor: Cursor::default(),
-                insights: Loaded {
-                    loading: true,
-                    ..Loaded::default()
-                },
-            }
-        }),
+        PanelId::Issues => in_repo(&repo)
+            .ok()
+            .zip(selection::issue(state))
+            .map(|(repo, i)| {
+                fx.push(Effect::Poll(Resource::IssueDetail(resource::IssueDetail {
+                    repo: repo.clone(),
+                    number: i.number,
+                })));
+                Detail::Issue {
+                    repo,
+                    number: i.number,
+                    data: Loaded {
+                        loading: true,
+                        ..Loaded::default()
+                    },
+                    scroll: Default::default(),
+                }
+            }),
+        PanelId::Pulls => in_repo(&repo)
+            .ok()
+            .zip(selection::pull(state))
+            .map(|(repo, p)| {
+                let (detail, effect) = work::open_pull(repo, p.pr.number);
+                fx.push(effect);
+                detail
+            }),
+        PanelId::Ci => in_repo(&repo)
+            .ok()
+            .zip(selection::run(state))
+            .map(|(repo, r)| {
+                fx.push(Effect::Poll(Resource::Jobs(resource::Jobs {
+                    repo: repo.clone(),
+                    run_id: r.id,
+                })));
+                Detail::run(repo, r.id)
+            }),
+        PanelId::Deploys => in_repo(&repo)
+            .ok()
+            .zip(selection::env(state))
+            .map(|(repo, e)| {
+                let names: Vec<&str> = state
+                    .envs
+                    .data
+                    .iter()
+                    .flatten()
+                    .map(|e| e.env.name.as_str())
+                    .collect();
+                fx.push(Effect::Poll(Resource::EnvironmentInsights(
+                    resource::EnvironmentInsights {
+                        repo: repo.clone(),
+                        environment: e.env.name.clone(),
+                        upstream: deploys::upstream_of(&e.env.name, &names),
+                        window_days: state.metrics_window_days,
+                    },
+                )));
+                Detail::Environment {
+                    repo,
+                    name: e.env.name.clone(),
+                    cursor: Cursor::default(),
+                    insights: Loaded {
+                        loading: true,
+                        ..Loaded::default()
+                    },
+                }
+            }),
         PanelId::Branches => selection::branch(state).map(|b| Detail::Branch {
             name: b.name.clone(),
         }),

@@ -13,13 +13,15 @@ use super::submit::{git, git_ready, start};
 use crate::github::issues_write::CloseReason;
 use crate::github::models::Issue;
 use crate::github::pulls::ReviewEvent;
+use crate::github::Slug;
 use crate::text::{sanitize_line, Safe};
 
+/// The repository the action under way acts in (drafts are kept by it).
 fn repo_name(state: &AppState) -> String {
     state
-        .ctx
-        .repo
+        .acting_repo
         .as_ref()
+        .or(state.ctx.repo.as_ref())
         .map(|r| r.full_name())
         .unwrap_or_default()
 }
@@ -38,13 +40,6 @@ fn target_issue(state: &AppState) -> Option<Issue> {
 }
 
 fn need_issue(state: &mut AppState) -> Option<Issue> {
-    if state.issues_all_repos && state.detail.is_none() {
-        state.toast(
-            "Switch back to this repository's issues (a) to act on one",
-            true,
-        );
-        return None;
-    }
     let issue = target_issue(state);
     if issue.is_none() {
         state.toast("Select an issue first", true);
@@ -156,6 +151,22 @@ pub fn branch_from_issue(state: &mut AppState) -> Vec<Effect> {
     let Some(issue) = need_issue(state) else {
         return Vec::new();
     };
+    // The local clone is this repository's: an issue of another one has no branch here.
+    if let Some(other) = state
+        .acting_repo
+        .as_ref()
+        .filter(|r| Some(*r) != state.ctx.repo.as_ref())
+    {
+        state.toast(
+            format!(
+                "#{} is in {}: branch from it in that repository's clone",
+                issue.number,
+                other.full_name()
+            ),
+            true,
+        );
+        return Vec::new();
+    }
     let Some(default_branch) = state.default_branch.clone() else {
         state.toast(
             "The repository's default branch is not known yet; try again in a moment",
@@ -327,9 +338,10 @@ fn keyword_on_its_own_line(body: &str, issue: Option<u64>) -> String {
 }
 
 /// Enter on a pull request: its detail, with reviews, checks and review threads.
-pub fn open_pull(number: u64) -> (Detail, Effect) {
+pub fn open_pull(repo: Slug, number: u64) -> (Detail, Effect) {
     (
         Detail::Pull {
+            repo: repo.clone(),
             number,
             data: Loaded {
                 loading: true,
@@ -338,7 +350,7 @@ pub fn open_pull(number: u64) -> (Detail, Effect) {
             cursor: Cursor::default(),
             scroll: Default::default(),
         },
-        Effect::Poll(Resource::PullDetail(resource::PullDetail { number })),
+        Effect::Poll(Resource::PullDetail(resource::PullDetail { repo, number })),
     )
 }
 

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use futures_util::future::join_all;
 
 /// OWNER/NAME of the repository the dashboard is about.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Slug {
     pub owner: String,
     pub name: String,

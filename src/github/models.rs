@@ -9,6 +9,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::dashboard::Slug;
 use crate::text::Safe;
 
 /// One of GitHub's string enumerations: the values it documents, and `Other` keeping any
@@ -171,8 +172,30 @@ pub struct Issue {
     /// Present on `GET /issues` (all repositories).
     #[serde(default)]
     pub repository: Option<RepoRef>,
+    /// `https://api.github.com/repos/OWNER/NAME`: every issue names its repository, also in
+    /// search results that span several.
+    #[serde(default)]
+    pub repository_url: String,
     #[serde(default)]
     pub milestone: Option<Milestone>,
+}
+
+impl Issue {
+    /// The repository the issue belongs to, when the answer says.
+    pub fn repo(&self) -> Option<Slug> {
+        if let Some(r) = &self.repository {
+            return Slug::parse(&r.full_name);
+        }
+        slug_of_api_url(&self.repository_url)
+    }
+}
+
+/// `…/repos/OWNER/NAME` → OWNER/NAME.
+fn slug_of_api_url(url: &str) -> Option<Slug> {
+    let mut parts = url.trim_end_matches('/').rsplitn(3, '/');
+    let name = parts.next()?;
+    let owner = parts.next()?;
+    Slug::check(&format!("{owner}/{name}")).ok()
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -320,6 +343,15 @@ pub struct WorkflowRun {
     pub html_url: String,
     #[serde(default)]
     pub actor: Option<User>,
+    #[serde(default)]
+    pub repository: Option<RepoRef>,
+}
+
+impl WorkflowRun {
+    /// The repository the run belongs to, when the answer says.
+    pub fn repo(&self) -> Option<Slug> {
+        Slug::parse(&self.repository.as_ref()?.full_name)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

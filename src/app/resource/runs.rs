@@ -7,7 +7,7 @@ use crate::app::state::{AppState, Detail};
 use crate::app::update::{note_error, runs_arrived, store};
 use crate::github::logs::Annotation;
 use crate::github::models::{Conclusion, Job, WorkflowRun};
-use crate::github::{ApiError, Fetched};
+use crate::github::{ApiError, Fetched, Slug};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
@@ -119,6 +119,7 @@ impl Polled for CommitRuns {
 /// A run with its jobs, and the annotations of the jobs that have some.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Jobs {
+    pub repo: Slug,
     pub run_id: u64,
 }
 
@@ -130,10 +131,7 @@ impl Polled for Jobs {
     );
 
     async fn fetch(&self, s: &Services) -> Self::Answer {
-        let (gh, run_id) = (&s.gh, self.run_id);
-        let Some(slug) = s.slug.as_ref() else {
-            return (Err(no_repo()), Vec::new());
-        };
+        let (gh, run_id, slug) = (&s.gh, self.run_id, &self.repo);
         let (run, jobs) = tokio::join!(gh.run(slug, run_id), gh.jobs(slug, run_id));
         // Annotations as they appear: a job's id is its check run's (conditional
         // requests: unchanged ones are free). One failing does not hide the jobs.
@@ -171,13 +169,14 @@ impl Polled for Jobs {
         let (r, annotations) = answer;
         let mut err = None;
         if let Some(Detail::Run {
+            repo,
             run_id: open,
             data,
             cursor,
             annotations: notes,
         }) = &mut state.detail
         {
-            if *open == self.run_id {
+            if *open == self.run_id && *repo == self.repo {
                 *notes = annotations;
                 let first_load = data.data.is_none();
                 err = store(data, r, at);
@@ -206,6 +205,7 @@ impl Polled for Jobs {
 /// annotations so far (`None`: they could not be read this time).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct JobStatus {
+    pub repo: Slug,
     pub job_id: u64,
 }
 
@@ -214,13 +214,10 @@ impl Polled for JobStatus {
     type Answer = (Result<Fetched<Job>, ApiError>, Option<Vec<Annotation>>);
 
     async fn fetch(&self, s: &Services) -> Self::Answer {
-        let Some(slug) = s.slug.as_ref() else {
-            return (Err(no_repo()), None);
-        };
         // Annotations as they appear while the job runs (a job is its check run).
         let (job, notes) = tokio::join!(
-            s.gh.job(slug, self.job_id),
-            s.gh.annotations(slug, self.job_id)
+            s.gh.job(&self.repo, self.job_id),
+            s.gh.annotations(&self.repo, self.job_id)
         );
         (job, notes.ok().map(|n| n.data))
     }

@@ -20,6 +20,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, detail: &Detail, 
             number,
             data,
             scroll,
+            ..
         } => issue::render(frame, area, state, *number, data, scroll, theme),
         Detail::Run {
             run_id,
@@ -31,12 +32,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, detail: &Detail, 
             name,
             cursor,
             insights,
+            ..
         } => environment::render(frame, area, state, name, cursor, insights, theme),
         Detail::Pull {
             number,
             data,
             cursor,
             scroll,
+            ..
         } => pull::render(frame, area, state, *number, data, cursor, scroll, theme),
         Detail::Branch { name } => branch(frame, area, state, name, theme),
         Detail::Log { .. } => log::render(frame, area, state, theme),
