@@ -156,7 +156,11 @@ pub async fn prepare(s: &Services, repo: Option<Slug>, p: Prepare) -> Result<Mod
         Prepare::DispatchChoice { default_ref } => {
             let mut dispatchable = Vec::new();
             for wf in gh.workflows(slug).await.map_err(err)? {
-                if wf.state != "active" && !wf.state.is_empty() {
+                if wf
+                    .state
+                    .as_ref()
+                    .is_some_and(|s| *s != crate::github::models::WorkflowState::Active)
+                {
                     continue;
                 }
                 if let Ok(f) = gh.workflow_file(slug, &wf.path).await {

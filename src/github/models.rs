@@ -72,6 +72,27 @@ github_enum! {
 }
 
 github_enum! {
+    /// `state` of a workflow: only an active one can be dispatched.
+    WorkflowState {
+        Active = "active",
+        Deleted = "deleted",
+        DisabledFork = "disabled_fork",
+        DisabledInactivity = "disabled_inactivity",
+        DisabledManually = "disabled_manually",
+    }
+}
+
+github_enum! {
+    /// `status` of a comparison: where head stands relative to base.
+    CompareStatus {
+        Ahead = "ahead",
+        Behind = "behind",
+        Identical = "identical",
+        Diverged = "diverged",
+    }
+}
+
+github_enum! {
     /// `state` of a pull request review.
     ReviewState {
         Approved = "APPROVED",
