@@ -60,12 +60,19 @@ pub struct Options {
     pub clock: Duration,
     /// None where there is no shell to return to (tests): Ctrl-Z is then ignored.
     pub suspend: Option<Suspend>,
+    /// Gives the terminal to a command (`output = "terminal"`) and takes it back when it ends
+    /// (`terminal::run_interactive`). None where there is no terminal (tests): such a command
+    /// then runs like `output = "none"`, without input.
+    pub hand_over: Option<HandOver>,
 }
+
+/// Runs `sh -c SCRIPT` in `cwd` with the terminal, and waits for it.
+pub type HandOver = fn(&str, Option<&std::path::Path>) -> io::Result<std::process::ExitStatus>;
 
 pub async fn run<B, F>(
     terminal: &mut Terminal<B>,
     mut input: Input,
-    services: Arc<Services>,
+    mut services: Arc<Services>,
     mut state: AppState,
     mut opts: Options,
     shutdown: F,
@@ -81,7 +88,15 @@ where
         let _ = error_tx.send(Msg::Failed(e));
     });
     let first = init(&mut state);
-    execute(first, &mut pollers, &services, &drafts, &opts, &tx, &state);
+    execute(
+        first,
+        &mut pollers,
+        &mut services,
+        &drafts,
+        &opts,
+        &tx,
+        &state,
+    );
 
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -138,7 +153,10 @@ where
                 Arrival::Msg(m) => *m,
             };
             let fx = update(&mut state, &opts.keymap, msg);
-            execute(fx, &mut pollers, &services, &drafts, &opts, &tx, &state);
+            let handed = execute(fx, &mut pollers, &mut services, &drafts, &opts, &tx, &state);
+            if let Some(run) = handed {
+                hand_over(terminal, &opts, run, &tx)?;
+            }
             if state.should_quit {
                 break;
             }
@@ -175,6 +193,40 @@ async fn suspend_signal(suspend: &mut Option<Suspend>) -> Option<()> {
 fn stop<B: Backend>(terminal: &mut Terminal<B>, suspend: Option<&Suspend>) -> io::Result<()> {
     let Some(s) = suspend else { return Ok(()) };
     (s.stop)()?;
+    repaint(terminal)
+}
+
+/// A `terminal` command: the terminal is the command's until it ends, then every cell is
+/// repainted (it drew over the screen).
+fn hand_over<B: Backend>(
+    terminal: &mut Terminal<B>,
+    opts: &Options,
+    run: super::commands::CommandRun,
+    tx: &mpsc::UnboundedSender<Msg>,
+) -> io::Result<()> {
+    let Some(give) = opts.hand_over else {
+        super::shell::spawn(run, tx.clone());
+        return Ok(());
+    };
+    let result = give(&run.script, run.cwd.as_deref());
+    let result = result
+        .map(|status| super::commands::Captured {
+            code: status.code(),
+            stdout: Vec::new(),
+            stderr: Vec::new(),
+            cut: false,
+        })
+        .map_err(|e| e.to_string());
+    let _ = tx.send(Msg::CommandDone {
+        name: run.name,
+        output: run.output,
+        result,
+    });
+    repaint(terminal)
+}
+
+/// Forgets the previous frame so the next draw repaints every cell.
+fn repaint<B: Backend>(terminal: &mut Terminal<B>) -> io::Result<()> {
     // Not `clear()`: it asks the terminal where the cursor is, and the answer would go to the
     // input thread, which owns terminal input. A resize to the current size clears the screen
     // and forgets the previous frame without asking anything.
@@ -185,17 +237,28 @@ fn stop<B: Backend>(terminal: &mut Terminal<B>, suspend: Option<&Suspend>) -> io
     redraw(terminal).map_err(|e| io::Error::other(e.to_string()))
 }
 
+/// Does the effects; a `terminal` command is handed back, as it needs the terminal.
 fn execute(
     effects: Vec<Effect>,
     pollers: &mut Pollers,
-    services: &Arc<Services>,
+    services: &mut Arc<Services>,
     drafts: &crate::drafts::DraftWriter,
     opts: &Options,
     tx: &mpsc::UnboundedSender<Msg>,
     state: &AppState,
-) {
+) -> Option<super::commands::CommandRun> {
+    let mut handed = None;
     for e in effects {
         match e {
+            Effect::RunCommand(run) if run.output == crate::config::CommandOutput::Terminal => {
+                handed = Some(run)
+            }
+            Effect::RunCommand(run) => super::shell::spawn(run, tx.clone()),
+            Effect::SwitchRepo { slug, path } => {
+                pollers.stop_all();
+                *services = Arc::new(services.for_repo(slug, path));
+                *pollers = Pollers::new(services.clone(), tx.clone());
+            }
             Effect::FetchLog { job_id } => {
                 let (s, tx) = (services.clone(), tx.clone());
                 tokio::spawn(async move {
@@ -279,6 +342,7 @@ fn execute(
             Effect::Quit => {}
         }
     }
+    handed
 }
 
 /// The bell goes straight to the terminal (ratatui owns the screen, not the bell); a desktop

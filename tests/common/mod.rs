@@ -187,6 +187,7 @@ impl Harness {
             frames: Some(frame_tx),
             clock: Duration::from_secs(15),
             suspend: None,
+            hand_over: None,
         };
         let (w, h) = setup.size;
         let task = tokio::spawn(async move {
