@@ -82,21 +82,21 @@ where
     F: Future<Output = ()>,
 {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-    let mut pollers = Pollers::new(services.clone(), tx.clone());
+    // The pollers answer on a channel of their own, replaced when `:repo` shows another
+    // repository: what the previous one's pollers had sent goes with the old channel.
+    let (poll_tx, mut poll_rx) = mpsc::unbounded_channel::<Msg>();
+    let mut pollers = Pollers::new(services.clone(), poll_tx);
     let error_tx = tx.clone();
     let drafts = crate::drafts::DraftWriter::spawn(services.drafts.clone(), move |e| {
         let _ = error_tx.send(Msg::Failed(e));
     });
     let first = init(&mut state);
-    execute(
-        first,
-        &mut pollers,
-        &mut services,
-        &drafts,
-        &opts,
-        &tx,
-        &state,
-    );
+    let mut ctx = Ctx {
+        pollers: &mut pollers,
+        poll_rx: &mut poll_rx,
+        services: &mut services,
+    };
+    execute(first, &mut ctx, &drafts, &opts, &tx, &state);
 
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -126,6 +126,7 @@ where
             },
             Some(()) = suspend_signal(&mut suspend) => Arrival::Suspend,
             Some(m) = rx.recv() => Arrival::Msg(Box::new(m)),
+            Some(m) = poll_rx.recv() => Arrival::Msg(Box::new(m)),
             _ = tick.tick(), if animating => Arrival::Msg(Box::new(Msg::Tick(Utc::now()))),
             _ = clock.tick() => Arrival::Msg(Box::new(Msg::Tick(Utc::now()))),
         };
@@ -138,6 +139,10 @@ where
         while let Ok(m) = rx.try_recv() {
             batch.push(Arrival::Msg(Box::new(m)));
         }
+        while let Ok(m) = poll_rx.try_recv() {
+            batch.push(Arrival::Polled(Box::new(m)));
+        }
+        let mut switched = false;
         for arrival in batch {
             let msg = match arrival {
                 Arrival::Suspend => {
@@ -151,9 +156,18 @@ where
                 Arrival::Input(Ok(ev)) => Msg::Input(ev),
                 Arrival::Input(Err(e)) => Msg::Failed(format!("terminal input: {e}")),
                 Arrival::Msg(m) => *m,
+                // The previous repository's answer, taken before the switch.
+                Arrival::Polled(_) if switched => continue,
+                Arrival::Polled(m) => *m,
             };
             let fx = update(&mut state, &opts.keymap, msg);
-            let handed = execute(fx, &mut pollers, &mut services, &drafts, &opts, &tx, &state);
+            switched |= fx.iter().any(|e| matches!(e, Effect::SwitchRepo { .. }));
+            let mut ctx = Ctx {
+                pollers: &mut pollers,
+                poll_rx: &mut poll_rx,
+                services: &mut services,
+            };
+            let handed = execute(fx, &mut ctx, &drafts, &opts, &tx, &state);
             if let Some(run) = handed {
                 hand_over(terminal, &opts, run, &tx)?;
             }
@@ -171,6 +185,8 @@ where
 enum Arrival {
     Input(io::Result<Event>),
     Msg(Box<Msg>),
+    /// A poller's answer, queued behind others in a batch.
+    Polled(Box<Msg>),
     Suspend,
 }
 
@@ -237,17 +253,25 @@ fn repaint<B: Backend>(terminal: &mut Terminal<B>) -> io::Result<()> {
     redraw(terminal).map_err(|e| io::Error::other(e.to_string()))
 }
 
+/// What a switch of repository (`Effect::SwitchRepo`) replaces.
+struct Ctx<'a> {
+    pollers: &'a mut Pollers,
+    poll_rx: &'a mut mpsc::UnboundedReceiver<Msg>,
+    services: &'a mut Arc<Services>,
+}
+
 /// Does the effects; a `terminal` command is handed back, as it needs the terminal.
 fn execute(
     effects: Vec<Effect>,
-    pollers: &mut Pollers,
-    services: &mut Arc<Services>,
+    ctx: &mut Ctx<'_>,
     drafts: &crate::drafts::DraftWriter,
     opts: &Options,
     tx: &mpsc::UnboundedSender<Msg>,
     state: &AppState,
 ) -> Option<super::commands::CommandRun> {
     let mut handed = None;
+    let services = &mut *ctx.services;
+    let pollers = &mut *ctx.pollers;
     for e in effects {
         match e {
             Effect::RunCommand(run) if run.output == crate::config::CommandOutput::Terminal => {
@@ -257,7 +281,9 @@ fn execute(
             Effect::SwitchRepo { slug, path } => {
                 pollers.stop_all();
                 *services = Arc::new(services.for_repo(slug, path));
-                *pollers = Pollers::new(services.clone(), tx.clone());
+                let (poll_tx, poll_rx) = mpsc::unbounded_channel();
+                *ctx.poll_rx = poll_rx;
+                *pollers = Pollers::new(services.clone(), poll_tx);
             }
             Effect::FetchLog { job_id } => {
                 let (s, tx) = (services.clone(), tx.clone());
