@@ -222,7 +222,11 @@ pub fn start(state: &mut AppState, cmd: &CustomCommand) -> Vec<Effect> {
 fn line_of(bytes: &[u8], last: bool) -> Option<String> {
     let text = String::from_utf8_lossy(bytes);
     let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
-    let line = if last { lines.next_back() } else { lines.next() };
+    let line = if last {
+        lines.next_back()
+    } else {
+        lines.next()
+    };
     line.map(crate::text::sanitize_line)
 }
 

@@ -414,6 +414,7 @@ pub struct AppState {
 /// A command's captured output in the log viewer's engine (it neutralises escape sequences,
 /// scrolls and searches).
 pub struct Pager {
+    /// Already safe to draw (built from sanitised text).
     pub title: String,
     pub view: crate::logs::LogViewState,
     /// The search being typed after `/`.

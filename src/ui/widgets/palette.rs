@@ -90,8 +90,9 @@ pub fn pager(frame: &mut Frame, area: Rect, pager: &Pager, theme: &Theme) {
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.border(true))
+        // Made safe when the pager opened (`commands::finished`).
         .title(Span::styled(
-            format!(" {} ", sanitize_line(&pager.title)),
+            format!(" {} ", pager.title),
             theme.title(true),
         ));
     frame.render_widget(
