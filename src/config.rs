@@ -29,6 +29,8 @@ pub struct Config {
     pub log: LogConfig,
     pub auth: AuthConfig,
     pub hosts: Vec<HostConfig>,
+    /// `[[commands]]`: the user's own shell commands.
+    pub commands: Vec<CommandConfig>,
 }
 
 /// Repositories the dashboard watches besides the one in the current directory.
@@ -307,6 +309,106 @@ pub struct HostConfig {
     pub client_id: String,
 }
 
+/// One `[[commands]]` entry: a shell command with `{{…}}` values from the selected row.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct CommandConfig {
+    /// What the help and the palette call it; empty: the command itself.
+    #[serde(default)]
+    pub name: String,
+    /// A key sequence as in `[keys]`; empty: only the palette runs it.
+    #[serde(default)]
+    pub key: String,
+    #[serde(default)]
+    pub context: CommandContext,
+    pub command: String,
+    #[serde(default)]
+    pub output: CommandOutput,
+    /// Ask y/n, showing the expanded command, before running it.
+    #[serde(default)]
+    pub confirm: bool,
+    /// Refused under `--readonly`.
+    #[serde(default)]
+    pub dangerous: bool,
+}
+
+/// The panel whose selected row a command's values come from (`global`: the focused one).
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum CommandContext {
+    #[default]
+    Global,
+    Issues,
+    Branches,
+    Pulls,
+    Ci,
+    Deploys,
+}
+
+impl CommandContext {
+    /// As written in the file, and as `[keys.TABLE]` names the same context.
+    pub fn table(self) -> &'static str {
+        match self {
+            CommandContext::Global => "global",
+            CommandContext::Issues => "issues",
+            CommandContext::Branches => "branches",
+            CommandContext::Pulls => "pulls",
+            CommandContext::Ci => "ci",
+            CommandContext::Deploys => "deploys",
+        }
+    }
+}
+
+/// Where a command's output goes.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum CommandOutput {
+    /// Nothing, unless it fails (exit code and last line of stderr).
+    None,
+    /// The first line of stdout.
+    #[default]
+    Toast,
+    /// Everything it printed, in a scrollable view.
+    Pager,
+    /// The command gets the terminal (an editor, `gh pr checkout`); cockpit comes back after.
+    Terminal,
+}
+
+/// The values a command template may name (`{{number}}`).
+pub const TEMPLATE_VALUES: [&str; 10] = [
+    "repo",
+    "owner",
+    "number",
+    "branch",
+    "sha",
+    "url",
+    "run_id",
+    "job_id",
+    "environment",
+    "repo_path",
+];
+
+/// The `{{name}}`s of a template, in order, or what is wrong with it.
+pub fn template_names(template: &str) -> Result<Vec<&str>, String> {
+    let mut names = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            return Err("a {{ is not closed by }}".into());
+        };
+        let name = after[..end].trim();
+        if !TEMPLATE_VALUES.contains(&name) {
+            return Err(format!(
+                "unknown value {{{{{name}}}}}; the values are {}",
+                TEMPLATE_VALUES.map(|v| format!("{{{{{v}}}}}")).join(" ")
+            ));
+        }
+        names.push(name);
+        rest = &after[end + 2..];
+    }
+    Ok(names)
+}
+
 impl Config {
     /// How often relative times are redrawn when nothing else changed (at least a second).
     pub fn clock(&self) -> Duration {
@@ -423,8 +525,21 @@ pub fn config_path(
 
 /// A check of what a value means, owned by the layer that gives it meaning: whether an action
 /// exists (the keymap knows), whether a colour is one (the theme knows). Each problem names its
-/// key path (`["keys", "global", "x"]`) and gets its line like any other.
+/// key path (`["keys", "global", "x"]`, `["commands", "[2]", "key"]` for an array's entry) and
+/// gets its line like any other.
 pub type Check = fn(&Loaded) -> Vec<(Vec<String>, String)>;
+
+/// A segment of a check's key path: `[N]` is the Nth entry of an array.
+fn seg(s: String) -> Seg {
+    match s
+        .strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'))
+        .and_then(|n| n.parse().ok())
+    {
+        Some(i) => Seg::Index(i),
+        None => Seg::Key(s),
+    }
+}
 
 /// Loads the file at `path`. A default-location file that does not exist is not an error;
 /// a file the user named explicitly is.
@@ -477,7 +592,7 @@ pub fn parse(text: &str, checks: &[Check]) -> Result<Loaded, Vec<Problem>> {
     };
     for check in checks {
         for (path, message) in check(&loaded) {
-            let path: Vec<Seg> = path.into_iter().map(Seg::Key).collect();
+            let path: Vec<Seg> = path.into_iter().map(seg).collect();
             problems.push(located(&path, message));
         }
     }
@@ -666,6 +781,20 @@ fn check_values(c: &Config) -> Vec<(Vec<Seg>, String)> {
             out.push((at("host"), format!("{host} is configured twice")));
         }
     }
+    for (i, cmd) in c.commands.iter().enumerate() {
+        let at = |field: &str| {
+            vec![
+                Seg::Key("commands".into()),
+                Seg::Index(i),
+                Seg::Key(field.into()),
+            ]
+        };
+        if cmd.command.trim().is_empty() {
+            out.push((at("command"), "the command cannot be empty".into()));
+        } else if let Err(message) = template_names(&cmd.command) {
+            out.push((at("command"), message));
+        }
+    }
     out
 }
 
@@ -689,6 +818,9 @@ mod tests {
         // Its bindings are checked against the keymap in `settings`.
         let mut config = loaded.config;
         config.keys = KeysConfig::default();
+        // Its commands are examples, not defaults (there are none).
+        assert_eq!(config.commands.len(), 5);
+        config.commands.clear();
         assert_eq!(config, Config::default());
     }
 

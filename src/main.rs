@@ -389,6 +389,7 @@ async fn dashboard(
     launched.state.ctx.startup_warnings = loaded.warning_lines();
     launched.state.env_order = config.deploy.order.clone();
     launched.state.metrics_window_days = config.deploy.metrics_window_days;
+    launched.state.color = Some(theme.color);
     let opts = Options {
         bell: config.notify.bell,
         desktop_notifications: config.notify.desktop,
@@ -399,6 +400,7 @@ async fn dashboard(
         frames: None,
         clock: config.clock(),
         suspend,
+        hand_over: Some(cockpit::terminal::run_interactive),
     };
     let input = cockpit::terminal::spawn_input_reader().context("reading terminal input")?;
     let result = runtime::run(

@@ -125,4 +125,13 @@ pub enum Effect {
         body: String,
     },
     Quit,
+    /// Run one of the user's commands (`sh -c`, off the UI path; `terminal` ones get the
+    /// terminal).
+    RunCommand(super::commands::CommandRun),
+    /// Show another repository: the runtime rebuilds its services for it and restarts the
+    /// pollers (`update` has reset the panels and asks for the new polls after this effect).
+    SwitchRepo {
+        slug: crate::github::Slug,
+        path: Option<std::path::PathBuf>,
+    },
 }

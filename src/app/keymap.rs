@@ -69,6 +69,9 @@ pub enum Action {
     LogSave,
     LogLeft,
     LogRight,
+    Palette,
+    /// The user's command at this index of `Keymap::commands` (`[[commands]]`).
+    Command(usize),
 }
 
 impl Action {
@@ -105,7 +108,7 @@ impl Action {
 impl Action {
     /// Every action, in the order the help lists them. A new variant must be added here: the
     /// match in `name` has no wildcard, and `every_action_is_listed` checks the count.
-    pub const ALL: [Action; 59] = [
+    pub const ALL: [Action; 60] = [
         Action::Quit,
         Action::Help,
         Action::FocusNext,
@@ -165,6 +168,7 @@ impl Action {
         Action::LogSave,
         Action::LogLeft,
         Action::LogRight,
+        Action::Palette,
     ];
 
     pub fn from_name(name: &str) -> Option<Action> {
@@ -232,6 +236,8 @@ impl Action {
             Action::LogSave => "log_save",
             Action::LogLeft => "log_left",
             Action::LogRight => "log_right",
+            Action::Palette => "palette",
+            Action::Command(_) => "command",
         }
     }
 
@@ -296,6 +302,8 @@ impl Action {
             Action::LogSave => "Log: save the log to cockpit-job-ID.log in the current directory",
             Action::LogLeft => "Log: scroll left",
             Action::LogRight => "Log: scroll right",
+            Action::Palette => "command palette: every action, your commands, repo, theme",
+            Action::Command(_) => "one of your [[commands]]",
         }
     }
 }
@@ -322,6 +330,8 @@ pub struct Keymap {
     pub bindings: Vec<Binding>,
     /// Keys a panel's config unbinds (`x = "none"`) though a global binding has them.
     pub unbound: Vec<(PanelId, Vec<KeyPress>)>,
+    /// The config's `[[commands]]`; `Action::Command(i)` runs the i-th.
+    pub commands: Vec<super::commands::CustomCommand>,
 }
 
 impl Default for Keymap {
@@ -363,6 +373,7 @@ impl Default for Keymap {
         add(ch('r'), None, Refresh);
         add(ch('o'), None, OpenInBrowser);
         add(ch('p'), None, Push);
+        add(ch(':'), None, Palette);
         add(ch('a'), Some(PanelId::Issues), ToggleAllRepos);
         add(ch('c'), Some(PanelId::Issues), Comment);
         add(ch('x'), Some(PanelId::Issues), CloseReopen);
@@ -404,6 +415,7 @@ impl Default for Keymap {
         Keymap {
             bindings: b,
             unbound: Vec::new(),
+            commands: Vec::new(),
         }
     }
 }
@@ -542,6 +554,7 @@ mod tests {
                 },
             ],
             unbound: Vec::new(),
+            commands: Vec::new(),
         };
         let mut pending = Vec::new();
         let p = PanelId::Issues;

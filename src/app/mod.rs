@@ -4,6 +4,7 @@
 //! pollers and git work run as tasks, report back as `Msg`s, and the runtime draws once per
 //! batch of messages when something changed.
 
+pub mod commands;
 pub mod deploys;
 pub mod effect;
 pub mod follow;
@@ -15,12 +16,15 @@ pub mod logview;
 pub mod modal;
 pub mod msg;
 pub mod mutation;
+pub mod pager;
+pub mod palette;
 pub mod pollers;
 pub mod prepare;
 pub mod resource;
 pub mod runtime;
 pub mod selection;
 pub mod settings;
+pub mod shell;
 pub mod state;
 pub mod submit;
 pub mod update;

@@ -227,6 +227,8 @@ pub struct Confirm {
 pub enum OnYes {
     Mutate(Mutation),
     Git(super::effect::GitOp),
+    /// One of the user's commands (`confirm = true`).
+    Command(super::commands::CommandRun),
 }
 
 #[derive(Debug, Clone)]

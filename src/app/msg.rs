@@ -50,6 +50,12 @@ pub enum Msg {
         op: super::effect::GitOp,
         result: Result<GitSuccess, String>,
     },
+    /// One of the user's commands finished (or could not start).
+    CommandDone {
+        name: String,
+        output: crate::config::CommandOutput,
+        result: Result<super::commands::Captured, String>,
+    },
 }
 
 /// What finished git work says, for a toast.

@@ -60,6 +60,24 @@ pub struct Services {
     pub stale_days: u32,
 }
 
+impl Services {
+    /// The same services for another repository (`:repo`): its local clone is `repo_path`,
+    /// and what was learnt about the previous one (its default branch) is forgotten.
+    pub fn for_repo(&self, slug: Slug, repo_path: Option<PathBuf>) -> Services {
+        Services {
+            gh: self.gh.clone(),
+            slug: Some(slug),
+            repo_path,
+            intervals: self.intervals.clone(),
+            default_branch: Mutex::new(None),
+            deploy_targets: self.deploy_targets.clone(),
+            remote_auth: self.remote_auth.clone(),
+            drafts: self.drafts.clone(),
+            stale_days: self.stale_days,
+        }
+    }
+}
+
 pub struct Pollers {
     services: Arc<Services>,
     tx: mpsc::UnboundedSender<Msg>,

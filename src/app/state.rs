@@ -422,6 +422,35 @@ pub struct AppState {
     pub pending_keys: Vec<KeyPress>,
     /// The startup warnings were seen: a key was pressed since.
     pub warnings_dismissed: bool,
+    /// The `:` palette, while open.
+    pub palette: Option<super::palette::Palette>,
+    /// What the palette ran this session, oldest first (Up recalls).
+    pub palette_history: Vec<String>,
+    /// A command's output, shown full screen.
+    pub pager: Option<Pager>,
+    /// Colours on or off as `:theme` chose; `None`: as the config says.
+    pub color: Option<bool>,
+    /// The repository cockpit started with, once `:repo` showed another (to come back to).
+    pub home_repo: Option<WatchedRepo>,
+}
+
+/// A command's captured output in the log viewer's engine (it neutralises escape sequences,
+/// scrolls and searches).
+pub struct Pager {
+    /// Already safe to draw (built from sanitised text).
+    pub title: String,
+    pub view: crate::logs::LogViewState,
+    /// The search being typed after `/`.
+    pub search_input: Option<String>,
+}
+
+impl std::fmt::Debug for Pager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pager")
+            .field("title", &self.title)
+            .field("lines", &self.view.status().lines)
+            .finish()
+    }
 }
 
 impl AppState {
@@ -471,6 +500,11 @@ impl AppState {
             seen_waiting: None,
             pending_keys: Vec::new(),
             warnings_dismissed: false,
+            palette: None,
+            palette_history: Vec::new(),
+            pager: None,
+            color: None,
+            home_repo: None,
         }
     }
 

@@ -63,6 +63,7 @@ pub fn confirmed(state: &mut AppState, on_yes: OnYes) -> Vec<Effect> {
     match on_yes {
         OnYes::Mutate(mutation) => start(state, mutation),
         OnYes::Git(op) => git(state, op),
+        OnYes::Command(run) => vec![Effect::RunCommand(run)],
     }
 }
 

@@ -77,6 +77,12 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             if state.modal.is_some() {
                 return modal_key(state, k);
             }
+            if state.palette.is_some() {
+                return super::palette::key(state, keymap, k);
+            }
+            if state.pager.is_some() {
+                return super::pager::key(state, k);
+            }
             if !state.help {
                 if let Some(fx) = super::logview::key(state, k) {
                     return fx;
@@ -91,17 +97,7 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                 return Vec::new();
             }
             match keymap.resolve(&mut state.pending_keys, &k, state.focus) {
-                Resolution::Action(a) if a.mutates() && state.ctx.readonly => {
-                    state.toast(
-                        format!(
-                            "Read-only mode (--readonly): \"{}\" is disabled",
-                            a.describe()
-                        ),
-                        true,
-                    );
-                    Vec::new()
-                }
-                Resolution::Action(a) => act(state, a),
+                Resolution::Action(a) => run_action(state, keymap, a),
                 Resolution::Pending | Resolution::Unbound => Vec::new(),
             }
         }
@@ -225,7 +221,11 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::LogChunk { job_id, bytes } => super::logview::chunk(state, job_id, bytes),
-        Msg::LogSearch => super::logview::search_news(state),
+        Msg::LogSearch => {
+            let mut fx = super::logview::search_news(state);
+            fx.extend(super::pager::search_news(state));
+            fx
+        }
         Msg::Done(Ok(message)) => {
             state.toast(message, false);
             Vec::new()
@@ -278,6 +278,14 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             }
             fx
         }
+        Msg::CommandDone {
+            name,
+            output,
+            result,
+        } => {
+            super::commands::finished(state, &name, output, result);
+            Vec::new()
+        }
         Msg::Data { at, answer, rate } => {
             if rate.is_some() {
                 state.rate = rate;
@@ -292,6 +300,10 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
 /// frame. Elsewhere a paste means nothing (it is not a string of commands).
 fn paste(state: &mut AppState, text: &str) -> Vec<Effect> {
     let text = modal::pasted_text(text);
+    if state.palette.is_some() && state.modal.is_none() {
+        super::palette::paste(state, &text);
+        return Vec::new();
+    }
     if state.help && state.help_view.typing {
         state.help_view.filter.push_str(&text.replace('\n', " "));
         return Vec::new();
@@ -373,7 +385,8 @@ fn modal_key(state: &mut AppState, k: ratatui::crossterm::event::KeyEvent) -> Ve
             Outcome::Submit => {
                 let on_yes = c.on_yes.clone();
                 state.modal = None;
-                if state.ctx.readonly {
+                // A command marked dangerous never got this far under --readonly.
+                if state.ctx.readonly && !matches!(on_yes, modal::OnYes::Command(_)) {
                     state.toast("Read-only mode (--readonly): nothing is changed", true);
                     return Vec::new();
                 }
@@ -458,6 +471,79 @@ pub(super) fn runs_arrived(
 
 fn page(state: &AppState) -> isize {
     (state.size.1 as isize / 2 - 4).max(1)
+}
+
+/// An action, whether its key or the palette asked for it: `--readonly` refuses the ones that
+/// change something, and a user's command runs as its entry says.
+pub(super) fn run_action(state: &mut AppState, keymap: &Keymap, a: Action) -> Vec<Effect> {
+    if a.mutates() && state.ctx.readonly {
+        state.toast(
+            format!(
+                "Read-only mode (--readonly): \"{}\" is disabled",
+                a.describe()
+            ),
+            true,
+        );
+        return Vec::new();
+    }
+    if let Action::Command(i) = a {
+        return match keymap.commands.get(i) {
+            Some(cmd) => super::commands::start(state, cmd),
+            None => Vec::new(),
+        };
+    }
+    act(state, a)
+}
+
+/// Shows `slug` instead of the current repository: every panel starts over, the runtime
+/// rebuilds its services for it (`Effect::SwitchRepo`) and the pollers start again.
+pub(super) fn switch_repo(
+    state: &mut AppState,
+    slug: crate::github::Slug,
+    path: Option<std::path::PathBuf>,
+) -> Vec<Effect> {
+    if state.home_repo.is_none() {
+        if let Some(home) = state.ctx.repo.clone() {
+            state.home_repo = Some(super::state::WatchedRepo {
+                slug: home,
+                path: state.ctx.workdir.clone(),
+            });
+        }
+    }
+    let name = slug.full_name();
+    state.ctx.repo = Some(slug.clone());
+    state.ctx.repo_problem = None;
+    state.ctx.has_local_repo = path.is_some();
+    state.ctx.workdir = path.clone();
+    state.issues = Loaded::default();
+    state.branches = Loaded::default();
+    state.pulls = Loaded::default();
+    state.runs = Loaded::default();
+    state.envs = Loaded::default();
+    state.cursors = Default::default();
+    state.detail = None;
+    state.zoom = false;
+    state.ci_branch = None;
+    state.ci_commit = None;
+    state.default_branch = None;
+    state.select_pull = None;
+    state.select_run = None;
+    state.awaited = None;
+    state.active_runs.clear();
+    // The other repository's requests and approvals are not news: the first load records them.
+    state.seen_review_requests = None;
+    state.seen_waiting = None;
+    let mut fx = vec![Effect::SwitchRepo { slug, path }];
+    fx.extend(init(state));
+    if let Some(login) = state.login.clone() {
+        fx.push(Effect::Poll(Resource::Issues(resource::Issues {
+            all_repos: state.issues_all_repos,
+            login: login.clone(),
+        })));
+        fx.push(Effect::Poll(Resource::Pulls(resource::Pulls { login })));
+    }
+    state.toast(format!("Showing {name}"), false);
+    fx
 }
 
 fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
@@ -563,6 +649,9 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
                 true,
             );
         }
+        Action::Palette => return super::palette::open(state),
+        // Run by `run_action`, which knows the commands.
+        Action::Command(_) => {}
         Action::ToggleAllRepos => {
             state.issues_all_repos = !state.issues_all_repos;
             state.issues = Loaded {
@@ -738,7 +827,12 @@ fn repo_web(state: &AppState) -> Option<String> {
 }
 
 fn selected_url(state: &AppState) -> Option<String> {
-    if let Some(Detail::Run { data, cursor, .. }) = &state.detail {
+    url_of(state, state.focus)
+}
+
+/// The web page of the selected row of `panel` (of the selected job in an open run).
+pub(super) fn url_of(state: &AppState, panel: PanelId) -> Option<String> {
+    if let (Some(Detail::Run { data, cursor, .. }), PanelId::Ci) = (&state.detail, panel) {
         let (run, jobs) = data.data.as_ref()?;
         return jobs
             .get(cursor.selected)
@@ -746,7 +840,7 @@ fn selected_url(state: &AppState) -> Option<String> {
             .or_else(|| Some(run.html_url.clone()))
             .filter(|u| !u.is_empty());
     }
-    let url = match state.focus {
+    let url = match panel {
         PanelId::Issues => selection::issue(state)?.html_url.clone(),
         PanelId::Pulls => selection::pull(state)?.pr.html_url.clone(),
         PanelId::Ci => selection::run(state)?.html_url.clone(),

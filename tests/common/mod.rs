@@ -91,6 +91,8 @@ pub struct Setup {
     /// Start as in this directory: the repository and its problems come from it (as
     /// `cockpit` run there finds them) instead of `repo` and the demo clone.
     pub cwd: Option<std::path::PathBuf>,
+    /// The keymap (default: the default one), with any `[[commands]]`.
+    pub keymap: Option<Keymap>,
 }
 
 impl Default for Setup {
@@ -106,6 +108,7 @@ impl Default for Setup {
             drafts_dir: None,
             intervals: None,
             cwd: None,
+            keymap: None,
         }
     }
 }
@@ -181,12 +184,13 @@ impl Harness {
             bell: true,
             desktop_notifications: false,
             notify_on: cockpit::config::NotifyConfig::default().on,
-            keymap: Keymap::default(),
+            keymap: setup.keymap.clone().unwrap_or_default(),
             draw: cockpit::ui::drawing(Theme::mono()),
             opener: Opener::Record(opened.clone()),
             frames: Some(frame_tx),
             clock: Duration::from_secs(15),
             suspend: None,
+            hand_over: None,
         };
         let (w, h) = setup.size;
         let task = tokio::spawn(async move {

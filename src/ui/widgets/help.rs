@@ -74,10 +74,22 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 /// Every entry, `(keys, what)`, filtered by `filter` (any case, keys or description).
 fn entries(keymap: &Keymap, filter: &str) -> Vec<(String, String)> {
     let filter = filter.to_lowercase();
+    // The user's commands, under their panel; one without a key runs from the palette.
+    let commands = keymap.commands.iter().map(|c| {
+        let keys = if c.keys.is_empty() {
+            format!(":{}", c.name)
+        } else {
+            c.key_label()
+        };
+        let panel = c.panel.map_or("", |p| p.title());
+        let sep = if panel.is_empty() { "" } else { ": " };
+        (keys, format!("{panel}{sep}your command: {}", c.template))
+    });
     keymap
         .help_lines()
         .into_iter()
         .map(|(k, d)| (k, d.to_string()))
+        .chain(commands)
         .chain(SYMBOLS.iter().map(|(k, d)| (k.to_string(), d.to_string())))
         .filter(|(k, d)| {
             filter.is_empty()
