@@ -69,6 +69,7 @@ pub enum Action {
     LogSave,
     LogLeft,
     LogRight,
+    Notifications,
 }
 
 impl Action {
@@ -105,7 +106,7 @@ impl Action {
 impl Action {
     /// Every action, in the order the help lists them. A new variant must be added here: the
     /// match in `name` has no wildcard, and `every_action_is_listed` checks the count.
-    pub const ALL: [Action; 59] = [
+    pub const ALL: [Action; 60] = [
         Action::Quit,
         Action::Help,
         Action::FocusNext,
@@ -165,6 +166,7 @@ impl Action {
         Action::LogSave,
         Action::LogLeft,
         Action::LogRight,
+        Action::Notifications,
     ];
 
     pub fn from_name(name: &str) -> Option<Action> {
@@ -232,6 +234,7 @@ impl Action {
             Action::LogSave => "log_save",
             Action::LogLeft => "log_left",
             Action::LogRight => "log_right",
+            Action::Notifications => "notifications",
         }
     }
 
@@ -296,6 +299,9 @@ impl Action {
             Action::LogSave => "Log: save the log to cockpit-job-ID.log in the current directory",
             Action::LogLeft => "Log: scroll left",
             Action::LogRight => "Log: scroll right",
+            Action::Notifications => {
+                "notifications (in it: Enter open, r read, d done, u unsubscribe, o browser)"
+            }
         }
     }
 }
@@ -401,6 +407,7 @@ impl Default for Keymap {
         add(ch('D'), Some(PanelId::Deploys), Deploy);
         add(ch('B'), Some(PanelId::Deploys), Rollback);
         add(ch('J'), Some(PanelId::Deploys), ShowRun);
+        add(ch('i'), None, Notifications);
         Keymap {
             bindings: b,
             unbound: Vec::new(),

@@ -76,7 +76,7 @@ github_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Subject {
     pub title: Safe,
     /// The API URL of the target; GitHub sends none for some kinds (check suites).
@@ -88,7 +88,7 @@ pub struct Subject {
     pub kind: SubjectKind,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct ThreadRepo {
     pub full_name: String,
     #[serde(default)]
@@ -96,7 +96,7 @@ pub struct ThreadRepo {
 }
 
 /// One notification thread.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Thread {
     pub id: String,
     pub unread: bool,

@@ -61,6 +61,9 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
             widgets::status::render(frame, status, state, keymap, theme);
         }
     }
+    if state.inbox.open {
+        widgets::inbox::render(frame, area, state, theme);
+    }
     if let Some(m) = &state.modal {
         widgets::modal::render(frame, area, m, theme);
     }

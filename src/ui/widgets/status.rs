@@ -44,6 +44,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, 
         (None, Some(_)) => spans.push(Span::styled("not signed in", theme.bad())),
         (None, None) => spans.push(Span::styled("signing in…", theme.dim())),
     }
+    let unread = state.inbox.unread();
+    if unread > 0 {
+        spans.push(Span::styled(format!(" ✉ {unread}"), theme.accent()));
+    }
     if let Some(rl) = state.rate {
         spans.push(sep());
         let style = if rl.remaining == 0 {
