@@ -39,6 +39,15 @@ pub struct Notifications {
     next_id: u64,
     /// The last change the account made (read, done): the list changed then too.
     pub changed_at: Option<Time>,
+    /// `X-Poll-Interval` in seconds, when a test asks for another than GitHub's 60.
+    pub poll_interval: Option<u64>,
+}
+
+impl super::FakeHub {
+    /// Makes `/notifications` ask clients to wait `secs` between polls (GitHub says 60).
+    pub fn set_notifications_poll_interval(&self, secs: u64) {
+        self.shared.world().notifications.poll_interval = Some(secs);
+    }
 }
 
 /// One thread as derived from the world.

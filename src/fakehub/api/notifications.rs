@@ -40,7 +40,13 @@ pub(super) fn list_threads(w: &mut World, ctx: &Ctx, req: &Req) -> R {
         .unwrap_or(w.started_at);
     let headers = vec![
         ("last-modified", http_date(last_modified)),
-        ("x-poll-interval", POLL_INTERVAL.to_string()),
+        (
+            "x-poll-interval",
+            w.notifications
+                .poll_interval
+                .unwrap_or(POLL_INTERVAL)
+                .to_string(),
+        ),
     ];
     let unchanged = req
         .if_modified_since
