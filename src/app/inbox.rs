@@ -120,6 +120,8 @@ fn change(state: &mut AppState, change: ThreadChange) -> Vec<Effect> {
         change,
         title: t.subject.title.to_string(),
     };
+    // The confirmation's yes sends it as the acting repository's: a thread has none.
+    state.acting_repo = None;
     if change == ThreadChange::Unsubscribe {
         state.open_modal(Modal::Confirm(Box::new(Confirm {
             title: "Unsubscribe".into(),
