@@ -369,6 +369,8 @@ impl Default for Keymap {
         add(ch('r'), None, Refresh);
         add(ch('o'), None, OpenInBrowser);
         add(ch('p'), None, Push);
+        // Global bindings come before the panels' (the config example's order).
+        add(ch('i'), None, Notifications);
         add(ch('a'), Some(PanelId::Issues), ToggleAllRepos);
         add(ch('c'), Some(PanelId::Issues), Comment);
         add(ch('x'), Some(PanelId::Issues), CloseReopen);
@@ -407,7 +409,6 @@ impl Default for Keymap {
         add(ch('D'), Some(PanelId::Deploys), Deploy);
         add(ch('B'), Some(PanelId::Deploys), Rollback);
         add(ch('J'), Some(PanelId::Deploys), ShowRun);
-        add(ch('i'), None, Notifications);
         Keymap {
             bindings: b,
             unbound: Vec::new(),
