@@ -52,16 +52,23 @@ async fn the_unread_count_shows_and_i_lists_participating_threads_first() {
     assert!(unread > 3, "the demo has unread notifications: {all:?}");
     h.wait_for(&format!("✉ {unread}")).await;
     h.key('i');
-    let s = h
-        .wait_for("CI: cache cargo registry and target dir")
-        .await;
-    assert!(s.contains(&format!("Notifications · {unread} unread")), "{s}");
-    assert!(s.contains("review requested") && s.contains("acme/launchpad"), "{s}");
+    let s = h.wait_for("CI: cache cargo registry and target dir").await;
+    assert!(
+        s.contains(&format!("Notifications · {unread} unread")),
+        "{s}"
+    );
+    assert!(
+        s.contains("review requested") && s.contains("acme/launchpad"),
+        "{s}"
+    );
     // The one thread cockpit's user only watches comes last.
     let last = all.last().expect("threads");
     assert_eq!(last.reason.as_str(), "subscribed");
     let pos = |needle: &str| s.find(needle).unwrap_or(usize::MAX);
-    assert!(pos("Add a `rocket doctor` command") > pos("review requested"), "{s}");
+    assert!(
+        pos("Add a `rocket doctor` command") > pos("review requested"),
+        "{s}"
+    );
     h.code(KeyCode::Esc);
     h.wait_gone("Notifications ·").await;
 }
@@ -84,10 +91,9 @@ async fn enter_opens_the_target_in_its_own_repository_and_marks_it_read() {
     h.code(KeyCode::Enter);
     h.wait_for("The post-deploy health check times out").await;
     assert!(
-        h.hub()
-            .requests()
-            .iter()
-            .any(|r| r.path_and_query.starts_with("/repos/acme/launchpad/issues/5")),
+        h.hub().requests().iter().any(|r| r
+            .path_and_query
+            .starts_with("/repos/acme/launchpad/issues/5")),
         "the issue was read from its own repository"
     );
     let hub = h.hub();
@@ -100,10 +106,12 @@ async fn enter_opens_the_target_in_its_own_repository_and_marks_it_read() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(read, "opening marked the thread read on fakehub");
-    assert!(hub
-        .requests()
-        .iter()
-        .any(|r| r.method == "PATCH" && r.path_and_query == format!("/notifications/threads/{id}")));
+    assert!(
+        hub.requests()
+            .iter()
+            .any(|r| r.method == "PATCH"
+                && r.path_and_query == format!("/notifications/threads/{id}"))
+    );
 
     // A pull request's notification opens the Pull requests detail.
     h.code(KeyCode::Esc);
@@ -113,7 +121,8 @@ async fn enter_opens_the_target_in_its_own_repository_and_marks_it_read() {
         .expect("the review request");
     select(&mut h, pr).await;
     h.code(KeyCode::Enter);
-    h.wait_for("#46 CI: cache cargo registry and target dir").await;
+    h.wait_for("#46 CI: cache cargo registry and target dir")
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -182,7 +191,12 @@ async fn polling_is_conditional_and_never_faster_than_github_asks() {
     // A change on GitHub's side shows at the next poll.
     let now = threads(h.hub()).await;
     let unread = now.iter().filter(|t| t.unread).count();
-    let id = now.iter().find(|t| t.unread).expect("an unread thread").id.clone();
+    let id = now
+        .iter()
+        .find(|t| t.unread)
+        .expect("an unread thread")
+        .id
+        .clone();
     let gh = GitHub::new(&h.hub().base_url(), Token::new(DEMO_TOKEN)).expect("client");
     gh.change_thread(
         id.parse().expect("numeric id"),
@@ -219,7 +233,8 @@ async fn readonly_refuses_every_change_to_a_thread() {
     h.code(KeyCode::Esc);
     select(&mut h, pr).await;
     h.code(KeyCode::Enter);
-    h.wait_for("#46 CI: cache cargo registry and target dir").await;
+    h.wait_for("#46 CI: cache cargo registry and target dir")
+        .await;
     h.settle().await;
     let changes: Vec<_> = h
         .hub()

@@ -389,7 +389,11 @@ async fn samples(hub: &FakeHub, api: &Api) -> Vec<(&'static str, String, Option<
             ),
             Some(json!({"environment_ids": [env_id], "state": "approved", "comment": "Ship it."})),
         ),
-        ("GET", "/notifications?all=true&participating=true".into(), None),
+        (
+            "GET",
+            "/notifications?all=true&participating=true".into(),
+            None,
+        ),
         ("PATCH", format!("/notifications/threads/{read}"), None),
         ("DELETE", format!("/notifications/threads/{done}"), None),
         (

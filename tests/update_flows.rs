@@ -1791,14 +1791,22 @@ fn inbox_flows() {
             name: "r marks the selected thread read, for the account (no repository)",
             setup: with_inbox,
             inputs: &[Key('i'), Key('r')],
-            check: |_, out| account_change(out, thread_change(101, ThreadChange::Read, "Faster deploys")),
+            check: |_, out| {
+                account_change(
+                    out,
+                    thread_change(101, ThreadChange::Read, "Faster deploys"),
+                )
+            },
         },
         Case {
             name: "d on the second thread marks it done",
             setup: with_inbox,
             inputs: &[Key('i'), Key('j'), Key('d')],
             check: |_, out| {
-                account_change(out, thread_change(102, ThreadChange::Done, "Uploads time out"))
+                account_change(
+                    out,
+                    thread_change(102, ThreadChange::Done, "Uploads time out"),
+                )
             },
         },
         Case {
@@ -1844,10 +1852,12 @@ fn inbox_flows() {
             setup: with_inbox,
             inputs: &[Key('i'), Code(KeyCode::Enter)],
             check: |s, out| {
-                let asked = out.last.iter().any(|e| matches!(e,
+                let asked = out.last.iter().any(|e| {
+                    matches!(e,
                     Effect::Poll(Resource::NotificationTarget(t))
                         if t.repo == Slug::parse("acme/launchpad").expect("slug")
-                            && t.thread.id == "101"));
+                            && t.thread.id == "101")
+                });
                 assert!(asked, "{:?}", out.last);
                 assert_eq!(s.inbox.opening.as_deref(), Some("101"));
             },
@@ -1859,10 +1869,15 @@ fn inbox_flows() {
             check: |s, out| {
                 assert!(!s.inbox.open);
                 assert_eq!(s.focus, PanelId::Pulls);
-                assert!(matches!(&s.detail, Some(Detail::Pull { repo, number: 9, .. })
-                    if repo.full_name() == "acme/launchpad"));
-                assert!(mutations(&out.last)
-                    .contains(&&thread_change(101, ThreadChange::Read, "Faster deploys")));
+                assert!(
+                    matches!(&s.detail, Some(Detail::Pull { repo, number: 9, .. })
+                    if repo.full_name() == "acme/launchpad")
+                );
+                assert!(mutations(&out.last).contains(&&thread_change(
+                    101,
+                    ThreadChange::Read,
+                    "Faster deploys"
+                )));
             },
         },
         Case {
@@ -1872,7 +1887,10 @@ fn inbox_flows() {
             check: |s, out| {
                 assert!(s.inbox.open);
                 assert!(s.detail.is_none());
-                account_change(out, thread_change(101, ThreadChange::Done, "Faster deploys"));
+                account_change(
+                    out,
+                    thread_change(101, ThreadChange::Done, "Faster deploys"),
+                );
             },
         },
         Case {

@@ -127,8 +127,7 @@ fn change(state: &mut AppState, change: ThreadChange) -> Vec<Effect> {
             title: "Unsubscribe".into(),
             lines: vec![
                 format!("{} · {}", t.repository.full_name, t.subject.title),
-                "No more notifications from this thread (unless you are mentioned again)."
-                    .into(),
+                "No more notifications from this thread (unless you are mentioned again).".into(),
             ],
             warnings: Vec::new(),
             on_yes: OnYes::Mutate(mutation),
@@ -201,7 +200,10 @@ pub fn target_found(
                 },
                 scroll: Default::default(),
             },
-            Effect::Poll(Resource::IssueDetail(resource::IssueDetail { repo, number })),
+            Effect::Poll(Resource::IssueDetail(resource::IssueDetail {
+                repo,
+                number,
+            })),
         ),
         Ok(Found::Run(run_id)) => (
             PanelId::Ci,

@@ -258,8 +258,7 @@ fn execute(
             Effect::Mutate { id, repo, mutation } => {
                 let (s, tx) = (services.clone(), tx.clone());
                 tokio::spawn(async move {
-                    let result =
-                        super::mutation::perform_on(&s.gh, repo.as_ref(), &mutation).await;
+                    let result = super::mutation::perform_on(&s.gh, repo.as_ref(), &mutation).await;
                     let _ = tx.send(Msg::Mutated {
                         id,
                         mutation,

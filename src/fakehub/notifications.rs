@@ -137,7 +137,12 @@ impl World {
             issue_threads(k, repo, login, now, &mut out);
             self.ci_threads(k, repo, login, now, &mut out);
         }
-        for s in self.notifications.seeded.iter().filter(|s| s.login == login) {
+        for s in self
+            .notifications
+            .seeded
+            .iter()
+            .filter(|s| s.login == login)
+        {
             let Some(k) = self.repos.iter().position(|r| r.full_name() == s.repo) else {
                 continue;
             };
@@ -176,7 +181,11 @@ impl World {
             .filter_map(|i| i.pull.as_ref().map(|p| p.head.as_str()))
             .collect();
         let mut latest: BTreeMap<(u64, &str), Derived> = BTreeMap::new();
-        for run in repo.runs.iter().filter(|r| mine.contains(&r.branch.as_str())) {
+        for run in repo
+            .runs
+            .iter()
+            .filter(|r| mine.contains(&r.branch.as_str()))
+        {
             if run.created_at > now {
                 continue;
             }
@@ -198,7 +207,10 @@ impl World {
                 repo: k,
                 reason: "ci_activity",
                 kind: "CheckSuite",
-                title: format!("{} workflow run {outcome} for {} branch", wf.name, run.branch),
+                title: format!(
+                    "{} workflow run {outcome} for {} branch",
+                    wf.name, run.branch
+                ),
                 path: format!(
                     "/repos/{}/check-suites/{}",
                     repo.full_name(),
@@ -206,7 +218,9 @@ impl World {
                 ),
                 updated_at: view.updated_at,
             };
-            let slot = latest.entry((wf.id, run.branch.as_str())).or_insert(d.clone());
+            let slot = latest
+                .entry((wf.id, run.branch.as_str()))
+                .or_insert(d.clone());
             if d.updated_at > slot.updated_at {
                 *slot = d;
             }

@@ -584,7 +584,10 @@ impl ScenarioSpec {
             }
             for n in &r.notifications {
                 if !known_user(&n.login) || !["Issue", "PullRequest"].contains(&n.kind.as_str()) {
-                    return err(format!("notification on #{}: unknown user or type", n.number));
+                    return err(format!(
+                        "notification on #{}: unknown user or type",
+                        n.number
+                    ));
                 }
             }
             for run in &r.runs {

@@ -525,16 +525,20 @@ impl World {
             w.repos.push(repo);
             w.notifications
                 .seeded
-                .extend(r.notifications.iter().map(|n| super::notifications::Seeded {
-                    login: n.login.clone(),
-                    repo: r.full_name.clone(),
-                    reason: n.reason.clone(),
-                    kind: n.kind.clone(),
-                    number: n.number,
-                    title: n.title.clone(),
-                    updated_at: now + secs(n.updated_offset_secs),
-                    unread: n.unread,
-                }));
+                .extend(
+                    r.notifications
+                        .iter()
+                        .map(|n| super::notifications::Seeded {
+                            login: n.login.clone(),
+                            repo: r.full_name.clone(),
+                            reason: n.reason.clone(),
+                            kind: n.kind.clone(),
+                            number: n.number,
+                            title: n.title.clone(),
+                            updated_at: now + secs(n.updated_offset_secs),
+                            unread: n.unread,
+                        }),
+                );
         }
         let max_run = w
             .repos

@@ -304,7 +304,10 @@ impl GitHub {
             return Err(self.status_error(status, &headers, &error_message(&body), path));
         }
         let body: Arc<[u8]> = Arc::from(body.to_vec());
-        if let Some(tag) = headers.get(validator.answer()).and_then(|v| v.to_str().ok()) {
+        if let Some(tag) = headers
+            .get(validator.answer())
+            .and_then(|v| v.to_str().ok())
+        {
             if let Ok(mut c) = self.inner.cache.lock() {
                 c.put(key, tag.to_string(), body.clone());
             }

@@ -210,10 +210,17 @@ impl GitHub {
         })
     }
 
-    pub async fn change_thread(&self, thread_id: u64, change: ThreadChange) -> Result<(), ApiError> {
+    pub async fn change_thread(
+        &self,
+        thread_id: u64,
+        change: ThreadChange,
+    ) -> Result<(), ApiError> {
         let (method, path) = match change {
             ThreadChange::Read => (Method::PATCH, format!("/notifications/threads/{thread_id}")),
-            ThreadChange::Done => (Method::DELETE, format!("/notifications/threads/{thread_id}")),
+            ThreadChange::Done => (
+                Method::DELETE,
+                format!("/notifications/threads/{thread_id}"),
+            ),
             ThreadChange::Unsubscribe => (
                 Method::DELETE,
                 format!("/notifications/threads/{thread_id}/subscription"),
@@ -283,7 +290,10 @@ mod tests {
         );
         assert_eq!(t.target(), Target::Pull(43));
         assert_eq!(t.web_url(), "https://github.com/acme/rocket/pull/43");
-        assert!(!t.subject.title.contains('\u{1b}'), "outside text is made safe");
+        assert!(
+            !t.subject.title.contains('\u{1b}'),
+            "outside text is made safe"
+        );
         let ci = thread("CheckSuite", None, "ci_activity", "2026-01-01T00:00:00Z");
         assert_eq!(ci.target(), Target::CheckSuite(None));
         let odd = thread("Mystery", None, "brand_new", "2026-01-01T00:00:00Z");

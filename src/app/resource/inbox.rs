@@ -80,7 +80,11 @@ impl Polled for NotificationTarget {
         let repo = &self.repo;
         match self.thread.target() {
             Target::Pull(n) => s.gh.pull(repo, n).await.map(|p| Found::Pull(p.number)),
-            Target::Issue(n) => s.gh.issue(repo, n).await.map(|i| Found::Issue(i.data.number)),
+            Target::Issue(n) => {
+                s.gh.issue(repo, n)
+                    .await
+                    .map(|i| Found::Issue(i.data.number))
+            }
             Target::CheckSuite(_) => Ok(s
                 .gh
                 .run_of_thread(repo, &self.thread)

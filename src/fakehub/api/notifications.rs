@@ -104,10 +104,7 @@ pub(super) fn change_thread(w: &mut World, ctx: &Ctx, id: u64, change: Change) -
     // A thread is known once it was listed; list now so one never asked for still counts.
     let _ = w.notification_threads(&login, ctx.now);
     let now = ctx.now;
-    let st = w
-        .notifications
-        .by_id(&login, id)
-        .ok_or_else(not_found)?;
+    let st = w.notifications.by_id(&login, id).ok_or_else(not_found)?;
     let status = match change {
         Change::Read => {
             st.last_read_at = Some(now);
