@@ -124,7 +124,7 @@ impl World {
                 thread: d,
             });
         }
-        out.sort_by(|a, b| b.thread.updated_at.cmp(&a.thread.updated_at));
+        out.sort_by_key(|t| std::cmp::Reverse(t.thread.updated_at));
         out
     }
 
