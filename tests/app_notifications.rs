@@ -21,6 +21,15 @@ async fn threads(hub: &FakeHub) -> Vec<Thread> {
     gh.notifications().await.expect("notifications").threads
 }
 
+/// Waits (up to the harness's deadline) until fakehub's threads satisfy `f`.
+async fn until_listed(hub: &FakeHub, what: &str, f: impl Fn(&[Thread]) -> bool) {
+    let deadline = Instant::now() + common::DEADLINE;
+    while !f(&threads(hub).await) {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 fn notification_requests(hub: &FakeHub) -> Vec<cockpit::fakehub::RequestRecord> {
     hub.requests()
         .into_iter()
@@ -97,15 +106,10 @@ async fn enter_opens_the_target_in_its_own_repository_and_marks_it_read() {
         "the issue was read from its own repository"
     );
     let hub = h.hub();
-    let mut read = false;
-    for _ in 0..600 {
-        read = threads(hub).await.iter().any(|t| t.id == id && !t.unread);
-        if read {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(read, "opening marked the thread read on fakehub");
+    until_listed(hub, "opening to mark the thread read on fakehub", |ts| {
+        ts.iter().any(|t| t.id == id && !t.unread)
+    })
+    .await;
     assert!(
         hub.requests()
             .iter()
@@ -142,17 +146,10 @@ async fn a_gone_target_says_so_and_done_removes_the_notification() {
     assert!(s.contains("Notifications ·"), "the inbox stays open: {s}");
     h.key('d');
     h.wait_for("Marked done").await;
-    let hub = h.hub();
-    let listed = |ts: &[Thread]| ts.iter().any(|t| t.id == id);
-    let mut gone = false;
-    for _ in 0..600 {
-        gone = !listed(&threads(hub).await);
-        if gone {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(gone, "done removed the thread on fakehub");
+    until_listed(h.hub(), "done to remove the thread on fakehub", |ts| {
+        !ts.iter().any(|t| t.id == id)
+    })
+    .await;
     let s = h.screen();
     assert!(!s.contains(GONE), "and from the inbox: {s}");
 }
