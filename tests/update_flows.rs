@@ -1659,3 +1659,264 @@ fn lint_status() -> Msg {
         None,
     )
 }
+
+// ---------------------------------------------------------------------------------------------
+// inbox.rs: the notifications view.
+
+use cockpit::github::notifications::{Thread, ThreadChange};
+
+fn thread(id: &str, reason: &str, kind: &str, url: &str, title: &str) -> Thread {
+    let repo = url
+        .split("/repos/")
+        .nth(1)
+        .map(|r| r.splitn(3, '/').take(2).collect::<Vec<_>>().join("/"))
+        .unwrap_or_default();
+    from(json!({
+        "id": id, "unread": true, "reason": reason, "updated_at": "2026-11-22T09:00:00Z",
+        "last_read_at": null,
+        "subject": {"title": title, "url": url, "latest_comment_url": url, "type": kind},
+        "repository": {"full_name": repo, "html_url": format!("https://github.com/{repo}")},
+    }))
+}
+
+/// Two threads: a review request in acme/launchpad, and a mention whose issue is gone.
+fn with_inbox(s: &mut AppState) {
+    s.inbox.threads = loaded(vec![
+        thread(
+            "101",
+            "review_requested",
+            "PullRequest",
+            "https://api.github.com/repos/acme/launchpad/pulls/9",
+            "Faster deploys",
+        ),
+        thread(
+            "102",
+            "mention",
+            "Issue",
+            "https://api.github.com/repos/acme/rocket/issues/14",
+            "Uploads time out",
+        ),
+    ]);
+}
+
+fn readonly_inbox(s: &mut AppState) {
+    with_inbox(s);
+    readonly(s);
+}
+
+fn thread_change(thread_id: u64, change: ThreadChange, title: &str) -> Mutation {
+    Mutation::Thread {
+        thread_id,
+        change,
+        title: title.into(),
+    }
+}
+
+/// The target of the selected thread was looked up.
+fn target_answer(found: Result<resource::Found, ApiError>) -> Msg {
+    Msg::answer(
+        resource::Answer {
+            resource: resource::NotificationTarget {
+                repo: Slug::parse("acme/launchpad").expect("slug"),
+                thread: thread(
+                    "101",
+                    "review_requested",
+                    "PullRequest",
+                    "https://api.github.com/repos/acme/launchpad/pulls/9",
+                    "Faster deploys",
+                ),
+            },
+            answer: found,
+        },
+        now(),
+        None,
+    )
+}
+
+fn pull_found() -> Msg {
+    target_answer(Ok(resource::Found::Pull(9)))
+}
+
+fn pull_gone() -> Msg {
+    target_answer(Err(ApiError::NotFound {
+        path: "/repos/acme/launchpad/pulls/9".into(),
+    }))
+}
+
+fn marked_done() -> Msg {
+    Msg::Mutated {
+        id: 1,
+        mutation: thread_change(101, ThreadChange::Done, "Faster deploys"),
+        result: Ok(Done {
+            message: "Marked done".into(),
+            started_run: None,
+            created_pull: None,
+            merged_sha: None,
+        }),
+    }
+}
+
+/// The one effect changing GitHub names no repository: a thread is the account's.
+fn account_change(out: &Out, m: Mutation) {
+    let sent: Vec<_> = out
+        .last
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Mutate { repo, mutation, .. } => Some((repo.clone(), mutation.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sent, vec![(None, m)]);
+}
+
+#[test]
+fn inbox_flows() {
+    table(&[
+        Case {
+            name: "i opens the inbox over the dashboard, Esc closes it",
+            setup: with_inbox,
+            inputs: &[Key('i')],
+            check: |s, out| {
+                assert!(s.inbox.open);
+                assert!(out.all.is_empty());
+            },
+        },
+        Case {
+            name: "Esc closes the inbox",
+            setup: with_inbox,
+            inputs: &[Key('i'), Code(KeyCode::Esc)],
+            check: |s, _| assert!(!s.inbox.open),
+        },
+        Case {
+            name: "r marks the selected thread read, for the account (no repository)",
+            setup: with_inbox,
+            inputs: &[Key('i'), Key('r')],
+            check: |_, out| {
+                account_change(
+                    out,
+                    thread_change(101, ThreadChange::Read, "Faster deploys"),
+                )
+            },
+        },
+        Case {
+            name: "d on the second thread marks it done",
+            setup: with_inbox,
+            inputs: &[Key('i'), Key('j'), Key('d')],
+            check: |_, out| {
+                account_change(
+                    out,
+                    thread_change(102, ThreadChange::Done, "Uploads time out"),
+                )
+            },
+        },
+        Case {
+            name: "u asks first",
+            setup: with_inbox,
+            inputs: &[Key('i'), Key('u')],
+            check: |s, out| {
+                assert!(out.all.is_empty());
+                modal_says(s, "Unsubscribe");
+            },
+        },
+        Case {
+            name: "y on the question unsubscribes",
+            setup: with_inbox,
+            inputs: &[Key('i'), Key('u'), Key('y')],
+            check: |_, out| {
+                account_change(
+                    out,
+                    thread_change(101, ThreadChange::Unsubscribe, "Faster deploys"),
+                )
+            },
+        },
+        Case {
+            name: "read-only: r is refused",
+            setup: readonly_inbox,
+            inputs: &[Key('i'), Key('r')],
+            check: |s, out| refused(s, out, "Read-only"),
+        },
+        Case {
+            name: "read-only: d is refused",
+            setup: readonly_inbox,
+            inputs: &[Key('i'), Key('d')],
+            check: |s, out| refused(s, out, "Read-only"),
+        },
+        Case {
+            name: "read-only: u is refused before the question",
+            setup: readonly_inbox,
+            inputs: &[Key('i'), Key('u')],
+            check: |s, out| refused(s, out, "Read-only"),
+        },
+        Case {
+            name: "Enter looks the target up in the thread's own repository",
+            setup: with_inbox,
+            inputs: &[Key('i'), Code(KeyCode::Enter)],
+            check: |s, out| {
+                let asked = out.last.iter().any(|e| {
+                    matches!(e,
+                    Effect::Poll(Resource::NotificationTarget(t))
+                        if t.repo == Slug::parse("acme/launchpad").expect("slug")
+                            && t.thread.id == "101")
+                });
+                assert!(asked, "{:?}", out.last);
+                assert_eq!(s.inbox.opening.as_deref(), Some("101"));
+            },
+        },
+        Case {
+            name: "the target found: its detail in Pull requests, of its repository, marked read",
+            setup: with_inbox,
+            inputs: &[Key('i'), Code(KeyCode::Enter), In::Msg(pull_found)],
+            check: |s, out| {
+                assert!(!s.inbox.open);
+                assert_eq!(s.focus, PanelId::Pulls);
+                assert!(
+                    matches!(&s.detail, Some(Detail::Pull { repo, number: 9, .. })
+                    if repo.full_name() == "acme/launchpad")
+                );
+                assert!(mutations(&out.last).contains(&&thread_change(
+                    101,
+                    ThreadChange::Read,
+                    "Faster deploys"
+                )));
+            },
+        },
+        Case {
+            name: "a gone target says so; the inbox stays and d still works",
+            setup: with_inbox,
+            inputs: &[Key('i'), Code(KeyCode::Enter), In::Msg(pull_gone), Key('d')],
+            check: |s, out| {
+                assert!(s.inbox.open);
+                assert!(s.detail.is_none());
+                account_change(
+                    out,
+                    thread_change(101, ThreadChange::Done, "Faster deploys"),
+                );
+            },
+        },
+        Case {
+            name: "the gone target's message",
+            setup: with_inbox,
+            inputs: &[Key('i'), Code(KeyCode::Enter), In::Msg(pull_gone)],
+            check: |s, out| {
+                assert!(mutations(&out.last).is_empty());
+                toast_says(s, "is gone");
+            },
+        },
+        Case {
+            name: "done removes the thread from the inbox",
+            setup: with_inbox,
+            inputs: &[Key('i'), In::Msg(marked_done)],
+            check: |s, _| {
+                let ids: Vec<&str> = s
+                    .inbox
+                    .threads
+                    .data
+                    .iter()
+                    .flatten()
+                    .map(|t| t.id.as_str())
+                    .collect();
+                assert_eq!(ids, ["102"]);
+            },
+        },
+    ]);
+}

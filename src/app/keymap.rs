@@ -72,6 +72,7 @@ pub enum Action {
     Palette,
     /// The user's command at this index of `Keymap::commands` (`[[commands]]`).
     Command(usize),
+    Notifications,
 }
 
 impl Action {
@@ -108,7 +109,7 @@ impl Action {
 impl Action {
     /// Every action, in the order the help lists them. A new variant must be added here: the
     /// match in `name` has no wildcard, and `every_action_is_listed` checks the count.
-    pub const ALL: [Action; 60] = [
+    pub const ALL: [Action; 61] = [
         Action::Quit,
         Action::Help,
         Action::FocusNext,
@@ -169,6 +170,7 @@ impl Action {
         Action::LogLeft,
         Action::LogRight,
         Action::Palette,
+        Action::Notifications,
     ];
 
     pub fn from_name(name: &str) -> Option<Action> {
@@ -238,6 +240,7 @@ impl Action {
             Action::LogRight => "log_right",
             Action::Palette => "palette",
             Action::Command(_) => "command",
+            Action::Notifications => "notifications",
         }
     }
 
@@ -304,6 +307,9 @@ impl Action {
             Action::LogRight => "Log: scroll right",
             Action::Palette => "command palette: every action, your commands, repo, theme",
             Action::Command(_) => "one of your [[commands]]",
+            Action::Notifications => {
+                "notifications (in it: Enter open, r read, d done, u unsubscribe, o browser)"
+            }
         }
     }
 }
@@ -374,6 +380,8 @@ impl Default for Keymap {
         add(ch('o'), None, OpenInBrowser);
         add(ch('p'), None, Push);
         add(ch(':'), None, Palette);
+        // Global bindings come before the panels' (the config example's order).
+        add(ch('i'), None, Notifications);
         add(ch('a'), Some(PanelId::Issues), ToggleAllRepos);
         add(ch('c'), Some(PanelId::Issues), Comment);
         add(ch('x'), Some(PanelId::Issues), CloseReopen);

@@ -10,6 +10,7 @@ pub mod effect;
 pub mod follow;
 pub mod gitops;
 pub mod help;
+pub mod inbox;
 pub mod keymap;
 pub mod layout;
 pub mod logview;

@@ -3,6 +3,7 @@
 
 use super::effect::ResourceKind;
 use crate::github::issues_write::CloseReason;
+use crate::github::notifications::ThreadChange;
 use crate::github::pulls::{MergeMethod, NewPull, ReviewEvent};
 use crate::github::{ApiError, GitHub, Slug};
 use serde_json::{Map, Value};
@@ -85,6 +86,13 @@ pub enum Mutation {
         head_sha: String,
         delete_branch: Option<String>,
     },
+    /// Mark a notification thread read or done, or unsubscribe from it: the account's, so
+    /// the effect names no repository.
+    Thread {
+        thread_id: u64,
+        change: ThreadChange,
+        title: String,
+    },
 }
 
 /// What a finished mutation reports back.
@@ -149,6 +157,19 @@ impl Mutation {
                 event.as_str().to_lowercase().replace('_', " ")
             ),
             Mutation::Merge { pull, method, .. } => format!("merge #{pull} ({})", method.as_str()),
+            Mutation::Thread { change, title, .. } => {
+                // Outside text, made safe and short for the status bar.
+                let safe = crate::text::sanitize_line(title);
+                let title = match safe.char_indices().nth(40) {
+                    Some((cut, _)) => format!("{}…", &safe[..cut]),
+                    None => safe,
+                };
+                match change {
+                    ThreadChange::Read => format!("mark “{title}” read"),
+                    ThreadChange::Done => format!("mark “{title}” done"),
+                    ThreadChange::Unsubscribe => format!("unsubscribe from “{title}”"),
+                }
+            }
         }
     }
 
@@ -204,8 +225,47 @@ impl Mutation {
             | Mutation::ResolveThread { .. }
             | Mutation::SubmitReview { .. } => vec![K::PullDetail, K::Pulls],
             Mutation::Merge { .. } => vec![K::PullDetail, K::Pulls, K::Branches, K::Runs],
+            Mutation::Thread { .. } => vec![K::Notifications],
         }
     }
+}
+
+/// Performs `m` in `repo`; a change to the account (a notification thread) needs none.
+pub async fn perform_on(gh: &GitHub, repo: Option<&Slug>, m: &Mutation) -> Result<Done, ApiError> {
+    if let Mutation::Thread { .. } = m {
+        return account(gh, m).await;
+    }
+    match repo {
+        Some(slug) => perform(gh, slug, m).await,
+        None => Err(ApiError::Client {
+            status: 0,
+            message: "no GitHub repository".into(),
+        }),
+    }
+}
+
+async fn account(gh: &GitHub, m: &Mutation) -> Result<Done, ApiError> {
+    let Mutation::Thread {
+        thread_id, change, ..
+    } = m
+    else {
+        return Err(ApiError::Client {
+            status: 0,
+            message: format!("{} needs a repository", m.describe()),
+        });
+    };
+    gh.change_thread(*thread_id, *change).await?;
+    let message = match change {
+        ThreadChange::Read => "Marked read",
+        ThreadChange::Done => "Marked done",
+        ThreadChange::Unsubscribe => "Unsubscribed",
+    };
+    Ok(Done {
+        message: message.into(),
+        started_run: None,
+        created_pull: None,
+        merged_sha: None,
+    })
 }
 
 pub async fn perform(gh: &GitHub, slug: &Slug, m: &Mutation) -> Result<Done, ApiError> {
@@ -353,5 +413,6 @@ pub async fn perform(gh: &GitHub, slug: &Slug, m: &Mutation) -> Result<Done, Api
             d.merged_sha = Some(r.sha);
             Ok(d)
         }
+        Mutation::Thread { .. } => account(gh, m).await,
     }
 }

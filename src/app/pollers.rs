@@ -26,6 +26,8 @@ pub struct Intervals {
     pub environments_idle: Duration,
     pub environments_active: Duration,
     pub issue_detail: Duration,
+    /// The notifications inbox; GitHub's `X-Poll-Interval` is the floor.
+    pub notifications: Duration,
 }
 
 impl Default for Intervals {
@@ -40,6 +42,7 @@ impl Default for Intervals {
             environments_idle: Duration::from_secs(30),
             environments_active: Duration::from_secs(10),
             issue_detail: Duration::from_secs(60),
+            notifications: Duration::from_secs(60),
         }
     }
 }

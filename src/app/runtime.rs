@@ -347,13 +347,7 @@ fn execute(
             Effect::Mutate { id, repo, mutation } => {
                 let (s, tx) = (services.clone(), tx.clone());
                 tokio::spawn(async move {
-                    let result = match &repo {
-                        Some(slug) => super::mutation::perform(&s.gh, slug, &mutation).await,
-                        None => Err(crate::github::ApiError::Client {
-                            status: 0,
-                            message: "no GitHub repository".into(),
-                        }),
-                    };
+                    let result = super::mutation::perform_on(&s.gh, repo.as_ref(), &mutation).await;
                     let _ = tx.send(Msg::Mutated {
                         id,
                         mutation,

@@ -22,6 +22,7 @@ pub fn intervals(poll: &PollConfig) -> Intervals {
         environments_idle: s(poll.environments_idle_secs),
         environments_active: s(poll.environments_active_secs),
         issue_detail: Intervals::default().issue_detail,
+        notifications: Intervals::default().notifications,
     }
 }
 

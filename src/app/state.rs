@@ -432,6 +432,8 @@ pub struct AppState {
     pub color: Option<bool>,
     /// The repository cockpit started with, once `:repo` showed another (to come back to).
     pub home_repo: Option<WatchedRepo>,
+    /// The notifications inbox and its view.
+    pub inbox: super::inbox::Inbox,
 }
 
 /// A command's captured output in the log viewer's engine (it neutralises escape sequences,
@@ -505,6 +507,7 @@ impl AppState {
             pager: None,
             color: None,
             home_repo: None,
+            inbox: Default::default(),
         }
     }
 

@@ -35,6 +35,7 @@ pub fn init(state: &mut AppState) -> Vec<Effect> {
     }
     if state.ctx.has_token {
         fx.push(Effect::Poll(Resource::User(resource::User)));
+        fx.push(super::inbox::poll());
     } else {
         let why = ApiError::NoToken.to_string();
         state.user_error = Some(why.clone());
@@ -82,6 +83,9 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             }
             if state.pager.is_some() {
                 return super::pager::key(state, k);
+            }
+            if state.inbox.open && !state.help {
+                return super::inbox::key(state, keymap, k);
             }
             if !state.help {
                 if let Some(fx) = super::logview::key(state, k) {
@@ -153,6 +157,7 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             match result {
                 Ok(done) => {
                     state.toast(format!("✓ {}", done.message), false);
+                    super::inbox::changed(state, &mutation);
                     let mut fx = vec![Effect::Refresh(mutation.refreshes())];
                     if let super::mutation::Mutation::ReviewDeployment {
                         approve: true,
@@ -594,6 +599,7 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
                 ResourceKind::Environments,
                 ResourceKind::Jobs,
                 ResourceKind::IssueDetail,
+                ResourceKind::Notifications,
             ];
             if state.login.is_none() {
                 kinds.push(ResourceKind::User);
@@ -673,6 +679,7 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
                 }))];
             }
         }
+        Action::Notifications => return super::inbox::toggle(state),
     }
     Vec::new()
 }
@@ -805,7 +812,7 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
     fx
 }
 
-fn close_detail(state: &mut AppState) -> Vec<Effect> {
+pub(super) fn close_detail(state: &mut AppState) -> Vec<Effect> {
     match state.detail.take() {
         Some(Detail::Run { .. }) => vec![Effect::Stop(ResourceKind::Jobs)],
         Some(Detail::Issue { .. }) => vec![Effect::Stop(ResourceKind::IssueDetail)],

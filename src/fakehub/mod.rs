@@ -30,6 +30,7 @@ mod git_store;
 mod graphql;
 mod history;
 mod logs;
+mod notifications;
 mod oauth;
 mod pulls_write;
 mod pushes;

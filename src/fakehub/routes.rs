@@ -104,6 +104,10 @@ pub const OPERATIONS: &[(&str, &str)] = &[
         "GET",
         "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
     ),
+    ("GET", "/notifications"),
+    ("PATCH", "/notifications/threads/{thread_id}"),
+    ("DELETE", "/notifications/threads/{thread_id}"),
+    ("DELETE", "/notifications/threads/{thread_id}/subscription"),
 ];
 
 /// GitHub's GraphQL endpoint: real, but described by its GraphQL schema, not the REST one.

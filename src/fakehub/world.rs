@@ -74,6 +74,7 @@ pub struct World {
     pub git_dir: Option<std::path::PathBuf>,
     /// Who reviews pull requests opened during the session (the demo's scripted reviewer).
     pub auto_reviewer: Option<String>,
+    pub notifications: super::notifications::Notifications,
 }
 
 #[derive(Clone, Debug)]
@@ -496,6 +497,7 @@ impl World {
             started_at: now,
             git_dir: None,
             auto_reviewer: None,
+            notifications: Default::default(),
         };
         for u in &spec.users {
             w.users.insert(
@@ -521,6 +523,22 @@ impl World {
         for r in &spec.repos {
             let repo = load_repo(r, now, &mut w.ids);
             w.repos.push(repo);
+            w.notifications
+                .seeded
+                .extend(
+                    r.notifications
+                        .iter()
+                        .map(|n| super::notifications::Seeded {
+                            login: n.login.clone(),
+                            repo: r.full_name.clone(),
+                            reason: n.reason.clone(),
+                            kind: n.kind.clone(),
+                            number: n.number,
+                            title: n.title.clone(),
+                            updated_at: now + secs(n.updated_offset_secs),
+                            unread: n.unread,
+                        }),
+                );
         }
         let max_run = w
             .repos

@@ -214,7 +214,7 @@ impl GitHub {
     }
 
     /// The newest 30 runs whose `filter` is `value`.
-    async fn runs_where(
+    pub(crate) async fn runs_where(
         &self,
         slug: &Slug,
         filter: &str,

@@ -7,6 +7,7 @@ pub mod graphql;
 pub mod issues_write;
 pub mod logs;
 pub mod models;
+pub mod notifications;
 pub mod partial;
 pub mod paths;
 pub mod pulls;

@@ -45,6 +45,8 @@ macro_rules! github_enum {
     };
 }
 
+pub(crate) use github_enum;
+
 github_enum! {
     /// `state` of an issue or a pull request (a merged pull request is `closed`).
     IssueState { Open = "open", Closed = "closed" }

@@ -75,6 +75,9 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
     if let Some(p) = &state.pager {
         widgets::palette::pager(frame, area, p, theme);
     }
+    if state.inbox.open {
+        widgets::inbox::render(frame, area, state, theme);
+    }
     if let Some(m) = &state.modal {
         widgets::modal::render(frame, area, m, theme);
     }

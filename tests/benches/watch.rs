@@ -27,6 +27,7 @@ fn scaled(iv: &Intervals) -> Intervals {
         environments_idle: s(iv.environments_idle),
         environments_active: s(iv.environments_active),
         issue_detail: s(iv.issue_detail),
+        notifications: s(iv.notifications),
     }
 }
 

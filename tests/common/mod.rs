@@ -67,6 +67,7 @@ pub fn fast_intervals() -> Intervals {
         environments_idle: ms(300),
         environments_active: ms(300),
         issue_detail: ms(300),
+        notifications: ms(300),
     }
 }
 

@@ -5,11 +5,13 @@
 
 mod account;
 mod details;
+mod inbox;
 mod lists;
 mod runs;
 
 pub use account::{Branches, Repo, User};
 pub use details::{EnvironmentInsights, IssueDetail, PullDetail};
+pub use inbox::{Found, NotificationTarget, Notifications};
 pub use lists::{Environments, Issues, Pulls};
 pub use runs::{CommitRuns, FollowedRuns, HeadRuns, JobStatus, Jobs, Runs};
 
@@ -45,6 +47,8 @@ pub enum Resource {
     PullDetail(PullDetail),
     JobStatus(JobStatus),
     CommitRuns(CommitRuns),
+    Notifications(Notifications),
+    NotificationTarget(NotificationTarget),
 }
 
 /// A poller's slot: starting `Runs { branch: "b" }` replaces `Runs { branch: "a" }`, and
@@ -65,6 +69,8 @@ pub enum ResourceKind {
     PullDetail,
     JobStatus,
     CommitRuns,
+    Notifications,
+    NotificationTarget,
 }
 
 impl Resource {
@@ -86,6 +92,8 @@ impl Resource {
             Resource::PullDetail(r) => r,
             Resource::JobStatus(r) => r,
             Resource::CommitRuns(r) => r,
+            Resource::Notifications(r) => r,
+            Resource::NotificationTarget(r) => r,
         }
     }
 

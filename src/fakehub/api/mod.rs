@@ -19,6 +19,7 @@ mod input;
 mod issues;
 mod issues_write;
 mod job_logs;
+mod notifications;
 mod paging;
 mod pulls;
 mod reply;
@@ -98,6 +99,16 @@ pub(crate) fn route(w: &mut World, ctx: &Ctx, req: &Req) -> R {
         ("GET", ["issues"]) => user_issues(w, ctx, req),
         ("GET", ["search", "issues"]) => search_issues(w, ctx, req),
         ("POST", ["graphql"]) => super::graphql::handle(w, ctx, req),
+        ("GET", ["notifications"]) => notifications::list_threads(w, ctx, req),
+        ("PATCH", ["notifications", "threads", id]) => {
+            notifications::change_thread(w, ctx, num(id)?, notifications::Change::Read)
+        }
+        ("DELETE", ["notifications", "threads", id]) => {
+            notifications::change_thread(w, ctx, num(id)?, notifications::Change::Done)
+        }
+        ("DELETE", ["notifications", "threads", id, "subscription"]) => {
+            notifications::change_thread(w, ctx, num(id)?, notifications::Change::Unsubscribe)
+        }
         (_, ["repos", owner, name, rest @ ..]) => {
             let ri = w.repo_index(owner, name).ok_or_else(not_found)?;
             if !w.repos[ri].can_read(ctx.viewer.as_deref()) {

@@ -13,7 +13,7 @@ use ratatui::Frame;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// What the symbols in the panels mean: they are not keys, but the help is where one looks.
-const SYMBOLS: [(&str, &str); 8] = [
+const SYMBOLS: [(&str, &str); 9] = [
     ("Ctrl-Z", "suspend to the shell; `fg` brings cockpit back"),
     ("mouse", "click focuses and selects, the wheel scrolls"),
     (
@@ -36,6 +36,10 @@ const SYMBOLS: [(&str, &str); 8] = [
     (
         "stale",
         "a panel whose last refresh failed (the reason is in the status bar)",
+    ),
+    (
+        "✉ 3",
+        "status bar: unread notifications (i lists them; ● unread, ⊘ unsubscribed)",
     ),
 ];
 

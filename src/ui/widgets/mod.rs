@@ -3,6 +3,7 @@
 
 pub mod help;
 pub mod icons;
+pub mod inbox;
 pub mod modal;
 pub mod palette;
 pub mod status;

@@ -142,14 +142,26 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, 
         format!(" {} …  Esc cancels ", sequence_label(&state.pending_keys))
     };
     let hint = hint.as_str();
+    let width = usize::from(area.width);
+    // The unread notifications stand on the right, before the hint: they yield to the content
+    // (an error must be readable whole) rather than push it off the line.
+    let unread = state.inbox.unread();
+    let mail = (unread > 0)
+        .then(|| Span::styled(format!(" ✉ {unread} "), theme.accent()))
+        .filter(|m| line.width() + m.width() <= width);
+    let mail_w = mail.as_ref().map_or(0, Span::width);
     // The hint yields to the content on narrow terminals rather than covering it.
     // A half-typed sequence is always shown: the next key depends on it.
     let room = !state.pending_keys.is_empty()
-        || line.width() + unicode_width::UnicodeWidthStr::width(hint) <= usize::from(area.width);
+        || line.width() + mail_w + unicode_width::UnicodeWidthStr::width(hint) <= width;
     frame.render_widget(Paragraph::new(line), area);
+    let mut right: Vec<Span> = mail.into_iter().collect();
     if room {
+        right.push(Span::styled(hint, theme.dim()));
+    }
+    if !right.is_empty() {
         frame.render_widget(
-            Paragraph::new(Span::styled(hint, theme.dim())).alignment(Alignment::Right),
+            Paragraph::new(Line::from(right)).alignment(Alignment::Right),
             area,
         );
     }
