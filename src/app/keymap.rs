@@ -69,6 +69,7 @@ pub enum Action {
     LogSave,
     LogLeft,
     LogRight,
+    CheckoutPull,
 }
 
 impl Action {
@@ -98,6 +99,7 @@ impl Action {
                 | Action::ResolveThread
                 | Action::Review
                 | Action::Merge
+                | Action::CheckoutPull
         )
     }
 }
@@ -105,7 +107,7 @@ impl Action {
 impl Action {
     /// Every action, in the order the help lists them. A new variant must be added here: the
     /// match in `name` has no wildcard, and `every_action_is_listed` checks the count.
-    pub const ALL: [Action; 59] = [
+    pub const ALL: [Action; 60] = [
         Action::Quit,
         Action::Help,
         Action::FocusNext,
@@ -165,6 +167,7 @@ impl Action {
         Action::LogSave,
         Action::LogLeft,
         Action::LogRight,
+        Action::CheckoutPull,
     ];
 
     pub fn from_name(name: &str) -> Option<Action> {
@@ -232,6 +235,7 @@ impl Action {
             Action::LogSave => "log_save",
             Action::LogLeft => "log_left",
             Action::LogRight => "log_right",
+            Action::CheckoutPull => "checkout_pull",
         }
     }
 
@@ -296,6 +300,9 @@ impl Action {
             Action::LogSave => "Log: save the log to cockpit-job-ID.log in the current directory",
             Action::LogLeft => "Log: scroll left",
             Action::LogRight => "Log: scroll right",
+            Action::CheckoutPull => {
+                "Pull requests: check out locally (forks too, from refs/pull/N/head)"
+            }
         }
     }
 }
@@ -378,6 +385,7 @@ impl Default for Keymap {
         add(ch('s'), Some(PanelId::Pulls), ResolveThread);
         add(ch('w'), Some(PanelId::Pulls), Review);
         add(ch('M'), Some(PanelId::Pulls), Merge);
+        add(ch(' '), Some(PanelId::Pulls), CheckoutPull);
         add(ch('R'), Some(PanelId::Ci), RerunFailed);
         add(KeyPress::ctrl('r'), Some(PanelId::Ci), RerunAll);
         add(ch('x'), Some(PanelId::Ci), CancelRun);

@@ -559,6 +559,7 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
                 true,
             );
         }
+        Action::CheckoutPull => return work::checkout_pull(state),
         Action::ToggleAllRepos => {
             state.issues_all_repos = !state.issues_all_repos;
             state.issues = Loaded {

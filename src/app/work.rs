@@ -429,6 +429,48 @@ pub fn toggle_resolve(state: &mut AppState) -> Vec<Effect> {
     )
 }
 
+/// The pull request the user means: the open detail's, else the selected row's.
+fn target_pr(state: &AppState) -> Option<crate::github::models::PullRequest> {
+    if let Some(Detail::Pull { data, .. }) = &state.detail {
+        return data.data.as_ref().map(|d| d.pr.clone());
+    }
+    if state.focus != PanelId::Pulls {
+        return None;
+    }
+    super::selection::pull(state).map(|row| row.pr.clone())
+}
+
+/// `Space` on a pull request: its head fetched from `refs/pull/N/head` and checked out.
+pub fn checkout_pull(state: &mut AppState) -> Vec<Effect> {
+    let Some(pr) = target_pr(state) else {
+        state.toast("Select a pull request first", true);
+        return Vec::new();
+    };
+    let here = repo_name(state);
+    let from = pr.head.repo.as_ref().map(|r| r.full_name.clone());
+    let fork_owner = match from {
+        Some(full) if full.eq_ignore_ascii_case(&here) => None,
+        Some(full) => Some(full.split('/').next().unwrap_or_default().to_string()),
+        // The fork was deleted; GitHub still has the head, and the label still names its owner.
+        None => Some(
+            pr.head
+                .label
+                .as_deref()
+                .and_then(|l| l.split_once(':'))
+                .map_or("fork", |(owner, _)| owner)
+                .to_string(),
+        ),
+    };
+    git(
+        state,
+        GitOp::CheckoutPull {
+            number: pr.number,
+            head_ref: pr.head.ref_name,
+            fork_owner,
+        },
+    )
+}
+
 fn target_pull(state: &AppState) -> Option<(u64, Safe, String, String)> {
     if let Some(Detail::Pull { number, data, .. }) = &state.detail {
         let pr = &data.data.as_ref()?.pr;

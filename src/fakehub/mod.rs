@@ -268,6 +268,7 @@ pub(crate) fn set_branch(sh: &Shared, branch: &str, sha: &str) {
             message: None,
         }),
     }
+    w.sync_pull_refs();
 }
 
 pub(crate) fn add_token_to(w: &mut World, token: &str, login: &str, scopes: &[&str]) {

@@ -187,6 +187,7 @@ fn create_pull(w: &mut World, ri: usize, ctx: &Ctx, req: &Req) -> R {
             pull: Some(pull),
         },
     );
+    w.sync_pull_refs();
     // Opening the pull request runs the workflows triggered by `pull_request`.
     let workflows: Vec<u64> = w.repos[ri]
         .workflows
