@@ -4,7 +4,6 @@
 
 mod common;
 
-#[allow(unused_imports)]
 use common::{eventually, Harness, Setup};
 use git2::Repository;
 use ratatui::crossterm::event::KeyCode;
@@ -29,7 +28,8 @@ fn head_of(dir: &Path) -> (String, String) {
 
 /// Opens the detail of pull request `n` from the Pull requests panel.
 async fn open_pull(h: &mut Harness, n: u64) {
-    h.wait_until("the pull requests", |s| s.contains("#46 ⇄")).await;
+    h.wait_until("the pull requests", |s| s.contains("#46 ⇄"))
+        .await;
     h.key('3');
     h.key('g');
     let title = format!("╭ #{n} ");
@@ -128,5 +128,114 @@ async fn readonly_refuses_the_pull_request_actions() {
     h.key(' ');
     h.wait_for("Read-only mode").await;
     assert_eq!(head_of(&dir), before);
+    for key in ['R', 'U', 'e'] {
+        h.code(KeyCode::Esc);
+        h.settle().await;
+        open_pull(&mut h, 44).await;
+        h.key(key);
+        h.wait_until("the refusal", |s| {
+            s.contains("Read-only mode") && s.contains("is disabled")
+        })
+        .await;
+        assert!(!h.screen().contains("y yes"), "no confirmation opens");
+    }
+    let draft = h
+        .hub()
+        .with_world(|w| w.repos[0].issues[&44].pull.as_ref().map(|p| p.draft));
+    assert_eq!(draft, Some(true));
+    h.quit().await;
+}
+
+fn draft_of(h: &Harness, n: u64) -> Option<bool> {
+    h.hub()
+        .with_world(|w| w.repos[0].issues.get(&n)?.pull.as_ref().map(|p| p.draft))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ready_for_review_and_back_to_draft_flip_the_draft_on_github() {
+    let mut h = Harness::start().await;
+    assert_eq!(draft_of(&h, 44), Some(true));
+    open_pull(&mut h, 44).await;
+    h.key('R');
+    h.wait_for("Mark #44").await;
+    h.key('y');
+    h.wait_for("#44 is ready for review").await;
+    eventually(h.hub(), "#44 ready", |w| {
+        (!w.repos[0].issues[&44].pull.as_ref()?.draft).then_some(())
+    })
+    .await;
+    // The detail refreshes; R now offers the way back.
+    h.wait_until("the detail without draft", |s| {
+        s.contains("╭ #44 ") && !s.contains("draft ·")
+    })
+    .await;
+    h.key('R');
+    h.wait_for("back to a draft?").await;
+    h.key('y');
+    h.wait_for("#44 is a draft again").await;
+    assert_eq!(draft_of(&h, 44), Some(true));
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn update_branch_merges_the_base_into_the_head_on_github() {
+    let mut h = Harness::start().await;
+    let remote = h.demo.repo.remote.clone();
+    let tip = |name: &str| {
+        Repository::open_bare(&remote)
+            .expect("remote")
+            .refname_to_id(&format!("refs/heads/{name}"))
+            .expect("branch")
+    };
+    let (head_before, main) = (tip("42-retry-flaky-uploads"), tip("main"));
+    open_pull(&mut h, 43).await;
+    h.key('U');
+    h.wait_for("Merge main into 42-retry-flaky-uploads on GitHub?")
+        .await;
+    h.key('y');
+    h.wait_for("Updating the branch of #43").await;
+    let repo = Repository::open_bare(&remote).expect("remote");
+    let head = tip("42-retry-flaky-uploads");
+    assert_ne!(head, head_before);
+    let merge = repo.find_commit(head).expect("merge commit");
+    let parents: Vec<_> = merge.parent_ids().collect();
+    assert_eq!(parents, vec![head_before, main]);
+    // The world follows: the PR's head is the merge, and CI runs for it.
+    let sha = head.to_string();
+    eventually(h.hub(), "a run for the merge", |w| {
+        w.repos[0]
+            .runs
+            .iter()
+            .any(|r| r.sha.as_deref() == Some(sha.as_str()))
+            .then_some(())
+    })
+    .await;
+    // Up to date now (or, before the detail refreshed, a head the user did not see): GitHub
+    // refuses a second update, and the message says so.
+    h.key('U');
+    h.wait_for("Merge main into").await;
+    h.key('y');
+    h.wait_for("Could not update the branch of #43").await;
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edit_title_and_body() {
+    let mut h = Harness::start().await;
+    open_pull(&mut h, 44).await;
+    h.key('e');
+    h.wait_for("Edit #44").await;
+    h.type_text(" (v2)");
+    h.code(KeyCode::Enter);
+    h.wait_for("Edit #44: body").await;
+    h.type_text(" New text.");
+    h.ctrl('s');
+    h.wait_for("Edited #44").await;
+    let (title, body) = h.hub().with_world(|w| {
+        let i = &w.repos[0].issues[&44];
+        (i.title.clone(), i.body.clone().unwrap_or_default())
+    });
+    assert!(title.ends_with(" (v2)"), "{title}");
+    assert!(body.contains("New text."), "{body}");
     h.quit().await;
 }

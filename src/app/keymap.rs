@@ -70,6 +70,9 @@ pub enum Action {
     LogLeft,
     LogRight,
     CheckoutPull,
+    ToggleDraft,
+    UpdateBranch,
+    EditPull,
 }
 
 impl Action {
@@ -100,6 +103,9 @@ impl Action {
                 | Action::Review
                 | Action::Merge
                 | Action::CheckoutPull
+                | Action::ToggleDraft
+                | Action::UpdateBranch
+                | Action::EditPull
         )
     }
 }
@@ -107,7 +113,7 @@ impl Action {
 impl Action {
     /// Every action, in the order the help lists them. A new variant must be added here: the
     /// match in `name` has no wildcard, and `every_action_is_listed` checks the count.
-    pub const ALL: [Action; 60] = [
+    pub const ALL: [Action; 63] = [
         Action::Quit,
         Action::Help,
         Action::FocusNext,
@@ -168,6 +174,9 @@ impl Action {
         Action::LogLeft,
         Action::LogRight,
         Action::CheckoutPull,
+        Action::ToggleDraft,
+        Action::UpdateBranch,
+        Action::EditPull,
     ];
 
     pub fn from_name(name: &str) -> Option<Action> {
@@ -236,6 +245,9 @@ impl Action {
             Action::LogLeft => "log_left",
             Action::LogRight => "log_right",
             Action::CheckoutPull => "checkout_pull",
+            Action::ToggleDraft => "ready_or_draft",
+            Action::UpdateBranch => "update_branch",
+            Action::EditPull => "edit_pull",
         }
     }
 
@@ -303,6 +315,9 @@ impl Action {
             Action::CheckoutPull => {
                 "Pull requests: check out locally (forks too, from refs/pull/N/head)"
             }
+            Action::ToggleDraft => "Pull requests: ready for review / back to draft",
+            Action::UpdateBranch => "Pull requests: update the branch from its base (merge)",
+            Action::EditPull => "Pull requests: edit title and body (drafts are kept)",
         }
     }
 }
@@ -386,6 +401,9 @@ impl Default for Keymap {
         add(ch('w'), Some(PanelId::Pulls), Review);
         add(ch('M'), Some(PanelId::Pulls), Merge);
         add(ch(' '), Some(PanelId::Pulls), CheckoutPull);
+        add(ch('R'), Some(PanelId::Pulls), ToggleDraft);
+        add(ch('U'), Some(PanelId::Pulls), UpdateBranch);
+        add(ch('e'), Some(PanelId::Pulls), EditPull);
         add(ch('R'), Some(PanelId::Ci), RerunFailed);
         add(KeyPress::ctrl('r'), Some(PanelId::Ci), RerunAll);
         add(ch('x'), Some(PanelId::Ci), CancelRun);

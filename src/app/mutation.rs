@@ -85,6 +85,23 @@ pub enum Mutation {
         head_sha: String,
         delete_branch: Option<String>,
     },
+    /// Ready for review (`draft: false`) or back to draft.
+    SetDraft {
+        pull: u64,
+        node_id: String,
+        draft: bool,
+    },
+    /// Merge the base into the head on GitHub, if the head is still `head_sha`.
+    UpdateBranch {
+        pull: u64,
+        head_sha: String,
+    },
+    EditPull {
+        pull: u64,
+        title: String,
+        body: String,
+        draft_key: String,
+    },
 }
 
 /// What a finished mutation reports back.
@@ -149,6 +166,12 @@ impl Mutation {
                 event.as_str().to_lowercase().replace('_', " ")
             ),
             Mutation::Merge { pull, method, .. } => format!("merge #{pull} ({})", method.as_str()),
+            Mutation::SetDraft {
+                pull, draft: true, ..
+            } => format!("convert #{pull} to a draft"),
+            Mutation::SetDraft { pull, .. } => format!("mark #{pull} ready for review"),
+            Mutation::UpdateBranch { pull, .. } => format!("update the branch of #{pull}"),
+            Mutation::EditPull { pull, .. } => format!("edit #{pull}"),
         }
     }
 
@@ -179,7 +202,8 @@ impl Mutation {
         match self {
             Mutation::CommentOnIssue { draft_key, .. }
             | Mutation::ReplyToThread { draft_key, .. }
-            | Mutation::SubmitReview { draft_key, .. } => Some(draft_key),
+            | Mutation::SubmitReview { draft_key, .. }
+            | Mutation::EditPull { draft_key, .. } => Some(draft_key),
             _ => None,
         }
     }
@@ -204,6 +228,10 @@ impl Mutation {
             | Mutation::ResolveThread { .. }
             | Mutation::SubmitReview { .. } => vec![K::PullDetail, K::Pulls],
             Mutation::Merge { .. } => vec![K::PullDetail, K::Pulls, K::Branches, K::Runs],
+            Mutation::SetDraft { .. } | Mutation::EditPull { .. } => {
+                vec![K::PullDetail, K::Pulls]
+            }
+            Mutation::UpdateBranch { .. } => vec![K::PullDetail, K::Pulls, K::Branches, K::Runs],
         }
     }
 }
@@ -352,6 +380,30 @@ pub async fn perform(gh: &GitHub, slug: &Slug, m: &Mutation) -> Result<Done, Api
             let mut d = done(msg);
             d.merged_sha = Some(r.sha);
             Ok(d)
+        }
+        Mutation::SetDraft {
+            pull,
+            node_id,
+            draft,
+        } => {
+            let now_draft = gh.set_pull_draft(node_id, *draft).await?;
+            Ok(done(if now_draft {
+                format!("#{pull} is a draft again")
+            } else {
+                format!("#{pull} is ready for review")
+            }))
+        }
+        Mutation::UpdateBranch { pull, head_sha } => {
+            gh.update_branch(slug, *pull, head_sha).await?;
+            Ok(done(format!(
+                "Updating the branch of #{pull} from its base (GitHub merges it shortly)"
+            )))
+        }
+        Mutation::EditPull {
+            pull, title, body, ..
+        } => {
+            gh.edit_pull(slug, *pull, title, body).await?;
+            Ok(done(format!("Edited #{pull}")))
         }
     }
 }

@@ -31,6 +31,7 @@ mod graphql;
 mod history;
 mod logs;
 mod oauth;
+mod pull_actions;
 mod pulls_write;
 mod pushes;
 mod render;

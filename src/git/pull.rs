@@ -185,7 +185,12 @@ fn create(
 /// Links the branch to the pull request; a branch of the base repository also tracks its head
 /// branch there, so `p` pushes to the pull request (a fork's branch has no such upstream).
 fn link(repo: &Repository, request: &PullCheckout, name: &str) -> Result<(), GitError> {
-    let doing = || format!("linking branch '{name}' to pull request #{}", request.number);
+    let doing = || {
+        format!(
+            "linking branch '{name}' to pull request #{}",
+            request.number
+        )
+    };
     let mut config = repo
         .config()
         .and_then(|c| c.open_level(git2::ConfigLevel::Local))

@@ -9,6 +9,7 @@ pub mod logs;
 pub mod models;
 pub mod partial;
 pub mod paths;
+pub mod pr_actions;
 pub mod pulls;
 pub mod ratelimit;
 mod transport;

@@ -201,9 +201,6 @@ pub struct GitRef {
     /// that fork was deleted.
     #[serde(default)]
     pub repo: Option<RepoRef>,
-    /// `owner:branch`.
-    #[serde(default)]
-    pub label: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
