@@ -239,3 +239,38 @@ async fn edit_title_and_body() {
     assert!(body.contains("New text."), "{body}");
     h.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_merge_confirmation_names_the_required_checks_or_says_it_cannot_tell() {
+    let mut h = Harness::start().await;
+    open_pull(&mut h, 43).await;
+    h.key('M');
+    h.wait_for("Merge #43").await;
+    h.code(KeyCode::Enter);
+    let s = h
+        .wait_until("the confirmation", |s| s.contains("into its base?"))
+        .await;
+    assert!(
+        s.contains("Required check build (release) is still running"),
+        "the required checks by name:\n{s}"
+    );
+    assert!(s.contains("A reviewer requested changes"), "{s}");
+    h.key('n');
+    h.wait_gone("into its base?").await;
+    // Rules the token cannot read: the confirmation says it cannot tell.
+    h.hub().set_fault(cockpit::fakehub::Fault {
+        path_contains: Some("/rules/branches/".into()),
+        kind: cockpit::fakehub::FaultKind::Status(403),
+        times: None,
+    });
+    h.key('M');
+    h.wait_for("Merge #43").await;
+    h.code(KeyCode::Enter);
+    let s = h
+        .wait_until("the confirmation", |s| s.contains("into its base?"))
+        .await;
+    assert!(s.contains("Cannot tell which checks"), "{s}");
+    h.key('n');
+    h.wait_gone("into its base?").await;
+    h.quit().await;
+}

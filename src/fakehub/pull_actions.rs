@@ -5,7 +5,7 @@
 //! | `PATCH …/pulls/{n}` | the pull request, with `title` / `body` changed; 422 for an empty title |
 //! | `PUT …/pulls/{n}/update-branch` | 202; the base is merged into the head in the git store (a push of the head, with its CI); 422 when `expected_head_sha` is not the head, or the head already has the base |
 //! | GraphQL `markPullRequestReadyForReview` / `convertPullRequestToDraft` | the draft flag flips |
-//! | `GET …/rules/branches/{branch}` | the rules of a protected branch: one approving review and the head's workflows as required checks |
+//! | `GET …/rules/branches/{branch}` | the rules of a protected branch: one approving review, and the jobs of the `pull_request` workflows as required checks |
 
 use serde_json::{json, Map, Value};
 
@@ -119,11 +119,12 @@ fn rules(w: &World, ri: usize, branch: &str) -> Reply {
     if !repo.branch(branch).is_some_and(|b| b.protected) {
         return Reply::json(json!([]));
     }
+    // A workflow job's check run is named after the job: that is the context a rule requires.
     let checks: Vec<Value> = repo
         .workflows
         .iter()
         .filter(|wf| wf.has_trigger("pull_request"))
-        .map(|wf| json!({"context": wf.name}))
+        .flat_map(|wf| wf.jobs.iter().map(|j| json!({"context": j.name})))
         .collect();
     let source = |kind: &str, params: Value| {
         let mut m = Map::new();

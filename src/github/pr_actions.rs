@@ -71,6 +71,77 @@ impl Requirements {
     }
 }
 
+/// Why GitHub would refuse (or does refuse: `blocked`) a merge, as far as the branch's rules,
+/// the head's checks, the reviews and the threads tell. `Err(why)` for rules that could not be
+/// read: the caller then says it cannot tell which checks are required.
+pub fn merge_blockers(
+    requirements: &Result<Requirements, ApiError>,
+    detail: &super::pulls::PullDetail,
+) -> Vec<String> {
+    use super::dashboard::ReviewDecision;
+    use super::models::{Conclusion, MergeableState};
+    let pr = &detail.pr;
+    let mut out = Vec::new();
+    if pr.draft {
+        out.push("It is a draft: mark it ready for review (R).".to_string());
+    }
+    let decision = ReviewDecision::from_reviews(&detail.reviews, &pr.requested_reviewers);
+    if decision == ReviewDecision::ChangesRequested {
+        out.push("A reviewer requested changes.".into());
+    }
+    let req = match requirements {
+        Ok(r) => r,
+        Err(e) => {
+            out.push(format!(
+                "Cannot tell which checks and reviews {} requires: its rules are not readable ({e}).",
+                crate::text::sanitize_line(&pr.base.ref_name)
+            ));
+            return out;
+        }
+    };
+    for name in &req.checks {
+        let run = detail
+            .checks
+            .iter()
+            .find(|c| c.name.as_ref() == name.as_str());
+        let shown = crate::text::sanitize_line(name);
+        match run {
+            None => out.push(format!("Required check {shown} has not reported.")),
+            Some(c) if c.status.is_active() => {
+                out.push(format!("Required check {shown} is still running."))
+            }
+            Some(c)
+                if !matches!(
+                    c.conclusion,
+                    Some(Conclusion::Success | Conclusion::Skipped | Conclusion::Neutral)
+                ) =>
+            {
+                out.push(format!("Required check {shown} failed."))
+            }
+            Some(_) => {}
+        }
+    }
+    if req.approvals > 0 && decision != ReviewDecision::Approved {
+        out.push(format!(
+            "{} required (none yet counts).",
+            crate::words::count(req.approvals, "approving review")
+        ));
+    }
+    if req.resolved_threads {
+        let open = detail.threads.iter().filter(|t| !t.is_resolved).count();
+        if open > 0 {
+            out.push(format!(
+                "{} must be resolved.",
+                crate::words::count(open as u64, "conversation")
+            ));
+        }
+    }
+    if req.up_to_date && pr.mergeable_state == Some(MergeableState::Behind) {
+        out.push("The branch must be up to date with its base: update it (U).".into());
+    }
+    out
+}
+
 impl GitHub {
     /// Marks a draft ready for review, or converts a pull request back to a draft. REST cannot
     /// change draft state; GitHub's GraphQL mutations can. Returns the new `isDraft`.
