@@ -419,6 +419,8 @@ impl History {
             &[xdg],
         )?;
 
+        // alice's fork started where the topic branch did.
+        let mut fork_files = topic_files.clone();
         let mut files = std::mem::take(&mut topic_files);
         files.insert("src/retry.rs", c::RETRY_V1);
         files.insert("src/upload.rs", c::UPLOAD_RETRY);
@@ -448,7 +450,6 @@ impl History {
             &[jitter],
         )?;
 
-        let mut fork_files = files.clone();
         fork_files.insert(".cargo/config.toml", c::CARGO_CONFIG_FORK);
         let fork = w.commit(
             &ALICE,
