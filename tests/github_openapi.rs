@@ -345,6 +345,17 @@ async fn samples(hub: &FakeHub, api: &Api) -> Vec<(&'static str, String, Option<
             Some(json!({"body": "Done."})),
         ),
         (
+            "PATCH",
+            format!("{r}/pulls/{}", demo::PR_DARK_MODE),
+            Some(json!({"title": "Dark mode for the progress view", "body": "Adds --color."})),
+        ),
+        (
+            "PUT",
+            format!("{r}/pulls/{}/update-branch", demo::PR_RETRY),
+            Some(json!({})),
+        ),
+        ("GET", format!("{r}/rules/branches/main"), None),
+        (
             "PUT",
             format!("{r}/pulls/{}/merge", demo::PR_FASTER_BUILDS),
             Some(json!({"merge_method": "squash"})),

@@ -55,6 +55,13 @@ pub enum GitOp {
     },
     Fetch,
     Push,
+    /// Fetch `refs/pull/N/head` and check it out (`gh pr checkout`).
+    CheckoutPull {
+        number: u64,
+        head_ref: String,
+        /// The fork's owner when the head branch is not in this repository.
+        fork_owner: Option<String>,
+    },
 }
 
 impl GitOp {
@@ -66,6 +73,7 @@ impl GitOp {
             GitOp::DeleteMerged { name } => format!("delete {name}"),
             GitOp::Fetch => "fetch".into(),
             GitOp::Push => "push".into(),
+            GitOp::CheckoutPull { number, .. } => format!("check out #{number}"),
         }
     }
 }

@@ -108,6 +108,27 @@ fn run(
             )
             .into())
         }
+        GitOp::CheckoutPull {
+            number,
+            head_ref,
+            fork_owner,
+        } => {
+            let req = git::PullCheckout {
+                number: *number,
+                head_ref: head_ref.clone(),
+                fork_owner: fork_owner.clone(),
+                remote: "origin".into(),
+            };
+            let b =
+                git::checkout_pull(&path, &req, &s.remote_auth, &cancel, &mut report).map_err(e)?;
+            let short = &b.sha[..b.sha.len().min(7)];
+            Ok(if b.created {
+                format!("Checked out #{number} in a new branch {} ({short})", b.name)
+            } else {
+                format!("Checked out #{number} in {} ({short})", b.name)
+            }
+            .into())
+        }
         GitOp::Push => {
             let out = git::push_current_branch(&path, None, &s.remote_auth, &cancel, &mut report)
                 .map_err(e)?;

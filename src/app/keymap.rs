@@ -73,6 +73,10 @@ pub enum Action {
     /// The user's command at this index of `Keymap::commands` (`[[commands]]`).
     Command(usize),
     Notifications,
+    CheckoutPull,
+    ToggleDraft,
+    UpdateBranch,
+    EditPull,
 }
 
 impl Action {
@@ -102,6 +106,10 @@ impl Action {
                 | Action::ResolveThread
                 | Action::Review
                 | Action::Merge
+                | Action::CheckoutPull
+                | Action::ToggleDraft
+                | Action::UpdateBranch
+                | Action::EditPull
         )
     }
 }
@@ -109,7 +117,7 @@ impl Action {
 impl Action {
     /// Every action, in the order the help lists them. A new variant must be added here: the
     /// match in `name` has no wildcard, and `every_action_is_listed` checks the count.
-    pub const ALL: [Action; 61] = [
+    pub const ALL: [Action; 65] = [
         Action::Quit,
         Action::Help,
         Action::FocusNext,
@@ -171,6 +179,10 @@ impl Action {
         Action::LogRight,
         Action::Palette,
         Action::Notifications,
+        Action::CheckoutPull,
+        Action::ToggleDraft,
+        Action::UpdateBranch,
+        Action::EditPull,
     ];
 
     pub fn from_name(name: &str) -> Option<Action> {
@@ -241,6 +253,10 @@ impl Action {
             Action::Palette => "palette",
             Action::Command(_) => "command",
             Action::Notifications => "notifications",
+            Action::CheckoutPull => "checkout_pull",
+            Action::ToggleDraft => "ready_or_draft",
+            Action::UpdateBranch => "update_branch",
+            Action::EditPull => "edit_pull",
         }
     }
 
@@ -310,6 +326,12 @@ impl Action {
             Action::Notifications => {
                 "notifications (in it: Enter open, r read, d done, u unsubscribe, o browser)"
             }
+            Action::CheckoutPull => {
+                "Pull requests: check out locally (forks too, from refs/pull/N/head)"
+            }
+            Action::ToggleDraft => "Pull requests: ready for review / back to draft",
+            Action::UpdateBranch => "Pull requests: update the branch from its base (merge)",
+            Action::EditPull => "Pull requests: edit title and body (drafts are kept)",
         }
     }
 }
@@ -397,6 +419,10 @@ impl Default for Keymap {
         add(ch('s'), Some(PanelId::Pulls), ResolveThread);
         add(ch('w'), Some(PanelId::Pulls), Review);
         add(ch('M'), Some(PanelId::Pulls), Merge);
+        add(ch(' '), Some(PanelId::Pulls), CheckoutPull);
+        add(ch('R'), Some(PanelId::Pulls), ToggleDraft);
+        add(ch('U'), Some(PanelId::Pulls), UpdateBranch);
+        add(ch('e'), Some(PanelId::Pulls), EditPull);
         add(ch('R'), Some(PanelId::Ci), RerunFailed);
         add(KeyPress::ctrl('r'), Some(PanelId::Ci), RerunAll);
         add(ch('x'), Some(PanelId::Ci), CancelRun);

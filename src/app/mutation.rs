@@ -93,6 +93,23 @@ pub enum Mutation {
         change: ThreadChange,
         title: String,
     },
+    /// Ready for review (`draft: false`) or back to draft.
+    SetDraft {
+        pull: u64,
+        node_id: String,
+        draft: bool,
+    },
+    /// Merge the base into the head on GitHub, if the head is still `head_sha`.
+    UpdateBranch {
+        pull: u64,
+        head_sha: String,
+    },
+    EditPull {
+        pull: u64,
+        title: String,
+        body: String,
+        draft_key: String,
+    },
 }
 
 /// What a finished mutation reports back.
@@ -170,6 +187,12 @@ impl Mutation {
                     ThreadChange::Unsubscribe => format!("unsubscribe from “{title}”"),
                 }
             }
+            Mutation::SetDraft {
+                pull, draft: true, ..
+            } => format!("convert #{pull} to a draft"),
+            Mutation::SetDraft { pull, .. } => format!("mark #{pull} ready for review"),
+            Mutation::UpdateBranch { pull, .. } => format!("update the branch of #{pull}"),
+            Mutation::EditPull { pull, .. } => format!("edit #{pull}"),
         }
     }
 
@@ -200,7 +223,8 @@ impl Mutation {
         match self {
             Mutation::CommentOnIssue { draft_key, .. }
             | Mutation::ReplyToThread { draft_key, .. }
-            | Mutation::SubmitReview { draft_key, .. } => Some(draft_key),
+            | Mutation::SubmitReview { draft_key, .. }
+            | Mutation::EditPull { draft_key, .. } => Some(draft_key),
             _ => None,
         }
     }
@@ -226,6 +250,10 @@ impl Mutation {
             | Mutation::SubmitReview { .. } => vec![K::PullDetail, K::Pulls],
             Mutation::Merge { .. } => vec![K::PullDetail, K::Pulls, K::Branches, K::Runs],
             Mutation::Thread { .. } => vec![K::Notifications],
+            Mutation::SetDraft { .. } | Mutation::EditPull { .. } => {
+                vec![K::PullDetail, K::Pulls]
+            }
+            Mutation::UpdateBranch { .. } => vec![K::PullDetail, K::Pulls, K::Branches, K::Runs],
         }
     }
 }
@@ -414,5 +442,29 @@ pub async fn perform(gh: &GitHub, slug: &Slug, m: &Mutation) -> Result<Done, Api
             Ok(d)
         }
         Mutation::Thread { .. } => account(gh, m).await,
+        Mutation::SetDraft {
+            pull,
+            node_id,
+            draft,
+        } => {
+            let now_draft = gh.set_pull_draft(node_id, *draft).await?;
+            Ok(done(if now_draft {
+                format!("#{pull} is a draft again")
+            } else {
+                format!("#{pull} is ready for review")
+            }))
+        }
+        Mutation::UpdateBranch { pull, head_sha } => {
+            gh.update_branch(slug, *pull, head_sha).await?;
+            Ok(done(format!(
+                "Updating the branch of #{pull} from its base (GitHub merges it shortly)"
+            )))
+        }
+        Mutation::EditPull {
+            pull, title, body, ..
+        } => {
+            gh.edit_pull(slug, *pull, title, body).await?;
+            Ok(done(format!("Edited #{pull}")))
+        }
     }
 }

@@ -30,6 +30,9 @@ pub fn form(state: &mut AppState, form: Form) -> Vec<Effect> {
             workflow,
             workflow_name,
         } => deploys::dispatch_submitted(state, workflow, workflow_name, &form),
+        Purpose::EditPull { number, body } => {
+            work::edit_title_submitted(state, number, &body, &form)
+        }
     }
 }
 
@@ -51,6 +54,12 @@ pub fn editor(state: &mut AppState, ed: Editor) -> Vec<Effect> {
         EditorPurpose::Review { pull, event } => Mutation::SubmitReview {
             pull,
             event,
+            body,
+            draft_key: ed.draft_key,
+        },
+        EditorPurpose::EditPull { pull, title } => Mutation::EditPull {
+            pull,
+            title,
             body,
             draft_key: ed.draft_key,
         },

@@ -658,6 +658,10 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Palette => return super::palette::open(state),
         // Run by `run_action`, which knows the commands.
         Action::Command(_) => {}
+        Action::CheckoutPull => return work::checkout_pull(state),
+        Action::ToggleDraft => return work::toggle_draft(state),
+        Action::UpdateBranch => return work::update_branch(state),
+        Action::EditPull => return work::edit_pull(state),
         Action::ToggleAllRepos => {
             state.issues_all_repos = !state.issues_all_repos;
             state.issues = Loaded {

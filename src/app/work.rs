@@ -441,6 +441,192 @@ pub fn toggle_resolve(state: &mut AppState) -> Vec<Effect> {
     )
 }
 
+/// The pull request the user means: the open detail's, else the selected row's.
+fn target_pr(state: &AppState) -> Option<crate::github::models::PullRequest> {
+    if let Some(Detail::Pull { data, .. }) = &state.detail {
+        return data.data.as_ref().map(|d| d.pr.clone());
+    }
+    if state.focus != PanelId::Pulls {
+        return None;
+    }
+    super::selection::pull(state).map(|row| row.pr.clone())
+}
+
+/// `Space` on a pull request: its head fetched from `refs/pull/N/head` and checked out.
+pub fn checkout_pull(state: &mut AppState) -> Vec<Effect> {
+    let Some(pr) = target_pr(state) else {
+        state.toast("Select a pull request first", true);
+        return Vec::new();
+    };
+    let here = repo_name(state);
+    let from = pr.head.repo.as_ref().map(|r| r.full_name.clone());
+    let fork_owner = match from {
+        Some(full) if full.eq_ignore_ascii_case(&here) => None,
+        Some(full) => Some(full.split('/').next().unwrap_or_default().to_string()),
+        // The fork was deleted; GitHub still has the head. Its owner was the PR's author.
+        None => Some(
+            pr.user
+                .as_ref()
+                .map_or("fork", |u| u.login.as_str())
+                .to_string(),
+        ),
+    };
+    git(
+        state,
+        GitOp::CheckoutPull {
+            number: pr.number,
+            head_ref: pr.head.ref_name,
+            fork_owner,
+        },
+    )
+}
+
+/// An open pull request, or why not (merged or closed ones take no action).
+fn open_pr(state: &mut AppState) -> Option<crate::github::models::PullRequest> {
+    let Some(pr) = target_pr(state) else {
+        state.toast("Select a pull request first", true);
+        return None;
+    };
+    if pr.merged_at.is_some() || pr.state == crate::github::models::IssueState::Closed {
+        state.toast(
+            format!(
+                "#{} is {}",
+                pr.number,
+                if pr.merged_at.is_some() {
+                    "merged"
+                } else {
+                    "closed"
+                }
+            ),
+            true,
+        );
+        return None;
+    }
+    Some(pr)
+}
+
+/// `R`: ready for review, or back to draft, after a confirmation.
+pub fn toggle_draft(state: &mut AppState) -> Vec<Effect> {
+    let Some(pr) = open_pr(state) else {
+        return Vec::new();
+    };
+    if pr.node_id.is_empty() {
+        state.toast(
+            "GitHub did not give this pull request's id; cannot change its draft state",
+            true,
+        );
+        return Vec::new();
+    }
+    let n = pr.number;
+    let (title, line, warnings) = if pr.draft {
+        (
+            format!("Ready for review #{n}"),
+            format!("Mark #{n} {} ready for review?", pr.title),
+            vec!["Requested reviewers are notified.".to_string()],
+        )
+    } else {
+        (
+            format!("Back to draft #{n}"),
+            format!("Convert #{n} {} back to a draft?", pr.title),
+            vec!["It cannot be merged until it is marked ready again.".to_string()],
+        )
+    };
+    state.open_modal(Modal::Confirm(Box::new(Confirm {
+        title,
+        lines: vec![line],
+        warnings,
+        on_yes: OnYes::Mutate(Mutation::SetDraft {
+            pull: n,
+            node_id: pr.node_id,
+            draft: !pr.draft,
+        }),
+    })));
+    Vec::new()
+}
+
+/// `U`: GitHub merges the base into the head branch, if the head is still what the user saw.
+pub fn update_branch(state: &mut AppState) -> Vec<Effect> {
+    let Some(pr) = open_pr(state) else {
+        return Vec::new();
+    };
+    let n = pr.number;
+    state.open_modal(Modal::Confirm(Box::new(Confirm {
+        title: format!("Update the branch of #{n}"),
+        lines: vec![
+            format!(
+                "Merge {} into {} on GitHub?",
+                sanitize_line(&pr.base.ref_name),
+                sanitize_line(&pr.head.ref_name)
+            ),
+            "A merge commit lands on the pull request's branch; CI runs again.".into(),
+        ],
+        warnings: Vec::new(),
+        on_yes: OnYes::Mutate(Mutation::UpdateBranch {
+            pull: n,
+            head_sha: pr.head.sha,
+        }),
+    })));
+    Vec::new()
+}
+
+pub fn edit_key(repo: &str, pull: u64) -> String {
+    format!("{repo}#{pull}/edit")
+}
+
+/// `e`: the title in a form, then the body in an editor (its draft kept).
+pub fn edit_pull(state: &mut AppState) -> Vec<Effect> {
+    let Some(pr) = open_pr(state) else {
+        return Vec::new();
+    };
+    state.open_modal(Modal::Form(Box::new(Form {
+        title: format!("Edit #{}", pr.number),
+        intro: vec!["Enter: next, the body (an unsent edit is kept as a draft).".into()],
+        fields: vec![Field::text("title", "Title", pr.title.as_ref()).required(true)],
+        focus: 0,
+        error: None,
+        purpose: Purpose::EditPull {
+            number: pr.number,
+            body: pr.body.unwrap_or_default(),
+        },
+    })));
+    Vec::new()
+}
+
+pub fn edit_title_submitted(
+    state: &mut AppState,
+    number: u64,
+    body: &str,
+    form: &Form,
+) -> Vec<Effect> {
+    let title = form.value_str("title").trim().to_string();
+    open_body_editor(state, number, title, body, None);
+    Vec::new()
+}
+
+fn open_body_editor(
+    state: &mut AppState,
+    pull: u64,
+    title: String,
+    current: &str,
+    error: Option<String>,
+) {
+    let key = edit_key(&repo_name(state), pull);
+    let text = state
+        .drafts
+        .get(&key)
+        .cloned()
+        .unwrap_or_else(|| current.to_string());
+    let mut ed = Editor::new(
+        format!("Edit #{pull}: body"),
+        vec![sanitize_line(&title)],
+        key,
+        &text,
+        EditorPurpose::EditPull { pull, title },
+    );
+    ed.error = error;
+    state.open_modal(Modal::Editor(Box::new(ed)));
+}
+
 fn target_pull(state: &AppState) -> Option<(u64, Safe, String, String)> {
     if let Some(Detail::Pull { number, data, .. }) = &state.detail {
         let pr = &data.data.as_ref()?.pr;
@@ -538,6 +724,9 @@ pub fn reopen_after_failure(state: &mut AppState, m: &Mutation, why: String) {
         Mutation::SubmitReview { pull, event, .. } => {
             open_review_editor(state, *pull, *event, Some(why))
         }
+        Mutation::EditPull {
+            pull, title, body, ..
+        } => open_body_editor(state, *pull, title.clone(), body, Some(why)),
         _ => {}
     }
 }

@@ -65,6 +65,10 @@ pub(crate) fn handle(w: &mut World, ctx: &Ctx, req: &Req) -> R {
         "AddReviewThreadReply" => reply(w, ctx, &login, &vars),
         "ResolveReviewThread" => set_resolved(w, ctx, &login, &vars, true),
         "UnresolveReviewThread" => set_resolved(w, ctx, &login, &vars, false),
+        "MarkPullRequestReadyForReview" => {
+            super::pull_actions::set_draft(w, ctx, &login, &vars, false)
+        }
+        "ConvertPullRequestToDraft" => super::pull_actions::set_draft(w, ctx, &login, &vars, true),
         other => errors(
             &format!("fakehub does not know the operation '{other}'"),
             Some("UNKNOWN_OPERATION"),

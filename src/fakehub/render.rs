@@ -33,7 +33,7 @@ fn ts_opt(t: Option<Time>) -> Value {
     t.map_or(Value::Null, ts)
 }
 
-fn node_id(prefix: &str, id: u64) -> String {
+pub(crate) fn node_id(prefix: &str, id: u64) -> String {
     format!("{prefix}_kwDO{id:X}")
 }
 

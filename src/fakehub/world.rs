@@ -1008,6 +1008,26 @@ impl World {
         self.users.get(login)
     }
 
+    /// `(number, head sha)` of every pull request of repository `ri` whose head is known: what
+    /// `refs/pull/N/head` points at.
+    pub(crate) fn pull_heads(&self, ri: usize) -> Vec<(u64, String)> {
+        let Some(repo) = self.repos.get(ri) else {
+            return Vec::new();
+        };
+        repo.issues
+            .values()
+            .filter_map(|i| Some((i.number, repo.branch_sha(&i.pull.as_ref()?.head))))
+            .filter(|(_, sha)| !sha.is_empty())
+            .collect()
+    }
+
+    /// Writes `refs/pull/N/head` into the attached repository (see `git_store::write_pull_refs`).
+    pub(crate) fn sync_pull_refs(&self) {
+        if let Some(dir) = self.git_dir.as_deref() {
+            super::git_store::sync_pull_refs(dir, &self.pull_heads(0));
+        }
+    }
+
     /// The login a token acts as (None when unknown or revoked).
     pub fn token_login(&self, token: &str) -> Option<&str> {
         self.tokens

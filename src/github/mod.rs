@@ -10,6 +10,7 @@ pub mod models;
 pub mod notifications;
 pub mod partial;
 pub mod paths;
+pub mod pr_actions;
 pub mod pulls;
 pub mod ratelimit;
 mod transport;

@@ -243,11 +243,18 @@ pub struct GitRef {
     #[serde(rename = "ref")]
     pub ref_name: String,
     pub sha: String,
+    /// The repository the branch lives in: a fork's for a pull request from one; `null` when
+    /// that fork was deleted.
+    #[serde(default)]
+    pub repo: Option<RepoRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct PullRequest {
     pub number: u64,
+    /// The GraphQL id (draft state changes only through GraphQL).
+    #[serde(default)]
+    pub node_id: String,
     pub title: Safe,
     #[serde(default)]
     pub state: IssueState,

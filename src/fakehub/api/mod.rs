@@ -38,7 +38,7 @@ use checks::check_runs_for_ref;
 use contents::contents;
 use deployments::list_deployments;
 use dispatch::dispatch;
-pub(crate) use input::{parse_object, string_list};
+pub(crate) use input::{opt_string, parse_object, string_list};
 pub(crate) use issues::visible_issue;
 use issues::{repo_issues, user_issues};
 use issues_write::{patch_issue, post_comment};
@@ -181,6 +181,9 @@ fn repo_route(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, rest: &[&str]) -> 
         ("GET", ["deployments", id, "statuses"]) => {
             deployments::statuses(w, ri, ctx, req, num(id)?)
         }
-        _ => super::pulls_write::route(w, ri, ctx, req, rest),
+        _ => match super::pull_actions::route(w, ri, ctx, req, rest) {
+            Some(r) => r,
+            None => super::pulls_write::route(w, ri, ctx, req, rest),
+        },
     }
 }
