@@ -98,6 +98,7 @@ fn job(id: u64, name: &str, status: &str, steps: &[(u64, &str, &str)]) -> Job {
 fn env(id: u64, name: &str, waiting: Option<bool>) -> EnvRow {
     let reviewers = json!([{"type": "User", "reviewer": {"login": "carol"}}]);
     EnvRow {
+        repo: Slug::parse("acme/rocket").expect("slug"),
         env: from(json!({
             "id": id,
             "name": name,
@@ -826,7 +827,7 @@ fn deploy_flows() {
             check: |s, out| {
                 assert!(out.last.contains(&Effect::Poll(Resource::FollowedRuns(
                     resource::FollowedRuns {
-                        run_ids: vec![RUN_WAITING]
+                        runs: vec![(Slug::parse("acme/rocket").expect("slug"), RUN_WAITING)]
                     }
                 ))));
                 assert!(out.last.iter().any(|e| matches!(e, Effect::Refresh(_))));
@@ -1229,7 +1230,7 @@ fn push_flows() {
             check: |_, out| {
                 assert!(
                     out.all.iter().any(|e| matches!(e,
-                        Effect::Poll(Resource::CommitRuns(resource::CommitRuns { sha })) if sha == PUSHED_SHA)),
+                        Effect::Poll(Resource::CommitRuns(resource::CommitRuns { sha, .. })) if sha == PUSHED_SHA)),
                     "{:?}",
                     out.all
                 );

@@ -69,6 +69,8 @@ pub enum Action {
     LogSave,
     LogLeft,
     LogRight,
+    ToggleScope,
+    ApprovalQueue,
 }
 
 impl Action {
@@ -105,7 +107,7 @@ impl Action {
 impl Action {
     /// Every action, in the order the help lists them. A new variant must be added here: the
     /// match in `name` has no wildcard, and `every_action_is_listed` checks the count.
-    pub const ALL: [Action; 59] = [
+    pub const ALL: [Action; 61] = [
         Action::Quit,
         Action::Help,
         Action::FocusNext,
@@ -165,6 +167,8 @@ impl Action {
         Action::LogSave,
         Action::LogLeft,
         Action::LogRight,
+        Action::ToggleScope,
+        Action::ApprovalQueue,
     ];
 
     pub fn from_name(name: &str) -> Option<Action> {
@@ -232,6 +236,8 @@ impl Action {
             Action::LogSave => "log_save",
             Action::LogLeft => "log_left",
             Action::LogRight => "log_right",
+            Action::ToggleScope => "toggle_scope",
+            Action::ApprovalQueue => "approval_queue",
         }
     }
 
@@ -296,6 +302,12 @@ impl Action {
             Action::LogSave => "Log: save the log to cockpit-job-ID.log in the current directory",
             Action::LogLeft => "Log: scroll left",
             Action::LogRight => "Log: scroll right",
+            Action::ToggleScope => {
+                "Issues, Pull requests, CI, Deploys: this repository / the watched ones too"
+            }
+            Action::ApprovalQueue => {
+                "Approval queue: every deployment waiting for you (a approves, A rejects)"
+            }
         }
     }
 }
@@ -363,6 +375,8 @@ impl Default for Keymap {
         add(ch('r'), None, Refresh);
         add(ch('o'), None, OpenInBrowser);
         add(ch('p'), None, Push);
+        add(ch('W'), None, ToggleScope);
+        add(ch('Q'), None, ApprovalQueue);
         add(ch('a'), Some(PanelId::Issues), ToggleAllRepos);
         add(ch('c'), Some(PanelId::Issues), Comment);
         add(ch('x'), Some(PanelId::Issues), CloseReopen);

@@ -24,6 +24,7 @@ pub mod settings;
 pub mod state;
 pub mod submit;
 pub mod update;
+pub mod watch;
 pub mod work;
 
 pub use effect::{Effect, Resource};

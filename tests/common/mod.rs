@@ -91,6 +91,8 @@ pub struct Setup {
     /// Start as in this directory: the repository and its problems come from it (as
     /// `cockpit` run there finds them) instead of `repo` and the demo clone.
     pub cwd: Option<std::path::PathBuf>,
+    /// The config's `[repos] watch`.
+    pub watch: Vec<cockpit::config::WatchEntry>,
 }
 
 impl Default for Setup {
@@ -106,6 +108,7 @@ impl Default for Setup {
             drafts_dir: None,
             intervals: None,
             cwd: None,
+            watch: Vec::new(),
         }
     }
 }
@@ -170,6 +173,7 @@ impl Harness {
                     .unwrap_or_else(|| demo.repo.dir.path().join("drafts")),
             ),
             stale_days: 30,
+            watch: setup.watch.clone(),
         })
         .expect("launch");
         let (keys, rx) = mpsc::unbounded_channel::<io::Result<Event>>();

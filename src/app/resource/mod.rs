@@ -7,11 +7,13 @@ mod account;
 mod details;
 mod lists;
 mod runs;
+mod watched;
 
 pub use account::{Branches, Repo, User};
 pub use details::{EnvironmentInsights, IssueDetail, PullDetail};
 pub use lists::{Environments, Issues, Pulls};
 pub use runs::{CommitRuns, FollowedRuns, HeadRuns, JobStatus, Jobs, Runs};
+pub use watched::{merge, Approvals, RepoWaits, WatchedRuns, RUNS_PER_REPO};
 
 use super::effect::Effect;
 use super::msg::Msg;
@@ -45,6 +47,8 @@ pub enum Resource {
     PullDetail(PullDetail),
     JobStatus(JobStatus),
     CommitRuns(CommitRuns),
+    WatchedRuns(WatchedRuns),
+    Approvals(Approvals),
 }
 
 /// A poller's slot: starting `Runs { branch: "b" }` replaces `Runs { branch: "a" }`, and
@@ -65,6 +69,7 @@ pub enum ResourceKind {
     PullDetail,
     JobStatus,
     CommitRuns,
+    Approvals,
 }
 
 impl Resource {
@@ -86,6 +91,8 @@ impl Resource {
             Resource::PullDetail(r) => r,
             Resource::JobStatus(r) => r,
             Resource::CommitRuns(r) => r,
+            Resource::WatchedRuns(r) => r,
+            Resource::Approvals(r) => r,
         }
     }
 

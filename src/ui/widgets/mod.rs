@@ -4,5 +4,6 @@
 pub mod help;
 pub mod icons;
 pub mod modal;
+pub mod queue;
 pub mod status;
 pub mod table;
