@@ -93,6 +93,8 @@ pub struct Setup {
     pub cwd: Option<std::path::PathBuf>,
     /// The config's `[repos] watch`.
     pub watch: Vec<cockpit::config::WatchEntry>,
+    /// The world fakehub starts from (default: the demo's).
+    pub scenario: Option<Scenario>,
 }
 
 impl Default for Setup {
@@ -109,6 +111,7 @@ impl Default for Setup {
             intervals: None,
             cwd: None,
             watch: Vec::new(),
+            scenario: None,
         }
     }
 }
@@ -129,7 +132,8 @@ impl Harness {
 
     pub async fn with(setup: Setup) -> Harness {
         let clock = Clock::manual(start_time());
-        let hub = FakeHub::start(Scenario::demo(), clock.clone())
+        let scenario = setup.scenario.clone().unwrap_or_else(Scenario::demo);
+        let hub = FakeHub::start(scenario, clock.clone())
             .await
             .expect("fakehub starts");
         let demo = Demo::with_hub(hub).await.expect("demo repo");
