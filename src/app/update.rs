@@ -523,6 +523,7 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
                 ResourceKind::Environments,
                 ResourceKind::Jobs,
                 ResourceKind::IssueDetail,
+                ResourceKind::Approvals,
             ];
             if state.login.is_none() {
                 kinds.push(ResourceKind::User);

@@ -16,6 +16,9 @@ use std::time::Duration;
 /// Each repository's answer.
 pub type PerRepo<T> = Vec<(Slug, Result<Fetched<Vec<T>>, ApiError>)>;
 
+/// Several repositories' rows as one answer, and the repositories that failed.
+pub type Merged<T> = (Result<Fetched<Vec<T>>, ApiError>, Vec<(Slug, ApiError)>);
+
 /// A poller backs off only when every repository failed (a rate limit, the network).
 impl<T> Outcome for Vec<(Slug, Result<T, ApiError>)> {
     fn error(&self) -> Option<&ApiError> {
@@ -36,7 +39,7 @@ pub fn merge<T: Clone>(
     previous: Option<&Vec<T>>,
     answers: PerRepo<T>,
     repo_of: impl Fn(&T) -> Option<Slug>,
-) -> (Result<Fetched<Vec<T>>, ApiError>, Vec<(Slug, ApiError)>) {
+) -> Merged<T> {
     let all_failed = answers.iter().all(|(_, r)| r.is_err());
     let mut rows = Vec::new();
     let mut changed = false;
@@ -132,7 +135,7 @@ impl Polled for WatchedRuns {
         }
         let (mut merged, failures) = merge(state.runs.data.as_ref(), answer, WorkflowRun::repo);
         if let Ok(f) = &mut merged {
-            f.data.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+            f.data.sort_by_key(|r| std::cmp::Reverse(r.created_at));
         }
         note_failures(state, at, "CI", failures);
         runs_arrived(state, merged, at)
