@@ -19,12 +19,16 @@ pub type PerRepo<T> = Vec<(Slug, Result<Fetched<Vec<T>>, ApiError>)>;
 /// Several repositories' rows as one answer, and the repositories that failed.
 pub type Merged<T> = (Result<Fetched<Vec<T>>, ApiError>, Vec<(Slug, ApiError)>);
 
-/// A poller backs off only when every repository failed (a rate limit, the network).
+/// A poller backs off only when every repository failed (a rate limit, the network): the
+/// first error then, else none.
+fn all_failed<'a>(mut errors: impl Iterator<Item = Option<&'a ApiError>>) -> Option<&'a ApiError> {
+    let first = errors.next().flatten()?;
+    errors.all(|e| e.is_some()).then_some(first)
+}
+
 impl<T> Outcome for Vec<(Slug, Result<T, ApiError>)> {
     fn error(&self) -> Option<&ApiError> {
-        let mut errors = self.iter().map(|(_, r)| r.as_ref().err());
-        let first = errors.next().flatten()?;
-        errors.all(|e| e.is_some()).then_some(first)
+        all_failed(self.iter().map(|(_, r)| r.as_ref().err()))
     }
 }
 
@@ -153,9 +157,7 @@ pub struct RepoWaits {
 
 impl Outcome for Vec<RepoWaits> {
     fn error(&self) -> Option<&ApiError> {
-        let mut errors = self.iter().map(|r| r.info.as_ref().err());
-        let first = errors.next().flatten()?;
-        errors.all(|e| e.is_some()).then_some(first)
+        all_failed(self.iter().map(|r| r.info.as_ref().err()))
     }
 }
 
