@@ -37,8 +37,54 @@ pub struct Config {
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct ReposConfig {
-    /// `OWNER/NAME`, or `HOST/OWNER/NAME` for a repository on another configured host.
-    pub watch: Vec<String>,
+    /// `"OWNER/NAME"`, or `{ repo = "OWNER/NAME", path = "~/src/name" }` naming its clone.
+    pub watch: Vec<WatchEntry>,
+}
+
+/// One watched repository: its `OWNER/NAME` and, when given, where its local clone is (as
+/// written: `~` is expanded by whoever starts the app).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WatchEntry {
+    pub repo: String,
+    pub path: Option<String>,
+}
+
+/// A string or a `{ repo, path }` table; an unknown key in the table is an error with its
+/// line (a typo in `path` would otherwise silently lose the clone).
+impl<'de> Deserialize<'de> for WatchEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Entry;
+        impl<'de> serde::de::Visitor<'de> for Entry {
+            type Value = WatchEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("\"OWNER/NAME\" or { repo = \"OWNER/NAME\", path = \"~/src/name\" }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<WatchEntry, E> {
+                Ok(WatchEntry {
+                    repo: v.to_string(),
+                    path: None,
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WatchEntry, A::Error> {
+                let (mut repo, mut path) = (None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "repo" => repo = Some(map.next_value::<String>()?),
+                        "path" => path = Some(map.next_value::<String>()?),
+                        other => {
+                            return Err(serde::de::Error::unknown_field(other, &["repo", "path"]))
+                        }
+                    }
+                }
+                let repo = repo.ok_or_else(|| serde::de::Error::missing_field("repo"))?;
+                Ok(WatchEntry { repo, path })
+            }
+        }
+        d.deserialize_any(Entry)
+    }
 }
 
 /// Seconds between refreshes. Unchanged answers cost no rate limit (ETags), so these trade
@@ -731,17 +777,33 @@ fn check_values(c: &Config) -> Vec<(Vec<Seg>, String)> {
     let key =
         |parts: &[&str]| -> Vec<Seg> { parts.iter().map(|p| Seg::Key(p.to_string())).collect() };
     let mut out = Vec::new();
-    for (i, repo) in c.repos.watch.iter().enumerate() {
+    for (i, entry) in c.repos.watch.iter().enumerate() {
+        let repo = &entry.repo;
         let checked = match repo.split('/').collect::<Vec<_>>()[..] {
             [_, _] => crate::names::check_slug(repo).map(drop),
+            // One dashboard talks to one host (one client, one token): a repository elsewhere
+            // would be polled with the wrong token, so it is refused rather than ignored.
             [host, owner, name] => crate::origin::check_host(host)
                 .and_then(|()| crate::names::check_slug(&format!("{owner}/{name}")))
-                .map(drop),
+                .and_then(|_| {
+                    Err(format!(
+                        "{:?}: watching a repository on another host is not supported yet; \
+                         write OWNER/NAME for one on the dashboard's host",
+                        crate::text::sanitize_line(repo)
+                    ))
+                }),
             _ => Err(format!(
                 "{:?} is not OWNER/NAME or HOST/OWNER/NAME",
                 crate::text::sanitize_line(repo)
             )),
         };
+        let checked = checked.and_then(|()| match &entry.path {
+            Some(p) if p.trim().is_empty() => Err(format!(
+                "the path of {} cannot be empty (leave it out when there is no clone)",
+                crate::text::sanitize_line(repo)
+            )),
+            _ => Ok(()),
+        });
         if let Err(message) = checked {
             let mut path = key(&["repos", "watch"]);
             path.push(Seg::Index(i));
@@ -950,11 +1012,44 @@ mod tests {
     }
 
     #[test]
+    fn watched_repositories_are_checked_with_their_lines() {
+        assert_eq!(
+            errors("[repos]\nwatch = [\n  \"acme/api\",\n  \"ghe.corp/team/api\",\n]\n"),
+            vec!["line 4, key repos.watch[1]: \"ghe.corp/team/api\": watching a repository on another host is not supported yet; write OWNER/NAME for one on the dashboard's host"]
+        );
+        assert_eq!(
+            errors("[repos]\nwatch = [{ repo = \"acme/api\", pth = \"~/api\" }]\n"),
+            vec!["line 2, key repos.watch[0]: unknown field `pth`, expected `repo` or `path`"]
+        );
+        assert_eq!(
+            errors("[repos]\nwatch = [{ path = \"~/api\" }]\n"),
+            vec!["line 2, key repos.watch[0]: missing field `repo`"]
+        );
+        assert_eq!(
+            errors("[repos]\nwatch = [{ repo = \"acme/api\", path = \" \" }]\n"),
+            vec!["line 2, key repos.watch[0]: the path of acme/api cannot be empty (leave it out when there is no clone)"]
+        );
+        assert_eq!(
+            errors("[repos]\nwatch = [{ repo = \"acme\" }]\n"),
+            vec!["line 2, key repos.watch[0]: \"acme\" is not OWNER/NAME or HOST/OWNER/NAME"]
+        );
+        let ok = parse(
+            "[[repos.watch]]\nrepo = \"acme/infra\"\npath = \"~/src/infra\"\n",
+            &[],
+        )
+        .expect("the array-of-tables form reads too");
+        assert_eq!(
+            ok.config.repos.watch[0].path.as_deref(),
+            Some("~/src/infra")
+        );
+    }
+
+    #[test]
     fn the_whole_schema_reads() {
         let loaded = parse(
             r##"
 [repos]
-watch = ["acme/infra", "ghe.corp/team/api"]
+watch = ["acme/infra", { repo = "acme/api", path = "~/src/api" }]
 [ui]
 theme = "mono"
 [ui.colors]
@@ -989,7 +1084,19 @@ client_id = "Iv1.corp"
         .expect("parses");
         assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
         let c = &loaded.config;
-        assert_eq!(c.repos.watch.len(), 2);
+        assert_eq!(
+            c.repos.watch,
+            vec![
+                WatchEntry {
+                    repo: "acme/infra".into(),
+                    path: None
+                },
+                WatchEntry {
+                    repo: "acme/api".into(),
+                    path: Some("~/src/api".into())
+                }
+            ]
+        );
         assert_eq!(c.ui.theme, ThemeChoice::Mono);
         let prod = &c.deploy.environments["production"];
         assert_eq!(prod.workflow, "deploy.yml");

@@ -265,6 +265,7 @@ pub fn full_state(size: (u16, u16)) -> AppState {
     s.envs = Loaded {
         data: Some(vec![
             EnvRow {
+                repo: Slug::parse("acme/rocket").expect("slug"),
                 env: env(1, "staging"),
                 history: vec![
                     deployment(12, "staging", "main", "in_progress", 3),
@@ -274,6 +275,7 @@ pub fn full_state(size: (u16, u16)) -> AppState {
                 gaps: Default::default(),
             },
             EnvRow {
+                repo: Slug::parse("acme/rocket").expect("slug"),
                 env: env(2, "production"),
                 history: vec![deployment(
                     21,
@@ -778,24 +780,28 @@ fn every_state() -> AppState {
     .expect("pending json");
     if let Some(e) = s.envs.data.as_mut() {
         e.push(EnvRow {
+            repo: Slug::parse("acme/rocket").expect("slug"),
             env: env(3, "eu"),
             history: vec![deployment(31, "eu", "main", "success", 60)],
             waiting: vec![(run(7002, "Deploy", "Deploy", "waiting", None, 3), others)],
             gaps: Default::default(),
         });
         e.push(EnvRow {
+            repo: Slug::parse("acme/rocket").expect("slug"),
             env: env(4, "qa"),
             history: vec![deployment(41, "qa", "main", "failure", 60)],
             waiting: vec![],
             gaps: Default::default(),
         });
         e.push(EnvRow {
+            repo: Slug::parse("acme/rocket").expect("slug"),
             env: env(5, "preview"),
             history: vec![],
             waiting: vec![],
             gaps: Default::default(),
         });
         e.push(EnvRow {
+            repo: Slug::parse("acme/rocket").expect("slug"),
             env: env(6, "canary"),
             history: vec![deployment(61, "canary", "main", "success", 600)],
             waiting: vec![],
@@ -803,6 +809,7 @@ fn every_state() -> AppState {
         });
     }
     s.followed.push(cockpit::app::state::Followed {
+        repo: Slug::parse("acme/rocket").expect("slug"),
         run_id: 8001,
         what: "roll back canary".into(),
         environment: Some("canary".into()),
@@ -935,6 +942,7 @@ fn a_long_form_keeps_the_focused_field_in_view() {
 fn a_followed_deploy_shows_beside_another_waiting_run() {
     let mut s = full_state((160, 45));
     s.followed.push(cockpit::app::state::Followed {
+        repo: Slug::parse("acme/rocket").expect("slug"),
         run_id: 8002,
         what: "roll back production".into(),
         environment: Some("production".into()),

@@ -98,6 +98,7 @@ fn job(id: u64, name: &str, status: &str, steps: &[(u64, &str, &str)]) -> Job {
 fn env(id: u64, name: &str, waiting: Option<bool>) -> EnvRow {
     let reviewers = json!([{"type": "User", "reviewer": {"login": "carol"}}]);
     EnvRow {
+        repo: Slug::parse("acme/rocket").expect("slug"),
         env: from(json!({
             "id": id,
             "name": name,
@@ -826,7 +827,7 @@ fn deploy_flows() {
             check: |s, out| {
                 assert!(out.last.contains(&Effect::Poll(Resource::FollowedRuns(
                     resource::FollowedRuns {
-                        run_ids: vec![RUN_WAITING]
+                        runs: vec![(Slug::parse("acme/rocket").expect("slug"), RUN_WAITING)]
                     }
                 ))));
                 assert!(out.last.iter().any(|e| matches!(e, Effect::Refresh(_))));
@@ -1229,7 +1230,7 @@ fn push_flows() {
             check: |_, out| {
                 assert!(
                     out.all.iter().any(|e| matches!(e,
-                        Effect::Poll(Resource::CommitRuns(resource::CommitRuns { sha })) if sha == PUSHED_SHA)),
+                        Effect::Poll(Resource::CommitRuns(resource::CommitRuns { sha, .. })) if sha == PUSHED_SHA)),
                     "{:?}",
                     out.all
                 );
@@ -1917,6 +1918,189 @@ fn inbox_flows() {
                     .collect();
                 assert_eq!(ids, ["102"]);
             },
+        },
+    ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Watched repositories: W, rows acting on their own repository, the approval queue.
+
+fn infra() -> Slug {
+    Slug::parse("acme/infra").expect("slug")
+}
+
+fn watching(s: &mut AppState) {
+    s.ctx.watched = vec![cockpit::app::state::WatchedRepo {
+        slug: infra(),
+        path: Some("/src/infra".into()),
+    }];
+}
+
+/// Watched scope, on acme/infra's production (a deploy waits for me there).
+fn on_infra_production(s: &mut AppState) {
+    watching(s);
+    s.scope = cockpit::app::state::Scope::Watched;
+    let mut e = env(3, "production", Some(true));
+    e.repo = infra();
+    if let Some(envs) = s.envs.data.as_mut() {
+        envs.push(e);
+    }
+    s.focus = PanelId::Deploys;
+    s.cursor_mut(PanelId::Deploys).selected = 2;
+}
+
+fn infra_waiting(s: &mut AppState) {
+    watching(s);
+    let e = env(3, "production", Some(true));
+    let (run, pending) = e.waiting[0].clone();
+    s.queue.items = loaded(vec![cockpit::app::state::Approval {
+        repo: infra(),
+        run,
+        pending,
+    }]);
+}
+
+fn polls(out: &Out, r: Resource) -> bool {
+    out.last.contains(&Effect::Poll(r))
+}
+
+#[test]
+fn watch_flows() {
+    table(&[
+        Case {
+            name: "W without watched repositories says how to add them",
+            setup: nothing,
+            inputs: &[Key('W')],
+            check: |s, out| {
+                refused(s, out, "No watched repositories");
+                assert_eq!(s.scope, cockpit::app::state::Scope::Here);
+            },
+        },
+        Case {
+            name: "W polls every repository's runs and environments, and re-polls issues and PRs",
+            setup: watching,
+            inputs: &[Key('W')],
+            check: |s, out| {
+                assert_eq!(s.scope, cockpit::app::state::Scope::Watched);
+                let repos = vec![rocket(), infra()];
+                assert!(polls(
+                    out,
+                    Resource::WatchedRuns(resource::WatchedRuns {
+                        repos: repos.clone()
+                    })
+                ));
+                assert!(polls(
+                    out,
+                    Resource::Environments(resource::Environments { repos })
+                ));
+                assert!(out.last.iter().any(|e| matches!(e, Effect::Refresh(k)
+                    if k.contains(&ResourceKind::Issues) && k.contains(&ResourceKind::Pulls))));
+                assert!(s.runs.loading && s.envs.loading);
+            },
+        },
+        Case {
+            name: "W again: the branch's runs of this repository",
+            setup: watching,
+            inputs: &[Key('W'), Key('W')],
+            check: |s, out| {
+                assert_eq!(s.scope, cockpit::app::state::Scope::Here);
+                assert!(polls(
+                    out,
+                    Resource::Runs(resource::Runs {
+                        branch: "42-retry-flaky-uploads".into()
+                    })
+                ));
+                assert!(polls(
+                    out,
+                    Resource::Environments(resource::Environments {
+                        repos: vec![rocket()]
+                    })
+                ));
+            },
+        },
+        Case {
+            name: "an approval on a watched repository's environment goes to that repository",
+            setup: on_infra_production,
+            inputs: &[Key('a'), Ctrl('s'), Key('y')],
+            check: |_, out| {
+                let sent: Vec<_> = out
+                    .last
+                    .iter()
+                    .filter_map(|e| match e {
+                        Effect::Mutate { repo, mutation, .. } => Some((repo.clone(), mutation)),
+                        _ => None,
+                    })
+                    .collect();
+                assert_eq!(sent.len(), 1, "{:?}", out.last);
+                assert_eq!(sent[0].0, Some(infra()));
+                assert!(matches!(
+                    sent[0].1,
+                    Mutation::ReviewDeployment { approve: true, .. }
+                ));
+            },
+        },
+        Case {
+            name: "an archived repository refuses changes before any form",
+            setup: |s| {
+                on_infra_production(s);
+                s.repo_health
+                    .push((infra(), cockpit::app::state::RepoHealth::Archived));
+            },
+            inputs: &[Key('a')],
+            check: |s, out| {
+                refused(s, out, "acme/infra is archived");
+                assert!(s.modal.is_none());
+            },
+        },
+        Case {
+            name: "b on a watched repository's issue branches in its clone",
+            setup: |s| {
+                watching(s);
+                other_repo_issue(s);
+                s.repo_defaults.push((infra(), "trunk".into()));
+            },
+            inputs: &[Key('b')],
+            check: |_, out| {
+                let git: Vec<_> = out
+                    .last
+                    .iter()
+                    .filter_map(|e| match e {
+                        Effect::Git { op, dir, .. } => Some((op, dir)),
+                        _ => None,
+                    })
+                    .collect();
+                assert_eq!(git.len(), 1, "{:?}", out.last);
+                assert_eq!(
+                    git[0].1.as_deref(),
+                    Some(std::path::Path::new("/src/infra"))
+                );
+                assert!(
+                    matches!(git[0].0, GitOp::BranchFromIssue { number: 7, default_branch, .. }
+                    if default_branch == "trunk")
+                );
+            },
+        },
+        Case {
+            name: "b on an issue of a repository without a clone says how to name one",
+            setup: other_repo_issue,
+            inputs: &[Key('b')],
+            check: |s, out| refused(s, out, "name its clone in the config"),
+        },
+        Case {
+            name: "Q opens the queue; a reviews the item in its own repository",
+            setup: infra_waiting,
+            inputs: &[Key('Q'), Key('a')],
+            check: |s, _| {
+                assert!(s.queue.open);
+                modal_says(s, "Approve deploy to production in acme/infra");
+                assert_eq!(s.acting_repo, Some(infra()));
+            },
+        },
+        Case {
+            name: "Esc closes the queue; q in it still quits",
+            setup: infra_waiting,
+            inputs: &[Key('Q'), Code(KeyCode::Esc)],
+            check: |s, _| assert!(!s.queue.open && !s.should_quit),
         },
     ]);
 }

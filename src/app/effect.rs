@@ -103,6 +103,8 @@ pub enum Effect {
     Git {
         id: u64,
         op: GitOp,
+        /// The clone to work in: a watched repository's; `None`, the current one.
+        dir: Option<std::path::PathBuf>,
     },
     /// Download a job's whole log once it completed (GitHub serves nothing before).
     FetchLog {

@@ -41,9 +41,15 @@ fn progress_text(what: &str, p: Progress) -> String {
     }
 }
 
-pub fn spawn(services: Arc<Services>, id: u64, op: GitOp, tx: mpsc::UnboundedSender<Msg>) {
+pub fn spawn(
+    services: Arc<Services>,
+    id: u64,
+    op: GitOp,
+    dir: Option<std::path::PathBuf>,
+    tx: mpsc::UnboundedSender<Msg>,
+) {
     tokio::task::spawn_blocking(move || {
-        let result = run(&services, id, &op, &tx);
+        let result = run(&services, id, &op, dir, &tx);
         let _ = tx.send(Msg::GitDone { id, op, result });
     });
 }
@@ -52,9 +58,12 @@ fn run(
     s: &Services,
     id: u64,
     op: &GitOp,
+    dir: Option<std::path::PathBuf>,
     tx: &mpsc::UnboundedSender<Msg>,
 ) -> Result<GitSuccess, String> {
-    let path = s.repo_path.clone().ok_or("not inside a git repository")?;
+    let path = dir
+        .or_else(|| s.repo_path.clone())
+        .ok_or("not inside a git repository")?;
     let cancel = Cancel::new();
     let what = op.describe();
     let mut report = |p: Progress| {

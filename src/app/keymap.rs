@@ -77,6 +77,8 @@ pub enum Action {
     ToggleDraft,
     UpdateBranch,
     EditPull,
+    ToggleScope,
+    ApprovalQueue,
 }
 
 impl Action {
@@ -117,7 +119,7 @@ impl Action {
 impl Action {
     /// Every action, in the order the help lists them. A new variant must be added here: the
     /// match in `name` has no wildcard, and `every_action_is_listed` checks the count.
-    pub const ALL: [Action; 65] = [
+    pub const ALL: [Action; 67] = [
         Action::Quit,
         Action::Help,
         Action::FocusNext,
@@ -183,6 +185,8 @@ impl Action {
         Action::ToggleDraft,
         Action::UpdateBranch,
         Action::EditPull,
+        Action::ToggleScope,
+        Action::ApprovalQueue,
     ];
 
     pub fn from_name(name: &str) -> Option<Action> {
@@ -257,6 +261,8 @@ impl Action {
             Action::ToggleDraft => "ready_or_draft",
             Action::UpdateBranch => "update_branch",
             Action::EditPull => "edit_pull",
+            Action::ToggleScope => "toggle_scope",
+            Action::ApprovalQueue => "approval_queue",
         }
     }
 
@@ -332,6 +338,12 @@ impl Action {
             Action::ToggleDraft => "Pull requests: ready for review / back to draft",
             Action::UpdateBranch => "Pull requests: update the branch from its base (merge)",
             Action::EditPull => "Pull requests: edit title and body (drafts are kept)",
+            Action::ToggleScope => {
+                "Issues, Pull requests, CI, Deploys: this repository / the watched ones too"
+            }
+            Action::ApprovalQueue => {
+                "Approval queue: every deployment waiting for you (a approves, A rejects)"
+            }
         }
     }
 }
@@ -404,6 +416,8 @@ impl Default for Keymap {
         add(ch(':'), None, Palette);
         // Global bindings come before the panels' (the config example's order).
         add(ch('i'), None, Notifications);
+        add(ch('W'), None, ToggleScope);
+        add(ch('Q'), None, ApprovalQueue);
         add(ch('a'), Some(PanelId::Issues), ToggleAllRepos);
         add(ch('c'), Some(PanelId::Issues), Comment);
         add(ch('x'), Some(PanelId::Issues), CloseReopen);

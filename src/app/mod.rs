@@ -29,6 +29,7 @@ pub mod shell;
 pub mod state;
 pub mod submit;
 pub mod update;
+pub mod watch;
 pub mod work;
 
 pub use effect::{Effect, Resource};

@@ -234,7 +234,7 @@ impl Mutation {
         use ResourceKind as K;
         match self {
             Mutation::ReviewDeployment { .. } | Mutation::Dispatch { .. } => {
-                vec![K::Environments, K::Runs, K::Jobs]
+                vec![K::Environments, K::Runs, K::Jobs, K::Approvals]
             }
             Mutation::Rerun { .. } | Mutation::Cancel { .. } => {
                 vec![K::Runs, K::Jobs, K::Environments]

@@ -248,7 +248,7 @@ mod tests {
         let (tx, mut rx) = mpsc::unbounded_channel();
         let mut pollers = Pollers::new(services, tx);
         let r = Resource::FollowedRuns(crate::app::resource::FollowedRuns {
-            run_ids: vec![RUN_LIVE],
+            runs: vec![(Slug::parse("acme/rocket").expect("slug"), RUN_LIVE)],
         });
         let started = tokio::time::Instant::now();
         pollers.poll(r.clone());

@@ -360,7 +360,9 @@ fn execute(
                     notify(opts, &title, &body)
                 }
             }
-            Effect::Git { id, op } => super::gitops::spawn(services.clone(), id, op, tx.clone()),
+            Effect::Git { id, op, dir } => {
+                super::gitops::spawn(services.clone(), id, op, dir, tx.clone())
+            }
             Effect::SaveDraft { key, text } => drafts.save(key, text),
             Effect::DeleteDraft { key } => drafts.delete(key),
             Effect::Quit => {}

@@ -65,7 +65,8 @@ pub fn repo(state: &AppState, panel: PanelId) -> Option<Slug> {
     let own = match panel {
         PanelId::Issues => issue(state).and_then(Issue::repo),
         PanelId::Ci => run(state).and_then(WorkflowRun::repo),
-        PanelId::Pulls | PanelId::Deploys | PanelId::Branches => None,
+        PanelId::Deploys => env(state).map(|e| e.repo.clone()),
+        PanelId::Pulls | PanelId::Branches => None,
     };
     own.or_else(|| state.ctx.repo.clone())
 }

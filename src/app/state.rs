@@ -199,6 +199,45 @@ pub struct WatchedRepo {
     pub path: Option<std::path::PathBuf>,
 }
 
+/// A deployment waiting for my review, in the approval queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Approval {
+    pub repo: Slug,
+    pub run: WorkflowRun,
+    pub pending: crate::github::models::PendingDeployment,
+}
+
+/// The approval queue (`Q`): every deployment waiting for my review across the current and
+/// the watched repositories. Polled always (the status bar counts it); shown on demand.
+#[derive(Debug, Default)]
+pub struct ApprovalQueue {
+    pub open: bool,
+    pub items: Loaded<Vec<Approval>>,
+    pub cursor: Cursor,
+}
+
+/// What GitHub said of a repository as a whole, when it is not simply there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RepoHealth {
+    /// Read-only on GitHub: its rows show, changes are refused.
+    Archived,
+    /// 404: deleted, renamed, or the token cannot see it.
+    Gone,
+}
+
+impl RepoHealth {
+    /// The one message about it, for the status bar and the panels.
+    pub fn note(self, repo: &Slug) -> String {
+        match self {
+            RepoHealth::Archived => format!("{}: archived — read-only", repo.full_name()),
+            RepoHealth::Gone => format!(
+                "{}: not found — renamed, deleted or no access",
+                repo.full_name()
+            ),
+        }
+    }
+}
+
 /// Where the dashboard points and who is looking.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
@@ -346,6 +385,8 @@ pub struct Toast {
 /// A run cockpit started or was asked to watch, reported on when it finishes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Followed {
+    /// The repository the run is in.
+    pub repo: Slug,
     pub run_id: u64,
     pub what: String,
     pub environment: Option<String>,
@@ -434,6 +475,15 @@ pub struct AppState {
     pub home_repo: Option<WatchedRepo>,
     /// The notifications inbox and its view.
     pub inbox: super::inbox::Inbox,
+    /// Deployments waiting for my review across repositories (`Q`).
+    pub queue: ApprovalQueue,
+    /// Repositories GitHub says are archived or gone.
+    pub repo_health: Vec<(Slug, RepoHealth)>,
+    /// The repository each mutation under way changes (by id), for what follows its answer.
+    pub mutation_repos: Vec<(u64, Slug)>,
+    /// The default branch of each repository the approval queue looked at (a watched clone
+    /// branches from it).
+    pub repo_defaults: Vec<(Slug, String)>,
 }
 
 /// A command's captured output in the log viewer's engine (it neutralises escape sequences,
@@ -508,6 +558,10 @@ impl AppState {
             color: None,
             home_repo: None,
             inbox: Default::default(),
+            queue: ApprovalQueue::default(),
+            repo_health: Vec::new(),
+            mutation_repos: Vec::new(),
+            repo_defaults: Vec::new(),
         }
     }
 
@@ -587,6 +641,30 @@ impl AppState {
             repo: self.acting_repo.clone(),
             prepare,
         }
+    }
+
+    /// The repositories the GitHub panels show: the current one, and in Watched scope the
+    /// watched ones after it.
+    pub fn scope_repos(&self) -> Vec<Slug> {
+        match self.scope {
+            Scope::Here => self.ctx.repo.iter().cloned().collect(),
+            Scope::Watched => self.all_repos(),
+        }
+    }
+
+    /// The current repository and every watched one: what the approval queue covers.
+    pub fn all_repos(&self) -> Vec<Slug> {
+        let mut all: Vec<Slug> = self.ctx.repo.iter().cloned().collect();
+        all.extend(self.ctx.watched.iter().map(|w| w.slug.clone()));
+        all
+    }
+
+    /// What GitHub said of `repo` as a whole, if anything.
+    pub fn health(&self, repo: &Slug) -> Option<RepoHealth> {
+        self.repo_health
+            .iter()
+            .find(|(r, _)| r == repo)
+            .map(|(_, h)| *h)
     }
 
     pub fn toast(&mut self, text: impl Into<String>, error: bool) {

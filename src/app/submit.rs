@@ -81,6 +81,9 @@ pub fn start(state: &mut AppState, mutation: Mutation) -> Vec<Effect> {
     let id = state.next_id;
     state.next_id += 1;
     state.in_flight.push((id, mutation.describe()));
+    if let Some(repo) = state.acting_repo.clone() {
+        state.mutation_repos.push((id, repo));
+    }
     vec![Effect::Mutate {
         id,
         repo: state.acting_repo.clone(),
@@ -107,11 +110,21 @@ pub fn git_ready(state: &mut AppState) -> bool {
 
 /// Local git work starts, one at a time; the status bar shows its progress.
 pub fn git(state: &mut AppState, op: GitOp) -> Vec<Effect> {
-    if !git_ready(state) {
+    git_in(state, op, None)
+}
+
+/// [`git`] in the clone at `dir` (a watched repository's), or the current one (`None`).
+pub fn git_in(state: &mut AppState, op: GitOp, dir: Option<std::path::PathBuf>) -> Vec<Effect> {
+    if dir.is_none() && !git_ready(state) {
+        return Vec::new();
+    }
+    if let Some((_, what)) = &state.git_busy {
+        let what = what.clone();
+        state.toast(format!("Busy: {what} — wait for it to finish"), true);
         return Vec::new();
     }
     let id = state.next_id;
     state.next_id += 1;
     state.git_busy = Some((id, format!("{}…", op.describe())));
-    vec![Effect::Git { id, op }]
+    vec![Effect::Git { id, op, dir }]
 }

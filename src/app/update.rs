@@ -28,11 +28,9 @@ pub fn init(state: &mut AppState) -> Vec<Effect> {
     }
     if state.ctx.repo.is_some() {
         fx.push(Effect::Poll(Resource::Repo(resource::Repo)));
-        fx.push(Effect::Poll(Resource::Environments(resource::Environments)));
-        if let Some(branch) = state.ci_branch.clone() {
-            fx.push(Effect::Poll(Resource::Runs(resource::Runs { branch })));
-        }
+        fx.extend(super::watch::panel_pollers(state));
     }
+    fx.extend(super::watch::queue_poller(state));
     if state.ctx.has_token {
         fx.push(Effect::Poll(Resource::User(resource::User)));
         fx.push(super::inbox::poll());
@@ -95,6 +93,9 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             if state.help {
                 return super::help::key(state, keymap, k);
             }
+            if state.queue.open {
+                return super::watch::key(state, k);
+            }
             // Esc abandons a half-typed sequence rather than going back.
             if k.code == KeyCode::Esc && !state.pending_keys.is_empty() {
                 state.pending_keys.clear();
@@ -154,6 +155,11 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             result,
         } => {
             state.in_flight.retain(|(i, _)| *i != id);
+            // The repository it changed: what follows (a followed run) is looked for there.
+            let at = state.mutation_repos.iter().position(|(i, _)| *i == id);
+            let repo = at
+                .map(|i| state.mutation_repos.remove(i).1)
+                .or_else(|| state.ctx.repo.clone());
             match result {
                 Ok(done) => {
                     state.toast(format!("✓ {}", done.message), false);
@@ -171,15 +177,18 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                             "deploy to {} (run #{run_number})",
                             crate::text::sanitize_line(environment)
                         );
-                        fx.extend(deploys::follow(
-                            state,
-                            *run_id,
-                            what,
-                            Some(environment.clone()),
-                            None,
-                        ));
+                        fx.extend(repo.clone().map_or_else(Vec::new, |repo| {
+                            deploys::follow(
+                                state,
+                                repo,
+                                *run_id,
+                                what,
+                                Some(environment.clone()),
+                                None,
+                            )
+                        }));
                     }
-                    if let Some(run_id) = done.started_run {
+                    if let (Some(run_id), Some(repo)) = (done.started_run, repo.clone()) {
                         let environment = match &mutation {
                             super::mutation::Mutation::Dispatch { environment, .. } => {
                                 environment.clone()
@@ -188,6 +197,7 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                         };
                         fx.extend(deploys::follow(
                             state,
+                            repo,
                             run_id,
                             mutation.describe(),
                             environment,
@@ -200,11 +210,11 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                             key: key.to_string(),
                         });
                     }
-                    if let (Some(sha), super::mutation::Mutation::Merge { pull, .. }) =
-                        (&done.merged_sha, &mutation)
+                    if let (Some(sha), super::mutation::Mutation::Merge { pull, .. }, Some(repo)) =
+                        (&done.merged_sha, &mutation, repo)
                     {
                         let what = format!("the merge of #{pull}");
-                        fx.extend(super::follow::await_runs(state, sha.clone(), what));
+                        fx.extend(super::follow::await_runs(state, repo, sha.clone(), what));
                     }
                     if let Some(n) = done.created_pull {
                         // Show the new pull request: the Pulls panel selects it when it arrives.
@@ -262,7 +272,9 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                         ]));
                         pushed_branch(state, &out);
                         let what = format!("your push of {}", out.branch);
-                        fx.extend(super::follow::await_runs(state, out.sha, what));
+                        if let Some(repo) = state.ctx.repo.clone() {
+                            fx.extend(super::follow::await_runs(state, repo, out.sha, what));
+                        }
                     }
                 }
                 Err(why) => {
@@ -559,6 +571,9 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
             return fx;
         }
     }
+    if super::watch::refuse_archived(state, action) {
+        return Vec::new();
+    }
     match action {
         Action::Quit => return quit(state),
         Action::Help => state.help = !state.help,
@@ -600,6 +615,7 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
                 ResourceKind::Jobs,
                 ResourceKind::IssueDetail,
                 ResourceKind::Notifications,
+                ResourceKind::Approvals,
             ];
             if state.login.is_none() {
                 kinds.push(ResourceKind::User);
@@ -636,6 +652,8 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::ResolveThread => return work::toggle_resolve(state),
         Action::Review => return work::review(state),
         Action::Merge => return work::merge(state),
+        Action::ToggleScope => return super::watch::toggle_scope(state),
+        Action::ApprovalQueue => return super::watch::toggle_queue(state),
         Action::LogSearch
         | Action::LogNext
         | Action::LogPrev
@@ -714,12 +732,14 @@ fn move_selection(state: &mut AppState, delta: isize) {
             let len = data.data.as_ref().map_or(0, |d| d.threads.len());
             cursor.move_by(delta, len);
         }
-        Some(Detail::Environment { cursor, name, .. }) => {
+        Some(Detail::Environment {
+            cursor, name, repo, ..
+        }) => {
             let len = state
                 .envs
                 .data
                 .as_ref()
-                .and_then(|e| e.iter().find(|r| &r.env.name == name))
+                .and_then(|e| e.iter().find(|r| &r.env.name == name && &r.repo == repo))
                 .map_or(0, |r| r.history.len());
             cursor.move_by(delta, len);
         }
@@ -816,6 +836,7 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
     fx
 }
 
+/// Closes the open detail, stopping its poller.
 pub(super) fn close_detail(state: &mut AppState) -> Vec<Effect> {
     match state.detail.take() {
         Some(Detail::Run { .. }) => vec![Effect::Stop(ResourceKind::Jobs)],
@@ -1055,7 +1076,9 @@ mod tests {
     fn followed_data(runs: Vec<WorkflowRun>) -> Msg {
         Msg::answer(
             resource::Answer {
-                resource: resource::FollowedRuns { run_ids: vec![1] },
+                resource: resource::FollowedRuns {
+                    runs: vec![(crate::github::Slug::parse("acme/rocket").expect("slug"), 1)],
+                },
                 answer: Ok(Fetched {
                     data: runs,
                     changed: true,
@@ -1072,6 +1095,7 @@ mod tests {
     fn a_followed_run_is_reported_once_when_it_ends() {
         let mut s = AppState::new(Context::default(), chrono::Utc::now(), (120, 40));
         s.followed.push(Followed {
+            repo: crate::github::Slug::parse("acme/rocket").expect("slug"),
             run_id: 1,
             what: "deploy".into(),
             environment: None,

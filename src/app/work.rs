@@ -151,36 +151,50 @@ pub fn branch_from_issue(state: &mut AppState) -> Vec<Effect> {
     let Some(issue) = need_issue(state) else {
         return Vec::new();
     };
-    // The local clone is this repository's: an issue of another one has no branch here.
-    if let Some(other) = state
+    // An issue of another repository branches in that repository's clone, when the config
+    // names one (`path`); otherwise there is no clone to branch in.
+    let other = state
         .acting_repo
-        .as_ref()
-        .filter(|r| Some(*r) != state.ctx.repo.as_ref())
-    {
-        state.toast(
-            format!(
-                "#{} is in {}: branch from it in that repository's clone",
-                issue.number,
-                other.full_name()
-            ),
-            true,
-        );
-        return Vec::new();
-    }
-    let Some(default_branch) = state.default_branch.clone() else {
+        .clone()
+        .filter(|r| Some(r) != state.ctx.repo.as_ref());
+    let (dir, default_branch) = match &other {
+        None => (None, state.default_branch.clone()),
+        Some(other) => {
+            let Some(dir) = super::watch::clone_of(state, other) else {
+                state.toast(
+                    format!(
+                        "#{} is in {}: name its clone in the config ([repos] watch = [{{ repo = \"{}\", path = \"~/src/…\" }}]) to branch from it",
+                        issue.number,
+                        other.full_name(),
+                        other.full_name()
+                    ),
+                    true,
+                );
+                return Vec::new();
+            };
+            let default = state
+                .repo_defaults
+                .iter()
+                .find(|(r, _)| r == other)
+                .map(|(_, d)| d.clone());
+            (Some(dir), default)
+        }
+    };
+    let Some(default_branch) = default_branch else {
         state.toast(
             "The repository's default branch is not known yet; try again in a moment",
             true,
         );
         return Vec::new();
     };
-    git(
+    super::submit::git_in(
         state,
         GitOp::BranchFromIssue {
             number: issue.number,
             title: issue.title.into_string(),
             default_branch,
         },
+        dir,
     )
 }
 

@@ -206,7 +206,7 @@ pub(crate) fn repo_json(w: &World, repo: &Repo, ctx: &Ctx) -> Value {
         "has_pages": false,
         "has_discussions": false,
         "forks_count": 3,
-        "archived": false,
+        "archived": repo.archived,
         "disabled": false,
         "open_issues_count": open_issues,
         "license": null,

@@ -112,6 +112,8 @@ pub struct Repo {
     pub runs: Vec<Run>,
     pub environments: Vec<Environment>,
     pub deployments: Vec<Deployment>,
+    /// Archived: read-only (tests archive a repository to see cockpit say so).
+    pub archived: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -738,6 +740,7 @@ fn load_repo(r: &RepoSpec, now: Time, ids: &mut Ids) -> Repo {
         runs: Vec::new(),
         environments,
         deployments: Vec::new(),
+        archived: false,
     };
 
     // Runs, oldest first, so run numbers and job ids grow with time as on GitHub.

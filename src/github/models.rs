@@ -152,6 +152,9 @@ pub struct Repository {
     pub allow_squash_merge: Option<bool>,
     #[serde(default)]
     pub allow_rebase_merge: Option<bool>,
+    /// Read-only on GitHub: nothing can be changed there until it is unarchived.
+    #[serde(default)]
+    pub archived: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

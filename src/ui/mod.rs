@@ -78,6 +78,10 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
     if state.inbox.open {
         widgets::inbox::render(frame, area, state, theme);
     }
+    // Under a modal: the review form opened from the queue shows over it.
+    if state.queue.open {
+        widgets::queue::render(frame, area, state, theme);
+    }
     if let Some(m) = &state.modal {
         widgets::modal::render(frame, area, m, theme);
     }

@@ -102,6 +102,7 @@ fn start_to_first_frame(rt: &tokio::runtime::Runtime) -> Duration {
             deploy_targets: Default::default(),
             drafts_dir: Some(demo.repo.dir.path().join("drafts")),
             stale_days: 30,
+            watch: Vec::new(),
         })
         .expect("launch");
         let mut t = Terminal::new(TestBackend::new(160, 45)).expect("terminal");

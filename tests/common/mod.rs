@@ -94,6 +94,10 @@ pub struct Setup {
     pub cwd: Option<std::path::PathBuf>,
     /// The keymap (default: the default one), with any `[[commands]]`.
     pub keymap: Option<Keymap>,
+    /// The config's `[repos] watch`.
+    pub watch: Vec<cockpit::config::WatchEntry>,
+    /// The world fakehub starts from (default: the demo's).
+    pub scenario: Option<Scenario>,
 }
 
 impl Default for Setup {
@@ -110,6 +114,8 @@ impl Default for Setup {
             intervals: None,
             cwd: None,
             keymap: None,
+            watch: Vec::new(),
+            scenario: None,
         }
     }
 }
@@ -130,7 +136,8 @@ impl Harness {
 
     pub async fn with(setup: Setup) -> Harness {
         let clock = Clock::manual(start_time());
-        let hub = FakeHub::start(Scenario::demo(), clock.clone())
+        let scenario = setup.scenario.clone().unwrap_or_else(Scenario::demo);
+        let hub = FakeHub::start(scenario, clock.clone())
             .await
             .expect("fakehub starts");
         let demo = Demo::with_hub(hub).await.expect("demo repo");
@@ -174,6 +181,7 @@ impl Harness {
                     .unwrap_or_else(|| demo.repo.dir.path().join("drafts")),
             ),
             stale_days: 30,
+            watch: setup.watch.clone(),
         })
         .expect("launch");
         let (keys, rx) = mpsc::unbounded_channel::<io::Result<Event>>();

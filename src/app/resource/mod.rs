@@ -8,12 +8,14 @@ mod details;
 mod inbox;
 mod lists;
 mod runs;
+mod watched;
 
 pub use account::{Branches, Repo, User};
 pub use details::{EnvironmentInsights, IssueDetail, PullDetail};
 pub use inbox::{Found, NotificationTarget, Notifications};
 pub use lists::{Environments, Issues, Pulls};
 pub use runs::{CommitRuns, FollowedRuns, HeadRuns, JobStatus, Jobs, Runs};
+pub use watched::{merge, Approvals, RepoWaits, WatchedRuns, RUNS_PER_REPO};
 
 use super::effect::Effect;
 use super::msg::Msg;
@@ -49,6 +51,8 @@ pub enum Resource {
     CommitRuns(CommitRuns),
     Notifications(Notifications),
     NotificationTarget(NotificationTarget),
+    WatchedRuns(WatchedRuns),
+    Approvals(Approvals),
 }
 
 /// A poller's slot: starting `Runs { branch: "b" }` replaces `Runs { branch: "a" }`, and
@@ -71,6 +75,7 @@ pub enum ResourceKind {
     CommitRuns,
     Notifications,
     NotificationTarget,
+    Approvals,
 }
 
 impl Resource {
@@ -94,6 +99,8 @@ impl Resource {
             Resource::CommitRuns(r) => r,
             Resource::Notifications(r) => r,
             Resource::NotificationTarget(r) => r,
+            Resource::WatchedRuns(r) => r,
+            Resource::Approvals(r) => r,
         }
     }
 

@@ -21,13 +21,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
     let count = state.envs.data.as_ref().map(Vec::len);
     let b = block(
         PanelId::Deploys,
-        "environments",
+        &super::scoped(state, "environments"),
         count,
         &state.envs,
         focused,
         theme,
     );
-    if state.ctx.repo.is_none() {
+    if state.ctx.repo.is_none() && !super::watched(state) {
         let text = state
             .ctx
             .repo_problem
@@ -41,7 +41,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         area,
         b.clone(),
         &state.envs,
-        "This repository has no environments.",
+        if super::watched(state) {
+            "The watched repositories have no environments."
+        } else {
+            "This repository has no environments."
+        },
         theme,
     ) {
         return;
@@ -50,18 +54,23 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         return;
     };
     let now = state.now;
+    let many = super::watched(state);
+    let mut cols = vec![
+        col("Env", Constraint::Max(20), 0).min(12),
+        col("", Constraint::Length(1), 0),
+        // A ref cut to `v1.…@abcdef0` at worst: a sha is never cut.
+        col("Live", Constraint::Fill(2), 0).min(14),
+        col("By", Constraint::Max(12), 2),
+        col("When", Constraint::Length(4), 1),
+        // "⏸ #12 waits for you" whole.
+        col("Now", Constraint::Fill(3), 0).min(19),
+    ];
+    if many {
+        cols.insert(0, col("Repository", Constraint::Max(24), 0).min(10));
+    }
     let table = VirtualTable {
         block: b,
-        cols: vec![
-            col("Env", Constraint::Max(20), 0).min(12),
-            col("", Constraint::Length(1), 0),
-            // A ref cut to `v1.…@abcdef0` at worst: a sha is never cut.
-            col("Live", Constraint::Fill(2), 0).min(14),
-            col("By", Constraint::Max(12), 2),
-            col("When", Constraint::Length(4), 1),
-            // "⏸ #12 waits for you" whole.
-            col("Now", Constraint::Fill(3), 0).min(19),
-        ],
+        cols,
         len: envs.len(),
         focused,
     };
@@ -99,7 +108,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         let followed = state
             .followed
             .iter()
-            .find(|f| f.environment.as_deref() == Some(e.env.name.as_str()));
+            .find(|f| f.environment.as_deref() == Some(e.env.name.as_str()) && f.repo == e.repo);
         // A run waiting for approval comes first, even one cockpit follows: it is what needs
         // the user now. A followed deploy under way is said after it where there is room.
         let now_cell = if let Some((run, pending)) = e.waiting.first() {
@@ -198,13 +207,17 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         } else {
             Cell::from(Span::styled("idle", theme.dim()))
         };
-        vec![
+        let mut cells = vec![
             Cell::from(Span::styled(sanitize_line(&e.env.name), theme.title(false))),
             Cell::from(Span::styled(icon, style)),
             live_text,
             Cell::from(Span::styled(by, theme.dim())),
             Cell::from(Span::styled(when, theme.dim())),
             now_cell,
-        ]
+        ];
+        if many {
+            cells.insert(0, Cell::from(Span::styled(e.repo.full_name(), theme.dim())));
+        }
+        cells
     });
 }

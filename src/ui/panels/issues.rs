@@ -22,7 +22,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
     let count = state.issues.data.as_ref().map(Vec::len);
     let b = block(
         PanelId::Issues,
-        &scope,
+        &super::scoped(state, &scope),
         count,
         &state.issues,
         focused,

@@ -31,6 +31,16 @@ pub fn render(
     }
 }
 
+/// A GitHub panel's subtitle: `here` for this repository, `3 repositories` in Watched scope.
+pub fn scoped(state: &AppState, here: &str) -> String {
+    crate::app::watch::scope_label(state).unwrap_or_else(|| here.to_string())
+}
+
+/// Whether a GitHub panel lists several repositories (and so a repository column).
+pub fn watched(state: &AppState) -> bool {
+    state.scope == crate::app::state::Scope::Watched
+}
+
 /// The panel frame: number and name, a subtitle, the count, and a stale marker with the
 /// reason when the last refresh failed.
 pub fn block<'a, T>(

@@ -43,7 +43,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
     let count = state.pulls.data.as_ref().map(Vec::len);
     let b = block(
         PanelId::Pulls,
-        "mine · ⇄ review requested",
+        &super::scoped(state, "mine · ⇄ review requested"),
         count,
         &state.pulls,
         focused,

@@ -6,5 +6,6 @@ pub mod icons;
 pub mod inbox;
 pub mod modal;
 pub mod palette;
+pub mod queue;
 pub mod status;
 pub mod table;

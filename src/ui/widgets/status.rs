@@ -104,6 +104,25 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, 
             theme.running(),
         ));
     }
+    let waiting = state.queue.items.data.as_ref().map_or(0, Vec::len);
+    if waiting > 0 {
+        spans.push(sep());
+        let key = keymap
+            .key_for(Action::ApprovalQueue)
+            .unwrap_or_else(|| "Q".into());
+        spans.push(Span::styled(
+            format!("⏸ {waiting} waiting for you ({key})"),
+            theme.waiting(),
+        ));
+    }
+    // Watched repositories that are gone or archived: said as long as it is so.
+    for note in crate::app::watch::health_notes(state) {
+        spans.push(sep());
+        spans.push(Span::styled(
+            format!("⚠ {}", sanitize_line(&note)),
+            theme.warn(),
+        ));
+    }
     let toast_showing = state
         .toast
         .as_ref()
