@@ -69,6 +69,7 @@ pub enum Action {
     LogSave,
     LogLeft,
     LogRight,
+    Filter,
 }
 
 impl Action {
@@ -105,7 +106,7 @@ impl Action {
 impl Action {
     /// Every action, in the order the help lists them. A new variant must be added here: the
     /// match in `name` has no wildcard, and `every_action_is_listed` checks the count.
-    pub const ALL: [Action; 59] = [
+    pub const ALL: [Action; 60] = [
         Action::Quit,
         Action::Help,
         Action::FocusNext,
@@ -165,6 +166,7 @@ impl Action {
         Action::LogSave,
         Action::LogLeft,
         Action::LogRight,
+        Action::Filter,
     ];
 
     pub fn from_name(name: &str) -> Option<Action> {
@@ -232,6 +234,7 @@ impl Action {
             Action::LogSave => "log_save",
             Action::LogLeft => "log_left",
             Action::LogRight => "log_right",
+            Action::Filter => "filter",
         }
     }
 
@@ -296,6 +299,9 @@ impl Action {
             Action::LogSave => "Log: save the log to cockpit-job-ID.log in the current directory",
             Action::LogLeft => "Log: scroll left",
             Action::LogRight => "Log: scroll right",
+            Action::Filter => {
+                "filter the list as you type: every word must occur; Enter keeps, Esc clears (in a job log: search it)"
+            }
         }
     }
 }
@@ -363,6 +369,7 @@ impl Default for Keymap {
         add(ch('r'), None, Refresh);
         add(ch('o'), None, OpenInBrowser);
         add(ch('p'), None, Push);
+        add(ch('/'), None, Filter);
         add(ch('a'), Some(PanelId::Issues), ToggleAllRepos);
         add(ch('c'), Some(PanelId::Issues), Comment);
         add(ch('x'), Some(PanelId::Issues), CloseReopen);

@@ -399,6 +399,8 @@ pub struct AppState {
     pub pending_keys: Vec<KeyPress>,
     /// The startup warnings were seen: a key was pressed since.
     pub warnings_dismissed: bool,
+    /// Each list's `/` filter, by panel (`PanelId::index`).
+    pub filters: [super::filter::ListFilter; 5],
 }
 
 impl AppState {
@@ -447,6 +449,7 @@ impl AppState {
             seen_waiting: None,
             pending_keys: Vec::new(),
             warnings_dismissed: false,
+            filters: Default::default(),
         }
     }
 
@@ -481,14 +484,9 @@ impl AppState {
         &mut self.cursors[p.index()]
     }
 
+    /// The rows the panel shows (its filter's matches): what the cursor moves over.
     pub fn panel_len(&self, p: PanelId) -> usize {
-        match p {
-            PanelId::Issues => self.issues.data.as_ref().map_or(0, Vec::len),
-            PanelId::Branches => self.branches.data.as_ref().map_or(0, |b| b.branches.len()),
-            PanelId::Pulls => self.pulls.data.as_ref().map_or(0, Vec::len),
-            PanelId::Ci => self.runs.data.as_ref().map_or(0, Vec::len),
-            PanelId::Deploys => self.envs.data.as_ref().map_or(0, Vec::len),
-        }
+        super::filter::visible(self, p).len()
     }
 
     /// Whether anything on screen changes by itself with time (a running job's elapsed
