@@ -397,6 +397,11 @@ pub fn key(state: &mut AppState, k: KeyEvent) -> Option<Vec<Effect>> {
             query.truncate(kept);
         }
         KeyCode::Char(c) if !ctrl => query.push(c),
+        // Tab keeps the filter and goes on to the next panel.
+        KeyCode::Tab | KeyCode::BackTab => {
+            leave(state, p);
+            return None;
+        }
         _ => return Some(Vec::new()),
     }
     set_query(state, p, query);

@@ -300,7 +300,7 @@ impl Action {
             Action::LogLeft => "Log: scroll left",
             Action::LogRight => "Log: scroll right",
             Action::Filter => {
-                "filter the list as you type: every word must occur; Enter keeps, Esc clears (in a job log: search it)"
+                "filter the list as you type (Enter keeps, Esc clears; in a log: search)"
             }
         }
     }

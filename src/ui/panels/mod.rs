@@ -85,7 +85,8 @@ pub fn list_block<'a, T>(
     if !f.active() && !f.typing {
         return block(id, subtitle, total, loaded, focused, theme);
     }
-    let b = block(id, subtitle, None, loaded, focused, theme);
+    // The query and its count come before the subtitle: a long subtitle is what gets cut.
+    let b = block(id, "", None, loaded, focused, theme);
     let mut spans = vec![Span::styled(
         format!("/{}", sanitize_line(&f.query)),
         theme.accent(),
@@ -99,7 +100,13 @@ pub fn list_block<'a, T>(
             theme.dim(),
         ));
     }
-    let b = b.title(Line::from(spans));
+    let mut b = b.title(Line::from(spans));
+    if !subtitle.is_empty() {
+        b = b.title(Line::from(Span::styled(
+            format!("· {} ", sanitize_line(subtitle)),
+            theme.dim(),
+        )));
+    }
     if f.typing {
         b.title_bottom(
             Line::from(Span::styled(
