@@ -978,7 +978,7 @@ fn a_filter_shows_its_query_count_and_marks() {
     }
     let buf = draw_buffer(&s);
     let text = screen_text(&buf);
-    assert!(text.contains("/FLAKY up▏ 1 of 3"), "{text}");
+    assert!(text.contains(" /FLAKY up▏ 1 of 3 "), "{text}");
     assert!(text.contains("Enter keeps · Esc clears"), "{text}");
     assert!(text.contains("Uploads fail on flaky networks"), "{text}");
     assert!(!text.contains("Dark mode for the TUI"), "{text}");

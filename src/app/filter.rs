@@ -361,6 +361,8 @@ pub fn start(state: &mut AppState) -> Vec<Effect> {
 pub fn key(state: &mut AppState, k: KeyEvent) -> Option<Vec<Effect>> {
     let p = typing_panel(state)?;
     let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    // Alt-letters are not text (and a terminal reads Esc quickly followed by a key as one).
+    let alt = k.modifiers.contains(KeyModifiers::ALT);
     let mut query = state.filters[p.index()].query.clone();
     match k.code {
         KeyCode::Esc => {
@@ -396,7 +398,7 @@ pub fn key(state: &mut AppState, k: KeyEvent) -> Option<Vec<Effect>> {
             let kept = query.trim_end().rfind(' ').map_or(0, |i| i + 1);
             query.truncate(kept);
         }
-        KeyCode::Char(c) if !ctrl => query.push(c),
+        KeyCode::Char(c) if !ctrl && !alt => query.push(c),
         // Tab keeps the filter and goes on to the next panel.
         KeyCode::Tab | KeyCode::BackTab => {
             leave(state, p);

@@ -88,7 +88,7 @@ pub fn list_block<'a, T>(
     // The query and its count come before the subtitle: a long subtitle is what gets cut.
     let b = block(id, "", None, loaded, focused, theme);
     let mut spans = vec![Span::styled(
-        format!("/{}", sanitize_line(&f.query)),
+        format!(" /{}", sanitize_line(&f.query)),
         theme.accent(),
     )];
     if f.typing {
@@ -103,7 +103,7 @@ pub fn list_block<'a, T>(
     let mut b = b.title(Line::from(spans));
     if !subtitle.is_empty() {
         b = b.title(Line::from(Span::styled(
-            format!("· {} ", sanitize_line(subtitle)),
+            format!(" {} ", sanitize_line(subtitle)),
             theme.dim(),
         )));
     }
