@@ -959,3 +959,83 @@ fn a_followed_deploy_shows_beside_another_waiting_run() {
         "{row}"
     );
 }
+
+/// The cells of the row of `buf` that holds `text`, from where `text` starts.
+fn cells_at(buf: &ratatui::buffer::Buffer, text: &str) -> Vec<ratatui::buffer::Cell> {
+    let area = buf.area;
+    for y in area.top()..area.bottom() {
+        let row: Vec<&ratatui::buffer::Cell> =
+            (area.left()..area.right()).map(|x| &buf[(x, y)]).collect();
+        let line: String = row.iter().map(|c| c.symbol()).collect();
+        if let Some(at) = line.find(text) {
+            let col = line[..at].chars().count();
+            return row[col..].iter().map(|c| (*c).clone()).collect();
+        }
+    }
+    panic!("{text} is not on screen");
+}
+
+/// `/` on a list: the title shows the query and "N of M", the bottom line how to leave the
+/// prompt, the rows that match only, with the matched words marked.
+#[test]
+fn a_filter_shows_its_query_count_and_marks() {
+    use ratatui::crossterm::event::KeyCode;
+    use ratatui::style::Modifier;
+    let mut s = full_state((160, 45));
+    press(&mut s, KeyCode::Char('/'));
+    for c in "FLAKY up".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    let buf = draw_buffer(&s);
+    let text = screen_text(&buf);
+    assert!(text.contains(" /FLAKY up▏ 1 of 3 "), "{text}");
+    assert!(text.contains("Enter keeps · Esc clears"), "{text}");
+    assert!(text.contains("Uploads fail on flaky networks"), "{text}");
+    assert!(!text.contains("Dark mode for the TUI"), "{text}");
+    // Mono theme: a match is underlined; the text between the matched words is not.
+    let cells = cells_at(&buf, "Uploads fail on flaky");
+    let marked = |i: usize| cells[i].modifier.contains(Modifier::UNDERLINED);
+    assert!(marked(0) && marked(1), "Up of Uploads is marked");
+    assert!(!marked(2) && !marked(8), "the rest of the word is not");
+    assert!(marked(16) && marked(20), "flaky is marked");
+    // Enter keeps it: the prompt's help goes, the query stays in the title.
+    press(&mut s, KeyCode::Enter);
+    let text = draw(&s);
+    assert!(text.contains("/FLAKY up 1 of 3"), "{text}");
+    assert!(!text.contains("Enter keeps"), "{text}");
+}
+
+#[test]
+fn a_filter_that_matches_nothing_says_so() {
+    use ratatui::crossterm::event::KeyCode;
+    let mut s = full_state((160, 45));
+    s.focus = PanelId::Branches;
+    press(&mut s, KeyCode::Char('/'));
+    for c in "xyz".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    let text = draw(&s);
+    assert!(text.contains("no row matches 'xyz' — Esc clears"), "{text}");
+    assert!(text.contains("/xyz▏ 0 of"), "{text}");
+}
+
+/// The help's `/` works like a list's: words in any order, matches marked, "N of M".
+#[test]
+fn the_help_filter_matches_words_and_marks_them() {
+    use ratatui::crossterm::event::KeyCode;
+    use ratatui::style::Modifier;
+    let mut s = full_state((160, 45));
+    s.help = true;
+    press(&mut s, KeyCode::Char('/'));
+    for c in "LOG search".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    let buf = draw_buffer(&s);
+    let text = screen_text(&buf);
+    assert!(text.contains("Log: search"), "{text}");
+    assert!(!text.contains("zoom the panel"), "{text}");
+    assert!(text.contains("/LOG search▏ 4 of"), "{text}");
+    let cells = cells_at(&buf, "Log: search");
+    assert!(cells[0].modifier.contains(Modifier::UNDERLINED));
+    assert!(!cells[3].modifier.contains(Modifier::UNDERLINED));
+}

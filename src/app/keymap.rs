@@ -79,6 +79,7 @@ pub enum Action {
     EditPull,
     ToggleScope,
     ApprovalQueue,
+    Filter,
 }
 
 impl Action {
@@ -119,7 +120,7 @@ impl Action {
 impl Action {
     /// Every action, in the order the help lists them. A new variant must be added here: the
     /// match in `name` has no wildcard, and `every_action_is_listed` checks the count.
-    pub const ALL: [Action; 67] = [
+    pub const ALL: [Action; 68] = [
         Action::Quit,
         Action::Help,
         Action::FocusNext,
@@ -187,6 +188,7 @@ impl Action {
         Action::EditPull,
         Action::ToggleScope,
         Action::ApprovalQueue,
+        Action::Filter,
     ];
 
     pub fn from_name(name: &str) -> Option<Action> {
@@ -263,6 +265,7 @@ impl Action {
             Action::EditPull => "edit_pull",
             Action::ToggleScope => "toggle_scope",
             Action::ApprovalQueue => "approval_queue",
+            Action::Filter => "filter",
         }
     }
 
@@ -344,6 +347,9 @@ impl Action {
             Action::ApprovalQueue => {
                 "Approval queue: every deployment waiting for you (a approves, A rejects)"
             }
+            Action::Filter => {
+                "filter the list as you type (Enter keeps, Esc clears; in a log: search)"
+            }
         }
     }
 }
@@ -418,6 +424,7 @@ impl Default for Keymap {
         add(ch('i'), None, Notifications);
         add(ch('W'), None, ToggleScope);
         add(ch('Q'), None, ApprovalQueue);
+        add(ch('/'), None, Filter);
         add(ch('a'), Some(PanelId::Issues), ToggleAllRepos);
         add(ch('c'), Some(PanelId::Issues), Comment);
         add(ch('x'), Some(PanelId::Issues), CloseReopen);

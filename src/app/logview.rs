@@ -228,7 +228,7 @@ pub fn action(state: &mut AppState, a: Action) -> Option<Vec<Effect>> {
         Action::LogPrevProblem => {
             view.prev_problem();
         }
-        Action::LogSearch => log.search_input = Some((String::new(), false)),
+        Action::LogSearch | Action::Filter => log.search_input = Some((String::new(), false)),
         Action::LogSelect => view.toggle_selection(),
         Action::LogCopy => {
             let text = view.copy_text();

@@ -7,6 +7,7 @@
 pub mod commands;
 pub mod deploys;
 pub mod effect;
+pub mod filter;
 pub mod follow;
 pub mod gitops;
 pub mod help;

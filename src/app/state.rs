@@ -484,6 +484,8 @@ pub struct AppState {
     /// The default branch of each repository the approval queue looked at (a watched clone
     /// branches from it).
     pub repo_defaults: Vec<(Slug, String)>,
+    /// Each list's `/` filter, by panel (`PanelId::index`).
+    pub filters: [super::filter::ListFilter; 5],
 }
 
 /// A command's captured output in the log viewer's engine (it neutralises escape sequences,
@@ -562,6 +564,7 @@ impl AppState {
             repo_health: Vec::new(),
             mutation_repos: Vec::new(),
             repo_defaults: Vec::new(),
+            filters: Default::default(),
         }
     }
 
@@ -596,14 +599,9 @@ impl AppState {
         &mut self.cursors[p.index()]
     }
 
+    /// The rows the panel shows (its filter's matches): what the cursor moves over.
     pub fn panel_len(&self, p: PanelId) -> usize {
-        match p {
-            PanelId::Issues => self.issues.data.as_ref().map_or(0, Vec::len),
-            PanelId::Branches => self.branches.data.as_ref().map_or(0, |b| b.branches.len()),
-            PanelId::Pulls => self.pulls.data.as_ref().map_or(0, Vec::len),
-            PanelId::Ci => self.runs.data.as_ref().map_or(0, Vec::len),
-            PanelId::Deploys => self.envs.data.as_ref().map_or(0, Vec::len),
-        }
+        super::filter::visible(self, p).len()
     }
 
     /// Whether anything on screen changes by itself with time (a running job's elapsed

@@ -70,6 +70,14 @@ fn no_repo_issues(state: &AppState) -> String {
 }
 
 pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
+    // New data keeps each list's selected row selected, wherever the row moved to.
+    let held = selection::hold(state);
+    let fx = step(state, keymap, msg);
+    selection::restore(state, held);
+    fx
+}
+
+fn step(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Input(Event::Key(k)) if k.kind != KeyEventKind::Release => {
             state.warnings_dismissed = true;
@@ -86,6 +94,9 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                 return super::inbox::key(state, keymap, k);
             }
             if !state.help {
+                if let Some(fx) = super::filter::key(state, k) {
+                    return fx;
+                }
                 if let Some(fx) = super::logview::key(state, k) {
                     return fx;
                 }
@@ -323,6 +334,9 @@ fn paste(state: &mut AppState, text: &str) -> Vec<Effect> {
     }
     if state.help && state.help_view.typing {
         state.help_view.filter.push_str(&text.replace('\n', " "));
+        return Vec::new();
+    }
+    if super::filter::paste(state, &text) {
         return Vec::new();
     }
     if let Some(log) = state.log_mut() {
@@ -602,7 +616,9 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
             if state.detail.is_some() {
                 return close_detail(state);
             }
-            state.zoom = false;
+            if !super::filter::clear_focused(state) {
+                state.zoom = false;
+            }
         }
         Action::Zoom => state.zoom = !state.zoom,
         Action::Refresh => {
@@ -654,8 +670,9 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Merge => return work::merge(state),
         Action::ToggleScope => return super::watch::toggle_scope(state),
         Action::ApprovalQueue => return super::watch::toggle_queue(state),
-        Action::LogSearch
-        | Action::LogNext
+        // Without a log open, the CI list's `/` filters it like every other list.
+        Action::Filter | Action::LogSearch => return super::filter::start(state),
+        Action::LogNext
         | Action::LogPrev
         | Action::LogNextProblem
         | Action::LogPrevProblem
@@ -707,6 +724,7 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
 }
 
 fn focus_panel(state: &mut AppState, p: PanelId) -> Vec<Effect> {
+    super::filter::leave(state, state.focus);
     let fx = if state.detail.is_some() {
         close_detail(state)
     } else {

@@ -154,6 +154,7 @@ pub fn render(
         ],
         len: history.len(),
         focused: true,
+        marks: Vec::new(),
     };
     table.render(frame, bottom, cursor, theme, |i| {
         let d = &history[i];

@@ -1,4 +1,4 @@
-use super::{block, message};
+use super::{list_block, marks, message, render_no_match};
 use crate::app::state::{AppState, PanelId};
 use crate::text::{age, sanitize_line};
 use crate::ui::widgets::table::Cell;
@@ -12,14 +12,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
     let loaded = &state.branches;
     let snap = loaded.data.as_ref();
     let subtitle = snap.map(|s| s.summary()).unwrap_or_default();
-    let b = block(
-        PanelId::Branches,
-        &subtitle,
-        snap.map(|s| s.branches.len()),
-        loaded,
-        focused,
-        theme,
-    );
+    let b = list_block(state, PanelId::Branches, &subtitle, loaded, focused, theme);
     let Some(snap) = snap else {
         let text = match (&loaded.error, state.ctx.has_local_repo) {
             (Some(e), _) => e.clone(),
@@ -42,6 +35,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         message(frame, area, b, &text, false, theme);
         return;
     }
+    if render_no_match(frame, area, b.clone(), state, PanelId::Branches, theme) {
+        return;
+    }
+    let shown = crate::app::filter::visible(state, PanelId::Branches);
     let now = state.now;
     let cursor = state.cursor(PanelId::Branches);
     let table = VirtualTable {
@@ -54,11 +51,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             col("Age", Constraint::Length(3), 3),
             col("Last commit", Constraint::Fill(1), 2).min(10),
         ],
-        len: snap.branches.len(),
+        len: shown.len(),
         focused,
+        marks: marks(state, PanelId::Branches),
     };
     table.render(frame, area, cursor, theme, |i| {
-        let br = &snap.branches[i];
+        let Some(br) = shown.index(i).and_then(|i| snap.branches.get(i)) else {
+            return Vec::new();
+        };
         // `*` checked out, `✓` merged into the default branch (safe to delete).
         let marker = if br.is_head {
             Span::styled("*", theme.ok())

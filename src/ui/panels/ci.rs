@@ -1,4 +1,4 @@
-use super::{block, render_empty};
+use super::{list_block, marks, render_empty, render_no_match};
 use crate::app::state::{AppState, PanelId};
 use crate::github::models::{RunStatus, WorkflowRun};
 use crate::text::{age, duration};
@@ -33,8 +33,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         .map(|sha| format!("detached at {}", crate::words::short_sha(sha)));
     let branch = state.ci_branch.clone().unwrap_or_default();
     let subtitle = super::scoped(state, detached.as_deref().unwrap_or(&branch));
-    let count = state.runs.data.as_ref().map(Vec::len);
-    let b = block(PanelId::Ci, &subtitle, count, &state.runs, focused, theme);
+    let b = list_block(state, PanelId::Ci, &subtitle, &state.runs, focused, theme);
     let empty = if state.ctx.repo.is_none() {
         state
             .ctx
@@ -52,9 +51,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         super::message(frame, area, b, &empty, true, theme);
         return;
     }
-    if render_empty(frame, area, b.clone(), &state.runs, &empty, theme) {
+    if render_empty(frame, area, b.clone(), &state.runs, &empty, theme)
+        || render_no_match(frame, area, b.clone(), state, PanelId::Ci, theme)
+    {
         return;
     }
+    let shown = crate::app::filter::visible(state, PanelId::Ci);
     let Some(runs) = state.runs.data.as_ref() else {
         return;
     };
@@ -75,11 +77,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
     let table = VirtualTable {
         block: b,
         cols,
-        len: runs.len(),
+        len: shown.len(),
         focused,
+        marks: marks(state, PanelId::Ci),
     };
     table.render(frame, area, state.cursor(PanelId::Ci), theme, |i| {
-        let r = &runs[i];
+        let Some(r) = shown.index(i).and_then(|i| runs.get(i)) else {
+            return Vec::new();
+        };
         let (icon, style) = icons::run(&r.status, r.conclusion.as_ref(), theme);
         let title = r.display_title.as_deref().unwrap_or("");
         let mut cells = vec![

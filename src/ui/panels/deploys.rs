@@ -1,4 +1,4 @@
-use super::{block, render_empty, unread};
+use super::{list_block, marks, render_empty, render_no_match, unread};
 use crate::app::state::{AppState, PanelId};
 use crate::text::{age, sanitize_line};
 use crate::ui::widgets::table::Cell;
@@ -18,11 +18,10 @@ fn ref_at(git_ref: &str, sha: &str) -> String {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, theme: &Theme) {
-    let count = state.envs.data.as_ref().map(Vec::len);
-    let b = block(
+    let b = list_block(
+        state,
         PanelId::Deploys,
         &super::scoped(state, "environments"),
-        count,
         &state.envs,
         focused,
         theme,
@@ -47,9 +46,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             "This repository has no environments."
         },
         theme,
-    ) {
+    ) || render_no_match(frame, area, b.clone(), state, PanelId::Deploys, theme)
+    {
         return;
     }
+    let shown = crate::app::filter::visible(state, PanelId::Deploys);
     let Some(envs) = state.envs.data.as_ref() else {
         return;
     };
@@ -71,11 +72,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
     let table = VirtualTable {
         block: b,
         cols,
-        len: envs.len(),
+        len: shown.len(),
         focused,
+        marks: marks(state, PanelId::Deploys),
     };
     table.render(frame, area, state.cursor(PanelId::Deploys), theme, |i| {
-        let e = &envs[i];
+        let Some(e) = shown.index(i).and_then(|i| envs.get(i)) else {
+            return Vec::new();
+        };
         let live = e.live();
         let (icon, style) = match e.history.first() {
             Some(newest) => icons::deploy_state(newest.state(), theme),

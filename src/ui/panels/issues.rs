@@ -1,4 +1,4 @@
-use super::{block, render_empty};
+use super::{list_block, marks, render_empty, render_no_match};
 use crate::app::state::{AppState, PanelId};
 use crate::text::{age, sanitize_line};
 use crate::ui::widgets::table::Cell;
@@ -19,11 +19,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             .map(|r| r.name.clone())
             .unwrap_or_default()
     };
-    let count = state.issues.data.as_ref().map(Vec::len);
-    let b = block(
+    let b = list_block(
+        state,
         PanelId::Issues,
         &super::scoped(state, &scope),
-        count,
         &state.issues,
         focused,
         theme,
@@ -35,9 +34,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         .unwrap_or_else(|| "you".into());
     let empty =
         format!("No open issues assigned to {who} here. Press a to toggle all repositories.");
-    if render_empty(frame, area, b.clone(), &state.issues, &empty, theme) {
+    if render_empty(frame, area, b.clone(), &state.issues, &empty, theme)
+        || render_no_match(frame, area, b.clone(), state, PanelId::Issues, theme)
+    {
         return;
     }
+    let shown = crate::app::filter::visible(state, PanelId::Issues);
     let Some(issues) = state.issues.data.as_ref() else {
         return;
     };
@@ -51,11 +53,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             col("Labels", Constraint::Fill(1), 2),
             col("Age", Constraint::Length(3), 1),
         ],
-        len: issues.len(),
+        len: shown.len(),
         focused,
+        marks: marks(state, PanelId::Issues),
     };
     table.render(frame, area, state.cursor(PanelId::Issues), theme, |i| {
-        let issue = &issues[i];
+        let Some(issue) = shown.index(i).and_then(|i| issues.get(i)) else {
+            return Vec::new();
+        };
         let number = match (&issue.repository, state.issues_all_repos) {
             (Some(r), true) => {
                 let short = r.full_name.rsplit('/').next().unwrap_or(&r.full_name);

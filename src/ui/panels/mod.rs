@@ -77,6 +77,82 @@ pub fn block<'a, T>(
     b
 }
 
+/// The frame of a list panel. With a `/` filter the count becomes "N of M" after the query;
+/// while the query is typed, the bottom line says how to leave the prompt.
+pub fn list_block<'a, T>(
+    state: &AppState,
+    id: PanelId,
+    subtitle: &str,
+    loaded: &Loaded<T>,
+    focused: bool,
+    theme: &Theme,
+) -> Block<'a> {
+    let total = loaded
+        .data
+        .is_some()
+        .then(|| crate::app::filter::total(state, id));
+    let f = &state.filters[id.index()];
+    if !f.active() && !f.typing {
+        return block(id, subtitle, total, loaded, focused, theme);
+    }
+    // The query and its count come before the subtitle: a long subtitle is what gets cut.
+    let b = block(id, "", None, loaded, focused, theme);
+    let mut spans = vec![Span::styled(
+        format!(" /{}", sanitize_line(&f.query)),
+        theme.accent(),
+    )];
+    if f.typing {
+        spans.push(Span::styled("▏", theme.accent()));
+    }
+    if let Some(total) = total {
+        spans.push(Span::styled(
+            format!(" {} of {total} ", state.panel_len(id)),
+            theme.dim(),
+        ));
+    }
+    let mut b = b.title(Line::from(spans));
+    if !subtitle.is_empty() {
+        b = b.title(Line::from(Span::styled(
+            format!(" {} ", sanitize_line(subtitle)),
+            theme.dim(),
+        )));
+    }
+    if f.typing {
+        b.title_bottom(
+            Line::from(Span::styled(
+                " Enter keeps · Esc clears · ↑↓ move ",
+                theme.dim(),
+            ))
+            .right_aligned(),
+        )
+    } else {
+        b
+    }
+}
+
+/// Shows that the filter hides every row. Returns true if it drew something.
+pub fn render_no_match(
+    frame: &mut Frame,
+    area: Rect,
+    block: Block,
+    state: &AppState,
+    id: PanelId,
+    theme: &Theme,
+) -> bool {
+    let f = &state.filters[id.index()];
+    if !f.active() || state.panel_len(id) > 0 {
+        return false;
+    }
+    let text = format!("no row matches '{}' — Esc clears", f.query.trim());
+    message(frame, area, block, &text, false, theme);
+    true
+}
+
+/// The words a panel's rows mark.
+pub fn marks(state: &AppState, id: PanelId) -> Vec<String> {
+    state.filters[id.index()].words()
+}
+
 /// The body of a panel that has nothing to list: the error and what to do, or a hint.
 pub fn message(
     frame: &mut Frame,

@@ -1,4 +1,4 @@
-use super::{block, render_empty, unread};
+use super::{list_block, marks, render_empty, render_no_match, unread};
 use crate::app::state::{AppState, PanelId};
 use crate::github::dashboard::{ChecksRollup, PullRole, ReviewDecision};
 use crate::github::partial::Part;
@@ -40,11 +40,10 @@ pub fn decision_span(d: ReviewDecision, theme: &Theme) -> Span<'static> {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, theme: &Theme) {
-    let count = state.pulls.data.as_ref().map(Vec::len);
-    let b = block(
+    let b = list_block(
+        state,
         PanelId::Pulls,
         &super::scoped(state, "mine · ⇄ review requested"),
-        count,
         &state.pulls,
         focused,
         theme,
@@ -56,9 +55,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         &state.pulls,
         "No open pull requests of yours or waiting for your review.",
         theme,
-    ) {
+    ) || render_no_match(frame, area, b.clone(), state, PanelId::Pulls, theme)
+    {
         return;
     }
+    let shown = crate::app::filter::visible(state, PanelId::Pulls);
     let Some(rows) = state.pulls.data.as_ref() else {
         return;
     };
@@ -73,11 +74,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             col("Cmt", Constraint::Length(3), 2),
             col("Age", Constraint::Length(3), 1),
         ],
-        len: rows.len(),
+        len: shown.len(),
         focused,
+        marks: marks(state, PanelId::Pulls),
     };
     table.render(frame, area, state.cursor(PanelId::Pulls), theme, |i| {
-        let r = &rows[i];
+        let Some(r) = shown.index(i).and_then(|i| rows.get(i)) else {
+            return Vec::new();
+        };
         let mut title = Vec::new();
         if r.role == PullRole::ReviewRequested {
             title.push(Span::styled("⇄ ", theme.accent()));

@@ -95,6 +95,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         ],
         len: items.len(),
         focused: true,
+        marks: Vec::new(),
     };
     table.render(frame, list, &q.cursor, theme, |i| {
         let a = &items[i];
