@@ -78,14 +78,29 @@ pub fn commit_runs(
 
 /// Selects the awaited run in the CI panel once the panel lists it.
 pub fn select_run(state: &mut AppState) {
-    let Some(id) = state.select_run else { return };
+    if let Some(id) = state.select_run {
+        let row = state
+            .runs
+            .data
+            .as_ref()
+            .and_then(|runs| runs.iter().position(|r| r.id == id));
+        if let Some(i) = row {
+            super::selection::select_row(state, PanelId::Ci, i);
+            state.select_run = None;
+        }
+        return;
+    }
+    // The CI list may show the awaited commit's run before the look-up by commit answers:
+    // the run the user is waiting for is selected the moment it is on screen.
+    let Some(sha) = state.awaited.as_ref().map(|a| a.sha.clone()) else {
+        return;
+    };
     let row = state
         .runs
         .data
         .as_ref()
-        .and_then(|runs| runs.iter().position(|r| r.id == id));
+        .and_then(|runs| runs.iter().position(|r| r.head_sha == sha));
     if let Some(i) = row {
         super::selection::select_row(state, PanelId::Ci, i);
-        state.select_run = None;
     }
 }

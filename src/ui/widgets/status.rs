@@ -104,17 +104,6 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, 
             theme.running(),
         ));
     }
-    let waiting = state.queue.items.data.as_ref().map_or(0, Vec::len);
-    if waiting > 0 {
-        spans.push(sep());
-        let key = keymap
-            .key_for(Action::ApprovalQueue)
-            .unwrap_or_else(|| "Q".into());
-        spans.push(Span::styled(
-            format!("⏸ {waiting} waiting for you ({key})"),
-            theme.waiting(),
-        ));
-    }
     // Watched repositories that are gone or archived: said as long as it is so.
     for note in crate::app::watch::health_notes(state) {
         spans.push(sep());
@@ -149,6 +138,24 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, 
             spans.insert(2, path);
         }
     }
+    // Deploys waiting for me come after an error and the demo's path: those must be
+    // readable whole; the count is also in the Deploys panel and the queue.
+    let waiting = state.queue.items.data.as_ref().map_or(0, Vec::len);
+    if waiting > 0 {
+        let key = keymap
+            .key_for(Action::ApprovalQueue)
+            .unwrap_or_else(|| "Q".into());
+        let count = Span::styled(
+            format!("⏸ {waiting} waiting for you ({key})"),
+            theme.waiting(),
+        );
+        let used: usize = spans.iter().map(Span::width).sum();
+        if used + count.width() + 3 <= usize::from(area.width) {
+            spans.push(sep());
+            spans.push(count);
+        }
+    }
+
     let line = Line::from(spans);
     let hint = if state.pending_keys.is_empty() {
         let key = |a: Action, default: &str| keymap.key_for(a).unwrap_or_else(|| default.into());
