@@ -150,7 +150,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, 
             theme.waiting(),
         );
         let used: usize = spans.iter().map(Span::width).sum();
-        if used + count.width() + 3 <= usize::from(area.width) {
+        // The unread count on the right keeps its room: it is the only place it shows.
+        let mail = if state.inbox.unread() > 0 { 8 } else { 0 };
+        if used + count.width() + 3 + mail <= usize::from(area.width) {
             spans.push(sep());
             spans.push(count);
         }
