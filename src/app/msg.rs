@@ -29,6 +29,9 @@ pub enum Msg {
     },
     Mutated {
         id: u64,
+        /// The repository it changed (as the effect named it): what follows, a followed run
+        /// or an awaited merge, is looked for there.
+        repo: Option<crate::github::Slug>,
         mutation: super::mutation::Mutation,
         result: Result<super::mutation::Done, ApiError>,
     },
