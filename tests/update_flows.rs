@@ -2107,5 +2107,21 @@ fn watch_flows() {
             inputs: &[Key('Q'), Code(KeyCode::Esc)],
             check: |s, _| assert!(!s.queue.open && !s.should_quit),
         },
+        Case {
+            name: "o on a watched repository's environment opens that repository's page",
+            setup: |s| {
+                on_infra_production(s);
+                s.ctx.web_base = "https://github.com".into();
+            },
+            inputs: &[Key('o')],
+            check: |_, out| {
+                assert_eq!(
+                    out.last,
+                    vec![Effect::OpenUrl(
+                        "https://github.com/acme/infra/deployments/production".into()
+                    )]
+                );
+            },
+        },
     ]);
 }

@@ -777,73 +777,60 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
     let mut fx = Vec::new();
     // A GitHub detail belongs to its row's repository; without one there is nothing to open.
     let repo = selection::repo(state, state.focus);
-    let in_repo = |repo: &Option<crate::github::Slug>| repo.clone().ok_or(());
     state.detail = match state.focus {
-        PanelId::Issues => in_repo(&repo)
-            .ok()
-            .zip(selection::issue(state))
-            .map(|(repo, i)| {
-                fx.push(Effect::Poll(Resource::IssueDetail(resource::IssueDetail {
+        PanelId::Issues => repo.clone().zip(selection::issue(state)).map(|(repo, i)| {
+            fx.push(Effect::Poll(Resource::IssueDetail(resource::IssueDetail {
+                repo: repo.clone(),
+                number: i.number,
+            })));
+            Detail::Issue {
+                repo,
+                number: i.number,
+                data: Loaded {
+                    loading: true,
+                    ..Loaded::default()
+                },
+                scroll: Default::default(),
+            }
+        }),
+        PanelId::Pulls => repo.clone().zip(selection::pull(state)).map(|(repo, p)| {
+            let (detail, effect) = work::open_pull(repo, p.pr.number);
+            fx.push(effect);
+            detail
+        }),
+        PanelId::Ci => repo.clone().zip(selection::run(state)).map(|(repo, r)| {
+            fx.push(Effect::Poll(Resource::Jobs(resource::Jobs {
+                repo: repo.clone(),
+                run_id: r.id,
+            })));
+            Detail::run(repo, r.id)
+        }),
+        PanelId::Deploys => repo.clone().zip(selection::env(state)).map(|(repo, e)| {
+            let names: Vec<&str> = state
+                .envs
+                .data
+                .iter()
+                .flatten()
+                .map(|e| e.env.name.as_str())
+                .collect();
+            fx.push(Effect::Poll(Resource::EnvironmentInsights(
+                resource::EnvironmentInsights {
                     repo: repo.clone(),
-                    number: i.number,
-                })));
-                Detail::Issue {
-                    repo,
-                    number: i.number,
-                    data: Loaded {
-                        loading: true,
-                        ..Loaded::default()
-                    },
-                    scroll: Default::default(),
-                }
-            }),
-        PanelId::Pulls => in_repo(&repo)
-            .ok()
-            .zip(selection::pull(state))
-            .map(|(repo, p)| {
-                let (detail, effect) = work::open_pull(repo, p.pr.number);
-                fx.push(effect);
-                detail
-            }),
-        PanelId::Ci => in_repo(&repo)
-            .ok()
-            .zip(selection::run(state))
-            .map(|(repo, r)| {
-                fx.push(Effect::Poll(Resource::Jobs(resource::Jobs {
-                    repo: repo.clone(),
-                    run_id: r.id,
-                })));
-                Detail::run(repo, r.id)
-            }),
-        PanelId::Deploys => in_repo(&repo)
-            .ok()
-            .zip(selection::env(state))
-            .map(|(repo, e)| {
-                let names: Vec<&str> = state
-                    .envs
-                    .data
-                    .iter()
-                    .flatten()
-                    .map(|e| e.env.name.as_str())
-                    .collect();
-                fx.push(Effect::Poll(Resource::EnvironmentInsights(
-                    resource::EnvironmentInsights {
-                        repo: repo.clone(),
-                        environment: e.env.name.clone(),
-                        upstream: deploys::upstream_of(&e.env.name, &names),
-                        window_days: state.metrics_window_days,
-                    },
-                )));
-                Detail::Environment {
-                    repo,
-                    name: e.env.name.clone(),
-                    cursor: Cursor::default(),
-                    insights: Loaded {
-                        loading: true,
-                        ..Loaded::default()
-                    },
-                }
-            }),
+                    environment: e.env.name.clone(),
+                    upstream: deploys::upstream_of(&e.env.name, &names),
+                    window_days: state.metrics_window_days,
+                },
+            )));
+            Detail::Environment {
+                repo,
+                name: e.env.name.clone(),
+                cursor: Cursor::default(),
+                insights: Loaded {
+                    loading: true,
+                    ..Loaded::default()
+                },
+            }
+        }),
         PanelId::Branches => selection::branch(state).map(|b| Detail::Branch {
             name: b.name.clone(),
         }),
@@ -863,8 +850,9 @@ pub(super) fn close_detail(state: &mut AppState) -> Vec<Effect> {
     }
 }
 
-fn repo_web(state: &AppState) -> Option<String> {
-    state.ctx.repo.as_ref().map(|r| {
+/// The web page of the repository of `panel`'s selected row (a watched one's in Deploys).
+fn repo_web(state: &AppState, panel: PanelId) -> Option<String> {
+    selection::repo(state, panel).map(|r| {
         format!(
             "{}/{}",
             state.ctx.web_base.trim_end_matches('/'),
@@ -893,11 +881,11 @@ pub(super) fn url_of(state: &AppState, panel: PanelId) -> Option<String> {
         PanelId::Ci => selection::run(state)?.html_url.clone(),
         PanelId::Deploys => {
             let env = &selection::env(state)?.env;
-            format!("{}/deployments/{}", repo_web(state)?, env.name)
+            format!("{}/deployments/{}", repo_web(state, panel)?, env.name)
         }
         PanelId::Branches => {
             let b = selection::branch(state)?;
-            format!("{}/tree/{}", repo_web(state)?, b.name)
+            format!("{}/tree/{}", repo_web(state, panel)?, b.name)
         }
     };
     // Only web links: a URL from the API is outside data and goes to a program.
