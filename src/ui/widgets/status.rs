@@ -127,38 +127,6 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, 
         }
     }
 
-    // The demo's clone is in a temporary directory: say where, where it fits.
-    if let (true, Some(dir)) = (state.ctx.demo, state.ctx.workdir.as_ref()) {
-        let path = Span::styled(
-            format!(" {}", sanitize_line(&dir.display().to_string())),
-            theme.dim(),
-        );
-        let used: usize = spans.iter().map(Span::width).sum();
-        if used + path.width() + 16 <= usize::from(area.width) {
-            spans.insert(2, path);
-        }
-    }
-    // Deploys waiting for me come after an error and the demo's path: those must be
-    // readable whole; the count is also in the Deploys panel and the queue.
-    let waiting = state.queue.items.data.as_ref().map_or(0, Vec::len);
-    if waiting > 0 {
-        let key = keymap
-            .key_for(Action::ApprovalQueue)
-            .unwrap_or_else(|| "Q".into());
-        let count = Span::styled(
-            format!("⏸ {waiting} waiting for you ({key})"),
-            theme.waiting(),
-        );
-        let used: usize = spans.iter().map(Span::width).sum();
-        // The unread count on the right keeps its room: it is the only place it shows.
-        let mail = if state.inbox.unread() > 0 { 8 } else { 0 };
-        if used + count.width() + 3 + mail <= usize::from(area.width) {
-            spans.push(sep());
-            spans.push(count);
-        }
-    }
-
-    let line = Line::from(spans);
     let hint = if state.pending_keys.is_empty() {
         let key = |a: Action, default: &str| keymap.key_for(a).unwrap_or_else(|| default.into());
         format!(
@@ -169,22 +137,55 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, 
     } else {
         format!(" {} …  Esc cancels ", sequence_label(&state.pending_keys))
     };
-    let hint = hint.as_str();
-    let width = usize::from(area.width);
-    // The unread notifications stand on the right, before the hint: they yield to the content
-    // (an error must be readable whole) rather than push it off the line.
+    // The content above is never cut for what follows: each of these shows only where it fits,
+    // most wanted first, in what the content leaves of the width.
+    let used: usize = spans.iter().map(Span::width).sum();
+    let mut budget = usize::from(area.width).saturating_sub(used);
+    let mut fits = |width: usize| {
+        let room = width <= budget;
+        if room {
+            budget -= width;
+        }
+        room
+    };
+    // The demo's clone is in a temporary directory: say where.
+    if let (true, Some(dir)) = (state.ctx.demo, state.ctx.workdir.as_ref()) {
+        let path = Span::styled(
+            format!(" {}", sanitize_line(&dir.display().to_string())),
+            theme.dim(),
+        );
+        if fits(path.width()) {
+            spans.insert(2, path);
+        }
+    }
+    // Unread notifications, on the right: the only place they are counted.
     let unread = state.inbox.unread();
     let mail = (unread > 0)
         .then(|| Span::styled(format!(" ✉ {unread} "), theme.accent()))
-        .filter(|m| line.width() + m.width() <= width);
-    let mail_w = mail.as_ref().map_or(0, Span::width);
-    // The hint yields to the content on narrow terminals rather than covering it.
-    // A half-typed sequence is always shown: the next key depends on it.
-    let room = !state.pending_keys.is_empty()
-        || line.width() + mail_w + unicode_width::UnicodeWidthStr::width(hint) <= width;
-    frame.render_widget(Paragraph::new(line), area);
+        .filter(|m| fits(m.width()));
+    // Deploys waiting for me (the Deploys panel and the queue show them too).
+    let waiting = state.queue.items.data.as_ref().map_or(0, Vec::len);
+    if waiting > 0 {
+        let key = keymap
+            .key_for(Action::ApprovalQueue)
+            .unwrap_or_else(|| "Q".into());
+        let count = [
+            sep(),
+            Span::styled(
+                format!("⏸ {waiting} waiting for you ({key})"),
+                theme.waiting(),
+            ),
+        ];
+        if fits(count.iter().map(Span::width).sum()) {
+            spans.extend(count);
+        }
+    }
+    // A half-typed sequence always shows: the next key depends on it.
+    let show_hint = fits(unicode_width::UnicodeWidthStr::width(hint.as_str()))
+        || !state.pending_keys.is_empty();
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
     let mut right: Vec<Span> = mail.into_iter().collect();
-    if room {
+    if show_hint {
         right.push(Span::styled(hint, theme.dim()));
     }
     if !right.is_empty() {
