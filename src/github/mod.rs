@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod dashboard;
+pub mod diff;
 pub mod error;
 pub mod graphql;
 pub mod issues_write;
