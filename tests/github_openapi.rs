@@ -205,6 +205,7 @@ async fn samples(hub: &FakeHub, api: &Api) -> Vec<(&'static str, String, Option<
         .await;
     let done_job = jobs["jobs"][0]["id"].clone();
     let (issue, pr) = (47, demo::PR_RETRY);
+    let head = api.get(&format!("{r}/pulls/{pr}")).await["head"]["sha"].clone();
     // A pushed branch without a pull request yet, to open one from.
     hub.set_branch_head("47-home-unset", "4c1d2a9e0b7f6e5d4c3b2a1908f7e6d5c4b3a291");
     let (flaky_job, live) = (demo::JOB_FLAKY_TEST, demo::RUN_LIVE);
@@ -241,6 +242,7 @@ async fn samples(hub: &FakeHub, api: &Api) -> Vec<(&'static str, String, Option<
         ("GET", format!("{r}/pulls/{pr}"), None),
         ("GET", format!("{r}/pulls/{pr}/reviews"), None),
         ("GET", format!("{r}/pulls/{pr}/comments"), None),
+        ("GET", format!("{r}/pulls/{pr}/files"), None),
         ("GET", format!("{r}/pulls/{}/merge", demo::PR_RELEASE), None),
         (
             "GET",
@@ -343,6 +345,11 @@ async fn samples(hub: &FakeHub, api: &Api) -> Vec<(&'static str, String, Option<
             "POST",
             format!("{r}/pulls/{pr}/comments/{thread}/replies"),
             Some(json!({"body": "Done."})),
+        ),
+        (
+            "POST",
+            format!("{r}/pulls/{pr}/comments"),
+            Some(json!({"body": "Why 30 s?", "commit_id": head, "path": "src/upload/retry.rs", "line": 32, "side": "RIGHT"})),
         ),
         (
             "PATCH",

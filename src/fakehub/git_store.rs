@@ -260,3 +260,64 @@ pub(crate) fn sync_pull_refs(dir: &Path, heads: &[(u64, String)]) {
         write_pull_refs(&repo, heads);
     }
 }
+
+/// The git blob id of `content`, as GitHub names a file's version.
+pub(crate) fn blob_id(content: &str) -> String {
+    Oid::hash_object(git2::ObjectType::Blob, content.as_bytes())
+        .map(|o| o.to_string())
+        .unwrap_or_default()
+}
+
+/// The files pull request `n` changes, head (`refs/heads/{head}`, else `refs/pull/{n}/head` for
+/// a fork) against its merge base with `base`: each with its hunks as GitHub's `patch` (no
+/// `diff --git` or `---`/`+++` lines), none for a binary file.
+pub(crate) fn pull_files(
+    dir: &Path,
+    base: &str,
+    head: &str,
+    n: u64,
+) -> Result<Vec<super::pull_files::FileChange>, git2::Error> {
+    let repo = Repository::open_bare(dir)?;
+    let base_id = repo.refname_to_id(&format!("refs/heads/{base}"))?;
+    let head_id = repo
+        .refname_to_id(&format!("refs/heads/{head}"))
+        .or_else(|_| repo.refname_to_id(&format!("refs/pull/{n}/head")))?;
+    let merge_base = repo.merge_base(base_id, head_id).unwrap_or(base_id);
+    let old = repo.find_commit(merge_base)?.tree()?;
+    let new = repo.find_commit(head_id)?.tree()?;
+    let mut diff = repo.diff_tree_to_tree(Some(&old), Some(&new), None)?;
+    diff.find_similar(None)?;
+    let mut out = Vec::new();
+    for i in 0..diff.deltas().len() {
+        let Some(delta) = diff.get_delta(i) else {
+            continue;
+        };
+        let path = |f: git2::DiffFile| f.path().map(|p| p.to_string_lossy().into_owned());
+        let (old_path, new_path) = (path(delta.old_file()), path(delta.new_file()));
+        let status = match delta.status() {
+            git2::Delta::Added => "added",
+            git2::Delta::Deleted => "removed",
+            git2::Delta::Renamed => "renamed",
+            git2::Delta::Copied => "copied",
+            _ => "modified",
+        };
+        let mut patch = None;
+        if let Some(mut p) = git2::Patch::from_diff(&diff, i)? {
+            if !delta.flags().is_binary() {
+                let text = String::from_utf8_lossy(&p.to_buf()?).into_owned();
+                let hunks = text.find("\n@@").map(|at| text[at + 1..].trim_end().to_string());
+                patch = hunks;
+            }
+        }
+        let Some(filename) = new_path.clone().or(old_path.clone()) else {
+            continue;
+        };
+        out.push(super::pull_files::FileChange {
+            filename,
+            status: status.into(),
+            patch,
+            previous_filename: old_path.filter(|_| status == "renamed"),
+        });
+    }
+    Ok(out)
+}

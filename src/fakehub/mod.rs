@@ -33,6 +33,7 @@ mod logs;
 mod notifications;
 mod oauth;
 mod pull_actions;
+mod pull_files;
 mod pulls_write;
 mod pushes;
 mod render;

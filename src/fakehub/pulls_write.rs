@@ -53,7 +53,7 @@ pub(crate) fn route(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, rest: &[&str
     }
 }
 
-fn viewer(ctx: &Ctx) -> Result<String, ApiError> {
+pub(crate) fn viewer(ctx: &Ctx) -> Result<String, ApiError> {
     ctx.viewer
         .clone()
         .ok_or_else(|| ApiError::new(401, "Requires authentication"))
@@ -67,7 +67,7 @@ fn custom_error(resource: &str, message: String) -> ApiError {
     }
 }
 
-fn required_string(
+pub(crate) fn required_string(
     m: &serde_json::Map<String, Value>,
     key: &str,
     resource: &str,
@@ -164,6 +164,7 @@ fn create_pull(w: &mut World, ri: usize, ctx: &Ctx, req: &Req) -> R {
         mergeable_state: String::new(),
         reviews: Vec::new(),
         review_comments: Vec::new(),
+        files: Vec::new(),
     };
     pull.mergeable_state = mergeable_state(&w.repos[ri], &pull, now);
     w.repos[ri].issues.insert(

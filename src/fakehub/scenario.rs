@@ -244,6 +244,9 @@ pub(crate) struct PullSpec {
     pub reviews: Vec<ReviewSpec>,
     #[serde(default)]
     pub review_comments: Vec<ReviewCommentSpec>,
+    /// Changed files with their patches (`GET …/pulls/{n}/files`).
+    #[serde(default)]
+    pub files: Vec<super::pull_files::FileChange>,
 }
 
 fn unknown() -> String {

@@ -179,6 +179,8 @@ pub struct Pull {
     pub mergeable_state: String,
     pub reviews: Vec<Review>,
     pub review_comments: Vec<ReviewComment>,
+    /// The scenario's changed files; none: the git store's diff, when there is one.
+    pub files: Vec<super::pull_files::FileChange>,
 }
 
 #[derive(Clone, Debug)]
@@ -666,6 +668,7 @@ fn load_repo(r: &RepoSpec, now: Time, ids: &mut Ids) -> Repo {
                 mergeable_state: p.mergeable_state.clone(),
                 reviews,
                 review_comments: rcs,
+                files: p.files.clone(),
             }
         });
         if let Some(p) = &pull {

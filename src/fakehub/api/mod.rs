@@ -45,6 +45,7 @@ use issues_write::{patch_issue, post_comment};
 pub(crate) use job_logs::blob_log;
 use job_logs::job_logs;
 use pulls::list_pulls;
+pub(crate) use paging::list;
 pub(crate) use pulls::visible_pull;
 pub(crate) use reply::{
     not_found, problems_parsing, unprocessable, validation, wrong_type, ApiError, Body,
@@ -181,7 +182,9 @@ fn repo_route(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, rest: &[&str]) -> 
         ("GET", ["deployments", id, "statuses"]) => {
             deployments::statuses(w, ri, ctx, req, num(id)?)
         }
-        _ => match super::pull_actions::route(w, ri, ctx, req, rest) {
+        _ => match super::pull_actions::route(w, ri, ctx, req, rest)
+            .or_else(|| super::pull_files::route(w, ri, ctx, req, rest))
+        {
             Some(r) => r,
             None => super::pulls_write::route(w, ri, ctx, req, rest),
         },
