@@ -349,7 +349,9 @@ async fn samples(hub: &FakeHub, api: &Api) -> Vec<(&'static str, String, Option<
         (
             "POST",
             format!("{r}/pulls/{pr}/comments"),
-            Some(json!({"body": "Why 30 s?", "commit_id": head, "path": "src/upload/retry.rs", "line": 32, "side": "RIGHT"})),
+            Some(
+                json!({"body": "Why 30 s?", "commit_id": head, "path": "src/upload/retry.rs", "line": 32, "side": "RIGHT"}),
+            ),
         ),
         (
             "PATCH",

@@ -80,6 +80,11 @@ pub enum Action {
     ToggleScope,
     ApprovalQueue,
     Filter,
+    PullDiff,
+    DiffNextFile,
+    DiffPrevFile,
+    DiffNextHunk,
+    DiffPrevHunk,
 }
 
 impl Action {
@@ -120,7 +125,7 @@ impl Action {
 impl Action {
     /// Every action, in the order the help lists them. A new variant must be added here: the
     /// match in `name` has no wildcard, and `every_action_is_listed` checks the count.
-    pub const ALL: [Action; 68] = [
+    pub const ALL: [Action; 73] = [
         Action::Quit,
         Action::Help,
         Action::FocusNext,
@@ -189,6 +194,11 @@ impl Action {
         Action::ToggleScope,
         Action::ApprovalQueue,
         Action::Filter,
+        Action::PullDiff,
+        Action::DiffNextFile,
+        Action::DiffPrevFile,
+        Action::DiffNextHunk,
+        Action::DiffPrevHunk,
     ];
 
     pub fn from_name(name: &str) -> Option<Action> {
@@ -266,6 +276,11 @@ impl Action {
             Action::ToggleScope => "toggle_scope",
             Action::ApprovalQueue => "approval_queue",
             Action::Filter => "filter",
+            Action::PullDiff => "pull_diff",
+            Action::DiffNextFile => "diff_next_file",
+            Action::DiffPrevFile => "diff_prev_file",
+            Action::DiffNextHunk => "diff_next_hunk",
+            Action::DiffPrevHunk => "diff_prev_hunk",
         }
     }
 
@@ -312,7 +327,9 @@ impl Action {
             Action::DeleteBranch => "Branches: delete a merged branch",
             Action::Push => "push the current branch (sets its upstream)",
             Action::CreatePull => "Branches: open a pull request",
-            Action::Reply => "Pull request: reply in the selected review thread",
+            Action::Reply => {
+                "Pull request: reply in the selected review thread (in the diff: comment on the line)"
+            }
             Action::ResolveThread => "Pull request: resolve / unresolve the selected thread",
             Action::Review => "Pull requests: write a review (approve, request changes, comment)",
             Action::Merge => "Pull requests: merge",
@@ -350,6 +367,13 @@ impl Action {
             Action::Filter => {
                 "filter the list as you type (Enter keeps, Esc clears; in a log: search)"
             }
+            Action::PullDiff => {
+                "Pull requests: the diff, review threads on their lines (c comments on a line)"
+            }
+            Action::DiffNextFile => "Pull requests: in the diff, next file",
+            Action::DiffPrevFile => "Pull requests: in the diff, previous file",
+            Action::DiffNextHunk => "Pull requests: in the diff, next hunk",
+            Action::DiffPrevHunk => "Pull requests: in the diff, previous hunk",
         }
     }
 }
@@ -444,6 +468,11 @@ impl Default for Keymap {
         add(ch('R'), Some(PanelId::Pulls), ToggleDraft);
         add(ch('U'), Some(PanelId::Pulls), UpdateBranch);
         add(ch('e'), Some(PanelId::Pulls), EditPull);
+        add(ch('d'), Some(PanelId::Pulls), PullDiff);
+        add(ch('n'), Some(PanelId::Pulls), DiffNextFile);
+        add(ch('N'), Some(PanelId::Pulls), DiffPrevFile);
+        add(ch('}'), Some(PanelId::Pulls), DiffNextHunk);
+        add(ch('{'), Some(PanelId::Pulls), DiffPrevHunk);
         add(ch('R'), Some(PanelId::Ci), RerunFailed);
         add(KeyPress::ctrl('r'), Some(PanelId::Ci), RerunAll);
         add(ch('x'), Some(PanelId::Ci), CancelRun);

@@ -6,6 +6,7 @@
 
 pub mod commands;
 pub mod deploys;
+pub mod diffview;
 pub mod effect;
 pub mod filter;
 pub mod follow;

@@ -262,6 +262,14 @@ pub enum EditorPurpose {
         pull: u64,
         title: String,
     },
+    /// A new review comment on one line of the diff.
+    LineComment {
+        pull: u64,
+        commit_id: String,
+        path: String,
+        line: u32,
+        side: crate::github::diff::Side,
+    },
 }
 
 /// A multi-line editor for comments, replies and reviews. Its text is saved as a draft under

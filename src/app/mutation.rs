@@ -110,6 +110,12 @@ pub enum Mutation {
         body: String,
         draft_key: String,
     },
+    /// A new review comment on a line of the diff.
+    LineComment {
+        pull: u64,
+        comment: crate::github::diff::LineComment,
+        draft_key: String,
+    },
 }
 
 /// What a finished mutation reports back.
@@ -193,6 +199,11 @@ impl Mutation {
             Mutation::SetDraft { pull, .. } => format!("mark #{pull} ready for review"),
             Mutation::UpdateBranch { pull, .. } => format!("update the branch of #{pull}"),
             Mutation::EditPull { pull, .. } => format!("edit #{pull}"),
+            Mutation::LineComment { pull, comment, .. } => format!(
+                "comment on {}:{} of #{pull}",
+                crate::text::sanitize_line(&comment.path),
+                comment.line
+            ),
         }
     }
 
@@ -224,7 +235,8 @@ impl Mutation {
             Mutation::CommentOnIssue { draft_key, .. }
             | Mutation::ReplyToThread { draft_key, .. }
             | Mutation::SubmitReview { draft_key, .. }
-            | Mutation::EditPull { draft_key, .. } => Some(draft_key),
+            | Mutation::EditPull { draft_key, .. }
+            | Mutation::LineComment { draft_key, .. } => Some(draft_key),
             _ => None,
         }
     }
@@ -254,6 +266,7 @@ impl Mutation {
                 vec![K::PullDetail, K::Pulls]
             }
             Mutation::UpdateBranch { .. } => vec![K::PullDetail, K::Pulls, K::Branches, K::Runs],
+            Mutation::LineComment { .. } => vec![K::PullDiff, K::PullDetail, K::Pulls],
         }
     }
 }
@@ -465,6 +478,14 @@ pub async fn perform(gh: &GitHub, slug: &Slug, m: &Mutation) -> Result<Done, Api
         } => {
             gh.edit_pull(slug, *pull, title, body).await?;
             Ok(done(format!("Edited #{pull}")))
+        }
+        Mutation::LineComment { pull, comment, .. } => {
+            gh.comment_on_line(slug, *pull, comment).await?;
+            Ok(done(format!(
+                "Commented on {}:{}",
+                crate::text::sanitize_line(&comment.path),
+                comment.line
+            )))
         }
     }
 }

@@ -297,6 +297,8 @@ pub enum Detail {
     Branch {
         name: String,
     },
+    /// A pull request's diff with its review threads.
+    Diff(Box<super::diffview::DiffView>),
 }
 
 impl Detail {
@@ -309,6 +311,7 @@ impl Detail {
             | Detail::Environment { repo, .. } => Some(repo),
             Detail::Log(log) => Some(&log.repo),
             Detail::Branch { .. } => None,
+            Detail::Diff(d) => Some(&d.repo),
         }
     }
 

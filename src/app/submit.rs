@@ -63,6 +63,23 @@ pub fn editor(state: &mut AppState, ed: Editor) -> Vec<Effect> {
             body,
             draft_key: ed.draft_key,
         },
+        EditorPurpose::LineComment {
+            pull,
+            commit_id,
+            path,
+            line,
+            side,
+        } => Mutation::LineComment {
+            pull,
+            comment: crate::github::diff::LineComment {
+                commit_id,
+                path,
+                line,
+                side,
+                body,
+            },
+            draft_key: ed.draft_key,
+        },
     };
     start(state, m)
 }

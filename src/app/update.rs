@@ -585,6 +585,9 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
     if super::watch::refuse_archived(state, action) {
         return Vec::new();
     }
+    if let Some(fx) = super::diffview::action(state, action) {
+        return fx;
+    }
     match action {
         Action::Quit => return quit(state),
         Action::Help => state.help = !state.help,
@@ -716,6 +719,16 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
             }
         }
         Action::Notifications => return super::inbox::toggle(state),
+        Action::PullDiff => return super::diffview::open(state),
+        Action::DiffNextFile
+        | Action::DiffPrevFile
+        | Action::DiffNextHunk
+        | Action::DiffPrevHunk => {
+            state.toast(
+                "Open a pull request's diff first: d on a pull request",
+                true,
+            );
+        }
     }
     Vec::new()
 }
@@ -732,7 +745,7 @@ fn focus_panel(state: &mut AppState, p: PanelId) -> Vec<Effect> {
 }
 
 fn move_selection(state: &mut AppState, delta: isize) {
-    if super::logview::wheel(state, delta) {
+    if super::logview::wheel(state, delta) || super::diffview::wheel(state, delta) {
         return;
     }
     match &mut state.detail {
@@ -758,7 +771,7 @@ fn move_selection(state: &mut AppState, delta: isize) {
                 .map_or(0, |r| r.history.len());
             cursor.move_by(delta, len);
         }
-        Some(Detail::Branch { .. }) => {}
+        Some(Detail::Branch { .. } | Detail::Diff(_)) => {}
         None => {
             let len = state.panel_len(state.focus);
             state.cursor_mut(state.focus).move_by(delta, len);
@@ -770,6 +783,10 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
     // Enter on a job of an open run: its log.
     if matches!(state.detail, Some(Detail::Run { .. })) {
         return super::logview::open(state);
+    }
+    // Enter in a pull request: its diff.
+    if matches!(state.detail, Some(Detail::Pull { .. })) {
+        return super::diffview::open(state);
     }
     if state.detail.is_some() {
         return Vec::new();
@@ -846,6 +863,7 @@ pub(super) fn close_detail(state: &mut AppState) -> Vec<Effect> {
         Some(Detail::Environment { .. }) => vec![Effect::Stop(ResourceKind::EnvironmentInsights)],
         Some(Detail::Pull { .. }) => vec![Effect::Stop(ResourceKind::PullDetail)],
         Some(Detail::Log { .. }) => vec![Effect::Stop(ResourceKind::JobStatus)],
+        Some(Detail::Diff(_)) => vec![Effect::Stop(ResourceKind::PullDiff)],
         _ => Vec::new(),
     }
 }

@@ -741,6 +741,17 @@ pub fn reopen_after_failure(state: &mut AppState, m: &Mutation, why: String) {
         Mutation::EditPull {
             pull, title, body, ..
         } => open_body_editor(state, *pull, title.clone(), body, Some(why)),
+        Mutation::LineComment { pull, comment, .. } => super::diffview::open_line_editor(
+            state,
+            super::modal::EditorPurpose::LineComment {
+                pull: *pull,
+                commit_id: comment.commit_id.clone(),
+                path: comment.path.clone(),
+                line: comment.line,
+                side: comment.side,
+            },
+            Some(why),
+        ),
         _ => {}
     }
 }

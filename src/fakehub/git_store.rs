@@ -305,7 +305,9 @@ pub(crate) fn pull_files(
         if let Some(mut p) = git2::Patch::from_diff(&diff, i)? {
             if !delta.flags().is_binary() {
                 let text = String::from_utf8_lossy(&p.to_buf()?).into_owned();
-                let hunks = text.find("\n@@").map(|at| text[at + 1..].trim_end().to_string());
+                let hunks = text
+                    .find("\n@@")
+                    .map(|at| text[at + 1..].trim_end().to_string());
                 patch = hunks;
             }
         }

@@ -9,8 +9,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::api::{
-    check_write_scope, list, num, parse_object, unprocessable, validation, visible_pull, wrong_type,
-    Reply, Req, R,
+    check_write_scope, list, num, parse_object, unprocessable, validation, visible_pull,
+    wrong_type, Reply, Req, R,
 };
 use super::git_store;
 use super::pulls_write::{required_string, viewer};
@@ -152,7 +152,9 @@ fn comment(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, n: u64) -> R {
         Some(Value::Number(l)) => l
             .as_u64()
             .ok_or_else(|| wrong_type("line", &json!(l), "an integer"))?,
-        None | Some(Value::Null) => return Err(validation(RESOURCE, "line", "missing_field", None)),
+        None | Some(Value::Null) => {
+            return Err(validation(RESOURCE, "line", "missing_field", None))
+        }
         Some(v) => return Err(wrong_type("line", v, "an integer")),
     };
     let side = match body.get("side") {
@@ -241,7 +243,10 @@ mod tests {
             f.hunk_to(11, true).as_deref(),
             Some("@@ -10,3 +10,3 @@ fn a() {\n x\n-old")
         );
-        assert_eq!(f.hunk_to(12, false).as_deref().map(|h| h.lines().count()), Some(5));
+        assert_eq!(
+            f.hunk_to(12, false).as_deref().map(|h| h.lines().count()),
+            Some(5)
+        );
         assert_eq!(f.hunk_to(13, false), None);
         assert_eq!(f.hunk_to(9, true), None);
     }

@@ -253,13 +253,21 @@ mod tests {
         let p = parse_patch("@@ -0,0 +1,2 @@\n+a\n+b");
         assert_eq!(
             nums(&p),
-            vec![(Hunk, None, None), (Added, None, Some(1)), (Added, None, Some(2))]
+            vec![
+                (Hunk, None, None),
+                (Added, None, Some(1)),
+                (Added, None, Some(2))
+            ]
         );
         // A broken header numbers nothing after it, and loses nothing.
         let p = parse_patch("@@ garbage @@\n x\n+y");
         assert_eq!(
             nums(&p),
-            vec![(Hunk, None, None), (Context, None, None), (Added, None, None)]
+            vec![
+                (Hunk, None, None),
+                (Context, None, None),
+                (Added, None, None)
+            ]
         );
         assert!(parse_patch("").is_empty());
     }

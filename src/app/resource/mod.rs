@@ -5,6 +5,7 @@
 
 mod account;
 mod details;
+mod diff;
 mod inbox;
 mod lists;
 mod runs;
@@ -12,6 +13,7 @@ mod watched;
 
 pub use account::{Branches, Repo, User};
 pub use details::{EnvironmentInsights, IssueDetail, PullDetail};
+pub use diff::PullDiff;
 pub use inbox::{Found, NotificationTarget, Notifications};
 pub use lists::{Environments, Issues, Pulls};
 pub use runs::{CommitRuns, FollowedRuns, HeadRuns, JobStatus, Jobs, Runs};
@@ -53,6 +55,7 @@ pub enum Resource {
     NotificationTarget(NotificationTarget),
     WatchedRuns(WatchedRuns),
     Approvals(Approvals),
+    PullDiff(PullDiff),
 }
 
 /// A poller's slot: starting `Runs { branch: "b" }` replaces `Runs { branch: "a" }`, and
@@ -76,6 +79,7 @@ pub enum ResourceKind {
     Notifications,
     NotificationTarget,
     Approvals,
+    PullDiff,
 }
 
 impl Resource {
@@ -101,6 +105,7 @@ impl Resource {
             Resource::NotificationTarget(r) => r,
             Resource::WatchedRuns(r) => r,
             Resource::Approvals(r) => r,
+            Resource::PullDiff(r) => r,
         }
     }
 

@@ -44,8 +44,8 @@ use issues::{repo_issues, user_issues};
 use issues_write::{patch_issue, post_comment};
 pub(crate) use job_logs::blob_log;
 use job_logs::job_logs;
-use pulls::list_pulls;
 pub(crate) use paging::list;
+use pulls::list_pulls;
 pub(crate) use pulls::visible_pull;
 pub(crate) use reply::{
     not_found, problems_parsing, unprocessable, validation, wrong_type, ApiError, Body,

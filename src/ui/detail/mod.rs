@@ -1,5 +1,6 @@
 //! Full-screen detail views opened with Enter.
 
+mod diff;
 mod environment;
 mod issue;
 mod log;
@@ -43,6 +44,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, detail: &Detail, 
         } => pull::render(frame, area, state, *number, data, cursor, scroll, theme),
         Detail::Branch { name } => branch(frame, area, state, name, theme),
         Detail::Log { .. } => log::render(frame, area, state, theme),
+        Detail::Diff(view) => diff::render(frame, area, view, theme),
     }
 }
 

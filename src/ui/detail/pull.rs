@@ -166,7 +166,7 @@ fn threads(
     )
     .title_bottom(
         Line::from(Span::styled(
-            " j/k thread · c reply · s resolve · w review · M merge ",
+            " j/k thread · c reply · s resolve · d diff · w review · M merge ",
             theme.dim(),
         ))
         .right_aligned(),
