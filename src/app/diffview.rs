@@ -383,6 +383,8 @@ pub fn action(state: &mut AppState, a: Action) -> Option<Vec<Effect>> {
             .and_then(|d| d.find(at, kind, forward))
         {
             view.cursor.selected = to;
+            // The file or hunk jumped to shows from its top.
+            view.cursor.offset.set(to);
         }
     };
     match a {
