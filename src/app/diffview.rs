@@ -55,17 +55,8 @@ pub struct Row {
     pub old: Option<u32>,
     pub new: Option<u32>,
     pub text: String,
-}
-
-impl Row {
-    /// Where a new comment on this row goes.
-    pub fn anchor(&self) -> Option<(Side, u32)> {
-        match self.kind {
-            RowKind::Removed => self.old.map(|l| (Side::Left, l)),
-            RowKind::Added | RowKind::Context => self.new.map(|l| (Side::Right, l)),
-            _ => None,
-        }
-    }
+    /// Where a new comment on this row goes (a line of the patch only).
+    pub anchor: Option<(Side, u32)>,
 }
 
 /// A file as the list beside the diff shows it.
@@ -147,7 +138,10 @@ impl DiffLayout {
                     LineKind::NoNewline => RowKind::NoNewline,
                 };
                 let anchor = l.anchor();
-                rows.push(row(kind, i, l.old, l.new, sanitize_line(&l.text)));
+                rows.push(Row {
+                    anchor,
+                    ..row(kind, i, l.old, l.new, sanitize_line(&l.text))
+                });
                 if let Some((side, n)) = anchor {
                     for t in on_line
                         .remove(&(f.filename.as_str(), side, n))
@@ -207,6 +201,7 @@ fn row(kind: RowKind, file: usize, old: Option<u32>, new: Option<u32>, text: Str
         old,
         new,
         text,
+        anchor: None,
     }
 }
 
@@ -286,10 +281,7 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
     state.detail = Some(Detail::Diff(Box::new(DiffView {
         repo: repo.clone(),
         number,
-        data: Loaded {
-            loading: true,
-            ..Loaded::default()
-        },
+        data: Loaded::pending(),
         cursor: Cursor::default(),
         from_detail,
     })));
@@ -348,7 +340,7 @@ pub fn arrived(
                 view.cursor.selected = layout
                     .rows
                     .iter()
-                    .position(|r| r.anchor().is_some())
+                    .position(|r| r.anchor.is_some())
                     .unwrap_or(0);
             }
             view.cursor.clamp(len);
@@ -432,7 +424,7 @@ fn comment(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     let row = layout.rows.get(view.cursor.selected);
-    let Some((row, (side, line))) = row.and_then(|r| r.anchor().map(|a| (r, a))) else {
+    let Some((row, (side, line))) = row.and_then(|r| r.anchor.map(|a| (r, a))) else {
         state.toast(
             "Put the cursor on a line of the diff (an added, removed or unchanged line) to comment",
             true,
@@ -564,6 +556,6 @@ mod tests {
         assert_eq!(l.files[1].row, 13);
         assert_eq!(l.find(0, RowKind::File, true), Some(13));
         assert_eq!(l.find(13, RowKind::Hunk, false), Some(1));
-        assert_eq!(l.rows[3].anchor(), Some((Side::Left, 2)));
+        assert_eq!(l.rows[3].anchor, Some((Side::Left, 2)));
     }
 }

@@ -84,6 +84,14 @@ impl<T> Default for Loaded<T> {
 }
 
 impl<T> Loaded<T> {
+    /// Nothing yet, asked for.
+    pub fn pending() -> Self {
+        Loaded {
+            loading: true,
+            ..Loaded::default()
+        }
+    }
+
     pub fn is_stale(&self) -> bool {
         self.error.is_some()
     }

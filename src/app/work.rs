@@ -357,10 +357,7 @@ pub fn open_pull(repo: Slug, number: u64) -> (Detail, Effect) {
         Detail::Pull {
             repo: repo.clone(),
             number,
-            data: Loaded {
-                loading: true,
-                ..Loaded::default()
-            },
+            data: Loaded::pending(),
             cursor: Cursor::default(),
             scroll: Default::default(),
         },
