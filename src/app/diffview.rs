@@ -22,7 +22,7 @@ use std::collections::HashMap;
 pub struct DiffData {
     /// The head commit the files are the diff of: a comment names it.
     pub head_sha: String,
-    pub title: String,
+    pub title: crate::text::Safe,
     pub files: Vec<PullFile>,
     pub threads: Vec<ReviewThread>,
     /// Why the review threads could not be read (the diff shows without them).
@@ -171,7 +171,7 @@ impl DiffLayout {
         }
         DiffLayout {
             head_sha: d.head_sha.clone(),
-            title: sanitize_line(&d.title),
+            title: d.title.to_string(),
             files,
             rows,
             threads: d.threads.len(),
@@ -393,6 +393,8 @@ pub fn action(state: &mut AppState, a: Action) -> Option<Vec<Effect>> {
         Action::Back => return Some(close(state)),
         Action::Reply => return Some(comment(state)),
         Action::Refresh => return Some(vec![Effect::Refresh(vec![ResourceKind::PullDiff])]),
+        // Already there.
+        Action::PullDiff => {}
         _ => return None,
     }
     Some(Vec::new())

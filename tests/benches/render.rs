@@ -148,6 +148,54 @@ fn filter_keystrokes(c: &mut Criterion) -> (f64, f64) {
     (pair, first)
 }
 
+/// A pull request's diff of `files` files of 20 changed lines each, laid out, the cursor on
+/// its first row or its last.
+fn diff_state(files: usize, at_end: bool) -> (AppState, Duration) {
+    use cockpit::app::diffview::{DiffData, DiffLayout, DiffView};
+    use cockpit::github::diff::PullFile;
+    let patch: String = std::iter::once("@@ -1,10 +1,20 @@ fn main() {".to_string())
+        .chain((0..10).map(|i| format!(" let context_{i} = {i};")))
+        .chain((0..10).map(|i| format!("+let added_{i} = compute({i}, \"a longer line\");")))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let data = DiffData {
+        head_sha: "0123456789abcdef0123456789abcdef01234567".into(),
+        title: "A large change".into(),
+        files: (0..files)
+            .map(|i| PullFile {
+                filename: format!("src/module_{i}/file.rs"),
+                status: "modified".into(),
+                additions: 10,
+                deletions: 0,
+                patch: Some(patch.clone()),
+                previous_filename: None,
+            })
+            .collect(),
+        threads: Vec::new(),
+        threads_error: None,
+    };
+    let start = Instant::now();
+    let layout = DiffLayout::build(&data);
+    let took = start.elapsed();
+    let mut s = state(100, 0);
+    let mut cursor = cockpit::app::state::Cursor::default();
+    if at_end {
+        cursor.selected = layout.rows.len() - 1;
+    }
+    s.focus = PanelId::Pulls;
+    s.detail = Some(cockpit::app::state::Detail::Diff(Box::new(DiffView {
+        repo: Slug::parse("acme/rocket").expect("slug"),
+        number: 43,
+        data: Loaded {
+            data: Some(layout),
+            ..Loaded::default()
+        },
+        cursor,
+        from_detail: false,
+    })));
+    (s, took)
+}
+
 /// Demo start-up to its first frame; the demo is dropped outside the timed part.
 fn start_to_first_frame(rt: &tokio::runtime::Runtime) -> Duration {
     let start = Instant::now();
@@ -213,6 +261,22 @@ fn main() {
     group.finish();
     let ratio = big_end.max(big_top).max(big_filtered) / small;
     println!("size/position independence: 10k vs 100 ratio = {ratio:.2} (1.0 = independent)");
+    let mut group = c.benchmark_group("render 160x45 pull request diff");
+    let (small_diff, _) = diff_state(10, false);
+    let small = frames(&mut group, "10 files (220 rows)", &small_diff);
+    let (big_diff, layout) = diff_state(5_000, true);
+    let big = frames(
+        &mut group,
+        "5,000 files (110,000 rows), cursor on the last",
+        &big_diff,
+    );
+    group.finish();
+    println!(
+        "diff: 5,000 vs 10 files frame ratio = {:.2} (1.0 = independent); laying out 110,000 rows \
+         once on arrival: {:.1} ms",
+        big / small,
+        layout.as_secs_f64() * 1000.0
+    );
     let (keystroke, first) = filter_keystrokes(&mut c);
     println!(
         "/ filter on 10,000 issues: {:.2} ms a keystroke, {:.2} ms the first one on new data \

@@ -36,7 +36,7 @@ impl Polled for PullDiff {
         };
         Ok(DiffData {
             head_sha: pr.head.sha,
-            title: pr.title.to_string(),
+            title: pr.title,
             files: files?,
             threads,
             threads_error,
