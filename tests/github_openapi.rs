@@ -395,6 +395,15 @@ async fn samples(hub: &FakeHub, api: &Api) -> Vec<(&'static str, String, Option<
         (
             "POST",
             format!(
+                "/repos/{}/actions/runs/{}/approve",
+                demo::SECOND_REPO,
+                demo::SECOND_REPO_FORK_RUN
+            ),
+            None,
+        ),
+        (
+            "POST",
+            format!(
                 "{r}/actions/runs/{}/pending_deployments",
                 demo::RUN_WAITING_DEPLOY
             ),

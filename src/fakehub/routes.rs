@@ -114,6 +114,10 @@ pub const OPERATIONS: &[(&str, &str)] = &[
         "/repos/{owner}/{repo}/pulls/{pull_number}/update-branch",
     ),
     ("GET", "/repos/{owner}/{repo}/rules/branches/{branch}"),
+    (
+        "POST",
+        "/repos/{owner}/{repo}/actions/runs/{run_id}/approve",
+    ),
 ];
 
 /// GitHub's GraphQL endpoint: real, but described by its GraphQL schema, not the REST one.

@@ -430,6 +430,9 @@ pub(crate) struct RunSpec {
     /// Reviews of pending deployments, relative to the run start.
     #[serde(default)]
     pub approvals: Vec<ApprovalSpec>,
+    /// A fork's pull request run that waits for a maintainer's approval (`…/approve`).
+    #[serde(default)]
+    pub needs_approval: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]

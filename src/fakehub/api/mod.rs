@@ -50,7 +50,7 @@ pub(crate) use reply::{
     not_found, problems_parsing, unprocessable, validation, wrong_type, ApiError, Body,
     RateSnapshot, Reply, Req, R,
 };
-use run_control::{cancel, rerun, Rerun};
+use run_control::{approve, cancel, rerun, Rerun};
 use runs::{list_jobs, list_runs};
 use search::search_issues;
 
@@ -159,6 +159,7 @@ fn repo_route(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, rest: &[&str]) -> 
             rerun(w, ri, ctx, req, num(id)?, Rerun::Failed)
         }
         ("POST", ["actions", "runs", id, "cancel"]) => cancel(w, ri, ctx, req, num(id)?),
+        ("POST", ["actions", "runs", id, "approve"]) => approve(w, ri, ctx, req, num(id)?),
         ("GET", ["actions", "runs", id, "pending_deployments"]) => {
             pending_deployments(w, ri, ctx, num(id)?)
         }
