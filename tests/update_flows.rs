@@ -917,6 +917,103 @@ fn ci_flows() {
     ]);
 }
 
+const RUN_FORK: u64 = 4250;
+
+/// A fork's run of acme/launchpad (a watched repository) that waits for approval, selected.
+fn on_fork_run(s: &mut AppState) {
+    on_ci(s);
+    let mut r = run(RUN_FORK, 425, "completed", Some("action_required"));
+    r.repository = Some(from(json!({"full_name": "acme/launchpad"})));
+    r.actor = Some(from(json!({"login": "dave", "id": 5})));
+    if let Some(runs) = s.runs.data.as_mut() {
+        runs.push(r);
+    }
+    s.cursor_mut(PanelId::Ci).selected = 2;
+}
+
+#[test]
+fn approving_a_forks_run() {
+    table(&[
+        Case {
+            name: "a on a fork's waiting run asks, naming it, its author and its repository",
+            setup: on_fork_run,
+            inputs: &[Key('a')],
+            check: |s, out| {
+                assert!(out.all.is_empty(), "{:?}", out.all);
+                modal_says(
+                    s,
+                    "Approve run #425 (CI: Retry uploads) by @dave in acme/launchpad?",
+                );
+                modal_says(s, "runs the fork's code");
+            },
+        },
+        Case {
+            name: "y approves it in the row's own repository",
+            setup: on_fork_run,
+            inputs: &[Key('a'), Key('y')],
+            check: |_, out| {
+                let repos: Vec<_> = out
+                    .last
+                    .iter()
+                    .filter_map(|e| match e {
+                        Effect::Mutate { repo, mutation, .. } => Some((repo.clone(), mutation)),
+                        _ => None,
+                    })
+                    .collect();
+                assert_eq!(
+                    repos,
+                    vec![(
+                        Slug::parse("acme/launchpad"),
+                        &Mutation::ApproveRun {
+                            run_id: RUN_FORK,
+                            run_number: 425
+                        }
+                    )]
+                );
+            },
+        },
+        Case {
+            name: "a on a run that does not wait is refused",
+            setup: on_finished_run,
+            inputs: &[Key('a')],
+            check: |s, out| refused(s, out, "Run #421 does not wait for approval"),
+        },
+        Case {
+            name: "a under --readonly is refused",
+            setup: |s| {
+                on_fork_run(s);
+                readonly(s);
+            },
+            inputs: &[Key('a')],
+            check: |s, out| refused(s, out, "Read-only"),
+        },
+        Case {
+            name: "a 403 says what the token lacks and keeps the list",
+            setup: on_fork_run,
+            inputs: &[Key('a'), Key('y'), In::Msg(approve_forbidden)],
+            check: |s, _| {
+                toast_says(s, "Could not approve run #425: forbidden (403");
+                assert_eq!(s.runs.data.as_ref().map(Vec::len), Some(3));
+                assert!(s.modal.is_none());
+            },
+        },
+    ]);
+}
+
+fn approve_forbidden() -> Msg {
+    Msg::Mutated {
+        id: 1,
+        repo: Slug::parse("acme/launchpad"),
+        mutation: Mutation::ApproveRun {
+            run_id: RUN_FORK,
+            run_number: 425,
+        },
+        result: Err(ApiError::Forbidden {
+            message: "Must have admin rights to Repository.".into(),
+        }),
+    }
+}
+
 /// The read-only guard at the moment of confirming (the key was allowed when the question
 /// opened).
 #[test]

@@ -296,6 +296,47 @@ pub fn cancel(state: &mut AppState) -> Vec<Effect> {
     Vec::new()
 }
 
+/// `a` in CI: a fork's run that waits for a maintainer's approval starts once approved.
+pub fn approve_run(state: &mut AppState) -> Vec<Effect> {
+    let Some(run) = selected_run(state) else {
+        state.toast("Select a run in the CI panel first", true);
+        return Vec::new();
+    };
+    if !run.waits_for_approval() {
+        state.toast(
+            format!(
+                "Run #{} does not wait for approval (only a fork's pull request runs do)",
+                run.run_number
+            ),
+            true,
+        );
+        return Vec::new();
+    }
+    let confirm = Confirm {
+        title: "Approve run".into(),
+        lines: vec![format!(
+            "Approve run #{} {}{}{}? Its jobs start now.",
+            run.run_number,
+            run_title(run),
+            run.actor
+                .as_ref()
+                .map(|u| format!(" by @{}", sanitize_line(&u.login)))
+                .unwrap_or_default(),
+            elsewhere(state)
+        )],
+        warnings: vec![
+            "It runs the fork's code with this repository's runners: read the changes first."
+                .into(),
+        ],
+        on_yes: OnYes::Mutate(Mutation::ApproveRun {
+            run_id: run.id,
+            run_number: run.run_number,
+        }),
+    };
+    state.open_modal(Modal::Confirm(Box::new(confirm)));
+    Vec::new()
+}
+
 pub fn dispatch(state: &mut AppState) -> Vec<Effect> {
     let default_ref = proposed_ref(state);
     vec![state.prepare(Prepare::DispatchChoice { default_ref })]

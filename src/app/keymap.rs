@@ -80,6 +80,7 @@ pub enum Action {
     ToggleScope,
     ApprovalQueue,
     Filter,
+    ApproveRun,
 }
 
 impl Action {
@@ -113,6 +114,7 @@ impl Action {
                 | Action::ToggleDraft
                 | Action::UpdateBranch
                 | Action::EditPull
+                | Action::ApproveRun
         )
     }
 }
@@ -120,7 +122,7 @@ impl Action {
 impl Action {
     /// Every action, in the order the help lists them. A new variant must be added here: the
     /// match in `name` has no wildcard, and `every_action_is_listed` checks the count.
-    pub const ALL: [Action; 68] = [
+    pub const ALL: [Action; 69] = [
         Action::Quit,
         Action::Help,
         Action::FocusNext,
@@ -189,6 +191,7 @@ impl Action {
         Action::ToggleScope,
         Action::ApprovalQueue,
         Action::Filter,
+        Action::ApproveRun,
     ];
 
     pub fn from_name(name: &str) -> Option<Action> {
@@ -266,6 +269,7 @@ impl Action {
             Action::ToggleScope => "toggle_scope",
             Action::ApprovalQueue => "approval_queue",
             Action::Filter => "filter",
+            Action::ApproveRun => "approve_run",
         }
     }
 
@@ -350,6 +354,7 @@ impl Action {
             Action::Filter => {
                 "filter the list as you type (Enter keeps, Esc clears; in a log: search)"
             }
+            Action::ApproveRun => "CI: approve a fork's run that waits for approval (⏸)",
         }
     }
 }
@@ -462,6 +467,7 @@ impl Default for Keymap {
         add(ch('s'), Some(PanelId::Ci), LogSave);
         add(ch('h'), Some(PanelId::Ci), LogLeft);
         add(ch('l'), Some(PanelId::Ci), LogRight);
+        add(ch('a'), Some(PanelId::Ci), ApproveRun);
         add(ch('a'), Some(PanelId::Deploys), Approve);
         add(ch('A'), Some(PanelId::Deploys), Reject);
         add(ch('D'), Some(PanelId::Deploys), Deploy);
@@ -569,7 +575,7 @@ mod tests {
         let km = Keymap::default();
         let a = ev('a');
         assert_eq!(km.lookup(&a, PanelId::Issues), Some(Action::ToggleAllRepos));
-        assert_eq!(km.lookup(&a, PanelId::Ci), None);
+        assert_eq!(km.lookup(&a, PanelId::Branches), None);
         let g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
         assert_eq!(km.lookup(&g, PanelId::Ci), Some(Action::Bottom));
         assert_eq!(

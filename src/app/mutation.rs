@@ -110,6 +110,11 @@ pub enum Mutation {
         body: String,
         draft_key: String,
     },
+    /// Let a fork's run that waits for a maintainer's approval start.
+    ApproveRun {
+        run_id: u64,
+        run_number: u64,
+    },
 }
 
 /// What a finished mutation reports back.
@@ -193,6 +198,7 @@ impl Mutation {
             Mutation::SetDraft { pull, .. } => format!("mark #{pull} ready for review"),
             Mutation::UpdateBranch { pull, .. } => format!("update the branch of #{pull}"),
             Mutation::EditPull { pull, .. } => format!("edit #{pull}"),
+            Mutation::ApproveRun { run_number, .. } => format!("approve run #{run_number}"),
         }
     }
 
@@ -254,6 +260,7 @@ impl Mutation {
                 vec![K::PullDetail, K::Pulls]
             }
             Mutation::UpdateBranch { .. } => vec![K::PullDetail, K::Pulls, K::Branches, K::Runs],
+            Mutation::ApproveRun { .. } => vec![K::Runs, K::Jobs],
         }
     }
 }
@@ -465,6 +472,21 @@ pub async fn perform(gh: &GitHub, slug: &Slug, m: &Mutation) -> Result<Done, Api
         } => {
             gh.edit_pull(slug, *pull, title, body).await?;
             Ok(done(format!("Edited #{pull}")))
+        }
+        Mutation::ApproveRun { run_id, run_number } => {
+            gh.approve_run(slug, *run_id).await.map_err(|e| match e {
+                // Say what the token lacks, not only that GitHub refused.
+                ApiError::Forbidden { message } => ApiError::Forbidden {
+                    message: format!(
+                        "{message}; approving a fork's run needs write access to {}",
+                        slug.full_name()
+                    ),
+                },
+                other => other,
+            })?;
+            Ok(done(format!(
+                "Approved run #{run_number}: its jobs start now"
+            )))
         }
     }
 }

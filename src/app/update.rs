@@ -716,6 +716,7 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
             }
         }
         Action::Notifications => return super::inbox::toggle(state),
+        Action::ApproveRun => return deploys::approve_run(state),
     }
     Vec::new()
 }

@@ -164,6 +164,14 @@ impl GitHub {
             .map(|_| ())
     }
 
+    /// Lets a fork's pull request run that waits for a maintainer's approval start.
+    pub async fn approve_run(&self, slug: &Slug, run_id: u64) -> Result<(), ApiError> {
+        let path = format!("{}/actions/runs/{run_id}/approve", slug.api_path());
+        self.send_json::<Value>(Method::POST, &path, &Value::Null)
+            .await
+            .map(|_| ())
+    }
+
     /// Approves or rejects a run waiting for deployment to the given environments.
     pub async fn review_pending_deployment(
         &self,

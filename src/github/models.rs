@@ -385,6 +385,12 @@ impl WorkflowRun {
     pub fn repo(&self) -> Option<Slug> {
         Slug::parse(&self.repository.as_ref()?.full_name)
     }
+
+    /// A fork's pull request run that GitHub holds until a maintainer approves it: it reads as
+    /// completed with `action_required` and has no jobs yet.
+    pub fn waits_for_approval(&self) -> bool {
+        self.status == RunStatus::Completed && self.conclusion == Some(Conclusion::ActionRequired)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

@@ -10,11 +10,14 @@ use crate::ui::widgets::{
 use crate::ui::Theme;
 use chrono::{DateTime, Utc};
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
 /// Elapsed for a running run, total for a finished one.
 pub fn run_duration(run: &WorkflowRun, now: DateTime<Utc>) -> String {
+    if run.waits_for_approval() {
+        return "—".into();
+    }
     let start = run.run_started_at.unwrap_or(run.created_at);
     let end = match run.status {
         RunStatus::Completed => run.updated_at.unwrap_or(now),
@@ -90,7 +93,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         let mut cells = vec![
             Cell::from(Span::styled(icon, style)),
             Cell::from(r.name.as_deref().unwrap_or("workflow")),
-            Cell::from(title),
+            title_cell(r, title, theme),
             Cell::from(Span::styled(&r.event, theme.dim())),
             Cell::from(Span::styled(format!("#{}", r.run_number), theme.number())),
             Cell::from(run_duration(r, now)),
@@ -102,4 +105,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         }
         cells
     });
+}
+
+/// A fork's run that waits for approval says so, and which key approves, before its title.
+fn title_cell<'a>(run: &WorkflowRun, title: &'a str, theme: &Theme) -> Cell<'a> {
+    if !run.waits_for_approval() {
+        return Cell::from(title);
+    }
+    let badge = |text: &'static str| {
+        Line::from(vec![Span::styled(text, theme.waiting()), Span::raw(title)])
+    };
+    Cell::new(badge("waits for approval — a approves · ")).or(badge("waits for approval (a) · "))
 }

@@ -31,7 +31,7 @@ const SYMBOLS: [(&str, &str); 9] = [
     ),
     (
         "⏸",
-        "Deploys: a run waits for approval (a approves, A rejects)",
+        "Deploys: a run waits for approval (a approves, A rejects); CI: a fork's run waits (a approves)",
     ),
     (
         "stale",
