@@ -274,3 +274,37 @@ async fn the_merge_confirmation_names_the_required_checks_or_says_it_cannot_tell
     h.wait_gone("into its base?").await;
     h.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_detail_says_why_github_blocks_the_merge() {
+    let mut h = Harness::start().await;
+    // alice's PR: green checks, but main's rules want an approval it does not have.
+    open_pull(&mut h, 46).await;
+    let s = h.wait_for("0 of 1 approving review required.").await;
+    assert!(
+        s.contains("blocked  0 of 1"),
+        "the reason says GitHub blocks it:\n{s}"
+    );
+    back(&mut h).await;
+    // The draft: a required check failed, named.
+    open_pull(&mut h, 44).await;
+    let s = h.wait_for("Required check lint failed.").await;
+    assert!(s.contains("It is a draft"), "{s}");
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_detail_says_it_cannot_tell_when_the_rules_are_unreadable() {
+    let mut h = Harness::start().await;
+    h.hub().set_fault(cockpit::fakehub::Fault {
+        path_contains: Some("/rules/branches/".into()),
+        kind: cockpit::fakehub::FaultKind::Status(403),
+        times: None,
+    });
+    open_pull(&mut h, 46).await;
+    let s = h
+        .wait_for("Cannot tell which checks and reviews main")
+        .await;
+    assert!(!s.contains("approving review required"), "{s}");
+    h.quit().await;
+}

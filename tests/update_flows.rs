@@ -2222,3 +2222,65 @@ fn watch_flows() {
         },
     ]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// A pull request's detail reads its base branch's rules once per opening.
+
+fn pull_answer() -> Msg {
+    let pr = from(json!({
+        "number": 43, "title": "Retry uploads", "state": "open",
+        "head": {"ref": "42-retry-flaky-uploads", "sha": "9092ce7d0123456789abcdef0123456789abcdef"},
+        "base": {"ref": "main", "sha": "40d489cd1713f45a22b8efb4652e0a20b7aea0b2"},
+        "created_at": "2026-11-20T10:00:00Z", "mergeable_state": "blocked",
+    }));
+    Msg::answer(
+        resource::Answer {
+            resource: resource::PullDetail {
+                repo: rocket(),
+                number: 43,
+            },
+            answer: Ok(cockpit::github::pulls::PullDetail {
+                pr,
+                reviews: Vec::new(),
+                checks: Vec::new(),
+                threads: Vec::new(),
+                gaps: Default::default(),
+            }),
+        },
+        now(),
+        None,
+    )
+}
+
+fn rules_polls(fx: &[Effect]) -> Vec<&resource::BranchRules> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Poll(Resource::BranchRules(r)) => Some(r),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_pull_requests_rules_are_read_once_per_opening() {
+    let mut s = dashboard();
+    let (detail, _) = cockpit::app::work::open_pull(rocket(), 43);
+    s.detail = Some(detail);
+    let first = feed(&mut s, &[In::Msg(pull_answer)]);
+    assert_eq!(
+        rules_polls(&first.all),
+        vec![&resource::BranchRules {
+            repo: rocket(),
+            number: 43,
+            base: "main".into(),
+        }]
+    );
+    // The next answers (every few seconds) ask nothing more.
+    let later = feed(&mut s, &[In::Msg(pull_answer), In::Msg(pull_answer)]);
+    assert!(rules_polls(&later.all).is_empty(), "{:?}", later.all);
+    // Closing stops it with the detail.
+    let closed = feed(&mut s, &[Code(KeyCode::Esc)]);
+    assert!(closed
+        .all
+        .contains(&Effect::Stop(ResourceKind::BranchRules)));
+}

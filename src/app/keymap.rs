@@ -319,7 +319,7 @@ impl Action {
             Action::Reply => "Pull request: reply in the selected review thread",
             Action::ResolveThread => "Pull request: resolve / unresolve the selected thread",
             Action::Review => "Pull requests: write a review (approve, request changes, comment)",
-            Action::Merge => "Pull requests: merge",
+            Action::Merge => "Pull requests: merge (the detail says why GitHub blocks it)",
             Action::LogSearch => "Log: search (text; Ctrl-R in the prompt for regex)",
             Action::LogNext => "Log: next search hit (or error)",
             Action::LogPrev => "Log: previous search hit (or error)",

@@ -845,7 +845,10 @@ pub(super) fn close_detail(state: &mut AppState) -> Vec<Effect> {
         Some(Detail::Run { .. }) => vec![Effect::Stop(ResourceKind::Jobs)],
         Some(Detail::Issue { .. }) => vec![Effect::Stop(ResourceKind::IssueDetail)],
         Some(Detail::Environment { .. }) => vec![Effect::Stop(ResourceKind::EnvironmentInsights)],
-        Some(Detail::Pull { .. }) => vec![Effect::Stop(ResourceKind::PullDetail)],
+        Some(Detail::Pull { .. }) => vec![
+            Effect::Stop(ResourceKind::PullDetail),
+            Effect::Stop(ResourceKind::BranchRules),
+        ],
         Some(Detail::Log { .. }) => vec![Effect::Stop(ResourceKind::JobStatus)],
         _ => Vec::new(),
     }

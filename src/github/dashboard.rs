@@ -458,24 +458,38 @@ pub enum ReviewDecision {
     None,
 }
 
+/// Each reviewer's latest approving, blocking or dismissed review, oldest first.
+fn verdicts(reviews: &[Review]) -> Vec<(&str, &ReviewState)> {
+    let mut latest: Vec<(&str, &ReviewState)> = Vec::new();
+    let mut sorted: Vec<&Review> = reviews.iter().collect();
+    sorted.sort_by_key(|r| r.submitted_at);
+    for r in sorted {
+        let who = r.user.as_ref().map(|u| u.login.as_str()).unwrap_or("");
+        if !matches!(
+            r.state,
+            ReviewState::Approved | ReviewState::ChangesRequested | ReviewState::Dismissed
+        ) {
+            continue;
+        }
+        latest.retain(|(w, _)| *w != who);
+        latest.push((who, &r.state));
+    }
+    latest
+}
+
+/// How many reviewers' latest verdict is an approval (what a required review count counts).
+pub fn approvals(reviews: &[Review]) -> u64 {
+    verdicts(reviews)
+        .iter()
+        .filter(|(_, s)| **s == ReviewState::Approved)
+        .count() as u64
+}
+
 impl ReviewDecision {
     /// Each reviewer's latest approving or blocking review counts; comments do not change a
     /// verdict, and a dismissal withdraws it — GitHub's rule without branch protection.
     pub fn from_reviews(reviews: &[Review], requested: &[User]) -> ReviewDecision {
-        let mut latest: Vec<(&str, &ReviewState)> = Vec::new();
-        let mut sorted: Vec<&Review> = reviews.iter().collect();
-        sorted.sort_by_key(|r| r.submitted_at);
-        for r in sorted {
-            let who = r.user.as_ref().map(|u| u.login.as_str()).unwrap_or("");
-            if !matches!(
-                r.state,
-                ReviewState::Approved | ReviewState::ChangesRequested | ReviewState::Dismissed
-            ) {
-                continue;
-            }
-            latest.retain(|(w, _)| *w != who);
-            latest.push((who, &r.state));
-        }
+        let latest = verdicts(reviews);
         if latest
             .iter()
             .any(|(_, s)| **s == ReviewState::ChangesRequested)

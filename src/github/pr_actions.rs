@@ -73,7 +73,8 @@ impl Requirements {
 
 /// Why GitHub would refuse (or does refuse: `blocked`) a merge, as far as the branch's rules,
 /// the head's checks, the reviews and the threads tell. `Err(why)` for rules that could not be
-/// read: the caller then says it cannot tell which checks are required.
+/// read: the caller then says it cannot tell which checks are required. The one readiness
+/// rule: the merge confirmation and the pull request's detail both show what this says.
 pub fn merge_blockers(
     requirements: &Result<Requirements, ApiError>,
     detail: &super::pulls::PullDetail,
@@ -121,9 +122,10 @@ pub fn merge_blockers(
             Some(_) => {}
         }
     }
-    if req.approvals > 0 && decision != ReviewDecision::Approved {
+    let approved = super::dashboard::approvals(&detail.reviews);
+    if approved < req.approvals {
         out.push(format!(
-            "{} required (none yet counts).",
+            "{approved} of {} required.",
             crate::words::count(req.approvals, "approving review")
         ));
     }

@@ -11,7 +11,7 @@ mod runs;
 mod watched;
 
 pub use account::{Branches, Repo, User};
-pub use details::{EnvironmentInsights, IssueDetail, PullDetail};
+pub use details::{BranchRules, EnvironmentInsights, IssueDetail, PullDetail};
 pub use inbox::{Found, NotificationTarget, Notifications};
 pub use lists::{Environments, Issues, Pulls};
 pub use runs::{CommitRuns, FollowedRuns, HeadRuns, JobStatus, Jobs, Runs};
@@ -53,6 +53,7 @@ pub enum Resource {
     NotificationTarget(NotificationTarget),
     WatchedRuns(WatchedRuns),
     Approvals(Approvals),
+    BranchRules(BranchRules),
 }
 
 /// A poller's slot: starting `Runs { branch: "b" }` replaces `Runs { branch: "a" }`, and
@@ -76,6 +77,7 @@ pub enum ResourceKind {
     Notifications,
     NotificationTarget,
     Approvals,
+    BranchRules,
 }
 
 impl Resource {
@@ -101,6 +103,7 @@ impl Resource {
             Resource::NotificationTarget(r) => r,
             Resource::WatchedRuns(r) => r,
             Resource::Approvals(r) => r,
+            Resource::BranchRules(r) => r,
         }
     }
 
