@@ -325,6 +325,16 @@ fn mutations(fx: &[Effect]) -> Vec<&Mutation> {
         .collect()
 }
 
+/// The changes sent to GitHub, each with the repository it goes to.
+fn sent_to(fx: &[Effect]) -> Vec<(Option<Slug>, &Mutation)> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Mutate { repo, mutation, .. } => Some((repo.clone(), mutation)),
+            _ => None,
+        })
+        .collect()
+}
+
 fn nothing(_: &mut AppState) {}
 
 fn focus(p: PanelId) -> impl Fn(&mut AppState) {
@@ -952,16 +962,8 @@ fn approving_a_forks_run() {
             setup: on_fork_run,
             inputs: &[Key('a'), Key('y')],
             check: |_, out| {
-                let repos: Vec<_> = out
-                    .last
-                    .iter()
-                    .filter_map(|e| match e {
-                        Effect::Mutate { repo, mutation, .. } => Some((repo.clone(), mutation)),
-                        _ => None,
-                    })
-                    .collect();
                 assert_eq!(
-                    repos,
+                    sent_to(&out.last),
                     vec![(
                         Slug::parse("acme/launchpad"),
                         &Mutation::ApproveRun {
@@ -2125,14 +2127,7 @@ fn watch_flows() {
             setup: on_infra_production,
             inputs: &[Key('a'), Ctrl('s'), Key('y')],
             check: |_, out| {
-                let sent: Vec<_> = out
-                    .last
-                    .iter()
-                    .filter_map(|e| match e {
-                        Effect::Mutate { repo, mutation, .. } => Some((repo.clone(), mutation)),
-                        _ => None,
-                    })
-                    .collect();
+                let sent = sent_to(&out.last);
                 assert_eq!(sent.len(), 1, "{:?}", out.last);
                 assert_eq!(sent[0].0, Some(infra()));
                 assert!(matches!(

@@ -279,7 +279,8 @@ pub enum Detail {
         cursor: Cursor,
         scroll: Scroll,
         /// What the base branch's rules require, read once per opening (`Err`: unreadable).
-        rules: Loaded<Result<crate::github::pr_actions::Requirements, crate::github::ApiError>>,
+        rules:
+            Box<Loaded<Result<crate::github::pr_actions::Requirements, crate::github::ApiError>>>,
     },
     Run {
         repo: Slug,

@@ -363,7 +363,7 @@ pub fn open_pull(repo: Slug, number: u64) -> (Detail, Effect) {
             },
             cursor: Cursor::default(),
             scroll: Default::default(),
-            rules: Loaded::default(),
+            rules: Box::default(),
         },
         Effect::Poll(Resource::PullDetail(resource::PullDetail { repo, number })),
     )
