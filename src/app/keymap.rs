@@ -80,6 +80,7 @@ pub enum Action {
     ToggleScope,
     ApprovalQueue,
     Filter,
+    NewIssue,
 }
 
 impl Action {
@@ -113,6 +114,7 @@ impl Action {
                 | Action::ToggleDraft
                 | Action::UpdateBranch
                 | Action::EditPull
+                | Action::NewIssue
         )
     }
 }
@@ -120,7 +122,7 @@ impl Action {
 impl Action {
     /// Every action, in the order the help lists them. A new variant must be added here: the
     /// match in `name` has no wildcard, and `every_action_is_listed` checks the count.
-    pub const ALL: [Action; 68] = [
+    pub const ALL: [Action; 69] = [
         Action::Quit,
         Action::Help,
         Action::FocusNext,
@@ -189,6 +191,7 @@ impl Action {
         Action::ToggleScope,
         Action::ApprovalQueue,
         Action::Filter,
+        Action::NewIssue,
     ];
 
     pub fn from_name(name: &str) -> Option<Action> {
@@ -266,6 +269,7 @@ impl Action {
             Action::ToggleScope => "toggle_scope",
             Action::ApprovalQueue => "approval_queue",
             Action::Filter => "filter",
+            Action::NewIssue => "new_issue",
         }
     }
 
@@ -350,6 +354,9 @@ impl Action {
             Action::Filter => {
                 "filter the list as you type (Enter keeps, Esc clears; in a log: search)"
             }
+            Action::NewIssue => {
+                "Issues: open a new issue (title, body, labels, assignees; the draft is kept)"
+            }
         }
     }
 }
@@ -431,6 +438,7 @@ impl Default for Keymap {
         add(ch('m'), Some(PanelId::Issues), AssignMe);
         add(ch('l'), Some(PanelId::Issues), EditLabels);
         add(ch('b'), Some(PanelId::Issues), BranchFromIssue);
+        add(ch('n'), Some(PanelId::Issues), NewIssue);
         add(ch(' '), Some(PanelId::Branches), Checkout);
         add(ch('n'), Some(PanelId::Branches), NewBranch);
         add(ch('f'), Some(PanelId::Branches), Fetch);

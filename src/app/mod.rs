@@ -18,6 +18,7 @@ pub mod logview;
 pub mod modal;
 pub mod msg;
 pub mod mutation;
+pub mod new_issue;
 pub mod pager;
 pub mod palette;
 pub mod pollers;

@@ -2,7 +2,7 @@
 //! `--readonly` mode and asks for confirmation first) and is performed here, off the UI path.
 
 use super::effect::ResourceKind;
-use crate::github::issues_write::CloseReason;
+use crate::github::issues_write::{CloseReason, NewIssue};
 use crate::github::notifications::ThreadChange;
 use crate::github::pulls::{MergeMethod, NewPull, ReviewEvent};
 use crate::github::{ApiError, GitHub, Slug};
@@ -110,6 +110,10 @@ pub enum Mutation {
         body: String,
         draft_key: String,
     },
+    CreateIssue {
+        new: NewIssue,
+        draft_key: String,
+    },
 }
 
 /// What a finished mutation reports back.
@@ -122,6 +126,8 @@ pub struct Done {
     pub created_pull: Option<u64>,
     /// The commit a merge put on the base branch (its runs are followed).
     pub merged_sha: Option<String>,
+    /// An issue it opened.
+    pub created_issue: Option<u64>,
 }
 
 impl Mutation {
@@ -193,6 +199,14 @@ impl Mutation {
             Mutation::SetDraft { pull, .. } => format!("mark #{pull} ready for review"),
             Mutation::UpdateBranch { pull, .. } => format!("update the branch of #{pull}"),
             Mutation::EditPull { pull, .. } => format!("edit #{pull}"),
+            Mutation::CreateIssue { new, .. } => {
+                let title = crate::text::sanitize_line(&new.title);
+                let title = match title.char_indices().nth(40) {
+                    Some((cut, _)) => format!("{}…", &title[..cut]),
+                    None => title,
+                };
+                format!("open the issue “{title}”")
+            }
         }
     }
 
@@ -224,7 +238,8 @@ impl Mutation {
             Mutation::CommentOnIssue { draft_key, .. }
             | Mutation::ReplyToThread { draft_key, .. }
             | Mutation::SubmitReview { draft_key, .. }
-            | Mutation::EditPull { draft_key, .. } => Some(draft_key),
+            | Mutation::EditPull { draft_key, .. }
+            | Mutation::CreateIssue { draft_key, .. } => Some(draft_key),
             _ => None,
         }
     }
@@ -254,6 +269,7 @@ impl Mutation {
                 vec![K::PullDetail, K::Pulls]
             }
             Mutation::UpdateBranch { .. } => vec![K::PullDetail, K::Pulls, K::Branches, K::Runs],
+            Mutation::CreateIssue { .. } => vec![K::Issues],
         }
     }
 }
@@ -293,6 +309,7 @@ async fn account(gh: &GitHub, m: &Mutation) -> Result<Done, ApiError> {
         started_run: None,
         created_pull: None,
         merged_sha: None,
+        created_issue: None,
     })
 }
 
@@ -302,6 +319,7 @@ pub async fn perform(gh: &GitHub, slug: &Slug, m: &Mutation) -> Result<Done, Api
         started_run: None,
         created_pull: None,
         merged_sha: None,
+        created_issue: None,
     };
     match m {
         Mutation::ReviewDeployment {
@@ -466,5 +484,37 @@ pub async fn perform(gh: &GitHub, slug: &Slug, m: &Mutation) -> Result<Done, Api
             gh.edit_pull(slug, *pull, title, body).await?;
             Ok(done(format!("Edited #{pull}")))
         }
+        Mutation::CreateIssue { new, .. } => {
+            let issue = gh.create_issue(slug, new).await?;
+            let mut d = done(opened_message(new, &issue));
+            d.created_issue = Some(issue.number);
+            Ok(d)
+        }
     }
+}
+
+/// "Opened issue #N", and what GitHub did not apply: it drops the labels and assignees of a
+/// user without push access instead of refusing.
+fn opened_message(asked: &NewIssue, got: &crate::github::models::Issue) -> String {
+    let mut dropped: Vec<String> = asked
+        .labels
+        .iter()
+        .filter(|l| !got.labels.iter().any(|x| x.name.eq_ignore_ascii_case(l)))
+        .map(|l| format!("label {}", crate::text::sanitize_line(l)))
+        .collect();
+    dropped.extend(
+        asked
+            .assignees
+            .iter()
+            .filter(|a| !got.assignees.iter().any(|u| u.login.eq_ignore_ascii_case(a)))
+            .map(|a| format!("@{}", crate::text::sanitize_line(a))),
+    );
+    let mut msg = format!("Opened issue #{}", got.number);
+    if !dropped.is_empty() {
+        msg.push_str(&format!(
+            "; GitHub did not apply {} (it needs push access)",
+            dropped.join(", ")
+        ));
+    }
+    msg
 }

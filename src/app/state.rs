@@ -484,6 +484,10 @@ pub struct AppState {
     pub repo_defaults: Vec<(Slug, String)>,
     /// Each list's `/` filter, by panel (`PanelId::index`).
     pub filters: [super::filter::ListFilter; 5],
+    /// New-issue forms sent and not yet answered, by draft key: one that fails comes back.
+    pub sent_issue_forms: Vec<(String, Box<super::modal::Form>)>,
+    /// An issue cockpit just opened, selected when the Issues list shows it.
+    pub select_issue: Option<super::new_issue::Created>,
 }
 
 /// A command's captured output in the log viewer's engine (it neutralises escape sequences,
@@ -562,6 +566,8 @@ impl AppState {
             repo_health: Vec::new(),
             repo_defaults: Vec::new(),
             filters: Default::default(),
+            sent_issue_forms: Vec::new(),
+            select_issue: None,
         }
     }
 

@@ -73,6 +73,7 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
     // New data keeps each list's selected row selected, wherever the row moved to.
     let held = selection::hold(state);
     let fx = step(state, keymap, msg);
+    super::new_issue::select_created(state);
     selection::restore(state, held);
     fx
 }
@@ -219,7 +220,7 @@ fn step(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                         });
                     }
                     if let (Some(sha), super::mutation::Mutation::Merge { pull, .. }, Some(repo)) =
-                        (&done.merged_sha, &mutation, repo)
+                        (&done.merged_sha, &mutation, repo.clone())
                     {
                         let what = format!("the merge of #{pull}");
                         fx.extend(super::follow::await_runs(state, repo, sha.clone(), what));
@@ -230,12 +231,17 @@ fn step(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                         let fx2 = focus_panel(state, PanelId::Pulls);
                         fx.extend(fx2);
                     }
+                    if let super::mutation::Mutation::CreateIssue { draft_key, .. } = &mutation {
+                        super::new_issue::opened(state, repo, draft_key, done.created_issue);
+                    }
                     fx
                 }
                 Err(e) => {
                     let why = format!("Could not {}: {e}", mutation.describe());
                     if mutation.draft_key().is_some() {
-                        // The text is still in the draft; the editor comes back with the reason.
+                        // The text is still in the draft; the editor comes back with the reason,
+                        // sending again where the failed one went.
+                        state.acting_repo = repo;
                         work::reopen_after_failure(state, &mutation, why.clone());
                     }
                     state.toast(why, true);
@@ -365,9 +371,13 @@ fn modal_key(state: &mut AppState, k: ratatui::crossterm::event::KeyEvent) -> Ve
     };
     match m {
         Modal::Form(form) => match modal::form_key(form, k) {
-            Outcome::Continue => Vec::new(),
+            Outcome::Continue => super::new_issue::keep_draft(state),
             Outcome::Cancel => {
+                let kept = super::new_issue::leaves_draft(form);
                 state.modal = None;
+                if kept {
+                    state.toast("Draft kept: the same key opens it again", false);
+                }
                 Vec::new()
             }
             Outcome::Submit => {
@@ -556,6 +566,7 @@ pub(super) fn switch_repo(
     state.default_branch = None;
     state.select_pull = None;
     state.select_run = None;
+    state.select_issue = None;
     state.awaited = None;
     state.active_runs.clear();
     // The other repository's requests and approvals are not news: the first load records them.
@@ -716,6 +727,7 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
             }
         }
         Action::Notifications => return super::inbox::toggle(state),
+        Action::NewIssue => return super::new_issue::start(state),
     }
     Vec::new()
 }

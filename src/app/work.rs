@@ -741,6 +741,7 @@ pub fn reopen_after_failure(state: &mut AppState, m: &Mutation, why: String) {
         Mutation::EditPull {
             pull, title, body, ..
         } => open_body_editor(state, *pull, title.clone(), body, Some(why)),
+        Mutation::CreateIssue { draft_key, .. } => super::new_issue::reopen(state, draft_key, why),
         _ => {}
     }
 }
