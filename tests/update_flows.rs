@@ -374,6 +374,7 @@ fn comment_sent() -> Msg {
             started_run: None,
             created_pull: None,
             merged_sha: None,
+            created_issue: None,
         }),
     }
 }
@@ -682,6 +683,7 @@ fn approved() -> Msg {
             started_run: None,
             created_pull: None,
             merged_sha: None,
+            created_issue: None,
         }),
     }
 }
@@ -1758,6 +1760,7 @@ fn marked_done() -> Msg {
             started_run: None,
             created_pull: None,
             merged_sha: None,
+            created_issue: None,
         }),
     }
 }
