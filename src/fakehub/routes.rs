@@ -114,6 +114,8 @@ pub const OPERATIONS: &[(&str, &str)] = &[
         "/repos/{owner}/{repo}/pulls/{pull_number}/update-branch",
     ),
     ("GET", "/repos/{owner}/{repo}/rules/branches/{branch}"),
+    ("POST", "/repos/{owner}/{repo}/issues"),
+    ("GET", "/repos/{owner}/{repo}/assignees"),
 ];
 
 /// GitHub's GraphQL endpoint: real, but described by its GraphQL schema, not the REST one.

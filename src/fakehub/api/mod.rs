@@ -131,6 +131,8 @@ fn repo_route(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, rest: &[&str]) -> 
         ("GET", ["issues"]) => repo_issues(w, ri, ctx, req),
         ("GET", ["issues", n]) => issues::issue(w, ri, ctx, num(n)?),
         ("PATCH", ["issues", n]) => patch_issue(w, ri, ctx, req, num(n)?),
+        ("POST", ["issues"]) => issues_write::create_issue(w, ri, ctx, req),
+        ("GET", ["assignees"]) => issues_write::assignees(w, ri, ctx, req),
         ("GET", ["issues", n, "comments"]) => issues::comments(w, ri, ctx, req, num(n)?),
         ("POST", ["issues", n, "comments"]) => post_comment(w, ri, ctx, req, num(n)?),
         ("GET", ["pulls"]) => list_pulls(w, ri, ctx, req),
