@@ -290,7 +290,7 @@ pub(super) fn assignees(w: &World, ri: usize, ctx: &Ctx, req: &Req) -> R {
     let repo = &w.repos[ri];
     let mut logins: Vec<&str> = std::iter::once(repo.owner.as_str())
         .chain(repo.collaborators.keys().map(String::as_str))
-        .filter(|l| w.user(l).is_some())
+        .filter(|l| w.user(l).is_some_and(|u| !u.organization))
         .collect();
     logins.sort_unstable();
     logins.dedup();
