@@ -82,17 +82,21 @@ async fn an_empty_title_is_refused_and_esc_keeps_the_draft() {
     h.type_text("Only a body so far");
     h.ctrl('s');
     let s = h.wait_for("Title is required").await;
-    assert!(s.contains("Only a body so far"), "the body is still there:\n{s}");
+    assert!(
+        s.contains("Only a body so far"),
+        "the body is still there:\n{s}"
+    );
     h.code(KeyCode::Esc);
     h.wait_for("Draft kept").await;
     h.wait_gone("New issue in acme/rocket").await;
     // The same key opens it again, as it was.
     h.key('n');
     let s = h.wait_for("New issue in acme/rocket").await;
-    assert!(s.contains("Only a body so far"), "the draft came back:\n{s}");
-    assert!(h
-        .hub()
-        .with_world(|w| !w.repos[0].issues.contains_key(&n)));
+    assert!(
+        s.contains("Only a body so far"),
+        "the draft came back:\n{s}"
+    );
+    assert!(h.hub().with_world(|w| !w.repos[0].issues.contains_key(&n)));
     h.code(KeyCode::Esc);
     h.wait_gone("New issue in acme/rocket").await;
     // It is on disk too: a quit does not lose it.
@@ -112,7 +116,8 @@ fn read_only_token() -> (Scenario, String) {
         serde_json::from_str(include_str!("../assets/demo/scenario.json")).expect("demo JSON");
     let token = "fakehub-read-only-token";
     if let Some(tokens) = spec["tokens"].as_array_mut() {
-        tokens.push(serde_json::json!({"token": token, "login": "octodemo", "scopes": ["read:org"]}));
+        tokens
+            .push(serde_json::json!({"token": token, "login": "octodemo", "scopes": ["read:org"]}));
     }
     (
         Scenario::from_json(&spec.to_string()).expect("scenario"),
@@ -144,9 +149,7 @@ async fn a_refusal_from_github_keeps_the_form_and_says_why() {
         .await;
     assert!(s.contains(TITLE), "{s}");
     assert!(s.contains("Kept whatever happens."), "{s}");
-    assert!(h
-        .hub()
-        .with_world(|w| !w.repos[0].issues.contains_key(&n)));
+    assert!(h.hub().with_world(|w| !w.repos[0].issues.contains_key(&n)));
     // Esc now keeps it as a draft, and n brings it back.
     h.code(KeyCode::Esc);
     h.wait_for("Draft kept").await;

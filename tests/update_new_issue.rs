@@ -141,7 +141,8 @@ fn a_new_issue_goes_to_its_repository_keeps_its_draft_and_is_selected_once_liste
     // Typing saves the draft.
     let fx = typed(&mut s, "Rotate keys");
     assert!(
-        fx.iter().any(|e| matches!(e, Effect::SaveDraft { key, text }
+        fx.iter()
+            .any(|e| matches!(e, Effect::SaveDraft { key, text }
             if *key == draft_key && text.contains("Rotate keys"))),
         "{fx:?}"
     );
@@ -209,7 +210,10 @@ fn a_new_issue_goes_to_its_repository_keeps_its_draft_and_is_selected_once_liste
             }),
         },
     );
-    assert!(fx.contains(&Effect::Refresh(vec![ResourceKind::Issues])), "{fx:?}");
+    assert!(
+        fx.contains(&Effect::Refresh(vec![ResourceKind::Issues])),
+        "{fx:?}"
+    );
     assert!(fx.contains(&Effect::DeleteDraft {
         key: draft_key.clone()
     }));

@@ -506,7 +506,11 @@ fn opened_message(asked: &NewIssue, got: &crate::github::models::Issue) -> Strin
         asked
             .assignees
             .iter()
-            .filter(|a| !got.assignees.iter().any(|u| u.login.eq_ignore_ascii_case(a)))
+            .filter(|a| {
+                !got.assignees
+                    .iter()
+                    .any(|u| u.login.eq_ignore_ascii_case(a))
+            })
             .map(|a| format!("@{}", crate::text::sanitize_line(a))),
     );
     let mut msg = format!("Opened issue #{}", got.number);

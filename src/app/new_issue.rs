@@ -70,7 +70,11 @@ pub fn start(state: &mut AppState) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    let draft = state.drafts.get(&key).map(|t| decode(t)).unwrap_or_default();
+    let draft = state
+        .drafts
+        .get(&key)
+        .map(|t| decode(t))
+        .unwrap_or_default();
     vec![state.prepare(Prepare::NewIssue { draft })]
 }
 

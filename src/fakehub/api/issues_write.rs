@@ -219,7 +219,9 @@ pub(super) fn create_issue(w: &mut World, ri: usize, ctx: &Ctx, req: &Req) -> R 
     check_write_scope(req, &w.repos[ri])?;
     let body = parse_object(req)?;
     let title = match body.get("title") {
-        None | Some(Value::Null) => return Err(validation("Issue", "title", "missing_field", None)),
+        None | Some(Value::Null) => {
+            return Err(validation("Issue", "title", "missing_field", None))
+        }
         Some(Value::String(s)) if s.trim().is_empty() => {
             return Err(validation("Issue", "title", "missing_field", None))
         }
