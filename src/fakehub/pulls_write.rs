@@ -211,12 +211,11 @@ fn create_pull(w: &mut World, ri: usize, ctx: &Ctx, req: &Req) -> R {
 
     let repo = &w.repos[ri];
     let issue = visible_pull(repo, number, ctx)?;
-    let mut r = Reply::json(render::pull_json(w, repo, issue, ctx, true)).status(201);
-    r.headers.push((
-        "location",
-        format!("{}/repos/{}/pulls/{number}", ctx.api, repo.full_name()),
-    ));
-    Ok(r)
+    Ok(Reply::created(
+        render::pull_json(w, repo, issue, ctx, true),
+        ctx,
+        format!("/repos/{}/pulls/{number}", repo.full_name()),
+    ))
 }
 
 /// Each reviewer's latest verdict at `now` (approved / changes requested; a dismissal withdraws).

@@ -48,16 +48,11 @@ pub(super) fn post_comment(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, n: u6
     let issue = visible_issue(repo, n, ctx)?;
     let c = issue.comments.last().ok_or_else(not_found)?;
     let v = render::comment_json(w, repo, issue, c, ctx);
-    let mut r = Reply::json(v).status(201);
-    r.headers.push((
-        "location",
-        format!(
-            "{}/repos/{}/issues/comments/{id}",
-            ctx.api,
-            repo.full_name()
-        ),
-    ));
-    Ok(r)
+    Ok(Reply::created(
+        v,
+        ctx,
+        format!("/repos/{}/issues/comments/{id}", repo.full_name()),
+    ))
 }
 
 pub(super) fn patch_issue(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, n: u64) -> R {
@@ -279,12 +274,11 @@ pub(super) fn create_issue(w: &mut World, ri: usize, ctx: &Ctx, req: &Req) -> R 
     );
     let repo = &w.repos[ri];
     let issue = visible_issue(repo, number, ctx)?;
-    let mut r = Reply::json(render::issue_json(w, repo, issue, ctx, false)).status(201);
-    r.headers.push((
-        "location",
-        format!("{}/repos/{}/issues/{number}", ctx.api, repo.full_name()),
-    ));
-    Ok(r)
+    Ok(Reply::created(
+        render::issue_json(w, repo, issue, ctx, false),
+        ctx,
+        format!("/repos/{}/issues/{number}", repo.full_name()),
+    ))
 }
 
 /// `GET /repos/{owner}/{repo}/assignees`: the users its issues can be assigned to.
