@@ -116,6 +116,15 @@ pub enum Mutation {
     },
 }
 
+/// Outside (or typed) text, made safe and short for the status bar.
+fn short_line(text: &str) -> String {
+    let safe = crate::text::sanitize_line(text);
+    match safe.char_indices().nth(40) {
+        Some((cut, _)) => format!("{}…", &safe[..cut]),
+        None => safe,
+    }
+}
+
 /// What a finished mutation reports back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Done {
@@ -181,12 +190,7 @@ impl Mutation {
             ),
             Mutation::Merge { pull, method, .. } => format!("merge #{pull} ({})", method.as_str()),
             Mutation::Thread { change, title, .. } => {
-                // Outside text, made safe and short for the status bar.
-                let safe = crate::text::sanitize_line(title);
-                let title = match safe.char_indices().nth(40) {
-                    Some((cut, _)) => format!("{}…", &safe[..cut]),
-                    None => safe,
-                };
+                let title = short_line(title);
                 match change {
                     ThreadChange::Read => format!("mark “{title}” read"),
                     ThreadChange::Done => format!("mark “{title}” done"),
@@ -199,14 +203,10 @@ impl Mutation {
             Mutation::SetDraft { pull, .. } => format!("mark #{pull} ready for review"),
             Mutation::UpdateBranch { pull, .. } => format!("update the branch of #{pull}"),
             Mutation::EditPull { pull, .. } => format!("edit #{pull}"),
-            Mutation::CreateIssue { new, .. } => {
-                let title = crate::text::sanitize_line(&new.title);
-                let title = match title.char_indices().nth(40) {
-                    Some((cut, _)) => format!("{}…", &title[..cut]),
-                    None => title,
-                };
-                format!("open the issue “{title}”")
-            }
+            Mutation::CreateIssue {
+                new: NewIssue { title, .. },
+                ..
+            } => format!("open the issue “{}”", short_line(title)),
         }
     }
 
