@@ -125,4 +125,9 @@ pub enum Effect {
         body: String,
     },
     Quit,
+    /// Where is it live: a read for the live cache, answered by `Msg::Live`.
+    Live {
+        repo: Slug,
+        lookup: super::live::Lookup,
+    },
 }

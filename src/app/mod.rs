@@ -11,6 +11,8 @@ pub mod gitops;
 pub mod help;
 pub mod keymap;
 pub mod layout;
+pub mod live;
+mod live_lookup;
 pub mod logview;
 pub mod modal;
 pub mod msg;

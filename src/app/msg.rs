@@ -50,6 +50,11 @@ pub enum Msg {
         op: super::effect::GitOp,
         result: Result<GitSuccess, String>,
     },
+    /// An answer for the live cache (where is it live).
+    Live {
+        repo: crate::github::Slug,
+        answer: super::live::Answer,
+    },
 }
 
 /// What finished git work says, for a toast.

@@ -422,6 +422,8 @@ pub struct AppState {
     pub pending_keys: Vec<KeyPress>,
     /// The startup warnings were seen: a key was pressed since.
     pub warnings_dismissed: bool,
+    /// Where is it live: carrying commits and comparisons learnt this session.
+    pub live: super::live::LiveCache,
 }
 
 impl AppState {
@@ -471,6 +473,7 @@ impl AppState {
             seen_waiting: None,
             pending_keys: Vec::new(),
             warnings_dismissed: false,
+            live: Default::default(),
         }
     }
 

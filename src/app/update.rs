@@ -71,6 +71,13 @@ fn no_repo_issues(state: &AppState) -> String {
 }
 
 pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
+    let mut fx = step(state, keymap, msg);
+    // What the change brought on screen may need a look where it is live.
+    fx.extend(super::live::wanted(state));
+    fx
+}
+
+fn step(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Input(Event::Key(k)) if k.kind != KeyEventKind::Release => {
             state.warnings_dismissed = true;
@@ -284,6 +291,10 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             }
             state.now = state.now.max(at);
             answer.apply(state, at)
+        }
+        Msg::Live { repo, answer } => {
+            state.live.apply(repo, answer, state.now);
+            Vec::new()
         }
     }
 }

@@ -105,6 +105,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         if br.stale {
             name.push(Span::styled(" stale", theme.warn()));
         }
+        if let Some(m) = super::live_marker(&state.live.branch_verdict(state, &br.sha), theme) {
+            name.extend([Span::raw(" "), m]);
+        }
         vec![
             Cell::from(marker),
             Cell::from(Line::from(name)),

@@ -70,9 +70,20 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             }
             labels.push(Span::styled(sanitize_line(&l.name), theme.label(&l.color)));
         }
+        let live = issue
+            .repo()
+            .or_else(|| state.ctx.repo.clone())
+            .and_then(|repo| {
+                let subject = crate::app::live::Subject::Issue(issue);
+                super::live_marker(&state.live.verdict(state, &repo, subject), theme)
+            });
+        let title = match live {
+            Some(m) => Line::from(vec![m, Span::raw(" "), Span::raw(issue.title.as_str())]),
+            None => Line::raw(issue.title.as_str()),
+        };
         vec![
             Cell::from(Span::styled(number, theme.number())),
-            Cell::from(issue.title.as_str()),
+            Cell::from(title),
             Cell::from(Line::from(labels)),
             Cell::from(Span::styled(age(now, issue.created_at), theme.dim())),
         ]

@@ -146,3 +146,30 @@ pub fn fit(s: &str, max: usize) -> String {
     }
     out
 }
+
+/// The marker on issue, pull request and branch rows that run somewhere: the last
+/// environment (in the Deploys panel's order, so the furthest along) that runs it,
+/// `▲production`; nothing for everything else (open, unmerged, not deployed, not known yet).
+pub fn live_marker(verdict: &crate::app::live::Verdict, theme: &Theme) -> Option<Span<'static>> {
+    let env = crate::app::live::live_in(verdict).pop()?;
+    Some(Span::styled(format!("▲{}", sanitize_line(env)), theme.ok()))
+}
+
+/// The detail line saying where it is live (see [`crate::app::live::describe`]).
+pub fn live_line(
+    verdict: &crate::app::live::Verdict,
+    what: &str,
+    state: &AppState,
+    theme: &Theme,
+) -> Line<'static> {
+    use crate::app::live::Verdict;
+    let style = match verdict {
+        Verdict::Unknown(_) => theme.warn(),
+        Verdict::Envs(_) if !crate::app::live::live_in(verdict).is_empty() => theme.ok(),
+        _ => theme.dim(),
+    };
+    Line::styled(
+        sanitize_line(&crate::app::live::describe(verdict, what, state.now)),
+        style,
+    )
+}

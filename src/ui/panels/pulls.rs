@@ -85,6 +85,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         if r.pr.draft {
             title.push(Span::styled("draft ", theme.dim()));
         }
+        if let Some(repo) = &state.ctx.repo {
+            let subject = crate::app::live::Subject::Pull(&r.pr);
+            let verdict = state.live.verdict(state, repo, subject);
+            if let Some(m) = crate::ui::panels::live_marker(&verdict, theme) {
+                title.extend([m, Span::raw(" ")]);
+            }
+        }
         title.push(Span::raw(&r.pr.title));
         vec![
             Cell::from(Span::styled(format!("#{}", r.pr.number), theme.number())),
