@@ -104,6 +104,7 @@ pub const OPERATIONS: &[(&str, &str)] = &[
         "GET",
         "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
     ),
+    ("GET", "/repos/{owner}/{repo}/issues/{issue_number}/events"),
 ];
 
 /// GitHub's GraphQL endpoint: real, but described by its GraphQL schema, not the REST one.

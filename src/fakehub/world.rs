@@ -111,6 +111,9 @@ pub struct Repo {
     pub runs: Vec<Run>,
     pub environments: Vec<Environment>,
     pub deployments: Vec<Deployment>,
+    /// Issue number → the commit that closed it ("Closes #n" in a merged pull request, or
+    /// the scenario's `closed_commit`): its `closed` event names it.
+    pub closing_commits: BTreeMap<u64, String>,
 }
 
 #[derive(Clone, Debug)]
@@ -720,6 +723,11 @@ fn load_repo(r: &RepoSpec, now: Time, ids: &mut Ids) -> Repo {
         runs: Vec::new(),
         environments,
         deployments: Vec::new(),
+        closing_commits: r
+            .issues
+            .iter()
+            .filter_map(|i| Some((i.number, i.closed_commit.clone()?)))
+            .collect(),
     };
 
     // Runs, oldest first, so run numbers and job ids grow with time as on GitHub.

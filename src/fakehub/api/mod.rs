@@ -121,6 +121,7 @@ fn repo_route(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, rest: &[&str]) -> 
         ("GET", ["issues", n]) => issues::issue(w, ri, ctx, num(n)?),
         ("PATCH", ["issues", n]) => patch_issue(w, ri, ctx, req, num(n)?),
         ("GET", ["issues", n, "comments"]) => issues::comments(w, ri, ctx, req, num(n)?),
+        ("GET", ["issues", n, "events"]) => issues::events(w, ri, ctx, req, num(n)?),
         ("POST", ["issues", n, "comments"]) => post_comment(w, ri, ctx, req, num(n)?),
         ("GET", ["pulls"]) => list_pulls(w, ri, ctx, req),
         ("GET", ["pulls", n]) => pulls::pull(w, ri, ctx, num(n)?),
