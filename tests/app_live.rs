@@ -210,3 +210,44 @@ async fn branch_rows_are_marked_from_the_local_clone() {
     );
     h.quit().await;
 }
+
+/// The demo's issue #41 was closed by a commit of main: its `closed` event names the commit
+/// that was main's head when it closed (in `--demo`, main's head, which the staging deploy
+/// under way at start ships and production does not run yet).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_issue_41_names_the_commit_that_closed_it() {
+    let h = Harness::start().await;
+    let url = format!("{}/repos/acme/rocket/issues/41/events", h.hub().base_url());
+    let events: serde_json::Value = reqwest::Client::new()
+        .get(url)
+        .bearer_auth(cockpit::fakehub::DEMO_TOKEN)
+        .send()
+        .await
+        .expect("events")
+        .json()
+        .await
+        .expect("JSON");
+    let closed = events
+        .as_array()
+        .and_then(|a| a.iter().rev().find(|e| e["event"] == "closed"))
+        .expect("a closed event");
+    let at = closed["created_at"]
+        .as_str()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .expect("a time")
+        .timestamp();
+    let repo = git2::Repository::open(&h.demo.repo.workdir).expect("demo repository");
+    let mut walk = repo.revwalk().expect("walk");
+    walk.push(repo.revparse_single("main").expect("main").id())
+        .expect("push");
+    walk.simplify_first_parent().expect("first parent");
+    let head_then = walk
+        .filter_map(|o| repo.find_commit(o.ok()?).ok())
+        .find(|c| c.time().seconds() <= at)
+        .expect("a commit before the close");
+    assert_eq!(
+        closed["commit_id"].as_str(),
+        Some(head_then.id().to_string().as_str())
+    );
+    h.quit().await;
+}
