@@ -173,7 +173,19 @@ impl LiveCache {
 
     /// Where an issue's or pull request's carrying commit runs.
     pub fn verdict(&self, state: &AppState, repo: &Slug, subject: Subject) -> Verdict {
-        match self.carrier(repo, subject) {
+        let carrier = self.carrier(repo, subject);
+        if let Err(v @ Verdict::Nothing(_)) = carrier {
+            return v;
+        }
+        // Nothing runs anywhere: no need to know the commit (it is not even asked for).
+        match envs_of(state, repo) {
+            Err(v) => return v,
+            Ok(envs) if envs.iter().all(|e| e.live().is_none()) => {
+                return Verdict::Nothing("nothing deployed yet")
+            }
+            Ok(_) => {}
+        }
+        match carrier {
             Ok(sha) => self.envs(state, repo, &sha),
             Err(v) => v,
         }
@@ -301,6 +313,10 @@ pub fn wanted(state: &mut AppState) -> Vec<Effect> {
     let mut carriers: Vec<(Slug, u64)> = Vec::new();
     let mut compares: Vec<(Slug, String, String)> = Vec::new();
     for (repo, subject) in subjects(state) {
+        let deployed = deployed(state, &repo);
+        if deployed.is_empty() {
+            continue;
+        }
         if let Subject::Issue(i) = subject {
             let key = (repo.clone(), i.number);
             if i.state != IssueState::Open && state.live.wants_carrier(&key, now) {
@@ -310,7 +326,7 @@ pub fn wanted(state: &mut AppState) -> Vec<Effect> {
         let Ok(sha) = state.live.carrier(&repo, subject) else {
             continue;
         };
-        for d in deployed(state, &repo) {
+        for d in deployed {
             let key = (repo.clone(), sha.clone(), d);
             if key.1 != key.2 && state.live.wants_pair(&key, now) {
                 compares.push(key);
