@@ -1659,3 +1659,73 @@ fn lint_status() -> Msg {
         None,
     )
 }
+
+// ---------------------------------------------------------------------------------------------
+// Where is it live: looked up once, only for what is shown, only where something is deployed.
+
+fn deployed(row: &mut EnvRow, sha: &str) {
+    row.history = vec![cockpit::github::dashboard::DeploymentEntry {
+        deployment: from(json!({
+            "id": 900, "sha": sha, "ref": "main", "environment": row.env.name,
+            "created_at": "2026-11-22T08:00:00Z",
+        })),
+        status: Some(from(json!({
+            "id": 901, "state": "success", "created_at": "2026-11-22T08:01:00Z",
+        }))),
+        status_unread: false,
+    }];
+}
+
+fn live_lookups(fx: &[Effect]) -> Vec<&cockpit::app::live::Lookup> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Live { lookup, .. } => Some(lookup),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn where_is_it_live_asks_once_for_what_is_shown() {
+    use cockpit::app::live::{Answer, Lookup};
+    let km = Keymap::default();
+    let mut s = dashboard();
+    s.ctx.has_local_repo = false;
+    let tick = || Msg::Tick(now());
+    // Nothing deployed: nothing to ask, even for the closed issue on screen.
+    assert!(live_lookups(&update(&mut s, &km, tick())).is_empty());
+    let (staging, production) = ("a".repeat(40), "b".repeat(40));
+    if let Some(envs) = s.envs.data.as_mut() {
+        deployed(&mut envs[0], &staging);
+        deployed(&mut envs[1], &production);
+    }
+    // The closed issue's closing commit, once; open issues get nothing.
+    let fx = update(&mut s, &km, tick());
+    assert_eq!(
+        live_lookups(&fx),
+        vec![&Lookup::ClosingCommit { number: 12 }]
+    );
+    assert!(live_lookups(&update(&mut s, &km, tick())).is_empty());
+    // Its commit is known: one comparison per environment, then nothing more.
+    let merge = "c".repeat(40);
+    let fx = update(
+        &mut s,
+        &km,
+        Msg::Live {
+            repo: rocket(),
+            answer: Answer::ClosingCommit {
+                number: 12,
+                result: Ok(Some(merge.clone())),
+            },
+        },
+    );
+    let compare = |head: &str| Lookup::Compare {
+        base: merge.clone(),
+        head: head.to_string(),
+    };
+    assert_eq!(
+        live_lookups(&fx),
+        vec![&compare(&staging), &compare(&production)]
+    );
+    assert!(live_lookups(&update(&mut s, &km, tick())).is_empty());
+}
