@@ -388,6 +388,8 @@ async fn dashboard(
     })?;
     launched.state.ctx.startup_warnings = loaded.warning_lines();
     launched.state.env_order = config.deploy.order.clone();
+    launched.state.issue_tabs = cockpit::app::sections::Tabs::new(config.issues.sections.clone());
+    launched.state.pull_tabs = cockpit::app::sections::Tabs::new(config.pulls.sections.clone());
     launched.state.metrics_window_days = config.deploy.metrics_window_days;
     let opts = Options {
         bell: config.notify.bell,

@@ -191,6 +191,7 @@ pub fn full_state(size: (u16, u16)) -> AppState {
     s.pulls = Loaded {
         data: Some(vec![
             PullRow {
+                repo: Slug::parse("acme/rocket").expect("slug"),
                 pr: pull(43, "Retry flaky uploads with backoff", "octodemo", false),
                 role: PullRole::Mine,
                 checks: Some(ChecksRollup {
@@ -204,6 +205,7 @@ pub fn full_state(size: (u16, u16)) -> AppState {
                 gaps: Default::default(),
             },
             PullRow {
+                repo: Slug::parse("acme/rocket").expect("slug"),
                 pr: pull(38, "Dark mode", "octodemo", true),
                 role: PullRole::Mine,
                 checks: Some(ChecksRollup {
@@ -217,6 +219,7 @@ pub fn full_state(size: (u16, u16)) -> AppState {
                 gaps: Default::default(),
             },
             PullRow {
+                repo: Slug::parse("acme/rocket").expect("slug"),
                 pr: pull(45, "Faster builds with sccache", "alice", false),
                 role: PullRole::ReviewRequested,
                 checks: Some(ChecksRollup {
@@ -728,6 +731,7 @@ fn every_state() -> AppState {
     }
     if let Some(p) = s.pulls.data.as_mut() {
         p.push(PullRow {
+            repo: Slug::parse("acme/rocket").expect("slug"),
             pr: pull(47, "Approved and green", "octodemo", false),
             role: PullRole::Mine,
             checks: Some(ChecksRollup {
@@ -741,6 +745,7 @@ fn every_state() -> AppState {
             gaps: Default::default(),
         });
         p.push(PullRow {
+            repo: Slug::parse("acme/rocket").expect("slug"),
             pr: pull(48, "No checks at all", "alice", false),
             role: PullRole::ReviewRequested,
             checks: None,

@@ -602,10 +602,16 @@ fn issue_flows() {
             check: |s, out| refused(s, out, "default branch"),
         },
         Case {
-            name: "c across all repositories asks to switch back",
-            setup: |s| s.issues_all_repos = true,
+            name: "c on an issue of another repository asks to switch there",
+            setup: |s| {
+                if let Some(i) = s.issues.data.as_mut().and_then(|v| v.first_mut()) {
+                    i.repository = Some(cockpit::github::models::RepoRef {
+                        full_name: "acme/api".into(),
+                    });
+                }
+            },
             inputs: &[Key('c')],
-            check: |s, out| refused(s, out, "Switch back"),
+            check: |s, out| refused(s, out, "is in acme/api: switch with W"),
         },
         Case {
             name: "c with no issues says to select one",

@@ -69,6 +69,8 @@ pub enum Action {
     LogSave,
     LogLeft,
     LogRight,
+    SectionPrev,
+    SectionNext,
 }
 
 impl Action {
@@ -105,7 +107,7 @@ impl Action {
 impl Action {
     /// Every action, in the order the help lists them. A new variant must be added here: the
     /// match in `name` has no wildcard, and `every_action_is_listed` checks the count.
-    pub const ALL: [Action; 59] = [
+    pub const ALL: [Action; 61] = [
         Action::Quit,
         Action::Help,
         Action::FocusNext,
@@ -165,6 +167,8 @@ impl Action {
         Action::LogSave,
         Action::LogLeft,
         Action::LogRight,
+        Action::SectionPrev,
+        Action::SectionNext,
     ];
 
     pub fn from_name(name: &str) -> Option<Action> {
@@ -232,6 +236,8 @@ impl Action {
             Action::LogSave => "log_save",
             Action::LogLeft => "log_left",
             Action::LogRight => "log_right",
+            Action::SectionPrev => "section_prev",
+            Action::SectionNext => "section_next",
         }
     }
 
@@ -257,7 +263,9 @@ impl Action {
             Action::Zoom => "zoom the panel to full screen",
             Action::Refresh => "refresh now",
             Action::OpenInBrowser => "open the selection in the browser",
-            Action::ToggleAllRepos => "Issues: this repository / all my repositories",
+            Action::ToggleAllRepos => {
+                "Issues, Pull requests: sections search this repository / every repository"
+            }
             Action::Approve => "Deploys: approve the deploy waiting for you",
             Action::Reject => "Deploys: reject the deploy waiting for you",
             Action::Deploy => "Deploys: deploy a ref to the environment",
@@ -296,6 +304,8 @@ impl Action {
             Action::LogSave => "Log: save the log to cockpit-job-ID.log in the current directory",
             Action::LogLeft => "Log: scroll left",
             Action::LogRight => "Log: scroll right",
+            Action::SectionPrev => "Issues, Pull requests: previous section (search tab)",
+            Action::SectionNext => "Issues, Pull requests: next section (search tab)",
         }
     }
 }
@@ -369,6 +379,8 @@ impl Default for Keymap {
         add(ch('m'), Some(PanelId::Issues), AssignMe);
         add(ch('l'), Some(PanelId::Issues), EditLabels);
         add(ch('b'), Some(PanelId::Issues), BranchFromIssue);
+        add(ch('['), Some(PanelId::Issues), SectionPrev);
+        add(ch(']'), Some(PanelId::Issues), SectionNext);
         add(ch(' '), Some(PanelId::Branches), Checkout);
         add(ch('n'), Some(PanelId::Branches), NewBranch);
         add(ch('f'), Some(PanelId::Branches), Fetch);
@@ -378,6 +390,9 @@ impl Default for Keymap {
         add(ch('s'), Some(PanelId::Pulls), ResolveThread);
         add(ch('w'), Some(PanelId::Pulls), Review);
         add(ch('M'), Some(PanelId::Pulls), Merge);
+        add(ch('a'), Some(PanelId::Pulls), ToggleAllRepos);
+        add(ch('['), Some(PanelId::Pulls), SectionPrev);
+        add(ch(']'), Some(PanelId::Pulls), SectionNext);
         add(ch('R'), Some(PanelId::Ci), RerunFailed);
         add(KeyPress::ctrl('r'), Some(PanelId::Ci), RerunAll);
         add(ch('x'), Some(PanelId::Ci), CancelRun);
@@ -468,7 +483,9 @@ impl Keymap {
             for b in self.bindings.iter().filter(|b| b.action == action) {
                 let mut k = sequence_label(&b.keys);
                 if let Some(p) = b.panel {
-                    if !action.describe().starts_with(p.title()) {
+                    // "Issues, Pull requests: …" names both panels already.
+                    let names = action.describe().split(':').next().unwrap_or_default();
+                    if !names.starts_with(p.title()) && !names.contains(&format!(", {}", p.title())) {
                         k = format!("{k} ({})", p.title());
                     }
                 }
@@ -576,7 +593,7 @@ mod tests {
         assert_eq!(quit.0, "q, C-c");
         let all = lines
             .iter()
-            .find(|(_, d)| d.starts_with("Issues:"))
+            .find(|(_, d)| d.starts_with("Issues, Pull requests: sections search"))
             .expect("a");
         assert_eq!(all.0, "a");
     }

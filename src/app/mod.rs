@@ -19,6 +19,7 @@ pub mod pollers;
 pub mod prepare;
 pub mod resource;
 pub mod runtime;
+pub mod sections;
 pub mod selection;
 pub mod settings;
 pub mod state;

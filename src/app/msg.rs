@@ -16,6 +16,8 @@ pub enum Msg {
         at: DateTime<Utc>,
         answer: Box<dyn Arrival>,
         rate: Option<RateLimit>,
+        /// The search API's budget (its own, 30 a minute), when a search answered.
+        search_rate: Option<RateLimit>,
     },
     /// The runtime could not do something the user asked (open a browser, …).
     Failed(String),
@@ -75,6 +77,7 @@ impl Msg {
             at,
             answer: Box::new(answer),
             rate,
+            search_rate: None,
         }
     }
 }

@@ -349,7 +349,8 @@ pub struct AppState {
     pub login: Option<String>,
     pub user_error: Option<String>,
     pub default_branch: Option<String>,
-    pub issues_all_repos: bool,
+    /// `a`: the sections search every repository (no `repo:` qualifier at all).
+    pub all_repos: bool,
     pub scope: Scope,
     pub issues: Loaded<Vec<Issue>>,
     pub branches: Loaded<BranchSnapshot>,
@@ -399,6 +400,12 @@ pub struct AppState {
     pub pending_keys: Vec<KeyPress>,
     /// The startup warnings were seen: a key was pressed since.
     pub warnings_dismissed: bool,
+    /// The sections (search tabs) of the Issues and Pull requests panels; the visible one's
+    /// rows are `issues` / `pulls`.
+    pub issue_tabs: super::sections::Tabs<Issue>,
+    pub pull_tabs: super::sections::Tabs<PullRow>,
+    /// The search API's own budget, as its last answer said.
+    pub search_rate: Option<RateLimit>,
 }
 
 impl AppState {
@@ -414,7 +421,7 @@ impl AppState {
             login: None,
             user_error: None,
             default_branch: None,
-            issues_all_repos: false,
+            all_repos: false,
             scope: Scope::Here,
             issues: Loaded::default(),
             branches: Loaded::default(),
@@ -447,6 +454,9 @@ impl AppState {
             seen_waiting: None,
             pending_keys: Vec::new(),
             warnings_dismissed: false,
+            issue_tabs: super::sections::Tabs::new(crate::config::IssuesConfig::default().sections),
+            pull_tabs: super::sections::Tabs::new(crate::config::PullsConfig::default().sections),
+            search_rate: None,
         }
     }
 

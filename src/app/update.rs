@@ -48,7 +48,8 @@ pub fn init(state: &mut AppState) -> Vec<Effect> {
         state.runs.error = Some(why.clone());
         state.envs.error = Some(why);
         if state.ctx.has_token {
-            state.issues.error = Some(no_repo_issues(state));
+            state.issues.error = Some(super::sections::no_scope(state));
+            state.pulls.error = Some(super::sections::no_scope(state));
         }
     }
     fx
@@ -61,13 +62,6 @@ fn no_repo(state: &AppState) -> String {
         .repo_problem
         .clone()
         .unwrap_or_else(|| "No GitHub repository: pass --repo OWNER/NAME.".into())
-}
-
-fn no_repo_issues(state: &AppState) -> String {
-    format!(
-        "{}. Press a for the issues assigned to you in all your repositories.",
-        no_repo(state).trim_end_matches('.')
-    )
 }
 
 pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
@@ -275,9 +269,17 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             }
             fx
         }
-        Msg::Data { at, answer, rate } => {
+        Msg::Data {
+            at,
+            answer,
+            rate,
+            search_rate,
+        } => {
             if rate.is_some() {
                 state.rate = rate;
+            }
+            if search_rate.is_some() {
+                state.search_rate = search_rate;
             }
             state.now = state.now.max(at);
             answer.apply(state, at)
@@ -560,26 +562,11 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
             );
         }
         Action::ToggleAllRepos => {
-            state.issues_all_repos = !state.issues_all_repos;
-            state.issues = Loaded {
-                loading: true,
-                ..Loaded::default()
-            };
-            state.cursor_mut(PanelId::Issues).selected = 0;
-            if state.ctx.repo.is_none() && !state.issues_all_repos {
-                state.issues = Loaded {
-                    error: Some(no_repo_issues(state)),
-                    ..Loaded::default()
-                };
-                return Vec::new();
-            }
-            if let Some(login) = state.login.clone() {
-                return vec![Effect::Poll(Resource::Issues(resource::Issues {
-                    all_repos: state.issues_all_repos,
-                    login,
-                }))];
-            }
+            state.all_repos = !state.all_repos;
+            return super::sections::scope_changed(state);
         }
+        Action::SectionPrev => return super::sections::switch(state, -1),
+        Action::SectionNext => return super::sections::switch(state, 1),
     }
     Vec::new()
 }
@@ -633,6 +620,20 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
         return super::logview::open(state);
     }
     if state.detail.is_some() {
+        return Vec::new();
+    }
+    let elsewhere = match state.focus {
+        PanelId::Issues => selection::issue(state).and_then(|i| {
+            let repo = crate::github::search::issue_repo(i);
+            super::sections::elsewhere(state, repo.as_ref(), &format!("#{}", i.number))
+        }),
+        PanelId::Pulls => selection::pull(state).and_then(|p| {
+            super::sections::elsewhere(state, Some(&p.repo), &format!("#{}", p.pr.number))
+        }),
+        _ => None,
+    };
+    if let Some(why) = elsewhere {
+        state.toast(why, true);
         return Vec::new();
     }
     let mut fx = Vec::new();

@@ -38,14 +38,14 @@ fn target_issue(state: &AppState) -> Option<Issue> {
 }
 
 fn need_issue(state: &mut AppState) -> Option<Issue> {
-    if state.issues_all_repos && state.detail.is_none() {
-        state.toast(
-            "Switch back to this repository's issues (a) to act on one",
-            true,
-        );
+    let issue = target_issue(state);
+    if let Some(why) = issue.as_ref().and_then(|i| {
+        let repo = crate::github::search::issue_repo(i);
+        super::sections::elsewhere(state, repo.as_ref(), &format!("#{}", i.number))
+    }) {
+        state.toast(why, true);
         return None;
     }
-    let issue = target_issue(state);
     if issue.is_none() {
         state.toast("Select an issue first", true);
     }
@@ -440,6 +440,9 @@ fn target_pull(state: &AppState) -> Option<(u64, Safe, String, String)> {
         ));
     }
     let row = super::selection::pull(state)?;
+    if super::sections::elsewhere(state, Some(&row.repo), "").is_some() {
+        return None;
+    }
     Some((
         row.pr.number,
         row.pr.title.clone(),
@@ -450,7 +453,7 @@ fn target_pull(state: &AppState) -> Option<(u64, Safe, String, String)> {
 
 pub fn review(state: &mut AppState) -> Vec<Effect> {
     let Some((number, title, ..)) = target_pull(state) else {
-        state.toast("Select a pull request first", true);
+        no_pull(state);
         return Vec::new();
     };
     state.open_modal(Modal::Form(Box::new(Form {
@@ -498,10 +501,22 @@ pub fn open_review_editor(
 
 pub fn merge(state: &mut AppState) -> Vec<Effect> {
     let Some((number, ..)) = target_pull(state) else {
-        state.toast("Select a pull request first", true);
+        no_pull(state);
         return Vec::new();
     };
     vec![state.prepare(Prepare::Merge { number })]
+}
+
+/// Why there is no pull request to act on: none selected, or the selected one is in another
+/// repository.
+fn no_pull(state: &mut AppState) {
+    let elsewhere = super::selection::pull(state).and_then(|row| {
+        super::sections::elsewhere(state, Some(&row.repo), &format!("#{}", row.pr.number))
+    });
+    match elsewhere {
+        Some(why) => state.toast(why, true),
+        None => state.toast("Select a pull request first", true),
+    }
 }
 
 /// A send that failed: the editor comes back with the text and the reason.

@@ -113,87 +113,67 @@ impl GitHub {
         })
     }
 
-    /// Open PRs that are mine or ask for my review, with their checks and review state.
-    pub async fn pull_rows(
+    /// One pull request's row: the pull request itself, then its reviews and checks (all
+    /// conditional requests: an unchanged pull request costs nothing). `None` when the pull
+    /// request cannot be read (gone, or no access): the caller counts it as unreadable.
+    pub async fn pull_row(
         &self,
         slug: &Slug,
+        number: u64,
         login: &str,
-    ) -> Result<Fetched<Vec<PullRow>>, ApiError> {
-        let list = self
-            .get_pages::<PullRequest>(
-                &format!("{}/pulls?state=open&per_page=100", slug.api_path()),
-                5,
-            )
-            .await?;
-        let mut changed = list.changed;
-        let wanted: Vec<(PullRequest, PullRole)> = list
-            .data
-            .into_iter()
-            .filter_map(|pr| {
-                let author = pr.user.as_ref().map(|u| u.login.as_str()) == Some(login);
-                let asked = pr.requested_reviewers.iter().any(|u| u.login == login);
-                let role = if author {
-                    PullRole::Mine
-                } else if asked {
-                    PullRole::ReviewRequested
-                } else {
-                    return None;
-                };
-                Some((pr, role))
-            })
-            .collect();
-        let details = join_all(wanted.into_iter().map(|(pr, role)| async move {
-            let n = pr.number;
-            let pr_path = format!("{}/pulls/{n}", slug.api_path());
-            let reviews_path = format!("{}/pulls/{n}/reviews?per_page=100", slug.api_path());
-            let checks_path = format!(
-                "{}/commits/{}/check-runs?per_page=100",
-                slug.api_path(),
-                pr.head.sha
-            );
-            let (full, reviews, checks) = tokio::join!(
-                self.get::<PullRequest>(&pr_path),
-                self.get_pages::<Review>(&reviews_path, 3),
-                self.get::<CheckRunList>(&checks_path),
-            );
-            (pr, role, full, reviews, checks)
-        }))
-        .await;
-        let mut rows = Vec::new();
-        for (pr, role, full, reviews, checks) in details {
-            // The list has the pull request; what the other requests add is garnish that
-            // can be missing: the row shows `?` there and says why.
-            let mut gaps = Gaps::default();
-            let full = part(full, Part::Comments, &mut gaps)?;
-            let reviews = part(reviews, Part::Reviews, &mut gaps)?;
-            // A repository without Actions answers 404: no checks, not a gap.
-            let checks = match checks {
-                Err(ApiError::NotFound { .. }) => None,
-                other => part(other, Part::Checks, &mut gaps)?,
-            };
-            changed |= full.as_ref().is_some_and(|f| f.changed)
-                || reviews.as_ref().is_some_and(|r| r.changed)
-                || checks.as_ref().is_some_and(|c| c.changed)
-                || !gaps.is_empty();
-            let comments = full.map_or(0, |f| {
-                f.data.comments.unwrap_or(0) + f.data.review_comments.unwrap_or(0)
-            });
-            let decision = reviews.map_or(ReviewDecision::None, |r| {
-                ReviewDecision::from_reviews(&r.data, &pr.requested_reviewers)
-            });
-            rows.push(PullRow {
+    ) -> Result<Option<Fetched<PullRow>>, ApiError> {
+        let pr_path = format!("{}/pulls/{number}", slug.api_path());
+        let mut ignored = Gaps::default();
+        let Some(full) = part(self.get::<PullRequest>(&pr_path).await, Part::Comments, &mut ignored)? else {
+            return Ok(None);
+        };
+        let pr = full.data;
+        let author = pr.user.as_ref().map(|u| u.login.as_str()) == Some(login);
+        let asked = pr.requested_reviewers.iter().any(|u| u.login == login);
+        let role = match (author, asked) {
+            (true, _) => PullRole::Mine,
+            (false, true) => PullRole::ReviewRequested,
+            (false, false) => PullRole::Involved,
+        };
+        let reviews_path = format!("{}/pulls/{number}/reviews?per_page=100", slug.api_path());
+        let checks_path = format!(
+            "{}/commits/{}/check-runs?per_page=100",
+            slug.api_path(),
+            pr.head.sha
+        );
+        let (reviews, checks) = tokio::join!(
+            self.get_pages::<Review>(&reviews_path, 3),
+            self.get::<CheckRunList>(&checks_path),
+        );
+        // The pull request is the row; what the other requests add is garnish that can be
+        // missing: the row shows `?` there and says why.
+        let mut gaps = Gaps::default();
+        let reviews = part(reviews, Part::Reviews, &mut gaps)?;
+        // A repository without Actions answers 404: no checks, not a gap.
+        let checks = match checks {
+            Err(ApiError::NotFound { .. }) => None,
+            other => part(other, Part::Checks, &mut gaps)?,
+        };
+        let changed = full.changed
+            || reviews.as_ref().is_some_and(|r| r.changed)
+            || checks.as_ref().is_some_and(|c| c.changed)
+            || !gaps.is_empty();
+        let comments = pr.comments.unwrap_or(0) + pr.review_comments.unwrap_or(0);
+        let decision = reviews.map_or(ReviewDecision::None, |r| {
+            ReviewDecision::from_reviews(&r.data, &pr.requested_reviewers)
+        });
+        Ok(Some(Fetched {
+            data: PullRow {
+                repo: slug.clone(),
                 pr,
                 role,
                 checks: checks.map(|c| ChecksRollup::from_runs(&c.data.check_runs)),
                 decision,
                 comments,
                 gaps,
-            });
-        }
-        Ok(Fetched {
-            data: rows,
+            },
             changed,
-        })
+        }))
     }
 
     /// The runs started for a commit, newest first (`head_sha`: every event and branch).
@@ -367,6 +347,8 @@ impl GitHub {
 pub enum PullRole {
     Mine,
     ReviewRequested,
+    /// Neither mine nor asking for my review (a section's query found it).
+    Involved,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -441,6 +423,8 @@ impl ReviewDecision {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct PullRow {
+    /// The repository the pull request is in (a section can span several).
+    pub repo: Slug,
     pub pr: PullRequest,
     pub role: PullRole,
     pub checks: Option<ChecksRollup>,

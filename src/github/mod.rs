@@ -11,6 +11,7 @@ pub mod partial;
 pub mod paths;
 pub mod pulls;
 pub mod ratelimit;
+pub mod search;
 mod transport;
 
 // The rules of names, origins and secrets sit below `github` (git and the config use them too);

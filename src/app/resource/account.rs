@@ -36,15 +36,10 @@ impl Polled for User {
                 state.user_error = None;
                 if state.login.as_deref() != Some(login.as_str()) {
                     state.login = Some(login.clone());
-                    if state.ctx.repo.is_some() || state.issues_all_repos {
-                        fx.push(Effect::Poll(Resource::Issues(super::Issues {
-                            all_repos: state.issues_all_repos,
-                            login: login.clone(),
-                        })));
-                    }
-                    if state.ctx.repo.is_some() {
-                        fx.push(Effect::Poll(Resource::Pulls(super::Pulls { login })));
-                    }
+                    fx.extend(crate::app::sections::poll(
+                        state,
+                        &[PanelId::Issues, PanelId::Pulls],
+                    ));
                 }
             }
             Err(e) => {

@@ -5,6 +5,7 @@ pub mod ci;
 pub mod deploys;
 pub mod issues;
 pub mod pulls;
+pub mod sections;
 
 use crate::app::state::{AppState, Loaded, PanelId};
 use crate::text::sanitize_line;

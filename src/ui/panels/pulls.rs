@@ -1,6 +1,7 @@
-use super::{block, render_empty, unread};
+use super::sections::{self, RepoColumn, REPO_COLUMN_WIDTH};
+use super::{render_empty, unread};
 use crate::app::state::{AppState, PanelId};
-use crate::github::dashboard::{ChecksRollup, PullRole, ReviewDecision};
+use crate::github::dashboard::{ChecksRollup, PullRole, PullRow, ReviewDecision};
 use crate::github::partial::Part;
 use crate::text::age;
 use crate::ui::widgets::table::Cell;
@@ -39,40 +40,37 @@ pub fn decision_span(d: ReviewDecision, theme: &Theme) -> Span<'static> {
     }
 }
 
+/// A row's repository as (owner, name).
+fn repo_of(r: &PullRow) -> Option<(&str, &str)> {
+    Some((r.repo.owner.as_str(), r.repo.name.as_str()))
+}
+
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, theme: &Theme) {
-    let count = state.pulls.data.as_ref().map(Vec::len);
-    let b = block(
-        PanelId::Pulls,
-        "mine · ⇄ review requested",
-        count,
-        &state.pulls,
-        focused,
-        theme,
-    );
-    if render_empty(
-        frame,
-        area,
-        b.clone(),
-        &state.pulls,
-        "No open pull requests of yours or waiting for your review.",
-        theme,
-    ) {
+    let tabs = &state.pull_tabs;
+    let b = sections::block(PanelId::Pulls, tabs, &state.pulls, state, focused, theme);
+    let empty = sections::empty_text("pull requests", tabs, state);
+    if render_empty(frame, area, b.clone(), &state.pulls, &empty, theme) {
         return;
     }
     let Some(rows) = state.pulls.data.as_ref() else {
         return;
     };
     let now = state.now;
+    let repo_col = RepoColumn::of(rows.iter().map(repo_of));
+    let mut cols = vec![
+        col("#", Constraint::Length(6), 0),
+        col("Title", Constraint::Fill(1), 0).min(12),
+        col("Checks", Constraint::Length(9), 0),
+        col("Review", Constraint::Length(8), 0),
+        col("Cmt", Constraint::Length(3), 2),
+        col("Age", Constraint::Length(3), 1),
+    ];
+    if repo_col.is_some() {
+        cols.insert(0, col("Repo", Constraint::Length(REPO_COLUMN_WIDTH), 1));
+    }
     let table = VirtualTable {
         block: b,
-        cols: vec![
-            col("#", Constraint::Length(6), 0),
-            col("Title", Constraint::Fill(1), 0).min(12),
-            col("Checks", Constraint::Length(9), 0),
-            col("Review", Constraint::Length(8), 0),
-            col("Cmt", Constraint::Length(3), 2),
-            col("Age", Constraint::Length(3), 1),
-        ],
+        cols,
         len: rows.len(),
         focused,
     };
@@ -86,7 +84,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             title.push(Span::styled("draft ", theme.dim()));
         }
         title.push(Span::raw(&r.pr.title));
-        vec![
+        let mut cells = vec![
             Cell::from(Span::styled(format!("#{}", r.pr.number), theme.number())),
             Cell::from(Line::from(title)),
             Cell::from(match r.gaps.has(Part::Checks) {
@@ -102,6 +100,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
                 false => Span::styled(r.comments.to_string(), theme.dim()),
             }),
             Cell::from(Span::styled(age(now, r.pr.created_at), theme.dim())),
-        ]
+        ];
+        if let Some(rc) = repo_col {
+            cells.insert(0, Cell::from(Span::styled(rc.text(repo_of(r)), theme.dim())));
+        }
+        cells
     });
 }
