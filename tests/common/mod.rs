@@ -91,6 +91,8 @@ pub struct Setup {
     /// Start as in this directory: the repository and its problems come from it (as
     /// `cockpit` run there finds them) instead of `repo` and the demo clone.
     pub cwd: Option<std::path::PathBuf>,
+    /// Changes the state before the app starts (what the config would set: sections, …).
+    pub state: Option<fn(&mut AppState)>,
 }
 
 impl Default for Setup {
@@ -106,6 +108,7 @@ impl Default for Setup {
             drafts_dir: None,
             intervals: None,
             cwd: None,
+            state: None,
         }
     }
 }
@@ -150,7 +153,7 @@ impl Harness {
                 },
             },
         };
-        let launched = launch::build(LaunchSpec {
+        let mut launched = launch::build(LaunchSpec {
             target: ApiTarget::from_api_url(&api),
             repo,
             token: setup
@@ -172,6 +175,9 @@ impl Harness {
             stale_days: 30,
         })
         .expect("launch");
+        if let Some(tweak) = setup.state {
+            tweak(&mut launched.state);
+        }
         let (keys, rx) = mpsc::unbounded_channel::<io::Result<Event>>();
         let input = rx;
         let (frame_tx, frames) =
