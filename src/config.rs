@@ -379,7 +379,11 @@ fn check_sections(table: &str, sections: &[Section]) -> Vec<(Vec<Seg>, String)> 
         ]
     };
     let (kind, other, other_words): (&str, &str, &[&str]) = match table {
-        "issues" => ("issues", "pull requests", &["is:pr", "type:pr", "is:pull-request"]),
+        "issues" => (
+            "issues",
+            "pull requests",
+            &["is:pr", "type:pr", "is:pull-request"],
+        ),
         _ => ("pull requests", "issues", &["is:issue", "type:issue"]),
     };
     if sections.is_empty() {
@@ -399,7 +403,10 @@ fn check_sections(table: &str, sections: &[Section]) -> Vec<(Vec<Seg>, String)> 
         {
             out.push((
                 at(i, "title"),
-                format!("{:?} is the title of another section", crate::text::sanitize_line(title)),
+                format!(
+                    "{:?} is the title of another section",
+                    crate::text::sanitize_line(title)
+                ),
             ));
         }
         if title.chars().any(char::is_control) || s.filter.chars().any(char::is_control) {
@@ -1014,8 +1021,15 @@ client_id = "Iv1.corp"
         )
         .expect("parses");
         let c = &loaded.config;
-        assert_eq!(c.issues.sections, vec![Section::new("p1 bugs", "is:open label:p1 org:acme")]);
-        assert_eq!(c.pulls.sections.len(), 1, "configured sections replace the defaults");
+        assert_eq!(
+            c.issues.sections,
+            vec![Section::new("p1 bugs", "is:open label:p1 org:acme")]
+        );
+        assert_eq!(
+            c.pulls.sections.len(),
+            1,
+            "configured sections replace the defaults"
+        );
         let w: Vec<String> = loaded.warnings.iter().map(Problem::to_string).collect();
         assert_eq!(
             w,
@@ -1036,7 +1050,10 @@ client_id = "Iv1.corp"
             errors("[pulls]\nsections = []\n"),
             vec!["line 2, key pulls.sections: no sections: write at least one, or leave the key out for the defaults"]
         );
-        let long = format!("[[pulls.sections]]\ntitle = \"x\"\nfilter = \"{}\"\n", "a ".repeat(200));
+        let long = format!(
+            "[[pulls.sections]]\ntitle = \"x\"\nfilter = \"{}\"\n",
+            "a ".repeat(200)
+        );
         assert_eq!(
             errors(&long),
             vec!["line 3, key pulls.sections[0].filter: longer than the 256 characters GitHub searches"]

@@ -35,7 +35,10 @@ async fn sections_switch_with_brackets_and_show_their_rows() {
             s.contains("[Created]") && s.contains("Telemetry: make the endpoint")
         })
         .await;
-    assert!(!s.contains("Crash when HOME is unset"), "only my issues:\n{s}");
+    assert!(
+        !s.contains("Crash when HOME is unset"),
+        "only my issues:\n{s}"
+    );
     h.key(']');
     h.wait_until("Mentioned", |s| {
         s.contains("[Mentioned]") && s.contains("Question: is it safe")
@@ -64,8 +67,10 @@ async fn sections_switch_with_brackets_and_show_their_rows() {
     assert!(s.contains("⇄ CI: cache cargo registry"), "{s}");
     assert!(!s.contains("#43"), "{s}");
     h.key(']');
-    h.wait_until("Involved", |s| s.contains("[Involved]") && s.contains("#46"))
-        .await;
+    h.wait_until("Involved", |s| {
+        s.contains("[Involved]") && s.contains("#46")
+    })
+    .await;
     // Each search carries the kind and this repository.
     let searches: Vec<String> = h
         .hub()

@@ -359,7 +359,9 @@ async fn search_qualifiers_of_sections_and_the_search_budget() {
     let found = numbers(&both["items"]);
     assert!(found.contains(&47) && found.contains(&5), "{found:?}");
     let v = api
-        .json(&search("is:issue is:open assignee:@me org:acme -repo:acme/rocket"))
+        .json(&search(
+            "is:issue is:open assignee:@me org:acme -repo:acme/rocket",
+        ))
         .await;
     assert_eq!(numbers(&v["items"]), [5, 3]);
     let v = api
@@ -377,7 +379,10 @@ async fn search_qualifiers_of_sections_and_the_search_budget() {
     let v = api
         .json(&search("is:issue label:p1 repo:acme/rocket"))
         .await;
-    assert_eq!((v["total_count"].as_u64(), numbers(&v["items"]).len()), (Some(0), 0));
+    assert_eq!(
+        (v["total_count"].as_u64(), numbers(&v["items"]).len()),
+        (Some(0), 0)
+    );
 
     let mut last = None;
     for i in 0..30 {
@@ -386,7 +391,10 @@ async fn search_qualifiers_of_sections_and_the_search_budget() {
     let last = last.expect("answers");
     assert_eq!(last.status(), 403);
     assert_eq!(fakehub_support::header(&last, "x-ratelimit-remaining"), "0");
-    assert_eq!(fakehub_support::header(&last, "x-ratelimit-resource"), "search");
+    assert_eq!(
+        fakehub_support::header(&last, "x-ratelimit-resource"),
+        "search"
+    );
     // The primary budget is untouched, and a minute later search answers again.
     assert_eq!(api.get("/user").await.status(), 200);
     api.advance(61);

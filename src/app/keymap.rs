@@ -485,7 +485,8 @@ impl Keymap {
                 if let Some(p) = b.panel {
                     // "Issues, Pull requests: …" names both panels already.
                     let names = action.describe().split(':').next().unwrap_or_default();
-                    if !names.starts_with(p.title()) && !names.contains(&format!(", {}", p.title())) {
+                    if !names.starts_with(p.title()) && !names.contains(&format!(", {}", p.title()))
+                    {
                         k = format!("{k} ({})", p.title());
                     }
                 }

@@ -134,7 +134,9 @@ fn next_delay<R: Polled>(
     };
     let base = Duration::from_secs(2u64.saturating_pow(failures.min(8)).min(300));
     Some(match err {
-        ApiError::RateLimited { reset, .. } => (*reset - Utc::now()).to_std().unwrap_or(base).max(base),
+        ApiError::RateLimited { reset, .. } => {
+            (*reset - Utc::now()).to_std().unwrap_or(base).max(base)
+        }
         ApiError::SecondaryRateLimit { retry_after_secs } => {
             Duration::from_secs(*retry_after_secs).max(base)
         }

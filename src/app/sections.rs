@@ -145,7 +145,10 @@ pub fn poll(state: &AppState, panels: &[PanelId]) -> Vec<Effect> {
     }
     if panels.contains(&PanelId::Pulls) {
         if let Some(query) = pulls_query(state) {
-            fx.push(Effect::Poll(Resource::Pulls(resource::Pulls { query, login })));
+            fx.push(Effect::Poll(Resource::Pulls(resource::Pulls {
+                query,
+                login,
+            })));
         }
     }
     fx
@@ -308,7 +311,10 @@ mod tests {
     #[test]
     fn rows_elsewhere_are_refused() {
         let s = state();
-        assert_eq!(elsewhere(&s, Slug::parse("acme/rocket").as_ref(), "#1"), None);
+        assert_eq!(
+            elsewhere(&s, Slug::parse("acme/rocket").as_ref(), "#1"),
+            None
+        );
         assert_eq!(elsewhere(&s, None, "#1"), None);
         assert_eq!(
             elsewhere(&s, Slug::parse("acme/api").as_ref(), "#7").as_deref(),

@@ -124,7 +124,12 @@ impl GitHub {
     ) -> Result<Option<Fetched<PullRow>>, ApiError> {
         let pr_path = format!("{}/pulls/{number}", slug.api_path());
         let mut ignored = Gaps::default();
-        let Some(full) = part(self.get::<PullRequest>(&pr_path).await, Part::Comments, &mut ignored)? else {
+        let Some(full) = part(
+            self.get::<PullRequest>(&pr_path).await,
+            Part::Comments,
+            &mut ignored,
+        )?
+        else {
             return Ok(None);
         };
         let pr = full.data;

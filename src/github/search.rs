@@ -65,7 +65,11 @@ pub fn issue_repo(issue: &Issue) -> Option<Slug> {
 }
 
 impl GitHub {
-    async fn search(&self, query: &str, per_page: usize) -> Result<Fetched<Found<Issue>>, ApiError> {
+    async fn search(
+        &self,
+        query: &str,
+        per_page: usize,
+    ) -> Result<Fetched<Found<Issue>>, ApiError> {
         let path = format!(
             "/search/issues?q={}&sort=updated&order=desc&per_page={per_page}",
             query_value(query)
@@ -78,13 +82,13 @@ impl GitHub {
             .map(|item| {
                 let mut issue = item.issue;
                 if issue.repository.is_none() {
-                    issue.repository = item
-                        .repository_url
-                        .as_deref()
-                        .and_then(slug_of_url)
-                        .map(|s| RepoRef {
-                            full_name: s.full_name(),
-                        });
+                    issue.repository =
+                        item.repository_url
+                            .as_deref()
+                            .and_then(slug_of_url)
+                            .map(|s| RepoRef {
+                                full_name: s.full_name(),
+                            });
                 }
                 issue
             })

@@ -52,7 +52,11 @@ impl Host {
             let search = headers
                 .get("x-ratelimit-resource")
                 .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"search"));
-            let slot = if search { &self.search_rate } else { &self.rate };
+            let slot = if search {
+                &self.search_rate
+            } else {
+                &self.rate
+            };
             if let Ok(mut slot) = slot.lock() {
                 *slot = Some(rl);
             }

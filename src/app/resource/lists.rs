@@ -1,9 +1,9 @@
 //! The dashboard's lists from GitHub: issues, pull requests, environments.
 
 use super::{no_repo, Polled, ResourceKind};
-use crate::app::sections;
 use crate::app::effect::Effect;
 use crate::app::pollers::{Intervals, Services};
+use crate::app::sections;
 use crate::app::state::{AppState, PanelId};
 use crate::app::update::{new_review_requests, new_waiting_deploys, note_error, store, store_rows};
 use crate::github::dashboard::{EnvRow, PullRow};

@@ -135,7 +135,9 @@ pub(super) fn search_issues(w: &World, ctx: &Ctx, req: &Req) -> R {
                 continue;
             }
             ("user" | "org", _) if !negate => {
-                scopes.push(Box::new(move |r: &Repo, _| r.owner.eq_ignore_ascii_case(&value)));
+                scopes.push(Box::new(move |r: &Repo, _| {
+                    r.owner.eq_ignore_ascii_case(&value)
+                }));
                 continue;
             }
             ("repo", _) => Box::new(move |r: &Repo, _| r.full_name().eq_ignore_ascii_case(&value)),

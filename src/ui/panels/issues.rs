@@ -16,7 +16,15 @@ fn repo_of(issue: &crate::github::models::Issue) -> Option<(&str, &str)> {
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, theme: &Theme) {
     let tabs = &state.issue_tabs;
-    let b = sections::block(PanelId::Issues, tabs, &state.issues, state, focused, theme);
+    let b = sections::block(
+        PanelId::Issues,
+        tabs,
+        &state.issues,
+        state,
+        focused,
+        area.width,
+        theme,
+    );
     let empty = sections::empty_text("issues", tabs, state);
     if render_empty(frame, area, b.clone(), &state.issues, &empty, theme) {
         return;
@@ -58,7 +66,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             Cell::from(Span::styled(age(now, issue.created_at), theme.dim())),
         ];
         if let Some(rc) = repo_col {
-            cells.insert(0, Cell::from(Span::styled(rc.text(repo_of(issue)), theme.dim())));
+            cells.insert(
+                0,
+                Cell::from(Span::styled(rc.text(repo_of(issue)), theme.dim())),
+            );
         }
         cells
     });

@@ -47,7 +47,15 @@ fn repo_of(r: &PullRow) -> Option<(&str, &str)> {
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, theme: &Theme) {
     let tabs = &state.pull_tabs;
-    let b = sections::block(PanelId::Pulls, tabs, &state.pulls, state, focused, theme);
+    let b = sections::block(
+        PanelId::Pulls,
+        tabs,
+        &state.pulls,
+        state,
+        focused,
+        area.width,
+        theme,
+    );
     let empty = sections::empty_text("pull requests", tabs, state);
     if render_empty(frame, area, b.clone(), &state.pulls, &empty, theme) {
         return;
@@ -102,7 +110,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             Cell::from(Span::styled(age(now, r.pr.created_at), theme.dim())),
         ];
         if let Some(rc) = repo_col {
-            cells.insert(0, Cell::from(Span::styled(rc.text(repo_of(r)), theme.dim())));
+            cells.insert(
+                0,
+                Cell::from(Span::styled(rc.text(repo_of(r)), theme.dim())),
+            );
         }
         cells
     });

@@ -22,55 +22,95 @@ fn scope_label(state: &AppState) -> String {
 }
 
 /// The panel frame: number and name, the tabs, the scope, the count, and loading / stale.
+/// All the tabs when they fit in `width`; else the visible one with its place (`[Mine] 1/3`),
+/// and the scope goes before the count does.
 pub fn block<'a, T>(
     id: PanelId,
     tabs: &Tabs<T>,
     loaded: &Loaded<Vec<T>>,
     state: &AppState,
     focused: bool,
+    width: u16,
     theme: &Theme,
 ) -> Block<'a> {
-    let mut title = vec![Span::styled(
-        format!(" {} {} ", id.index() + 1, id.title()),
+    let head = Span::styled(
+        format!(" {} {}", id.index() + 1, id.title()),
         theme.title(focused),
-    )];
-    for (i, s) in tabs.list.iter().enumerate() {
-        let name = sanitize_line(s.title.trim());
-        if i == tabs.active {
-            title.push(Span::styled(format!("[{name}]"), theme.title(focused)));
-        } else {
-            title.push(Span::styled(format!(" {name} "), theme.dim()));
+    );
+    let name = |i: usize| sanitize_line(tabs.list[i].title.trim());
+    let all: Vec<Span> = (0..tabs.list.len())
+        .map(|i| match i == tabs.active {
+            true => Span::styled(format!(" [{}]", name(i)), theme.title(focused)),
+            false => Span::styled(format!(" {}", name(i)), theme.dim()),
+        })
+        .collect();
+    let mut one = Vec::new();
+    if tabs.current().is_some() {
+        one.push(Span::styled(
+            format!(" [{}]", name(tabs.active)),
+            theme.title(focused),
+        ));
+        if tabs.list.len() > 1 {
+            let place = format!(" {}/{}", tabs.active + 1, tabs.list.len());
+            one.push(Span::styled(place, theme.dim()));
         }
     }
     let scope = scope_label(state);
-    if !scope.is_empty() {
-        title.push(Span::styled(format!(" · {}", sanitize_line(&scope)), theme.dim()));
-    }
+    let scope = (!scope.is_empty())
+        .then(|| Span::styled(format!(" · {}", sanitize_line(&scope)), theme.dim()));
+    let mut count = Vec::new();
     if let Some(rows) = loaded.data.as_ref() {
         let n = rows.len();
         let text = match tabs.count {
             Some(c) if c.total > n as u64 + c.unreadable as u64 => format!(" ({n} of {})", c.total),
             _ => format!(" ({n})"),
         };
-        title.push(Span::styled(text, theme.dim()));
+        count.push(Span::styled(text, theme.dim()));
         if let Some(c) = tabs.count {
             if c.incomplete {
-                title.push(Span::styled(" incomplete: GitHub's search timed out", theme.warn()));
+                count.push(Span::styled(" incomplete", theme.warn()));
             }
             if c.unreadable > 0 {
-                title.push(Span::styled(format!(" {} unreadable", c.unreadable), theme.warn()));
+                count.push(Span::styled(
+                    format!(" {} unreadable", c.unreadable),
+                    theme.warn(),
+                ));
             }
         }
     }
+    let marker = if loaded.data.is_some() && loaded.error.is_some() {
+        Some(Span::styled(" stale ", theme.bad()))
+    } else if loaded.loading || (loaded.data.is_none() && loaded.error.is_none()) {
+        Some(Span::styled(" loading… ", theme.dim()))
+    } else {
+        None
+    };
+    // Inside the corners, beside the marker on the right.
+    let room =
+        usize::from(width.saturating_sub(2)).saturating_sub(marker.as_ref().map_or(0, Span::width));
+    let wide = |parts: &[&[Span]]| {
+        parts
+            .iter()
+            .flat_map(|p| p.iter())
+            .map(Span::width)
+            .sum::<usize>()
+            + 1
+    };
+    let scoped: Vec<Span> = scope.into_iter().collect();
+    let mut title: Vec<Span> = if wide(&[&[head.clone()], &all, &scoped, &count]) <= room {
+        [vec![head], all, scoped, count].concat()
+    } else if wide(&[&[head.clone()], &one, &scoped, &count]) <= room {
+        [vec![head], one, scoped, count].concat()
+    } else {
+        [vec![head], one, count].concat()
+    };
     title.push(Span::raw(" "));
     let mut b = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.border(focused))
         .title(Line::from(title));
-    if loaded.data.is_some() && loaded.error.is_some() {
-        b = b.title_top(Line::from(Span::styled(" stale ", theme.bad())).right_aligned());
-    } else if loaded.loading || (loaded.data.is_none() && loaded.error.is_none()) {
-        b = b.title_top(Line::from(Span::styled(" loading… ", theme.dim())).right_aligned());
+    if let Some(m) = marker {
+        b = b.title_top(Line::from(m).right_aligned());
     }
     b
 }
@@ -144,8 +184,14 @@ mod tests {
         let col = |r: &[Option<(&str, &str)>]| RepoColumn::of(r.iter().copied());
         let rocket = Some(("acme", "rocket"));
         assert_eq!(col(&[rocket, rocket, None]), None);
-        assert_eq!(col(&[rocket, Some(("acme", "api"))]), Some(RepoColumn::Name));
-        assert_eq!(col(&[rocket, Some(("other", "api"))]), Some(RepoColumn::Full));
+        assert_eq!(
+            col(&[rocket, Some(("acme", "api"))]),
+            Some(RepoColumn::Name)
+        );
+        assert_eq!(
+            col(&[rocket, Some(("other", "api"))]),
+            Some(RepoColumn::Full)
+        );
         assert_eq!(RepoColumn::Name.text(rocket), "rocket");
         assert_eq!(RepoColumn::Full.text(rocket), "acme/rocket");
         assert_eq!(RepoColumn::Name.text(None), "?");

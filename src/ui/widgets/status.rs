@@ -76,7 +76,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, 
     if let Some(text) = search_binds(state) {
         spans.push(sep());
         let spent = state.search_rate.is_some_and(|rl| rl.remaining == 0);
-        spans.push(Span::styled(text, if spent { theme.bad() } else { theme.warn() }));
+        spans.push(Span::styled(
+            text,
+            if spent { theme.bad() } else { theme.warn() },
+        ));
     }
     // Config warnings go before the freshness so they are seen; the first key press hides them.
     if !state.warnings_dismissed {
