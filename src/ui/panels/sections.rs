@@ -97,13 +97,14 @@ pub fn block<'a, T>(
             + 1
     };
     let scoped: Vec<Span> = scope.into_iter().collect();
-    let mut title: Vec<Span> = if wide(&[&[head.clone()], &all, &scoped, &count]) <= room {
-        [vec![head], all, scoped, count].concat()
-    } else if wide(&[&[head.clone()], &one, &scoped, &count]) <= room {
-        [vec![head], one, scoped, count].concat()
-    } else {
-        [vec![head], one, count].concat()
-    };
+    let mut title: Vec<Span> =
+        if wide(&[std::slice::from_ref(&head), &all, &scoped, &count]) <= room {
+            [vec![head], all, scoped, count].concat()
+        } else if wide(&[std::slice::from_ref(&head), &one, &scoped, &count]) <= room {
+            [vec![head], one, scoped, count].concat()
+        } else {
+            [vec![head], one, count].concat()
+        };
     title.push(Span::raw(" "));
     let mut b = Block::bordered()
         .border_type(BorderType::Rounded)
