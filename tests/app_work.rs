@@ -131,8 +131,11 @@ async fn from_issue_to_a_resolved_review_thread() {
     // The demo's reviewer comments on a line a little later.
     h.clock.advance(Duration::from_secs(30));
     h.key('3');
-    h.wait_until("the new PR listed", |s| s.contains("review requested (4)"))
-        .await;
+    // Mine: #43, #44 and the new one, selected as it arrives.
+    h.wait_until("the new PR listed", |s| {
+        s.contains("[Mine] 1/3 · rocket (3)")
+    })
+    .await;
     h.code(KeyCode::Enter);
     h.wait_until("the reviewer's thread", |s| {
         s.contains("Review threads (1 unresolved of 1)")

@@ -170,6 +170,10 @@ pub fn switch(state: &mut AppState, delta: isize) -> Vec<Effect> {
         );
         return Vec::new();
     }
+    if panel == PanelId::Pulls {
+        // Another section's review requests are not new ones: its first answer only records.
+        state.seen_review_requests = None;
+    }
     if state.login.is_none() {
         // Nothing polls yet; the section shows why when the account answers.
         if panel == PanelId::Issues {
@@ -188,6 +192,7 @@ pub fn switch(state: &mut AppState, delta: isize) -> Vec<Effect> {
 pub fn scope_changed(state: &mut AppState) -> Vec<Effect> {
     state.issue_tabs.forget();
     state.pull_tabs.forget();
+    state.seen_review_requests = None;
     let missing = scope_qualifier(state).is_none().then(|| no_scope(state));
     state.issues = fresh(&missing);
     state.pulls = fresh(&missing);
@@ -306,6 +311,21 @@ mod tests {
             filter: "is:open".into(),
         }]);
         assert!(!one.switch(1, &mut rows, &mut cursor));
+    }
+
+    /// A section shown again is no news: its review requests were there before.
+    #[test]
+    fn switching_sections_forgets_what_review_requests_were_seen() {
+        let mut s = state();
+        s.login = Some("octodemo".into());
+        s.focus = PanelId::Pulls;
+        s.seen_review_requests = Some(vec![46]);
+        let fx = switch(&mut s, 1);
+        assert_eq!(s.seen_review_requests, None);
+        assert!(
+            matches!(fx.as_slice(), [Effect::Poll(Resource::Pulls(_))]),
+            "{fx:?}"
+        );
     }
 
     #[test]
