@@ -24,7 +24,16 @@ pub struct Tabs<T> {
 }
 
 impl<T> Tabs<T> {
+    /// The config's sections, their titles made safe to show once here (they are drawn on
+    /// every frame).
     pub fn new(list: Vec<Section>) -> Tabs<T> {
+        let list: Vec<Section> = list
+            .into_iter()
+            .map(|Section { title, filter }| Section {
+                title: crate::text::sanitize_line(title.trim()),
+                filter,
+            })
+            .collect();
         Tabs {
             parked: list.iter().map(|_| None).collect(),
             list,

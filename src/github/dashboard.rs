@@ -114,23 +114,28 @@ impl GitHub {
     }
 
     /// One pull request's row: the pull request itself, then its reviews and checks (all
-    /// conditional requests: an unchanged pull request costs nothing). `None` when the pull
-    /// request cannot be read (gone, or no access): the caller counts it as unreadable.
+    /// conditional requests: an unchanged pull request costs nothing). `found` is what the
+    /// search said of it: when the pull request itself cannot be read, the row is made of that,
+    /// its checks (which need the head commit) and comment count marked unread.
     pub async fn pull_row(
         &self,
         slug: &Slug,
-        number: u64,
+        found: &Issue,
         login: &str,
-    ) -> Result<Option<Fetched<PullRow>>, ApiError> {
+    ) -> Result<Fetched<PullRow>, ApiError> {
+        let number = found.number;
         let pr_path = format!("{}/pulls/{number}", slug.api_path());
-        let mut ignored = Gaps::default();
-        let Some(full) = part(
+        let mut unread = Gaps::default();
+        let full = match part(
             self.get::<PullRequest>(&pr_path).await,
             Part::Comments,
-            &mut ignored,
-        )?
-        else {
-            return Ok(None);
+            &mut unread,
+        )? {
+            Some(full) => full,
+            None => Fetched {
+                data: pull_from_search(found),
+                changed: true,
+            },
         };
         let pr = full.data;
         let author = pr.user.as_ref().map(|u| u.login.as_str()) == Some(login);
@@ -146,13 +151,20 @@ impl GitHub {
             slug.api_path(),
             pr.head.sha
         );
-        let (reviews, checks) = tokio::join!(
-            self.get_pages::<Review>(&reviews_path, 3),
-            self.get::<CheckRunList>(&checks_path),
-        );
+        let checks = async {
+            match unread.get(Part::Comments) {
+                // The head commit is unknown: so are its checks.
+                Some(u) => Err(ApiError::Client {
+                    status: 0,
+                    message: format!("the pull request could not be read: {}", u.why),
+                }),
+                None => self.get::<CheckRunList>(&checks_path).await,
+            }
+        };
+        let (reviews, checks) = tokio::join!(self.get_pages::<Review>(&reviews_path, 3), checks);
         // The pull request is the row; what the other requests add is garnish that can be
         // missing: the row shows `?` there and says why.
-        let mut gaps = Gaps::default();
+        let mut gaps = unread;
         let reviews = part(reviews, Part::Reviews, &mut gaps)?;
         // A repository without Actions answers 404: no checks, not a gap.
         let checks = match checks {
@@ -167,7 +179,7 @@ impl GitHub {
         let decision = reviews.map_or(ReviewDecision::None, |r| {
             ReviewDecision::from_reviews(&r.data, &pr.requested_reviewers)
         });
-        Ok(Some(Fetched {
+        Ok(Fetched {
             data: PullRow {
                 repo: slug.clone(),
                 pr,
@@ -178,7 +190,7 @@ impl GitHub {
                 gaps,
             },
             changed,
-        }))
+        })
     }
 
     /// The runs started for a commit, newest first (`head_sha`: every event and branch).
@@ -345,6 +357,33 @@ impl GitHub {
             });
         }
         Ok((changed, history, gaps))
+    }
+}
+
+/// A pull request as far as a search item tells it (no head or base: those the search does
+/// not give).
+fn pull_from_search(i: &Issue) -> PullRequest {
+    let unknown = || GitRef {
+        ref_name: String::new(),
+        sha: String::new(),
+    };
+    PullRequest {
+        number: i.number,
+        title: i.title.clone(),
+        state: i.state.clone(),
+        draft: false,
+        user: i.user.clone(),
+        head: unknown(),
+        base: unknown(),
+        requested_reviewers: Vec::new(),
+        html_url: i.html_url.clone(),
+        created_at: i.created_at,
+        updated_at: i.updated_at,
+        body: i.body.clone(),
+        merged_at: None,
+        comments: None,
+        review_comments: None,
+        mergeable_state: None,
     }
 }
 

@@ -24,7 +24,8 @@ pub struct SearchCount {
     pub total: u64,
     /// GitHub's `incomplete_results`: the search timed out and may have missed some.
     pub incomplete: bool,
-    /// Items found that could not be read (a pull request gone or out of reach since).
+    /// Items found that cannot be shown (a pull request whose repository the answer does not
+    /// name).
     pub unreadable: usize,
 }
 
@@ -124,28 +125,24 @@ impl GitHub {
         let found = self.search(query, PULLS_PER_SEARCH).await?;
         let mut changed = found.changed;
         let mut count = found.data.count;
-        let hits: Vec<(Slug, u64)> = found
+        let hits: Vec<(Slug, &Issue)> = found
             .data
             .rows
             .iter()
             .filter(|i| i.pull_request.is_some())
-            .filter_map(|i| Some((issue_repo(i)?, i.number)))
+            .filter_map(|i| Some((issue_repo(i)?, i)))
             .collect();
         count.unreadable = found.data.rows.len() - hits.len();
         let rows = join_all(
             hits.iter()
-                .map(|(slug, number)| self.pull_row(slug, *number, login)),
+                .map(|(slug, found)| self.pull_row(slug, found, login)),
         )
         .await;
         let mut out = Vec::new();
         for row in rows {
-            match row? {
-                Some(r) => {
-                    changed |= r.changed;
-                    out.push(r.data);
-                }
-                None => count.unreadable += 1,
-            }
+            let row = row?;
+            changed |= row.changed;
+            out.push(row.data);
         }
         Ok(Fetched {
             changed,

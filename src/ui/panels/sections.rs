@@ -37,7 +37,7 @@ pub fn block<'a, T>(
         format!(" {} {}", id.index() + 1, id.title()),
         theme.title(focused),
     );
-    let name = |i: usize| sanitize_line(tabs.list[i].title.trim());
+    let name = |i: usize| tabs.list[i].title.as_str();
     let all: Vec<Span> = (0..tabs.list.len())
         .map(|i| match i == tabs.active {
             true => Span::styled(format!(" [{}]", name(i)), theme.title(focused)),
