@@ -160,7 +160,7 @@ async fn the_search_limit_running_out_shows_and_the_rows_stay() {
     h.key('r');
     let s = h
         .wait_until("the status bar says so", |s| {
-            s.contains("search limit hit, sections wait till 10:01:00")
+            s.contains("search spent till 10:01:00")
         })
         .await;
     assert!(
@@ -179,7 +179,7 @@ async fn the_search_limit_running_out_shows_and_the_rows_stay() {
     h.clock.advance(std::time::Duration::from_secs(61));
     h.key('r');
     h.wait_until("back", |s| {
-        s.contains("Telemetry: make the endpoint") && !s.contains("search limit hit")
+        s.contains("Telemetry: make the endpoint") && !s.contains("search spent")
     })
     .await;
     h.quit().await;

@@ -26,12 +26,16 @@ fn freshness<T>(l: &Loaded<T>, now: DateTime<Utc>) -> (String, bool) {
 /// Silent otherwise: a plentiful budget is nothing to read.
 fn search_binds(state: &AppState) -> Option<String> {
     let rl = state.search_rate?;
+    // With the primary budget spent too, `API 0/5000` says it; the room is the error's.
+    if state.rate.is_some_and(|core| core.remaining == 0) {
+        return None;
+    }
     if u64::from(rl.remaining) * 4 >= u64::from(rl.limit) {
         return None;
     }
     let at = rl.reset.format("%H:%M:%S");
     Some(if rl.remaining == 0 {
-        format!("search limit hit, sections wait till {at}")
+        format!("search spent till {at}")
     } else {
         format!("search {}/{}, resets {at}", rl.remaining, rl.limit)
     })
