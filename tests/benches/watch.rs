@@ -59,6 +59,16 @@ fn main() {
         }
         let reqs: Vec<_> = h.hub().requests().into_iter().skip(start).collect();
         let counted = reqs.iter().filter(|r| r.counted).count();
+        // Search has its own budget (30 a minute): its share is shown apart.
+        let search = reqs
+            .iter()
+            .filter(|r| r.counted && r.path_and_query.starts_with("/search/"))
+            .count();
+        if std::env::var_os("WATCH_BENCH_LIST").is_some() {
+            for r in reqs.iter().filter(|r| r.counted) {
+                println!("  counted: {} {} {}", r.status, r.method, r.path_and_query);
+            }
+        }
         let free = reqs.iter().filter(|r| r.status == 304).count();
         println!(
             "one simulated hour watching run #424 with the whole dashboard open ({:.1} s real):",
@@ -69,6 +79,7 @@ fn main() {
         println!(
             "  charged to the rate limit:     {counted}   (target < 200; gh run watch ≈ 2,400)"
         );
+        println!("    of which searches:           {search}   (their own budget, 30 a minute)");
         h.quit().await;
     });
 }
