@@ -1,8 +1,8 @@
-use super::{list_block, marks, render_empty, render_no_match};
+use super::{list_block, loaded_rows, Rows};
 use crate::app::state::{AppState, PanelId};
 use crate::text::{age, sanitize_line};
+use crate::ui::widgets::table::col;
 use crate::ui::widgets::table::Cell;
-use crate::ui::widgets::table::{col, VirtualTable};
 use crate::ui::Theme;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -34,18 +34,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         .unwrap_or_else(|| "you".into());
     let empty =
         format!("No open issues assigned to {who} here. Press a to toggle all repositories.");
-    if render_empty(frame, area, b.clone(), &state.issues, &empty, theme)
-        || render_no_match(frame, area, b.clone(), state, PanelId::Issues, theme)
-    {
-        return;
-    }
-    let shown = crate::app::filter::visible(state, PanelId::Issues);
-    let Some(issues) = state.issues.data.as_ref() else {
+    let Some(issues) = loaded_rows(frame, area, b.clone(), &state.issues, &empty, theme) else {
         return;
     };
     let now = state.now;
     let num_width = if state.issues_all_repos { 16 } else { 6 };
-    let table = VirtualTable {
+    let table = Rows {
+        id: PanelId::Issues,
         block: b,
         cols: vec![
             col("#", Constraint::Length(num_width), 0),
@@ -53,14 +48,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             col("Labels", Constraint::Fill(1), 2),
             col("Age", Constraint::Length(3), 1),
         ],
-        len: shown.len(),
         focused,
-        marks: marks(state, PanelId::Issues),
+        data: issues,
     };
-    table.render(frame, area, state.cursor(PanelId::Issues), theme, |i| {
-        let Some(issue) = shown.index(i).and_then(|i| issues.get(i)) else {
-            return Vec::new();
-        };
+    table.render(frame, area, state, theme, |issue| {
         let number = match (&issue.repository, state.issues_all_repos) {
             (Some(r), true) => {
                 let short = r.full_name.rsplit('/').next().unwrap_or(&r.full_name);

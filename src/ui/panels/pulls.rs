@@ -1,10 +1,10 @@
-use super::{list_block, marks, render_empty, render_no_match, unread};
+use super::{list_block, loaded_rows, unread, Rows};
 use crate::app::state::{AppState, PanelId};
 use crate::github::dashboard::{ChecksRollup, PullRole, ReviewDecision};
 use crate::github::partial::Part;
 use crate::text::age;
+use crate::ui::widgets::table::col;
 use crate::ui::widgets::table::Cell;
-use crate::ui::widgets::table::{col, VirtualTable};
 use crate::ui::Theme;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -48,23 +48,19 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         focused,
         theme,
     );
-    if render_empty(
+    let Some(rows) = loaded_rows(
         frame,
         area,
         b.clone(),
         &state.pulls,
         "No open pull requests of yours or waiting for your review.",
         theme,
-    ) || render_no_match(frame, area, b.clone(), state, PanelId::Pulls, theme)
-    {
-        return;
-    }
-    let shown = crate::app::filter::visible(state, PanelId::Pulls);
-    let Some(rows) = state.pulls.data.as_ref() else {
+    ) else {
         return;
     };
     let now = state.now;
-    let table = VirtualTable {
+    let table = Rows {
+        id: PanelId::Pulls,
         block: b,
         cols: vec![
             col("#", Constraint::Length(6), 0),
@@ -74,14 +70,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             col("Cmt", Constraint::Length(3), 2),
             col("Age", Constraint::Length(3), 1),
         ],
-        len: shown.len(),
         focused,
-        marks: marks(state, PanelId::Pulls),
+        data: rows,
     };
-    table.render(frame, area, state.cursor(PanelId::Pulls), theme, |i| {
-        let Some(r) = shown.index(i).and_then(|i| rows.get(i)) else {
-            return Vec::new();
-        };
+    table.render(frame, area, state, theme, |r| {
         let mut title = Vec::new();
         if r.role == PullRole::ReviewRequested {
             title.push(Span::styled("⇄ ", theme.accent()));
