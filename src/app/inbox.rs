@@ -191,15 +191,7 @@ pub fn target_found(
         }
         Ok(Found::Issue(number)) => (
             PanelId::Issues,
-            Detail::Issue {
-                repo: repo.clone(),
-                number,
-                data: Loaded {
-                    loading: true,
-                    ..Loaded::default()
-                },
-                scroll: Default::default(),
-            },
+            Detail::issue(repo.clone(), number),
             Effect::Poll(Resource::IssueDetail(resource::IssueDetail {
                 repo,
                 number,

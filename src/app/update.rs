@@ -790,15 +790,7 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
                     repo: repo.clone(),
                     number: i.number,
                 })));
-                Detail::Issue {
-                    repo,
-                    number: i.number,
-                    data: Loaded {
-                        loading: true,
-                        ..Loaded::default()
-                    },
-                    scroll: Default::default(),
-                }
+                Detail::issue(repo, i.number)
             }),
         PanelId::Pulls => in_repo(&repo)
             .ok()
