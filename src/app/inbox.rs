@@ -40,7 +40,7 @@ impl Inbox {
         self.threads.data.as_ref()?.get(self.cursor.selected)
     }
 
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.threads.data.as_ref().map_or(0, Vec::len)
     }
 }
