@@ -4,18 +4,10 @@
 
 mod common;
 
-use common::{eventually, Harness, Setup};
+use common::{discard_work_in_progress, eventually, Harness, Setup};
 use git2::Repository;
 use ratatui::crossterm::event::KeyCode;
 use std::path::Path;
-
-fn discard_work_in_progress(dir: &Path) {
-    let repo = Repository::open(dir).expect("open");
-    let mut co = git2::build::CheckoutBuilder::new();
-    co.force();
-    repo.checkout_head(Some(&mut co))
-        .expect("reset the demo's edit");
-}
 
 fn head_of(dir: &Path) -> (String, String) {
     let repo = Repository::open(dir).expect("open");
