@@ -2,8 +2,8 @@
 //! requested of the viewer, an issue assigned to them by someone else, a comment naming
 //! `@them`, a workflow run that ended on a pull request of theirs. The scenario may seed more
 //! (one whose target is gone, for one). What the world keeps is each thread's id and what
-//! the account did with it (read, done, unsubscribed); the threads themselves are derived
-//! at each request, so a run ending or a review request shows up by itself.
+//! the account did with it (read, done); the threads themselves are derived at each request,
+//! so a run ending or a review request shows up by itself.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,7 +15,6 @@ pub struct ThreadState {
     pub id: u64,
     pub last_read_at: Option<Time>,
     pub done_at: Option<Time>,
-    pub unsubscribed: bool,
 }
 
 /// A thread the scenario seeded for `login`.
