@@ -275,7 +275,11 @@ pub async fn perform_on(gh: &GitHub, repo: Option<&Slug>, m: &Mutation) -> Resul
     }
 }
 
-async fn change_thread(gh: &GitHub, thread_id: u64, change: ThreadChange) -> Result<Done, ApiError> {
+async fn change_thread(
+    gh: &GitHub,
+    thread_id: u64,
+    change: ThreadChange,
+) -> Result<Done, ApiError> {
     gh.change_thread(thread_id, change).await?;
     let message = match change {
         ThreadChange::Read => "Marked read",

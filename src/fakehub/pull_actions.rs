@@ -167,7 +167,9 @@ pub(crate) fn set_draft(
     } else {
         "markPullRequestReadyForReview"
     };
-    let id = var_str(vars, "pullRequestId").unwrap_or_default().to_string();
+    let id = var_str(vars, "pullRequestId")
+        .unwrap_or_default()
+        .to_string();
     let found = w.repos.iter().enumerate().find_map(|(ri, repo)| {
         if !repo.can_read(Some(login)) {
             return None;

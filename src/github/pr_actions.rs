@@ -154,8 +154,13 @@ impl GitHub {
                 "markPullRequestReadyForReview",
             )
         };
-        self.flag_mutation(op, field, ("pullRequestId", node_id), ("pullRequest", "isDraft"))
-            .await
+        self.flag_mutation(
+            op,
+            field,
+            ("pullRequestId", node_id),
+            ("pullRequest", "isDraft"),
+        )
+        .await
     }
 
     /// Merges the base into the head branch on GitHub (202: it happens shortly). With
