@@ -4,18 +4,10 @@
 
 mod common;
 
-use common::{eventually, Harness, Setup};
+use common::{discard_work_in_progress, eventually, Harness, Setup};
 use git2::Repository;
 use ratatui::crossterm::event::KeyCode;
 use std::path::Path;
-
-fn discard_work_in_progress(dir: &Path) {
-    let repo = Repository::open(dir).expect("open");
-    let mut co = git2::build::CheckoutBuilder::new();
-    co.force();
-    repo.checkout_head(Some(&mut co))
-        .expect("reset the demo's edit");
-}
 
 fn head_of(dir: &Path) -> (String, String) {
     let repo = Repository::open(dir).expect("open");
@@ -139,10 +131,7 @@ async fn readonly_refuses_the_pull_request_actions() {
         .await;
         assert!(!h.screen().contains("y yes"), "no confirmation opens");
     }
-    let draft = h
-        .hub()
-        .with_world(|w| w.repos[0].issues[&44].pull.as_ref().map(|p| p.draft));
-    assert_eq!(draft, Some(true));
+    assert_eq!(draft_of(&h, 44), Some(true));
     h.quit().await;
 }
 
@@ -240,16 +229,20 @@ async fn edit_title_and_body() {
     h.quit().await;
 }
 
+/// `M` on the open pull request `n`, the merge method taken: the confirmation's screen.
+async fn merge_confirmation(h: &mut Harness, n: u64) -> String {
+    h.key('M');
+    h.wait_for(&format!("Merge #{n}")).await;
+    h.code(KeyCode::Enter);
+    h.wait_until("the confirmation", |s| s.contains("into its base?"))
+        .await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_merge_confirmation_names_the_required_checks_or_says_it_cannot_tell() {
     let mut h = Harness::start().await;
     open_pull(&mut h, 43).await;
-    h.key('M');
-    h.wait_for("Merge #43").await;
-    h.code(KeyCode::Enter);
-    let s = h
-        .wait_until("the confirmation", |s| s.contains("into its base?"))
-        .await;
+    let s = merge_confirmation(&mut h, 43).await;
     assert!(
         s.contains("Required check build (release) is still running"),
         "the required checks by name:\n{s}"
@@ -263,12 +256,7 @@ async fn the_merge_confirmation_names_the_required_checks_or_says_it_cannot_tell
         kind: cockpit::fakehub::FaultKind::Status(403),
         times: None,
     });
-    h.key('M');
-    h.wait_for("Merge #43").await;
-    h.code(KeyCode::Enter);
-    let s = h
-        .wait_until("the confirmation", |s| s.contains("into its base?"))
-        .await;
+    let s = merge_confirmation(&mut h, 43).await;
     assert!(s.contains("Cannot tell which checks"), "{s}");
     h.key('n');
     h.wait_gone("into its base?").await;

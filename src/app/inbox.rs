@@ -40,7 +40,7 @@ impl Inbox {
         self.threads.data.as_ref()?.get(self.cursor.selected)
     }
 
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.threads.data.as_ref().map_or(0, Vec::len)
     }
 }
@@ -191,15 +191,7 @@ pub fn target_found(
         }
         Ok(Found::Issue(number)) => (
             PanelId::Issues,
-            Detail::Issue {
-                repo: repo.clone(),
-                number,
-                data: Loaded {
-                    loading: true,
-                    ..Loaded::default()
-                },
-                scroll: Default::default(),
-            },
+            Detail::issue(repo.clone(), number),
             Effect::Poll(Resource::IssueDetail(resource::IssueDetail {
                 repo,
                 number,

@@ -312,6 +312,19 @@ impl Detail {
         }
     }
 
+    /// An issue's detail, loading.
+    pub fn issue(repo: Slug, number: u64) -> Detail {
+        Detail::Issue {
+            repo,
+            number,
+            data: Loaded {
+                loading: true,
+                ..Loaded::default()
+            },
+            scroll: Default::default(),
+        }
+    }
+
     /// A run's detail, its jobs loading.
     pub fn run(repo: Slug, run_id: u64) -> Detail {
         Detail::Run {

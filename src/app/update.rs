@@ -783,15 +783,7 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
                 repo: repo.clone(),
                 number: i.number,
             })));
-            Detail::Issue {
-                repo,
-                number: i.number,
-                data: Loaded {
-                    loading: true,
-                    ..Loaded::default()
-                },
-                scroll: Default::default(),
-            }
+            Detail::issue(repo, i.number)
         }),
         PanelId::Pulls => repo.clone().zip(selection::pull(state)).map(|(repo, p)| {
             let (detail, effect) = work::open_pull(repo, p.pr.number);

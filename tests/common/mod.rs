@@ -354,6 +354,13 @@ pub fn commit_file(dir: &std::path::Path, file: &str, content: &str, message: &s
         .to_string()
 }
 
+/// Throws away the uncommitted edit the demo clone starts with, so a switch of branch is clean.
+pub fn discard_work_in_progress(dir: &std::path::Path) {
+    let repo = git2::Repository::open(dir).expect("open");
+    repo.checkout_head(Some(git2::build::CheckoutBuilder::new().force()))
+        .expect("reset the demo's edit");
+}
+
 /// Polls `f` until it holds (up to [`DEADLINE`]): for state outside fakehub, such as files on
 /// disk or what the app asked the browser to open.
 pub async fn until(what: &str, f: impl Fn() -> bool) {

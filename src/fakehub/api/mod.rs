@@ -31,7 +31,7 @@ mod users;
 
 use super::render::Ctx;
 use super::world::World;
-pub(crate) use access::{check_write_scope, require_write};
+pub(crate) use access::{check_write_scope, require_write, viewer};
 use approvals::{pending_deployments, review_deployments};
 use branches::{branch, branches};
 use checks::check_runs_for_ref;
