@@ -244,11 +244,7 @@ fn step(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::LogChunk { job_id, bytes } => super::logview::chunk(state, job_id, bytes),
-        Msg::LogSearch => {
-            let mut fx = super::logview::search_news(state);
-            fx.extend(super::pager::search_news(state));
-            fx
-        }
+        Msg::LogSearch => super::logview::search_news(state),
         Msg::Done(Ok(message)) => {
             state.toast(message, false);
             Vec::new()
