@@ -363,6 +363,7 @@ fn readonly(s: &mut AppState) {
 fn comment_sent() -> Msg {
     Msg::Mutated {
         id: 1,
+        repo: Some(rocket()),
         mutation: Mutation::CommentOnIssue {
             number: 47,
             body: "HOME can be unset".into(),
@@ -380,6 +381,7 @@ fn comment_sent() -> Msg {
 fn comment_failed() -> Msg {
     Msg::Mutated {
         id: 1,
+        repo: Some(rocket()),
         mutation: Mutation::CommentOnIssue {
             number: 47,
             body: "HOME can be unset".into(),
@@ -666,6 +668,7 @@ fn readonly_refuses_to_send_an_open_editor() {
 fn approved() -> Msg {
     Msg::Mutated {
         id: 1,
+        repo: Some(rocket()),
         mutation: Mutation::ReviewDeployment {
             run_id: RUN_WAITING,
             run_number: 190,
@@ -1748,6 +1751,7 @@ fn pull_gone() -> Msg {
 fn marked_done() -> Msg {
     Msg::Mutated {
         id: 1,
+        repo: None,
         mutation: thread_change(101, ThreadChange::Done, "Faster deploys"),
         result: Ok(Done {
             message: "Marked done".into(),

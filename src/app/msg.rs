@@ -29,6 +29,9 @@ pub enum Msg {
     },
     Mutated {
         id: u64,
+        /// The repository it changed (as `Effect::Mutate` named it): what follows its answer
+        /// (a followed run) is looked for there.
+        repo: Option<crate::github::Slug>,
         mutation: super::mutation::Mutation,
         result: Result<super::mutation::Done, ApiError>,
     },

@@ -350,6 +350,7 @@ fn execute(
                     let result = super::mutation::perform_on(&s.gh, repo.as_ref(), &mutation).await;
                     let _ = tx.send(Msg::Mutated {
                         id,
+                        repo,
                         mutation,
                         result,
                     });

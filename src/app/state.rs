@@ -479,8 +479,6 @@ pub struct AppState {
     pub queue: ApprovalQueue,
     /// Repositories GitHub says are archived or gone.
     pub repo_health: Vec<(Slug, RepoHealth)>,
-    /// The repository each mutation under way changes (by id), for what follows its answer.
-    pub mutation_repos: Vec<(u64, Slug)>,
     /// The default branch of each repository the approval queue looked at (a watched clone
     /// branches from it).
     pub repo_defaults: Vec<(Slug, String)>,
@@ -562,7 +560,6 @@ impl AppState {
             inbox: Default::default(),
             queue: ApprovalQueue::default(),
             repo_health: Vec::new(),
-            mutation_repos: Vec::new(),
             repo_defaults: Vec::new(),
             filters: Default::default(),
         }

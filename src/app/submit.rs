@@ -81,9 +81,6 @@ pub fn start(state: &mut AppState, mutation: Mutation) -> Vec<Effect> {
     let id = state.next_id;
     state.next_id += 1;
     state.in_flight.push((id, mutation.describe()));
-    if let Some(repo) = state.acting_repo.clone() {
-        state.mutation_repos.push((id, repo));
-    }
     vec![Effect::Mutate {
         id,
         repo: state.acting_repo.clone(),

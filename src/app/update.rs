@@ -162,15 +162,12 @@ fn step(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
         }
         Msg::Mutated {
             id,
+            repo,
             mutation,
             result,
         } => {
             state.in_flight.retain(|(i, _)| *i != id);
-            // The repository it changed: what follows (a followed run) is looked for there.
-            let at = state.mutation_repos.iter().position(|(i, _)| *i == id);
-            let repo = at
-                .map(|i| state.mutation_repos.remove(i).1)
-                .or_else(|| state.ctx.repo.clone());
+            let repo = repo.or_else(|| state.ctx.repo.clone());
             match result {
                 Ok(done) => {
                     state.toast(format!("✓ {}", done.message), false);
