@@ -22,19 +22,21 @@ pub fn panel_pollers(state: &AppState) -> Vec<Effect> {
             repos: repos.clone(),
         },
     ))];
-    match state.scope {
-        Scope::Watched => fx.push(Effect::Poll(Resource::WatchedRuns(resource::WatchedRuns {
-            repos,
-        }))),
-        Scope::Here => match (state.ci_commit.clone(), state.ci_branch.clone()) {
-            (Some(sha), _) => fx.push(Effect::Poll(Resource::HeadRuns(resource::HeadRuns { sha }))),
-            (None, Some(branch)) => {
-                fx.push(Effect::Poll(Resource::Runs(resource::Runs { branch })))
-            }
-            (None, None) => fx.push(Effect::Stop(ResourceKind::Runs)),
-        },
-    }
+    fx.push(match state.scope {
+        Scope::Watched => Effect::Poll(Resource::WatchedRuns(resource::WatchedRuns { repos })),
+        Scope::Here => here_runs(state),
+    });
     fx
+}
+
+/// The CI panel's poller in this repository's scope: the runs of the detached commit, else of
+/// the branch it follows.
+pub fn here_runs(state: &AppState) -> Effect {
+    match (state.ci_commit.clone(), state.ci_branch.clone()) {
+        (Some(sha), _) => Effect::Poll(Resource::HeadRuns(resource::HeadRuns { sha })),
+        (None, Some(branch)) => Effect::Poll(Resource::Runs(resource::Runs { branch })),
+        (None, None) => Effect::Stop(ResourceKind::Runs),
+    }
 }
 
 /// The approval queue's poller: every repository, whatever the scope (the status bar counts
