@@ -4,7 +4,7 @@
 
 use super::deploys;
 use super::effect::{Effect, Resource, ResourceKind};
-use super::keymap::Action;
+use super::keymap::{Action, Keymap};
 use super::resource;
 use super::state::{AppState, Detail, Loaded, PanelId, RepoHealth, Scope};
 use crate::github::Slug;
@@ -163,28 +163,32 @@ pub fn selected(state: &AppState) -> Option<&super::state::Approval> {
         .get(state.queue.cursor.selected)
 }
 
-/// Keys while the queue is open: it has its own cursor; Esc or `Q` close it, `q` still quits.
-pub fn key(state: &mut AppState, k: KeyEvent) -> Vec<Effect> {
-    let len = state.queue.items.data.as_ref().map_or(0, Vec::len);
-    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+/// Keys while the queue is open: `a` / `A` are its own; the rest mean what the keymap says,
+/// on the queue's own cursor (back or the queue's key close it, quit still quits).
+pub fn key(state: &mut AppState, keymap: &Keymap, k: KeyEvent) -> Vec<Effect> {
+    let plain = !k.modifiers.contains(KeyModifiers::CONTROL);
     match k.code {
-        KeyCode::Esc | KeyCode::Char('Q') => state.queue.open = false,
-        KeyCode::Char('q') => {
+        KeyCode::Char('a') if plain => return review(state, true),
+        KeyCode::Char('A') if plain => return review(state, false),
+        _ => {}
+    }
+    let page = (state.size.1 as isize / 2 - 4).max(1);
+    let len = state.queue.items.data.as_ref().map_or(0, Vec::len);
+    let cursor = &mut state.queue.cursor;
+    match keymap.lookup(&k, state.focus) {
+        Some(Action::Back | Action::ApprovalQueue) => state.queue.open = false,
+        Some(Action::Quit) => {
             state.should_quit = true;
             return vec![Effect::Quit];
         }
-        KeyCode::Char('c') if ctrl => {
-            state.should_quit = true;
-            return vec![Effect::Quit];
-        }
-        KeyCode::Char('j') | KeyCode::Down => state.queue.cursor.move_by(1, len),
-        KeyCode::Char('k') | KeyCode::Up => state.queue.cursor.move_by(-1, len),
-        KeyCode::Char('g') | KeyCode::Home => state.queue.cursor.selected = 0,
-        KeyCode::Char('G') | KeyCode::End => state.queue.cursor.move_by(isize::MAX / 2, len),
-        KeyCode::Char('r') => return vec![Effect::Refresh(vec![ResourceKind::Approvals])],
-        KeyCode::Char('a') => return review(state, true),
-        KeyCode::Char('A') => return review(state, false),
-        KeyCode::Char('o') => {
+        Some(Action::Down) => cursor.move_by(1, len),
+        Some(Action::Up) => cursor.move_by(-1, len),
+        Some(Action::PageDown) => cursor.move_by(page, len),
+        Some(Action::PageUp) => cursor.move_by(-page, len),
+        Some(Action::Top) => cursor.selected = 0,
+        Some(Action::Bottom) => cursor.move_by(isize::MAX / 2, len),
+        Some(Action::Refresh) => return vec![Effect::Refresh(vec![ResourceKind::Approvals])],
+        Some(Action::OpenInBrowser) => {
             if let Some(url) = selected(state)
                 .map(|a| a.run.html_url.clone())
                 .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
@@ -192,7 +196,7 @@ pub fn key(state: &mut AppState, k: KeyEvent) -> Vec<Effect> {
                 return vec![Effect::OpenUrl(url)];
             }
         }
-        KeyCode::Enter => return open_run(state),
+        Some(Action::Open) => return open_run(state),
         _ => {}
     }
     Vec::new()
