@@ -109,11 +109,16 @@ pub fn health_notes(state: &AppState) -> Vec<String> {
 }
 
 /// Refuses an action that would change an archived repository on GitHub (GitHub would
-/// answer 403 after the form; the user learns it before). Local git work is not refused.
+/// answer 403 after the form; the user learns it before). Local git work, and checking out a
+/// pull request (a fetch), is not refused.
 pub fn refuse_archived(state: &mut AppState, action: Action) -> bool {
     let local = matches!(
         action,
-        Action::BranchFromIssue | Action::Checkout | Action::NewBranch | Action::DeleteBranch
+        Action::BranchFromIssue
+            | Action::Checkout
+            | Action::NewBranch
+            | Action::DeleteBranch
+            | Action::CheckoutPull
     );
     if !action.mutates() || local {
         return false;
@@ -256,4 +261,30 @@ pub fn clone_of(state: &AppState, repo: &Slug) -> Option<std::path::PathBuf> {
         .iter()
         .find(|w| w.slug == *repo)
         .and_then(|w| w.path.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::state::Context;
+
+    /// In an archived repository what changes GitHub is refused; git work in the clone,
+    /// a pull request's checkout included (it only fetches), is not.
+    #[test]
+    fn an_archived_repository_refuses_only_changes_on_github() {
+        let repo = Slug::parse("acme/legacy").expect("slug");
+        let ctx = Context {
+            repo: Some(repo.clone()),
+            ..Context::default()
+        };
+        let mut state = AppState::new(ctx, chrono::Utc::now(), (120, 30));
+        state.repo_health.push((repo.clone(), RepoHealth::Archived));
+        state.acting_repo = Some(repo);
+        for local in [Action::CheckoutPull, Action::Checkout, Action::DeleteBranch] {
+            assert!(!refuse_archived(&mut state, local), "{local:?}");
+        }
+        for change in [Action::Merge, Action::Push, Action::Comment] {
+            assert!(refuse_archived(&mut state, change), "{change:?}");
+        }
+    }
 }
