@@ -105,7 +105,7 @@ fn step(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                 return super::help::key(state, keymap, k);
             }
             if state.queue.open {
-                return super::watch::key(state, k);
+                return super::watch::key(state, keymap, k);
             }
             // Esc abandons a half-typed sequence rather than going back.
             if k.code == KeyCode::Esc && !state.pending_keys.is_empty() {

@@ -114,10 +114,8 @@ fn here_runs(state: &mut AppState) -> Vec<Effect> {
         loading: true,
         ..Loaded::default()
     };
-    crate::app::watch::panel_pollers(state)
-        .into_iter()
-        .filter(|e| matches!(e, Effect::Poll(Resource::Runs(_) | Resource::HeadRuns(_))))
-        .collect()
+    // Both callers have just set the branch or the commit: a poll, never a stop.
+    vec![crate::app::watch::here_runs(state)]
 }
 
 /// The local clone's branches, read with git on a blocking thread.
