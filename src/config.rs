@@ -31,14 +31,62 @@ pub struct Config {
     pub hosts: Vec<HostConfig>,
     pub issues: IssuesConfig,
     pub pulls: PullsConfig,
+    /// `[[commands]]`: the user's own shell commands.
+    pub commands: Vec<CommandConfig>,
 }
 
 /// Repositories the dashboard watches besides the one in the current directory.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct ReposConfig {
-    /// `OWNER/NAME`, or `HOST/OWNER/NAME` for a repository on another configured host.
-    pub watch: Vec<String>,
+    /// `"OWNER/NAME"`, or `{ repo = "OWNER/NAME", path = "~/src/name" }` naming its clone.
+    pub watch: Vec<WatchEntry>,
+}
+
+/// One watched repository: its `OWNER/NAME` and, when given, where its local clone is (as
+/// written: `~` is expanded by whoever starts the app).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WatchEntry {
+    pub repo: String,
+    pub path: Option<String>,
+}
+
+/// A string or a `{ repo, path }` table; an unknown key in the table is an error with its
+/// line (a typo in `path` would otherwise silently lose the clone).
+impl<'de> Deserialize<'de> for WatchEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Entry;
+        impl<'de> serde::de::Visitor<'de> for Entry {
+            type Value = WatchEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("\"OWNER/NAME\" or { repo = \"OWNER/NAME\", path = \"~/src/name\" }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<WatchEntry, E> {
+                Ok(WatchEntry {
+                    repo: v.to_string(),
+                    path: None,
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WatchEntry, A::Error> {
+                let (mut repo, mut path) = (None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "repo" => repo = Some(map.next_value::<String>()?),
+                        "path" => path = Some(map.next_value::<String>()?),
+                        other => {
+                            return Err(serde::de::Error::unknown_field(other, &["repo", "path"]))
+                        }
+                    }
+                }
+                let repo = repo.ok_or_else(|| serde::de::Error::missing_field("repo"))?;
+                Ok(WatchEntry { repo, path })
+            }
+        }
+        d.deserialize_any(Entry)
+    }
 }
 
 /// Seconds between refreshes. Unchanged answers cost no rate limit (ETags), so these trade
@@ -438,6 +486,106 @@ fn check_sections(table: &str, sections: &[Section]) -> Vec<(Vec<Seg>, String)> 
     out
 }
 
+/// One `[[commands]]` entry: a shell command with `{{…}}` values from the selected row.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct CommandConfig {
+    /// What the help and the palette call it; empty: the command itself.
+    #[serde(default)]
+    pub name: String,
+    /// A key sequence as in `[keys]`; empty: only the palette runs it.
+    #[serde(default)]
+    pub key: String,
+    #[serde(default)]
+    pub context: CommandContext,
+    pub command: String,
+    #[serde(default)]
+    pub output: CommandOutput,
+    /// Ask y/n, showing the expanded command, before running it.
+    #[serde(default)]
+    pub confirm: bool,
+    /// Refused under `--readonly`.
+    #[serde(default)]
+    pub dangerous: bool,
+}
+
+/// The panel whose selected row a command's values come from (`global`: the focused one).
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum CommandContext {
+    #[default]
+    Global,
+    Issues,
+    Branches,
+    Pulls,
+    Ci,
+    Deploys,
+}
+
+impl CommandContext {
+    /// As written in the file, and as `[keys.TABLE]` names the same context.
+    pub fn table(self) -> &'static str {
+        match self {
+            CommandContext::Global => "global",
+            CommandContext::Issues => "issues",
+            CommandContext::Branches => "branches",
+            CommandContext::Pulls => "pulls",
+            CommandContext::Ci => "ci",
+            CommandContext::Deploys => "deploys",
+        }
+    }
+}
+
+/// Where a command's output goes.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum CommandOutput {
+    /// Nothing, unless it fails (exit code and last line of stderr).
+    None,
+    /// The first line of stdout.
+    #[default]
+    Toast,
+    /// Everything it printed, in a scrollable view.
+    Pager,
+    /// The command gets the terminal (an editor, `gh pr checkout`); cockpit comes back after.
+    Terminal,
+}
+
+/// The values a command template may name (`{{number}}`).
+pub const TEMPLATE_VALUES: [&str; 10] = [
+    "repo",
+    "owner",
+    "number",
+    "branch",
+    "sha",
+    "url",
+    "run_id",
+    "job_id",
+    "environment",
+    "repo_path",
+];
+
+/// The `{{name}}`s of a template, in order, or what is wrong with it.
+pub fn template_names(template: &str) -> Result<Vec<&str>, String> {
+    let mut names = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            return Err("a {{ is not closed by }}".into());
+        };
+        let name = after[..end].trim();
+        if !TEMPLATE_VALUES.contains(&name) {
+            return Err(format!(
+                "unknown value {{{{{name}}}}}; the values are {}",
+                TEMPLATE_VALUES.map(|v| format!("{{{{{v}}}}}")).join(" ")
+            ));
+        }
+        names.push(name);
+        rest = &after[end + 2..];
+    }
+    Ok(names)
+}
+
 impl Config {
     /// How often relative times are redrawn when nothing else changed (at least a second).
     pub fn clock(&self) -> Duration {
@@ -554,8 +702,21 @@ pub fn config_path(
 
 /// A check of what a value means, owned by the layer that gives it meaning: whether an action
 /// exists (the keymap knows), whether a colour is one (the theme knows). Each problem names its
-/// key path (`["keys", "global", "x"]`) and gets its line like any other.
+/// key path (`["keys", "global", "x"]`, `["commands", "[2]", "key"]` for an array's entry) and
+/// gets its line like any other.
 pub type Check = fn(&Loaded) -> Vec<(Vec<String>, String)>;
+
+/// A segment of a check's key path: `[N]` is the Nth entry of an array.
+fn seg(s: String) -> Seg {
+    match s
+        .strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'))
+        .and_then(|n| n.parse().ok())
+    {
+        Some(i) => Seg::Index(i),
+        None => Seg::Key(s),
+    }
+}
 
 /// Loads the file at `path`. A default-location file that does not exist is not an error;
 /// a file the user named explicitly is.
@@ -608,7 +769,7 @@ pub fn parse(text: &str, checks: &[Check]) -> Result<Loaded, Vec<Problem>> {
     };
     for check in checks {
         for (path, message) in check(&loaded) {
-            let path: Vec<Seg> = path.into_iter().map(Seg::Key).collect();
+            let path: Vec<Seg> = path.into_iter().map(seg).collect();
             problems.push(located(&path, message));
         }
     }
@@ -747,17 +908,33 @@ fn check_values(c: &Config) -> Vec<(Vec<Seg>, String)> {
     let key =
         |parts: &[&str]| -> Vec<Seg> { parts.iter().map(|p| Seg::Key(p.to_string())).collect() };
     let mut out = Vec::new();
-    for (i, repo) in c.repos.watch.iter().enumerate() {
+    for (i, entry) in c.repos.watch.iter().enumerate() {
+        let repo = &entry.repo;
         let checked = match repo.split('/').collect::<Vec<_>>()[..] {
             [_, _] => crate::names::check_slug(repo).map(drop),
+            // One dashboard talks to one host (one client, one token): a repository elsewhere
+            // would be polled with the wrong token, so it is refused rather than ignored.
             [host, owner, name] => crate::origin::check_host(host)
                 .and_then(|()| crate::names::check_slug(&format!("{owner}/{name}")))
-                .map(drop),
+                .and_then(|_| {
+                    Err(format!(
+                        "{:?}: watching a repository on another host is not supported yet; \
+                         write OWNER/NAME for one on the dashboard's host",
+                        crate::text::sanitize_line(repo)
+                    ))
+                }),
             _ => Err(format!(
                 "{:?} is not OWNER/NAME or HOST/OWNER/NAME",
                 crate::text::sanitize_line(repo)
             )),
         };
+        let checked = checked.and_then(|()| match &entry.path {
+            Some(p) if p.trim().is_empty() => Err(format!(
+                "the path of {} cannot be empty (leave it out when there is no clone)",
+                crate::text::sanitize_line(repo)
+            )),
+            _ => Ok(()),
+        });
         if let Err(message) = checked {
             let mut path = key(&["repos", "watch"]);
             path.push(Seg::Index(i));
@@ -799,6 +976,20 @@ fn check_values(c: &Config) -> Vec<(Vec<Seg>, String)> {
             out.push((at("host"), format!("{host} is configured twice")));
         }
     }
+    for (i, cmd) in c.commands.iter().enumerate() {
+        let at = |field: &str| {
+            vec![
+                Seg::Key("commands".into()),
+                Seg::Index(i),
+                Seg::Key(field.into()),
+            ]
+        };
+        if cmd.command.trim().is_empty() {
+            out.push((at("command"), "the command cannot be empty".into()));
+        } else if let Err(message) = template_names(&cmd.command) {
+            out.push((at("command"), message));
+        }
+    }
     out
 }
 
@@ -822,6 +1013,9 @@ mod tests {
         // Its bindings are checked against the keymap in `settings`.
         let mut config = loaded.config;
         config.keys = KeysConfig::default();
+        // Its commands are examples, not defaults (there are none).
+        assert_eq!(config.commands.len(), 5);
+        config.commands.clear();
         assert_eq!(config, Config::default());
     }
 
@@ -951,11 +1145,44 @@ mod tests {
     }
 
     #[test]
+    fn watched_repositories_are_checked_with_their_lines() {
+        assert_eq!(
+            errors("[repos]\nwatch = [\n  \"acme/api\",\n  \"ghe.corp/team/api\",\n]\n"),
+            vec!["line 4, key repos.watch[1]: \"ghe.corp/team/api\": watching a repository on another host is not supported yet; write OWNER/NAME for one on the dashboard's host"]
+        );
+        assert_eq!(
+            errors("[repos]\nwatch = [{ repo = \"acme/api\", pth = \"~/api\" }]\n"),
+            vec!["line 2, key repos.watch[0]: unknown field `pth`, expected `repo` or `path`"]
+        );
+        assert_eq!(
+            errors("[repos]\nwatch = [{ path = \"~/api\" }]\n"),
+            vec!["line 2, key repos.watch[0]: missing field `repo`"]
+        );
+        assert_eq!(
+            errors("[repos]\nwatch = [{ repo = \"acme/api\", path = \" \" }]\n"),
+            vec!["line 2, key repos.watch[0]: the path of acme/api cannot be empty (leave it out when there is no clone)"]
+        );
+        assert_eq!(
+            errors("[repos]\nwatch = [{ repo = \"acme\" }]\n"),
+            vec!["line 2, key repos.watch[0]: \"acme\" is not OWNER/NAME or HOST/OWNER/NAME"]
+        );
+        let ok = parse(
+            "[[repos.watch]]\nrepo = \"acme/infra\"\npath = \"~/src/infra\"\n",
+            &[],
+        )
+        .expect("the array-of-tables form reads too");
+        assert_eq!(
+            ok.config.repos.watch[0].path.as_deref(),
+            Some("~/src/infra")
+        );
+    }
+
+    #[test]
     fn the_whole_schema_reads() {
         let loaded = parse(
             r##"
 [repos]
-watch = ["acme/infra", "ghe.corp/team/api"]
+watch = ["acme/infra", { repo = "acme/api", path = "~/src/api" }]
 [ui]
 theme = "mono"
 [ui.colors]
@@ -990,7 +1217,19 @@ client_id = "Iv1.corp"
         .expect("parses");
         assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
         let c = &loaded.config;
-        assert_eq!(c.repos.watch.len(), 2);
+        assert_eq!(
+            c.repos.watch,
+            vec![
+                WatchEntry {
+                    repo: "acme/infra".into(),
+                    path: None
+                },
+                WatchEntry {
+                    repo: "acme/api".into(),
+                    path: Some("~/src/api".into())
+                }
+            ]
+        );
         assert_eq!(c.ui.theme, ThemeChoice::Mono);
         let prod = &c.deploy.environments["production"];
         assert_eq!(prod.workflow, "deploy.yml");

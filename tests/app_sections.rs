@@ -185,10 +185,10 @@ async fn the_search_limit_running_out_shows_and_the_rows_stay() {
     h.quit().await;
 }
 
-/// A row of another repository (`a`: every repository) is not acted on as if it were this
-/// repository's: Enter says where it is.
+/// A row of another repository (`a`: every repository) is acted on in its own repository:
+/// Enter opens it there, and a comment goes there.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_row_of_another_repository_is_refused_with_where_it_is() {
+async fn a_row_of_another_repository_acts_in_its_own_repository() {
     let mut h = Harness::start().await;
     h.wait_until("loaded", every_panel_loaded).await;
     h.key('a');
@@ -196,10 +196,18 @@ async fn a_row_of_another_repository_is_refused_with_where_it_is() {
     assert!(s.contains("Repo"), "a repository column:\n{s}");
     h.key('j');
     h.code(ratatui::crossterm::event::KeyCode::Enter);
-    h.wait_for("#5 is in acme/launchpad: switch with W / :repo")
-        .await;
+    h.wait_for("Flaky deploy health check").await;
     h.key('c');
-    h.wait_for("#5 is in acme/launchpad: switch with W / :repo")
-        .await;
+    h.type_text("seen on staging too");
+    h.ctrl('s');
+    h.wait_for("Commented on #5").await;
+    let posted: Vec<_> = h
+        .hub()
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path_and_query.contains("/issues/5/comments"))
+        .map(|r| r.path_and_query)
+        .collect();
+    assert_eq!(posted, vec!["/repos/acme/launchpad/issues/5/comments"]);
     h.quit().await;
 }

@@ -6,21 +6,13 @@
 mod common;
 
 use cockpit::fakehub::{FakeHub, Fault, FaultKind};
-use common::{commit_file, eventually, Harness, Setup};
+use common::{commit_file, discard_work_in_progress, eventually, Harness, Setup};
 use git2::Repository;
 use ratatui::crossterm::event::KeyCode;
 use std::path::Path;
 use std::time::Duration;
 
 const ISSUE_BRANCH: &str = "47-crash-when-home-is-unset";
-
-fn discard_work_in_progress(dir: &Path) {
-    let repo = Repository::open(dir).expect("open");
-    let mut co = git2::build::CheckoutBuilder::new();
-    co.force();
-    repo.checkout_head(Some(&mut co))
-        .expect("reset the demo's edit");
-}
 
 fn head_branch(dir: &Path) -> String {
     let repo = Repository::open(dir).expect("open");

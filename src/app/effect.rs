@@ -1,6 +1,7 @@
 //! Work that `update` asks the runtime to do.
 
 pub use super::resource::{Resource, ResourceKind};
+use crate::github::Slug;
 
 /// Reads that prepare a form or a confirmation before anything is changed.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +55,13 @@ pub enum GitOp {
     },
     Fetch,
     Push,
+    /// Fetch `refs/pull/N/head` and check it out (`gh pr checkout`).
+    CheckoutPull {
+        number: u64,
+        head_ref: String,
+        /// The fork's owner when the head branch is not in this repository.
+        fork_owner: Option<String>,
+    },
 }
 
 impl GitOp {
@@ -65,6 +73,7 @@ impl GitOp {
             GitOp::DeleteMerged { name } => format!("delete {name}"),
             GitOp::Fetch => "fetch".into(),
             GitOp::Push => "push".into(),
+            GitOp::CheckoutPull { number, .. } => format!("check out #{number}"),
         }
     }
 }
@@ -81,18 +90,25 @@ pub enum Effect {
     /// late one cannot replace a modal the user opened since.
     Prepare {
         generation: u64,
+        /// The repository it reads (`None`: there is none, the answer says so).
+        repo: Option<Slug>,
         prepare: Prepare,
     },
     Mutate {
         id: u64,
+        /// The repository it changes (`None`: there is none, the answer says so).
+        repo: Option<Slug>,
         mutation: super::mutation::Mutation,
     },
     Git {
         id: u64,
         op: GitOp,
+        /// The clone to work in: a watched repository's; `None`, the current one.
+        dir: Option<std::path::PathBuf>,
     },
     /// Download a job's whole log once it completed (GitHub serves nothing before).
     FetchLog {
+        repo: Slug,
         job_id: u64,
     },
     /// Start a search thread over the open log; its results wake the loop (`Msg::LogSearch`).
@@ -119,4 +135,13 @@ pub enum Effect {
         body: String,
     },
     Quit,
+    /// Run one of the user's commands (`sh -c`, off the UI path; `terminal` ones get the
+    /// terminal).
+    RunCommand(super::commands::CommandRun),
+    /// Show another repository: the runtime rebuilds its services for it and restarts the
+    /// pollers (`update` has reset the panels and asks for the new polls after this effect).
+    SwitchRepo {
+        slug: crate::github::Slug,
+        path: Option<std::path::PathBuf>,
+    },
 }

@@ -14,6 +14,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 /// Enter on a job in a run's detail: its log.
 pub fn open(state: &mut AppState) -> Vec<Effect> {
     let Some(Detail::Run {
+        repo,
         run_id,
         data,
         cursor,
@@ -30,7 +31,7 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
     else {
         return Vec::new();
     };
-    let run_id = *run_id;
+    let (repo, run_id) = (repo.clone(), *run_id);
     let annotations = annotations
         .iter()
         .find(|(id, _)| *id == job.id)
@@ -46,6 +47,7 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
     view.defer_search();
     view.set_follow(job.status != RunStatus::Completed);
     state.detail = Some(Detail::Log(Box::new(LogSession {
+        repo: repo.clone(),
         run_id,
         job_id: job.id,
         job_name: job.name.to_string(),
@@ -58,7 +60,10 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
     })));
     let mut fx = vec![
         Effect::Stop(ResourceKind::Jobs),
-        Effect::Poll(Resource::JobStatus(resource::JobStatus { job_id: job.id })),
+        Effect::Poll(Resource::JobStatus(resource::JobStatus {
+            repo,
+            job_id: job.id,
+        })),
     ];
     fx.extend(wanted_logs(state, &job));
     fx
@@ -66,13 +71,13 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
 
 /// Esc from the log: back to the run's jobs and steps.
 pub fn close(state: &mut AppState) -> Vec<Effect> {
-    let run_id = state.log().map(|l| l.run_id);
-    match run_id {
-        Some(run_id) => {
-            state.detail = Some(Detail::run(run_id));
+    let run = state.log().map(|l| (l.repo.clone(), l.run_id));
+    match run {
+        Some((repo, run_id)) => {
+            state.detail = Some(Detail::run(repo.clone(), run_id));
             vec![
                 Effect::Stop(ResourceKind::JobStatus),
-                Effect::Poll(Resource::Jobs(resource::Jobs { run_id })),
+                Effect::Poll(Resource::Jobs(resource::Jobs { repo, run_id })),
             ]
         }
         None => {
@@ -93,7 +98,10 @@ fn wanted_logs(state: &mut AppState, job: &Job) -> Vec<Effect> {
     }
     log.phase = LogPhase::Fetching;
     log.log_requested = true;
-    vec![Effect::FetchLog { job_id: job.id }]
+    vec![Effect::FetchLog {
+        repo: log.repo.clone(),
+        job_id: job.id,
+    }]
 }
 
 pub fn job_status(
@@ -113,20 +121,30 @@ pub fn job_status(
 
 /// The search thread the open log wants started, as an effect.
 fn search_jobs(state: &mut AppState) -> Vec<Effect> {
-    state
-        .log_mut()
-        .and_then(|l| l.view.take_search_job())
+    search_job(state.log_mut().map(|l| &mut l.view))
+}
+
+/// The search thread `view` (the open log's or the pager's) wants started, as an effect.
+pub fn search_job(view: Option<&mut LogViewState>) -> Vec<Effect> {
+    view.and_then(LogViewState::take_search_job)
         .map(Effect::SearchLog)
         .into_iter()
         .collect()
 }
 
-/// The search thread has results: take them (a search over a growing log may go on).
+/// A search thread has results, for the open log or the pager: take them in (a search over a
+/// growing log may go on).
 pub fn search_news(state: &mut AppState) -> Vec<Effect> {
-    if let Some(log) = state.log_mut() {
-        log.view.poll_search();
-    }
-    search_jobs(state)
+    let news = |view: Option<&mut LogViewState>| {
+        view.map(|v| {
+            v.poll_search();
+            search_job(Some(v))
+        })
+        .unwrap_or_default()
+    };
+    let mut fx = news(state.log_mut().map(|l| &mut l.view));
+    fx.extend(news(state.pager.as_mut().map(|p| &mut p.view)));
+    fx
 }
 
 pub fn chunk(state: &mut AppState, job_id: u64, bytes: Result<Vec<u8>, ApiError>) -> Vec<Effect> {
@@ -220,7 +238,7 @@ pub fn action(state: &mut AppState, a: Action) -> Option<Vec<Effect>> {
         Action::LogPrevProblem => {
             view.prev_problem();
         }
-        Action::LogSearch => log.search_input = Some((String::new(), false)),
+        Action::LogSearch | Action::Filter => log.search_input = Some((String::new(), false)),
         Action::LogSelect => view.toggle_selection(),
         Action::LogCopy => {
             let text = view.copy_text();

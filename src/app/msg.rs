@@ -25,10 +25,15 @@ pub enum Msg {
     /// `generation` (`AppState::modal_generation` when it was asked for).
     Prepared {
         generation: u64,
+        /// The repository it was prepared for: what the form ends in changes that one.
+        repo: Option<crate::github::Slug>,
         result: Result<super::modal::Modal, String>,
     },
     Mutated {
         id: u64,
+        /// The repository it changed (as the effect named it): what follows, a followed run
+        /// or an awaited merge, is looked for there.
+        repo: Option<crate::github::Slug>,
         mutation: super::mutation::Mutation,
         result: Result<super::mutation::Done, ApiError>,
     },
@@ -49,6 +54,12 @@ pub enum Msg {
         id: u64,
         op: super::effect::GitOp,
         result: Result<GitSuccess, String>,
+    },
+    /// One of the user's commands finished (or could not start).
+    CommandDone {
+        name: String,
+        output: crate::config::CommandOutput,
+        result: Result<super::commands::Captured, String>,
     },
 }
 

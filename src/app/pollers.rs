@@ -26,6 +26,8 @@ pub struct Intervals {
     pub environments_idle: Duration,
     pub environments_active: Duration,
     pub issue_detail: Duration,
+    /// The notifications inbox; GitHub's `X-Poll-Interval` is the floor.
+    pub notifications: Duration,
 }
 
 impl Default for Intervals {
@@ -40,6 +42,7 @@ impl Default for Intervals {
             environments_idle: Duration::from_secs(30),
             environments_active: Duration::from_secs(10),
             issue_detail: Duration::from_secs(60),
+            notifications: Duration::from_secs(60),
         }
     }
 }
@@ -58,6 +61,24 @@ pub struct Services {
     pub drafts: crate::drafts::DraftStore,
     /// Branches not committed to for this many days are flagged stale.
     pub stale_days: u32,
+}
+
+impl Services {
+    /// The same services for another repository (`:repo`): its local clone is `repo_path`,
+    /// and what was learnt about the previous one (its default branch) is forgotten.
+    pub fn for_repo(&self, slug: Slug, repo_path: Option<PathBuf>) -> Services {
+        Services {
+            gh: self.gh.clone(),
+            slug: Some(slug),
+            repo_path,
+            intervals: self.intervals.clone(),
+            default_branch: Mutex::new(None),
+            deploy_targets: self.deploy_targets.clone(),
+            remote_auth: self.remote_auth.clone(),
+            drafts: self.drafts.clone(),
+            stale_days: self.stale_days,
+        }
+    }
 }
 
 pub struct Pollers {
@@ -244,7 +265,7 @@ mod tests {
         let (tx, mut rx) = mpsc::unbounded_channel();
         let mut pollers = Pollers::new(services, tx);
         let r = Resource::FollowedRuns(crate::app::resource::FollowedRuns {
-            run_ids: vec![RUN_LIVE],
+            runs: vec![(Slug::parse("acme/rocket").expect("slug"), RUN_LIVE)],
         });
         let started = tokio::time::Instant::now();
         pollers.poll(r.clone());

@@ -29,11 +29,8 @@ fn err(e: ApiError) -> String {
     e.to_string()
 }
 
-pub async fn prepare(s: &Services, p: Prepare) -> Result<Modal, String> {
-    let slug = s
-        .slug
-        .as_ref()
-        .ok_or("No GitHub repository: nothing to act on")?;
+pub async fn prepare(s: &Services, repo: Option<Slug>, p: Prepare) -> Result<Modal, String> {
+    let slug = &repo.ok_or("No GitHub repository: nothing to act on")?;
     let gh = &s.gh;
     match p {
         Prepare::Deploy {
@@ -159,7 +156,11 @@ pub async fn prepare(s: &Services, p: Prepare) -> Result<Modal, String> {
         Prepare::DispatchChoice { default_ref } => {
             let mut dispatchable = Vec::new();
             for wf in gh.workflows(slug).await.map_err(err)? {
-                if wf.state != "active" && !wf.state.is_empty() {
+                if wf
+                    .state
+                    .as_ref()
+                    .is_some_and(|s| *s != crate::github::models::WorkflowState::Active)
+                {
                     continue;
                 }
                 if let Ok(f) = gh.workflow_file(slug, &wf.path).await {
@@ -237,6 +238,8 @@ pub async fn prepare(s: &Services, p: Prepare) -> Result<Modal, String> {
             let (detail, methods) =
                 tokio::join!(gh.pull_detail(slug, number), gh.merge_methods(slug));
             let detail = detail.map_err(err)?;
+            let rules = gh.branch_requirements(slug, &detail.pr.base.ref_name).await;
+            let blockers = crate::github::pr_actions::merge_blockers(&rules, &detail);
             let allowed = methods.map_err(err)?.allowed();
             if allowed.is_empty() {
                 return Err("This repository allows no merge method".into());
@@ -273,14 +276,17 @@ pub async fn prepare(s: &Services, p: Prepare) -> Result<Modal, String> {
             if decision == crate::github::dashboard::ReviewDecision::ChangesRequested {
                 warnings.push("A reviewer requested changes.".into());
             }
-            if pr.draft {
-                warnings.push("It is a draft.".into());
-            }
             if let Some(state) = pr.mergeable_state.as_ref().filter(|m| {
                 use crate::github::models::MergeableState as M;
                 matches!(m, M::Dirty | M::Blocked | M::Behind)
             }) {
                 warnings.push(format!("GitHub says the merge is {}.", state.as_str()));
+            }
+            // Why, from the base branch's rules: the required checks and reviews by name.
+            for b in blockers {
+                if !warnings.contains(&b) {
+                    warnings.push(b);
+                }
             }
             let summary = vec![
                 format!(

@@ -90,7 +90,7 @@ fn names_own_scope(filter: &str) -> bool {
 /// while `a` ("every repository") is on. `None`: there is nothing to search (no repository
 /// and `a` is off).
 pub fn scope_qualifier(state: &AppState) -> Option<String> {
-    if state.all_repos {
+    if state.search_all {
         return Some(String::new());
     }
     let mut repos: Vec<&Slug> = state.ctx.repo.iter().collect();
@@ -232,20 +232,6 @@ pub fn no_scope(state: &AppState) -> String {
     )
 }
 
-/// The refusal for acting on a row of another repository than the one actions go to. The
-/// lead's change makes effects carry their repository; until then an action on such a row
-/// would act on the wrong repository.
-pub fn elsewhere(state: &AppState, repo: Option<&Slug>, what: &str) -> Option<String> {
-    let repo = repo?;
-    if state.ctx.repo.as_ref() == Some(repo) {
-        return None;
-    }
-    Some(format!(
-        "{what} is in {}: switch with W / :repo to act on it",
-        crate::text::sanitize_line(&repo.full_name())
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,9 +265,9 @@ mod tests {
             pulls_query(&s).as_deref(),
             Some("is:pr is:open author:@me repo:acme/rocket repo:acme/api")
         );
-        s.all_repos = true;
+        s.search_all = true;
         assert_eq!(pulls_query(&s).as_deref(), Some("is:pr is:open author:@me"));
-        s.all_repos = false;
+        s.search_all = false;
         s.pull_tabs = Tabs::new(vec![Section {
             title: "acme".into(),
             filter: "is:open ORG:acme".into(),
@@ -334,20 +320,6 @@ mod tests {
         assert!(
             matches!(fx.as_slice(), [Effect::Poll(Resource::Pulls(_))]),
             "{fx:?}"
-        );
-    }
-
-    #[test]
-    fn rows_elsewhere_are_refused() {
-        let s = state();
-        assert_eq!(
-            elsewhere(&s, Slug::parse("acme/rocket").as_ref(), "#1"),
-            None
-        );
-        assert_eq!(elsewhere(&s, None, "#1"), None);
-        assert_eq!(
-            elsewhere(&s, Slug::parse("acme/api").as_ref(), "#7").as_deref(),
-            Some("#7 is in acme/api: switch with W / :repo to act on it")
         );
     }
 }

@@ -199,6 +199,45 @@ pub struct WatchedRepo {
     pub path: Option<std::path::PathBuf>,
 }
 
+/// A deployment waiting for my review, in the approval queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Approval {
+    pub repo: Slug,
+    pub run: WorkflowRun,
+    pub pending: crate::github::models::PendingDeployment,
+}
+
+/// The approval queue (`Q`): every deployment waiting for my review across the current and
+/// the watched repositories. Polled always (the status bar counts it); shown on demand.
+#[derive(Debug, Default)]
+pub struct ApprovalQueue {
+    pub open: bool,
+    pub items: Loaded<Vec<Approval>>,
+    pub cursor: Cursor,
+}
+
+/// What GitHub said of a repository as a whole, when it is not simply there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RepoHealth {
+    /// Read-only on GitHub: its rows show, changes are refused.
+    Archived,
+    /// 404: deleted, renamed, or the token cannot see it.
+    Gone,
+}
+
+impl RepoHealth {
+    /// The one message about it, for the status bar and the panels.
+    pub fn note(self, repo: &Slug) -> String {
+        match self {
+            RepoHealth::Archived => format!("{}: archived — read-only", repo.full_name()),
+            RepoHealth::Gone => format!(
+                "{}: not found — renamed, deleted or no access",
+                repo.full_name()
+            ),
+        }
+    }
+}
+
 /// Where the dashboard points and who is looking.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
@@ -227,11 +266,13 @@ pub type JobAnnotations = Vec<(u64, Vec<crate::github::logs::Annotation>)>;
 #[derive(Debug)]
 pub enum Detail {
     Issue {
+        repo: Slug,
         number: u64,
         data: Loaded<(Issue, Vec<IssueComment>)>,
         scroll: Scroll,
     },
     Pull {
+        repo: Slug,
         number: u64,
         data: Loaded<crate::github::pulls::PullDetail>,
         /// The selected review thread.
@@ -239,6 +280,7 @@ pub enum Detail {
         scroll: Scroll,
     },
     Run {
+        repo: Slug,
         run_id: u64,
         data: Loaded<(WorkflowRun, Vec<Job>)>,
         cursor: Cursor,
@@ -247,6 +289,7 @@ pub enum Detail {
     /// A job's log, with everything cockpit fetched for it.
     Log(Box<LogSession>),
     Environment {
+        repo: Slug,
         name: String,
         cursor: Cursor,
         insights: Loaded<Insights>,
@@ -257,9 +300,35 @@ pub enum Detail {
 }
 
 impl Detail {
+    /// The repository the open detail belongs to (a branch is local: none).
+    pub fn repo(&self) -> Option<&Slug> {
+        match self {
+            Detail::Issue { repo, .. }
+            | Detail::Pull { repo, .. }
+            | Detail::Run { repo, .. }
+            | Detail::Environment { repo, .. } => Some(repo),
+            Detail::Log(log) => Some(&log.repo),
+            Detail::Branch { .. } => None,
+        }
+    }
+
+    /// An issue's detail, loading.
+    pub fn issue(repo: Slug, number: u64) -> Detail {
+        Detail::Issue {
+            repo,
+            number,
+            data: Loaded {
+                loading: true,
+                ..Loaded::default()
+            },
+            scroll: Default::default(),
+        }
+    }
+
     /// A run's detail, its jobs loading.
-    pub fn run(run_id: u64) -> Detail {
+    pub fn run(repo: Slug, run_id: u64) -> Detail {
         Detail::Run {
+            repo,
             run_id,
             data: Loaded {
                 loading: true,
@@ -294,6 +363,7 @@ pub enum LogPhase {
 
 /// An open job log: the engine's view plus what cockpit fetched for it.
 pub struct LogSession {
+    pub repo: Slug,
     pub run_id: u64,
     pub job_id: u64,
     pub job_name: String,
@@ -328,6 +398,8 @@ pub struct Toast {
 /// A run cockpit started or was asked to watch, reported on when it finishes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Followed {
+    /// The repository the run is in.
+    pub repo: Slug,
     pub run_id: u64,
     pub what: String,
     pub environment: Option<String>,
@@ -350,7 +422,7 @@ pub struct AppState {
     pub user_error: Option<String>,
     pub default_branch: Option<String>,
     /// `a`: the sections search every repository (no `repo:` qualifier at all).
-    pub all_repos: bool,
+    pub search_all: bool,
     pub scope: Scope,
     pub issues: Loaded<Vec<Issue>>,
     pub branches: Loaded<BranchSnapshot>,
@@ -370,6 +442,11 @@ pub struct AppState {
     /// Counts the modals opened and the forms asked for: a prepared form answers with the
     /// count at its request and is dropped if the user opened or asked for another since.
     pub modal_generation: u64,
+    /// The repository of the interaction under way: set when a key's action starts (the open
+    /// detail's, or the selected row's) and by a prepared form to the repository it was
+    /// prepared for, so the change a form or confirmation ends in goes where the user looked
+    /// even if a poll reorders the rows meanwhile.
+    pub acting_repo: Option<Slug>,
     pub toast: Option<Toast>,
     /// Mutations under way: id and description.
     pub in_flight: Vec<(u64, String)>,
@@ -406,6 +483,46 @@ pub struct AppState {
     pub pull_tabs: super::sections::Tabs<PullRow>,
     /// The search API's own budget, as its last answer said.
     pub search_rate: Option<RateLimit>,
+    /// The `:` palette, while open.
+    pub palette: Option<super::palette::Palette>,
+    /// What the palette ran this session, oldest first (Up recalls).
+    pub palette_history: Vec<String>,
+    /// A command's output, shown full screen.
+    pub pager: Option<Pager>,
+    /// Colours on or off as `:theme` chose; `None`: as the config says.
+    pub color: Option<bool>,
+    /// The repository cockpit started with, once `:repo` showed another (to come back to).
+    pub home_repo: Option<WatchedRepo>,
+    /// The notifications inbox and its view.
+    pub inbox: super::inbox::Inbox,
+    /// Deployments waiting for my review across repositories (`Q`).
+    pub queue: ApprovalQueue,
+    /// Repositories GitHub says are archived or gone.
+    pub repo_health: Vec<(Slug, RepoHealth)>,
+    /// The default branch of each repository the approval queue looked at (a watched clone
+    /// branches from it).
+    pub repo_defaults: Vec<(Slug, String)>,
+    /// Each list's `/` filter, by panel (`PanelId::index`).
+    pub filters: [super::filter::ListFilter; 5],
+}
+
+/// A command's captured output in the log viewer's engine (it neutralises escape sequences,
+/// scrolls and searches).
+pub struct Pager {
+    /// Already safe to draw (built from sanitised text).
+    pub title: String,
+    pub view: crate::logs::LogViewState,
+    /// The search being typed after `/`.
+    pub search_input: Option<String>,
+}
+
+impl std::fmt::Debug for Pager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pager")
+            .field("title", &self.title)
+            .field("lines", &self.view.status().lines)
+            .finish()
+    }
 }
 
 impl AppState {
@@ -421,7 +538,7 @@ impl AppState {
             login: None,
             user_error: None,
             default_branch: None,
-            all_repos: false,
+            search_all: false,
             scope: Scope::Here,
             issues: Loaded::default(),
             branches: Loaded::default(),
@@ -437,6 +554,7 @@ impl AppState {
             should_quit: false,
             modal: None,
             modal_generation: 0,
+            acting_repo: None,
             toast: None,
             in_flight: Vec::new(),
             next_id: 1,
@@ -457,6 +575,16 @@ impl AppState {
             issue_tabs: super::sections::Tabs::new(crate::config::IssuesConfig::default().sections),
             pull_tabs: super::sections::Tabs::new(crate::config::PullsConfig::default().sections),
             search_rate: None,
+            palette: None,
+            palette_history: Vec::new(),
+            pager: None,
+            color: None,
+            home_repo: None,
+            inbox: Default::default(),
+            queue: ApprovalQueue::default(),
+            repo_health: Vec::new(),
+            repo_defaults: Vec::new(),
+            filters: Default::default(),
         }
     }
 
@@ -491,14 +619,9 @@ impl AppState {
         &mut self.cursors[p.index()]
     }
 
+    /// The rows the panel shows (its filter's matches): what the cursor moves over.
     pub fn panel_len(&self, p: PanelId) -> usize {
-        match p {
-            PanelId::Issues => self.issues.data.as_ref().map_or(0, Vec::len),
-            PanelId::Branches => self.branches.data.as_ref().map_or(0, |b| b.branches.len()),
-            PanelId::Pulls => self.pulls.data.as_ref().map_or(0, Vec::len),
-            PanelId::Ci => self.runs.data.as_ref().map_or(0, Vec::len),
-            PanelId::Deploys => self.envs.data.as_ref().map_or(0, Vec::len),
-        }
+        super::filter::visible(self, p).len()
     }
 
     /// Whether anything on screen changes by itself with time (a running job's elapsed
@@ -533,8 +656,33 @@ impl AppState {
         self.modal_generation += 1;
         super::effect::Effect::Prepare {
             generation: self.modal_generation,
+            repo: self.acting_repo.clone(),
             prepare,
         }
+    }
+
+    /// The repositories the GitHub panels show: the current one, and in Watched scope the
+    /// watched ones after it.
+    pub fn scope_repos(&self) -> Vec<Slug> {
+        match self.scope {
+            Scope::Here => self.ctx.repo.iter().cloned().collect(),
+            Scope::Watched => self.all_repos(),
+        }
+    }
+
+    /// The current repository and every watched one: what the approval queue covers.
+    pub fn all_repos(&self) -> Vec<Slug> {
+        let mut all: Vec<Slug> = self.ctx.repo.iter().cloned().collect();
+        all.extend(self.ctx.watched.iter().map(|w| w.slug.clone()));
+        all
+    }
+
+    /// What GitHub said of `repo` as a whole, if anything.
+    pub fn health(&self, repo: &Slug) -> Option<RepoHealth> {
+        self.repo_health
+            .iter()
+            .find(|(r, _)| r == repo)
+            .map(|(_, h)| *h)
     }
 
     pub fn toast(&mut self, text: impl Into<String>, error: bool) {

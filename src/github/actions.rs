@@ -4,7 +4,7 @@
 use super::client::GitHub;
 use super::dashboard::{DeploymentEntry, Slug};
 use super::error::ApiError;
-use super::models::{Deployment, DeploymentStatus};
+use super::models::{CompareStatus, Deployment, DeploymentStatus, WorkflowState};
 use super::paths::{path_segment, query_value};
 use super::workflow_file::{self, WorkflowFile};
 use base64::Engine;
@@ -19,8 +19,9 @@ pub struct WorkflowInfo {
     pub id: u64,
     pub name: String,
     pub path: String,
+    /// Absent in some answers: read as unknown, which does not stop a dispatch.
     #[serde(default)]
-    pub state: String,
+    pub state: Option<WorkflowState>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -59,8 +60,8 @@ pub struct CommitSummary {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Comparison {
-    /// `ahead`, `behind`, `identical` or `diverged`: of head relative to base.
-    pub status: String,
+    /// Of head relative to base.
+    pub status: CompareStatus,
     #[serde(default)]
     pub ahead_by: u64,
     #[serde(default)]
@@ -72,7 +73,10 @@ pub struct Comparison {
 impl Comparison {
     /// Whether everything in head is already in base.
     pub fn head_is_contained(&self) -> bool {
-        matches!(self.status.as_str(), "behind" | "identical")
+        matches!(
+            self.status,
+            CompareStatus::Behind | CompareStatus::Identical
+        )
     }
 }
 

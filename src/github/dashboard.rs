@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use futures_util::future::join_all;
 
 /// OWNER/NAME of the repository the dashboard is about.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Slug {
     pub owner: String,
     pub name: String,
@@ -211,7 +211,7 @@ impl GitHub {
     }
 
     /// The newest 30 runs whose `filter` is `value`.
-    async fn runs_where(
+    pub(crate) async fn runs_where(
         &self,
         slug: &Slug,
         filter: &str,
@@ -257,35 +257,8 @@ impl GitHub {
         // Which environment a waiting run waits for is only known from its pending
         // deployments, so a failure here leaves every row unsure.
         let mut approvals = Gaps::default();
-        let waiting = self
-            .get::<RunList>(&format!(
-                "{}/actions/runs?status=waiting&per_page=30",
-                slug.api_path()
-            ))
-            .await;
-        let waiting_runs = part(waiting, Part::Approvals, &mut approvals)?
-            .map(|w| {
-                changed |= w.changed;
-                w.data.workflow_runs
-            })
-            .unwrap_or_default();
-        let pendings = join_all(waiting_runs.iter().map(|run| {
-            let path = format!(
-                "{}/actions/runs/{}/pending_deployments",
-                slug.api_path(),
-                run.id
-            );
-            async move { (run.clone(), self.get::<Vec<PendingDeployment>>(&path).await) }
-        }))
-        .await;
-        let mut waits: Vec<(WorkflowRun, PendingDeployment)> = Vec::new();
-        for (run, p) in pendings {
-            let what = format!("run #{}", run.run_number);
-            if let Some(p) = part_for(p, Part::Approvals, &what, &mut approvals)? {
-                changed |= p.changed;
-                waits.extend(p.data.into_iter().map(|pd| (run.clone(), pd)));
-            }
-        }
+        let (c, waits) = self.waits(slug, &mut approvals).await?;
+        changed |= c;
         let histories = join_all(
             envs.data
                 .iter()
@@ -306,6 +279,7 @@ impl GitHub {
                 .cloned()
                 .collect();
             rows.push(EnvRow {
+                repo: slug.clone(),
                 env,
                 history,
                 waiting,
@@ -315,6 +289,84 @@ impl GitHub {
         Ok(Fetched {
             data: rows,
             changed,
+        })
+    }
+
+    /// The runs waiting for a deployment review with what each waits for (whether anything
+    /// changed, and the pairs). What could not be read goes into `gaps`.
+    async fn waits(
+        &self,
+        slug: &Slug,
+        gaps: &mut Gaps,
+    ) -> Result<(bool, Vec<(WorkflowRun, PendingDeployment)>), ApiError> {
+        let mut changed = false;
+        let waiting = self
+            .get::<RunList>(&format!(
+                "{}/actions/runs?status=waiting&per_page=30",
+                slug.api_path()
+            ))
+            .await;
+        let waiting_runs = part(waiting, Part::Approvals, gaps)?
+            .map(|w| {
+                changed |= w.changed;
+                w.data.workflow_runs
+            })
+            .unwrap_or_default();
+        let pendings = join_all(waiting_runs.iter().map(|run| {
+            let path = format!(
+                "{}/actions/runs/{}/pending_deployments",
+                slug.api_path(),
+                run.id
+            );
+            async move { (run.clone(), self.get::<Vec<PendingDeployment>>(&path).await) }
+        }))
+        .await;
+        let mut waits: Vec<(WorkflowRun, PendingDeployment)> = Vec::new();
+        for (run, p) in pendings {
+            let what = format!("run #{}", run.run_number);
+            if let Some(p) = part_for(p, Part::Approvals, &what, gaps)? {
+                changed |= p.changed;
+                waits.extend(p.data.into_iter().map(|pd| (run.clone(), pd)));
+            }
+        }
+        Ok((changed, waits))
+    }
+
+    /// Deployments waiting for a review in `slug`, for the approval queue. Unlike the Deploys
+    /// panel's rows, a part that cannot be read is an error: a queue that silently misses a
+    /// waiting deployment would be wrong, not partial.
+    pub async fn pending_reviews(
+        &self,
+        slug: &Slug,
+    ) -> Result<Fetched<Vec<(WorkflowRun, PendingDeployment)>>, ApiError> {
+        let mut gaps = Gaps::default();
+        let (changed, data) = self.waits(slug, &mut gaps).await?;
+        let unread = gaps.iter().next().map(|u| u.why.clone());
+        match unread {
+            Some(why) => Err(ApiError::Client {
+                status: 0,
+                message: why,
+            }),
+            None => Ok(Fetched { data, changed }),
+        }
+    }
+
+    /// The newest runs of a repository on every branch, for the CI panel across watched
+    /// repositories.
+    pub async fn recent_runs(
+        &self,
+        slug: &Slug,
+        per_page: u32,
+    ) -> Result<Fetched<Vec<WorkflowRun>>, ApiError> {
+        let f = self
+            .get::<RunList>(&format!(
+                "{}/actions/runs?per_page={per_page}",
+                slug.api_path()
+            ))
+            .await?;
+        Ok(Fetched {
+            changed: f.changed,
+            data: f.data.workflow_runs,
         })
     }
 
@@ -366,9 +418,12 @@ fn pull_from_search(i: &Issue) -> PullRequest {
     let unknown = || GitRef {
         ref_name: String::new(),
         sha: String::new(),
+        repo: None,
     };
     PullRequest {
         number: i.number,
+        // The item's node id is the issue's, not the pull request's GraphQL id.
+        node_id: String::new(),
         title: i.title.clone(),
         state: i.state.clone(),
         draft: false,
@@ -519,6 +574,8 @@ impl DeploymentEntry {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnvRow {
+    /// The repository the environment belongs to.
+    pub repo: Slug,
     pub env: Environment,
     /// Newest first.
     pub history: Vec<DeploymentEntry>,

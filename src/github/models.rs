@@ -9,6 +9,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::dashboard::Slug;
 use crate::text::Safe;
 
 /// One of GitHub's string enumerations: the values it documents, and `Other` keeping any
@@ -44,6 +45,8 @@ macro_rules! github_enum {
     };
 }
 
+pub(crate) use github_enum;
+
 github_enum! {
     /// `state` of an issue or a pull request (a merged pull request is `closed`).
     IssueState { Open = "open", Closed = "closed" }
@@ -67,6 +70,27 @@ github_enum! {
         HasHooks = "has_hooks",
         Draft = "draft",
         Unknown = "unknown",
+    }
+}
+
+github_enum! {
+    /// `state` of a workflow: only an active one can be dispatched.
+    WorkflowState {
+        Active = "active",
+        Deleted = "deleted",
+        DisabledFork = "disabled_fork",
+        DisabledInactivity = "disabled_inactivity",
+        DisabledManually = "disabled_manually",
+    }
+}
+
+github_enum! {
+    /// `status` of a comparison: where head stands relative to base.
+    CompareStatus {
+        Ahead = "ahead",
+        Behind = "behind",
+        Identical = "identical",
+        Diverged = "diverged",
     }
 }
 
@@ -128,6 +152,9 @@ pub struct Repository {
     pub allow_squash_merge: Option<bool>,
     #[serde(default)]
     pub allow_rebase_merge: Option<bool>,
+    /// Read-only on GitHub: nothing can be changed there until it is unarchived.
+    #[serde(default)]
+    pub archived: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -171,8 +198,30 @@ pub struct Issue {
     /// Present on `GET /issues` (all repositories).
     #[serde(default)]
     pub repository: Option<RepoRef>,
+    /// `https://api.github.com/repos/OWNER/NAME`: every issue names its repository, also in
+    /// search results that span several.
+    #[serde(default)]
+    pub repository_url: String,
     #[serde(default)]
     pub milestone: Option<Milestone>,
+}
+
+impl Issue {
+    /// The repository the issue belongs to, when the answer says.
+    pub fn repo(&self) -> Option<Slug> {
+        if let Some(r) = &self.repository {
+            return Slug::parse(&r.full_name);
+        }
+        slug_of_api_url(&self.repository_url)
+    }
+}
+
+/// `…/repos/OWNER/NAME` → OWNER/NAME.
+fn slug_of_api_url(url: &str) -> Option<Slug> {
+    let mut parts = url.trim_end_matches('/').rsplitn(3, '/');
+    let name = parts.next()?;
+    let owner = parts.next()?;
+    Slug::check(&format!("{owner}/{name}")).ok()
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -197,11 +246,18 @@ pub struct GitRef {
     #[serde(rename = "ref")]
     pub ref_name: String,
     pub sha: String,
+    /// The repository the branch lives in: a fork's for a pull request from one; `null` when
+    /// that fork was deleted.
+    #[serde(default)]
+    pub repo: Option<RepoRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct PullRequest {
     pub number: u64,
+    /// The GraphQL id (draft state changes only through GraphQL).
+    #[serde(default)]
+    pub node_id: String,
     pub title: Safe,
     #[serde(default)]
     pub state: IssueState,
@@ -320,6 +376,15 @@ pub struct WorkflowRun {
     pub html_url: String,
     #[serde(default)]
     pub actor: Option<User>,
+    #[serde(default)]
+    pub repository: Option<RepoRef>,
+}
+
+impl WorkflowRun {
+    /// The repository the run belongs to, when the answer says.
+    pub fn repo(&self) -> Option<Slug> {
+        Slug::parse(&self.repository.as_ref()?.full_name)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

@@ -60,11 +60,6 @@ pub fn slug_of_url(url: &str) -> Option<Slug> {
     Slug::parse(rest.trim_end_matches('/'))
 }
 
-/// The repository an issue row is in: `repository.full_name` (from `GET /issues` or a search).
-pub fn issue_repo(issue: &Issue) -> Option<Slug> {
-    Slug::parse(&issue.repository.as_ref()?.full_name)
-}
-
 impl GitHub {
     async fn search(
         &self,
@@ -130,7 +125,7 @@ impl GitHub {
             .rows
             .iter()
             .filter(|i| i.pull_request.is_some())
-            .filter_map(|i| Some((issue_repo(i)?, i)))
+            .filter_map(|i| Some((i.repo()?, i)))
             .collect();
         count.unreadable = found.data.rows.len() - hits.len();
         let rows = join_all(

@@ -94,7 +94,11 @@ async fn add_commit_times(
             Err(ApiError::NotFound { .. }) => continue,
             Err(e) => return Err(e),
         };
-        if cmp.status == "ahead" || cmp.status == "diverged" {
+        if matches!(
+            cmp.status,
+            crate::github::models::CompareStatus::Ahead
+                | crate::github::models::CompareStatus::Diverged
+        ) {
             recs[*i].commit_times = cmp
                 .commits
                 .iter()

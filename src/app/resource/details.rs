@@ -1,6 +1,6 @@
 //! Details opened from a panel: an issue, a pull request, an environment's insights.
 
-use super::{no_repo, Polled, ResourceKind};
+use super::{Polled, ResourceKind};
 use crate::app::effect::Effect;
 use crate::app::pollers::{Intervals, Services};
 use crate::app::state::{AppState, Detail, Insights};
@@ -15,6 +15,7 @@ use std::time::Duration;
 /// An issue with its comments.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct IssueDetail {
+    pub repo: Slug,
     pub number: u64,
 }
 
@@ -23,10 +24,7 @@ impl Polled for IssueDetail {
     type Answer = Result<Fetched<(Issue, Vec<IssueComment>)>, ApiError>;
 
     async fn fetch(&self, s: &Services) -> Self::Answer {
-        match s.slug.as_ref() {
-            Some(slug) => s.gh.issue_with_comments(slug, self.number).await,
-            None => Err(no_repo()),
-        }
+        s.gh.issue_with_comments(&self.repo, self.number).await
     }
 
     fn pace(&self, _: &Self::Answer, iv: &Intervals) -> Option<Duration> {
@@ -36,10 +34,13 @@ impl Polled for IssueDetail {
     fn apply(self, state: &mut AppState, at: DateTime<Utc>, answer: Self::Answer) -> Vec<Effect> {
         let mut err = None;
         if let Some(Detail::Issue {
-            number: open, data, ..
+            repo,
+            number: open,
+            data,
+            ..
         }) = &mut state.detail
         {
-            if *open == self.number {
+            if *open == self.number && *repo == self.repo {
                 err = store(data, answer, at);
             }
         }
@@ -51,6 +52,7 @@ impl Polled for IssueDetail {
 /// A pull request with its reviews, checks and review threads.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PullDetail {
+    pub repo: Slug,
     pub number: u64,
 }
 
@@ -59,10 +61,7 @@ impl Polled for PullDetail {
     type Answer = Result<pulls::PullDetail, ApiError>;
 
     async fn fetch(&self, s: &Services) -> Self::Answer {
-        match s.slug.as_ref() {
-            Some(slug) => s.gh.pull_detail(slug, self.number).await,
-            None => Err(no_repo()),
-        }
+        s.gh.pull_detail(&self.repo, self.number).await
     }
 
     fn pace(&self, _: &Self::Answer, iv: &Intervals) -> Option<Duration> {
@@ -72,13 +71,14 @@ impl Polled for PullDetail {
     fn apply(self, state: &mut AppState, at: DateTime<Utc>, answer: Self::Answer) -> Vec<Effect> {
         let mut err = None;
         if let Some(Detail::Pull {
+            repo,
             number: open,
             data,
             cursor,
             ..
         }) = &mut state.detail
         {
-            if *open == self.number {
+            if *open == self.number && *repo == self.repo {
                 data.loading = false;
                 match answer {
                     Ok(d) => {
@@ -108,6 +108,7 @@ impl Polled for PullDetail {
 /// An environment's "what would ship" and delivery metrics: once per opening.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EnvironmentInsights {
+    pub repo: Slug,
     pub environment: String,
     /// The environment whose deployments flow into this one (staging → production).
     pub upstream: Option<String>,
@@ -119,19 +120,14 @@ impl Polled for EnvironmentInsights {
     type Answer = Result<Insights, ApiError>;
 
     async fn fetch(&self, s: &Services) -> Self::Answer {
-        match s.slug.as_ref() {
-            Some(slug) => {
-                insights(
-                    &s.gh,
-                    slug,
-                    &self.environment,
-                    self.upstream.as_deref(),
-                    self.window_days,
-                )
-                .await
-            }
-            None => Err(no_repo()),
-        }
+        insights(
+            &s.gh,
+            &self.repo,
+            &self.environment,
+            self.upstream.as_deref(),
+            self.window_days,
+        )
+        .await
     }
 
     fn pace(&self, _: &Self::Answer, _: &Intervals) -> Option<Duration> {
@@ -139,8 +135,14 @@ impl Polled for EnvironmentInsights {
     }
 
     fn apply(self, state: &mut AppState, at: DateTime<Utc>, answer: Self::Answer) -> Vec<Effect> {
-        if let Some(Detail::Environment { name, insights, .. }) = &mut state.detail {
-            if *name == self.environment {
+        if let Some(Detail::Environment {
+            repo,
+            name,
+            insights,
+            ..
+        }) = &mut state.detail
+        {
+            if *name == self.environment && *repo == self.repo {
                 insights.loading = false;
                 match answer {
                     Ok(i) => {

@@ -1,6 +1,6 @@
 //! The dashboard's lists from GitHub: issues, pull requests, environments.
 
-use super::{no_repo, Polled, ResourceKind};
+use super::{Polled, ResourceKind};
 use crate::app::effect::Effect;
 use crate::app::pollers::{Intervals, Services};
 use crate::app::sections;
@@ -9,7 +9,7 @@ use crate::app::update::{new_review_requests, new_waiting_deploys, note_error, s
 use crate::github::dashboard::{EnvRow, PullRow};
 use crate::github::models::Issue;
 use crate::github::search::{Found, SearchCount};
-use crate::github::{ApiError, Fetched};
+use crate::github::{ApiError, Fetched, Slug};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
@@ -126,26 +126,31 @@ fn search_budget(s: &Services) -> Result<(), ApiError> {
     }
 }
 
-/// Environments with their deployments: faster while one deploys or waits for approval.
+/// Environments with their deployments, of every repository of the scope: faster while one
+/// deploys or waits for approval.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Environments;
+pub struct Environments {
+    pub repos: Vec<Slug>,
+}
 
 impl Polled for Environments {
     const KIND: ResourceKind = ResourceKind::Environments;
-    type Answer = Result<Fetched<Vec<EnvRow>>, ApiError>;
+    type Answer = super::watched::PerRepo<EnvRow>;
 
     async fn fetch(&self, s: &Services) -> Self::Answer {
-        match s.slug.as_ref() {
-            Some(slug) => s.gh.environment_rows(slug).await,
-            None => Err(no_repo()),
-        }
+        let got =
+            futures_util::future::join_all(self.repos.iter().map(|r| s.gh.environment_rows(r)))
+                .await;
+        self.repos.iter().cloned().zip(got).collect()
     }
 
     fn pace(&self, answer: &Self::Answer, iv: &Intervals) -> Option<Duration> {
-        let busy = answer.as_ref().is_ok_and(|f| {
-            f.data
-                .iter()
-                .any(|e| !e.waiting.is_empty() || e.in_progress().is_some())
+        let busy = answer.iter().any(|(_, r)| {
+            r.as_ref().is_ok_and(|f| {
+                f.data
+                    .iter()
+                    .any(|e| !e.waiting.is_empty() || e.in_progress().is_some())
+            })
         });
         Some(if busy {
             iv.environments_active
@@ -155,15 +160,32 @@ impl Polled for Environments {
     }
 
     fn apply(self, state: &mut AppState, at: DateTime<Utc>, answer: Self::Answer) -> Vec<Effect> {
+        if state.scope_repos() != self.repos {
+            return Vec::new();
+        }
+        let (answer, failures) =
+            super::watched::merge(state.envs.data.as_ref(), answer, |e| Some(e.repo.clone()));
+        super::watched::note_failures(state, at, "deploys", failures);
         let why = store_rows(&mut state.envs, answer, at);
         note_error(state, at, "deploys", why);
         let fx = new_waiting_deploys(state);
-        if !state.env_order.is_empty() {
-            let order = state.env_order.clone();
-            let rank = |name: &str| order.iter().position(|o| o == name).unwrap_or(usize::MAX);
-            if let Some(envs) = state.envs.data.as_mut() {
-                envs.sort_by_key(|e| rank(&e.env.name));
-            }
+        // Repositories in the scope's order, each one's environments in the config's order.
+        let order = state.env_order.clone();
+        let repos = self.repos;
+        let rank = |e: &EnvRow| {
+            (
+                repos
+                    .iter()
+                    .position(|r| *r == e.repo)
+                    .unwrap_or(usize::MAX),
+                order
+                    .iter()
+                    .position(|o| *o == e.env.name)
+                    .unwrap_or(usize::MAX),
+            )
+        };
+        if let Some(envs) = state.envs.data.as_mut() {
+            envs.sort_by_key(|e| rank(e));
         }
         let len = state.panel_len(PanelId::Deploys);
         state.cursor_mut(PanelId::Deploys).clamp(len);

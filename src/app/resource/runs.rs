@@ -7,7 +7,7 @@ use crate::app::state::{AppState, Detail};
 use crate::app::update::{note_error, runs_arrived, store};
 use crate::github::logs::Annotation;
 use crate::github::models::{Conclusion, Job, WorkflowRun};
-use crate::github::{ApiError, Fetched};
+use crate::github::{ApiError, Fetched, Slug};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
@@ -32,6 +32,11 @@ async fn runs_for_commit(s: &Services, sha: &str) -> RunsAnswer {
     }
 }
 
+/// A late answer for the current repository's runs once the panel shows the watched ones.
+fn other_scope(state: &AppState) -> bool {
+    state.scope != crate::app::state::Scope::Here
+}
+
 /// The CI panel's runs of its branch.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Runs {
@@ -54,7 +59,10 @@ impl Polled for Runs {
     }
 
     fn apply(self, state: &mut AppState, at: DateTime<Utc>, answer: Self::Answer) -> Vec<Effect> {
-        if state.ci_branch.as_deref() != Some(self.branch.as_str()) || state.ci_commit.is_some() {
+        if state.ci_branch.as_deref() != Some(self.branch.as_str())
+            || state.ci_commit.is_some()
+            || other_scope(state)
+        {
             return Vec::new();
         }
         runs_arrived(state, answer, at)
@@ -81,17 +89,18 @@ impl Polled for HeadRuns {
     }
 
     fn apply(self, state: &mut AppState, at: DateTime<Utc>, answer: Self::Answer) -> Vec<Effect> {
-        if state.ci_commit.as_deref() != Some(self.sha.as_str()) {
+        if state.ci_commit.as_deref() != Some(self.sha.as_str()) || other_scope(state) {
             return Vec::new();
         }
         runs_arrived(state, answer, at)
     }
 }
 
-/// The runs started for a commit cockpit just pushed or merged (`head_sha`), polled fast
-/// until they exist.
+/// The runs started for a commit cockpit just pushed or merged (`head_sha`) in `repo`, polled
+/// fast until they exist.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CommitRuns {
+    pub repo: Slug,
     pub sha: String,
 }
 
@@ -100,7 +109,7 @@ impl Polled for CommitRuns {
     type Answer = RunsAnswer;
 
     async fn fetch(&self, s: &Services) -> Self::Answer {
-        runs_for_commit(s, &self.sha).await
+        s.gh.runs_for_commit(&self.repo, &self.sha).await
     }
 
     fn pace(&self, answer: &Self::Answer, iv: &Intervals) -> Option<Duration> {
@@ -119,6 +128,7 @@ impl Polled for CommitRuns {
 /// A run with its jobs, and the annotations of the jobs that have some.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Jobs {
+    pub repo: Slug,
     pub run_id: u64,
 }
 
@@ -130,10 +140,7 @@ impl Polled for Jobs {
     );
 
     async fn fetch(&self, s: &Services) -> Self::Answer {
-        let (gh, run_id) = (&s.gh, self.run_id);
-        let Some(slug) = s.slug.as_ref() else {
-            return (Err(no_repo()), Vec::new());
-        };
+        let (gh, run_id, slug) = (&s.gh, self.run_id, &self.repo);
         let (run, jobs) = tokio::join!(gh.run(slug, run_id), gh.jobs(slug, run_id));
         // Annotations as they appear: a job's id is its check run's (conditional
         // requests: unchanged ones are free). One failing does not hide the jobs.
@@ -171,13 +178,14 @@ impl Polled for Jobs {
         let (r, annotations) = answer;
         let mut err = None;
         if let Some(Detail::Run {
+            repo,
             run_id: open,
             data,
             cursor,
             annotations: notes,
         }) = &mut state.detail
         {
-            if *open == self.run_id {
+            if *open == self.run_id && *repo == self.repo {
                 *notes = annotations;
                 let first_load = data.data.is_none();
                 err = store(data, r, at);
@@ -206,6 +214,7 @@ impl Polled for Jobs {
 /// annotations so far (`None`: they could not be read this time).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct JobStatus {
+    pub repo: Slug,
     pub job_id: u64,
 }
 
@@ -214,13 +223,10 @@ impl Polled for JobStatus {
     type Answer = (Result<Fetched<Job>, ApiError>, Option<Vec<Annotation>>);
 
     async fn fetch(&self, s: &Services) -> Self::Answer {
-        let Some(slug) = s.slug.as_ref() else {
-            return (Err(no_repo()), None);
-        };
         // Annotations as they appear while the job runs (a job is its check run).
         let (job, notes) = tokio::join!(
-            s.gh.job(slug, self.job_id),
-            s.gh.annotations(slug, self.job_id)
+            s.gh.job(&self.repo, self.job_id),
+            s.gh.annotations(&self.repo, self.job_id)
         );
         (job, notes.ok().map(|n| n.data))
     }
@@ -243,10 +249,24 @@ impl Polled for JobStatus {
     }
 }
 
-/// Runs cockpit started (deploys, dispatches, re-runs) and reports on when they finish.
+/// Runs cockpit started (deploys, dispatches, re-runs) and reports on when they finish, each
+/// with its repository.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FollowedRuns {
-    pub run_ids: Vec<u64>,
+    pub runs: Vec<(Slug, u64)>,
+}
+
+impl FollowedRuns {
+    /// The runs `state` follows.
+    pub fn of(state: &AppState) -> FollowedRuns {
+        FollowedRuns {
+            runs: state
+                .followed
+                .iter()
+                .map(|f| (f.repo.clone(), f.run_id))
+                .collect(),
+        }
+    }
 }
 
 impl Polled for FollowedRuns {
@@ -254,11 +274,9 @@ impl Polled for FollowedRuns {
     type Answer = RunsAnswer;
 
     async fn fetch(&self, s: &Services) -> Self::Answer {
-        let Some(slug) = s.slug.as_ref() else {
-            return Err(no_repo());
-        };
         let got =
-            futures_util::future::join_all(self.run_ids.iter().map(|id| s.gh.run(slug, *id))).await;
+            futures_util::future::join_all(self.runs.iter().map(|(slug, id)| s.gh.run(slug, *id)))
+                .await;
         let mut changed = false;
         let mut runs = Vec::new();
         for r in got {
@@ -286,7 +304,12 @@ impl Polled for FollowedRuns {
         };
         let mut fx = Vec::new();
         for run in f.data {
-            if let Some(fl) = state.followed.iter_mut().find(|x| x.run_id == run.id) {
+            let repo = run.repo();
+            if let Some(fl) = state
+                .followed
+                .iter_mut()
+                .find(|x| x.run_id == run.id && repo.as_ref().is_none_or(|r| *r == x.repo))
+            {
                 fl.run = Some(run);
             }
         }
@@ -328,9 +351,9 @@ impl Polled for FollowedRuns {
         if state.followed.is_empty() {
             fx.push(Effect::Stop(ResourceKind::FollowedRuns));
         } else {
-            fx.push(Effect::Poll(Resource::FollowedRuns(FollowedRuns {
-                run_ids: state.followed.iter().map(|f| f.run_id).collect(),
-            })));
+            fx.push(Effect::Poll(Resource::FollowedRuns(FollowedRuns::of(
+                state,
+            ))));
         }
         fx
     }

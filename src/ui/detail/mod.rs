@@ -20,6 +20,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, detail: &Detail, 
             number,
             data,
             scroll,
+            ..
         } => issue::render(frame, area, state, *number, data, scroll, theme),
         Detail::Run {
             run_id,
@@ -28,15 +29,17 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, detail: &Detail, 
             ..
         } => run::render(frame, area, state, *run_id, data, cursor, theme),
         Detail::Environment {
+            repo,
             name,
             cursor,
             insights,
-        } => environment::render(frame, area, state, name, cursor, insights, theme),
+        } => environment::render(frame, area, state, (repo, name), cursor, insights, theme),
         Detail::Pull {
             number,
             data,
             cursor,
             scroll,
+            ..
         } => pull::render(frame, area, state, *number, data, cursor, scroll, theme),
         Detail::Branch { name } => branch(frame, area, state, name, theme),
         Detail::Log { .. } => log::render(frame, area, state, theme),

@@ -190,6 +190,7 @@ fn threads(
         ],
         len: d.threads.len(),
         focused: true,
+        marks: Vec::new(),
     };
     table.render(frame, area, cursor, theme, |i| {
         let t = &d.threads[i];

@@ -1,9 +1,9 @@
-use super::render_empty;
 use super::sections::{self, RepoColumn, REPO_COLUMN_WIDTH};
+use super::{loaded_rows, Rows};
 use crate::app::state::{AppState, PanelId};
 use crate::text::{age, sanitize_line};
+use crate::ui::widgets::table::col;
 use crate::ui::widgets::table::Cell;
-use crate::ui::widgets::table::{col, VirtualTable};
 use crate::ui::Theme;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -26,10 +26,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         theme,
     );
     let empty = sections::empty_text("issues", tabs, state);
-    if render_empty(frame, area, b.clone(), &state.issues, &empty, theme) {
-        return;
-    }
-    let Some(issues) = state.issues.data.as_ref() else {
+    let Some(issues) = loaded_rows(frame, area, b.clone(), &state.issues, &empty, theme) else {
         return;
     };
     let now = state.now;
@@ -43,14 +40,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
     if repo_col.is_some() {
         cols.insert(0, col("Repo", Constraint::Length(REPO_COLUMN_WIDTH), 1));
     }
-    let table = VirtualTable {
+    let table = Rows {
+        id: PanelId::Issues,
         block: b,
         cols,
-        len: issues.len(),
         focused,
+        data: issues,
     };
-    table.render(frame, area, state.cursor(PanelId::Issues), theme, |i| {
-        let issue = &issues[i];
+    table.render(frame, area, state, theme, |issue| {
         let number = format!("#{}", issue.number);
         let mut labels: Vec<Span> = Vec::new();
         for l in &issue.labels {

@@ -1,11 +1,11 @@
 use super::sections::{self, RepoColumn, REPO_COLUMN_WIDTH};
-use super::{render_empty, unread};
+use super::{loaded_rows, unread, Rows};
 use crate::app::state::{AppState, PanelId};
 use crate::github::dashboard::{ChecksRollup, PullRole, PullRow, ReviewDecision};
 use crate::github::partial::Part;
 use crate::text::age;
+use crate::ui::widgets::table::col;
 use crate::ui::widgets::table::Cell;
-use crate::ui::widgets::table::{col, VirtualTable};
 use crate::ui::Theme;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -57,10 +57,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         theme,
     );
     let empty = sections::empty_text("pull requests", tabs, state);
-    if render_empty(frame, area, b.clone(), &state.pulls, &empty, theme) {
-        return;
-    }
-    let Some(rows) = state.pulls.data.as_ref() else {
+    let Some(rows) = loaded_rows(frame, area, b.clone(), &state.pulls, &empty, theme) else {
         return;
     };
     let now = state.now;
@@ -76,14 +73,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
     if repo_col.is_some() {
         cols.insert(0, col("Repo", Constraint::Length(REPO_COLUMN_WIDTH), 1));
     }
-    let table = VirtualTable {
+    let table = Rows {
+        id: PanelId::Pulls,
         block: b,
         cols,
-        len: rows.len(),
         focused,
+        data: rows,
     };
-    table.render(frame, area, state.cursor(PanelId::Pulls), theme, |i| {
-        let r = &rows[i];
+    table.render(frame, area, state, theme, |r| {
         let mut title = Vec::new();
         if r.role == PullRole::ReviewRequested {
             title.push(Span::styled("⇄ ", theme.accent()));

@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, BorderType};
 
 /// Where the sections search, in a few words.
 fn scope_label(state: &AppState) -> String {
-    if state.all_repos {
+    if state.search_all {
         return "all repos".into();
     }
     match (state.scope, &state.ctx.repo) {
@@ -33,6 +33,12 @@ pub fn block<'a, T>(
     width: u16,
     theme: &Theme,
 ) -> Block<'a> {
+    // While a `/` filter is on, its query and count take the title; the tab is the subtitle.
+    let f = &state.filters[id.index()];
+    if f.active() || f.typing {
+        let tab = tabs.current().map(|s| s.title.as_str()).unwrap_or_default();
+        return super::list_block(state, id, tab, loaded, focused, theme);
+    }
     let head = Span::styled(
         format!(" {} {}", id.index() + 1, id.title()),
         theme.title(focused),
