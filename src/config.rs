@@ -29,14 +29,64 @@ pub struct Config {
     pub log: LogConfig,
     pub auth: AuthConfig,
     pub hosts: Vec<HostConfig>,
+    pub issues: IssuesConfig,
+    pub pulls: PullsConfig,
+    /// `[[commands]]`: the user's own shell commands.
+    pub commands: Vec<CommandConfig>,
 }
 
 /// Repositories the dashboard watches besides the one in the current directory.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct ReposConfig {
-    /// `OWNER/NAME`, or `HOST/OWNER/NAME` for a repository on another configured host.
-    pub watch: Vec<String>,
+    /// `"OWNER/NAME"`, or `{ repo = "OWNER/NAME", path = "~/src/name" }` naming its clone.
+    pub watch: Vec<WatchEntry>,
+}
+
+/// One watched repository: its `OWNER/NAME` and, when given, where its local clone is (as
+/// written: `~` is expanded by whoever starts the app).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WatchEntry {
+    pub repo: String,
+    pub path: Option<String>,
+}
+
+/// A string or a `{ repo, path }` table; an unknown key in the table is an error with its
+/// line (a typo in `path` would otherwise silently lose the clone).
+impl<'de> Deserialize<'de> for WatchEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Entry;
+        impl<'de> serde::de::Visitor<'de> for Entry {
+            type Value = WatchEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("\"OWNER/NAME\" or { repo = \"OWNER/NAME\", path = \"~/src/name\" }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<WatchEntry, E> {
+                Ok(WatchEntry {
+                    repo: v.to_string(),
+                    path: None,
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WatchEntry, A::Error> {
+                let (mut repo, mut path) = (None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "repo" => repo = Some(map.next_value::<String>()?),
+                        "path" => path = Some(map.next_value::<String>()?),
+                        other => {
+                            return Err(serde::de::Error::unknown_field(other, &["repo", "path"]))
+                        }
+                    }
+                }
+                let repo = repo.ok_or_else(|| serde::de::Error::missing_field("repo"))?;
+                Ok(WatchEntry { repo, path })
+            }
+        }
+        d.deserialize_any(Entry)
+    }
 }
 
 /// Seconds between refreshes. Unchanged answers cost no rate limit (ETags), so these trade
@@ -307,6 +357,235 @@ pub struct HostConfig {
     pub client_id: String,
 }
 
+/// A tab of the Issues or Pull requests panel: a GitHub search query (`@me` is the signed-in
+/// user, as on github.com). What the panel adds to it (`is:issue` / `is:pr`, the repository
+/// scope) is the application's business.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Section {
+    pub title: String,
+    pub filter: String,
+}
+
+impl Section {
+    fn new(title: &str, filter: &str) -> Section {
+        Section {
+            title: title.into(),
+            filter: filter.into(),
+        }
+    }
+}
+
+/// `[[issues.sections]]`; none written means these three.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct IssuesConfig {
+    pub sections: Vec<Section>,
+}
+
+impl Default for IssuesConfig {
+    fn default() -> Self {
+        IssuesConfig {
+            sections: vec![
+                Section::new("Assigned", "is:open assignee:@me"),
+                Section::new("Created", "is:open author:@me"),
+                Section::new("Mentioned", "is:open mentions:@me"),
+            ],
+        }
+    }
+}
+
+/// `[[pulls.sections]]`; none written means these three.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct PullsConfig {
+    pub sections: Vec<Section>,
+}
+
+impl Default for PullsConfig {
+    fn default() -> Self {
+        PullsConfig {
+            sections: vec![
+                Section::new("Mine", "is:open author:@me"),
+                Section::new("Review requested", "is:open review-requested:@me"),
+                Section::new("Involved", "is:open involves:@me -author:@me"),
+            ],
+        }
+    }
+}
+
+/// GitHub refuses a search query longer than this.
+pub const MAX_QUERY_CHARS: usize = 256;
+
+/// What is wrong with one panel's sections: each problem with the key path it is about.
+fn check_sections(table: &str, sections: &[Section]) -> Vec<(Vec<Seg>, String)> {
+    let at = |i: usize, field: &str| {
+        vec![
+            Seg::Key(table.into()),
+            Seg::Key("sections".into()),
+            Seg::Index(i),
+            Seg::Key(field.into()),
+        ]
+    };
+    let (kind, other, other_words): (&str, &str, &[&str]) = match table {
+        "issues" => (
+            "issues",
+            "pull requests",
+            &["is:pr", "type:pr", "is:pull-request"],
+        ),
+        _ => ("pull requests", "issues", &["is:issue", "type:issue"]),
+    };
+    if sections.is_empty() {
+        return vec![(
+            vec![Seg::Key(table.into()), Seg::Key("sections".into())],
+            "no sections: write at least one, or leave the key out for the defaults".into(),
+        )];
+    }
+    let mut out = Vec::new();
+    for (i, s) in sections.iter().enumerate() {
+        let title = s.title.trim();
+        if title.is_empty() {
+            out.push((at(i, "title"), "a section needs a title".into()));
+        } else if sections[..i]
+            .iter()
+            .any(|o| o.title.trim().eq_ignore_ascii_case(title))
+        {
+            out.push((
+                at(i, "title"),
+                format!(
+                    "{:?} is the title of another section",
+                    crate::text::sanitize_line(title)
+                ),
+            ));
+        }
+        if title.chars().any(char::is_control) || s.filter.chars().any(char::is_control) {
+            out.push((at(i, "filter"), "control characters are not allowed".into()));
+            continue;
+        }
+        let filter = s.filter.trim();
+        if filter.is_empty() {
+            out.push((
+                at(i, "filter"),
+                "a section needs a filter (a GitHub search query such as \"is:open assignee:@me\")"
+                    .into(),
+            ));
+        } else if filter.chars().count() > MAX_QUERY_CHARS {
+            out.push((
+                at(i, "filter"),
+                format!("longer than the {MAX_QUERY_CHARS} characters GitHub searches"),
+            ));
+        } else if let Some(w) = filter
+            .split_whitespace()
+            .find(|w| other_words.iter().any(|o| w.eq_ignore_ascii_case(o)))
+        {
+            out.push((
+                at(i, "filter"),
+                format!("{kind} sections list {kind}; {w} would find {other}, so nothing"),
+            ));
+        }
+    }
+    out
+}
+
+/// One `[[commands]]` entry: a shell command with `{{…}}` values from the selected row.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct CommandConfig {
+    /// What the help and the palette call it; empty: the command itself.
+    #[serde(default)]
+    pub name: String,
+    /// A key sequence as in `[keys]`; empty: only the palette runs it.
+    #[serde(default)]
+    pub key: String,
+    #[serde(default)]
+    pub context: CommandContext,
+    pub command: String,
+    #[serde(default)]
+    pub output: CommandOutput,
+    /// Ask y/n, showing the expanded command, before running it.
+    #[serde(default)]
+    pub confirm: bool,
+    /// Refused under `--readonly`.
+    #[serde(default)]
+    pub dangerous: bool,
+}
+
+/// The panel whose selected row a command's values come from (`global`: the focused one).
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum CommandContext {
+    #[default]
+    Global,
+    Issues,
+    Branches,
+    Pulls,
+    Ci,
+    Deploys,
+}
+
+impl CommandContext {
+    /// As written in the file, and as `[keys.TABLE]` names the same context.
+    pub fn table(self) -> &'static str {
+        match self {
+            CommandContext::Global => "global",
+            CommandContext::Issues => "issues",
+            CommandContext::Branches => "branches",
+            CommandContext::Pulls => "pulls",
+            CommandContext::Ci => "ci",
+            CommandContext::Deploys => "deploys",
+        }
+    }
+}
+
+/// Where a command's output goes.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum CommandOutput {
+    /// Nothing, unless it fails (exit code and last line of stderr).
+    None,
+    /// The first line of stdout.
+    #[default]
+    Toast,
+    /// Everything it printed, in a scrollable view.
+    Pager,
+    /// The command gets the terminal (an editor, `gh pr checkout`); cockpit comes back after.
+    Terminal,
+}
+
+/// The values a command template may name (`{{number}}`).
+pub const TEMPLATE_VALUES: [&str; 10] = [
+    "repo",
+    "owner",
+    "number",
+    "branch",
+    "sha",
+    "url",
+    "run_id",
+    "job_id",
+    "environment",
+    "repo_path",
+];
+
+/// The `{{name}}`s of a template, in order, or what is wrong with it.
+pub fn template_names(template: &str) -> Result<Vec<&str>, String> {
+    let mut names = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            return Err("a {{ is not closed by }}".into());
+        };
+        let name = after[..end].trim();
+        if !TEMPLATE_VALUES.contains(&name) {
+            return Err(format!(
+                "unknown value {{{{{name}}}}}; the values are {}",
+                TEMPLATE_VALUES.map(|v| format!("{{{{{v}}}}}")).join(" ")
+            ));
+        }
+        names.push(name);
+        rest = &after[end + 2..];
+    }
+    Ok(names)
+}
+
 impl Config {
     /// How often relative times are redrawn when nothing else changed (at least a second).
     pub fn clock(&self) -> Duration {
@@ -423,8 +702,21 @@ pub fn config_path(
 
 /// A check of what a value means, owned by the layer that gives it meaning: whether an action
 /// exists (the keymap knows), whether a colour is one (the theme knows). Each problem names its
-/// key path (`["keys", "global", "x"]`) and gets its line like any other.
+/// key path (`["keys", "global", "x"]`, `["commands", "[2]", "key"]` for an array's entry) and
+/// gets its line like any other.
 pub type Check = fn(&Loaded) -> Vec<(Vec<String>, String)>;
+
+/// A segment of a check's key path: `[N]` is the Nth entry of an array.
+fn seg(s: String) -> Seg {
+    match s
+        .strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'))
+        .and_then(|n| n.parse().ok())
+    {
+        Some(i) => Seg::Index(i),
+        None => Seg::Key(s),
+    }
+}
 
 /// Loads the file at `path`. A default-location file that does not exist is not an error;
 /// a file the user named explicitly is.
@@ -477,7 +769,7 @@ pub fn parse(text: &str, checks: &[Check]) -> Result<Loaded, Vec<Problem>> {
     };
     for check in checks {
         for (path, message) in check(&loaded) {
-            let path: Vec<Seg> = path.into_iter().map(Seg::Key).collect();
+            let path: Vec<Seg> = path.into_iter().map(seg).collect();
             problems.push(located(&path, message));
         }
     }
@@ -616,17 +908,33 @@ fn check_values(c: &Config) -> Vec<(Vec<Seg>, String)> {
     let key =
         |parts: &[&str]| -> Vec<Seg> { parts.iter().map(|p| Seg::Key(p.to_string())).collect() };
     let mut out = Vec::new();
-    for (i, repo) in c.repos.watch.iter().enumerate() {
+    for (i, entry) in c.repos.watch.iter().enumerate() {
+        let repo = &entry.repo;
         let checked = match repo.split('/').collect::<Vec<_>>()[..] {
             [_, _] => crate::names::check_slug(repo).map(drop),
+            // One dashboard talks to one host (one client, one token): a repository elsewhere
+            // would be polled with the wrong token, so it is refused rather than ignored.
             [host, owner, name] => crate::origin::check_host(host)
                 .and_then(|()| crate::names::check_slug(&format!("{owner}/{name}")))
-                .map(drop),
+                .and_then(|_| {
+                    Err(format!(
+                        "{:?}: watching a repository on another host is not supported yet; \
+                         write OWNER/NAME for one on the dashboard's host",
+                        crate::text::sanitize_line(repo)
+                    ))
+                }),
             _ => Err(format!(
                 "{:?} is not OWNER/NAME or HOST/OWNER/NAME",
                 crate::text::sanitize_line(repo)
             )),
         };
+        let checked = checked.and_then(|()| match &entry.path {
+            Some(p) if p.trim().is_empty() => Err(format!(
+                "the path of {} cannot be empty (leave it out when there is no clone)",
+                crate::text::sanitize_line(repo)
+            )),
+            _ => Ok(()),
+        });
         if let Err(message) = checked {
             let mut path = key(&["repos", "watch"]);
             path.push(Seg::Index(i));
@@ -634,6 +942,8 @@ fn check_values(c: &Config) -> Vec<(Vec<Seg>, String)> {
         }
     }
     out.extend(check_bounds(c));
+    out.extend(check_sections("issues", &c.issues.sections));
+    out.extend(check_sections("pulls", &c.pulls.sections));
     for (name, env) in &c.deploy.environments {
         if env.workflow.trim().is_empty() {
             out.push((
@@ -666,6 +976,20 @@ fn check_values(c: &Config) -> Vec<(Vec<Seg>, String)> {
             out.push((at("host"), format!("{host} is configured twice")));
         }
     }
+    for (i, cmd) in c.commands.iter().enumerate() {
+        let at = |field: &str| {
+            vec![
+                Seg::Key("commands".into()),
+                Seg::Index(i),
+                Seg::Key(field.into()),
+            ]
+        };
+        if cmd.command.trim().is_empty() {
+            out.push((at("command"), "the command cannot be empty".into()));
+        } else if let Err(message) = template_names(&cmd.command) {
+            out.push((at("command"), message));
+        }
+    }
     out
 }
 
@@ -689,6 +1013,9 @@ mod tests {
         // Its bindings are checked against the keymap in `settings`.
         let mut config = loaded.config;
         config.keys = KeysConfig::default();
+        // Its commands are examples, not defaults (there are none).
+        assert_eq!(config.commands.len(), 5);
+        config.commands.clear();
         assert_eq!(config, Config::default());
     }
 
@@ -818,11 +1145,44 @@ mod tests {
     }
 
     #[test]
+    fn watched_repositories_are_checked_with_their_lines() {
+        assert_eq!(
+            errors("[repos]\nwatch = [\n  \"acme/api\",\n  \"ghe.corp/team/api\",\n]\n"),
+            vec!["line 4, key repos.watch[1]: \"ghe.corp/team/api\": watching a repository on another host is not supported yet; write OWNER/NAME for one on the dashboard's host"]
+        );
+        assert_eq!(
+            errors("[repos]\nwatch = [{ repo = \"acme/api\", pth = \"~/api\" }]\n"),
+            vec!["line 2, key repos.watch[0]: unknown field `pth`, expected `repo` or `path`"]
+        );
+        assert_eq!(
+            errors("[repos]\nwatch = [{ path = \"~/api\" }]\n"),
+            vec!["line 2, key repos.watch[0]: missing field `repo`"]
+        );
+        assert_eq!(
+            errors("[repos]\nwatch = [{ repo = \"acme/api\", path = \" \" }]\n"),
+            vec!["line 2, key repos.watch[0]: the path of acme/api cannot be empty (leave it out when there is no clone)"]
+        );
+        assert_eq!(
+            errors("[repos]\nwatch = [{ repo = \"acme\" }]\n"),
+            vec!["line 2, key repos.watch[0]: \"acme\" is not OWNER/NAME or HOST/OWNER/NAME"]
+        );
+        let ok = parse(
+            "[[repos.watch]]\nrepo = \"acme/infra\"\npath = \"~/src/infra\"\n",
+            &[],
+        )
+        .expect("the array-of-tables form reads too");
+        assert_eq!(
+            ok.config.repos.watch[0].path.as_deref(),
+            Some("~/src/infra")
+        );
+    }
+
+    #[test]
     fn the_whole_schema_reads() {
         let loaded = parse(
             r##"
 [repos]
-watch = ["acme/infra", "ghe.corp/team/api"]
+watch = ["acme/infra", { repo = "acme/api", path = "~/src/api" }]
 [ui]
 theme = "mono"
 [ui.colors]
@@ -857,7 +1217,19 @@ client_id = "Iv1.corp"
         .expect("parses");
         assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
         let c = &loaded.config;
-        assert_eq!(c.repos.watch.len(), 2);
+        assert_eq!(
+            c.repos.watch,
+            vec![
+                WatchEntry {
+                    repo: "acme/infra".into(),
+                    path: None
+                },
+                WatchEntry {
+                    repo: "acme/api".into(),
+                    path: Some("~/src/api".into())
+                }
+            ]
+        );
         assert_eq!(c.ui.theme, ThemeChoice::Mono);
         let prod = &c.deploy.environments["production"];
         assert_eq!(prod.workflow, "deploy.yml");
@@ -872,6 +1244,63 @@ client_id = "Iv1.corp"
         assert_eq!(c.client_id("ghe.corp"), Some("Iv1.corp"));
         assert_eq!(c.client_id("github.com"), Some("Iv1.abc"));
         assert_eq!(loaded.bindings.len(), 3);
+    }
+
+    #[test]
+    fn sections_read_with_defaults_and_are_checked() {
+        let d = Config::default();
+        let titles: Vec<&str> = d.issues.sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["Assigned", "Created", "Mentioned"]);
+        let titles: Vec<&str> = d.pulls.sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["Mine", "Review requested", "Involved"]);
+        let loaded = parse(
+            "[[issues.sections]]\ntitle = \"p1 bugs\"\nfilter = \"is:open label:p1 org:acme\"\n\
+             colour = \"red\"\n[[pulls.sections]]\ntitle = \"Team\"\nfilter = \"is:open team-review-requested:acme/web\"\n",
+            &[],
+        )
+        .expect("parses");
+        let c = &loaded.config;
+        assert_eq!(
+            c.issues.sections,
+            vec![Section::new("p1 bugs", "is:open label:p1 org:acme")]
+        );
+        assert_eq!(
+            c.pulls.sections.len(),
+            1,
+            "configured sections replace the defaults"
+        );
+        let w: Vec<String> = loaded.warnings.iter().map(Problem::to_string).collect();
+        assert_eq!(
+            w,
+            vec!["line 4, key issues.sections[0].colour: unknown key, ignored (a typo, or a key from a newer cockpit?)"]
+        );
+        assert_eq!(
+            errors(
+                "[[issues.sections]]\ntitle = \"\"\nfilter = \"is:open\"\n                 [[issues.sections]]\ntitle = \"Bugs\"\nfilter = \" \"\n                 [[issues.sections]]\ntitle = \"bugs\"\nfilter = \"is:pr author:@me\"\n"
+            ),
+            vec![
+                "line 2, key issues.sections[0].title: a section needs a title",
+                "line 6, key issues.sections[1].filter: a section needs a filter (a GitHub search query such as \"is:open assignee:@me\")",
+                "line 8, key issues.sections[2].title: \"bugs\" is the title of another section",
+                "line 9, key issues.sections[2].filter: issues sections list issues; is:pr would find pull requests, so nothing",
+            ]
+        );
+        assert_eq!(
+            errors("[pulls]\nsections = []\n"),
+            vec!["line 2, key pulls.sections: no sections: write at least one, or leave the key out for the defaults"]
+        );
+        let long = format!(
+            "[[pulls.sections]]\ntitle = \"x\"\nfilter = \"{}\"\n",
+            "a ".repeat(200)
+        );
+        assert_eq!(
+            errors(&long),
+            vec!["line 3, key pulls.sections[0].filter: longer than the 256 characters GitHub searches"]
+        );
+        assert_eq!(
+            errors("[[pulls.sections]]\ntitle = \"x\"\n"),
+            vec!["line 1, key pulls.sections[0]: missing field `filter`"]
+        );
     }
 
     #[test]

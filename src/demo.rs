@@ -26,7 +26,7 @@ impl Demo {
     /// the API lands in it, and alice reviews pull requests opened during the demo.
     pub async fn with_hub(hub: FakeHub) -> anyhow::Result<Demo> {
         let repo = tokio::task::spawn_blocking(create_demo_repo).await??;
-        for (branch, sha) in &repo.heads {
+        for (branch, sha) in repo.heads.iter().chain([&repo.fork_head]) {
             hub.set_branch_head(branch, sha);
         }
         // What ran and deployed before the demo started happened on these commits.

@@ -4,7 +4,7 @@
 //! still work without a local clone.
 
 use crate::app::pollers::{Intervals, Services};
-use crate::app::state::{AppState, Context};
+use crate::app::state::{AppState, Context, WatchedRepo};
 use crate::auth::{self, TokenSource};
 use crate::config::HostConfig;
 use crate::git;
@@ -246,6 +246,74 @@ pub struct LaunchSpec {
     /// Where drafts live; `None`: the platform data directory.
     pub drafts_dir: Option<std::path::PathBuf>,
     pub stale_days: u32,
+    /// The config's `[repos] watch` (checked when read).
+    pub watch: Vec<crate::config::WatchEntry>,
+}
+
+/// The watched repositories from the config, without the current one and without repeats,
+/// and a warning for each clone `path` that is not a clone of its repository (the repository
+/// is still watched; only its local git work is off).
+pub fn watched(
+    entries: &[crate::config::WatchEntry],
+    current: Option<&Slug>,
+    home: Option<&Path>,
+) -> (Vec<WatchedRepo>, Vec<String>) {
+    let mut out: Vec<WatchedRepo> = Vec::new();
+    let mut warnings = Vec::new();
+    for e in entries {
+        // Checked when the config was read; a HOST/ form never gets here.
+        let Some(slug) = Slug::parse(&e.repo) else {
+            continue;
+        };
+        if current == Some(&slug) || out.iter().any(|w| w.slug == slug) {
+            continue;
+        }
+        let path = e.path.as_deref().and_then(|p| {
+            let dir = expand_home(p, home);
+            match clone_of(&dir, &slug) {
+                Ok(()) => Some(dir),
+                Err(why) => {
+                    warnings.push(format!(
+                        "[repos] watch: {}: {} — its local git work is off",
+                        slug.full_name(),
+                        crate::text::sanitize_line(&why)
+                    ));
+                    None
+                }
+            }
+        });
+        out.push(WatchedRepo { slug, path });
+    }
+    (out, warnings)
+}
+
+/// `~` and `~/…` are the home directory, as in a shell.
+fn expand_home(path: &str, home: Option<&Path>) -> PathBuf {
+    let path = path.trim();
+    match (path.strip_prefix('~'), home) {
+        (Some(""), Some(h)) => h.to_path_buf(),
+        (Some(rest), Some(h)) if rest.starts_with('/') => h.join(rest.trim_start_matches('/')),
+        _ => PathBuf::from(path),
+    }
+}
+
+/// Whether `dir` is a working tree with a remote pointing at `slug`.
+fn clone_of(dir: &Path, slug: &Slug) -> Result<(), String> {
+    let info = git::discover(dir).map_err(|e| e.to_string())?;
+    let names = |url: &str| {
+        git::parse_remote_url(url).is_some_and(|(_, owner, name)| {
+            owner.eq_ignore_ascii_case(&slug.owner) && name.eq_ignore_ascii_case(&slug.name)
+        })
+    };
+    if info.remotes.iter().any(|(_, url)| names(url)) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} is a git repository without a remote for {}",
+            dir.display(),
+            slug.full_name()
+        ))
+    }
 }
 
 pub fn build(spec: LaunchSpec) -> Result<Launch, crate::github::ApiError> {
@@ -260,10 +328,13 @@ pub fn build(spec: LaunchSpec) -> Result<Launch, crate::github::ApiError> {
         .or_else(crate::drafts::DraftStore::default_dir)
         .unwrap_or_else(|| std::env::temp_dir().join("cockpit-drafts"));
     let drafts = crate::drafts::DraftStore::new(drafts_dir);
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let (watched, startup_warnings) =
+        watched(&spec.watch, spec.repo.slug.as_ref(), home.as_deref());
     let ctx = Context {
         repo: spec.repo.slug.clone(),
         repo_problem: spec.repo.problem.clone(),
-        watched: Vec::new(),
+        watched,
         has_local_repo: spec.repo.workdir.is_some(),
         workdir: spec.repo.workdir.clone(),
         has_token: gh.has_token(),
@@ -271,7 +342,7 @@ pub fn build(spec: LaunchSpec) -> Result<Launch, crate::github::ApiError> {
         web_base: spec.target.web_base.clone(),
         readonly: spec.readonly,
         demo: spec.demo,
-        startup_warnings: Vec::new(),
+        startup_warnings,
     };
     let mut state = AppState::new(ctx, Utc::now(), spec.size);
     state.ci_branch = spec
@@ -399,5 +470,57 @@ mod tests {
         }];
         let e = ApiTarget::for_host("ghe.corp", &hosts).expect_err("refused");
         assert!(!e.to_string().contains("tok@"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod watch_tests {
+    use super::*;
+    use crate::config::WatchEntry;
+
+    fn entry(repo: &str, path: Option<&str>) -> WatchEntry {
+        WatchEntry {
+            repo: repo.into(),
+            path: path.map(String::from),
+        }
+    }
+
+    /// The current repository and repeats are dropped; a path that is no clone of its
+    /// repository is a warning naming both, and the repository is still watched.
+    #[test]
+    fn watched_repositories_from_the_config() {
+        let home = tempfile::tempdir().expect("tmp");
+        let clone = home.path().join("src/infra");
+        let repo = git2::Repository::init(&clone).expect("init");
+        repo.remote("origin", "https://github.com/acme/infra.git")
+            .expect("remote");
+        let other = home.path().join("src/other");
+        git2::Repository::init(&other).expect("init");
+        let current = Slug::parse("acme/rocket");
+        let (w, warnings) = watched(
+            &[
+                entry("acme/rocket", None),
+                entry("acme/infra", Some("~/src/infra")),
+                entry("acme/infra", None),
+                entry("acme/api", Some("~/src/other")),
+                entry("acme/gone", Some("~/nowhere")),
+            ],
+            current.as_ref(),
+            Some(home.path()),
+        );
+        let names: Vec<_> = w.iter().map(|w| w.slug.full_name()).collect();
+        assert_eq!(names, ["acme/infra", "acme/api", "acme/gone"]);
+        assert_eq!(w[0].path.as_deref(), Some(clone.as_path()));
+        assert_eq!((w[1].path.as_ref(), w[2].path.as_ref()), (None, None));
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(
+            warnings[0].contains("acme/api")
+                && warnings[0].contains("without a remote for acme/api"),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[1].starts_with("[repos] watch: acme/gone: "),
+            "{warnings:?}"
+        );
     }
 }

@@ -374,6 +374,15 @@ async fn dashboard(
         .size()
         .map(|s| (s.width, s.height))
         .unwrap_or((80, 24));
+    // The demo watches its second repository (the user's own list names repositories fakehub
+    // does not have).
+    let watch_list = match &demo {
+        Some(_) => vec![cockpit::config::WatchEntry {
+            repo: cockpit::fakehub::demo::SECOND_REPO.to_string(),
+            path: None,
+        }],
+        None => config.repos.watch.clone(),
+    };
     let mut launched = launch::build(LaunchSpec {
         target,
         repo,
@@ -385,10 +394,16 @@ async fn dashboard(
         deploy_targets: cockpit::app::settings::deploy_targets(&config.deploy),
         drafts_dir: demo.as_ref().map(|d| d.repo.dir.path().join("drafts")),
         stale_days: config.branches.stale_days,
+        watch: watch_list,
     })?;
-    launched.state.ctx.startup_warnings = loaded.warning_lines();
+    let mut warnings = loaded.warning_lines();
+    warnings.append(&mut launched.state.ctx.startup_warnings);
+    launched.state.ctx.startup_warnings = warnings;
     launched.state.env_order = config.deploy.order.clone();
+    launched.state.issue_tabs = cockpit::app::sections::Tabs::new(config.issues.sections.clone());
+    launched.state.pull_tabs = cockpit::app::sections::Tabs::new(config.pulls.sections.clone());
     launched.state.metrics_window_days = config.deploy.metrics_window_days;
+    launched.state.color = Some(theme.color);
     let opts = Options {
         bell: config.notify.bell,
         desktop_notifications: config.notify.desktop,
@@ -399,6 +414,7 @@ async fn dashboard(
         frames: None,
         clock: config.clock(),
         suspend,
+        hand_over: Some(cockpit::terminal::run_interactive),
     };
     let input = cockpit::terminal::spawn_input_reader().context("reading terminal input")?;
     let result = runtime::run(

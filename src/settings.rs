@@ -9,6 +9,7 @@ use std::path::Path;
 
 const CHECKS: &[Check] = &[
     crate::app::settings::check_bindings,
+    crate::app::settings::check_commands,
     crate::ui::theme::check_colors,
 ];
 
@@ -22,10 +23,11 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Problem>> {
     config::parse(text, CHECKS)
 }
 
-/// The keymap a loaded file makes: the defaults with its bindings on top.
+/// The keymap a loaded file makes: the defaults with its bindings on top, and its commands.
 pub fn keymap(loaded: &Loaded) -> Keymap {
     // `load` and `parse` refused any binding this could fail on; defaults (no file) have none.
-    crate::app::settings::keymap(&loaded.bindings).unwrap_or_default()
+    crate::app::settings::keymap_with_commands(loaded)
+        .unwrap_or_else(|_| crate::app::settings::keymap(&loaded.bindings).unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -45,7 +47,12 @@ mod tests {
         let example = include_str!("../config.example.toml");
         let loaded = parse(example).expect("example parses");
         // The example spells out every default binding; they must make the default keymap.
-        assert_eq!(keymap(&loaded), Keymap::default());
+        let mut km = keymap(&loaded);
+        assert!(!km.commands.is_empty(), "the example shows commands");
+        km.bindings
+            .retain(|b| !matches!(b.action, crate::app::keymap::Action::Command(_)));
+        km.commands.clear();
+        assert_eq!(km, Keymap::default());
     }
 
     #[test]

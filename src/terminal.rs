@@ -14,9 +14,16 @@ use ratatui::prelude::CrosstermBackend;
 use ratatui::Terminal;
 use std::io::{self, Stdout};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
 use tokio::sync::mpsc;
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// The input thread's leave to read: a command that has the terminal (`run_interactive`) must
+/// get every key, so the thread stops reading until it ends. `(paused, parked)`.
+static INPUT: Mutex<(bool, bool)> = Mutex::new((false, false));
+static INPUT_CHANGED: Condvar = Condvar::new();
 
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
 
@@ -94,6 +101,7 @@ pub fn spawn_input_reader() -> io::Result<mpsc::UnboundedReceiver<io::Result<Eve
     std::thread::Builder::new()
         .name("terminal-input".into())
         .spawn(move || loop {
+            wait_while_paused();
             match ratatui::crossterm::event::read() {
                 Ok(ev) => {
                     if tx.send(Ok(ev)).is_err() {
@@ -109,6 +117,110 @@ pub fn spawn_input_reader() -> io::Result<mpsc::UnboundedReceiver<io::Result<Eve
             }
         })?;
     Ok(rx)
+}
+
+/// Parks the input thread while a command has the terminal.
+fn wait_while_paused() {
+    let Ok(mut g) = INPUT.lock() else { return };
+    if !g.0 {
+        return;
+    }
+    g.1 = true;
+    INPUT_CHANGED.notify_all();
+    while g.0 {
+        g = match INPUT_CHANGED.wait(g) {
+            Ok(g) => g,
+            Err(_) => return,
+        };
+    }
+    g.1 = false;
+}
+
+/// Stops the input thread reading. It is woken from its blocking read by a resize signal to
+/// this process (crossterm reads it as a resize event, which costs one redraw), then waits.
+fn pause_input() {
+    if let Ok(mut g) = INPUT.lock() {
+        g.0 = true;
+    }
+    #[cfg(unix)]
+    // SAFETY: raise has no memory-safety preconditions.
+    unsafe {
+        libc::raise(libc::SIGWINCH);
+    }
+    if let Ok(g) = INPUT.lock() {
+        // No input thread (or one that ended) never parks: wait a moment only.
+        let _ = INPUT_CHANGED.wait_timeout_while(g, Duration::from_millis(500), |g| !g.1);
+    }
+}
+
+fn resume_input() {
+    if let Ok(mut g) = INPUT.lock() {
+        g.0 = false;
+    }
+    INPUT_CHANGED.notify_all();
+}
+
+/// A user's command with the terminal (`output = "terminal"`): cockpit leaves the screen, the
+/// command runs with the terminal's input and output, and cockpit takes the screen back when
+/// it ends. The command is the terminal's foreground job meanwhile, so Ctrl-C stops it, not
+/// cockpit.
+pub fn run_interactive(script: &str, cwd: Option<&std::path::Path>) -> io::Result<ExitStatus> {
+    pause_input();
+    restore();
+    let result = foreground(script, cwd);
+    let taken = take();
+    resume_input();
+    taken?;
+    result
+}
+
+use std::process::ExitStatus;
+
+#[cfg(unix)]
+fn foreground(script: &str, cwd: Option<&std::path::Path>) -> io::Result<ExitStatus> {
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
+    let mut cmd = crate::app::shell::command(script, cwd);
+    cmd.process_group(0);
+    let child = cmd.spawn()?;
+    let pid = child.id() as libc::pid_t;
+    // SAFETY: plain libc calls on this process's own terminal and child; no memory is shared.
+    unsafe {
+        // Handing the terminal over and back from the background group would stop cockpit
+        // with SIGTTOU: ignored for the moment.
+        let previous = libc::signal(libc::SIGTTOU, libc::SIG_IGN);
+        let tty = libc::STDIN_FILENO;
+        let owned = libc::tcsetpgrp(tty, pid) == 0;
+        // It may have tried to read before it had the terminal, and been stopped for it.
+        libc::kill(-pid, libc::SIGCONT);
+        let mut status = 0;
+        let waited = loop {
+            let r = libc::waitpid(pid, &mut status, libc::WUNTRACED);
+            if r == -1 {
+                let e = io::Error::last_os_error();
+                if e.kind() == io::ErrorKind::Interrupted {
+                    continue;
+                }
+                break Err(e);
+            }
+            // Ctrl-Z in the command: there is no shell job to keep it as, so it goes on.
+            if libc::WIFSTOPPED(status) {
+                libc::kill(-pid, libc::SIGCONT);
+                continue;
+            }
+            break Ok(ExitStatus::from_raw(status));
+        };
+        if owned {
+            libc::tcsetpgrp(tty, libc::getpgrp());
+        }
+        libc::signal(libc::SIGTTOU, previous);
+        drop(child);
+        waited
+    }
+}
+
+#[cfg(not(unix))]
+fn foreground(script: &str, cwd: Option<&std::path::Path>) -> io::Result<ExitStatus> {
+    crate::app::shell::command(script, cwd).status()
 }
 
 impl Drop for TerminalGuard {

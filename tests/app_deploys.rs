@@ -323,11 +323,12 @@ async fn the_waiting_deploy_runs_jobs_are_one_key_away() {
     on_production(&mut h).await;
     h.key('J');
     let s = h
+        // The status bar's count of waiting approvals says "waiting" too: wait for the run.
         .wait_until("deploy run detail", |s| {
-            s.contains("Esc back") && s.contains("waiting")
+            s.contains("Esc back") && s.contains("Deploy #")
         })
         .await;
-    assert!(s.contains("Deploy #"), "{s}");
+    assert!(s.contains("waiting"), "{s}");
     h.quit().await;
 }
 

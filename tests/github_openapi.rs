@@ -27,6 +27,7 @@ const UNDESCRIBED: &[&str] = &[
     "GET /repos/{owner}/{repo}/contents/{path}",
     // In operations.tsv, but endpoints.json carries no schema for it.
     "GET /repos/{owner}/{repo}/issues/{issue_number}/events",
+    "DELETE /notifications/threads/{thread_id}/subscription",
 ];
 
 /// `/a/{x}/b` and `/a/{y}/b` are the same route.
@@ -209,6 +210,9 @@ async fn samples(hub: &FakeHub, api: &Api) -> Vec<(&'static str, String, Option<
     // A pushed branch without a pull request yet, to open one from.
     hub.set_branch_head("47-home-unset", "4c1d2a9e0b7f6e5d4c3b2a1908f7e6d5c4b3a291");
     let (flaky_job, live) = (demo::JOB_FLAKY_TEST, demo::RUN_LIVE);
+    let threads = api.get("/notifications?all=true").await;
+    let id = |k: usize| threads[k]["id"].as_str().unwrap_or_default().to_string();
+    let (read, done, unsubscribed) = (id(0), id(1), id(2));
     vec![
         ("GET", "/user".into(), None),
         ("GET", "/users/alice".into(), None),
@@ -344,6 +348,17 @@ async fn samples(hub: &FakeHub, api: &Api) -> Vec<(&'static str, String, Option<
             Some(json!({"body": "Done."})),
         ),
         (
+            "PATCH",
+            format!("{r}/pulls/{}", demo::PR_DARK_MODE),
+            Some(json!({"title": "Dark mode for the progress view", "body": "Adds --color."})),
+        ),
+        (
+            "PUT",
+            format!("{r}/pulls/{}/update-branch", demo::PR_RETRY),
+            Some(json!({})),
+        ),
+        ("GET", format!("{r}/rules/branches/main"), None),
+        (
             "PUT",
             format!("{r}/pulls/{}/merge", demo::PR_FASTER_BUILDS),
             Some(json!({"merge_method": "squash"})),
@@ -387,6 +402,18 @@ async fn samples(hub: &FakeHub, api: &Api) -> Vec<(&'static str, String, Option<
                 demo::RUN_WAITING_DEPLOY
             ),
             Some(json!({"environment_ids": [env_id], "state": "approved", "comment": "Ship it."})),
+        ),
+        (
+            "GET",
+            "/notifications?all=true&participating=true".into(),
+            None,
+        ),
+        ("PATCH", format!("/notifications/threads/{read}"), None),
+        ("DELETE", format!("/notifications/threads/{done}"), None),
+        (
+            "DELETE",
+            format!("/notifications/threads/{unsubscribed}/subscription"),
+            None,
         ),
     ]
 }
@@ -587,6 +614,10 @@ fn cockpit_reads() -> BTreeMap<&'static str, Reader> {
     m.insert(
         "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses 200",
         Box::new(reads::<Vec<DeploymentStatus>>),
+    );
+    m.insert(
+        "GET /notifications 200",
+        Box::new(reads::<Vec<cockpit::github::notifications::Thread>>),
     );
     m
 }

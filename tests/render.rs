@@ -191,6 +191,7 @@ pub fn full_state(size: (u16, u16)) -> AppState {
     s.pulls = Loaded {
         data: Some(vec![
             PullRow {
+                repo: Slug::parse("acme/rocket").expect("slug"),
                 pr: pull(43, "Retry flaky uploads with backoff", "octodemo", false),
                 role: PullRole::Mine,
                 checks: Some(ChecksRollup {
@@ -204,6 +205,7 @@ pub fn full_state(size: (u16, u16)) -> AppState {
                 gaps: Default::default(),
             },
             PullRow {
+                repo: Slug::parse("acme/rocket").expect("slug"),
                 pr: pull(38, "Dark mode", "octodemo", true),
                 role: PullRole::Mine,
                 checks: Some(ChecksRollup {
@@ -217,6 +219,7 @@ pub fn full_state(size: (u16, u16)) -> AppState {
                 gaps: Default::default(),
             },
             PullRow {
+                repo: Slug::parse("acme/rocket").expect("slug"),
                 pr: pull(45, "Faster builds with sccache", "alice", false),
                 role: PullRole::ReviewRequested,
                 checks: Some(ChecksRollup {
@@ -265,6 +268,7 @@ pub fn full_state(size: (u16, u16)) -> AppState {
     s.envs = Loaded {
         data: Some(vec![
             EnvRow {
+                repo: Slug::parse("acme/rocket").expect("slug"),
                 env: env(1, "staging"),
                 history: vec![
                     deployment(12, "staging", "main", "in_progress", 3),
@@ -274,6 +278,7 @@ pub fn full_state(size: (u16, u16)) -> AppState {
                 gaps: Default::default(),
             },
             EnvRow {
+                repo: Slug::parse("acme/rocket").expect("slug"),
                 env: env(2, "production"),
                 history: vec![deployment(
                     21,
@@ -353,9 +358,13 @@ fn help_overlay_lists_keys() {
         "zoom",
         "open the selection in the browser",
         "Tab",
-        "Ctrl-Z",
-        "suspend to the shell",
     ] {
+        assert!(text.contains(needle), "{needle} missing:\n{text}");
+    }
+    // Further down the list: found by the help's filter.
+    s.help_view.filter = "suspend".into();
+    let text = draw(&s);
+    for needle in ["Ctrl-Z", "suspend to the shell"] {
         assert!(text.contains(needle), "{needle} missing:\n{text}");
     }
 }
@@ -566,6 +575,15 @@ fn press(state: &mut AppState, code: ratatui::crossterm::event::KeyCode) {
     );
 }
 
+/// `/`, then `query` typed key by key.
+fn slash(state: &mut AppState, query: &str) {
+    use ratatui::crossterm::event::KeyCode;
+    press(state, KeyCode::Char('/'));
+    for c in query.chars() {
+        press(state, KeyCode::Char(c));
+    }
+}
+
 /// The text inside the help box, one string per row and column of entries, and its footer.
 fn help_box(buf: &ratatui::buffer::Buffer) -> (Vec<Vec<String>>, String) {
     let row_text = |y: u16, from: u16, to: u16| -> String {
@@ -669,10 +687,7 @@ fn help_filters_with_slash() {
     use ratatui::crossterm::event::KeyCode;
     let mut s = full_state((80, 24));
     s.help = true;
-    press(&mut s, KeyCode::Char('/'));
-    for c in "roll".chars() {
-        press(&mut s, KeyCode::Char(c));
-    }
+    slash(&mut s, "roll");
     let (rows, footer) = help_box(&draw_buffer(&s));
     let text = collapse(&rows.concat().join(" "));
     assert!(footer.contains("/roll"), "{footer}");
@@ -730,6 +745,7 @@ fn every_state() -> AppState {
     }
     if let Some(p) = s.pulls.data.as_mut() {
         p.push(PullRow {
+            repo: Slug::parse("acme/rocket").expect("slug"),
             pr: pull(47, "Approved and green", "octodemo", false),
             role: PullRole::Mine,
             checks: Some(ChecksRollup {
@@ -743,6 +759,7 @@ fn every_state() -> AppState {
             gaps: Default::default(),
         });
         p.push(PullRow {
+            repo: Slug::parse("acme/rocket").expect("slug"),
             pr: pull(48, "No checks at all", "alice", false),
             role: PullRole::ReviewRequested,
             checks: None,
@@ -778,24 +795,28 @@ fn every_state() -> AppState {
     .expect("pending json");
     if let Some(e) = s.envs.data.as_mut() {
         e.push(EnvRow {
+            repo: Slug::parse("acme/rocket").expect("slug"),
             env: env(3, "eu"),
             history: vec![deployment(31, "eu", "main", "success", 60)],
             waiting: vec![(run(7002, "Deploy", "Deploy", "waiting", None, 3), others)],
             gaps: Default::default(),
         });
         e.push(EnvRow {
+            repo: Slug::parse("acme/rocket").expect("slug"),
             env: env(4, "qa"),
             history: vec![deployment(41, "qa", "main", "failure", 60)],
             waiting: vec![],
             gaps: Default::default(),
         });
         e.push(EnvRow {
+            repo: Slug::parse("acme/rocket").expect("slug"),
             env: env(5, "preview"),
             history: vec![],
             waiting: vec![],
             gaps: Default::default(),
         });
         e.push(EnvRow {
+            repo: Slug::parse("acme/rocket").expect("slug"),
             env: env(6, "canary"),
             history: vec![deployment(61, "canary", "main", "success", 600)],
             waiting: vec![],
@@ -803,6 +824,7 @@ fn every_state() -> AppState {
         });
     }
     s.followed.push(cockpit::app::state::Followed {
+        repo: Slug::parse("acme/rocket").expect("slug"),
         run_id: 8001,
         what: "roll back canary".into(),
         environment: Some("canary".into()),
@@ -935,6 +957,7 @@ fn a_long_form_keeps_the_focused_field_in_view() {
 fn a_followed_deploy_shows_beside_another_waiting_run() {
     let mut s = full_state((160, 45));
     s.followed.push(cockpit::app::state::Followed {
+        repo: Slug::parse("acme/rocket").expect("slug"),
         run_id: 8002,
         what: "roll back production".into(),
         environment: Some("production".into()),
@@ -950,4 +973,73 @@ fn a_followed_deploy_shows_beside_another_waiting_run() {
         row.contains("⏸ #1 waits for you") && row.contains("● #2 in progress"),
         "{row}"
     );
+}
+
+/// The cells of the row of `buf` that holds `text`, from where `text` starts.
+fn cells_at(buf: &ratatui::buffer::Buffer, text: &str) -> Vec<ratatui::buffer::Cell> {
+    let area = buf.area;
+    for y in area.top()..area.bottom() {
+        let row: Vec<&ratatui::buffer::Cell> =
+            (area.left()..area.right()).map(|x| &buf[(x, y)]).collect();
+        let line: String = row.iter().map(|c| c.symbol()).collect();
+        if let Some(at) = line.find(text) {
+            let col = line[..at].chars().count();
+            return row[col..].iter().map(|c| (*c).clone()).collect();
+        }
+    }
+    panic!("{text} is not on screen");
+}
+
+/// `/` on a list: the title shows the query and "N of M", the bottom line how to leave the
+/// prompt, the rows that match only, with the matched words marked.
+#[test]
+fn a_filter_shows_its_query_count_and_marks() {
+    use ratatui::crossterm::event::KeyCode;
+    use ratatui::style::Modifier;
+    let mut s = full_state((160, 45));
+    slash(&mut s, "FLAKY up");
+    let buf = draw_buffer(&s);
+    let text = screen_text(&buf);
+    assert!(text.contains(" /FLAKY up▏ 1 of 3 "), "{text}");
+    assert!(text.contains("Enter keeps · Esc clears"), "{text}");
+    assert!(text.contains("Uploads fail on flaky networks"), "{text}");
+    assert!(!text.contains("Dark mode for the TUI"), "{text}");
+    // Mono theme: a match is underlined; the text between the matched words is not.
+    let cells = cells_at(&buf, "Uploads fail on flaky");
+    let marked = |i: usize| cells[i].modifier.contains(Modifier::UNDERLINED);
+    assert!(marked(0) && marked(1), "Up of Uploads is marked");
+    assert!(!marked(2) && !marked(8), "the rest of the word is not");
+    assert!(marked(16) && marked(20), "flaky is marked");
+    // Enter keeps it: the prompt's help goes, the query stays in the title.
+    press(&mut s, KeyCode::Enter);
+    let text = draw(&s);
+    assert!(text.contains("/FLAKY up 1 of 3"), "{text}");
+    assert!(!text.contains("Enter keeps"), "{text}");
+}
+
+#[test]
+fn a_filter_that_matches_nothing_says_so() {
+    let mut s = full_state((160, 45));
+    s.focus = PanelId::Branches;
+    slash(&mut s, "xyz");
+    let text = draw(&s);
+    assert!(text.contains("no row matches 'xyz' — Esc clears"), "{text}");
+    assert!(text.contains("/xyz▏ 0 of"), "{text}");
+}
+
+/// The help's `/` works like a list's: words in any order, matches marked, "N of M".
+#[test]
+fn the_help_filter_matches_words_and_marks_them() {
+    use ratatui::style::Modifier;
+    let mut s = full_state((160, 45));
+    s.help = true;
+    slash(&mut s, "LOG search");
+    let buf = draw_buffer(&s);
+    let text = screen_text(&buf);
+    assert!(text.contains("Log: search"), "{text}");
+    assert!(!text.contains("zoom the panel"), "{text}");
+    assert!(text.contains("/LOG search▏ 4 of"), "{text}");
+    let cells = cells_at(&buf, "Log: search");
+    assert!(cells[0].modifier.contains(Modifier::UNDERLINED));
+    assert!(!cells[3].modifier.contains(Modifier::UNDERLINED));
 }

@@ -2,23 +2,24 @@
 //! and messages in, the resulting state and effects checked. Issues and comments (`work.rs`),
 //! approvals and CI actions (`deploys.rs`) and a job's log (`logview.rs`).
 
-use chrono::{DateTime, TimeZone, Utc};
+mod flow_support;
+
 use cockpit::app::effect::{Effect, GitOp, Prepare, Resource, ResourceKind};
 use cockpit::app::keymap::Keymap;
 use cockpit::app::modal::{Form, Modal, Purpose};
 use cockpit::app::msg::GitSuccess;
 use cockpit::app::mutation::{Done, Mutation};
 use cockpit::app::resource;
-use cockpit::app::state::{AppState, Context, Detail, Loaded, LogPhase, PanelId};
+use cockpit::app::state::{AppState, Detail, LogPhase, PanelId};
 use cockpit::app::{update, Msg};
 use cockpit::git::{BranchInfo, BranchSnapshot};
 use cockpit::github::dashboard::{EnvRow, Slug};
 use cockpit::github::issues_write::CloseReason;
 use cockpit::github::models::{Issue, Job, WorkflowRun};
 use cockpit::github::{ApiError, Fetched};
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use serde_json::{json, Value};
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use flow_support::{each_case, from, loaded, msgs, now, In};
+use ratatui::crossterm::event::KeyCode;
+use serde_json::json;
 
 // ---------------------------------------------------------------------------------------------
 // The state: a small dashboard of acme/rocket, signed in as octodemo.
@@ -29,16 +30,6 @@ const RUN_WAITING: u64 = 1900;
 const JOB_LINT: u64 = 77;
 const JOB_TEST: u64 = 78;
 const COMMENT_KEY: &str = "acme/rocket#47/comment";
-
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0)
-        .single()
-        .expect("valid date")
-}
-
-fn from<T: serde::de::DeserializeOwned>(v: Value) -> T {
-    serde_json::from_value(v).expect("valid test data")
-}
 
 fn issue(number: u64, title: &str, state: &str, assignees: &[&str]) -> Issue {
     from(json!({
@@ -58,7 +49,7 @@ fn rocket() -> Slug {
 
 /// All my issues, across repositories: the selected one is acme/infra's.
 fn other_repo_issue(s: &mut AppState) {
-    s.issues_all_repos = true;
+    s.search_all = true;
     let mut i = issue(7, "Rotate the keys", "open", &["octodemo"]);
     i.repository_url = "https://api.github.com/repos/acme/infra".into();
     s.issues = loaded(vec![i]);
@@ -98,6 +89,7 @@ fn job(id: u64, name: &str, status: &str, steps: &[(u64, &str, &str)]) -> Job {
 fn env(id: u64, name: &str, waiting: Option<bool>) -> EnvRow {
     let reviewers = json!([{"type": "User", "reviewer": {"login": "carol"}}]);
     EnvRow {
+        repo: Slug::parse("acme/rocket").expect("slug"),
         env: from(json!({
             "id": id,
             "name": name,
@@ -121,24 +113,8 @@ fn env(id: u64, name: &str, waiting: Option<bool>) -> EnvRow {
     }
 }
 
-fn loaded<T>(data: T) -> Loaded<T> {
-    Loaded {
-        data: Some(data),
-        updated: Some(now()),
-        ..Loaded::default()
-    }
-}
-
 fn dashboard() -> AppState {
-    let ctx = Context {
-        repo: Slug::parse("acme/rocket"),
-        has_local_repo: true,
-        has_token: true,
-        ..Context::default()
-    };
-    let mut s = AppState::new(ctx, now(), (160, 45));
-    s.login = Some("octodemo".into());
-    s.default_branch = Some("main".into());
+    let mut s = flow_support::rocket();
     s.ci_branch = Some("42-retry-flaky-uploads".into());
     s.issues = loaded(vec![
         issue(47, "Crash when HOME is unset", "open", &["octodemo"]),
@@ -159,28 +135,7 @@ fn dashboard() -> AppState {
 // ---------------------------------------------------------------------------------------------
 // Inputs, and what to look at afterwards.
 
-#[derive(Clone, Copy)]
-enum In {
-    Key(char),
-    Code(KeyCode),
-    Ctrl(char),
-    Text(&'static str),
-    Msg(fn() -> Msg),
-}
 use In::{Code, Ctrl, Key, Text};
-
-fn key_msg(code: KeyCode, mods: KeyModifiers) -> Msg {
-    Msg::Input(Event::Key(KeyEvent::new(code, mods)))
-}
-
-fn char_msg(c: char) -> Msg {
-    let mods = if c.is_ascii_uppercase() {
-        KeyModifiers::SHIFT
-    } else {
-        KeyModifiers::NONE
-    };
-    key_msg(KeyCode::Char(c), mods)
-}
 
 /// The effects of the last input and of all of them.
 struct Out {
@@ -195,15 +150,8 @@ fn feed(s: &mut AppState, inputs: &[In]) -> Out {
         all: Vec::new(),
     };
     for input in inputs {
-        let msgs = match *input {
-            Key(c) => vec![char_msg(c)],
-            Code(c) => vec![key_msg(c, KeyModifiers::NONE)],
-            Ctrl(c) => vec![key_msg(KeyCode::Char(c), KeyModifiers::CONTROL)],
-            Text(t) => t.chars().map(char_msg).collect(),
-            In::Msg(f) => vec![f()],
-        };
         out.last.clear();
-        for m in msgs {
+        for m in msgs(*input) {
             let fx = update(s, &keymap, m);
             out.last.extend(fx.iter().cloned());
             out.all.extend(fx);
@@ -221,19 +169,16 @@ struct Case {
 
 /// Runs every case on a fresh dashboard; a failing case does not hide the others.
 fn table(cases: &[Case]) {
-    let mut failed = Vec::new();
-    for c in cases {
-        let result = catch_unwind(AssertUnwindSafe(|| {
+    each_case(
+        cases,
+        |c| c.name,
+        |c| {
             let mut s = dashboard();
             (c.setup)(&mut s);
             let out = feed(&mut s, c.inputs);
             (c.check)(&s, &out);
-        }));
-        if result.is_err() {
-            failed.push(c.name);
-        }
-    }
-    assert!(failed.is_empty(), "failing cases: {failed:?}");
+        },
+    );
 }
 
 fn toast(s: &AppState) -> &str {
@@ -362,6 +307,7 @@ fn readonly(s: &mut AppState) {
 fn comment_sent() -> Msg {
     Msg::Mutated {
         id: 1,
+        repo: Slug::parse("acme/rocket"),
         mutation: Mutation::CommentOnIssue {
             number: 47,
             body: "HOME can be unset".into(),
@@ -379,6 +325,7 @@ fn comment_sent() -> Msg {
 fn comment_failed() -> Msg {
     Msg::Mutated {
         id: 1,
+        repo: Slug::parse("acme/rocket"),
         mutation: Mutation::CommentOnIssue {
             number: 47,
             body: "HOME can be unset".into(),
@@ -665,6 +612,7 @@ fn readonly_refuses_to_send_an_open_editor() {
 fn approved() -> Msg {
     Msg::Mutated {
         id: 1,
+        repo: Slug::parse("acme/rocket"),
         mutation: Mutation::ReviewDeployment {
             run_id: RUN_WAITING,
             run_number: 190,
@@ -826,7 +774,7 @@ fn deploy_flows() {
             check: |s, out| {
                 assert!(out.last.contains(&Effect::Poll(Resource::FollowedRuns(
                     resource::FollowedRuns {
-                        run_ids: vec![RUN_WAITING]
+                        runs: vec![(Slug::parse("acme/rocket").expect("slug"), RUN_WAITING)]
                     }
                 ))));
                 assert!(out.last.iter().any(|e| matches!(e, Effect::Refresh(_))));
@@ -1229,7 +1177,7 @@ fn push_flows() {
             check: |_, out| {
                 assert!(
                     out.all.iter().any(|e| matches!(e,
-                        Effect::Poll(Resource::CommitRuns(resource::CommitRuns { sha })) if sha == PUSHED_SHA)),
+                        Effect::Poll(Resource::CommitRuns(resource::CommitRuns { sha, .. })) if sha == PUSHED_SHA)),
                     "{:?}",
                     out.all
                 );
@@ -1606,9 +1554,10 @@ fn log_flows() {
             },
         },
         Case {
+            // `/` filters the runs instead (tests/list_filter.rs).
             name: "log keys without a log say how to open one",
             setup: on_ci,
-            inputs: &[Key('/')],
+            inputs: &[Key('n')],
             check: |s, out| {
                 assert!(out.all.is_empty());
                 assert!(s.log().is_none());
@@ -1728,4 +1677,477 @@ fn where_is_it_live_asks_once_for_what_is_shown() {
         vec![&compare(&staging), &compare(&production)]
     );
     assert!(live_lookups(&update(&mut s, &km, tick())).is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// inbox.rs: the notifications view.
+
+use cockpit::github::notifications::{Thread, ThreadChange};
+
+fn thread(id: &str, reason: &str, kind: &str, url: &str, title: &str) -> Thread {
+    let repo = url
+        .split("/repos/")
+        .nth(1)
+        .map(|r| r.splitn(3, '/').take(2).collect::<Vec<_>>().join("/"))
+        .unwrap_or_default();
+    from(json!({
+        "id": id, "unread": true, "reason": reason, "updated_at": "2026-11-22T09:00:00Z",
+        "last_read_at": null,
+        "subject": {"title": title, "url": url, "latest_comment_url": url, "type": kind},
+        "repository": {"full_name": repo, "html_url": format!("https://github.com/{repo}")},
+    }))
+}
+
+/// Two threads: a review request in acme/launchpad, and a mention whose issue is gone.
+fn with_inbox(s: &mut AppState) {
+    s.inbox.threads = loaded(vec![
+        thread(
+            "101",
+            "review_requested",
+            "PullRequest",
+            "https://api.github.com/repos/acme/launchpad/pulls/9",
+            "Faster deploys",
+        ),
+        thread(
+            "102",
+            "mention",
+            "Issue",
+            "https://api.github.com/repos/acme/rocket/issues/14",
+            "Uploads time out",
+        ),
+    ]);
+}
+
+fn readonly_inbox(s: &mut AppState) {
+    with_inbox(s);
+    readonly(s);
+}
+
+fn thread_change(thread_id: u64, change: ThreadChange, title: &str) -> Mutation {
+    Mutation::Thread {
+        thread_id,
+        change,
+        title: title.into(),
+    }
+}
+
+/// The target of the selected thread was looked up.
+fn target_answer(found: Result<resource::Found, ApiError>) -> Msg {
+    Msg::answer(
+        resource::Answer {
+            resource: resource::NotificationTarget {
+                repo: Slug::parse("acme/launchpad").expect("slug"),
+                thread: thread(
+                    "101",
+                    "review_requested",
+                    "PullRequest",
+                    "https://api.github.com/repos/acme/launchpad/pulls/9",
+                    "Faster deploys",
+                ),
+            },
+            answer: found,
+        },
+        now(),
+        None,
+    )
+}
+
+fn pull_found() -> Msg {
+    target_answer(Ok(resource::Found::Pull(9)))
+}
+
+fn pull_gone() -> Msg {
+    target_answer(Err(ApiError::NotFound {
+        path: "/repos/acme/launchpad/pulls/9".into(),
+    }))
+}
+
+fn marked_done() -> Msg {
+    Msg::Mutated {
+        id: 1,
+        repo: None,
+        mutation: thread_change(101, ThreadChange::Done, "Faster deploys"),
+        result: Ok(Done {
+            message: "Marked done".into(),
+            started_run: None,
+            created_pull: None,
+            merged_sha: None,
+        }),
+    }
+}
+
+/// The one effect changing GitHub names no repository: a thread is the account's.
+fn account_change(out: &Out, m: Mutation) {
+    let sent: Vec<_> = out
+        .last
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Mutate { repo, mutation, .. } => Some((repo.clone(), mutation.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sent, vec![(None, m)]);
+}
+
+#[test]
+fn inbox_flows() {
+    table(&[
+        Case {
+            name: "i opens the inbox over the dashboard, Esc closes it",
+            setup: with_inbox,
+            inputs: &[Key('i')],
+            check: |s, out| {
+                assert!(s.inbox.open);
+                assert!(out.all.is_empty());
+            },
+        },
+        Case {
+            name: "Esc closes the inbox",
+            setup: with_inbox,
+            inputs: &[Key('i'), Code(KeyCode::Esc)],
+            check: |s, _| assert!(!s.inbox.open),
+        },
+        Case {
+            name: "r marks the selected thread read, for the account (no repository)",
+            setup: with_inbox,
+            inputs: &[Key('i'), Key('r')],
+            check: |_, out| {
+                account_change(
+                    out,
+                    thread_change(101, ThreadChange::Read, "Faster deploys"),
+                )
+            },
+        },
+        Case {
+            name: "d on the second thread marks it done",
+            setup: with_inbox,
+            inputs: &[Key('i'), Key('j'), Key('d')],
+            check: |_, out| {
+                account_change(
+                    out,
+                    thread_change(102, ThreadChange::Done, "Uploads time out"),
+                )
+            },
+        },
+        Case {
+            name: "u asks first",
+            setup: with_inbox,
+            inputs: &[Key('i'), Key('u')],
+            check: |s, out| {
+                assert!(out.all.is_empty());
+                modal_says(s, "Unsubscribe");
+            },
+        },
+        Case {
+            name: "y on the question unsubscribes",
+            setup: with_inbox,
+            inputs: &[Key('i'), Key('u'), Key('y')],
+            check: |_, out| {
+                account_change(
+                    out,
+                    thread_change(101, ThreadChange::Unsubscribe, "Faster deploys"),
+                )
+            },
+        },
+        Case {
+            name: "read-only: r is refused",
+            setup: readonly_inbox,
+            inputs: &[Key('i'), Key('r')],
+            check: |s, out| refused(s, out, "Read-only"),
+        },
+        Case {
+            name: "read-only: d is refused",
+            setup: readonly_inbox,
+            inputs: &[Key('i'), Key('d')],
+            check: |s, out| refused(s, out, "Read-only"),
+        },
+        Case {
+            name: "read-only: u is refused before the question",
+            setup: readonly_inbox,
+            inputs: &[Key('i'), Key('u')],
+            check: |s, out| refused(s, out, "Read-only"),
+        },
+        Case {
+            name: "Enter looks the target up in the thread's own repository",
+            setup: with_inbox,
+            inputs: &[Key('i'), Code(KeyCode::Enter)],
+            check: |s, out| {
+                let asked = out.last.iter().any(|e| {
+                    matches!(e,
+                    Effect::Poll(Resource::NotificationTarget(t))
+                        if t.repo == Slug::parse("acme/launchpad").expect("slug")
+                            && t.thread.id == "101")
+                });
+                assert!(asked, "{:?}", out.last);
+                assert_eq!(s.inbox.opening.as_deref(), Some("101"));
+            },
+        },
+        Case {
+            name: "the target found: its detail in Pull requests, of its repository, marked read",
+            setup: with_inbox,
+            inputs: &[Key('i'), Code(KeyCode::Enter), In::Msg(pull_found)],
+            check: |s, out| {
+                assert!(!s.inbox.open);
+                assert_eq!(s.focus, PanelId::Pulls);
+                assert!(
+                    matches!(&s.detail, Some(Detail::Pull { repo, number: 9, .. })
+                    if repo.full_name() == "acme/launchpad")
+                );
+                assert!(mutations(&out.last).contains(&&thread_change(
+                    101,
+                    ThreadChange::Read,
+                    "Faster deploys"
+                )));
+            },
+        },
+        Case {
+            name: "a gone target says so; the inbox stays and d still works",
+            setup: with_inbox,
+            inputs: &[Key('i'), Code(KeyCode::Enter), In::Msg(pull_gone), Key('d')],
+            check: |s, out| {
+                assert!(s.inbox.open);
+                assert!(s.detail.is_none());
+                account_change(
+                    out,
+                    thread_change(101, ThreadChange::Done, "Faster deploys"),
+                );
+            },
+        },
+        Case {
+            name: "the gone target's message",
+            setup: with_inbox,
+            inputs: &[Key('i'), Code(KeyCode::Enter), In::Msg(pull_gone)],
+            check: |s, out| {
+                assert!(mutations(&out.last).is_empty());
+                toast_says(s, "is gone");
+            },
+        },
+        Case {
+            name: "done removes the thread from the inbox",
+            setup: with_inbox,
+            inputs: &[Key('i'), In::Msg(marked_done)],
+            check: |s, _| {
+                let ids: Vec<&str> = s
+                    .inbox
+                    .threads
+                    .data
+                    .iter()
+                    .flatten()
+                    .map(|t| t.id.as_str())
+                    .collect();
+                assert_eq!(ids, ["102"]);
+            },
+        },
+    ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Watched repositories: W, rows acting on their own repository, the approval queue.
+
+fn infra() -> Slug {
+    Slug::parse("acme/infra").expect("slug")
+}
+
+fn watching(s: &mut AppState) {
+    s.ctx.watched = vec![cockpit::app::state::WatchedRepo {
+        slug: infra(),
+        path: Some("/src/infra".into()),
+    }];
+}
+
+/// Watched scope, on acme/infra's production (a deploy waits for me there).
+fn on_infra_production(s: &mut AppState) {
+    watching(s);
+    s.scope = cockpit::app::state::Scope::Watched;
+    let mut e = env(3, "production", Some(true));
+    e.repo = infra();
+    if let Some(envs) = s.envs.data.as_mut() {
+        envs.push(e);
+    }
+    s.focus = PanelId::Deploys;
+    s.cursor_mut(PanelId::Deploys).selected = 2;
+}
+
+fn infra_waiting(s: &mut AppState) {
+    watching(s);
+    let e = env(3, "production", Some(true));
+    let (run, pending) = e.waiting[0].clone();
+    s.queue.items = loaded(vec![cockpit::app::state::Approval {
+        repo: infra(),
+        run,
+        pending,
+    }]);
+}
+
+fn polls(out: &Out, r: Resource) -> bool {
+    out.last.contains(&Effect::Poll(r))
+}
+
+#[test]
+fn watch_flows() {
+    table(&[
+        Case {
+            name: "W without watched repositories says how to add them",
+            setup: nothing,
+            inputs: &[Key('W')],
+            check: |s, out| {
+                refused(s, out, "No watched repositories");
+                assert_eq!(s.scope, cockpit::app::state::Scope::Here);
+            },
+        },
+        Case {
+            name: "W polls every repository's runs and environments, and searches issues and PRs in both",
+            setup: watching,
+            inputs: &[Key('W')],
+            check: |s, out| {
+                assert_eq!(s.scope, cockpit::app::state::Scope::Watched);
+                let repos = vec![rocket(), infra()];
+                assert!(polls(
+                    out,
+                    Resource::WatchedRuns(resource::WatchedRuns {
+                        repos: repos.clone()
+                    })
+                ));
+                assert!(polls(
+                    out,
+                    Resource::Environments(resource::Environments { repos })
+                ));
+                // The sections search both repositories now.
+                let searches: Vec<&str> = out
+                    .last
+                    .iter()
+                    .filter_map(|e| match e {
+                        Effect::Poll(Resource::Issues(r)) => Some(r.query.as_str()),
+                        Effect::Poll(Resource::Pulls(r)) => Some(r.query.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                assert_eq!(searches.len(), 2, "{:?}", out.last);
+                for q in searches {
+                    assert!(q.contains("repo:acme/rocket") && q.contains("repo:acme/infra"), "{q}");
+                }
+                assert!(s.runs.loading && s.envs.loading);
+            },
+        },
+        Case {
+            name: "W again: the branch's runs of this repository",
+            setup: watching,
+            inputs: &[Key('W'), Key('W')],
+            check: |s, out| {
+                assert_eq!(s.scope, cockpit::app::state::Scope::Here);
+                assert!(polls(
+                    out,
+                    Resource::Runs(resource::Runs {
+                        branch: "42-retry-flaky-uploads".into()
+                    })
+                ));
+                assert!(polls(
+                    out,
+                    Resource::Environments(resource::Environments {
+                        repos: vec![rocket()]
+                    })
+                ));
+            },
+        },
+        Case {
+            name: "an approval on a watched repository's environment goes to that repository",
+            setup: on_infra_production,
+            inputs: &[Key('a'), Ctrl('s'), Key('y')],
+            check: |_, out| {
+                let sent: Vec<_> = out
+                    .last
+                    .iter()
+                    .filter_map(|e| match e {
+                        Effect::Mutate { repo, mutation, .. } => Some((repo.clone(), mutation)),
+                        _ => None,
+                    })
+                    .collect();
+                assert_eq!(sent.len(), 1, "{:?}", out.last);
+                assert_eq!(sent[0].0, Some(infra()));
+                assert!(matches!(
+                    sent[0].1,
+                    Mutation::ReviewDeployment { approve: true, .. }
+                ));
+            },
+        },
+        Case {
+            name: "an archived repository refuses changes before any form",
+            setup: |s| {
+                on_infra_production(s);
+                s.repo_health
+                    .push((infra(), cockpit::app::state::RepoHealth::Archived));
+            },
+            inputs: &[Key('a')],
+            check: |s, out| {
+                refused(s, out, "acme/infra is archived");
+                assert!(s.modal.is_none());
+            },
+        },
+        Case {
+            name: "b on a watched repository's issue branches in its clone",
+            setup: |s| {
+                watching(s);
+                other_repo_issue(s);
+                s.repo_defaults.push((infra(), "trunk".into()));
+            },
+            inputs: &[Key('b')],
+            check: |_, out| {
+                let git: Vec<_> = out
+                    .last
+                    .iter()
+                    .filter_map(|e| match e {
+                        Effect::Git { op, dir, .. } => Some((op, dir)),
+                        _ => None,
+                    })
+                    .collect();
+                assert_eq!(git.len(), 1, "{:?}", out.last);
+                assert_eq!(
+                    git[0].1.as_deref(),
+                    Some(std::path::Path::new("/src/infra"))
+                );
+                assert!(
+                    matches!(git[0].0, GitOp::BranchFromIssue { number: 7, default_branch, .. }
+                    if default_branch == "trunk")
+                );
+            },
+        },
+        Case {
+            name: "b on an issue of a repository without a clone says how to name one",
+            setup: other_repo_issue,
+            inputs: &[Key('b')],
+            check: |s, out| refused(s, out, "name its clone in the config"),
+        },
+        Case {
+            name: "Q opens the queue; a reviews the item in its own repository",
+            setup: infra_waiting,
+            inputs: &[Key('Q'), Key('a')],
+            check: |s, _| {
+                assert!(s.queue.open);
+                modal_says(s, "Approve deploy to production in acme/infra");
+                assert_eq!(s.acting_repo, Some(infra()));
+            },
+        },
+        Case {
+            name: "Esc closes the queue; q in it still quits",
+            setup: infra_waiting,
+            inputs: &[Key('Q'), Code(KeyCode::Esc)],
+            check: |s, _| assert!(!s.queue.open && !s.should_quit),
+        },
+        Case {
+            name: "o on a watched repository's environment opens that repository's page",
+            setup: |s| {
+                on_infra_production(s);
+                s.ctx.web_base = "https://github.com".into();
+            },
+            inputs: &[Key('o')],
+            check: |_, out| {
+                assert_eq!(
+                    out.last,
+                    vec![Effect::OpenUrl(
+                        "https://github.com/acme/infra/deployments/production".into()
+                    )]
+                );
+            },
+        },
+    ]);
 }

@@ -13,14 +13,14 @@ use crate::text::sanitize_line;
 use crate::words::short_sha;
 
 fn selected_env(state: &AppState) -> Option<&EnvRow> {
-    let name = match &state.detail {
-        Some(Detail::Environment { name, .. }) => Some(name.clone()),
-        _ => None,
-    };
-    let envs = state.envs.data.as_ref()?;
-    match name {
-        Some(n) => envs.iter().find(|e| e.env.name == n),
-        None => super::selection::env(state),
+    match &state.detail {
+        Some(Detail::Environment { repo, name, .. }) => state
+            .envs
+            .data
+            .as_ref()?
+            .iter()
+            .find(|e| e.env.name == *name && e.repo == *repo),
+        _ => super::selection::env(state),
     }
 }
 
@@ -66,6 +66,24 @@ pub fn review(state: &mut AppState, approve: bool) -> Vec<Effect> {
         );
         return Vec::new();
     }
+    let (run, pending) = (run.clone(), pending.clone());
+    review_form(state, approve, &run, &pending);
+    Vec::new()
+}
+
+/// The review form for `run` waiting on `pending` (in `state.acting_repo`): from the Deploys
+/// panel and from the approval queue alike.
+pub fn review_form(
+    state: &mut AppState,
+    approve: bool,
+    run: &WorkflowRun,
+    pending: &crate::github::models::PendingDeployment,
+) {
+    let name = format!(
+        "{}{}",
+        sanitize_line(&pending.environment.name),
+        elsewhere(state)
+    );
     let (what, about) = waiting_target(state, run);
     let form = Form {
         title: format!(
@@ -94,12 +112,21 @@ pub fn review(state: &mut AppState, approve: bool) -> Vec<Effect> {
             run_id: run.id,
             run_number: run.run_number,
             environment_id: pending.environment.id,
-            environment: row.env.name.clone(),
+            environment: pending.environment.name.clone(),
             git_ref: what,
         }),
     };
     state.open_modal(Modal::Form(Box::new(form)));
-    Vec::new()
+}
+
+/// ` in OWNER/NAME` when the interaction is about another repository than the current one.
+fn elsewhere(state: &AppState) -> String {
+    state
+        .acting_repo
+        .as_ref()
+        .filter(|r| Some(*r) != state.ctx.repo.as_ref())
+        .map(|r| format!(" in {}", r.full_name()))
+        .unwrap_or_default()
 }
 
 /// What a run waiting for approval will deploy, and how cockpit knows. A deploy cockpit
@@ -296,8 +323,9 @@ pub fn review_submitted(state: &mut AppState, waiting: WaitingDeploy, form: &For
     let confirm = Confirm {
         title: format!("{verb} deploy"),
         lines: vec![format!(
-            "{verb} run #{run_number} deploying {git_ref} to {}?",
-            sanitize_line(&environment)
+            "{verb} run #{run_number} deploying {git_ref} to {}{}?",
+            sanitize_line(&environment),
+            elsewhere(state)
         )],
         warnings,
         on_yes: OnYes::Mutate(Mutation::ReviewDeployment {
@@ -388,13 +416,19 @@ pub fn is_production(environment: &str) -> bool {
 
 pub fn follow(
     state: &mut AppState,
+    repo: crate::github::Slug,
     run_id: u64,
     what: String,
     environment: Option<String>,
     target: Option<String>,
 ) -> Vec<Effect> {
-    if !state.followed.iter().any(|f| f.run_id == run_id) {
+    if !state
+        .followed
+        .iter()
+        .any(|f| f.run_id == run_id && f.repo == repo)
+    {
         state.followed.push(Followed {
+            repo,
             run_id,
             what,
             environment,
@@ -403,9 +437,7 @@ pub fn follow(
         });
     }
     vec![Effect::Poll(Resource::FollowedRuns(
-        resource::FollowedRuns {
-            run_ids: state.followed.iter().map(|f| f.run_id).collect(),
-        },
+        resource::FollowedRuns::of(state),
     ))]
 }
 

@@ -55,6 +55,13 @@ pub enum GitOp {
     },
     Fetch,
     Push,
+    /// Fetch `refs/pull/N/head` and check it out (`gh pr checkout`).
+    CheckoutPull {
+        number: u64,
+        head_ref: String,
+        /// The fork's owner when the head branch is not in this repository.
+        fork_owner: Option<String>,
+    },
 }
 
 impl GitOp {
@@ -66,6 +73,7 @@ impl GitOp {
             GitOp::DeleteMerged { name } => format!("delete {name}"),
             GitOp::Fetch => "fetch".into(),
             GitOp::Push => "push".into(),
+            GitOp::CheckoutPull { number, .. } => format!("check out #{number}"),
         }
     }
 }
@@ -95,6 +103,8 @@ pub enum Effect {
     Git {
         id: u64,
         op: GitOp,
+        /// The clone to work in: a watched repository's; `None`, the current one.
+        dir: Option<std::path::PathBuf>,
     },
     /// Download a job's whole log once it completed (GitHub serves nothing before).
     FetchLog {
@@ -129,5 +139,14 @@ pub enum Effect {
     Live {
         repo: Slug,
         lookup: super::live::Lookup,
+    },
+    /// Run one of the user's commands (`sh -c`, off the UI path; `terminal` ones get the
+    /// terminal).
+    RunCommand(super::commands::CommandRun),
+    /// Show another repository: the runtime rebuilds its services for it and restarts the
+    /// pollers (`update` has reset the panels and asks for the new polls after this effect).
+    SwitchRepo {
+        slug: crate::github::Slug,
+        path: Option<std::path::PathBuf>,
     },
 }

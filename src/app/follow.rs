@@ -9,7 +9,7 @@ use super::effect::{Effect, Resource, ResourceKind};
 use super::resource;
 use super::state::{AppState, PanelId};
 use crate::github::models::WorkflowRun;
-use crate::github::ApiError;
+use crate::github::{ApiError, Slug};
 
 /// Longer than any queue GitHub keeps a push's runs in; past it, no workflow ran.
 const GIVE_UP_AFTER: Duration = Duration::minutes(2);
@@ -17,6 +17,7 @@ const GIVE_UP_AFTER: Duration = Duration::minutes(2);
 /// A commit whose runs are awaited.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Awaited {
+    pub repo: Slug,
     pub sha: String,
     /// "the push of BRANCH", "the merge of #N", for the toasts.
     pub what: String,
@@ -24,13 +25,15 @@ pub struct Awaited {
 }
 
 /// Starts looking for the runs of `sha` (replacing an earlier wait).
-pub fn await_runs(state: &mut AppState, sha: String, what: String) -> Vec<Effect> {
+pub fn await_runs(state: &mut AppState, repo: Slug, sha: String, what: String) -> Vec<Effect> {
     state.awaited = Some(Awaited {
+        repo: repo.clone(),
         sha: sha.clone(),
         what,
         since: state.now,
     });
     vec![Effect::Poll(Resource::CommitRuns(resource::CommitRuns {
+        repo,
         sha,
     }))]
 }
@@ -65,7 +68,8 @@ pub fn commit_runs(
     for r in &runs {
         let name = r.name.as_deref().unwrap_or("workflow");
         let what = format!("{name} #{} for {}", r.run_number, awaited.what);
-        fx.extend(super::deploys::follow(state, r.id, what, None, None));
+        let repo = awaited.repo.clone();
+        fx.extend(super::deploys::follow(state, repo, r.id, what, None, None));
     }
     select_run(state);
     fx.push(Effect::Refresh(vec![ResourceKind::Runs]));
@@ -74,14 +78,29 @@ pub fn commit_runs(
 
 /// Selects the awaited run in the CI panel once the panel lists it.
 pub fn select_run(state: &mut AppState) {
-    let Some(id) = state.select_run else { return };
+    if let Some(id) = state.select_run {
+        let row = state
+            .runs
+            .data
+            .as_ref()
+            .and_then(|runs| runs.iter().position(|r| r.id == id));
+        if let Some(i) = row {
+            super::selection::select_row(state, PanelId::Ci, i);
+            state.select_run = None;
+        }
+        return;
+    }
+    // The CI list may show the awaited commit's run before the look-up by commit answers:
+    // the run the user is waiting for is selected the moment it is on screen.
+    let Some(sha) = state.awaited.as_ref().map(|a| a.sha.clone()) else {
+        return;
+    };
     let row = state
         .runs
         .data
         .as_ref()
-        .and_then(|runs| runs.iter().position(|r| r.id == id));
+        .and_then(|runs| runs.iter().position(|r| r.head_sha == sha));
     if let Some(i) = row {
         super::selection::select_row(state, PanelId::Ci, i);
-        state.select_run = None;
     }
 }

@@ -41,9 +41,15 @@ fn progress_text(what: &str, p: Progress) -> String {
     }
 }
 
-pub fn spawn(services: Arc<Services>, id: u64, op: GitOp, tx: mpsc::UnboundedSender<Msg>) {
+pub fn spawn(
+    services: Arc<Services>,
+    id: u64,
+    op: GitOp,
+    dir: Option<std::path::PathBuf>,
+    tx: mpsc::UnboundedSender<Msg>,
+) {
     tokio::task::spawn_blocking(move || {
-        let result = run(&services, id, &op, &tx);
+        let result = run(&services, id, &op, dir, &tx);
         let _ = tx.send(Msg::GitDone { id, op, result });
     });
 }
@@ -52,9 +58,12 @@ fn run(
     s: &Services,
     id: u64,
     op: &GitOp,
+    dir: Option<std::path::PathBuf>,
     tx: &mpsc::UnboundedSender<Msg>,
 ) -> Result<GitSuccess, String> {
-    let path = s.repo_path.clone().ok_or("not inside a git repository")?;
+    let path = dir
+        .or_else(|| s.repo_path.clone())
+        .ok_or("not inside a git repository")?;
     let cancel = Cancel::new();
     let what = op.describe();
     let mut report = |p: Progress| {
@@ -106,6 +115,27 @@ fn run(
                 out.updated_refs.len(),
                 out.received_objects
             )
+            .into())
+        }
+        GitOp::CheckoutPull {
+            number,
+            head_ref,
+            fork_owner,
+        } => {
+            let req = git::PullCheckout {
+                number: *number,
+                head_ref: head_ref.clone(),
+                fork_owner: fork_owner.clone(),
+                remote: "origin".into(),
+            };
+            let b =
+                git::checkout_pull(&path, &req, &s.remote_auth, &cancel, &mut report).map_err(e)?;
+            let short = &b.sha[..b.sha.len().min(7)];
+            Ok(if b.created {
+                format!("Checked out #{number} in a new branch {} ({short})", b.name)
+            } else {
+                format!("Checked out #{number} in {} ({short})", b.name)
+            }
             .into())
         }
         GitOp::Push => {

@@ -69,6 +69,19 @@ pub enum Action {
     LogSave,
     LogLeft,
     LogRight,
+    Palette,
+    /// The user's command at this index of `Keymap::commands` (`[[commands]]`).
+    Command(usize),
+    Notifications,
+    CheckoutPull,
+    ToggleDraft,
+    UpdateBranch,
+    EditPull,
+    ToggleScope,
+    ApprovalQueue,
+    Filter,
+    SectionPrev,
+    SectionNext,
 }
 
 impl Action {
@@ -98,6 +111,10 @@ impl Action {
                 | Action::ResolveThread
                 | Action::Review
                 | Action::Merge
+                | Action::CheckoutPull
+                | Action::ToggleDraft
+                | Action::UpdateBranch
+                | Action::EditPull
         )
     }
 }
@@ -105,7 +122,7 @@ impl Action {
 impl Action {
     /// Every action, in the order the help lists them. A new variant must be added here: the
     /// match in `name` has no wildcard, and `every_action_is_listed` checks the count.
-    pub const ALL: [Action; 59] = [
+    pub const ALL: [Action; 70] = [
         Action::Quit,
         Action::Help,
         Action::FocusNext,
@@ -165,6 +182,17 @@ impl Action {
         Action::LogSave,
         Action::LogLeft,
         Action::LogRight,
+        Action::Palette,
+        Action::Notifications,
+        Action::CheckoutPull,
+        Action::ToggleDraft,
+        Action::UpdateBranch,
+        Action::EditPull,
+        Action::ToggleScope,
+        Action::ApprovalQueue,
+        Action::Filter,
+        Action::SectionPrev,
+        Action::SectionNext,
     ];
 
     pub fn from_name(name: &str) -> Option<Action> {
@@ -232,6 +260,18 @@ impl Action {
             Action::LogSave => "log_save",
             Action::LogLeft => "log_left",
             Action::LogRight => "log_right",
+            Action::Palette => "palette",
+            Action::Command(_) => "command",
+            Action::Notifications => "notifications",
+            Action::CheckoutPull => "checkout_pull",
+            Action::ToggleDraft => "ready_or_draft",
+            Action::UpdateBranch => "update_branch",
+            Action::EditPull => "edit_pull",
+            Action::ToggleScope => "toggle_scope",
+            Action::ApprovalQueue => "approval_queue",
+            Action::Filter => "filter",
+            Action::SectionPrev => "section_prev",
+            Action::SectionNext => "section_next",
         }
     }
 
@@ -257,7 +297,9 @@ impl Action {
             Action::Zoom => "zoom the panel to full screen",
             Action::Refresh => "refresh now",
             Action::OpenInBrowser => "open the selection in the browser",
-            Action::ToggleAllRepos => "Issues: this repository / all my repositories",
+            Action::ToggleAllRepos => {
+                "Issues, Pull requests: sections search this repository / every repository"
+            }
             Action::Approve => "Deploys: approve the deploy waiting for you",
             Action::Reject => "Deploys: reject the deploy waiting for you",
             Action::Deploy => "Deploys: deploy a ref to the environment",
@@ -296,6 +338,28 @@ impl Action {
             Action::LogSave => "Log: save the log to cockpit-job-ID.log in the current directory",
             Action::LogLeft => "Log: scroll left",
             Action::LogRight => "Log: scroll right",
+            Action::Palette => "command palette: every action, your commands, repo, theme",
+            Action::Command(_) => "one of your [[commands]]",
+            Action::Notifications => {
+                "notifications (in it: Enter open, r read, d done, u unsubscribe, o browser)"
+            }
+            Action::CheckoutPull => {
+                "Pull requests: check out locally (forks too, from refs/pull/N/head)"
+            }
+            Action::ToggleDraft => "Pull requests: ready for review / back to draft",
+            Action::UpdateBranch => "Pull requests: update the branch from its base (merge)",
+            Action::EditPull => "Pull requests: edit title and body (drafts are kept)",
+            Action::ToggleScope => {
+                "Issues, Pull requests, CI, Deploys: this repository / the watched ones too"
+            }
+            Action::ApprovalQueue => {
+                "Approval queue: every deployment waiting for you (a approves, A rejects)"
+            }
+            Action::Filter => {
+                "filter the list as you type (Enter keeps, Esc clears; in a log: search)"
+            }
+            Action::SectionPrev => "Issues, Pull requests: previous section (search tab)",
+            Action::SectionNext => "Issues, Pull requests: next section (search tab)",
         }
     }
 }
@@ -322,6 +386,8 @@ pub struct Keymap {
     pub bindings: Vec<Binding>,
     /// Keys a panel's config unbinds (`x = "none"`) though a global binding has them.
     pub unbound: Vec<(PanelId, Vec<KeyPress>)>,
+    /// The config's `[[commands]]`; `Action::Command(i)` runs the i-th.
+    pub commands: Vec<super::commands::CustomCommand>,
 }
 
 impl Default for Keymap {
@@ -363,12 +429,20 @@ impl Default for Keymap {
         add(ch('r'), None, Refresh);
         add(ch('o'), None, OpenInBrowser);
         add(ch('p'), None, Push);
+        add(ch(':'), None, Palette);
+        // Global bindings come before the panels' (the config example's order).
+        add(ch('i'), None, Notifications);
+        add(ch('W'), None, ToggleScope);
+        add(ch('Q'), None, ApprovalQueue);
+        add(ch('/'), None, Filter);
         add(ch('a'), Some(PanelId::Issues), ToggleAllRepos);
         add(ch('c'), Some(PanelId::Issues), Comment);
         add(ch('x'), Some(PanelId::Issues), CloseReopen);
         add(ch('m'), Some(PanelId::Issues), AssignMe);
         add(ch('l'), Some(PanelId::Issues), EditLabels);
         add(ch('b'), Some(PanelId::Issues), BranchFromIssue);
+        add(ch('['), Some(PanelId::Issues), SectionPrev);
+        add(ch(']'), Some(PanelId::Issues), SectionNext);
         add(ch(' '), Some(PanelId::Branches), Checkout);
         add(ch('n'), Some(PanelId::Branches), NewBranch);
         add(ch('f'), Some(PanelId::Branches), Fetch);
@@ -378,6 +452,13 @@ impl Default for Keymap {
         add(ch('s'), Some(PanelId::Pulls), ResolveThread);
         add(ch('w'), Some(PanelId::Pulls), Review);
         add(ch('M'), Some(PanelId::Pulls), Merge);
+        add(ch(' '), Some(PanelId::Pulls), CheckoutPull);
+        add(ch('R'), Some(PanelId::Pulls), ToggleDraft);
+        add(ch('U'), Some(PanelId::Pulls), UpdateBranch);
+        add(ch('e'), Some(PanelId::Pulls), EditPull);
+        add(ch('a'), Some(PanelId::Pulls), ToggleAllRepos);
+        add(ch('['), Some(PanelId::Pulls), SectionPrev);
+        add(ch(']'), Some(PanelId::Pulls), SectionNext);
         add(ch('R'), Some(PanelId::Ci), RerunFailed);
         add(KeyPress::ctrl('r'), Some(PanelId::Ci), RerunAll);
         add(ch('x'), Some(PanelId::Ci), CancelRun);
@@ -404,6 +485,7 @@ impl Default for Keymap {
         Keymap {
             bindings: b,
             unbound: Vec::new(),
+            commands: Vec::new(),
         }
     }
 }
@@ -468,7 +550,10 @@ impl Keymap {
             for b in self.bindings.iter().filter(|b| b.action == action) {
                 let mut k = sequence_label(&b.keys);
                 if let Some(p) = b.panel {
-                    if !action.describe().starts_with(p.title()) {
+                    // "Issues, Pull requests: …" names both panels already.
+                    let names = action.describe().split(':').next().unwrap_or_default();
+                    if !names.starts_with(p.title()) && !names.contains(&format!(", {}", p.title()))
+                    {
                         k = format!("{k} ({})", p.title());
                     }
                 }
@@ -542,6 +627,7 @@ mod tests {
                 },
             ],
             unbound: Vec::new(),
+            commands: Vec::new(),
         };
         let mut pending = Vec::new();
         let p = PanelId::Issues;
@@ -576,7 +662,7 @@ mod tests {
         assert_eq!(quit.0, "q, C-c");
         let all = lines
             .iter()
-            .find(|(_, d)| d.starts_with("Issues:"))
+            .find(|(_, d)| d.starts_with("Issues, Pull requests: sections search"))
             .expect("a");
         assert_eq!(all.0, "a");
     }

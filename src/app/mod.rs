@@ -4,11 +4,14 @@
 //! pollers and git work run as tasks, report back as `Msg`s, and the runtime draws once per
 //! batch of messages when something changed.
 
+pub mod commands;
 pub mod deploys;
 pub mod effect;
+pub mod filter;
 pub mod follow;
 pub mod gitops;
 pub mod help;
+pub mod inbox;
 pub mod keymap;
 pub mod layout;
 pub mod live;
@@ -17,15 +20,20 @@ pub mod logview;
 pub mod modal;
 pub mod msg;
 pub mod mutation;
+pub mod pager;
+pub mod palette;
 pub mod pollers;
 pub mod prepare;
 pub mod resource;
 pub mod runtime;
+pub mod sections;
 pub mod selection;
 pub mod settings;
+pub mod shell;
 pub mod state;
 pub mod submit;
 pub mod update;
+pub mod watch;
 pub mod work;
 
 pub use effect::{Effect, Resource};

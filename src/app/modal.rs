@@ -156,6 +156,11 @@ pub enum Purpose {
     Review {
         number: u64,
     },
+    /// A pull request's title (its body comes next, in an editor); `body` is the current one.
+    EditPull {
+        number: u64,
+        body: String,
+    },
 }
 
 /// A run waiting for my approval to deploy, as the approval form shows it.
@@ -227,6 +232,8 @@ pub struct Confirm {
 pub enum OnYes {
     Mutate(Mutation),
     Git(super::effect::GitOp),
+    /// One of the user's commands (`confirm = true`).
+    Command(super::commands::CommandRun),
 }
 
 #[derive(Debug, Clone)]
@@ -249,6 +256,11 @@ pub enum EditorPurpose {
     Review {
         pull: u64,
         event: crate::github::pulls::ReviewEvent,
+    },
+    /// A pull request's body, after its title was chosen.
+    EditPull {
+        pull: u64,
+        title: String,
     },
 }
 

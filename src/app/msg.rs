@@ -16,6 +16,8 @@ pub enum Msg {
         at: DateTime<Utc>,
         answer: Box<dyn Arrival>,
         rate: Option<RateLimit>,
+        /// The search API's budget (its own, 30 a minute), when a search answered.
+        search_rate: Option<RateLimit>,
     },
     /// The runtime could not do something the user asked (open a browser, …).
     Failed(String),
@@ -29,6 +31,9 @@ pub enum Msg {
     },
     Mutated {
         id: u64,
+        /// The repository it changed (as the effect named it): what follows, a followed run
+        /// or an awaited merge, is looked for there.
+        repo: Option<crate::github::Slug>,
         mutation: super::mutation::Mutation,
         result: Result<super::mutation::Done, ApiError>,
     },
@@ -54,6 +59,12 @@ pub enum Msg {
     Live {
         repo: crate::github::Slug,
         answer: super::live::Answer,
+    },
+    /// One of the user's commands finished (or could not start).
+    CommandDone {
+        name: String,
+        output: crate::config::CommandOutput,
+        result: Result<super::commands::Captured, String>,
     },
 }
 
@@ -82,6 +93,7 @@ impl Msg {
             at,
             answer: Box::new(answer),
             rate,
+            search_rate: None,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use super::effect::ResourceKind;
 use crate::github::issues_write::CloseReason;
+use crate::github::notifications::ThreadChange;
 use crate::github::pulls::{MergeMethod, NewPull, ReviewEvent};
 use crate::github::{ApiError, GitHub, Slug};
 use serde_json::{Map, Value};
@@ -85,6 +86,30 @@ pub enum Mutation {
         head_sha: String,
         delete_branch: Option<String>,
     },
+    /// Mark a notification thread read or done, or unsubscribe from it: the account's, so
+    /// the effect names no repository.
+    Thread {
+        thread_id: u64,
+        change: ThreadChange,
+        title: String,
+    },
+    /// Ready for review (`draft: false`) or back to draft.
+    SetDraft {
+        pull: u64,
+        node_id: String,
+        draft: bool,
+    },
+    /// Merge the base into the head on GitHub, if the head is still `head_sha`.
+    UpdateBranch {
+        pull: u64,
+        head_sha: String,
+    },
+    EditPull {
+        pull: u64,
+        title: String,
+        body: String,
+        draft_key: String,
+    },
 }
 
 /// What a finished mutation reports back.
@@ -149,6 +174,25 @@ impl Mutation {
                 event.as_str().to_lowercase().replace('_', " ")
             ),
             Mutation::Merge { pull, method, .. } => format!("merge #{pull} ({})", method.as_str()),
+            Mutation::Thread { change, title, .. } => {
+                // Outside text, made safe and short for the status bar.
+                let safe = crate::text::sanitize_line(title);
+                let title = match safe.char_indices().nth(40) {
+                    Some((cut, _)) => format!("{}…", &safe[..cut]),
+                    None => safe,
+                };
+                match change {
+                    ThreadChange::Read => format!("mark “{title}” read"),
+                    ThreadChange::Done => format!("mark “{title}” done"),
+                    ThreadChange::Unsubscribe => format!("unsubscribe from “{title}”"),
+                }
+            }
+            Mutation::SetDraft {
+                pull, draft: true, ..
+            } => format!("convert #{pull} to a draft"),
+            Mutation::SetDraft { pull, .. } => format!("mark #{pull} ready for review"),
+            Mutation::UpdateBranch { pull, .. } => format!("update the branch of #{pull}"),
+            Mutation::EditPull { pull, .. } => format!("edit #{pull}"),
         }
     }
 
@@ -179,7 +223,8 @@ impl Mutation {
         match self {
             Mutation::CommentOnIssue { draft_key, .. }
             | Mutation::ReplyToThread { draft_key, .. }
-            | Mutation::SubmitReview { draft_key, .. } => Some(draft_key),
+            | Mutation::SubmitReview { draft_key, .. }
+            | Mutation::EditPull { draft_key, .. } => Some(draft_key),
             _ => None,
         }
     }
@@ -189,7 +234,7 @@ impl Mutation {
         use ResourceKind as K;
         match self {
             Mutation::ReviewDeployment { .. } | Mutation::Dispatch { .. } => {
-                vec![K::Environments, K::Runs, K::Jobs]
+                vec![K::Environments, K::Runs, K::Jobs, K::Approvals]
             }
             Mutation::Rerun { .. } | Mutation::Cancel { .. } => {
                 vec![K::Runs, K::Jobs, K::Environments]
@@ -204,8 +249,49 @@ impl Mutation {
             | Mutation::ResolveThread { .. }
             | Mutation::SubmitReview { .. } => vec![K::PullDetail, K::Pulls],
             Mutation::Merge { .. } => vec![K::PullDetail, K::Pulls, K::Branches, K::Runs],
+            Mutation::Thread { .. } => vec![K::Notifications],
+            Mutation::SetDraft { .. } | Mutation::EditPull { .. } => {
+                vec![K::PullDetail, K::Pulls]
+            }
+            Mutation::UpdateBranch { .. } => vec![K::PullDetail, K::Pulls, K::Branches, K::Runs],
         }
     }
+}
+
+/// Performs `m` in `repo`; a change to the account (a notification thread) needs none.
+pub async fn perform_on(gh: &GitHub, repo: Option<&Slug>, m: &Mutation) -> Result<Done, ApiError> {
+    match (repo, m) {
+        (
+            _,
+            Mutation::Thread {
+                thread_id, change, ..
+            },
+        ) => change_thread(gh, *thread_id, *change).await,
+        (Some(slug), _) => perform(gh, slug, m).await,
+        (None, _) => Err(ApiError::Client {
+            status: 0,
+            message: "no GitHub repository".into(),
+        }),
+    }
+}
+
+async fn change_thread(
+    gh: &GitHub,
+    thread_id: u64,
+    change: ThreadChange,
+) -> Result<Done, ApiError> {
+    gh.change_thread(thread_id, change).await?;
+    let message = match change {
+        ThreadChange::Read => "Marked read",
+        ThreadChange::Done => "Marked done",
+        ThreadChange::Unsubscribe => "Unsubscribed",
+    };
+    Ok(Done {
+        message: message.into(),
+        started_run: None,
+        created_pull: None,
+        merged_sha: None,
+    })
 }
 
 pub async fn perform(gh: &GitHub, slug: &Slug, m: &Mutation) -> Result<Done, ApiError> {
@@ -352,6 +438,33 @@ pub async fn perform(gh: &GitHub, slug: &Slug, m: &Mutation) -> Result<Done, Api
             let mut d = done(msg);
             d.merged_sha = Some(r.sha);
             Ok(d)
+        }
+        Mutation::Thread {
+            thread_id, change, ..
+        } => change_thread(gh, *thread_id, *change).await,
+        Mutation::SetDraft {
+            pull,
+            node_id,
+            draft,
+        } => {
+            let now_draft = gh.set_pull_draft(node_id, *draft).await?;
+            Ok(done(if now_draft {
+                format!("#{pull} is a draft again")
+            } else {
+                format!("#{pull} is ready for review")
+            }))
+        }
+        Mutation::UpdateBranch { pull, head_sha } => {
+            gh.update_branch(slug, *pull, head_sha).await?;
+            Ok(done(format!(
+                "Updating the branch of #{pull} from its base (GitHub merges it shortly)"
+            )))
+        }
+        Mutation::EditPull {
+            pull, title, body, ..
+        } => {
+            gh.edit_pull(slug, *pull, title, body).await?;
+            Ok(done(format!("Edited #{pull}")))
         }
     }
 }

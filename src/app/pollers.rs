@@ -26,6 +26,8 @@ pub struct Intervals {
     pub environments_idle: Duration,
     pub environments_active: Duration,
     pub issue_detail: Duration,
+    /// The notifications inbox; GitHub's `X-Poll-Interval` is the floor.
+    pub notifications: Duration,
 }
 
 impl Default for Intervals {
@@ -40,6 +42,7 @@ impl Default for Intervals {
             environments_idle: Duration::from_secs(30),
             environments_active: Duration::from_secs(10),
             issue_detail: Duration::from_secs(60),
+            notifications: Duration::from_secs(60),
         }
     }
 }
@@ -58,6 +61,24 @@ pub struct Services {
     pub drafts: crate::drafts::DraftStore,
     /// Branches not committed to for this many days are flagged stale.
     pub stale_days: u32,
+}
+
+impl Services {
+    /// The same services for another repository (`:repo`): its local clone is `repo_path`,
+    /// and what was learnt about the previous one (its default branch) is forgotten.
+    pub fn for_repo(&self, slug: Slug, repo_path: Option<PathBuf>) -> Services {
+        Services {
+            gh: self.gh.clone(),
+            slug: Some(slug),
+            repo_path,
+            intervals: self.intervals.clone(),
+            default_branch: Mutex::new(None),
+            deploy_targets: self.deploy_targets.clone(),
+            remote_auth: self.remote_auth.clone(),
+            drafts: self.drafts.clone(),
+            stale_days: self.stale_days,
+        }
+    }
 }
 
 pub struct Pollers {
@@ -134,7 +155,9 @@ fn next_delay<R: Polled>(
     };
     let base = Duration::from_secs(2u64.saturating_pow(failures.min(8)).min(300));
     Some(match err {
-        ApiError::RateLimited { reset } => (*reset - Utc::now()).to_std().unwrap_or(base).max(base),
+        ApiError::RateLimited { reset, .. } => {
+            (*reset - Utc::now()).to_std().unwrap_or(base).max(base)
+        }
         ApiError::SecondaryRateLimit { retry_after_secs } => {
             Duration::from_secs(*retry_after_secs).max(base)
         }
@@ -161,9 +184,18 @@ pub(super) async fn poll_loop<R: Polled>(
             0
         };
         let rate = s.gh.rate_limit();
+        // A search spends both budgets: its own (30 a minute) and, for the rows' details, the
+        // primary one. Each paces it; the stricter wins.
+        let search_rate = if R::SEARCH {
+            s.gh.search_rate_limit()
+        } else {
+            None
+        };
         let delay = next_delay(&r, &answer, failures, &s.intervals).map(|d| {
             if failures == 0 {
-                rate.map_or(d, |rl| rl.pace(d, Utc::now()))
+                let now = Utc::now();
+                let d = rate.map_or(d, |rl| rl.pace(d, now));
+                search_rate.map_or(d, |rl| rl.pace(d, now))
             } else {
                 d
             }
@@ -172,7 +204,13 @@ pub(super) async fn poll_loop<R: Polled>(
             resource: r.clone(),
             answer,
         };
-        if tx.send(Msg::answer(answer, Utc::now(), rate)).is_err() {
+        let msg = Msg::Data {
+            at: Utc::now(),
+            answer: Box::new(answer),
+            rate,
+            search_rate,
+        };
+        if tx.send(msg).is_err() {
             return;
         }
         match delay {
@@ -227,7 +265,7 @@ mod tests {
         let (tx, mut rx) = mpsc::unbounded_channel();
         let mut pollers = Pollers::new(services, tx);
         let r = Resource::FollowedRuns(crate::app::resource::FollowedRuns {
-            run_ids: vec![RUN_LIVE],
+            runs: vec![(Slug::parse("acme/rocket").expect("slug"), RUN_LIVE)],
         });
         let started = tokio::time::Instant::now();
         pollers.poll(r.clone());

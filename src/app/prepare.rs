@@ -238,6 +238,8 @@ pub async fn prepare(s: &Services, repo: Option<Slug>, p: Prepare) -> Result<Mod
             let (detail, methods) =
                 tokio::join!(gh.pull_detail(slug, number), gh.merge_methods(slug));
             let detail = detail.map_err(err)?;
+            let rules = gh.branch_requirements(slug, &detail.pr.base.ref_name).await;
+            let blockers = crate::github::pr_actions::merge_blockers(&rules, &detail);
             let allowed = methods.map_err(err)?.allowed();
             if allowed.is_empty() {
                 return Err("This repository allows no merge method".into());
@@ -274,14 +276,17 @@ pub async fn prepare(s: &Services, repo: Option<Slug>, p: Prepare) -> Result<Mod
             if decision == crate::github::dashboard::ReviewDecision::ChangesRequested {
                 warnings.push("A reviewer requested changes.".into());
             }
-            if pr.draft {
-                warnings.push("It is a draft.".into());
-            }
             if let Some(state) = pr.mergeable_state.as_ref().filter(|m| {
                 use crate::github::models::MergeableState as M;
                 matches!(m, M::Dirty | M::Blocked | M::Behind)
             }) {
                 warnings.push(format!("GitHub says the merge is {}.", state.as_str()));
+            }
+            // Why, from the base branch's rules: the required checks and reviews by name.
+            for b in blockers {
+                if !warnings.contains(&b) {
+                    warnings.push(b);
+                }
             }
             let summary = vec![
                 format!(

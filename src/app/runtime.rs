@@ -60,12 +60,19 @@ pub struct Options {
     pub clock: Duration,
     /// None where there is no shell to return to (tests): Ctrl-Z is then ignored.
     pub suspend: Option<Suspend>,
+    /// Gives the terminal to a command (`output = "terminal"`) and takes it back when it ends
+    /// (`terminal::run_interactive`). None where there is no terminal (tests): such a command
+    /// then runs like `output = "none"`, without input.
+    pub hand_over: Option<HandOver>,
 }
+
+/// Runs `sh -c SCRIPT` in `cwd` with the terminal, and waits for it.
+pub type HandOver = fn(&str, Option<&std::path::Path>) -> io::Result<std::process::ExitStatus>;
 
 pub async fn run<B, F>(
     terminal: &mut Terminal<B>,
     mut input: Input,
-    services: Arc<Services>,
+    mut services: Arc<Services>,
     mut state: AppState,
     mut opts: Options,
     shutdown: F,
@@ -75,13 +82,21 @@ where
     F: Future<Output = ()>,
 {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-    let mut pollers = Pollers::new(services.clone(), tx.clone());
+    // The pollers answer on a channel of their own, replaced when `:repo` shows another
+    // repository: what the previous one's pollers had sent goes with the old channel.
+    let (poll_tx, mut poll_rx) = mpsc::unbounded_channel::<Msg>();
+    let mut pollers = Pollers::new(services.clone(), poll_tx);
     let error_tx = tx.clone();
     let drafts = crate::drafts::DraftWriter::spawn(services.drafts.clone(), move |e| {
         let _ = error_tx.send(Msg::Failed(e));
     });
     let first = init(&mut state);
-    execute(first, &mut pollers, &services, &drafts, &opts, &tx, &state);
+    let mut ctx = Ctx {
+        pollers: &mut pollers,
+        poll_rx: &mut poll_rx,
+        services: &mut services,
+    };
+    execute(first, &mut ctx, &drafts, &opts, &tx, &state);
 
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -111,6 +126,7 @@ where
             },
             Some(()) = suspend_signal(&mut suspend) => Arrival::Suspend,
             Some(m) = rx.recv() => Arrival::Msg(Box::new(m)),
+            Some(m) = poll_rx.recv() => Arrival::Msg(Box::new(m)),
             _ = tick.tick(), if animating => Arrival::Msg(Box::new(Msg::Tick(Utc::now()))),
             _ = clock.tick() => Arrival::Msg(Box::new(Msg::Tick(Utc::now()))),
         };
@@ -123,6 +139,10 @@ where
         while let Ok(m) = rx.try_recv() {
             batch.push(Arrival::Msg(Box::new(m)));
         }
+        while let Ok(m) = poll_rx.try_recv() {
+            batch.push(Arrival::Polled(Box::new(m)));
+        }
+        let mut switched = false;
         for arrival in batch {
             let msg = match arrival {
                 Arrival::Suspend => {
@@ -136,9 +156,21 @@ where
                 Arrival::Input(Ok(ev)) => Msg::Input(ev),
                 Arrival::Input(Err(e)) => Msg::Failed(format!("terminal input: {e}")),
                 Arrival::Msg(m) => *m,
+                // The previous repository's answer, taken before the switch.
+                Arrival::Polled(_) if switched => continue,
+                Arrival::Polled(m) => *m,
             };
             let fx = update(&mut state, &opts.keymap, msg);
-            execute(fx, &mut pollers, &services, &drafts, &opts, &tx, &state);
+            switched |= fx.iter().any(|e| matches!(e, Effect::SwitchRepo { .. }));
+            let mut ctx = Ctx {
+                pollers: &mut pollers,
+                poll_rx: &mut poll_rx,
+                services: &mut services,
+            };
+            let handed = execute(fx, &mut ctx, &drafts, &opts, &tx, &state);
+            if let Some(run) = handed {
+                hand_over(terminal, &opts, run, &tx)?;
+            }
             if state.should_quit {
                 break;
             }
@@ -153,6 +185,8 @@ where
 enum Arrival {
     Input(io::Result<Event>),
     Msg(Box<Msg>),
+    /// A poller's answer, queued behind others in a batch.
+    Polled(Box<Msg>),
     Suspend,
 }
 
@@ -175,6 +209,40 @@ async fn suspend_signal(suspend: &mut Option<Suspend>) -> Option<()> {
 fn stop<B: Backend>(terminal: &mut Terminal<B>, suspend: Option<&Suspend>) -> io::Result<()> {
     let Some(s) = suspend else { return Ok(()) };
     (s.stop)()?;
+    repaint(terminal)
+}
+
+/// A `terminal` command: the terminal is the command's until it ends, then every cell is
+/// repainted (it drew over the screen).
+fn hand_over<B: Backend>(
+    terminal: &mut Terminal<B>,
+    opts: &Options,
+    run: super::commands::CommandRun,
+    tx: &mpsc::UnboundedSender<Msg>,
+) -> io::Result<()> {
+    let Some(give) = opts.hand_over else {
+        super::shell::spawn(run, tx.clone());
+        return Ok(());
+    };
+    let result = give(&run.script, run.cwd.as_deref());
+    let result = result
+        .map(|status| super::commands::Captured {
+            code: status.code(),
+            stdout: Vec::new(),
+            stderr: Vec::new(),
+            cut: false,
+        })
+        .map_err(|e| e.to_string());
+    let _ = tx.send(Msg::CommandDone {
+        name: run.name,
+        output: run.output,
+        result,
+    });
+    repaint(terminal)
+}
+
+/// Forgets the previous frame so the next draw repaints every cell.
+fn repaint<B: Backend>(terminal: &mut Terminal<B>) -> io::Result<()> {
     // Not `clear()`: it asks the terminal where the cursor is, and the answer would go to the
     // input thread, which owns terminal input. A resize to the current size clears the screen
     // and forgets the previous frame without asking anything.
@@ -185,17 +253,38 @@ fn stop<B: Backend>(terminal: &mut Terminal<B>, suspend: Option<&Suspend>) -> io
     redraw(terminal).map_err(|e| io::Error::other(e.to_string()))
 }
 
+/// What a switch of repository (`Effect::SwitchRepo`) replaces.
+struct Ctx<'a> {
+    pollers: &'a mut Pollers,
+    poll_rx: &'a mut mpsc::UnboundedReceiver<Msg>,
+    services: &'a mut Arc<Services>,
+}
+
+/// Does the effects; a `terminal` command is handed back, as it needs the terminal.
 fn execute(
     effects: Vec<Effect>,
-    pollers: &mut Pollers,
-    services: &Arc<Services>,
+    ctx: &mut Ctx<'_>,
     drafts: &crate::drafts::DraftWriter,
     opts: &Options,
     tx: &mpsc::UnboundedSender<Msg>,
     state: &AppState,
-) {
+) -> Option<super::commands::CommandRun> {
+    let mut handed = None;
+    let services = &mut *ctx.services;
+    let pollers = &mut *ctx.pollers;
     for e in effects {
         match e {
+            Effect::RunCommand(run) if run.output == crate::config::CommandOutput::Terminal => {
+                handed = Some(run)
+            }
+            Effect::RunCommand(run) => super::shell::spawn(run, tx.clone()),
+            Effect::SwitchRepo { slug, path } => {
+                pollers.stop_all();
+                *services = Arc::new(services.for_repo(slug, path));
+                let (poll_tx, poll_rx) = mpsc::unbounded_channel();
+                *ctx.poll_rx = poll_rx;
+                *pollers = Pollers::new(services.clone(), poll_tx);
+            }
             Effect::FetchLog { repo: slug, job_id } => {
                 let (s, tx) = (services.clone(), tx.clone());
                 tokio::spawn(async move {
@@ -258,15 +347,10 @@ fn execute(
             Effect::Mutate { id, repo, mutation } => {
                 let (s, tx) = (services.clone(), tx.clone());
                 tokio::spawn(async move {
-                    let result = match &repo {
-                        Some(slug) => super::mutation::perform(&s.gh, slug, &mutation).await,
-                        None => Err(crate::github::ApiError::Client {
-                            status: 0,
-                            message: "no GitHub repository".into(),
-                        }),
-                    };
+                    let result = super::mutation::perform_on(&s.gh, repo.as_ref(), &mutation).await;
                     let _ = tx.send(Msg::Mutated {
                         id,
+                        repo,
                         mutation,
                         result,
                     });
@@ -277,7 +361,9 @@ fn execute(
                     notify(opts, &title, &body)
                 }
             }
-            Effect::Git { id, op } => super::gitops::spawn(services.clone(), id, op, tx.clone()),
+            Effect::Git { id, op, dir } => {
+                super::gitops::spawn(services.clone(), id, op, dir, tx.clone())
+            }
             Effect::SaveDraft { key, text } => drafts.save(key, text),
             Effect::DeleteDraft { key } => drafts.delete(key),
             Effect::Quit => {}
@@ -286,6 +372,7 @@ fn execute(
             }
         }
     }
+    handed
 }
 
 /// The bell goes straight to the terminal (ratatui owns the screen, not the bell); a desktop

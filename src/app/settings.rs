@@ -22,6 +22,7 @@ pub fn intervals(poll: &PollConfig) -> Intervals {
         environments_idle: s(poll.environments_idle_secs),
         environments_active: s(poll.environments_active_secs),
         issue_detail: Intervals::default().issue_detail,
+        notifications: Intervals::default().notifications,
     }
 }
 
@@ -62,6 +63,66 @@ pub fn keymap(bindings: &[Binding]) -> Result<Keymap, Vec<BindingError>> {
         })
         .collect();
     Keymap::with_bindings(&entries)
+}
+
+/// The config's `[[commands]]` as the app runs them, with the problems of each (index,
+/// field, message): a key that does not parse.
+fn commands(
+    list: &[crate::config::CommandConfig],
+) -> (
+    Vec<crate::app::commands::CustomCommand>,
+    Vec<(usize, &'static str, String)>,
+) {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (i, c) in list.iter().enumerate() {
+        let keys = if c.key.trim().is_empty() {
+            Vec::new()
+        } else {
+            match super::keymap::parse_sequence(&c.key) {
+                Ok(k) => k,
+                Err(e) => {
+                    errors.push((i, "key", e));
+                    Vec::new()
+                }
+            }
+        };
+        let panel = KeyContext::ALL
+            .into_iter()
+            .find(|k| k.table() == c.context.table())
+            .and_then(|k| match k {
+                KeyContext::Global => None,
+                KeyContext::Panel(p) => Some(p),
+            });
+        out.push(crate::app::commands::CustomCommand::new(c, keys, panel));
+    }
+    (out, errors)
+}
+
+/// The keymap with the file's bindings and its commands' keys.
+pub fn keymap_with_commands(loaded: &Loaded) -> Result<Keymap, Vec<(usize, &'static str, String)>> {
+    let (list, mut errors) = commands(&loaded.config.commands);
+    // A bad `[keys]` entry is reported by `check_bindings`; the commands go on the defaults.
+    let base = keymap(&loaded.bindings).unwrap_or_default();
+    match base.with_commands(list) {
+        Ok(km) if errors.is_empty() => Ok(km),
+        Ok(_) => Err(errors),
+        Err(e) => {
+            errors.extend(e.into_iter().map(|(i, m)| (i, "key", m)));
+            Err(errors)
+        }
+    }
+}
+
+/// A [`crate::config::Check`]: every `[[commands]]` key parses and is free where it applies.
+pub fn check_commands(loaded: &Loaded) -> Vec<(Vec<String>, String)> {
+    match keymap_with_commands(loaded) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors
+            .into_iter()
+            .map(|(i, field, m)| (vec!["commands".into(), format!("[{i}]"), field.into()], m))
+            .collect(),
+    }
 }
 
 /// A [`crate::config::Check`]: every binding names keys and an action the keymap knows.

@@ -199,6 +199,45 @@ pub struct WatchedRepo {
     pub path: Option<std::path::PathBuf>,
 }
 
+/// A deployment waiting for my review, in the approval queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Approval {
+    pub repo: Slug,
+    pub run: WorkflowRun,
+    pub pending: crate::github::models::PendingDeployment,
+}
+
+/// The approval queue (`Q`): every deployment waiting for my review across the current and
+/// the watched repositories. Polled always (the status bar counts it); shown on demand.
+#[derive(Debug, Default)]
+pub struct ApprovalQueue {
+    pub open: bool,
+    pub items: Loaded<Vec<Approval>>,
+    pub cursor: Cursor,
+}
+
+/// What GitHub said of a repository as a whole, when it is not simply there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RepoHealth {
+    /// Read-only on GitHub: its rows show, changes are refused.
+    Archived,
+    /// 404: deleted, renamed, or the token cannot see it.
+    Gone,
+}
+
+impl RepoHealth {
+    /// The one message about it, for the status bar and the panels.
+    pub fn note(self, repo: &Slug) -> String {
+        match self {
+            RepoHealth::Archived => format!("{}: archived — read-only", repo.full_name()),
+            RepoHealth::Gone => format!(
+                "{}: not found — renamed, deleted or no access",
+                repo.full_name()
+            ),
+        }
+    }
+}
+
 /// Where the dashboard points and who is looking.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
@@ -270,6 +309,19 @@ impl Detail {
             | Detail::Environment { repo, .. } => Some(repo),
             Detail::Log(log) => Some(&log.repo),
             Detail::Branch { .. } => None,
+        }
+    }
+
+    /// An issue's detail, loading.
+    pub fn issue(repo: Slug, number: u64) -> Detail {
+        Detail::Issue {
+            repo,
+            number,
+            data: Loaded {
+                loading: true,
+                ..Loaded::default()
+            },
+            scroll: Default::default(),
         }
     }
 
@@ -346,6 +398,8 @@ pub struct Toast {
 /// A run cockpit started or was asked to watch, reported on when it finishes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Followed {
+    /// The repository the run is in.
+    pub repo: Slug,
     pub run_id: u64,
     pub what: String,
     pub environment: Option<String>,
@@ -367,7 +421,8 @@ pub struct AppState {
     pub login: Option<String>,
     pub user_error: Option<String>,
     pub default_branch: Option<String>,
-    pub issues_all_repos: bool,
+    /// `a`: the sections search every repository (no `repo:` qualifier at all).
+    pub search_all: bool,
     pub scope: Scope,
     pub issues: Loaded<Vec<Issue>>,
     pub branches: Loaded<BranchSnapshot>,
@@ -424,6 +479,52 @@ pub struct AppState {
     pub warnings_dismissed: bool,
     /// Where is it live: carrying commits and comparisons learnt this session.
     pub live: super::live::LiveCache,
+    /// The sections (search tabs) of the Issues and Pull requests panels; the visible one's
+    /// rows are `issues` / `pulls`.
+    pub issue_tabs: super::sections::Tabs<Issue>,
+    pub pull_tabs: super::sections::Tabs<PullRow>,
+    /// The search API's own budget, as its last answer said.
+    pub search_rate: Option<RateLimit>,
+    /// The `:` palette, while open.
+    pub palette: Option<super::palette::Palette>,
+    /// What the palette ran this session, oldest first (Up recalls).
+    pub palette_history: Vec<String>,
+    /// A command's output, shown full screen.
+    pub pager: Option<Pager>,
+    /// Colours on or off as `:theme` chose; `None`: as the config says.
+    pub color: Option<bool>,
+    /// The repository cockpit started with, once `:repo` showed another (to come back to).
+    pub home_repo: Option<WatchedRepo>,
+    /// The notifications inbox and its view.
+    pub inbox: super::inbox::Inbox,
+    /// Deployments waiting for my review across repositories (`Q`).
+    pub queue: ApprovalQueue,
+    /// Repositories GitHub says are archived or gone.
+    pub repo_health: Vec<(Slug, RepoHealth)>,
+    /// The default branch of each repository the approval queue looked at (a watched clone
+    /// branches from it).
+    pub repo_defaults: Vec<(Slug, String)>,
+    /// Each list's `/` filter, by panel (`PanelId::index`).
+    pub filters: [super::filter::ListFilter; 5],
+}
+
+/// A command's captured output in the log viewer's engine (it neutralises escape sequences,
+/// scrolls and searches).
+pub struct Pager {
+    /// Already safe to draw (built from sanitised text).
+    pub title: String,
+    pub view: crate::logs::LogViewState,
+    /// The search being typed after `/`.
+    pub search_input: Option<String>,
+}
+
+impl std::fmt::Debug for Pager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pager")
+            .field("title", &self.title)
+            .field("lines", &self.view.status().lines)
+            .finish()
+    }
 }
 
 impl AppState {
@@ -439,7 +540,7 @@ impl AppState {
             login: None,
             user_error: None,
             default_branch: None,
-            issues_all_repos: false,
+            search_all: false,
             scope: Scope::Here,
             issues: Loaded::default(),
             branches: Loaded::default(),
@@ -474,6 +575,19 @@ impl AppState {
             pending_keys: Vec::new(),
             warnings_dismissed: false,
             live: Default::default(),
+            issue_tabs: super::sections::Tabs::new(crate::config::IssuesConfig::default().sections),
+            pull_tabs: super::sections::Tabs::new(crate::config::PullsConfig::default().sections),
+            search_rate: None,
+            palette: None,
+            palette_history: Vec::new(),
+            pager: None,
+            color: None,
+            home_repo: None,
+            inbox: Default::default(),
+            queue: ApprovalQueue::default(),
+            repo_health: Vec::new(),
+            repo_defaults: Vec::new(),
+            filters: Default::default(),
         }
     }
 
@@ -508,14 +622,9 @@ impl AppState {
         &mut self.cursors[p.index()]
     }
 
+    /// The rows the panel shows (its filter's matches): what the cursor moves over.
     pub fn panel_len(&self, p: PanelId) -> usize {
-        match p {
-            PanelId::Issues => self.issues.data.as_ref().map_or(0, Vec::len),
-            PanelId::Branches => self.branches.data.as_ref().map_or(0, |b| b.branches.len()),
-            PanelId::Pulls => self.pulls.data.as_ref().map_or(0, Vec::len),
-            PanelId::Ci => self.runs.data.as_ref().map_or(0, Vec::len),
-            PanelId::Deploys => self.envs.data.as_ref().map_or(0, Vec::len),
-        }
+        super::filter::visible(self, p).len()
     }
 
     /// Whether anything on screen changes by itself with time (a running job's elapsed
@@ -553,6 +662,30 @@ impl AppState {
             repo: self.acting_repo.clone(),
             prepare,
         }
+    }
+
+    /// The repositories the GitHub panels show: the current one, and in Watched scope the
+    /// watched ones after it.
+    pub fn scope_repos(&self) -> Vec<Slug> {
+        match self.scope {
+            Scope::Here => self.ctx.repo.iter().cloned().collect(),
+            Scope::Watched => self.all_repos(),
+        }
+    }
+
+    /// The current repository and every watched one: what the approval queue covers.
+    pub fn all_repos(&self) -> Vec<Slug> {
+        let mut all: Vec<Slug> = self.ctx.repo.iter().cloned().collect();
+        all.extend(self.ctx.watched.iter().map(|w| w.slug.clone()));
+        all
+    }
+
+    /// What GitHub said of `repo` as a whole, if anything.
+    pub fn health(&self, repo: &Slug) -> Option<RepoHealth> {
+        self.repo_health
+            .iter()
+            .find(|(r, _)| r == repo)
+            .map(|(_, h)| *h)
     }
 
     pub fn toast(&mut self, text: impl Into<String>, error: bool) {

@@ -30,6 +30,9 @@ pub fn form(state: &mut AppState, form: Form) -> Vec<Effect> {
             workflow,
             workflow_name,
         } => deploys::dispatch_submitted(state, workflow, workflow_name, &form),
+        Purpose::EditPull { number, body } => {
+            work::edit_title_submitted(state, number, &body, &form)
+        }
     }
 }
 
@@ -54,6 +57,12 @@ pub fn editor(state: &mut AppState, ed: Editor) -> Vec<Effect> {
             body,
             draft_key: ed.draft_key,
         },
+        EditorPurpose::EditPull { pull, title } => Mutation::EditPull {
+            pull,
+            title,
+            body,
+            draft_key: ed.draft_key,
+        },
     };
     start(state, m)
 }
@@ -63,6 +72,7 @@ pub fn confirmed(state: &mut AppState, on_yes: OnYes) -> Vec<Effect> {
     match on_yes {
         OnYes::Mutate(mutation) => start(state, mutation),
         OnYes::Git(op) => git(state, op),
+        OnYes::Command(run) => vec![Effect::RunCommand(run)],
     }
 }
 
@@ -97,11 +107,21 @@ pub fn git_ready(state: &mut AppState) -> bool {
 
 /// Local git work starts, one at a time; the status bar shows its progress.
 pub fn git(state: &mut AppState, op: GitOp) -> Vec<Effect> {
-    if !git_ready(state) {
+    git_in(state, op, None)
+}
+
+/// [`git`] in the clone at `dir` (a watched repository's), or the current one (`None`).
+pub fn git_in(state: &mut AppState, op: GitOp, dir: Option<std::path::PathBuf>) -> Vec<Effect> {
+    if dir.is_none() && !git_ready(state) {
+        return Vec::new();
+    }
+    if let Some((_, what)) = &state.git_busy {
+        let what = what.clone();
+        state.toast(format!("Busy: {what} — wait for it to finish"), true);
         return Vec::new();
     }
     let id = state.next_id;
     state.next_id += 1;
     state.git_busy = Some((id, format!("{}…", op.describe())));
-    vec![Effect::Git { id, op }]
+    vec![Effect::Git { id, op, dir }]
 }

@@ -28,13 +28,12 @@ pub fn init(state: &mut AppState) -> Vec<Effect> {
     }
     if state.ctx.repo.is_some() {
         fx.push(Effect::Poll(Resource::Repo(resource::Repo)));
-        fx.push(Effect::Poll(Resource::Environments(resource::Environments)));
-        if let Some(branch) = state.ci_branch.clone() {
-            fx.push(Effect::Poll(Resource::Runs(resource::Runs { branch })));
-        }
+        fx.extend(super::watch::panel_pollers(state));
     }
+    fx.extend(super::watch::queue_poller(state));
     if state.ctx.has_token {
         fx.push(Effect::Poll(Resource::User(resource::User)));
+        fx.push(super::inbox::poll());
     } else {
         let why = ApiError::NoToken.to_string();
         state.user_error = Some(why.clone());
@@ -48,7 +47,8 @@ pub fn init(state: &mut AppState) -> Vec<Effect> {
         state.runs.error = Some(why.clone());
         state.envs.error = Some(why);
         if state.ctx.has_token {
-            state.issues.error = Some(no_repo_issues(state));
+            state.issues.error = Some(super::sections::no_scope(state));
+            state.pulls.error = Some(super::sections::no_scope(state));
         }
     }
     fx
@@ -63,15 +63,11 @@ fn no_repo(state: &AppState) -> String {
         .unwrap_or_else(|| "No GitHub repository: pass --repo OWNER/NAME.".into())
 }
 
-fn no_repo_issues(state: &AppState) -> String {
-    format!(
-        "{}. Press a for the issues assigned to you in all your repositories.",
-        no_repo(state).trim_end_matches('.')
-    )
-}
-
 pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
+    // New data keeps each list's selected row selected, wherever the row moved to.
+    let held = selection::hold(state);
     let mut fx = step(state, keymap, msg);
+    selection::restore(state, held);
     // What the change brought on screen may need a look where it is live.
     fx.extend(super::live::wanted(state));
     fx
@@ -84,7 +80,19 @@ fn step(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             if state.modal.is_some() {
                 return modal_key(state, k);
             }
+            if state.palette.is_some() {
+                return super::palette::key(state, keymap, k);
+            }
+            if state.pager.is_some() {
+                return super::pager::key(state, k);
+            }
+            if state.inbox.open && !state.help {
+                return super::inbox::key(state, keymap, k);
+            }
             if !state.help {
+                if let Some(fx) = super::filter::key(state, k) {
+                    return fx;
+                }
                 if let Some(fx) = super::logview::key(state, k) {
                     return fx;
                 }
@@ -92,23 +100,16 @@ fn step(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             if state.help {
                 return super::help::key(state, keymap, k);
             }
+            if state.queue.open {
+                return super::watch::key(state, keymap, k);
+            }
             // Esc abandons a half-typed sequence rather than going back.
             if k.code == KeyCode::Esc && !state.pending_keys.is_empty() {
                 state.pending_keys.clear();
                 return Vec::new();
             }
             match keymap.resolve(&mut state.pending_keys, &k, state.focus) {
-                Resolution::Action(a) if a.mutates() && state.ctx.readonly => {
-                    state.toast(
-                        format!(
-                            "Read-only mode (--readonly): \"{}\" is disabled",
-                            a.describe()
-                        ),
-                        true,
-                    );
-                    Vec::new()
-                }
-                Resolution::Action(a) => act(state, a),
+                Resolution::Action(a) => run_action(state, keymap, a),
                 Resolution::Pending | Resolution::Unbound => Vec::new(),
             }
         }
@@ -157,13 +158,16 @@ fn step(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
         }
         Msg::Mutated {
             id,
+            repo,
             mutation,
             result,
         } => {
             state.in_flight.retain(|(i, _)| *i != id);
+            let repo = repo.or_else(|| state.ctx.repo.clone());
             match result {
                 Ok(done) => {
                     state.toast(format!("✓ {}", done.message), false);
+                    super::inbox::changed(state, &mutation);
                     let mut fx = vec![Effect::Refresh(mutation.refreshes())];
                     if let super::mutation::Mutation::ReviewDeployment {
                         approve: true,
@@ -177,15 +181,18 @@ fn step(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                             "deploy to {} (run #{run_number})",
                             crate::text::sanitize_line(environment)
                         );
-                        fx.extend(deploys::follow(
-                            state,
-                            *run_id,
-                            what,
-                            Some(environment.clone()),
-                            None,
-                        ));
+                        fx.extend(repo.clone().map_or_else(Vec::new, |repo| {
+                            deploys::follow(
+                                state,
+                                repo,
+                                *run_id,
+                                what,
+                                Some(environment.clone()),
+                                None,
+                            )
+                        }));
                     }
-                    if let Some(run_id) = done.started_run {
+                    if let (Some(run_id), Some(repo)) = (done.started_run, repo.clone()) {
                         let environment = match &mutation {
                             super::mutation::Mutation::Dispatch { environment, .. } => {
                                 environment.clone()
@@ -194,6 +201,7 @@ fn step(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                         };
                         fx.extend(deploys::follow(
                             state,
+                            repo,
                             run_id,
                             mutation.describe(),
                             environment,
@@ -206,11 +214,11 @@ fn step(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                             key: key.to_string(),
                         });
                     }
-                    if let (Some(sha), super::mutation::Mutation::Merge { pull, .. }) =
-                        (&done.merged_sha, &mutation)
+                    if let (Some(sha), super::mutation::Mutation::Merge { pull, .. }, Some(repo)) =
+                        (&done.merged_sha, &mutation, repo)
                     {
                         let what = format!("the merge of #{pull}");
-                        fx.extend(super::follow::await_runs(state, sha.clone(), what));
+                        fx.extend(super::follow::await_runs(state, repo, sha.clone(), what));
                     }
                     if let Some(n) = done.created_pull {
                         // Show the new pull request: the Pulls panel selects it when it arrives.
@@ -264,7 +272,9 @@ fn step(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                         ]));
                         pushed_branch(state, &out);
                         let what = format!("your push of {}", out.branch);
-                        fx.extend(super::follow::await_runs(state, out.sha, what));
+                        if let Some(repo) = state.ctx.repo.clone() {
+                            fx.extend(super::follow::await_runs(state, repo, out.sha, what));
+                        }
                     }
                 }
                 Err(why) => {
@@ -285,9 +295,25 @@ fn step(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             }
             fx
         }
-        Msg::Data { at, answer, rate } => {
+        Msg::CommandDone {
+            name,
+            output,
+            result,
+        } => {
+            super::commands::finished(state, &name, output, result);
+            Vec::new()
+        }
+        Msg::Data {
+            at,
+            answer,
+            rate,
+            search_rate,
+        } => {
             if rate.is_some() {
                 state.rate = rate;
+            }
+            if search_rate.is_some() {
+                state.search_rate = search_rate;
             }
             state.now = state.now.max(at);
             answer.apply(state, at)
@@ -303,8 +329,15 @@ fn step(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
 /// frame. Elsewhere a paste means nothing (it is not a string of commands).
 fn paste(state: &mut AppState, text: &str) -> Vec<Effect> {
     let text = modal::pasted_text(text);
+    if state.palette.is_some() && state.modal.is_none() {
+        super::palette::paste(state, &text);
+        return Vec::new();
+    }
     if state.help && state.help_view.typing {
         state.help_view.filter.push_str(&text.replace('\n', " "));
+        return Vec::new();
+    }
+    if super::filter::paste(state, &text) {
         return Vec::new();
     }
     if let Some(log) = state.log_mut() {
@@ -384,7 +417,8 @@ fn modal_key(state: &mut AppState, k: ratatui::crossterm::event::KeyEvent) -> Ve
             Outcome::Submit => {
                 let on_yes = c.on_yes.clone();
                 state.modal = None;
-                if state.ctx.readonly {
+                // A command marked dangerous never got this far under --readonly.
+                if state.ctx.readonly && !matches!(on_yes, modal::OnYes::Command(_)) {
                     state.toast("Read-only mode (--readonly): nothing is changed", true);
                     return Vec::new();
                 }
@@ -471,6 +505,74 @@ fn page(state: &AppState) -> isize {
     (state.size.1 as isize / 2 - 4).max(1)
 }
 
+/// An action, whether its key or the palette asked for it: `--readonly` refuses the ones that
+/// change something, and a user's command runs as its entry says.
+pub(super) fn run_action(state: &mut AppState, keymap: &Keymap, a: Action) -> Vec<Effect> {
+    if a.mutates() && state.ctx.readonly {
+        state.toast(
+            format!(
+                "Read-only mode (--readonly): \"{}\" is disabled",
+                a.describe()
+            ),
+            true,
+        );
+        return Vec::new();
+    }
+    if let Action::Command(i) = a {
+        return match keymap.commands.get(i) {
+            Some(cmd) => super::commands::start(state, cmd),
+            None => Vec::new(),
+        };
+    }
+    act(state, a)
+}
+
+/// Shows `slug` instead of the current repository: every panel starts over, the runtime
+/// rebuilds its services for it (`Effect::SwitchRepo`) and the pollers start again.
+pub(super) fn switch_repo(
+    state: &mut AppState,
+    slug: crate::github::Slug,
+    path: Option<std::path::PathBuf>,
+) -> Vec<Effect> {
+    if state.home_repo.is_none() {
+        if let Some(home) = state.ctx.repo.clone() {
+            state.home_repo = Some(super::state::WatchedRepo {
+                slug: home,
+                path: state.ctx.workdir.clone(),
+            });
+        }
+    }
+    let name = slug.full_name();
+    state.ctx.repo = Some(slug.clone());
+    state.ctx.repo_problem = None;
+    state.ctx.has_local_repo = path.is_some();
+    state.ctx.workdir = path.clone();
+    state.issues = Loaded::default();
+    state.branches = Loaded::default();
+    state.pulls = Loaded::default();
+    state.runs = Loaded::default();
+    state.envs = Loaded::default();
+    state.cursors = Default::default();
+    state.detail = None;
+    state.zoom = false;
+    state.ci_branch = None;
+    state.ci_commit = None;
+    state.default_branch = None;
+    state.select_pull = None;
+    state.select_run = None;
+    state.awaited = None;
+    state.active_runs.clear();
+    // The other repository's requests and approvals are not news: the first load records them.
+    state.seen_review_requests = None;
+    state.seen_waiting = None;
+    let mut fx = vec![Effect::SwitchRepo { slug, path }];
+    fx.extend(init(state));
+    // The sections search the new repository: their cached tabs were the old one's.
+    fx.extend(super::sections::scope_changed(state));
+    state.toast(format!("Showing {name}"), false);
+    fx
+}
+
 fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
     let focus = state.focus;
     state.acting_repo = selection::acting_repo(state);
@@ -478,6 +580,9 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         if let Some(fx) = super::logview::action(state, action) {
             return fx;
         }
+    }
+    if super::watch::refuse_archived(state, action) {
+        return Vec::new();
     }
     match action {
         Action::Quit => return quit(state),
@@ -507,7 +612,9 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
             if state.detail.is_some() {
                 return close_detail(state);
             }
-            state.zoom = false;
+            if !super::filter::clear_focused(state) {
+                state.zoom = false;
+            }
         }
         Action::Zoom => state.zoom = !state.zoom,
         Action::Refresh => {
@@ -519,6 +626,8 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
                 ResourceKind::Environments,
                 ResourceKind::Jobs,
                 ResourceKind::IssueDetail,
+                ResourceKind::Notifications,
+                ResourceKind::Approvals,
             ];
             if state.login.is_none() {
                 kinds.push(ResourceKind::User);
@@ -555,8 +664,11 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::ResolveThread => return work::toggle_resolve(state),
         Action::Review => return work::review(state),
         Action::Merge => return work::merge(state),
-        Action::LogSearch
-        | Action::LogNext
+        Action::ToggleScope => return super::watch::toggle_scope(state),
+        Action::ApprovalQueue => return super::watch::toggle_queue(state),
+        // Without a log open, the CI list's `/` filters it like every other list.
+        Action::Filter | Action::LogSearch => return super::filter::start(state),
+        Action::LogNext
         | Action::LogPrev
         | Action::LogNextProblem
         | Action::LogPrevProblem
@@ -574,32 +686,26 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
                 true,
             );
         }
+        Action::Palette => return super::palette::open(state),
+        // Run by `run_action`, which knows the commands.
+        Action::Command(_) => {}
+        Action::CheckoutPull => return work::checkout_pull(state),
+        Action::ToggleDraft => return work::toggle_draft(state),
+        Action::UpdateBranch => return work::update_branch(state),
+        Action::EditPull => return work::edit_pull(state),
         Action::ToggleAllRepos => {
-            state.issues_all_repos = !state.issues_all_repos;
-            state.issues = Loaded {
-                loading: true,
-                ..Loaded::default()
-            };
-            state.cursor_mut(PanelId::Issues).selected = 0;
-            if state.ctx.repo.is_none() && !state.issues_all_repos {
-                state.issues = Loaded {
-                    error: Some(no_repo_issues(state)),
-                    ..Loaded::default()
-                };
-                return Vec::new();
-            }
-            if let Some(login) = state.login.clone() {
-                return vec![Effect::Poll(Resource::Issues(resource::Issues {
-                    all_repos: state.issues_all_repos,
-                    login,
-                }))];
-            }
+            state.search_all = !state.search_all;
+            return super::sections::scope_changed(state);
         }
+        Action::SectionPrev => return super::sections::switch(state, -1),
+        Action::SectionNext => return super::sections::switch(state, 1),
+        Action::Notifications => return super::inbox::toggle(state),
     }
     Vec::new()
 }
 
 fn focus_panel(state: &mut AppState, p: PanelId) -> Vec<Effect> {
+    super::filter::leave(state, state.focus);
     let fx = if state.detail.is_some() {
         close_detail(state)
     } else {
@@ -625,12 +731,14 @@ fn move_selection(state: &mut AppState, delta: isize) {
             let len = data.data.as_ref().map_or(0, |d| d.threads.len());
             cursor.move_by(delta, len);
         }
-        Some(Detail::Environment { cursor, name, .. }) => {
+        Some(Detail::Environment {
+            cursor, name, repo, ..
+        }) => {
             let len = state
                 .envs
                 .data
                 .as_ref()
-                .and_then(|e| e.iter().find(|r| &r.env.name == name))
+                .and_then(|e| e.iter().find(|r| &r.env.name == name && &r.repo == repo))
                 .map_or(0, |r| r.history.len());
             cursor.move_by(delta, len);
         }
@@ -653,73 +761,52 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
     let mut fx = Vec::new();
     // A GitHub detail belongs to its row's repository; without one there is nothing to open.
     let repo = selection::repo(state, state.focus);
-    let in_repo = |repo: &Option<crate::github::Slug>| repo.clone().ok_or(());
     state.detail = match state.focus {
-        PanelId::Issues => in_repo(&repo)
-            .ok()
-            .zip(selection::issue(state))
-            .map(|(repo, i)| {
-                fx.push(Effect::Poll(Resource::IssueDetail(resource::IssueDetail {
+        PanelId::Issues => repo.clone().zip(selection::issue(state)).map(|(repo, i)| {
+            fx.push(Effect::Poll(Resource::IssueDetail(resource::IssueDetail {
+                repo: repo.clone(),
+                number: i.number,
+            })));
+            Detail::issue(repo, i.number)
+        }),
+        PanelId::Pulls => repo.clone().zip(selection::pull(state)).map(|(repo, p)| {
+            let (detail, effect) = work::open_pull(repo, p.pr.number);
+            fx.push(effect);
+            detail
+        }),
+        PanelId::Ci => repo.clone().zip(selection::run(state)).map(|(repo, r)| {
+            fx.push(Effect::Poll(Resource::Jobs(resource::Jobs {
+                repo: repo.clone(),
+                run_id: r.id,
+            })));
+            Detail::run(repo, r.id)
+        }),
+        PanelId::Deploys => repo.clone().zip(selection::env(state)).map(|(repo, e)| {
+            let names: Vec<&str> = state
+                .envs
+                .data
+                .iter()
+                .flatten()
+                .map(|e| e.env.name.as_str())
+                .collect();
+            fx.push(Effect::Poll(Resource::EnvironmentInsights(
+                resource::EnvironmentInsights {
                     repo: repo.clone(),
-                    number: i.number,
-                })));
-                Detail::Issue {
-                    repo,
-                    number: i.number,
-                    data: Loaded {
-                        loading: true,
-                        ..Loaded::default()
-                    },
-                    scroll: Default::default(),
-                }
-            }),
-        PanelId::Pulls => in_repo(&repo)
-            .ok()
-            .zip(selection::pull(state))
-            .map(|(repo, p)| {
-                let (detail, effect) = work::open_pull(repo, p.pr.number);
-                fx.push(effect);
-                detail
-            }),
-        PanelId::Ci => in_repo(&repo)
-            .ok()
-            .zip(selection::run(state))
-            .map(|(repo, r)| {
-                fx.push(Effect::Poll(Resource::Jobs(resource::Jobs {
-                    repo: repo.clone(),
-                    run_id: r.id,
-                })));
-                Detail::run(repo, r.id)
-            }),
-        PanelId::Deploys => in_repo(&repo)
-            .ok()
-            .zip(selection::env(state))
-            .map(|(repo, e)| {
-                let names: Vec<&str> = state
-                    .envs
-                    .data
-                    .iter()
-                    .flatten()
-                    .map(|e| e.env.name.as_str())
-                    .collect();
-                fx.push(Effect::Poll(Resource::EnvironmentInsights(
-                    resource::EnvironmentInsights {
-                        repo: repo.clone(),
-                        environment: e.env.name.clone(),
-                        upstream: deploys::upstream_of(&e.env.name, &names),
-                        window_days: state.metrics_window_days,
-                    },
-                )));
-                Detail::Environment {
-                    repo,
-                    name: e.env.name.clone(),
-                    cursor: Cursor::default(),
-                    insights: Loaded {
-                        loading: true,
-                        ..Loaded::default()
-                    },
-                }
-            }),
+                    environment: e.env.name.clone(),
+                    upstream: deploys::upstream_of(&e.env.name, &names),
+                    window_days: state.metrics_window_days,
+                },
+            )));
+            Detail::Environment {
+                repo,
+                name: e.env.name.clone(),
+                cursor: Cursor::default(),
+                insights: Loaded {
+                    loading: true,
+                    ..Loaded::default()
+                },
+            }
+        }),
         PanelId::Branches => selection::branch(state).map(|b| Detail::Branch {
             name: b.name.clone(),
         }),
@@ -727,7 +814,8 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
     fx
 }
 
-fn close_detail(state: &mut AppState) -> Vec<Effect> {
+/// Closes the open detail, stopping its poller.
+pub(super) fn close_detail(state: &mut AppState) -> Vec<Effect> {
     match state.detail.take() {
         Some(Detail::Run { .. }) => vec![Effect::Stop(ResourceKind::Jobs)],
         Some(Detail::Issue { .. }) => vec![Effect::Stop(ResourceKind::IssueDetail)],
@@ -738,8 +826,9 @@ fn close_detail(state: &mut AppState) -> Vec<Effect> {
     }
 }
 
-fn repo_web(state: &AppState) -> Option<String> {
-    state.ctx.repo.as_ref().map(|r| {
+/// The web page of the repository of `panel`'s selected row (a watched one's in Deploys).
+fn repo_web(state: &AppState, panel: PanelId) -> Option<String> {
+    selection::repo(state, panel).map(|r| {
         format!(
             "{}/{}",
             state.ctx.web_base.trim_end_matches('/'),
@@ -749,7 +838,12 @@ fn repo_web(state: &AppState) -> Option<String> {
 }
 
 fn selected_url(state: &AppState) -> Option<String> {
-    if let Some(Detail::Run { data, cursor, .. }) = &state.detail {
+    url_of(state, state.focus)
+}
+
+/// The web page of the selected row of `panel` (of the selected job in an open run).
+pub(super) fn url_of(state: &AppState, panel: PanelId) -> Option<String> {
+    if let (Some(Detail::Run { data, cursor, .. }), PanelId::Ci) = (&state.detail, panel) {
         let (run, jobs) = data.data.as_ref()?;
         return jobs
             .get(cursor.selected)
@@ -757,17 +851,17 @@ fn selected_url(state: &AppState) -> Option<String> {
             .or_else(|| Some(run.html_url.clone()))
             .filter(|u| !u.is_empty());
     }
-    let url = match state.focus {
+    let url = match panel {
         PanelId::Issues => selection::issue(state)?.html_url.clone(),
         PanelId::Pulls => selection::pull(state)?.pr.html_url.clone(),
         PanelId::Ci => selection::run(state)?.html_url.clone(),
         PanelId::Deploys => {
             let env = &selection::env(state)?.env;
-            format!("{}/deployments/{}", repo_web(state)?, env.name)
+            format!("{}/deployments/{}", repo_web(state, panel)?, env.name)
         }
         PanelId::Branches => {
             let b = selection::branch(state)?;
-            format!("{}/tree/{}", repo_web(state)?, b.name)
+            format!("{}/tree/{}", repo_web(state, panel)?, b.name)
         }
     };
     // Only web links: a URL from the API is outside data and goes to a program.
@@ -961,7 +1055,9 @@ mod tests {
     fn followed_data(runs: Vec<WorkflowRun>) -> Msg {
         Msg::answer(
             resource::Answer {
-                resource: resource::FollowedRuns { run_ids: vec![1] },
+                resource: resource::FollowedRuns {
+                    runs: vec![(crate::github::Slug::parse("acme/rocket").expect("slug"), 1)],
+                },
                 answer: Ok(Fetched {
                     data: runs,
                     changed: true,
@@ -978,6 +1074,7 @@ mod tests {
     fn a_followed_run_is_reported_once_when_it_ends() {
         let mut s = AppState::new(Context::default(), chrono::Utc::now(), (120, 40));
         s.followed.push(Followed {
+            repo: crate::github::Slug::parse("acme/rocket").expect("slug"),
             run_id: 1,
             what: "deploy".into(),
             environment: None,

@@ -151,36 +151,50 @@ pub fn branch_from_issue(state: &mut AppState) -> Vec<Effect> {
     let Some(issue) = need_issue(state) else {
         return Vec::new();
     };
-    // The local clone is this repository's: an issue of another one has no branch here.
-    if let Some(other) = state
+    // An issue of another repository branches in that repository's clone, when the config
+    // names one (`path`); otherwise there is no clone to branch in.
+    let other = state
         .acting_repo
-        .as_ref()
-        .filter(|r| Some(*r) != state.ctx.repo.as_ref())
-    {
-        state.toast(
-            format!(
-                "#{} is in {}: branch from it in that repository's clone",
-                issue.number,
-                other.full_name()
-            ),
-            true,
-        );
-        return Vec::new();
-    }
-    let Some(default_branch) = state.default_branch.clone() else {
+        .clone()
+        .filter(|r| Some(r) != state.ctx.repo.as_ref());
+    let (dir, default_branch) = match &other {
+        None => (None, state.default_branch.clone()),
+        Some(other) => {
+            let Some(dir) = super::watch::clone_of(state, other) else {
+                state.toast(
+                    format!(
+                        "#{} is in {}: name its clone in the config ([repos] watch = [{{ repo = \"{}\", path = \"~/src/…\" }}]) to branch from it",
+                        issue.number,
+                        other.full_name(),
+                        other.full_name()
+                    ),
+                    true,
+                );
+                return Vec::new();
+            };
+            let default = state
+                .repo_defaults
+                .iter()
+                .find(|(r, _)| r == other)
+                .map(|(_, d)| d.clone());
+            (Some(dir), default)
+        }
+    };
+    let Some(default_branch) = default_branch else {
         state.toast(
             "The repository's default branch is not known yet; try again in a moment",
             true,
         );
         return Vec::new();
     };
-    git(
+    super::submit::git_in(
         state,
         GitOp::BranchFromIssue {
             number: issue.number,
             title: issue.title.into_string(),
             default_branch,
         },
+        dir,
     )
 }
 
@@ -441,30 +455,198 @@ pub fn toggle_resolve(state: &mut AppState) -> Vec<Effect> {
     )
 }
 
-fn target_pull(state: &AppState) -> Option<(u64, Safe, String, String)> {
-    if let Some(Detail::Pull { number, data, .. }) = &state.detail {
-        let pr = &data.data.as_ref()?.pr;
-        return Some((
-            *number,
-            pr.title.clone(),
-            pr.head.sha.clone(),
-            pr.head.ref_name.clone(),
-        ));
+/// The pull request the user means: the open detail's, else the selected row's.
+fn target_pr(state: &AppState) -> Option<crate::github::models::PullRequest> {
+    if let Some(Detail::Pull { data, .. }) = &state.detail {
+        return data.data.as_ref().map(|d| d.pr.clone());
     }
-    let row = super::selection::pull(state)?;
-    Some((
-        row.pr.number,
-        row.pr.title.clone(),
-        row.pr.head.sha.clone(),
-        row.pr.head.ref_name.clone(),
-    ))
+    if state.focus != PanelId::Pulls {
+        return None;
+    }
+    super::selection::pull(state).map(|row| row.pr.clone())
 }
 
-pub fn review(state: &mut AppState) -> Vec<Effect> {
-    let Some((number, title, ..)) = target_pull(state) else {
+/// `Space` on a pull request: its head fetched from `refs/pull/N/head` and checked out.
+pub fn checkout_pull(state: &mut AppState) -> Vec<Effect> {
+    let Some(pr) = target_pr(state) else {
         state.toast("Select a pull request first", true);
         return Vec::new();
     };
+    let here = repo_name(state);
+    let from = pr.head.repo.as_ref().map(|r| r.full_name.clone());
+    let fork_owner = match from {
+        Some(full) if full.eq_ignore_ascii_case(&here) => None,
+        Some(full) => Some(full.split('/').next().unwrap_or_default().to_string()),
+        // The fork was deleted; GitHub still has the head. Its owner was the PR's author.
+        None => Some(
+            pr.user
+                .as_ref()
+                .map_or("fork", |u| u.login.as_str())
+                .to_string(),
+        ),
+    };
+    git(
+        state,
+        GitOp::CheckoutPull {
+            number: pr.number,
+            head_ref: pr.head.ref_name,
+            fork_owner,
+        },
+    )
+}
+
+/// An open pull request, or why not (merged or closed ones take no action).
+fn open_pr(state: &mut AppState) -> Option<crate::github::models::PullRequest> {
+    let Some(pr) = target_pr(state) else {
+        state.toast("Select a pull request first", true);
+        return None;
+    };
+    if pr.merged_at.is_some() || pr.state == crate::github::models::IssueState::Closed {
+        state.toast(
+            format!(
+                "#{} is {}",
+                pr.number,
+                if pr.merged_at.is_some() {
+                    "merged"
+                } else {
+                    "closed"
+                }
+            ),
+            true,
+        );
+        return None;
+    }
+    Some(pr)
+}
+
+/// `R`: ready for review, or back to draft, after a confirmation.
+pub fn toggle_draft(state: &mut AppState) -> Vec<Effect> {
+    let Some(pr) = open_pr(state) else {
+        return Vec::new();
+    };
+    if pr.node_id.is_empty() {
+        state.toast(
+            "GitHub did not give this pull request's id; cannot change its draft state",
+            true,
+        );
+        return Vec::new();
+    }
+    let n = pr.number;
+    let (title, line, warnings) = if pr.draft {
+        (
+            format!("Ready for review #{n}"),
+            format!("Mark #{n} {} ready for review?", pr.title),
+            vec!["Requested reviewers are notified.".to_string()],
+        )
+    } else {
+        (
+            format!("Back to draft #{n}"),
+            format!("Convert #{n} {} back to a draft?", pr.title),
+            vec!["It cannot be merged until it is marked ready again.".to_string()],
+        )
+    };
+    state.open_modal(Modal::Confirm(Box::new(Confirm {
+        title,
+        lines: vec![line],
+        warnings,
+        on_yes: OnYes::Mutate(Mutation::SetDraft {
+            pull: n,
+            node_id: pr.node_id,
+            draft: !pr.draft,
+        }),
+    })));
+    Vec::new()
+}
+
+/// `U`: GitHub merges the base into the head branch, if the head is still what the user saw.
+pub fn update_branch(state: &mut AppState) -> Vec<Effect> {
+    let Some(pr) = open_pr(state) else {
+        return Vec::new();
+    };
+    let n = pr.number;
+    state.open_modal(Modal::Confirm(Box::new(Confirm {
+        title: format!("Update the branch of #{n}"),
+        lines: vec![
+            format!(
+                "Merge {} into {} on GitHub?",
+                sanitize_line(&pr.base.ref_name),
+                sanitize_line(&pr.head.ref_name)
+            ),
+            "A merge commit lands on the pull request's branch; CI runs again.".into(),
+        ],
+        warnings: Vec::new(),
+        on_yes: OnYes::Mutate(Mutation::UpdateBranch {
+            pull: n,
+            head_sha: pr.head.sha,
+        }),
+    })));
+    Vec::new()
+}
+
+pub fn edit_key(repo: &str, pull: u64) -> String {
+    format!("{repo}#{pull}/edit")
+}
+
+/// `e`: the title in a form, then the body in an editor (its draft kept).
+pub fn edit_pull(state: &mut AppState) -> Vec<Effect> {
+    let Some(pr) = open_pr(state) else {
+        return Vec::new();
+    };
+    state.open_modal(Modal::Form(Box::new(Form {
+        title: format!("Edit #{}", pr.number),
+        intro: vec!["Enter: next, the body (an unsent edit is kept as a draft).".into()],
+        fields: vec![Field::text("title", "Title", pr.title.as_ref()).required(true)],
+        focus: 0,
+        error: None,
+        purpose: Purpose::EditPull {
+            number: pr.number,
+            body: pr.body.unwrap_or_default(),
+        },
+    })));
+    Vec::new()
+}
+
+pub fn edit_title_submitted(
+    state: &mut AppState,
+    number: u64,
+    body: &str,
+    form: &Form,
+) -> Vec<Effect> {
+    let title = form.value_str("title").trim().to_string();
+    open_body_editor(state, number, title, body, None);
+    Vec::new()
+}
+
+fn open_body_editor(
+    state: &mut AppState,
+    pull: u64,
+    title: String,
+    current: &str,
+    error: Option<String>,
+) {
+    let key = edit_key(&repo_name(state), pull);
+    let text = state
+        .drafts
+        .get(&key)
+        .cloned()
+        .unwrap_or_else(|| current.to_string());
+    let mut ed = Editor::new(
+        format!("Edit #{pull}: body"),
+        vec![sanitize_line(&title)],
+        key,
+        &text,
+        EditorPurpose::EditPull { pull, title },
+    );
+    ed.error = error;
+    state.open_modal(Modal::Editor(Box::new(ed)));
+}
+
+pub fn review(state: &mut AppState) -> Vec<Effect> {
+    let Some(pr) = target_pr(state) else {
+        state.toast("Select a pull request first", true);
+        return Vec::new();
+    };
+    let (number, title) = (pr.number, pr.title);
     state.open_modal(Modal::Form(Box::new(Form {
         title: format!("Review #{number}"),
         intro: vec![
@@ -509,11 +691,11 @@ pub fn open_review_editor(
 }
 
 pub fn merge(state: &mut AppState) -> Vec<Effect> {
-    let Some((number, ..)) = target_pull(state) else {
+    let Some(pr) = target_pr(state) else {
         state.toast("Select a pull request first", true);
         return Vec::new();
     };
-    vec![state.prepare(Prepare::Merge { number })]
+    vec![state.prepare(Prepare::Merge { number: pr.number })]
 }
 
 /// A send that failed: the editor comes back with the text and the reason.
@@ -538,6 +720,9 @@ pub fn reopen_after_failure(state: &mut AppState, m: &Mutation, why: String) {
         Mutation::SubmitReview { pull, event, .. } => {
             open_review_editor(state, *pull, *event, Some(why))
         }
+        Mutation::EditPull {
+            pull, title, body, ..
+        } => open_body_editor(state, *pull, title.clone(), body, Some(why)),
         _ => {}
     }
 }

@@ -11,6 +11,12 @@ pub const CAROL_TOKEN: &str = "fakehub-carol-token";
 /// The second repository (private), for the all-repositories issue toggle.
 pub const SECOND_REPO: &str = "acme/launchpad";
 
+/// A Deploy of acme/launchpad to its production waiting for approval (octodemo can approve):
+/// with rocket's, the approval queue of the demo holds two repositories.
+pub const SECOND_REPO_WAITING_DEPLOY: u64 = 11_842_100_240;
+/// acme/launchpad's production environment.
+pub const SECOND_REPO_PRODUCTION: u64 = 5_100_000_011;
+
 /// Open issues of acme/rocket assigned to octodemo, newest first.
 pub const MY_OPEN_ISSUES: &[u64] = &[47, 45, 42, 39, 37, 31];
 /// Open issues of acme/launchpad assigned to octodemo, newest first.

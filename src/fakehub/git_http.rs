@@ -197,6 +197,7 @@ struct Access {
     protected: Vec<String>,
     default_branch: String,
     full_name: String,
+    pull_heads: Vec<(u64, String)>,
 }
 
 /// Why a git request is turned away before any git work.
@@ -232,6 +233,7 @@ fn access(sh: &Shared, headers: &HeaderMap, repo_path: &str) -> Result<Access, D
             .collect(),
         default_branch: repo.default_branch.clone(),
         full_name: repo.full_name(),
+        pull_heads: w.pull_heads(0),
     })
 }
 
@@ -270,9 +272,13 @@ async fn serve(
     let dir = access.dir.clone();
     let protected = access.protected.clone();
     let default_branch = access.default_branch.clone();
+    let pull_heads = access.pull_heads.clone();
     let is_ls = method == "GET" && action == "info/refs";
     let work = tokio::task::spawn_blocking(move || -> Result<GitReply, git2::Error> {
         let repo = Repository::open_bare(&dir)?;
+        if service == "upload-pack" {
+            super::git_store::write_pull_refs(&repo, &pull_heads);
+        }
         if is_ls {
             return advertise(&repo, service, &default_branch).map(GitReply::Bytes);
         }
@@ -328,10 +334,19 @@ fn advertise(
     let mut out = pkt(&format!("# service=git-{service}\n"));
     out.extend_from_slice(b"0000");
     let mut refs: Vec<(String, String)> = Vec::new();
-    for r in repo.references_glob("refs/heads/*")? {
-        let r = r?;
-        if let (Ok(name), Some(target)) = (r.name(), r.target()) {
-            refs.push((name.to_string(), target.to_string()));
+    // As on github.com, fetching sees every pull request's head (`refs/pull/N/head`, forks
+    // included); a push sees only branches.
+    let globs: &[&str] = if service == "upload-pack" {
+        &["refs/heads/*", "refs/pull/*"]
+    } else {
+        &["refs/heads/*"]
+    };
+    for glob in globs {
+        for r in repo.references_glob(glob)? {
+            let r = r?;
+            if let (Ok(name), Some(target)) = (r.name(), r.target()) {
+                refs.push((name.to_string(), target.to_string()));
+            }
         }
     }
     refs.sort();

@@ -237,3 +237,26 @@ pub(crate) fn commit(dir: &Path, spec: &str) -> Option<CommitInfo> {
     let c = repo.revparse_single(spec).ok()?.peel_to_commit().ok()?;
     Some(commit_info(&c))
 }
+
+/// Points `refs/pull/N/head` at each pull request's head commit, as GitHub keeps it in the base
+/// repository (a fork's head included, and after the head branch is deleted). A head whose
+/// commit is not in the repository is skipped.
+pub(crate) fn write_pull_refs(repo: &Repository, heads: &[(u64, String)]) {
+    for (n, sha) in heads {
+        let Ok(oid) = Oid::from_str(sha) else {
+            continue;
+        };
+        let name = format!("refs/pull/{n}/head");
+        if repo.refname_to_id(&name).ok() == Some(oid) || repo.find_commit(oid).is_err() {
+            continue;
+        }
+        let _ = repo.reference(&name, oid, true, "fakehub: pull request head");
+    }
+}
+
+/// [`write_pull_refs`] in the bare repository at `dir`.
+pub(crate) fn sync_pull_refs(dir: &Path, heads: &[(u64, String)]) {
+    if let Ok(repo) = Repository::open_bare(dir) {
+        write_pull_refs(&repo, heads);
+    }
+}

@@ -30,7 +30,9 @@ mod git_store;
 mod graphql;
 mod history;
 mod logs;
+mod notifications;
 mod oauth;
+mod pull_actions;
 mod pulls_write;
 mod pushes;
 mod render;
@@ -268,6 +270,7 @@ pub(crate) fn set_branch(sh: &Shared, branch: &str, sha: &str) {
             message: None,
         }),
     }
+    w.sync_pull_refs();
 }
 
 pub(crate) fn add_token_to(w: &mut World, token: &str, login: &str, scopes: &[&str]) {

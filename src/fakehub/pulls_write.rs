@@ -187,6 +187,7 @@ fn create_pull(w: &mut World, ri: usize, ctx: &Ctx, req: &Req) -> R {
             pull: Some(pull),
         },
     );
+    w.sync_pull_refs();
     // Opening the pull request runs the workflows triggered by `pull_request`.
     let workflows: Vec<u64> = w.repos[ri]
         .workflows
@@ -497,7 +498,7 @@ fn reply_to_comment(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, n: u64, id: 
     Ok(Reply::json(render::review_comment_json(w, repo, issue, c, ctx)).status(201))
 }
 
-fn fake_sha(seed: impl Hash) -> String {
+pub(crate) fn fake_sha(seed: impl Hash) -> String {
     let mut out = String::new();
     for k in 0u8..3 {
         let mut h = DefaultHasher::new();

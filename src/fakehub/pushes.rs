@@ -173,7 +173,9 @@ impl FakeHub {
     /// `{base_url}/{owner}/{name}.git` (tokens as passwords, branch protection enforced), and
     /// merges and branch deletions through the API happen in it too.
     pub fn attach_git(&self, dir: impl Into<PathBuf>) {
-        self.shared.world().git_dir = Some(dir.into());
+        let mut w = self.shared.world();
+        w.git_dir = Some(dir.into());
+        w.sync_pull_refs();
     }
 
     /// The clone URL of the attached repository over smart HTTP.
@@ -223,6 +225,8 @@ impl FakeHub {
                 for (branch, sha, summary) in heads {
                     w.on_push(0, &branch, &sha, Some(summary), &pusher, now);
                 }
+                // A fetch straight from the directory (no smart HTTP) sees pull request heads too.
+                w.sync_pull_refs();
                 seen = Some(names);
             }
         });

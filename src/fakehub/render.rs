@@ -33,7 +33,7 @@ fn ts_opt(t: Option<Time>) -> Value {
     t.map_or(Value::Null, ts)
 }
 
-fn node_id(prefix: &str, id: u64) -> String {
+pub(crate) fn node_id(prefix: &str, id: u64) -> String {
     format!("{prefix}_kwDO{id:X}")
 }
 
@@ -206,7 +206,7 @@ pub(crate) fn repo_json(w: &World, repo: &Repo, ctx: &Ctx) -> Value {
         "has_pages": false,
         "has_discussions": false,
         "forks_count": 3,
-        "archived": false,
+        "archived": repo.archived,
         "disabled": false,
         "open_issues_count": open_issues,
         "license": null,

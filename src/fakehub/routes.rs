@@ -105,6 +105,16 @@ pub const OPERATIONS: &[(&str, &str)] = &[
         "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
     ),
     ("GET", "/repos/{owner}/{repo}/issues/{issue_number}/events"),
+    ("GET", "/notifications"),
+    ("PATCH", "/notifications/threads/{thread_id}"),
+    ("DELETE", "/notifications/threads/{thread_id}"),
+    ("DELETE", "/notifications/threads/{thread_id}/subscription"),
+    ("PATCH", "/repos/{owner}/{repo}/pulls/{pull_number}"),
+    (
+        "PUT",
+        "/repos/{owner}/{repo}/pulls/{pull_number}/update-branch",
+    ),
+    ("GET", "/repos/{owner}/{repo}/rules/branches/{branch}"),
 ];
 
 /// GitHub's GraphQL endpoint: real, but described by its GraphQL schema, not the REST one.

@@ -125,6 +125,25 @@ pub(crate) struct RepoSpec {
     pub environments: Vec<EnvironmentSpec>,
     #[serde(default)]
     pub deployments: Vec<DeploymentSpec>,
+    /// Notification threads beyond those the world makes (one whose target is gone).
+    #[serde(default)]
+    pub notifications: Vec<NotificationSpec>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NotificationSpec {
+    /// Whose inbox it is in.
+    pub login: String,
+    pub reason: String,
+    /// `Issue` or `PullRequest`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub number: u64,
+    pub title: String,
+    pub updated_offset_secs: i64,
+    #[serde(default = "yes")]
+    pub unread: bool,
 }
 
 fn yes() -> bool {
@@ -565,6 +584,14 @@ impl ScenarioSpec {
                             return err(format!("#{}: comment {k}: bad reply_to", i.number));
                         }
                     }
+                }
+            }
+            for n in &r.notifications {
+                if !known_user(&n.login) || !["Issue", "PullRequest"].contains(&n.kind.as_str()) {
+                    return err(format!(
+                        "notification on #{}: unknown user or type",
+                        n.number
+                    ));
                 }
             }
             for run in &r.runs {

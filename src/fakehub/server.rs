@@ -484,6 +484,9 @@ async fn api_request(
         search: sh.rate(&Limit::new(&who, "search")),
         blob_base: &sh.blob_base,
         sign: &sign,
+        if_modified_since: headers
+            .get(header::IF_MODIFIED_SINCE)
+            .and_then(|v| v.to_str().ok()),
     };
     let result = {
         let mut w = sh.world();
@@ -537,7 +540,8 @@ async fn api_request(
             );
         }
     }
-    let counted = !not_modified && !is_rate_limit;
+    // A 304 costs nothing, whether from an ETag or from a handler's own condition.
+    let counted = !not_modified && reply.status != 304 && !is_rate_limit;
     let snap = if counted {
         sh.count(&lim)
     } else {

@@ -74,6 +74,7 @@ pub struct World {
     pub git_dir: Option<std::path::PathBuf>,
     /// Who reviews pull requests opened during the session (the demo's scripted reviewer).
     pub auto_reviewer: Option<String>,
+    pub notifications: super::notifications::Notifications,
 }
 
 #[derive(Clone, Debug)]
@@ -114,6 +115,8 @@ pub struct Repo {
     /// Issue number → the commit that closed it ("Closes #n" in a merged pull request, or
     /// the scenario's `closed_commit`): its `closed` event names it.
     pub closing_commits: BTreeMap<u64, String>,
+    /// Archived: read-only (tests archive a repository to see cockpit say so).
+    pub archived: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -499,6 +502,7 @@ impl World {
             started_at: now,
             git_dir: None,
             auto_reviewer: None,
+            notifications: Default::default(),
         };
         for u in &spec.users {
             w.users.insert(
@@ -524,6 +528,22 @@ impl World {
         for r in &spec.repos {
             let repo = load_repo(r, now, &mut w.ids);
             w.repos.push(repo);
+            w.notifications
+                .seeded
+                .extend(
+                    r.notifications
+                        .iter()
+                        .map(|n| super::notifications::Seeded {
+                            login: n.login.clone(),
+                            repo: r.full_name.clone(),
+                            reason: n.reason.clone(),
+                            kind: n.kind.clone(),
+                            number: n.number,
+                            title: n.title.clone(),
+                            updated_at: now + secs(n.updated_offset_secs),
+                            unread: n.unread,
+                        }),
+                );
         }
         let max_run = w
             .repos
@@ -728,6 +748,7 @@ fn load_repo(r: &RepoSpec, now: Time, ids: &mut Ids) -> Repo {
             .iter()
             .filter_map(|i| Some((i.number, i.closed_commit.clone()?)))
             .collect(),
+        archived: false,
     };
 
     // Runs, oldest first, so run numbers and job ids grow with time as on GitHub.
@@ -996,6 +1017,26 @@ impl World {
 
     pub fn user(&self, login: &str) -> Option<&User> {
         self.users.get(login)
+    }
+
+    /// `(number, head sha)` of every pull request of repository `ri` whose head is known: what
+    /// `refs/pull/N/head` points at.
+    pub(crate) fn pull_heads(&self, ri: usize) -> Vec<(u64, String)> {
+        let Some(repo) = self.repos.get(ri) else {
+            return Vec::new();
+        };
+        repo.issues
+            .values()
+            .filter_map(|i| Some((i.number, repo.branch_sha(&i.pull.as_ref()?.head))))
+            .filter(|(_, sha)| !sha.is_empty())
+            .collect()
+    }
+
+    /// Writes `refs/pull/N/head` into the attached repository (see `git_store::write_pull_refs`).
+    pub(crate) fn sync_pull_refs(&self) {
+        if let Some(dir) = self.git_dir.as_deref() {
+            super::git_store::sync_pull_refs(dir, &self.pull_heads(0));
+        }
     }
 
     /// The login a token acts as (None when unknown or revoked).

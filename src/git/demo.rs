@@ -22,6 +22,10 @@ pub const DEMO_FEATURE_BRANCH: &str = "42-retry-flaky-uploads";
 pub const DEMO_BEHIND_BRANCH: &str = "37-dark-mode";
 pub const DEMO_RELEASE_BRANCH: &str = "release-1.4";
 pub const DEMO_LOCAL_ONLY_BRANCH: &str = "spike-cache";
+/// alice's pull request from her fork: the remote has its head only as `refs/pull/N/head`,
+/// as GitHub keeps a fork's head in the base repository.
+pub const DEMO_FORK_BRANCH: &str = "alice/faster-builds";
+pub const DEMO_FORK_PULL: u64 = 46;
 
 /// A demo clone and its "GitHub" remote, both inside one temporary directory.
 #[derive(Debug)]
@@ -34,6 +38,8 @@ pub struct DemoRepo {
     pub remote: PathBuf,
     /// `(branch, sha)` of every branch on the remote, sorted by branch name.
     pub heads: Vec<(String, String)>,
+    /// `(branch, sha)` of the fork's head ([`DEMO_FORK_BRANCH`]), not a branch of the remote.
+    pub fork_head: (String, String),
 }
 
 /// Builds the demo repository. Commit times are relative to now, so the demo always looks like
@@ -72,6 +78,7 @@ pub fn create_demo_repo() -> Result<DemoRepo, GitError> {
         workdir,
         remote,
         heads,
+        fork_head: (DEMO_FORK_BRANCH.to_string(), history.fork.to_string()),
     })
 }
 
@@ -113,6 +120,7 @@ struct History {
     dark_mode_pushed: Oid,
     feature_pushed: Oid,
     feature_local: Oid,
+    fork: Oid,
 }
 
 struct Author {
@@ -411,6 +419,8 @@ impl History {
             &[xdg],
         )?;
 
+        // alice's fork started where the topic branch did.
+        let mut fork_files = topic_files.clone();
         let mut files = std::mem::take(&mut topic_files);
         files.insert("src/retry.rs", c::RETRY_V1);
         files.insert("src/upload.rs", c::UPLOAD_RETRY);
@@ -440,7 +450,17 @@ impl History {
             &[jitter],
         )?;
 
+        fork_files.insert(".cargo/config.toml", c::CARGO_CONFIG_FORK);
+        let fork = w.commit(
+            &ALICE,
+            26 * HOUR,
+            "CI: cache cargo registry and target dir",
+            &fork_files,
+            &[readme],
+        )?;
+
         Ok(History {
+            fork,
             main,
             release,
             spike,
@@ -477,6 +497,17 @@ fn publish(repo: &Repository, history: &History) -> Result<(), GitError> {
         .map(|(branch, _)| format!("+refs/heads/{branch}:refs/heads/{branch}"))
         .collect();
     push(repo, &refspecs)?;
+    // The fork's commit reaches the remote as GitHub stores it; no local ref keeps it.
+    let scratch = "refs/cockpit-demo/fork";
+    repo.reference(scratch, history.fork, true, "demo setup")
+        .doing(|| "writing the fork's head".to_string())?;
+    push(
+        repo,
+        &[format!("+{scratch}:refs/pull/{DEMO_FORK_PULL}/head")],
+    )?;
+    if let Ok(mut r) = repo.find_reference(scratch) {
+        let _ = r.delete();
+    }
 
     let doing = || "fetching from the demo remote".to_string();
     let mut origin = repo.find_remote("origin").doing(doing)?;

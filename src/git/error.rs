@@ -108,6 +108,13 @@ pub enum Refusal {
 
     #[error("'{reference}' was not found; fetch first")]
     MissingStartPoint { reference: String },
+
+    /// A local branch of that name has commits the pull request lacks, and the other way round.
+    #[error(
+        "your branch '{name}' and {what} have both moved on (force-pushed?); nothing was \
+         changed: rename or delete your branch, or merge with git"
+    )]
+    Diverged { name: String, what: String },
 }
 
 fn list_paths(paths: &[String]) -> String {

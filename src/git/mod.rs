@@ -13,6 +13,7 @@ mod live;
 mod merged;
 mod naming;
 mod ops;
+mod pull;
 mod push;
 mod remote;
 mod repo;
@@ -24,7 +25,7 @@ mod upstream;
 pub use branches::{snapshot, snapshot_with, BranchInfo, BranchSnapshot, WorkTreeStatus};
 pub use demo::{
     create_demo_repo, DemoRepo, DEMO_BEHIND_BRANCH, DEMO_DEFAULT_BRANCH, DEMO_FEATURE_BRANCH,
-    DEMO_LOCAL_ONLY_BRANCH, DEMO_RELEASE_BRANCH,
+    DEMO_FORK_BRANCH, DEMO_FORK_PULL, DEMO_LOCAL_ONLY_BRANCH, DEMO_RELEASE_BRANCH,
 };
 pub use error::{GitError, PushRejection, Refusal};
 pub use fetch::{fetch, FetchOutcome};
@@ -34,6 +35,7 @@ pub use ops::{
     branch_from_issue, checkout_branch, create_branch, delete_merged_branch, link_branch_to_issue,
     IssueBranch, IssueBranchRequest, ISSUE_CONFIG_KEY,
 };
+pub use pull::{checkout_pull, PullBranch, PullCheckout, PULL_CONFIG_KEY};
 pub use push::{push_branch, push_current_branch, PushOutcome};
 pub use remote::{
     is_github_host, parse_remote_url, pick_github_remote, redact_url, RemoteError, RepoSlug,

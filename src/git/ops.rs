@@ -289,7 +289,7 @@ fn existing_issue_branch(
     Ok(by_name)
 }
 
-fn ensure_no_operation(repo: &Repository) -> Result<(), GitError> {
+pub(crate) fn ensure_no_operation(repo: &Repository) -> Result<(), GitError> {
     let state = match repo.state() {
         RepositoryState::Clean => return Ok(()),
         RepositoryState::Merge => "merge",
@@ -308,7 +308,7 @@ fn ensure_no_operation(repo: &Repository) -> Result<(), GitError> {
 
 /// `git switch <name>`: a safe checkout (libgit2 works out every conflict before it writes
 /// anything, so a refused switch leaves the working tree untouched), then HEAD.
-fn switch_to(repo: &Repository, name: &str) -> Result<(), GitError> {
+pub(crate) fn switch_to(repo: &Repository, name: &str) -> Result<(), GitError> {
     ensure_no_operation(repo)?;
     let refname = format!("refs/heads/{name}");
     let doing = || format!("checking out '{name}'");
@@ -316,6 +316,20 @@ fn switch_to(repo: &Repository, name: &str) -> Result<(), GitError> {
         .find_reference(&refname)
         .and_then(|r| r.peel_to_commit())
         .doing(doing)?;
+    safe_checkout(repo, name, commit.id())?;
+    repo.set_head(&refname).doing(doing)
+}
+
+/// Moves the working tree of the checked-out branch `name` to commit `to` (its ref is moved by
+/// the caller), refusing with the paths if a change would be overwritten.
+pub(crate) fn checkout_commit(repo: &Repository, name: &str, to: Oid) -> Result<(), GitError> {
+    ensure_no_operation(repo)?;
+    safe_checkout(repo, name, to)
+}
+
+fn safe_checkout(repo: &Repository, name: &str, to: Oid) -> Result<(), GitError> {
+    let doing = || format!("checking out '{name}'");
+    let commit = repo.find_commit(to).doing(doing)?;
     let tree = commit.tree().doing(doing)?;
     let conflicts = RefCell::new(Vec::new());
     let result = {
@@ -342,6 +356,6 @@ fn switch_to(repo: &Repository, name: &str) -> Result<(), GitError> {
             }))
         }
         Err(e) => Err(e).doing(doing),
-        Ok(()) => repo.set_head(&refname).doing(doing),
+        Ok(()) => Ok(()),
     }
 }

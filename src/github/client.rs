@@ -15,7 +15,8 @@ use bytes_cache::EtagCache;
 use http_body_util::BodyExt;
 use octocrab::{AuthState, Octocrab, OctocrabBuilder};
 use reqwest::header::{
-    HeaderMap, HeaderValue, ACCEPT, ETAG, IF_NONE_MATCH, LINK, LOCATION, USER_AGENT,
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH,
+    LAST_MODIFIED, LINK, LOCATION, USER_AGENT,
 };
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -106,6 +107,7 @@ impl GitHub {
             base,
             token,
             rate: Mutex::new(None),
+            search_rate: Mutex::new(None),
         });
         // octocrab's stack without its retry, redirect, tracing and auth layers: the token
         // and the base URL are `ApiLayer`'s, the transport is the reqwest client above.
@@ -145,6 +147,11 @@ impl GitHub {
 
     pub fn rate_limit(&self) -> Option<RateLimit> {
         self.inner.host.rate.lock().ok().and_then(|r| *r)
+    }
+
+    /// The search API's budget as its last answer reported it.
+    pub fn search_rate_limit(&self) -> Option<RateLimit> {
+        self.inner.host.search_rate.lock().ok().and_then(|r| *r)
     }
 
     fn url(&self, path: &str) -> String {
@@ -265,12 +272,22 @@ impl GitHub {
 
     /// GET with `If-None-Match`; returns the raw body and whether it changed.
     async fn get_raw(&self, path: &str) -> Result<(Fetched<Arc<[u8]>>, HeaderMap), ApiError> {
+        self.get_conditional(path, Validator::ETag).await
+    }
+
+    /// GET made conditional with `validator`: a 304 answers with the body cached for the URL.
+    async fn get_conditional(
+        &self,
+        path: &str,
+        validator: Validator,
+    ) -> Result<(Fetched<Arc<[u8]>>, HeaderMap), ApiError> {
         let url = self.url(path);
-        let cached = self.inner.cache.lock().ok().and_then(|c| c.get(&url));
+        let key = validator.key(&url);
+        let cached = self.inner.cache.lock().ok().and_then(|c| c.get(&key));
         let mut extra = HeaderMap::new();
-        if let Some((etag, _)) = &cached {
-            if let Ok(v) = HeaderValue::from_str(etag) {
-                extra.insert(IF_NONE_MATCH, v);
+        if let Some((tag, _)) = &cached {
+            if let Ok(v) = HeaderValue::from_str(tag) {
+                extra.insert(validator.request(), v);
             }
         }
         let Answer {
@@ -293,9 +310,12 @@ impl GitHub {
             return Err(self.status_error(status, &headers, &error_message(&body), path));
         }
         let body: Arc<[u8]> = Arc::from(body.to_vec());
-        if let Some(etag) = headers.get(ETAG).and_then(|v| v.to_str().ok()) {
+        if let Some(tag) = headers
+            .get(validator.answer())
+            .and_then(|v| v.to_str().ok())
+        {
             if let Ok(mut c) = self.inner.cache.lock() {
-                c.put(url, etag.to_string(), body.clone());
+                c.put(key, tag.to_string(), body.clone());
             }
         }
         Ok((
@@ -326,7 +346,13 @@ impl GitHub {
                         retry_after_secs: secs,
                     }
                 } else if let Some(rl) = rl.filter(|r| r.remaining == 0) {
-                    ApiError::RateLimited { reset: rl.reset }
+                    let search = headers
+                        .get("x-ratelimit-resource")
+                        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"search"));
+                    ApiError::RateLimited {
+                        reset: rl.reset,
+                        search,
+                    }
                 } else if message.to_ascii_lowercase().contains("rate limit") {
                     ApiError::SecondaryRateLimit {
                         retry_after_secs: 60,
@@ -351,6 +377,23 @@ impl GitHub {
     ) -> Result<(T, HeaderMap), ApiError> {
         let (raw, headers) = self.get_raw(path).await?;
         Ok((parse(&raw.data, path)?, headers))
+    }
+
+    /// GET made conditional with `If-Modified-Since` / `Last-Modified` (what GitHub documents
+    /// for notifications, whose 304 costs no rate limit), with the answer's headers.
+    pub async fn get_if_modified<T: DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Result<(Fetched<T>, HeaderMap), ApiError> {
+        let (raw, headers) = self.get_conditional(path, Validator::LastModified).await?;
+        let data = parse(&raw.data, path)?;
+        Ok((
+            Fetched {
+                data,
+                changed: raw.changed,
+            },
+            headers,
+        ))
     }
 
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<Fetched<T>, ApiError> {
@@ -480,6 +523,37 @@ impl GitHub {
             return Err(self.status_error(status, &headers, &error_message(&body), path));
         }
         Ok(body.to_vec())
+    }
+}
+
+/// What makes a GET conditional: the answer's validator, sent back on the next request.
+#[derive(Debug, Clone, Copy)]
+enum Validator {
+    ETag,
+    LastModified,
+}
+
+impl Validator {
+    fn request(self) -> HeaderName {
+        match self {
+            Validator::ETag => IF_NONE_MATCH,
+            Validator::LastModified => IF_MODIFIED_SINCE,
+        }
+    }
+
+    fn answer(self) -> HeaderName {
+        match self {
+            Validator::ETag => ETAG,
+            Validator::LastModified => LAST_MODIFIED,
+        }
+    }
+
+    /// The cache key: a URL asked both ways keeps two entries.
+    fn key(self, url: &str) -> String {
+        match self {
+            Validator::ETag => url.to_string(),
+            Validator::LastModified => format!("if-modified-since {url}"),
+        }
     }
 }
 

@@ -7,10 +7,13 @@ pub mod graphql;
 pub mod issues_write;
 pub mod logs;
 pub mod models;
+pub mod notifications;
 pub mod partial;
 pub mod paths;
+pub mod pr_actions;
 pub mod pulls;
 pub mod ratelimit;
+pub mod search;
 mod transport;
 
 // The rules of names, origins and secrets sit below `github` (git and the config use them too);

@@ -45,6 +45,8 @@ macro_rules! github_enum {
     };
 }
 
+pub(crate) use github_enum;
+
 github_enum! {
     /// `state` of an issue or a pull request (a merged pull request is `closed`).
     IssueState { Open = "open", Closed = "closed" }
@@ -150,6 +152,9 @@ pub struct Repository {
     pub allow_squash_merge: Option<bool>,
     #[serde(default)]
     pub allow_rebase_merge: Option<bool>,
+    /// Read-only on GitHub: nothing can be changed there until it is unarchived.
+    #[serde(default)]
+    pub archived: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -241,11 +246,18 @@ pub struct GitRef {
     #[serde(rename = "ref")]
     pub ref_name: String,
     pub sha: String,
+    /// The repository the branch lives in: a fork's for a pull request from one; `null` when
+    /// that fork was deleted.
+    #[serde(default)]
+    pub repo: Option<RepoRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct PullRequest {
     pub number: u64,
+    /// The GraphQL id (draft state changes only through GraphQL).
+    #[serde(default)]
+    pub node_id: String,
     pub title: Safe,
     #[serde(default)]
     pub state: IssueState,

@@ -19,7 +19,18 @@ pub use theme::Theme;
 
 /// The dashboard loop's drawing (`app::runtime::Options::draw`): every frame in `theme`.
 pub fn drawing(theme: Theme) -> crate::app::runtime::Draw {
-    Box::new(move |frame, state, keymap| draw(frame, state, keymap, &theme))
+    // `:theme` switches colours on or off: both themes are made once, the frame picks.
+    let other = Theme {
+        color: !theme.color,
+        ..theme.clone()
+    };
+    Box::new(move |frame, state, keymap| {
+        let chosen = match state.color {
+            Some(c) if c != theme.color => &other,
+            _ => &theme,
+        };
+        draw(frame, state, keymap, chosen)
+    })
 }
 
 pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme) {
@@ -61,8 +72,21 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
             widgets::status::render(frame, status, state, keymap, theme);
         }
     }
+    if let Some(p) = &state.pager {
+        widgets::palette::pager(frame, area, p, theme);
+    }
+    if state.inbox.open {
+        widgets::inbox::render(frame, area, state, theme);
+    }
+    // Under a modal: the review form opened from the queue shows over it.
+    if state.queue.open {
+        widgets::queue::render(frame, area, state, theme);
+    }
     if let Some(m) = &state.modal {
         widgets::modal::render(frame, area, m, theme);
+    }
+    if let Some(p) = &state.palette {
+        widgets::palette::render(frame, area, p, keymap, theme);
     }
     widgets::status::toast(frame, area, state, theme);
     if state.help {

@@ -174,6 +174,14 @@ impl Theme {
             cursor_unfocused: self.selected(false),
         }
     }
+    /// Where a `/` filter matched, like a hit of the log search.
+    pub fn hit(&self) -> Style {
+        if self.color {
+            Style::new().fg(Color::Black).bg(Color::Yellow)
+        } else {
+            Style::new().add_modifier(Modifier::UNDERLINED | Modifier::BOLD)
+        }
+    }
     pub fn header(&self) -> Style {
         self.fg(self.palette.header).add_modifier(Modifier::BOLD)
     }

@@ -2,7 +2,8 @@
 //! must not fail the suite). Run: `cargo bench --bench render`; `-- --test` runs each once.
 //!
 //! What it shows: a panel's render cost does not grow with the number of items (100 vs
-//! 10,000 issues, selection at the top vs the bottom), and how long the demo takes from start
+//! 10,000 issues, selection at the top vs the bottom, a `/` filter active), what a `/` filter
+//! keystroke on 10,000 issues costs through `update`, and how long the demo takes from start
 //! to its first frame.
 
 use chrono::Utc;
@@ -81,6 +82,61 @@ fn frames(group: &mut BenchmarkGroup<'_, WallTime>, label: &str, s: &AppState) -
     })
 }
 
+fn key(c: char) -> cockpit::app::Msg {
+    use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    let code = match c {
+        '\u{8}' => KeyCode::Backspace,
+        c => KeyCode::Char(c),
+    };
+    cockpit::app::Msg::Input(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+/// `keys` typed into the issues panel (after `/`), the real path: `update`.
+fn typed(s: &mut AppState, keys: &str) {
+    let km = Keymap::default();
+    for c in keys.chars() {
+        cockpit::app::update(s, &km, key(c));
+    }
+}
+
+/// A `/` filter's keystrokes on 10,000 issues, through `update`.
+fn filter_keystrokes(c: &mut Criterion) -> (f64, f64) {
+    let km = Keymap::default();
+    let mut group = c.benchmark_group("/ filter on 10,000 issues, through update");
+    let mut s = state(10_000, 0);
+    typed(&mut s, "/bug");
+    // `bug 5` refines `bug` (scans its 10,000 matches); the Backspace back to `bug` scans all
+    // 10,000 rows again.
+    let pair = measure::median_us(
+        &mut group,
+        "bug → bug 5 → bug: 4 keystrokes, 2 passes over 10,000 rows (per pass)",
+        || {
+            cockpit::app::update(&mut s, &km, key(' '));
+            cockpit::app::update(&mut s, &km, key('5'));
+            cockpit::app::update(&mut s, &km, key('\u{8}'));
+            cockpit::app::update(&mut s, &km, key('\u{8}'));
+        },
+    ) / 2.0;
+    // New data: the first keystroke after it also builds every row's text.
+    let fresh = issues(10_000);
+    let mut s = state(10_000, 0);
+    typed(&mut s, "/");
+    let first = measure::median_us_timed(
+        &mut group,
+        "the first keystroke on new data (builds 10,000 rows' text)",
+        || {
+            s.issues.data = Some(fresh.clone());
+            let start = Instant::now();
+            cockpit::app::update(&mut s, &km, key('5'));
+            let took = start.elapsed();
+            cockpit::app::update(&mut s, &km, key('\u{8}'));
+            took
+        },
+    );
+    group.finish();
+    (pair, first)
+}
+
 /// Demo start-up to its first frame; the demo is dropped outside the timed part.
 fn start_to_first_frame(rt: &tokio::runtime::Runtime) -> Duration {
     let start = Instant::now();
@@ -102,6 +158,7 @@ fn start_to_first_frame(rt: &tokio::runtime::Runtime) -> Duration {
             deploy_targets: Default::default(),
             drafts_dir: Some(demo.repo.dir.path().join("drafts")),
             stale_days: 30,
+            watch: Vec::new(),
         })
         .expect("launch");
         let mut t = Terminal::new(TestBackend::new(160, 45)).expect("terminal");
@@ -135,9 +192,23 @@ fn main() {
         "10,000 issues + 10,000 runs, selection at the end",
         &state(10_000, 9_999),
     );
+    let mut filtered = state(10_000, 0);
+    typed(&mut filtered, "/issue 5");
+    let label = format!(
+        "10,000 issues filtered by `/issue 5` ({} shown, matches marked) + 10,000 runs",
+        filtered.panel_len(PanelId::Issues)
+    );
+    let big_filtered = frames(&mut group, &label, &filtered);
     group.finish();
-    let ratio = big_end.max(big_top) / small;
+    let ratio = big_end.max(big_top).max(big_filtered) / small;
     println!("size/position independence: 10k vs 100 ratio = {ratio:.2} (1.0 = independent)");
+    let (keystroke, first) = filter_keystrokes(&mut c);
+    println!(
+        "/ filter on 10,000 issues: {:.2} ms a keystroke, {:.2} ms the first one on new data \
+         (budget 16 ms)",
+        keystroke / 1000.0,
+        first / 1000.0
+    );
 
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -67,6 +67,7 @@ pub fn fast_intervals() -> Intervals {
         environments_idle: ms(300),
         environments_active: ms(300),
         issue_detail: ms(300),
+        notifications: ms(300),
     }
 }
 
@@ -91,6 +92,14 @@ pub struct Setup {
     /// Start as in this directory: the repository and its problems come from it (as
     /// `cockpit` run there finds them) instead of `repo` and the demo clone.
     pub cwd: Option<std::path::PathBuf>,
+    /// Changes the state before the app starts (what the config would set: sections, …).
+    pub state: Option<fn(&mut AppState)>,
+    /// The keymap (default: the default one), with any `[[commands]]`.
+    pub keymap: Option<Keymap>,
+    /// The config's `[repos] watch`.
+    pub watch: Vec<cockpit::config::WatchEntry>,
+    /// The world fakehub starts from (default: the demo's).
+    pub scenario: Option<Scenario>,
 }
 
 impl Default for Setup {
@@ -106,6 +115,10 @@ impl Default for Setup {
             drafts_dir: None,
             intervals: None,
             cwd: None,
+            state: None,
+            keymap: None,
+            watch: Vec::new(),
+            scenario: None,
         }
     }
 }
@@ -126,7 +139,8 @@ impl Harness {
 
     pub async fn with(setup: Setup) -> Harness {
         let clock = Clock::manual(start_time());
-        let hub = FakeHub::start(Scenario::demo(), clock.clone())
+        let scenario = setup.scenario.clone().unwrap_or_else(Scenario::demo);
+        let hub = FakeHub::start(scenario, clock.clone())
             .await
             .expect("fakehub starts");
         let demo = Demo::with_hub(hub).await.expect("demo repo");
@@ -150,7 +164,7 @@ impl Harness {
                 },
             },
         };
-        let launched = launch::build(LaunchSpec {
+        let mut launched = launch::build(LaunchSpec {
             target: ApiTarget::from_api_url(&api),
             repo,
             token: setup
@@ -170,8 +184,12 @@ impl Harness {
                     .unwrap_or_else(|| demo.repo.dir.path().join("drafts")),
             ),
             stale_days: 30,
+            watch: setup.watch.clone(),
         })
         .expect("launch");
+        if let Some(tweak) = setup.state {
+            tweak(&mut launched.state);
+        }
         let (keys, rx) = mpsc::unbounded_channel::<io::Result<Event>>();
         let input = rx;
         let (frame_tx, frames) =
@@ -181,12 +199,13 @@ impl Harness {
             bell: true,
             desktop_notifications: false,
             notify_on: cockpit::config::NotifyConfig::default().on,
-            keymap: Keymap::default(),
+            keymap: setup.keymap.clone().unwrap_or_default(),
             draw: cockpit::ui::drawing(Theme::mono()),
             opener: Opener::Record(opened.clone()),
             frames: Some(frame_tx),
             clock: Duration::from_secs(15),
             suspend: None,
+            hand_over: None,
         };
         let (w, h) = setup.size;
         let task = tokio::spawn(async move {
@@ -339,6 +358,13 @@ pub fn commit_file(dir: &std::path::Path, file: &str, content: &str, message: &s
     repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
         .expect("commit")
         .to_string()
+}
+
+/// Throws away the uncommitted edit the demo clone starts with, so a switch of branch is clean.
+pub fn discard_work_in_progress(dir: &std::path::Path) {
+    let repo = git2::Repository::open(dir).expect("open");
+    repo.checkout_head(Some(git2::build::CheckoutBuilder::new().force()))
+        .expect("reset the demo's edit");
 }
 
 /// Polls `f` until it holds (up to [`DEADLINE`]): for state outside fakehub, such as files on

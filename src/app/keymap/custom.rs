@@ -207,6 +207,63 @@ impl Keymap {
     }
 }
 
+impl Keymap {
+    /// The keymap with the user's commands bound: each command's keys in its context. Keys
+    /// already bound where the command applies (equal, or one starting the other) are an
+    /// error naming what has them, never a silent override. Errors are (command index, message).
+    pub fn with_commands(
+        mut self,
+        commands: Vec<crate::app::commands::CustomCommand>,
+    ) -> Result<Keymap, Vec<(usize, String)>> {
+        let mut errors = Vec::new();
+        // Global keys and a panel's keys meet in that panel; two panels never meet.
+        let overlap = |a: Option<PanelId>, b: Option<PanelId>| a.is_none() || b.is_none() || a == b;
+        let clash = |a: &[KeyPress], b: &[KeyPress]| a.starts_with(b) || b.starts_with(a);
+        for (i, c) in commands.iter().enumerate() {
+            if c.keys.is_empty() {
+                continue;
+            }
+            let taken = self
+                .bindings
+                .iter()
+                .find(|b| overlap(b.panel, c.panel) && clash(&b.keys, &c.keys));
+            if let Some(b) = taken {
+                let action = match b.action {
+                    Action::Command(j) => format!(
+                        "your command {:?}",
+                        commands.get(j).map_or("", |o| o.name.as_str())
+                    ),
+                    a => a.name().to_string(),
+                };
+                let at = b
+                    .panel
+                    .map_or("everywhere".to_string(), |p| format!("in {}", p.title()));
+                errors.push((
+                    i,
+                    format!(
+                        "{} is taken: {} is bound to {action} {at}; choose another key, or unbind \
+                         that one in [keys] with \"none\"",
+                        sequence_label(&c.keys),
+                        sequence_label(&b.keys),
+                    ),
+                ));
+                continue;
+            }
+            self.bindings.push(Binding {
+                keys: c.keys.clone(),
+                panel: c.panel,
+                action: Action::Command(i),
+            });
+        }
+        self.commands = commands;
+        if errors.is_empty() {
+            Ok(self)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
 /// A sequence as a config file spells it (`ctrl-d`, `g g`).
 fn short_label_config(keys: &[KeyPress]) -> String {
     keys.iter()

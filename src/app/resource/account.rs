@@ -1,6 +1,6 @@
 //! Who is signed in, the repository, and the local clone's branches.
 
-use super::{no_repo, Polled, Resource, ResourceKind};
+use super::{no_repo, Polled, ResourceKind};
 use crate::app::effect::Effect;
 use crate::app::pollers::{Intervals, Services};
 use crate::app::state::{AppState, Loaded, PanelId};
@@ -36,15 +36,10 @@ impl Polled for User {
                 state.user_error = None;
                 if state.login.as_deref() != Some(login.as_str()) {
                     state.login = Some(login.clone());
-                    if state.ctx.repo.is_some() || state.issues_all_repos {
-                        fx.push(Effect::Poll(Resource::Issues(super::Issues {
-                            all_repos: state.issues_all_repos,
-                            login: login.clone(),
-                        })));
-                    }
-                    if state.ctx.repo.is_some() {
-                        fx.push(Effect::Poll(Resource::Pulls(super::Pulls { login })));
-                    }
+                    fx.extend(crate::app::sections::poll(
+                        state,
+                        &[PanelId::Issues, PanelId::Pulls],
+                    ));
                 }
             }
             Err(e) => {
@@ -95,15 +90,27 @@ impl Polled for Repo {
                 // commit the branch snapshot reports); only without one the default branch.
                 if state.ci_branch.is_none() && !state.ctx.has_local_repo {
                     state.ci_branch = Some(f.data.default_branch.clone());
-                    fx.push(Effect::Poll(Resource::Runs(super::Runs {
-                        branch: f.data.default_branch,
-                    })));
+                    fx.extend(here_runs(state));
                 }
             }
             Err(e) => note_error(state, at, "repository", Some(e.to_string())),
         }
         fx
     }
+}
+
+/// The CI panel's runs of the branch (or detached commit) it follows, anew. In Watched scope
+/// the panel lists every repository's newest runs instead, and the branch waits for `W`.
+fn here_runs(state: &mut AppState) -> Vec<Effect> {
+    if state.scope != crate::app::state::Scope::Here {
+        return Vec::new();
+    }
+    state.runs = Loaded {
+        loading: true,
+        ..Loaded::default()
+    };
+    // Both callers have just set the branch or the commit: a poll, never a stop.
+    vec![crate::app::watch::here_runs(state)]
 }
 
 /// The local clone's branches, read with git on a blocking thread.
@@ -156,21 +163,13 @@ impl Polled for Branches {
                     {
                         state.ci_branch = Some(head.clone());
                         state.ci_commit = None;
-                        state.runs = Loaded {
-                            loading: true,
-                            ..Loaded::default()
-                        };
-                        fx.push(Effect::Poll(Resource::Runs(super::Runs { branch: head })));
+                        fx.extend(here_runs(state));
                     }
                 } else if let (Some(sha), true) = (detached, state.ctx.repo.is_some()) {
                     if state.ci_commit.as_deref() != Some(sha.as_str()) {
                         state.ci_commit = Some(sha.clone());
                         state.ci_branch = None;
-                        state.runs = Loaded {
-                            loading: true,
-                            ..Loaded::default()
-                        };
-                        fx.push(Effect::Poll(Resource::HeadRuns(super::HeadRuns { sha })));
+                        fx.extend(here_runs(state));
                     }
                 }
             }

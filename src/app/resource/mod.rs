@@ -5,13 +5,17 @@
 
 mod account;
 mod details;
+mod inbox;
 mod lists;
 mod runs;
+mod watched;
 
 pub use account::{Branches, Repo, User};
 pub use details::{EnvironmentInsights, IssueDetail, PullDetail};
+pub use inbox::{Found, NotificationTarget, Notifications};
 pub use lists::{Environments, Issues, Pulls};
 pub use runs::{CommitRuns, FollowedRuns, HeadRuns, JobStatus, Jobs, Runs};
+pub use watched::{merge, Approvals, RepoWaits, WatchedRuns, RUNS_PER_REPO};
 
 use super::effect::Effect;
 use super::msg::Msg;
@@ -45,6 +49,10 @@ pub enum Resource {
     PullDetail(PullDetail),
     JobStatus(JobStatus),
     CommitRuns(CommitRuns),
+    Notifications(Notifications),
+    NotificationTarget(NotificationTarget),
+    WatchedRuns(WatchedRuns),
+    Approvals(Approvals),
 }
 
 /// A poller's slot: starting `Runs { branch: "b" }` replaces `Runs { branch: "a" }`, and
@@ -65,6 +73,9 @@ pub enum ResourceKind {
     PullDetail,
     JobStatus,
     CommitRuns,
+    Notifications,
+    NotificationTarget,
+    Approvals,
 }
 
 impl Resource {
@@ -86,6 +97,10 @@ impl Resource {
             Resource::PullDetail(r) => r,
             Resource::JobStatus(r) => r,
             Resource::CommitRuns(r) => r,
+            Resource::Notifications(r) => r,
+            Resource::NotificationTarget(r) => r,
+            Resource::WatchedRuns(r) => r,
+            Resource::Approvals(r) => r,
         }
     }
 
@@ -107,6 +122,8 @@ impl Resource {
 /// One polled resource: its key is the implementing type, its answer `Answer`.
 pub trait Polled: Debug + Clone + Send + Sync + 'static {
     const KIND: ResourceKind;
+    /// It asks GitHub's search API, whose own budget then paces it too.
+    const SEARCH: bool = false;
     type Answer: Outcome + Debug + Send + 'static;
 
     fn fetch(&self, s: &Services) -> impl Future<Output = Self::Answer> + Send;

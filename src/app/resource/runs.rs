@@ -32,6 +32,11 @@ async fn runs_for_commit(s: &Services, sha: &str) -> RunsAnswer {
     }
 }
 
+/// A late answer for the current repository's runs once the panel shows the watched ones.
+fn other_scope(state: &AppState) -> bool {
+    state.scope != crate::app::state::Scope::Here
+}
+
 /// The CI panel's runs of its branch.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Runs {
@@ -54,7 +59,10 @@ impl Polled for Runs {
     }
 
     fn apply(self, state: &mut AppState, at: DateTime<Utc>, answer: Self::Answer) -> Vec<Effect> {
-        if state.ci_branch.as_deref() != Some(self.branch.as_str()) || state.ci_commit.is_some() {
+        if state.ci_branch.as_deref() != Some(self.branch.as_str())
+            || state.ci_commit.is_some()
+            || other_scope(state)
+        {
             return Vec::new();
         }
         runs_arrived(state, answer, at)
@@ -81,17 +89,18 @@ impl Polled for HeadRuns {
     }
 
     fn apply(self, state: &mut AppState, at: DateTime<Utc>, answer: Self::Answer) -> Vec<Effect> {
-        if state.ci_commit.as_deref() != Some(self.sha.as_str()) {
+        if state.ci_commit.as_deref() != Some(self.sha.as_str()) || other_scope(state) {
             return Vec::new();
         }
         runs_arrived(state, answer, at)
     }
 }
 
-/// The runs started for a commit cockpit just pushed or merged (`head_sha`), polled fast
-/// until they exist.
+/// The runs started for a commit cockpit just pushed or merged (`head_sha`) in `repo`, polled
+/// fast until they exist.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CommitRuns {
+    pub repo: Slug,
     pub sha: String,
 }
 
@@ -100,7 +109,7 @@ impl Polled for CommitRuns {
     type Answer = RunsAnswer;
 
     async fn fetch(&self, s: &Services) -> Self::Answer {
-        runs_for_commit(s, &self.sha).await
+        s.gh.runs_for_commit(&self.repo, &self.sha).await
     }
 
     fn pace(&self, answer: &Self::Answer, iv: &Intervals) -> Option<Duration> {
@@ -240,10 +249,24 @@ impl Polled for JobStatus {
     }
 }
 
-/// Runs cockpit started (deploys, dispatches, re-runs) and reports on when they finish.
+/// Runs cockpit started (deploys, dispatches, re-runs) and reports on when they finish, each
+/// with its repository.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FollowedRuns {
-    pub run_ids: Vec<u64>,
+    pub runs: Vec<(Slug, u64)>,
+}
+
+impl FollowedRuns {
+    /// The runs `state` follows.
+    pub fn of(state: &AppState) -> FollowedRuns {
+        FollowedRuns {
+            runs: state
+                .followed
+                .iter()
+                .map(|f| (f.repo.clone(), f.run_id))
+                .collect(),
+        }
+    }
 }
 
 impl Polled for FollowedRuns {
@@ -251,11 +274,9 @@ impl Polled for FollowedRuns {
     type Answer = RunsAnswer;
 
     async fn fetch(&self, s: &Services) -> Self::Answer {
-        let Some(slug) = s.slug.as_ref() else {
-            return Err(no_repo());
-        };
         let got =
-            futures_util::future::join_all(self.run_ids.iter().map(|id| s.gh.run(slug, *id))).await;
+            futures_util::future::join_all(self.runs.iter().map(|(slug, id)| s.gh.run(slug, *id)))
+                .await;
         let mut changed = false;
         let mut runs = Vec::new();
         for r in got {
@@ -283,7 +304,12 @@ impl Polled for FollowedRuns {
         };
         let mut fx = Vec::new();
         for run in f.data {
-            if let Some(fl) = state.followed.iter_mut().find(|x| x.run_id == run.id) {
+            let repo = run.repo();
+            if let Some(fl) = state
+                .followed
+                .iter_mut()
+                .find(|x| x.run_id == run.id && repo.as_ref().is_none_or(|r| *r == x.repo))
+            {
                 fl.run = Some(run);
             }
         }
@@ -325,9 +351,9 @@ impl Polled for FollowedRuns {
         if state.followed.is_empty() {
             fx.push(Effect::Stop(ResourceKind::FollowedRuns));
         } else {
-            fx.push(Effect::Poll(Resource::FollowedRuns(FollowedRuns {
-                run_ids: state.followed.iter().map(|f| f.run_id).collect(),
-            })));
+            fx.push(Effect::Poll(Resource::FollowedRuns(FollowedRuns::of(
+                state,
+            ))));
         }
         fx
     }

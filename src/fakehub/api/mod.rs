@@ -19,6 +19,7 @@ mod input;
 mod issues;
 mod issues_write;
 mod job_logs;
+mod notifications;
 mod paging;
 mod pulls;
 mod reply;
@@ -30,14 +31,14 @@ mod users;
 
 use super::render::Ctx;
 use super::world::World;
-pub(crate) use access::{check_write_scope, require_write};
+pub(crate) use access::{check_write_scope, require_write, viewer};
 use approvals::{pending_deployments, review_deployments};
 use branches::{branch, branches};
 use checks::check_runs_for_ref;
 use contents::contents;
 use deployments::list_deployments;
 use dispatch::dispatch;
-pub(crate) use input::{parse_object, string_list};
+pub(crate) use input::{opt_string, parse_object, string_list};
 pub(crate) use issues::visible_issue;
 use issues::{repo_issues, user_issues};
 use issues_write::{patch_issue, post_comment};
@@ -98,6 +99,16 @@ pub(crate) fn route(w: &mut World, ctx: &Ctx, req: &Req) -> R {
         ("GET", ["issues"]) => user_issues(w, ctx, req),
         ("GET", ["search", "issues"]) => search_issues(w, ctx, req),
         ("POST", ["graphql"]) => super::graphql::handle(w, ctx, req),
+        ("GET", ["notifications"]) => notifications::list_threads(w, ctx, req),
+        ("PATCH", ["notifications", "threads", id]) => {
+            notifications::change_thread(w, ctx, num(id)?, notifications::Change::Read)
+        }
+        ("DELETE", ["notifications", "threads", id]) => {
+            notifications::change_thread(w, ctx, num(id)?, notifications::Change::Done)
+        }
+        ("DELETE", ["notifications", "threads", id, "subscription"]) => {
+            notifications::change_thread(w, ctx, num(id)?, notifications::Change::Unsubscribe)
+        }
         (_, ["repos", owner, name, rest @ ..]) => {
             let ri = w.repo_index(owner, name).ok_or_else(not_found)?;
             if !w.repos[ri].can_read(ctx.viewer.as_deref()) {
@@ -171,6 +182,9 @@ fn repo_route(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, rest: &[&str]) -> 
         ("GET", ["deployments", id, "statuses"]) => {
             deployments::statuses(w, ri, ctx, req, num(id)?)
         }
-        _ => super::pulls_write::route(w, ri, ctx, req, rest),
+        _ => match super::pull_actions::route(w, ri, ctx, req, rest) {
+            Some(r) => r,
+            None => super::pulls_write::route(w, ri, ctx, req, rest),
+        },
     }
 }

@@ -17,6 +17,8 @@ pub(crate) struct Req<'a> {
     /// Base URL of the blob listener, and a signer for its URLs.
     pub blob_base: &'a str,
     pub sign: &'a dyn Fn(&str, i64) -> String,
+    /// The `If-Modified-Since` request header (conditional polling of notifications).
+    pub if_modified_since: Option<&'a str>,
 }
 
 #[derive(Clone, Copy, Debug)]

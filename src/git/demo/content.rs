@@ -873,3 +873,6 @@ mod tests {
     // TODO: a server that resets every third connection; check the budget is honoured.
 }
 ";
+
+/// alice's fork: CI caches what cargo downloads and builds.
+pub const CARGO_CONFIG_FORK: &str = "[net]\ngit-fetch-with-cli = false\n\n[build]\n# CI restores target/ from its cache; keep incremental off so the cache stays small.\nincremental = false\n";

@@ -18,7 +18,7 @@ pub fn render(
     frame: &mut Frame,
     area: Rect,
     state: &AppState,
-    name: &str,
+    (repo, name): (&crate::github::Slug, &str),
     cursor: &Cursor,
     insights: &Loaded<Insights>,
     theme: &Theme,
@@ -27,7 +27,7 @@ pub fn render(
         .envs
         .data
         .as_ref()
-        .and_then(|e| e.iter().find(|r| r.env.name == name));
+        .and_then(|e| e.iter().find(|r| r.env.name == name && r.repo == *repo));
     let Some(env) = row else {
         frame.render_widget(
             Paragraph::new("This environment is gone.")
@@ -154,6 +154,7 @@ pub fn render(
         ],
         len: history.len(),
         focused: true,
+        marks: Vec::new(),
     };
     table.render(frame, bottom, cursor, theme, |i| {
         let d = &history[i];

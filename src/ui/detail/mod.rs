@@ -29,11 +29,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, detail: &Detail, 
             ..
         } => run::render(frame, area, state, *run_id, data, cursor, theme),
         Detail::Environment {
+            repo,
             name,
             cursor,
             insights,
-            ..
-        } => environment::render(frame, area, state, name, cursor, insights, theme),
+        } => environment::render(frame, area, state, (repo, name), cursor, insights, theme),
         Detail::Pull {
             number,
             data,

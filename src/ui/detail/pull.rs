@@ -201,6 +201,7 @@ fn threads(
         ],
         len: d.threads.len(),
         focused: true,
+        marks: Vec::new(),
     };
     table.render(frame, area, cursor, theme, |i| {
         let t = &d.threads[i];

@@ -1,8 +1,8 @@
-use super::{block, message};
+use super::{list_block, message, Rows};
 use crate::app::state::{AppState, PanelId};
 use crate::text::{age, sanitize_line};
+use crate::ui::widgets::table::col;
 use crate::ui::widgets::table::Cell;
-use crate::ui::widgets::table::{col, VirtualTable};
 use crate::ui::Theme;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -12,14 +12,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
     let loaded = &state.branches;
     let snap = loaded.data.as_ref();
     let subtitle = snap.map(|s| s.summary()).unwrap_or_default();
-    let b = block(
-        PanelId::Branches,
-        &subtitle,
-        snap.map(|s| s.branches.len()),
-        loaded,
-        focused,
-        theme,
-    );
+    let b = list_block(state, PanelId::Branches, &subtitle, loaded, focused, theme);
     let Some(snap) = snap else {
         let text = match (&loaded.error, state.ctx.has_local_repo) {
             (Some(e), _) => e.clone(),
@@ -43,8 +36,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         return;
     }
     let now = state.now;
-    let cursor = state.cursor(PanelId::Branches);
-    let table = VirtualTable {
+    let table = Rows {
+        id: PanelId::Branches,
         block: b,
         cols: vec![
             col("", Constraint::Length(1), 0),
@@ -54,11 +47,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             col("Age", Constraint::Length(3), 3),
             col("Last commit", Constraint::Fill(1), 2).min(10),
         ],
-        len: snap.branches.len(),
         focused,
+        data: &snap.branches,
     };
-    table.render(frame, area, cursor, theme, |i| {
-        let br = &snap.branches[i];
+    table.render(frame, area, state, theme, |br| {
         // `*` checked out, `✓` merged into the default branch (safe to delete).
         let marker = if br.is_head {
             Span::styled("*", theme.ok())

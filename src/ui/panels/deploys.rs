@@ -1,11 +1,8 @@
-use super::{block, render_empty, unread};
+use super::{list_block, loaded_rows, unread, Rows};
 use crate::app::state::{AppState, PanelId};
 use crate::text::{age, sanitize_line};
 use crate::ui::widgets::table::Cell;
-use crate::ui::widgets::{
-    icons,
-    table::{col, VirtualTable},
-};
+use crate::ui::widgets::{icons, table::col};
 use crate::ui::Theme;
 use crate::words::short_sha;
 use ratatui::layout::{Constraint, Rect};
@@ -18,16 +15,15 @@ fn ref_at(git_ref: &str, sha: &str) -> String {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, theme: &Theme) {
-    let count = state.envs.data.as_ref().map(Vec::len);
-    let b = block(
+    let b = list_block(
+        state,
         PanelId::Deploys,
-        "environments",
-        count,
+        &super::scoped(state, "environments"),
         &state.envs,
         focused,
         theme,
     );
-    if state.ctx.repo.is_none() {
+    if state.ctx.repo.is_none() && !super::watched(state) {
         let text = state
             .ctx
             .repo_problem
@@ -36,37 +32,43 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         super::message(frame, area, b, &text, true, theme);
         return;
     }
-    if render_empty(
+    let Some(envs) = loaded_rows(
         frame,
         area,
         b.clone(),
         &state.envs,
-        "This repository has no environments.",
+        if super::watched(state) {
+            "The watched repositories have no environments."
+        } else {
+            "This repository has no environments."
+        },
         theme,
-    ) {
-        return;
-    }
-    let Some(envs) = state.envs.data.as_ref() else {
+    ) else {
         return;
     };
     let now = state.now;
-    let table = VirtualTable {
+    let many = super::watched(state);
+    let mut cols = vec![
+        col("Env", Constraint::Max(20), 0).min(12),
+        col("", Constraint::Length(1), 0),
+        // A ref cut to `v1.…@abcdef0` at worst: a sha is never cut.
+        col("Live", Constraint::Fill(2), 0).min(14),
+        col("By", Constraint::Max(12), 2),
+        col("When", Constraint::Length(4), 1),
+        // "⏸ #12 waits for you" whole.
+        col("Now", Constraint::Fill(3), 0).min(19),
+    ];
+    if many {
+        cols.insert(0, col("Repository", Constraint::Max(24), 0).min(10));
+    }
+    let table = Rows {
+        id: PanelId::Deploys,
         block: b,
-        cols: vec![
-            col("Env", Constraint::Max(20), 0).min(12),
-            col("", Constraint::Length(1), 0),
-            // A ref cut to `v1.…@abcdef0` at worst: a sha is never cut.
-            col("Live", Constraint::Fill(2), 0).min(14),
-            col("By", Constraint::Max(12), 2),
-            col("When", Constraint::Length(4), 1),
-            // "⏸ #12 waits for you" whole.
-            col("Now", Constraint::Fill(3), 0).min(19),
-        ],
-        len: envs.len(),
+        cols,
         focused,
+        data: envs,
     };
-    table.render(frame, area, state.cursor(PanelId::Deploys), theme, |i| {
-        let e = &envs[i];
+    table.render(frame, area, state, theme, |e| {
         let live = e.live();
         let (icon, style) = match e.history.first() {
             Some(newest) => icons::deploy_state(newest.state(), theme),
@@ -99,7 +101,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         let followed = state
             .followed
             .iter()
-            .find(|f| f.environment.as_deref() == Some(e.env.name.as_str()));
+            .find(|f| f.environment.as_deref() == Some(e.env.name.as_str()) && f.repo == e.repo);
         // A run waiting for approval comes first, even one cockpit follows: it is what needs
         // the user now. A followed deploy under way is said after it where there is room.
         let now_cell = if let Some((run, pending)) = e.waiting.first() {
@@ -198,13 +200,17 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         } else {
             Cell::from(Span::styled("idle", theme.dim()))
         };
-        vec![
+        let mut cells = vec![
             Cell::from(Span::styled(sanitize_line(&e.env.name), theme.title(false))),
             Cell::from(Span::styled(icon, style)),
             live_text,
             Cell::from(Span::styled(by, theme.dim())),
             Cell::from(Span::styled(when, theme.dim())),
             now_cell,
-        ]
+        ];
+        if many {
+            cells.insert(0, Cell::from(Span::styled(e.repo.full_name(), theme.dim())));
+        }
+        cells
     });
 }

@@ -5,9 +5,11 @@ pub mod ci;
 pub mod deploys;
 pub mod issues;
 pub mod pulls;
+pub mod sections;
 
 use crate::app::state::{AppState, Loaded, PanelId};
 use crate::text::sanitize_line;
+use crate::ui::widgets::table::{Cell, Col, VirtualTable};
 use crate::ui::Theme;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -29,6 +31,16 @@ pub fn render(
         PanelId::Ci => ci::render(frame, area, state, focused, theme),
         PanelId::Deploys => deploys::render(frame, area, state, focused, theme),
     }
+}
+
+/// A GitHub panel's subtitle: `here` for this repository, `3 repositories` in Watched scope.
+pub fn scoped(state: &AppState, here: &str) -> String {
+    crate::app::watch::scope_label(state).unwrap_or_else(|| here.to_string())
+}
+
+/// Whether a GitHub panel lists several repositories (and so a repository column).
+pub fn watched(state: &AppState) -> bool {
+    state.scope == crate::app::state::Scope::Watched
 }
 
 /// The panel frame: number and name, a subtitle, the count, and a stale marker with the
@@ -67,6 +79,103 @@ pub fn block<'a, T>(
     b
 }
 
+/// The frame of a list panel. With a `/` filter the count becomes "N of M" after the query;
+/// while the query is typed, the bottom line says how to leave the prompt.
+pub fn list_block<'a, T>(
+    state: &AppState,
+    id: PanelId,
+    subtitle: &str,
+    loaded: &Loaded<T>,
+    focused: bool,
+    theme: &Theme,
+) -> Block<'a> {
+    let total = loaded
+        .data
+        .is_some()
+        .then(|| crate::app::filter::total(state, id));
+    let f = &state.filters[id.index()];
+    if !f.active() && !f.typing {
+        return block(id, subtitle, total, loaded, focused, theme);
+    }
+    // The query and its count come before the subtitle: a long subtitle is what gets cut.
+    let b = block(id, "", None, loaded, focused, theme);
+    let mut spans = vec![Span::styled(
+        format!(" /{}", sanitize_line(&f.query)),
+        theme.accent(),
+    )];
+    if f.typing {
+        spans.push(Span::styled("▏", theme.accent()));
+    }
+    if let Some(total) = total {
+        spans.push(Span::styled(
+            format!(" {} of {total} ", state.panel_len(id)),
+            theme.dim(),
+        ));
+    }
+    let mut b = b.title(Line::from(spans));
+    if !subtitle.is_empty() {
+        b = b.title(Line::from(Span::styled(
+            format!(" {} ", sanitize_line(subtitle)),
+            theme.dim(),
+        )));
+    }
+    if f.typing {
+        b.title_bottom(
+            Line::from(Span::styled(
+                " Enter keeps · Esc clears · ↑↓ move ",
+                theme.dim(),
+            ))
+            .right_aligned(),
+        )
+    } else {
+        b
+    }
+}
+
+/// A list panel's table over its data: the rows its `/` filter shows, the matches marked, or
+/// a line saying that none matches.
+pub struct Rows<'b, 'r, T> {
+    pub id: PanelId,
+    pub block: Block<'b>,
+    pub cols: Vec<Col>,
+    pub focused: bool,
+    pub data: &'r [T],
+}
+
+impl<'r, T> Rows<'_, 'r, T> {
+    /// `row` gives the cells of one row of the data.
+    pub fn render(
+        self,
+        frame: &mut Frame,
+        area: Rect,
+        state: &AppState,
+        theme: &Theme,
+        row: impl Fn(&'r T) -> Vec<Cell<'r>>,
+    ) {
+        let f = &state.filters[self.id.index()];
+        let shown = crate::app::filter::visible(state, self.id);
+        if shown.is_empty() && f.active() {
+            let text = format!("no row matches '{}' — Esc clears", f.query.trim());
+            message(frame, area, self.block, &text, false, theme);
+            return;
+        }
+        let data = self.data;
+        let table = VirtualTable {
+            block: self.block,
+            cols: self.cols,
+            len: shown.len(),
+            focused: self.focused,
+            marks: f.words(),
+        };
+        table.render(frame, area, state.cursor(self.id), theme, |at| {
+            shown
+                .index(at)
+                .and_then(|i| data.get(i))
+                .map_or_else(Vec::new, &row)
+        });
+    }
+}
+
 /// The body of a panel that has nothing to list: the error and what to do, or a hint.
 pub fn message(
     frame: &mut Frame,
@@ -83,30 +192,23 @@ pub fn message(
     frame.render_widget(p, area);
 }
 
-/// Shows what a panel should say when it has no rows. Returns true if it drew something.
-pub fn render_empty<T>(
+/// A GitHub panel's rows, or `None` after showing why it has none: the error, that they are
+/// loading, or `empty_text`.
+pub fn loaded_rows<'d, T>(
     frame: &mut Frame,
     area: Rect,
     block: Block,
-    loaded: &Loaded<Vec<T>>,
+    loaded: &'d Loaded<Vec<T>>,
     empty_text: &str,
     theme: &Theme,
-) -> bool {
+) -> Option<&'d [T]> {
     match (&loaded.data, &loaded.error) {
-        (None, Some(err)) => {
-            message(frame, area, block, err, true, theme);
-            true
-        }
-        (None, None) => {
-            message(frame, area, block, "loading…", false, theme);
-            true
-        }
-        (Some(d), _) if d.is_empty() => {
-            message(frame, area, block, empty_text, false, theme);
-            true
-        }
-        _ => false,
+        (None, Some(err)) => message(frame, area, block, err, true, theme),
+        (None, None) => message(frame, area, block, "loading…", false, theme),
+        (Some(d), _) if d.is_empty() => message(frame, area, block, empty_text, false, theme),
+        (Some(d), _) => return Some(d),
     }
+    None
 }
 
 /// The mark of a field that could not be read; the detail view and the status bar say why.

@@ -1,10 +1,11 @@
-use super::{block, render_empty, unread};
+use super::sections::{self, RepoColumn, REPO_COLUMN_WIDTH};
+use super::{loaded_rows, unread, Rows};
 use crate::app::state::{AppState, PanelId};
-use crate::github::dashboard::{ChecksRollup, PullRole, ReviewDecision};
+use crate::github::dashboard::{ChecksRollup, PullRole, PullRow, ReviewDecision};
 use crate::github::partial::Part;
 use crate::text::age;
+use crate::ui::widgets::table::col;
 use crate::ui::widgets::table::Cell;
-use crate::ui::widgets::table::{col, VirtualTable};
 use crate::ui::Theme;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -39,45 +40,47 @@ pub fn decision_span(d: ReviewDecision, theme: &Theme) -> Span<'static> {
     }
 }
 
+/// A row's repository as (owner, name).
+fn repo_of(r: &PullRow) -> Option<(&str, &str)> {
+    Some((r.repo.owner.as_str(), r.repo.name.as_str()))
+}
+
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, theme: &Theme) {
-    let count = state.pulls.data.as_ref().map(Vec::len);
-    let b = block(
+    let tabs = &state.pull_tabs;
+    let b = sections::block(
         PanelId::Pulls,
-        "mine · ⇄ review requested",
-        count,
+        tabs,
         &state.pulls,
+        state,
         focused,
+        area.width,
         theme,
     );
-    if render_empty(
-        frame,
-        area,
-        b.clone(),
-        &state.pulls,
-        "No open pull requests of yours or waiting for your review.",
-        theme,
-    ) {
-        return;
-    }
-    let Some(rows) = state.pulls.data.as_ref() else {
+    let empty = sections::empty_text("pull requests", tabs, state);
+    let Some(rows) = loaded_rows(frame, area, b.clone(), &state.pulls, &empty, theme) else {
         return;
     };
     let now = state.now;
-    let table = VirtualTable {
+    let repo_col = RepoColumn::of(rows.iter().map(repo_of));
+    let mut cols = vec![
+        col("#", Constraint::Length(6), 0),
+        col("Title", Constraint::Fill(1), 0).min(12),
+        col("Checks", Constraint::Length(9), 0),
+        col("Review", Constraint::Length(8), 0),
+        col("Cmt", Constraint::Length(3), 2),
+        col("Age", Constraint::Length(3), 1),
+    ];
+    if repo_col.is_some() {
+        cols.insert(0, col("Repo", Constraint::Length(REPO_COLUMN_WIDTH), 1));
+    }
+    let table = Rows {
+        id: PanelId::Pulls,
         block: b,
-        cols: vec![
-            col("#", Constraint::Length(6), 0),
-            col("Title", Constraint::Fill(1), 0).min(12),
-            col("Checks", Constraint::Length(9), 0),
-            col("Review", Constraint::Length(8), 0),
-            col("Cmt", Constraint::Length(3), 2),
-            col("Age", Constraint::Length(3), 1),
-        ],
-        len: rows.len(),
+        cols,
         focused,
+        data: rows,
     };
-    table.render(frame, area, state.cursor(PanelId::Pulls), theme, |i| {
-        let r = &rows[i];
+    table.render(frame, area, state, theme, |r| {
         let mut title = Vec::new();
         if r.role == PullRole::ReviewRequested {
             title.push(Span::styled("⇄ ", theme.accent()));
@@ -93,7 +96,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             }
         }
         title.push(Span::raw(&r.pr.title));
-        vec![
+        let mut cells = vec![
             Cell::from(Span::styled(format!("#{}", r.pr.number), theme.number())),
             Cell::from(Line::from(title)),
             Cell::from(match r.gaps.has(Part::Checks) {
@@ -109,6 +112,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
                 false => Span::styled(r.comments.to_string(), theme.dim()),
             }),
             Cell::from(Span::styled(age(now, r.pr.created_at), theme.dim())),
-        ]
+        ];
+        if let Some(rc) = repo_col {
+            cells.insert(
+                0,
+                Cell::from(Span::styled(rc.text(repo_of(r)), theme.dim())),
+            );
+        }
+        cells
     });
 }

@@ -13,7 +13,7 @@ use ratatui::Frame;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// What the symbols in the panels mean: they are not keys, but the help is where one looks.
-const SYMBOLS: [(&str, &str); 8] = [
+const SYMBOLS: [(&str, &str); 10] = [
     ("Ctrl-Z", "suspend to the shell; `fg` brings cockpit back"),
     ("mouse", "click focuses and selects, the wheel scrolls"),
     (
@@ -21,10 +21,7 @@ const SYMBOLS: [(&str, &str); 8] = [
         "Branches: checked out · merged into the default branch",
     ),
     ("↑2 ↓1", "Branches: commits ahead of / behind the upstream"),
-    (
-        "⇄",
-        "Pull requests: asks for your review (the others are yours)",
-    ),
+    ("⇄", "Pull requests: asks for your review"),
     (
         "✓ ✗ ● ○",
         "checks, runs, deploys: passed · failed · running · queued",
@@ -36,6 +33,14 @@ const SYMBOLS: [(&str, &str); 8] = [
     (
         "stale",
         "a panel whose last refresh failed (the reason is in the status bar)",
+    ),
+    (
+        "[Mine]",
+        "Issues, Pull requests: the section (a GitHub search) shown; [ ] switch",
+    ),
+    (
+        "✉ 3",
+        "status bar: unread notifications (i lists them; ● unread, ⊘ unsubscribed)",
     ),
 ];
 
@@ -71,20 +76,34 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// Every entry, `(keys, what)`, filtered by `filter` (any case, keys or description).
-fn entries(keymap: &Keymap, filter: &str) -> Vec<(String, String)> {
-    let filter = filter.to_lowercase();
-    keymap
+/// Every entry, `(keys, what)`, and how many there are unfiltered. Filtered like a list's `/`:
+/// every word of `filter` must occur, in any case, in the keys or the description.
+fn entries(keymap: &Keymap, filter: &str) -> (Vec<(String, String)>, usize) {
+    let words = crate::app::filter::words(filter);
+    // The user's commands, under their panel; one without a key runs from the palette.
+    let commands = keymap.commands.iter().map(|c| {
+        let keys = if c.keys.is_empty() {
+            format!(":{}", c.name)
+        } else {
+            c.key_label()
+        };
+        let panel = c.panel.map_or("", |p| p.title());
+        let sep = if panel.is_empty() { "" } else { ": " };
+        (keys, format!("{panel}{sep}your command: {}", c.template))
+    });
+    let all: Vec<(String, String)> = keymap
         .help_lines()
         .into_iter()
         .map(|(k, d)| (k, d.to_string()))
+        .chain(commands)
         .chain(SYMBOLS.iter().map(|(k, d)| (k.to_string(), d.to_string())))
-        .filter(|(k, d)| {
-            filter.is_empty()
-                || k.to_lowercase().contains(&filter)
-                || d.to_lowercase().contains(&filter)
-        })
-        .collect()
+        .collect();
+    let total = all.len();
+    let shown = all
+        .into_iter()
+        .filter(|(k, d)| crate::app::filter::text_matches(&format!("{k} {d}"), &words))
+        .collect();
+    (shown, total)
 }
 
 /// The lines of one entry, the keys right-aligned in `key_w` and the description wrapped in
@@ -121,7 +140,8 @@ fn entry_lines(
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, theme: &Theme) {
     let view = &state.help_view;
-    let list = entries(keymap, &view.filter);
+    let (list, all) = entries(keymap, &view.filter);
+    let words = crate::app::filter::words(&view.filter);
     let mut intro: Vec<Line> = Vec::new();
     if let (true, Some(dir)) = (state.ctx.demo, state.ctx.workdir.as_ref()) {
         intro.push(Line::from(vec![
@@ -143,7 +163,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, 
     let lay = |col_w: u16| -> Vec<Vec<Line<'static>>> {
         let desc_w = usize::from(col_w).saturating_sub(key_w + 2).max(8);
         list.iter()
-            .map(|(k, d)| entry_lines(k, d, key_w, desc_w, theme))
+            .map(|(k, d)| {
+                entry_lines(k, d, key_w, desc_w, theme)
+                    .into_iter()
+                    .map(|l| super::table::mark(l, &words, theme.hit()))
+                    .collect()
+            })
             .collect()
     };
     let intro_h = intro.len();
@@ -185,16 +210,17 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, 
         .areas(row);
     let visible = usize::from(popup.height.saturating_sub(2)).saturating_sub(intro_h);
     let top = view.scroll.offset(body_rows, visible);
+    let count = format!("{} of {all}", list.len());
     let footer = if view.typing {
         format!(
-            " /{}▏ Enter keeps · Esc clears ",
+            " /{}▏ {count} · Enter keeps · Esc clears ",
             sanitize_line(&view.filter)
         )
     } else {
-        let filter = if view.filter.is_empty() {
+        let filter = if view.filter.trim().is_empty() {
             String::new()
         } else {
-            format!("/{} · ", sanitize_line(&view.filter))
+            format!("/{} {count} · ", sanitize_line(&view.filter))
         };
         let position = if body_rows > visible {
             format!(
@@ -223,7 +249,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, 
     };
     if list.is_empty() {
         frame.render_widget(
-            Paragraph::new(Span::styled("No key or symbol matches.", theme.dim())),
+            Paragraph::new(Span::styled(
+                format!(
+                    "no key or symbol matches '{}' — Esc clears",
+                    sanitize_line(view.filter.trim())
+                ),
+                theme.dim(),
+            )),
             body,
         );
     } else if two_cols {

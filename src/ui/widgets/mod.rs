@@ -3,6 +3,9 @@
 
 pub mod help;
 pub mod icons;
+pub mod inbox;
 pub mod modal;
+pub mod palette;
+pub mod queue;
 pub mod status;
 pub mod table;

@@ -22,6 +22,25 @@ fn freshness<T>(l: &Loaded<T>, now: DateTime<Utc>) -> (String, bool) {
     }
 }
 
+/// The search budget (30 a minute) when it binds: low, or spent and when it comes back.
+/// Silent otherwise: a plentiful budget is nothing to read.
+fn search_binds(state: &AppState) -> Option<String> {
+    let rl = state.search_rate?;
+    // With the primary budget spent too, `API 0/5000` says it; the room is the error's.
+    if state.rate.is_some_and(|core| core.remaining == 0) {
+        return None;
+    }
+    if u64::from(rl.remaining) * 4 >= u64::from(rl.limit) {
+        return None;
+    }
+    let at = rl.reset.format("%H:%M:%S");
+    Some(if rl.remaining == 0 {
+        format!("search spent till {at}")
+    } else {
+        format!("search {}/{}, resets {at}", rl.remaining, rl.limit)
+    })
+}
+
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, theme: &Theme) {
     let sep = || Span::styled(" │ ", theme.dim());
     let mut spans = Vec::new();
@@ -56,6 +75,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, 
         spans.push(Span::styled(
             format!("API {}/{}", rl.remaining, rl.limit),
             style,
+        ));
+    }
+    if let Some(text) = search_binds(state) {
+        spans.push(sep());
+        let spent = state.search_rate.is_some_and(|rl| rl.remaining == 0);
+        spans.push(Span::styled(
+            text,
+            if spent { theme.bad() } else { theme.warn() },
         ));
     }
     // Config warnings go before the freshness so they are seen; the first key press hides them.
@@ -104,6 +131,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, 
             theme.running(),
         ));
     }
+    // Watched repositories that are gone or archived: said as long as it is so.
+    for note in crate::app::watch::health_notes(state) {
+        spans.push(sep());
+        spans.push(Span::styled(
+            format!("⚠ {}", sanitize_line(&note)),
+            theme.warn(),
+        ));
+    }
     let toast_showing = state
         .toast
         .as_ref()
@@ -119,18 +154,6 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, 
         }
     }
 
-    // The demo's clone is in a temporary directory: say where, where it fits.
-    if let (true, Some(dir)) = (state.ctx.demo, state.ctx.workdir.as_ref()) {
-        let path = Span::styled(
-            format!(" {}", sanitize_line(&dir.display().to_string())),
-            theme.dim(),
-        );
-        let used: usize = spans.iter().map(Span::width).sum();
-        if used + path.width() + 16 <= usize::from(area.width) {
-            spans.insert(2, path);
-        }
-    }
-    let line = Line::from(spans);
     let hint = if state.pending_keys.is_empty() {
         let key = |a: Action, default: &str| keymap.key_for(a).unwrap_or_else(|| default.into());
         format!(
@@ -141,15 +164,60 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, 
     } else {
         format!(" {} …  Esc cancels ", sequence_label(&state.pending_keys))
     };
-    let hint = hint.as_str();
-    // The hint yields to the content on narrow terminals rather than covering it.
-    // A half-typed sequence is always shown: the next key depends on it.
-    let room = !state.pending_keys.is_empty()
-        || line.width() + unicode_width::UnicodeWidthStr::width(hint) <= usize::from(area.width);
-    frame.render_widget(Paragraph::new(line), area);
-    if room {
+    // The content above is never cut for what follows: each of these shows only where it fits,
+    // most wanted first, in what the content leaves of the width.
+    let used: usize = spans.iter().map(Span::width).sum();
+    let mut budget = usize::from(area.width).saturating_sub(used);
+    let mut fits = |width: usize| {
+        let room = width <= budget;
+        if room {
+            budget -= width;
+        }
+        room
+    };
+    // The demo's clone is in a temporary directory: say where.
+    if let (true, Some(dir)) = (state.ctx.demo, state.ctx.workdir.as_ref()) {
+        let path = Span::styled(
+            format!(" {}", sanitize_line(&dir.display().to_string())),
+            theme.dim(),
+        );
+        if fits(path.width()) {
+            spans.insert(2, path);
+        }
+    }
+    // Unread notifications, on the right: the only place they are counted.
+    let unread = state.inbox.unread();
+    let mail = (unread > 0)
+        .then(|| Span::styled(format!(" ✉ {unread} "), theme.accent()))
+        .filter(|m| fits(m.width()));
+    // Deploys waiting for me (the Deploys panel and the queue show them too).
+    let waiting = state.queue.items.data.as_ref().map_or(0, Vec::len);
+    if waiting > 0 {
+        let key = keymap
+            .key_for(Action::ApprovalQueue)
+            .unwrap_or_else(|| "Q".into());
+        let count = [
+            sep(),
+            Span::styled(
+                format!("⏸ {waiting} waiting for you ({key})"),
+                theme.waiting(),
+            ),
+        ];
+        if fits(count.iter().map(Span::width).sum()) {
+            spans.extend(count);
+        }
+    }
+    // A half-typed sequence always shows: the next key depends on it.
+    let show_hint = fits(unicode_width::UnicodeWidthStr::width(hint.as_str()))
+        || !state.pending_keys.is_empty();
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    let mut right: Vec<Span> = mail.into_iter().collect();
+    if show_hint {
+        right.push(Span::styled(hint, theme.dim()));
+    }
+    if !right.is_empty() {
         frame.render_widget(
-            Paragraph::new(Span::styled(hint, theme.dim())).alignment(Alignment::Right),
+            Paragraph::new(Line::from(right)).alignment(Alignment::Right),
             area,
         );
     }

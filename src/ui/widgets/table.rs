@@ -79,6 +79,16 @@ impl<'a> Cell<'a> {
         self.forms.first().map_or(0, Line::width)
     }
 
+    /// Every form with the filter's words marked.
+    fn marked(mut self, words: &[String], style: Style) -> Cell<'a> {
+        self.forms = self
+            .forms
+            .into_iter()
+            .map(|l| mark(l, words, style))
+            .collect();
+        self
+    }
+
     fn fitted(self, width: usize) -> Line<'a> {
         let keep_tail = self.keep_tail;
         let mut forms = self.forms;
@@ -173,6 +183,40 @@ pub struct VirtualTable<'a> {
     pub cols: Vec<Col>,
     pub len: usize,
     pub focused: bool,
+    /// The words of the panel's `/` filter, marked where they occur in the cells.
+    pub marks: Vec<String>,
+}
+
+/// `line` with every occurrence of `words` (any case) in `style`, on top of its own. A word
+/// split across two spans is not marked: a cell's spans are its parts (a label, a number).
+pub fn mark<'a>(line: Line<'a>, words: &[String], style: Style) -> Line<'a> {
+    if words.is_empty() {
+        return line;
+    }
+    let mut spans: Vec<Span<'a>> = Vec::with_capacity(line.spans.len());
+    for span in line.spans {
+        let ranges = crate::app::filter::match_ranges(&span.content, words);
+        if ranges.is_empty() {
+            spans.push(span);
+            continue;
+        }
+        let text = span.content.as_ref();
+        let mut at = 0;
+        for r in ranges {
+            if r.start > at {
+                spans.push(Span::styled(text[at..r.start].to_string(), span.style));
+            }
+            spans.push(Span::styled(
+                text[r.clone()].to_string(),
+                span.style.patch(style),
+            ));
+            at = r.end;
+        }
+        if at < text.len() {
+            spans.push(Span::styled(text[at..].to_string(), span.style));
+        }
+    }
+    Line { spans, ..line }
 }
 
 /// How wide each column is (`None`: dropped) for `natural` content widths in `width` cells,
@@ -312,7 +356,18 @@ impl VirtualTable<'_> {
         let height = usize::from(inner.height.saturating_sub(1));
         let off = cursor.window(self.len, height);
         let end = (off + height).min(self.len);
-        let cells: Vec<Vec<Cell>> = (off..end).map(&row_at).collect();
+        let hit = theme.hit();
+        let cells: Vec<Vec<Cell>> = (off..end)
+            .map(|i| {
+                let row = row_at(i);
+                if self.marks.is_empty() {
+                    return row;
+                }
+                row.into_iter()
+                    .map(|c| c.marked(&self.marks, hit))
+                    .collect()
+            })
+            .collect();
         let natural: Vec<u16> = self
             .cols
             .iter()
