@@ -4,6 +4,9 @@
 
 mod common;
 
+use cockpit::app::sections::Tabs;
+use cockpit::app::state::AppState;
+use cockpit::config::Section;
 use common::{discard_work_in_progress, eventually, Harness, Setup};
 use git2::Repository;
 use ratatui::crossterm::event::KeyCode;
@@ -16,6 +19,23 @@ fn head_of(dir: &Path) -> (String, String) {
         head.shorthand().unwrap_or("").to_string(),
         head.target().map(|o| o.to_string()).unwrap_or_default(),
     )
+}
+
+/// One Pull requests section with every open pull request (the defaults split mine from the
+/// fork's #46 that asks for my review).
+fn every_open_pull(s: &mut AppState) {
+    s.pull_tabs = Tabs::new(vec![Section {
+        title: "Open".into(),
+        filter: "is:open".into(),
+    }]);
+}
+
+async fn start() -> Harness {
+    Harness::with(Setup {
+        state: Some(every_open_pull),
+        ..Setup::default()
+    })
+    .await
 }
 
 /// Opens the detail of pull request `n` from the Pull requests panel.
@@ -48,7 +68,7 @@ async fn back(h: &mut Harness) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn check_out_a_fork_pr_and_bring_an_own_branch_up_to_date() {
-    let mut h = Harness::start().await;
+    let mut h = start().await;
     let dir = h.demo.repo.workdir.clone();
     discard_work_in_progress(&dir);
     let fork_sha = h.demo.repo.fork_head.1.clone();
@@ -86,7 +106,7 @@ async fn check_out_a_fork_pr_and_bring_an_own_branch_up_to_date() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_branch_of_the_same_name_that_is_not_the_prs_is_left_alone() {
-    let mut h = Harness::start().await;
+    let mut h = start().await;
     let dir = h.demo.repo.workdir.clone();
     discard_work_in_progress(&dir);
     let repo = Repository::open(&dir).expect("open");
@@ -111,6 +131,7 @@ async fn a_branch_of_the_same_name_that_is_not_the_prs_is_left_alone() {
 async fn readonly_refuses_the_pull_request_actions() {
     let mut h = Harness::with(Setup {
         readonly: true,
+        state: Some(every_open_pull),
         ..Setup::default()
     })
     .await;
@@ -142,7 +163,7 @@ fn draft_of(h: &Harness, n: u64) -> Option<bool> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ready_for_review_and_back_to_draft_flip_the_draft_on_github() {
-    let mut h = Harness::start().await;
+    let mut h = start().await;
     assert_eq!(draft_of(&h, 44), Some(true));
     open_pull(&mut h, 44).await;
     h.key('R');
@@ -168,7 +189,7 @@ async fn ready_for_review_and_back_to_draft_flip_the_draft_on_github() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn update_branch_merges_the_base_into_the_head_on_github() {
-    let mut h = Harness::start().await;
+    let mut h = start().await;
     let remote = h.demo.repo.remote.clone();
     let tip = |name: &str| {
         Repository::open_bare(&remote)
@@ -210,7 +231,7 @@ async fn update_branch_merges_the_base_into_the_head_on_github() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn edit_title_and_body() {
-    let mut h = Harness::start().await;
+    let mut h = start().await;
     open_pull(&mut h, 44).await;
     h.key('e');
     h.wait_for("Edit #44").await;
@@ -240,7 +261,7 @@ async fn merge_confirmation(h: &mut Harness, n: u64) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_merge_confirmation_names_the_required_checks_or_says_it_cannot_tell() {
-    let mut h = Harness::start().await;
+    let mut h = start().await;
     open_pull(&mut h, 43).await;
     let s = merge_confirmation(&mut h, 43).await;
     assert!(

@@ -196,6 +196,65 @@ pub fn switch(state: &mut AppState, delta: isize) -> Vec<Effect> {
     poll(state, &[panel])
 }
 
+/// Every section's title, the focused panel's first (what `:section` completes).
+pub fn titles(state: &AppState) -> Vec<String> {
+    let issues = state
+        .issue_tabs
+        .list
+        .iter()
+        .map(|s| s.title.trim().to_string());
+    let pulls = state
+        .pull_tabs
+        .list
+        .iter()
+        .map(|s| s.title.trim().to_string());
+    let mut out: Vec<String> = match state.focus {
+        PanelId::Pulls => pulls.chain(issues).collect(),
+        _ => issues.chain(pulls).collect(),
+    };
+    let mut seen = Vec::new();
+    out.retain(|t| {
+        let fresh = !seen.contains(t);
+        seen.push(t.clone());
+        fresh
+    });
+    out
+}
+
+/// `:section NAME`: the panel and index of the section of that title (the focused panel's
+/// first when both have one of that name).
+pub fn find(state: &AppState, name: &str) -> Result<(PanelId, usize), String> {
+    let find = |list: &[Section]| {
+        list.iter()
+            .position(|s| s.title.trim().eq_ignore_ascii_case(name.trim()))
+    };
+    let issues = find(&state.issue_tabs.list).map(|i| (PanelId::Issues, i));
+    let pulls = find(&state.pull_tabs.list).map(|i| (PanelId::Pulls, i));
+    let found = match state.focus {
+        PanelId::Pulls => pulls.or(issues),
+        _ => issues.or(pulls),
+    };
+    found.ok_or_else(|| {
+        format!(
+            "No section \"{}\": Tab completes the titles",
+            crate::text::sanitize_line(name.trim())
+        )
+    })
+}
+
+/// Shows section `index` of the focused panel.
+pub fn show(state: &mut AppState, index: usize) -> Vec<Effect> {
+    let active = match state.focus {
+        PanelId::Issues => state.issue_tabs.active,
+        PanelId::Pulls => state.pull_tabs.active,
+        _ => return Vec::new(),
+    };
+    if active == index {
+        return Vec::new();
+    }
+    switch(state, index as isize - active as isize)
+}
+
 /// The scope changed (`a`, or `W` between this and the watched repositories): both panels
 /// start over on their visible section.
 pub fn scope_changed(state: &mut AppState) -> Vec<Effect> {
@@ -306,6 +365,25 @@ mod tests {
             filter: "is:open".into(),
         }]);
         assert!(!one.switch(1, &mut rows, &mut cursor));
+    }
+
+    /// `:section NAME` finds the title in either panel, case aside; showing it polls it.
+    #[test]
+    fn a_section_by_its_title() {
+        let mut s = state();
+        s.login = Some("octodemo".into());
+        assert_eq!(find(&s, "review requested"), Ok((PanelId::Pulls, 1)));
+        assert_eq!(find(&s, "Mentioned"), Ok((PanelId::Issues, 2)));
+        assert!(find(&s, "nope").is_err());
+        assert_eq!(titles(&s)[0], "Assigned");
+        s.focus = PanelId::Pulls;
+        let fx = show(&mut s, 1);
+        assert_eq!(s.pull_tabs.active, 1);
+        assert!(
+            matches!(fx.as_slice(), [Effect::Poll(Resource::Pulls(_))]),
+            "{fx:?}"
+        );
+        assert!(show(&mut s, 1).is_empty(), "already shown");
     }
 
     /// A section shown again is no news: its review requests were there before.
