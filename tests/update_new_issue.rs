@@ -13,6 +13,7 @@ use cockpit::app::state::{AppState, Context, Loaded, PanelId};
 use cockpit::app::{new_issue, selection, update, Msg};
 use cockpit::github::dashboard::Slug;
 use cockpit::github::models::Issue;
+use cockpit::github::search::Found;
 use cockpit::github::{ApiError, Fetched};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
@@ -41,11 +42,10 @@ fn issues(list: Vec<Issue>, at: DateTime<Utc>) -> Msg {
     Msg::answer(
         resource::Answer {
             resource: resource::Issues {
-                all_repos: false,
-                login: "octodemo".into(),
+                query: "is:issue is:open assignee:@me repo:acme/rocket".into(),
             },
             answer: Ok(Fetched {
-                data: list,
+                data: Found::all(list),
                 changed: true,
             }),
         },

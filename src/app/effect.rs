@@ -139,6 +139,11 @@ pub enum Effect {
         body: String,
     },
     Quit,
+    /// Where is it live: a read for the live cache, answered by `Msg::Live`.
+    Live {
+        repo: Slug,
+        lookup: super::live::Lookup,
+    },
     /// Run one of the user's commands (`sh -c`, off the UI path; `terminal` ones get the
     /// terminal).
     RunCommand(super::commands::CommandRun),

@@ -276,29 +276,27 @@ impl Mutation {
 
 /// Performs `m` in `repo`; a change to the account (a notification thread) needs none.
 pub async fn perform_on(gh: &GitHub, repo: Option<&Slug>, m: &Mutation) -> Result<Done, ApiError> {
-    if let Mutation::Thread { .. } = m {
-        return account(gh, m).await;
-    }
-    match repo {
-        Some(slug) => perform(gh, slug, m).await,
-        None => Err(ApiError::Client {
+    match (repo, m) {
+        (
+            _,
+            Mutation::Thread {
+                thread_id, change, ..
+            },
+        ) => change_thread(gh, *thread_id, *change).await,
+        (Some(slug), _) => perform(gh, slug, m).await,
+        (None, _) => Err(ApiError::Client {
             status: 0,
             message: "no GitHub repository".into(),
         }),
     }
 }
 
-async fn account(gh: &GitHub, m: &Mutation) -> Result<Done, ApiError> {
-    let Mutation::Thread {
-        thread_id, change, ..
-    } = m
-    else {
-        return Err(ApiError::Client {
-            status: 0,
-            message: format!("{} needs a repository", m.describe()),
-        });
-    };
-    gh.change_thread(*thread_id, *change).await?;
+async fn change_thread(
+    gh: &GitHub,
+    thread_id: u64,
+    change: ThreadChange,
+) -> Result<Done, ApiError> {
+    gh.change_thread(thread_id, change).await?;
     let message = match change {
         ThreadChange::Read => "Marked read",
         ThreadChange::Done => "Marked done",
@@ -459,7 +457,9 @@ pub async fn perform(gh: &GitHub, slug: &Slug, m: &Mutation) -> Result<Done, Api
             d.merged_sha = Some(r.sha);
             Ok(d)
         }
-        Mutation::Thread { .. } => account(gh, m).await,
+        Mutation::Thread {
+            thread_id, change, ..
+        } => change_thread(gh, *thread_id, *change).await,
         Mutation::SetDraft {
             pull,
             node_id,

@@ -312,6 +312,19 @@ impl Detail {
         }
     }
 
+    /// An issue's detail, loading.
+    pub fn issue(repo: Slug, number: u64) -> Detail {
+        Detail::Issue {
+            repo,
+            number,
+            data: Loaded {
+                loading: true,
+                ..Loaded::default()
+            },
+            scroll: Default::default(),
+        }
+    }
+
     /// A run's detail, its jobs loading.
     pub fn run(repo: Slug, run_id: u64) -> Detail {
         Detail::Run {
@@ -408,7 +421,8 @@ pub struct AppState {
     pub login: Option<String>,
     pub user_error: Option<String>,
     pub default_branch: Option<String>,
-    pub issues_all_repos: bool,
+    /// `a`: the sections search every repository (no `repo:` qualifier at all).
+    pub search_all: bool,
     pub scope: Scope,
     pub issues: Loaded<Vec<Issue>>,
     pub branches: Loaded<BranchSnapshot>,
@@ -463,6 +477,14 @@ pub struct AppState {
     pub pending_keys: Vec<KeyPress>,
     /// The startup warnings were seen: a key was pressed since.
     pub warnings_dismissed: bool,
+    /// Where is it live: carrying commits and comparisons learnt this session.
+    pub live: super::live::LiveCache,
+    /// The sections (search tabs) of the Issues and Pull requests panels; the visible one's
+    /// rows are `issues` / `pulls`.
+    pub issue_tabs: super::sections::Tabs<Issue>,
+    pub pull_tabs: super::sections::Tabs<PullRow>,
+    /// The search API's own budget, as its last answer said.
+    pub search_rate: Option<RateLimit>,
     /// The `:` palette, while open.
     pub palette: Option<super::palette::Palette>,
     /// What the palette ran this session, oldest first (Up recalls).
@@ -522,7 +544,7 @@ impl AppState {
             login: None,
             user_error: None,
             default_branch: None,
-            issues_all_repos: false,
+            search_all: false,
             scope: Scope::Here,
             issues: Loaded::default(),
             branches: Loaded::default(),
@@ -556,6 +578,10 @@ impl AppState {
             seen_waiting: None,
             pending_keys: Vec::new(),
             warnings_dismissed: false,
+            live: Default::default(),
+            issue_tabs: super::sections::Tabs::new(crate::config::IssuesConfig::default().sections),
+            pull_tabs: super::sections::Tabs::new(crate::config::PullsConfig::default().sections),
+            search_rate: None,
             palette: None,
             palette_history: Vec::new(),
             pager: None,

@@ -593,8 +593,10 @@ fn merge(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, n: u64) -> R {
     // GitHub closes the issues a PR into the default branch says it closes.
     if base == w.repos[ri].default_branch {
         for k in closes {
-            if let Some(i) = w.repos[ri].issues.get_mut(&k) {
+            let repo = &mut w.repos[ri];
+            if let Some(i) = repo.issues.get_mut(&k) {
                 if i.pull.is_none() && i.state == "open" {
+                    repo.closing_commits.insert(k, sha.clone());
                     i.state = "closed".into();
                     i.state_reason = Some("completed".into());
                     i.closed_at = Some(now);

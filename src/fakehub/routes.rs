@@ -104,6 +104,7 @@ pub const OPERATIONS: &[(&str, &str)] = &[
         "GET",
         "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
     ),
+    ("GET", "/repos/{owner}/{repo}/issues/{issue_number}/events"),
     ("GET", "/notifications"),
     ("PATCH", "/notifications/threads/{thread_id}"),
     ("DELETE", "/notifications/threads/{thread_id}"),

@@ -43,7 +43,7 @@ pub fn render(
         return;
     };
     let [head_area, body] =
-        Layout::vertical([Constraint::Length(6), Constraint::Fill(1)]).areas(area);
+        Layout::vertical([Constraint::Length(7), Constraint::Fill(1)]).areas(area);
     header(frame, head_area, state, d, theme);
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body);
@@ -133,6 +133,17 @@ fn header(frame: &mut Frame, area: Rect, state: &AppState, d: &PullDetail, theme
         checks_line,
         Line::from(vec![Span::styled("decision ", theme.dim()), decision]),
         Line::from(reviews),
+        match state.detail.as_ref().and_then(|d| d.repo()) {
+            Some(repo) => crate::ui::panels::live_line(
+                &state
+                    .live
+                    .verdict(state, repo, crate::app::live::Subject::Pull(pr)),
+                &format!("#{}", pr.number),
+                state,
+                theme,
+            ),
+            None => Line::raw(""),
+        },
     ];
     let block = frame_block(format!("#{} {}", pr.number, pr.title), theme);
     frame.render_widget(Paragraph::new(lines).block(block), area);
