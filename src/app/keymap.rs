@@ -80,6 +80,9 @@ pub enum Action {
     ToggleScope,
     ApprovalQueue,
     Filter,
+    SectionPrev,
+    SectionNext,
+    NewIssue,
     ApproveRun,
 }
 
@@ -114,6 +117,7 @@ impl Action {
                 | Action::ToggleDraft
                 | Action::UpdateBranch
                 | Action::EditPull
+                | Action::NewIssue
                 | Action::ApproveRun
         )
     }
@@ -122,7 +126,7 @@ impl Action {
 impl Action {
     /// Every action, in the order the help lists them. A new variant must be added here: the
     /// match in `name` has no wildcard, and `every_action_is_listed` checks the count.
-    pub const ALL: [Action; 69] = [
+    pub const ALL: [Action; 72] = [
         Action::Quit,
         Action::Help,
         Action::FocusNext,
@@ -191,6 +195,9 @@ impl Action {
         Action::ToggleScope,
         Action::ApprovalQueue,
         Action::Filter,
+        Action::SectionPrev,
+        Action::SectionNext,
+        Action::NewIssue,
         Action::ApproveRun,
     ];
 
@@ -269,6 +276,9 @@ impl Action {
             Action::ToggleScope => "toggle_scope",
             Action::ApprovalQueue => "approval_queue",
             Action::Filter => "filter",
+            Action::SectionPrev => "section_prev",
+            Action::SectionNext => "section_next",
+            Action::NewIssue => "new_issue",
             Action::ApproveRun => "approve_run",
         }
     }
@@ -295,7 +305,9 @@ impl Action {
             Action::Zoom => "zoom the panel to full screen",
             Action::Refresh => "refresh now",
             Action::OpenInBrowser => "open the selection in the browser",
-            Action::ToggleAllRepos => "Issues: this repository / all my repositories",
+            Action::ToggleAllRepos => {
+                "Issues, Pull requests: sections search this repository / every repository"
+            }
             Action::Approve => "Deploys: approve the deploy waiting for you",
             Action::Reject => "Deploys: reject the deploy waiting for you",
             Action::Deploy => "Deploys: deploy a ref to the environment",
@@ -353,6 +365,11 @@ impl Action {
             }
             Action::Filter => {
                 "filter the list as you type (Enter keeps, Esc clears; in a log: search)"
+            }
+            Action::SectionPrev => "Issues, Pull requests: previous section (search tab)",
+            Action::SectionNext => "Issues, Pull requests: next section (search tab)",
+            Action::NewIssue => {
+                "Issues: open a new issue (title, body, labels, assignees; the draft is kept)"
             }
             Action::ApproveRun => "CI: approve a fork's run that waits for approval (⏸)",
         }
@@ -436,6 +453,9 @@ impl Default for Keymap {
         add(ch('m'), Some(PanelId::Issues), AssignMe);
         add(ch('l'), Some(PanelId::Issues), EditLabels);
         add(ch('b'), Some(PanelId::Issues), BranchFromIssue);
+        add(ch('['), Some(PanelId::Issues), SectionPrev);
+        add(ch(']'), Some(PanelId::Issues), SectionNext);
+        add(ch('n'), Some(PanelId::Issues), NewIssue);
         add(ch(' '), Some(PanelId::Branches), Checkout);
         add(ch('n'), Some(PanelId::Branches), NewBranch);
         add(ch('f'), Some(PanelId::Branches), Fetch);
@@ -449,6 +469,9 @@ impl Default for Keymap {
         add(ch('R'), Some(PanelId::Pulls), ToggleDraft);
         add(ch('U'), Some(PanelId::Pulls), UpdateBranch);
         add(ch('e'), Some(PanelId::Pulls), EditPull);
+        add(ch('a'), Some(PanelId::Pulls), ToggleAllRepos);
+        add(ch('['), Some(PanelId::Pulls), SectionPrev);
+        add(ch(']'), Some(PanelId::Pulls), SectionNext);
         add(ch('R'), Some(PanelId::Ci), RerunFailed);
         add(KeyPress::ctrl('r'), Some(PanelId::Ci), RerunAll);
         add(ch('x'), Some(PanelId::Ci), CancelRun);
@@ -523,6 +546,17 @@ impl Keymap {
         }
     }
 
+    /// The action of a single key press among the global bindings only: for the views drawn
+    /// over the panels (help, inbox, approval queue), where the focused panel's keys (`n` in
+    /// Issues) must not shadow the user's global ones.
+    pub fn lookup_global(&self, ev: &KeyEvent) -> Option<Action> {
+        let press = [KeyPress::from_event(ev)];
+        self.bindings
+            .iter()
+            .find(|b| b.panel.is_none() && b.keys == press)
+            .map(|b| b.action)
+    }
+
     /// The first key sequence bound to `action` anywhere, for hints ("? help").
     pub fn key_for(&self, action: Action) -> Option<String> {
         self.bindings
@@ -541,7 +575,10 @@ impl Keymap {
             for b in self.bindings.iter().filter(|b| b.action == action) {
                 let mut k = sequence_label(&b.keys);
                 if let Some(p) = b.panel {
-                    if !action.describe().starts_with(p.title()) {
+                    // "Issues, Pull requests: …" names both panels already.
+                    let names = action.describe().split(':').next().unwrap_or_default();
+                    if !names.starts_with(p.title()) && !names.contains(&format!(", {}", p.title()))
+                    {
                         k = format!("{k} ({})", p.title());
                     }
                 }
@@ -650,7 +687,7 @@ mod tests {
         assert_eq!(quit.0, "q, C-c");
         let all = lines
             .iter()
-            .find(|(_, d)| d.starts_with("Issues:"))
+            .find(|(_, d)| d.starts_with("Issues, Pull requests: sections search"))
             .expect("a");
         assert_eq!(all.0, "a");
     }

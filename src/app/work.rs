@@ -642,30 +642,12 @@ fn open_body_editor(
     state.open_modal(Modal::Editor(Box::new(ed)));
 }
 
-fn target_pull(state: &AppState) -> Option<(u64, Safe, String, String)> {
-    if let Some(Detail::Pull { number, data, .. }) = &state.detail {
-        let pr = &data.data.as_ref()?.pr;
-        return Some((
-            *number,
-            pr.title.clone(),
-            pr.head.sha.clone(),
-            pr.head.ref_name.clone(),
-        ));
-    }
-    let row = super::selection::pull(state)?;
-    Some((
-        row.pr.number,
-        row.pr.title.clone(),
-        row.pr.head.sha.clone(),
-        row.pr.head.ref_name.clone(),
-    ))
-}
-
 pub fn review(state: &mut AppState) -> Vec<Effect> {
-    let Some((number, title, ..)) = target_pull(state) else {
+    let Some(pr) = target_pr(state) else {
         state.toast("Select a pull request first", true);
         return Vec::new();
     };
+    let (number, title) = (pr.number, pr.title);
     state.open_modal(Modal::Form(Box::new(Form {
         title: format!("Review #{number}"),
         intro: vec![
@@ -710,11 +692,11 @@ pub fn open_review_editor(
 }
 
 pub fn merge(state: &mut AppState) -> Vec<Effect> {
-    let Some((number, ..)) = target_pull(state) else {
+    let Some(pr) = target_pr(state) else {
         state.toast("Select a pull request first", true);
         return Vec::new();
     };
-    vec![state.prepare(Prepare::Merge { number })]
+    vec![state.prepare(Prepare::Merge { number: pr.number })]
 }
 
 /// A send that failed: the editor comes back with the text and the reason.
@@ -742,6 +724,7 @@ pub fn reopen_after_failure(state: &mut AppState, m: &Mutation, why: String) {
         Mutation::EditPull {
             pull, title, body, ..
         } => open_body_editor(state, *pull, title.clone(), body, Some(why)),
+        Mutation::CreateIssue { draft_key, .. } => super::new_issue::reopen(state, draft_key, why),
         _ => {}
     }
 }

@@ -112,6 +112,9 @@ pub struct Repo {
     pub runs: Vec<Run>,
     pub environments: Vec<Environment>,
     pub deployments: Vec<Deployment>,
+    /// Issue number → the commit that closed it ("Closes #n" in a merged pull request, or
+    /// the scenario's `closed_commit`): its `closed` event names it.
+    pub closing_commits: BTreeMap<u64, String>,
     /// Archived: read-only (tests archive a repository to see cockpit say so).
     pub archived: bool,
 }
@@ -743,6 +746,11 @@ fn load_repo(r: &RepoSpec, now: Time, ids: &mut Ids) -> Repo {
         runs: Vec::new(),
         environments,
         deployments: Vec::new(),
+        closing_commits: r
+            .issues
+            .iter()
+            .filter_map(|i| Some((i.number, i.closed_commit.clone()?)))
+            .collect(),
         archived: false,
     };
 

@@ -205,6 +205,28 @@ impl GitHub {
         Ok(self.get::<Comparison>(&path).await?.data)
     }
 
+    /// The commit that closed issue `number`: the last `closed` event's `commit_id` (set when
+    /// a commit or a merged pull request closed it). `None`: closed by hand, or not closed.
+    pub async fn closing_commit(
+        &self,
+        slug: &Slug,
+        number: u64,
+    ) -> Result<Option<String>, ApiError> {
+        let events = self
+            .get_pages::<super::models::IssueEvent>(
+                &format!("{}/issues/{number}/events?per_page=100", slug.api_path()),
+                10,
+            )
+            .await?
+            .data;
+        // Oldest first: the last close counts (an issue reopened and closed again).
+        Ok(events
+            .iter()
+            .rev()
+            .find(|e| e.event == "closed")
+            .and_then(|e| e.commit_id.clone()))
+    }
+
     /// Every deployment to `environment` created since `since`, newest first, with all of its
     /// statuses (newest first).
     pub async fn deployment_history(

@@ -156,20 +156,13 @@ impl GitHub {
                 "markPullRequestReadyForReview",
             )
         };
-        let query = format!(
-            "mutation {op}($id: ID!) {{
-  {field}(input: {{pullRequestId: $id}}) {{ pullRequest {{ isDraft }} }}
-}}"
-        );
-        let data: Value = self.graphql(&query, json!({ "id": node_id })).await?;
-        data.get(field)
-            .and_then(|f| f.get("pullRequest"))
-            .and_then(|p| p.get("isDraft"))
-            .and_then(Value::as_bool)
-            .ok_or_else(|| ApiError::Malformed {
-                context: field.into(),
-                reason: "no pull request in the answer".into(),
-            })
+        self.flag_mutation(
+            op,
+            field,
+            ("pullRequestId", node_id),
+            ("pullRequest", "isDraft"),
+        )
+        .await
     }
 
     /// Merges the base into the head branch on GitHub (202: it happens shortly). With

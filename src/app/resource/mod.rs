@@ -125,6 +125,8 @@ impl Resource {
 /// One polled resource: its key is the implementing type, its answer `Answer`.
 pub trait Polled: Debug + Clone + Send + Sync + 'static {
     const KIND: ResourceKind;
+    /// It asks GitHub's search API, whose own budget then paces it too.
+    const SEARCH: bool = false;
     type Answer: Outcome + Debug + Send + 'static;
 
     fn fetch(&self, s: &Services) -> impl Future<Output = Self::Answer> + Send;

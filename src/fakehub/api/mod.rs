@@ -31,7 +31,7 @@ mod users;
 
 use super::render::Ctx;
 use super::world::World;
-pub(crate) use access::{check_write_scope, require_write};
+pub(crate) use access::{check_write_scope, require_write, viewer};
 use approvals::{pending_deployments, review_deployments};
 use branches::{branch, branches};
 use checks::check_runs_for_ref;
@@ -131,7 +131,10 @@ fn repo_route(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, rest: &[&str]) -> 
         ("GET", ["issues"]) => repo_issues(w, ri, ctx, req),
         ("GET", ["issues", n]) => issues::issue(w, ri, ctx, num(n)?),
         ("PATCH", ["issues", n]) => patch_issue(w, ri, ctx, req, num(n)?),
+        ("POST", ["issues"]) => issues_write::create_issue(w, ri, ctx, req),
+        ("GET", ["assignees"]) => issues_write::assignees(w, ri, ctx, req),
         ("GET", ["issues", n, "comments"]) => issues::comments(w, ri, ctx, req, num(n)?),
+        ("GET", ["issues", n, "events"]) => issues::events(w, ri, ctx, req, num(n)?),
         ("POST", ["issues", n, "comments"]) => post_comment(w, ri, ctx, req, num(n)?),
         ("GET", ["pulls"]) => list_pulls(w, ri, ctx, req),
         ("GET", ["pulls", n]) => pulls::pull(w, ri, ctx, num(n)?),

@@ -121,6 +121,12 @@ fn branch(frame: &mut Frame, area: Rect, state: &AppState, name: &str, theme: &T
             } else {
                 "not merged into the default branch"
             }),
+            crate::ui::panels::live_line(
+                &state.live.branch_verdict(state, &b.sha),
+                "its head is",
+                state,
+                theme,
+            ),
         ],
     };
     frame.render_widget(

@@ -100,7 +100,7 @@ pub fn render(
         return;
     };
     let merge = merge_lines(d, rules, theme);
-    let head_height = 6 + merge.len() as u16;
+    let head_height = 7 + merge.len() as u16;
     let [head_area, body] =
         Layout::vertical([Constraint::Length(head_height), Constraint::Fill(1)]).areas(area);
     header(frame, head_area, state, d, merge, theme);
@@ -199,6 +199,17 @@ fn header(
         checks_line,
         Line::from(vec![Span::styled("decision ", theme.dim()), decision]),
         Line::from(reviews),
+        match state.detail.as_ref().and_then(|d| d.repo()) {
+            Some(repo) => crate::ui::panels::live_line(
+                &state
+                    .live
+                    .verdict(state, repo, crate::app::live::Subject::Pull(pr)),
+                &format!("#{}", pr.number),
+                state,
+                theme,
+            ),
+            None => Line::raw(""),
+        },
     ];
     lines.extend(merge);
     let block = frame_block(format!("#{} {}", pr.number, pr.title), theme);

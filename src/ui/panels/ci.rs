@@ -1,12 +1,9 @@
-use super::{list_block, marks, render_empty, render_no_match};
+use super::{list_block, loaded_rows, Rows};
 use crate::app::state::{AppState, PanelId};
 use crate::github::models::{RunStatus, WorkflowRun};
 use crate::text::{age, duration};
 use crate::ui::widgets::table::Cell;
-use crate::ui::widgets::{
-    icons,
-    table::{col, VirtualTable},
-};
+use crate::ui::widgets::{icons, table::col};
 use crate::ui::Theme;
 use chrono::{DateTime, Utc};
 use ratatui::layout::{Constraint, Rect};
@@ -54,13 +51,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         super::message(frame, area, b, &empty, true, theme);
         return;
     }
-    if render_empty(frame, area, b.clone(), &state.runs, &empty, theme)
-        || render_no_match(frame, area, b.clone(), state, PanelId::Ci, theme)
-    {
-        return;
-    }
-    let shown = crate::app::filter::visible(state, PanelId::Ci);
-    let Some(runs) = state.runs.data.as_ref() else {
+    let Some(runs) = loaded_rows(frame, area, b.clone(), &state.runs, &empty, theme) else {
         return;
     };
     let now = state.now;
@@ -77,17 +68,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
     if many {
         cols.insert(1, col("Repository", Constraint::Max(24), 0).min(10));
     }
-    let table = VirtualTable {
+    let table = Rows {
+        id: PanelId::Ci,
         block: b,
         cols,
-        len: shown.len(),
         focused,
-        marks: marks(state, PanelId::Ci),
+        data: runs,
     };
-    table.render(frame, area, state.cursor(PanelId::Ci), theme, |i| {
-        let Some(r) = shown.index(i).and_then(|i| runs.get(i)) else {
-            return Vec::new();
-        };
+    table.render(frame, area, state, theme, |r| {
         let (icon, style) = icons::run(&r.status, r.conclusion.as_ref(), theme);
         let title = r.display_title.as_deref().unwrap_or("");
         let mut cells = vec![
