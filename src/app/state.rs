@@ -263,6 +263,9 @@ pub struct Context {
 /// Annotations of a run's jobs, by job id.
 pub type JobAnnotations = Vec<(u64, Vec<crate::github::logs::Annotation>)>;
 
+// One detail is open at a time and it is never copied around: boxing the big variants would
+// only add indirection to every access.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Detail {
     Issue {
