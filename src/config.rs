@@ -29,6 +29,8 @@ pub struct Config {
     pub log: LogConfig,
     pub auth: AuthConfig,
     pub hosts: Vec<HostConfig>,
+    pub issues: IssuesConfig,
+    pub pulls: PullsConfig,
     /// `[[commands]]`: the user's own shell commands.
     pub commands: Vec<CommandConfig>,
 }
@@ -353,6 +355,135 @@ pub struct HostConfig {
     /// Empty: `[auth] client_id`.
     #[serde(default)]
     pub client_id: String,
+}
+
+/// A tab of the Issues or Pull requests panel: a GitHub search query (`@me` is the signed-in
+/// user, as on github.com). What the panel adds to it (`is:issue` / `is:pr`, the repository
+/// scope) is the application's business.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Section {
+    pub title: String,
+    pub filter: String,
+}
+
+impl Section {
+    fn new(title: &str, filter: &str) -> Section {
+        Section {
+            title: title.into(),
+            filter: filter.into(),
+        }
+    }
+}
+
+/// `[[issues.sections]]`; none written means these three.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct IssuesConfig {
+    pub sections: Vec<Section>,
+}
+
+impl Default for IssuesConfig {
+    fn default() -> Self {
+        IssuesConfig {
+            sections: vec![
+                Section::new("Assigned", "is:open assignee:@me"),
+                Section::new("Created", "is:open author:@me"),
+                Section::new("Mentioned", "is:open mentions:@me"),
+            ],
+        }
+    }
+}
+
+/// `[[pulls.sections]]`; none written means these three.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct PullsConfig {
+    pub sections: Vec<Section>,
+}
+
+impl Default for PullsConfig {
+    fn default() -> Self {
+        PullsConfig {
+            sections: vec![
+                Section::new("Mine", "is:open author:@me"),
+                Section::new("Review requested", "is:open review-requested:@me"),
+                Section::new("Involved", "is:open involves:@me -author:@me"),
+            ],
+        }
+    }
+}
+
+/// GitHub refuses a search query longer than this.
+pub const MAX_QUERY_CHARS: usize = 256;
+
+/// What is wrong with one panel's sections: each problem with the key path it is about.
+fn check_sections(table: &str, sections: &[Section]) -> Vec<(Vec<Seg>, String)> {
+    let at = |i: usize, field: &str| {
+        vec![
+            Seg::Key(table.into()),
+            Seg::Key("sections".into()),
+            Seg::Index(i),
+            Seg::Key(field.into()),
+        ]
+    };
+    let (kind, other, other_words): (&str, &str, &[&str]) = match table {
+        "issues" => (
+            "issues",
+            "pull requests",
+            &["is:pr", "type:pr", "is:pull-request"],
+        ),
+        _ => ("pull requests", "issues", &["is:issue", "type:issue"]),
+    };
+    if sections.is_empty() {
+        return vec![(
+            vec![Seg::Key(table.into()), Seg::Key("sections".into())],
+            "no sections: write at least one, or leave the key out for the defaults".into(),
+        )];
+    }
+    let mut out = Vec::new();
+    for (i, s) in sections.iter().enumerate() {
+        let title = s.title.trim();
+        if title.is_empty() {
+            out.push((at(i, "title"), "a section needs a title".into()));
+        } else if sections[..i]
+            .iter()
+            .any(|o| o.title.trim().eq_ignore_ascii_case(title))
+        {
+            out.push((
+                at(i, "title"),
+                format!(
+                    "{:?} is the title of another section",
+                    crate::text::sanitize_line(title)
+                ),
+            ));
+        }
+        if title.chars().any(char::is_control) || s.filter.chars().any(char::is_control) {
+            out.push((at(i, "filter"), "control characters are not allowed".into()));
+            continue;
+        }
+        let filter = s.filter.trim();
+        if filter.is_empty() {
+            out.push((
+                at(i, "filter"),
+                "a section needs a filter (a GitHub search query such as \"is:open assignee:@me\")"
+                    .into(),
+            ));
+        } else if filter.chars().count() > MAX_QUERY_CHARS {
+            out.push((
+                at(i, "filter"),
+                format!("longer than the {MAX_QUERY_CHARS} characters GitHub searches"),
+            ));
+        } else if let Some(w) = filter
+            .split_whitespace()
+            .find(|w| other_words.iter().any(|o| w.eq_ignore_ascii_case(o)))
+        {
+            out.push((
+                at(i, "filter"),
+                format!("{kind} sections list {kind}; {w} would find {other}, so nothing"),
+            ));
+        }
+    }
+    out
 }
 
 /// One `[[commands]]` entry: a shell command with `{{…}}` values from the selected row.
@@ -811,6 +942,8 @@ fn check_values(c: &Config) -> Vec<(Vec<Seg>, String)> {
         }
     }
     out.extend(check_bounds(c));
+    out.extend(check_sections("issues", &c.issues.sections));
+    out.extend(check_sections("pulls", &c.pulls.sections));
     for (name, env) in &c.deploy.environments {
         if env.workflow.trim().is_empty() {
             out.push((
@@ -1111,6 +1244,63 @@ client_id = "Iv1.corp"
         assert_eq!(c.client_id("ghe.corp"), Some("Iv1.corp"));
         assert_eq!(c.client_id("github.com"), Some("Iv1.abc"));
         assert_eq!(loaded.bindings.len(), 3);
+    }
+
+    #[test]
+    fn sections_read_with_defaults_and_are_checked() {
+        let d = Config::default();
+        let titles: Vec<&str> = d.issues.sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["Assigned", "Created", "Mentioned"]);
+        let titles: Vec<&str> = d.pulls.sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["Mine", "Review requested", "Involved"]);
+        let loaded = parse(
+            "[[issues.sections]]\ntitle = \"p1 bugs\"\nfilter = \"is:open label:p1 org:acme\"\n\
+             colour = \"red\"\n[[pulls.sections]]\ntitle = \"Team\"\nfilter = \"is:open team-review-requested:acme/web\"\n",
+            &[],
+        )
+        .expect("parses");
+        let c = &loaded.config;
+        assert_eq!(
+            c.issues.sections,
+            vec![Section::new("p1 bugs", "is:open label:p1 org:acme")]
+        );
+        assert_eq!(
+            c.pulls.sections.len(),
+            1,
+            "configured sections replace the defaults"
+        );
+        let w: Vec<String> = loaded.warnings.iter().map(Problem::to_string).collect();
+        assert_eq!(
+            w,
+            vec!["line 4, key issues.sections[0].colour: unknown key, ignored (a typo, or a key from a newer cockpit?)"]
+        );
+        assert_eq!(
+            errors(
+                "[[issues.sections]]\ntitle = \"\"\nfilter = \"is:open\"\n                 [[issues.sections]]\ntitle = \"Bugs\"\nfilter = \" \"\n                 [[issues.sections]]\ntitle = \"bugs\"\nfilter = \"is:pr author:@me\"\n"
+            ),
+            vec![
+                "line 2, key issues.sections[0].title: a section needs a title",
+                "line 6, key issues.sections[1].filter: a section needs a filter (a GitHub search query such as \"is:open assignee:@me\")",
+                "line 8, key issues.sections[2].title: \"bugs\" is the title of another section",
+                "line 9, key issues.sections[2].filter: issues sections list issues; is:pr would find pull requests, so nothing",
+            ]
+        );
+        assert_eq!(
+            errors("[pulls]\nsections = []\n"),
+            vec!["line 2, key pulls.sections: no sections: write at least one, or leave the key out for the defaults"]
+        );
+        let long = format!(
+            "[[pulls.sections]]\ntitle = \"x\"\nfilter = \"{}\"\n",
+            "a ".repeat(200)
+        );
+        assert_eq!(
+            errors(&long),
+            vec!["line 3, key pulls.sections[0].filter: longer than the 256 characters GitHub searches"]
+        );
+        assert_eq!(
+            errors("[[pulls.sections]]\ntitle = \"x\"\n"),
+            vec!["line 1, key pulls.sections[0]: missing field `filter`"]
+        );
     }
 
     #[test]

@@ -400,6 +400,8 @@ async fn dashboard(
     warnings.append(&mut launched.state.ctx.startup_warnings);
     launched.state.ctx.startup_warnings = warnings;
     launched.state.env_order = config.deploy.order.clone();
+    launched.state.issue_tabs = cockpit::app::sections::Tabs::new(config.issues.sections.clone());
+    launched.state.pull_tabs = cockpit::app::sections::Tabs::new(config.pulls.sections.clone());
     launched.state.metrics_window_days = config.deploy.metrics_window_days;
     launched.state.color = Some(theme.color);
     let opts = Options {

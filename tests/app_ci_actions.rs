@@ -1,9 +1,10 @@
 //! CI actions end to end against fakehub: re-run failed jobs, cancel, dispatch with inputs,
-//! the bell when a watched run finishes, and the refusals.
+//! approve a fork's run that waits, the bell when a watched run finishes, and the refusals.
 
 mod common;
 
-use cockpit::fakehub::demo::{RUN_FLAKY, RUN_LIVE, WORKFLOW_CI};
+use cockpit::config::WatchEntry;
+use cockpit::fakehub::demo::{RUN_FLAKY, RUN_LIVE, SECOND_REPO, SECOND_REPO_FORK_RUN, WORKFLOW_CI};
 use cockpit::fakehub::FakeHub;
 use common::{until, Harness, Setup};
 use ratatui::crossterm::event::KeyCode;
@@ -143,7 +144,7 @@ async fn readonly_refuses_ci_actions() {
     .await;
     h.wait_until("CI loaded", ci_loaded).await;
     h.key('4');
-    for k in ['R', 'x', 'd'] {
+    for k in ['R', 'x', 'd', 'a'] {
         h.key(k);
         // The first refusal's message stays up: settle so that each key was applied.
         h.settle().await;
@@ -151,5 +152,74 @@ async fn readonly_refuses_ci_actions() {
     }
     assert!(!cancelled(h.hub(), RUN_LIVE));
     assert_eq!(attempts(h.hub(), RUN_FLAKY), 1);
+    assert!(fork_run_waits(h.hub()));
+    h.quit().await;
+}
+
+/// Whether acme/launchpad's fork run still waits for approval (its jobs held back).
+fn fork_run_waits(hub: &FakeHub) -> bool {
+    hub.with_world(|w| {
+        w.repo(SECOND_REPO)
+            .and_then(|r| r.run(SECOND_REPO_FORK_RUN))
+            .is_some_and(|r| !r.latest().held.is_empty())
+    })
+}
+
+/// The CI panel with the watched acme/launchpad too, its fork's run selected.
+async fn on_the_fork_run() -> Harness {
+    let mut h = Harness::with(Setup {
+        watch: vec![WatchEntry {
+            repo: SECOND_REPO.to_string(),
+            path: None,
+        }],
+        ..Setup::default()
+    })
+    .await;
+    h.wait_until("CI loaded", ci_loaded).await;
+    h.key('4');
+    h.key('W');
+    // The title column is narrow beside the repository's: the badge is cut there.
+    h.wait_for("waits for appro").await;
+    h.key('/');
+    h.type_text("launch checklist");
+    h.code(KeyCode::Enter);
+    h.wait_gone("#424").await;
+    h
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn approve_a_forks_run_that_waits_and_it_runs() {
+    let mut h = on_the_fork_run().await;
+    h.key('a');
+    h.wait_for("Fix a typo in the launch checklist) by @dave in")
+        .await;
+    h.key('y');
+    h.wait_for("Approved run #").await;
+    assert!(!fork_run_waits(h.hub()));
+    // Queued, then running, like any run: the row no longer asks for an approval.
+    h.clock.advance(Duration::from_secs(30));
+    h.wait_gone("waits for appro").await;
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn approving_without_write_access_says_so_and_keeps_the_list() {
+    let mut h = on_the_fork_run().await;
+    h.hub().with_world_mut(|w| {
+        if let Some(r) = w.repo_mut(SECOND_REPO) {
+            r.collaborators.insert("octodemo".into(), "read".into());
+        }
+    });
+    h.key('a');
+    h.wait_for("Fix a typo in the launch checklist) by @dave in")
+        .await;
+    h.key('y');
+    // The toast wraps: its words are looked for one by one.
+    let s = h.wait_for("Could not approve run #").await;
+    for words in ["forbidden (403", "needs write access"] {
+        assert!(s.contains(words), "{words} missing:\n{s}");
+    }
+    assert!(s.contains("waits for appro"), "the list stays:\n{s}");
+    assert!(fork_run_waits(h.hub()));
     h.quit().await;
 }

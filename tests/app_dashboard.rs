@@ -146,10 +146,10 @@ async fn all_repositories_toggle() {
     h.wait_until("loaded", loaded).await;
     h.key('1');
     h.key('a');
-    let s = h.wait_for("launchpad#").await;
+    let s = h.wait_for("launchpad #5").await;
     assert!(s.contains("all repos"), "{s}");
     h.key('a');
-    h.wait_gone("launchpad#").await;
+    h.wait_gone("launchpad #5").await;
     h.quit().await;
 }
 

@@ -35,7 +35,7 @@ async fn says_why(dir: &Path, why: &str) {
     h.key('z');
     let s = h
         .wait_until("Issues says what to do", |s| {
-            flat(s).contains("Press a for the issues assigned to you in all your repositories")
+            flat(s).contains("Press a to search all your repositories")
         })
         .await;
     assert!(flat(&s).contains(why), "Issues says why:\n{s}");
@@ -114,10 +114,10 @@ async fn issues_of_all_repositories_need_no_repository() {
     .await;
     h.wait_for("@octodemo").await;
     h.key('a');
-    h.wait_for("launchpad#").await;
+    h.wait_for("launchpad #5").await;
     h.key('a');
     h.wait_until("Issues says what to do", |s| {
-        flat(s).contains("Press a for the issues assigned")
+        flat(s).contains("Press a to search all")
     })
     .await;
     h.quit().await;

@@ -4,18 +4,13 @@
 
 mod common;
 
-use common::{eventually, Harness, Setup};
+use cockpit::app::sections::Tabs;
+use cockpit::app::state::AppState;
+use cockpit::config::Section;
+use common::{discard_work_in_progress, eventually, Harness, Setup};
 use git2::Repository;
 use ratatui::crossterm::event::KeyCode;
 use std::path::Path;
-
-fn discard_work_in_progress(dir: &Path) {
-    let repo = Repository::open(dir).expect("open");
-    let mut co = git2::build::CheckoutBuilder::new();
-    co.force();
-    repo.checkout_head(Some(&mut co))
-        .expect("reset the demo's edit");
-}
 
 fn head_of(dir: &Path) -> (String, String) {
     let repo = Repository::open(dir).expect("open");
@@ -24,6 +19,23 @@ fn head_of(dir: &Path) -> (String, String) {
         head.shorthand().unwrap_or("").to_string(),
         head.target().map(|o| o.to_string()).unwrap_or_default(),
     )
+}
+
+/// One Pull requests section with every open pull request (the defaults split mine from the
+/// fork's #46 that asks for my review).
+fn every_open_pull(s: &mut AppState) {
+    s.pull_tabs = Tabs::new(vec![Section {
+        title: "Open".into(),
+        filter: "is:open".into(),
+    }]);
+}
+
+async fn start() -> Harness {
+    Harness::with(Setup {
+        state: Some(every_open_pull),
+        ..Setup::default()
+    })
+    .await
 }
 
 /// Opens the detail of pull request `n` from the Pull requests panel.
@@ -56,7 +68,7 @@ async fn back(h: &mut Harness) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn check_out_a_fork_pr_and_bring_an_own_branch_up_to_date() {
-    let mut h = Harness::start().await;
+    let mut h = start().await;
     let dir = h.demo.repo.workdir.clone();
     discard_work_in_progress(&dir);
     let fork_sha = h.demo.repo.fork_head.1.clone();
@@ -94,7 +106,7 @@ async fn check_out_a_fork_pr_and_bring_an_own_branch_up_to_date() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_branch_of_the_same_name_that_is_not_the_prs_is_left_alone() {
-    let mut h = Harness::start().await;
+    let mut h = start().await;
     let dir = h.demo.repo.workdir.clone();
     discard_work_in_progress(&dir);
     let repo = Repository::open(&dir).expect("open");
@@ -119,6 +131,7 @@ async fn a_branch_of_the_same_name_that_is_not_the_prs_is_left_alone() {
 async fn readonly_refuses_the_pull_request_actions() {
     let mut h = Harness::with(Setup {
         readonly: true,
+        state: Some(every_open_pull),
         ..Setup::default()
     })
     .await;
@@ -139,10 +152,7 @@ async fn readonly_refuses_the_pull_request_actions() {
         .await;
         assert!(!h.screen().contains("y yes"), "no confirmation opens");
     }
-    let draft = h
-        .hub()
-        .with_world(|w| w.repos[0].issues[&44].pull.as_ref().map(|p| p.draft));
-    assert_eq!(draft, Some(true));
+    assert_eq!(draft_of(&h, 44), Some(true));
     h.quit().await;
 }
 
@@ -153,7 +163,7 @@ fn draft_of(h: &Harness, n: u64) -> Option<bool> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ready_for_review_and_back_to_draft_flip_the_draft_on_github() {
-    let mut h = Harness::start().await;
+    let mut h = start().await;
     assert_eq!(draft_of(&h, 44), Some(true));
     open_pull(&mut h, 44).await;
     h.key('R');
@@ -179,7 +189,7 @@ async fn ready_for_review_and_back_to_draft_flip_the_draft_on_github() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn update_branch_merges_the_base_into_the_head_on_github() {
-    let mut h = Harness::start().await;
+    let mut h = start().await;
     let remote = h.demo.repo.remote.clone();
     let tip = |name: &str| {
         Repository::open_bare(&remote)
@@ -221,7 +231,7 @@ async fn update_branch_merges_the_base_into_the_head_on_github() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn edit_title_and_body() {
-    let mut h = Harness::start().await;
+    let mut h = start().await;
     open_pull(&mut h, 44).await;
     h.key('e');
     h.wait_for("Edit #44").await;
@@ -240,16 +250,20 @@ async fn edit_title_and_body() {
     h.quit().await;
 }
 
+/// `M` on the open pull request `n`, the merge method taken: the confirmation's screen.
+async fn merge_confirmation(h: &mut Harness, n: u64) -> String {
+    h.key('M');
+    h.wait_for(&format!("Merge #{n}")).await;
+    h.code(KeyCode::Enter);
+    h.wait_until("the confirmation", |s| s.contains("into its base?"))
+        .await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_merge_confirmation_names_the_required_checks_or_says_it_cannot_tell() {
-    let mut h = Harness::start().await;
+    let mut h = start().await;
     open_pull(&mut h, 43).await;
-    h.key('M');
-    h.wait_for("Merge #43").await;
-    h.code(KeyCode::Enter);
-    let s = h
-        .wait_until("the confirmation", |s| s.contains("into its base?"))
-        .await;
+    let s = merge_confirmation(&mut h, 43).await;
     assert!(
         s.contains("Required check build (release) is still running"),
         "the required checks by name:\n{s}"
@@ -263,14 +277,43 @@ async fn the_merge_confirmation_names_the_required_checks_or_says_it_cannot_tell
         kind: cockpit::fakehub::FaultKind::Status(403),
         times: None,
     });
-    h.key('M');
-    h.wait_for("Merge #43").await;
-    h.code(KeyCode::Enter);
-    let s = h
-        .wait_until("the confirmation", |s| s.contains("into its base?"))
-        .await;
+    let s = merge_confirmation(&mut h, 43).await;
     assert!(s.contains("Cannot tell which checks"), "{s}");
     h.key('n');
     h.wait_gone("into its base?").await;
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_detail_says_why_github_blocks_the_merge() {
+    let mut h = start().await;
+    // alice's PR: green checks, but main's rules want an approval it does not have.
+    open_pull(&mut h, 46).await;
+    let s = h.wait_for("0 of 1 approving review required.").await;
+    assert!(
+        s.contains("blocked  0 of 1"),
+        "the reason says GitHub blocks it:\n{s}"
+    );
+    back(&mut h).await;
+    // The draft: a required check failed, named.
+    open_pull(&mut h, 44).await;
+    let s = h.wait_for("Required check lint failed.").await;
+    assert!(s.contains("It is a draft"), "{s}");
+    h.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_detail_says_it_cannot_tell_when_the_rules_are_unreadable() {
+    let mut h = start().await;
+    h.hub().set_fault(cockpit::fakehub::Fault {
+        path_contains: Some("/rules/branches/".into()),
+        kind: cockpit::fakehub::FaultKind::Status(403),
+        times: None,
+    });
+    open_pull(&mut h, 46).await;
+    let s = h
+        .wait_for("Cannot tell which checks and reviews main")
+        .await;
+    assert!(!s.contains("approving review required"), "{s}");
     h.quit().await;
 }

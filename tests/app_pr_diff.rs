@@ -10,7 +10,7 @@ use ratatui::crossterm::event::KeyCode;
 
 /// Opens the diff of pull request `n` from the Pull requests panel (`d` on its row).
 async fn open_diff(h: &mut Harness, n: u64) {
-    h.wait_until("the pull requests", |s| s.contains("#46 ⇄"))
+    h.wait_until("the pull requests", |s| s.contains(&format!("#{n} ")))
         .await;
     h.key('3');
     h.key('g');
@@ -154,7 +154,7 @@ async fn a_failing_files_request_says_why() {
         kind: FaultKind::Status(502),
         times: None,
     });
-    h.wait_until("the pull requests", |s| s.contains("#46 ⇄"))
+    h.wait_until("the pull requests", |s| s.contains("#43 "))
         .await;
     h.key('3');
     h.key('g');
@@ -172,6 +172,6 @@ async fn a_failing_files_request_says_why() {
     assert!(s.contains("#43 diff"), "{s}");
     // The rest of the app still answers: Esc leaves, the list is there.
     h.code(KeyCode::Esc);
-    h.wait_for("#46 ⇄").await;
+    h.wait_for("#44 draft").await;
     h.quit().await;
 }

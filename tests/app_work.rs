@@ -6,21 +6,13 @@
 mod common;
 
 use cockpit::fakehub::{FakeHub, Fault, FaultKind};
-use common::{commit_file, eventually, Harness, Setup};
+use common::{commit_file, discard_work_in_progress, eventually, Harness, Setup};
 use git2::Repository;
 use ratatui::crossterm::event::KeyCode;
 use std::path::Path;
 use std::time::Duration;
 
 const ISSUE_BRANCH: &str = "47-crash-when-home-is-unset";
-
-fn discard_work_in_progress(dir: &Path) {
-    let repo = Repository::open(dir).expect("open");
-    let mut co = git2::build::CheckoutBuilder::new();
-    co.force();
-    repo.checkout_head(Some(&mut co))
-        .expect("reset the demo's edit");
-}
 
 fn head_branch(dir: &Path) -> String {
     let repo = Repository::open(dir).expect("open");
@@ -131,8 +123,11 @@ async fn from_issue_to_a_resolved_review_thread() {
     // The demo's reviewer comments on a line a little later.
     h.clock.advance(Duration::from_secs(30));
     h.key('3');
-    h.wait_until("the new PR listed", |s| s.contains("review requested (4)"))
-        .await;
+    // Mine: #43, #44 and the new one, selected as it arrives.
+    h.wait_until("the new PR listed", |s| {
+        s.contains("[Mine] 1/3 · rocket (3)")
+    })
+    .await;
     h.code(KeyCode::Enter);
     h.wait_until("the reviewer's thread", |s| {
         s.contains("Review threads (1 unresolved of 1)")

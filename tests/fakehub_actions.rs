@@ -377,6 +377,45 @@ async fn rejecting_a_pending_deployment_fails_the_run() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_forks_run_waits_for_approval_then_runs() {
+    let api = start().await;
+    let base = format!(
+        "/repos/{}/actions/runs/{}",
+        demo::SECOND_REPO,
+        demo::SECOND_REPO_FORK_RUN
+    );
+    let state = |v: &Value| (v["status"].clone(), v["conclusion"].clone());
+    let run = api.json(&base).await;
+    assert_eq!(state(&run), (json!("completed"), json!("action_required")));
+    let jobs = api.json(&format!("{base}/jobs")).await;
+    assert_eq!(jobs["total_count"], 0, "no job before the approval");
+    let approve = format!("{base}/approve");
+    // A token that may only read: 403, and the run still waits.
+    api.hub.add_token("read-only", "octodemo", &["read:org"]);
+    let refused = api
+        .send(Method::POST, &approve, Some("read-only"), None)
+        .await;
+    assert_eq!(refused.status(), 403);
+    assert_eq!(api.json(&base).await["conclusion"], "action_required");
+    let r = api
+        .send(Method::POST, &approve, Some(DEMO_TOKEN), None)
+        .await;
+    assert_eq!(r.status(), 201);
+    assert_eq!(r.json::<Value>().await.expect("json"), json!({}));
+    let run = api.json(&base).await;
+    assert_eq!(state(&run), (json!("queued"), Value::Null));
+    api.advance(30);
+    assert_eq!(api.json(&base).await["status"], "in_progress");
+    api.advance(3600);
+    let run = api.json(&base).await;
+    assert_eq!(state(&run), (json!("completed"), json!("success")));
+    let again = api
+        .send(Method::POST, &approve, Some(DEMO_TOKEN), None)
+        .await;
+    assert_eq!(again.status(), 403, "it no longer waits");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn dispatch_checks_the_workflow_the_ref_and_the_inputs() {
     let api = start().await;
     let d = |wf: &str| format!("/repos/acme/rocket/actions/workflows/{wf}/dispatches");

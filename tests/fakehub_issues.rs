@@ -340,3 +340,63 @@ async fn search_finds_my_pull_requests_and_review_requests() {
     assert_eq!(rl["resources"]["search"]["used"], 6);
     assert_eq!(rl["resources"]["core"]["used"], 0);
 }
+
+/// What the sections ask: several `repo:` widen the search (as on github.com), `mentions:` and
+/// `involves:` see comments, `org:` scopes to an owner; and after 30 searches in a minute the
+/// answer is GitHub's: 403, `x-ratelimit-remaining: 0`, `x-ratelimit-resource: search`.
+#[tokio::test(flavor = "multi_thread")]
+async fn search_qualifiers_of_sections_and_the_search_budget() {
+    let api = start().await;
+    let search = |q: &str| {
+        let q = url::form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>();
+        format!("/search/issues?q={q}&sort=updated&order=desc&per_page=100")
+    };
+    let both = api
+        .json(&search(
+            "is:issue is:open assignee:@me repo:acme/rocket repo:acme/launchpad",
+        ))
+        .await;
+    let found = numbers(&both["items"]);
+    assert!(found.contains(&47) && found.contains(&5), "{found:?}");
+    let v = api
+        .json(&search(
+            "is:issue is:open assignee:@me org:acme -repo:acme/rocket",
+        ))
+        .await;
+    assert_eq!(numbers(&v["items"]), [5, 3]);
+    let v = api
+        .json(&search("is:issue is:open mentions:@me repo:acme/rocket"))
+        .await;
+    assert_eq!(numbers(&v["items"]), [29], "a mention in a comment counts");
+    let v = api
+        .json(&search("is:pr is:open involves:@me -author:@me"))
+        .await;
+    assert_eq!(numbers(&v["items"]), [46]);
+    let v = api
+        .json(&search("is:issue is:open author:@me repo:acme/rocket"))
+        .await;
+    assert_eq!(numbers(&v["items"]), [26]);
+    let v = api
+        .json(&search("is:issue label:p1 repo:acme/rocket"))
+        .await;
+    assert_eq!(
+        (v["total_count"].as_u64(), numbers(&v["items"]).len()),
+        (Some(0), 0)
+    );
+
+    let mut last = None;
+    for i in 0..30 {
+        last = Some(api.get(&search(&format!("is:issue n{i}"))).await);
+    }
+    let last = last.expect("answers");
+    assert_eq!(last.status(), 403);
+    assert_eq!(fakehub_support::header(&last, "x-ratelimit-remaining"), "0");
+    assert_eq!(
+        fakehub_support::header(&last, "x-ratelimit-resource"),
+        "search"
+    );
+    // The primary budget is untouched, and a minute later search answers again.
+    assert_eq!(api.get("/user").await.status(), 200);
+    api.advance(61);
+    assert_eq!(api.get(&search("is:issue again")).await.status(), 200);
+}

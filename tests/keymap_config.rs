@@ -143,3 +143,35 @@ fn panel_bindings_apply_only_in_their_panel() {
     );
     assert_eq!(km.lookup(&x, PanelId::Branches), None);
 }
+
+/// The approval queue moves and quits with the keys the config binds, as the lists do.
+#[test]
+fn the_approval_queue_follows_the_bindings() {
+    let loaded = cockpit::settings::parse("[keys.global]\nn = \"down\"\n\"ctrl-q\" = \"quit\"\n")
+        .expect("valid");
+    let km = cockpit::settings::keymap(&loaded);
+    let mut s = state();
+    let waiting = |id: u64| cockpit::app::state::Approval {
+        repo: cockpit::github::Slug::parse("acme/rocket").expect("slug"),
+        run: serde_json::from_value(serde_json::json!({
+            "id": id,
+            "head_sha": "9092ce7",
+            "status": "waiting",
+            "created_at": "2026-11-22T09:00:00Z",
+        }))
+        .expect("run"),
+        pending: serde_json::from_value(serde_json::json!({
+            "environment": {"id": 2, "name": "production"},
+            "current_user_can_approve": true,
+        }))
+        .expect("pending"),
+    };
+    s.queue.items.data = Some(vec![waiting(1), waiting(2)]);
+    s.queue.open = true;
+    press(&mut s, &km, KeyCode::Char('n'));
+    assert_eq!(s.queue.cursor.selected, 1);
+    assert!(s.queue.open);
+    let ctrl_q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL);
+    let fx = update(&mut s, &km, Msg::Input(Event::Key(ctrl_q)));
+    assert!(s.should_quit, "{fx:?}");
+}

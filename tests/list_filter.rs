@@ -2,32 +2,22 @@
 //! filter for the list keys, Esc clears it, the actions act on the filtered row the user sees
 //! selected, and new data from a poll keeps the selected row selected.
 
-use chrono::{DateTime, TimeZone, Utc};
+mod flow_support;
+
 use cockpit::app::effect::{Effect, Prepare};
 use cockpit::app::keymap::Keymap;
 use cockpit::app::mutation::Mutation;
 use cockpit::app::resource;
 use cockpit::app::selection;
-use cockpit::app::state::{AppState, Context, Detail, Loaded, PanelId};
+use cockpit::app::state::{AppState, Detail, PanelId};
 use cockpit::app::{update, Msg};
 use cockpit::github::dashboard::{EnvRow, PullRole, PullRow, ReviewDecision, Slug};
 use cockpit::github::models::{Issue, WorkflowRun};
+use cockpit::github::search::Found;
 use cockpit::github::Fetched;
-use ratatui::crossterm::event::{
-    Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
-use serde_json::{json, Value};
-use std::panic::{catch_unwind, AssertUnwindSafe};
-
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0)
-        .single()
-        .expect("valid date")
-}
-
-fn from<T: serde::de::DeserializeOwned>(v: Value) -> T {
-    serde_json::from_value(v).expect("valid test data")
-}
+use flow_support::{each_case, from, loaded, msgs, now, In};
+use ratatui::crossterm::event::KeyCode;
+use serde_json::json;
 
 fn issue(number: u64, title: &str, label: &str) -> Issue {
     from(json!({
@@ -63,6 +53,7 @@ fn pull(number: u64, title: &str) -> PullRow {
         decision: ReviewDecision::None,
         comments: 0,
         gaps: Default::default(),
+        repo: Slug::parse("acme/rocket").expect("slug"),
     }
 }
 
@@ -76,14 +67,6 @@ fn env(id: u64, name: &str) -> EnvRow {
     }
 }
 
-fn loaded<T>(data: T) -> Loaded<T> {
-    Loaded {
-        data: Some(data),
-        updated: Some(now()),
-        ..Loaded::default()
-    }
-}
-
 fn issues() -> Vec<Issue> {
     vec![
         issue(47, "Crash when HOME is unset", "bug"),
@@ -93,15 +76,7 @@ fn issues() -> Vec<Issue> {
 }
 
 fn dashboard() -> AppState {
-    let ctx = Context {
-        repo: Slug::parse("acme/rocket"),
-        has_local_repo: true,
-        has_token: true,
-        ..Context::default()
-    };
-    let mut s = AppState::new(ctx, now(), (160, 45));
-    s.login = Some("octodemo".into());
-    s.default_branch = Some("main".into());
+    let mut s = flow_support::rocket();
     s.ci_branch = Some("main".into());
     s.issues = loaded(issues());
     s.pulls = loaded(vec![pull(7, "Faster uploads"), pull(9, "Docs for retries")]);
@@ -116,42 +91,14 @@ fn dashboard() -> AppState {
 
 // ---------------------------------------------------------------------------------------------
 
-#[derive(Clone, Copy)]
-enum In {
-    Key(char),
-    Code(KeyCode),
-    Text(&'static str),
-    Click(u16, u16),
-    Msg(fn() -> Msg),
-}
 use In::{Click, Code, Key, Text};
-
-fn key_msg(code: KeyCode) -> Msg {
-    let mods = match code {
-        KeyCode::Char(c) if c.is_ascii_uppercase() => KeyModifiers::SHIFT,
-        _ => KeyModifiers::NONE,
-    };
-    Msg::Input(Event::Key(KeyEvent::new(code, mods)))
-}
 
 fn feed(s: &mut AppState, inputs: &[In]) -> Vec<Effect> {
     let keymap = Keymap::default();
     let mut last = Vec::new();
     for input in inputs {
-        let msgs = match *input {
-            Key(c) => vec![key_msg(KeyCode::Char(c))],
-            Code(c) => vec![key_msg(c)],
-            Text(t) => t.chars().map(|c| key_msg(KeyCode::Char(c))).collect(),
-            Click(column, row) => vec![Msg::Input(Event::Mouse(MouseEvent {
-                kind: MouseEventKind::Down(MouseButton::Left),
-                column,
-                row,
-                modifiers: KeyModifiers::NONE,
-            }))],
-            In::Msg(f) => vec![f()],
-        };
         last.clear();
-        for m in msgs {
+        for m in msgs(*input) {
             last.extend(update(s, &keymap, m));
         }
     }
@@ -166,19 +113,16 @@ struct Case {
 }
 
 fn table(cases: &[Case]) {
-    let mut failed = Vec::new();
-    for c in cases {
-        let result = catch_unwind(AssertUnwindSafe(|| {
+    each_case(
+        cases,
+        |c| c.name,
+        |c| {
             let mut s = dashboard();
             s.focus = c.focus;
             let last = feed(&mut s, c.inputs);
             (c.check)(&s, &last);
-        }));
-        if result.is_err() {
-            failed.push(c.name);
-        }
-    }
-    assert!(failed.is_empty(), "failing cases: {failed:?}");
+        },
+    );
 }
 
 fn shown_issues(s: &AppState) -> Vec<u64> {
@@ -226,11 +170,10 @@ fn issues_with_a_new_one() -> Msg {
     Msg::answer(
         resource::Answer {
             resource: resource::Issues {
-                all_repos: false,
-                login: "octodemo".into(),
+                query: "is:issue is:open assignee:@me repo:acme/rocket".into(),
             },
             answer: Ok(Fetched {
-                data: list,
+                data: Found::all(list),
                 changed: true,
             }),
         },
@@ -244,14 +187,15 @@ fn pulls_with_the_new_one() -> Msg {
     Msg::answer(
         resource::Answer {
             resource: resource::Pulls {
+                query: "is:pr is:open author:@me repo:acme/rocket".into(),
                 login: "octodemo".into(),
             },
             answer: Ok(Fetched {
-                data: vec![
+                data: Found::all(vec![
                     pull(7, "Faster uploads"),
                     pull(9, "Docs for retries"),
                     pull(11, "Bump the toolchain"),
-                ],
+                ]),
                 changed: true,
             }),
         },

@@ -191,6 +191,7 @@ pub fn full_state(size: (u16, u16)) -> AppState {
     s.pulls = Loaded {
         data: Some(vec![
             PullRow {
+                repo: Slug::parse("acme/rocket").expect("slug"),
                 pr: pull(43, "Retry flaky uploads with backoff", "octodemo", false),
                 role: PullRole::Mine,
                 checks: Some(ChecksRollup {
@@ -204,6 +205,7 @@ pub fn full_state(size: (u16, u16)) -> AppState {
                 gaps: Default::default(),
             },
             PullRow {
+                repo: Slug::parse("acme/rocket").expect("slug"),
                 pr: pull(38, "Dark mode", "octodemo", true),
                 role: PullRole::Mine,
                 checks: Some(ChecksRollup {
@@ -217,6 +219,7 @@ pub fn full_state(size: (u16, u16)) -> AppState {
                 gaps: Default::default(),
             },
             PullRow {
+                repo: Slug::parse("acme/rocket").expect("slug"),
                 pr: pull(45, "Faster builds with sccache", "alice", false),
                 role: PullRole::ReviewRequested,
                 checks: Some(ChecksRollup {
@@ -572,6 +575,15 @@ fn press(state: &mut AppState, code: ratatui::crossterm::event::KeyCode) {
     );
 }
 
+/// `/`, then `query` typed key by key.
+fn slash(state: &mut AppState, query: &str) {
+    use ratatui::crossterm::event::KeyCode;
+    press(state, KeyCode::Char('/'));
+    for c in query.chars() {
+        press(state, KeyCode::Char(c));
+    }
+}
+
 /// The text inside the help box, one string per row and column of entries, and its footer.
 fn help_box(buf: &ratatui::buffer::Buffer) -> (Vec<Vec<String>>, String) {
     let row_text = |y: u16, from: u16, to: u16| -> String {
@@ -675,10 +687,7 @@ fn help_filters_with_slash() {
     use ratatui::crossterm::event::KeyCode;
     let mut s = full_state((80, 24));
     s.help = true;
-    press(&mut s, KeyCode::Char('/'));
-    for c in "roll".chars() {
-        press(&mut s, KeyCode::Char(c));
-    }
+    slash(&mut s, "roll");
     let (rows, footer) = help_box(&draw_buffer(&s));
     let text = collapse(&rows.concat().join(" "));
     assert!(footer.contains("/roll"), "{footer}");
@@ -736,6 +745,7 @@ fn every_state() -> AppState {
     }
     if let Some(p) = s.pulls.data.as_mut() {
         p.push(PullRow {
+            repo: Slug::parse("acme/rocket").expect("slug"),
             pr: pull(47, "Approved and green", "octodemo", false),
             role: PullRole::Mine,
             checks: Some(ChecksRollup {
@@ -749,6 +759,7 @@ fn every_state() -> AppState {
             gaps: Default::default(),
         });
         p.push(PullRow {
+            repo: Slug::parse("acme/rocket").expect("slug"),
             pr: pull(48, "No checks at all", "alice", false),
             role: PullRole::ReviewRequested,
             checks: None,
@@ -986,10 +997,7 @@ fn a_filter_shows_its_query_count_and_marks() {
     use ratatui::crossterm::event::KeyCode;
     use ratatui::style::Modifier;
     let mut s = full_state((160, 45));
-    press(&mut s, KeyCode::Char('/'));
-    for c in "FLAKY up".chars() {
-        press(&mut s, KeyCode::Char(c));
-    }
+    slash(&mut s, "FLAKY up");
     let buf = draw_buffer(&s);
     let text = screen_text(&buf);
     assert!(text.contains(" /FLAKY up▏ 1 of 3 "), "{text}");
@@ -1011,13 +1019,9 @@ fn a_filter_shows_its_query_count_and_marks() {
 
 #[test]
 fn a_filter_that_matches_nothing_says_so() {
-    use ratatui::crossterm::event::KeyCode;
     let mut s = full_state((160, 45));
     s.focus = PanelId::Branches;
-    press(&mut s, KeyCode::Char('/'));
-    for c in "xyz".chars() {
-        press(&mut s, KeyCode::Char(c));
-    }
+    slash(&mut s, "xyz");
     let text = draw(&s);
     assert!(text.contains("no row matches 'xyz' — Esc clears"), "{text}");
     assert!(text.contains("/xyz▏ 0 of"), "{text}");
@@ -1026,14 +1030,10 @@ fn a_filter_that_matches_nothing_says_so() {
 /// The help's `/` works like a list's: words in any order, matches marked, "N of M".
 #[test]
 fn the_help_filter_matches_words_and_marks_them() {
-    use ratatui::crossterm::event::KeyCode;
     use ratatui::style::Modifier;
     let mut s = full_state((160, 45));
     s.help = true;
-    press(&mut s, KeyCode::Char('/'));
-    for c in "LOG search".chars() {
-        press(&mut s, KeyCode::Char(c));
-    }
+    slash(&mut s, "LOG search");
     let buf = draw_buffer(&s);
     let text = screen_text(&buf);
     assert!(text.contains("Log: search"), "{text}");

@@ -2,23 +2,24 @@
 //! and messages in, the resulting state and effects checked. Issues and comments (`work.rs`),
 //! approvals and CI actions (`deploys.rs`) and a job's log (`logview.rs`).
 
-use chrono::{DateTime, TimeZone, Utc};
+mod flow_support;
+
 use cockpit::app::effect::{Effect, GitOp, Prepare, Resource, ResourceKind};
 use cockpit::app::keymap::Keymap;
 use cockpit::app::modal::{Form, Modal, Purpose};
 use cockpit::app::msg::GitSuccess;
 use cockpit::app::mutation::{Done, Mutation};
 use cockpit::app::resource;
-use cockpit::app::state::{AppState, Context, Detail, Loaded, LogPhase, PanelId};
+use cockpit::app::state::{AppState, Detail, LogPhase, PanelId};
 use cockpit::app::{update, Msg};
 use cockpit::git::{BranchInfo, BranchSnapshot};
 use cockpit::github::dashboard::{EnvRow, Slug};
 use cockpit::github::issues_write::CloseReason;
 use cockpit::github::models::{Issue, Job, WorkflowRun};
 use cockpit::github::{ApiError, Fetched};
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use serde_json::{json, Value};
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use flow_support::{each_case, from, loaded, msgs, now, In};
+use ratatui::crossterm::event::KeyCode;
+use serde_json::json;
 
 // ---------------------------------------------------------------------------------------------
 // The state: a small dashboard of acme/rocket, signed in as octodemo.
@@ -29,16 +30,6 @@ const RUN_WAITING: u64 = 1900;
 const JOB_LINT: u64 = 77;
 const JOB_TEST: u64 = 78;
 const COMMENT_KEY: &str = "acme/rocket#47/comment";
-
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0)
-        .single()
-        .expect("valid date")
-}
-
-fn from<T: serde::de::DeserializeOwned>(v: Value) -> T {
-    serde_json::from_value(v).expect("valid test data")
-}
 
 fn issue(number: u64, title: &str, state: &str, assignees: &[&str]) -> Issue {
     from(json!({
@@ -58,7 +49,7 @@ fn rocket() -> Slug {
 
 /// All my issues, across repositories: the selected one is acme/infra's.
 fn other_repo_issue(s: &mut AppState) {
-    s.issues_all_repos = true;
+    s.search_all = true;
     let mut i = issue(7, "Rotate the keys", "open", &["octodemo"]);
     i.repository_url = "https://api.github.com/repos/acme/infra".into();
     s.issues = loaded(vec![i]);
@@ -122,24 +113,8 @@ fn env(id: u64, name: &str, waiting: Option<bool>) -> EnvRow {
     }
 }
 
-fn loaded<T>(data: T) -> Loaded<T> {
-    Loaded {
-        data: Some(data),
-        updated: Some(now()),
-        ..Loaded::default()
-    }
-}
-
 fn dashboard() -> AppState {
-    let ctx = Context {
-        repo: Slug::parse("acme/rocket"),
-        has_local_repo: true,
-        has_token: true,
-        ..Context::default()
-    };
-    let mut s = AppState::new(ctx, now(), (160, 45));
-    s.login = Some("octodemo".into());
-    s.default_branch = Some("main".into());
+    let mut s = flow_support::rocket();
     s.ci_branch = Some("42-retry-flaky-uploads".into());
     s.issues = loaded(vec![
         issue(47, "Crash when HOME is unset", "open", &["octodemo"]),
@@ -160,28 +135,7 @@ fn dashboard() -> AppState {
 // ---------------------------------------------------------------------------------------------
 // Inputs, and what to look at afterwards.
 
-#[derive(Clone, Copy)]
-enum In {
-    Key(char),
-    Code(KeyCode),
-    Ctrl(char),
-    Text(&'static str),
-    Msg(fn() -> Msg),
-}
 use In::{Code, Ctrl, Key, Text};
-
-fn key_msg(code: KeyCode, mods: KeyModifiers) -> Msg {
-    Msg::Input(Event::Key(KeyEvent::new(code, mods)))
-}
-
-fn char_msg(c: char) -> Msg {
-    let mods = if c.is_ascii_uppercase() {
-        KeyModifiers::SHIFT
-    } else {
-        KeyModifiers::NONE
-    };
-    key_msg(KeyCode::Char(c), mods)
-}
 
 /// The effects of the last input and of all of them.
 struct Out {
@@ -196,15 +150,8 @@ fn feed(s: &mut AppState, inputs: &[In]) -> Out {
         all: Vec::new(),
     };
     for input in inputs {
-        let msgs = match *input {
-            Key(c) => vec![char_msg(c)],
-            Code(c) => vec![key_msg(c, KeyModifiers::NONE)],
-            Ctrl(c) => vec![key_msg(KeyCode::Char(c), KeyModifiers::CONTROL)],
-            Text(t) => t.chars().map(char_msg).collect(),
-            In::Msg(f) => vec![f()],
-        };
         out.last.clear();
-        for m in msgs {
+        for m in msgs(*input) {
             let fx = update(s, &keymap, m);
             out.last.extend(fx.iter().cloned());
             out.all.extend(fx);
@@ -222,19 +169,16 @@ struct Case {
 
 /// Runs every case on a fresh dashboard; a failing case does not hide the others.
 fn table(cases: &[Case]) {
-    let mut failed = Vec::new();
-    for c in cases {
-        let result = catch_unwind(AssertUnwindSafe(|| {
+    each_case(
+        cases,
+        |c| c.name,
+        |c| {
             let mut s = dashboard();
             (c.setup)(&mut s);
             let out = feed(&mut s, c.inputs);
             (c.check)(&s, &out);
-        }));
-        if result.is_err() {
-            failed.push(c.name);
-        }
-    }
-    assert!(failed.is_empty(), "failing cases: {failed:?}");
+        },
+    );
 }
 
 fn toast(s: &AppState) -> &str {
@@ -325,6 +269,16 @@ fn mutations(fx: &[Effect]) -> Vec<&Mutation> {
         .collect()
 }
 
+/// The changes sent to GitHub, each with the repository it goes to.
+fn sent_to(fx: &[Effect]) -> Vec<(Option<Slug>, &Mutation)> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Mutate { repo, mutation, .. } => Some((repo.clone(), mutation)),
+            _ => None,
+        })
+        .collect()
+}
+
 fn nothing(_: &mut AppState) {}
 
 fn focus(p: PanelId) -> impl Fn(&mut AppState) {
@@ -374,6 +328,7 @@ fn comment_sent() -> Msg {
             started_run: None,
             created_pull: None,
             merged_sha: None,
+            created_issue: None,
         }),
     }
 }
@@ -682,6 +637,7 @@ fn approved() -> Msg {
             started_run: None,
             created_pull: None,
             merged_sha: None,
+            created_issue: None,
         }),
     }
 }
@@ -915,6 +871,95 @@ fn ci_flows() {
             },
         },
     ]);
+}
+
+const RUN_FORK: u64 = 4250;
+
+/// A fork's run of acme/launchpad (a watched repository) that waits for approval, selected.
+fn on_fork_run(s: &mut AppState) {
+    on_ci(s);
+    let mut r = run(RUN_FORK, 425, "completed", Some("action_required"));
+    r.repository = Some(from(json!({"full_name": "acme/launchpad"})));
+    r.actor = Some(from(json!({"login": "dave", "id": 5})));
+    if let Some(runs) = s.runs.data.as_mut() {
+        runs.push(r);
+    }
+    s.cursor_mut(PanelId::Ci).selected = 2;
+}
+
+#[test]
+fn approving_a_forks_run() {
+    table(&[
+        Case {
+            name: "a on a fork's waiting run asks, naming it, its author and its repository",
+            setup: on_fork_run,
+            inputs: &[Key('a')],
+            check: |s, out| {
+                assert!(out.all.is_empty(), "{:?}", out.all);
+                modal_says(
+                    s,
+                    "Approve run #425 (CI: Retry uploads) by @dave in acme/launchpad?",
+                );
+                modal_says(s, "runs the fork's code");
+            },
+        },
+        Case {
+            name: "y approves it in the row's own repository",
+            setup: on_fork_run,
+            inputs: &[Key('a'), Key('y')],
+            check: |_, out| {
+                assert_eq!(
+                    sent_to(&out.last),
+                    vec![(
+                        Slug::parse("acme/launchpad"),
+                        &Mutation::ApproveRun {
+                            run_id: RUN_FORK,
+                            run_number: 425
+                        }
+                    )]
+                );
+            },
+        },
+        Case {
+            name: "a on a run that does not wait is refused",
+            setup: on_finished_run,
+            inputs: &[Key('a')],
+            check: |s, out| refused(s, out, "Run #421 does not wait for approval"),
+        },
+        Case {
+            name: "a under --readonly is refused",
+            setup: |s| {
+                on_fork_run(s);
+                readonly(s);
+            },
+            inputs: &[Key('a')],
+            check: |s, out| refused(s, out, "Read-only"),
+        },
+        Case {
+            name: "a 403 says what the token lacks and keeps the list",
+            setup: on_fork_run,
+            inputs: &[Key('a'), Key('y'), In::Msg(approve_forbidden)],
+            check: |s, _| {
+                toast_says(s, "Could not approve run #425: forbidden (403");
+                assert_eq!(s.runs.data.as_ref().map(Vec::len), Some(3));
+                assert!(s.modal.is_none());
+            },
+        },
+    ]);
+}
+
+fn approve_forbidden() -> Msg {
+    Msg::Mutated {
+        id: 1,
+        repo: Slug::parse("acme/launchpad"),
+        mutation: Mutation::ApproveRun {
+            run_id: RUN_FORK,
+            run_number: 425,
+        },
+        result: Err(ApiError::Forbidden {
+            message: "Must have admin rights to Repository.".into(),
+        }),
+    }
 }
 
 /// The read-only guard at the moment of confirming (the key was allowed when the question
@@ -1666,6 +1711,76 @@ fn lint_status() -> Msg {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Where is it live: looked up once, only for what is shown, only where something is deployed.
+
+fn deployed(row: &mut EnvRow, sha: &str) {
+    row.history = vec![cockpit::github::dashboard::DeploymentEntry {
+        deployment: from(json!({
+            "id": 900, "sha": sha, "ref": "main", "environment": row.env.name,
+            "created_at": "2026-11-22T08:00:00Z",
+        })),
+        status: Some(from(json!({
+            "id": 901, "state": "success", "created_at": "2026-11-22T08:01:00Z",
+        }))),
+        status_unread: false,
+    }];
+}
+
+fn live_lookups(fx: &[Effect]) -> Vec<&cockpit::app::live::Lookup> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Live { lookup, .. } => Some(lookup),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn where_is_it_live_asks_once_for_what_is_shown() {
+    use cockpit::app::live::{Answer, Lookup};
+    let km = Keymap::default();
+    let mut s = dashboard();
+    s.ctx.has_local_repo = false;
+    let tick = || Msg::Tick(now());
+    // Nothing deployed: nothing to ask, even for the closed issue on screen.
+    assert!(live_lookups(&update(&mut s, &km, tick())).is_empty());
+    let (staging, production) = ("a".repeat(40), "b".repeat(40));
+    if let Some(envs) = s.envs.data.as_mut() {
+        deployed(&mut envs[0], &staging);
+        deployed(&mut envs[1], &production);
+    }
+    // The closed issue's closing commit, once; open issues get nothing.
+    let fx = update(&mut s, &km, tick());
+    assert_eq!(
+        live_lookups(&fx),
+        vec![&Lookup::ClosingCommit { number: 12 }]
+    );
+    assert!(live_lookups(&update(&mut s, &km, tick())).is_empty());
+    // Its commit is known: one comparison per environment, then nothing more.
+    let merge = "c".repeat(40);
+    let fx = update(
+        &mut s,
+        &km,
+        Msg::Live {
+            repo: rocket(),
+            answer: Answer::ClosingCommit {
+                number: 12,
+                result: Ok(Some(merge.clone())),
+            },
+        },
+    );
+    let compare = |head: &str| Lookup::Compare {
+        base: merge.clone(),
+        head: head.to_string(),
+    };
+    assert_eq!(
+        live_lookups(&fx),
+        vec![&compare(&staging), &compare(&production)]
+    );
+    assert!(live_lookups(&update(&mut s, &km, tick())).is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
 // inbox.rs: the notifications view.
 
 use cockpit::github::notifications::{Thread, ThreadChange};
@@ -1758,6 +1873,7 @@ fn marked_done() -> Msg {
             started_run: None,
             created_pull: None,
             merged_sha: None,
+            created_issue: None,
         }),
     }
 }
@@ -1982,7 +2098,7 @@ fn watch_flows() {
             },
         },
         Case {
-            name: "W polls every repository's runs and environments, and re-polls issues and PRs",
+            name: "W polls every repository's runs and environments, and searches issues and PRs in both",
             setup: watching,
             inputs: &[Key('W')],
             check: |s, out| {
@@ -1998,8 +2114,20 @@ fn watch_flows() {
                     out,
                     Resource::Environments(resource::Environments { repos })
                 ));
-                assert!(out.last.iter().any(|e| matches!(e, Effect::Refresh(k)
-                    if k.contains(&ResourceKind::Issues) && k.contains(&ResourceKind::Pulls))));
+                // The sections search both repositories now.
+                let searches: Vec<&str> = out
+                    .last
+                    .iter()
+                    .filter_map(|e| match e {
+                        Effect::Poll(Resource::Issues(r)) => Some(r.query.as_str()),
+                        Effect::Poll(Resource::Pulls(r)) => Some(r.query.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                assert_eq!(searches.len(), 2, "{:?}", out.last);
+                for q in searches {
+                    assert!(q.contains("repo:acme/rocket") && q.contains("repo:acme/infra"), "{q}");
+                }
                 assert!(s.runs.loading && s.envs.loading);
             },
         },
@@ -2028,14 +2156,7 @@ fn watch_flows() {
             setup: on_infra_production,
             inputs: &[Key('a'), Ctrl('s'), Key('y')],
             check: |_, out| {
-                let sent: Vec<_> = out
-                    .last
-                    .iter()
-                    .filter_map(|e| match e {
-                        Effect::Mutate { repo, mutation, .. } => Some((repo.clone(), mutation)),
-                        _ => None,
-                    })
-                    .collect();
+                let sent = sent_to(&out.last);
                 assert_eq!(sent.len(), 1, "{:?}", out.last);
                 assert_eq!(sent[0].0, Some(infra()));
                 assert!(matches!(
@@ -2124,4 +2245,66 @@ fn watch_flows() {
             },
         },
     ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A pull request's detail reads its base branch's rules once per opening.
+
+fn pull_answer() -> Msg {
+    let pr = from(json!({
+        "number": 43, "title": "Retry uploads", "state": "open",
+        "head": {"ref": "42-retry-flaky-uploads", "sha": "9092ce7d0123456789abcdef0123456789abcdef"},
+        "base": {"ref": "main", "sha": "40d489cd1713f45a22b8efb4652e0a20b7aea0b2"},
+        "created_at": "2026-11-20T10:00:00Z", "mergeable_state": "blocked",
+    }));
+    Msg::answer(
+        resource::Answer {
+            resource: resource::PullDetail {
+                repo: rocket(),
+                number: 43,
+            },
+            answer: Ok(cockpit::github::pulls::PullDetail {
+                pr,
+                reviews: Vec::new(),
+                checks: Vec::new(),
+                threads: Vec::new(),
+                gaps: Default::default(),
+            }),
+        },
+        now(),
+        None,
+    )
+}
+
+fn rules_polls(fx: &[Effect]) -> Vec<&resource::BranchRules> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Poll(Resource::BranchRules(r)) => Some(r),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_pull_requests_rules_are_read_once_per_opening() {
+    let mut s = dashboard();
+    let (detail, _) = cockpit::app::work::open_pull(rocket(), 43);
+    s.detail = Some(detail);
+    let first = feed(&mut s, &[In::Msg(pull_answer)]);
+    assert_eq!(
+        rules_polls(&first.all),
+        vec![&resource::BranchRules {
+            repo: rocket(),
+            number: 43,
+            base: "main".into(),
+        }]
+    );
+    // The next answers (every few seconds) ask nothing more.
+    let later = feed(&mut s, &[In::Msg(pull_answer), In::Msg(pull_answer)]);
+    assert!(rules_polls(&later.all).is_empty(), "{:?}", later.all);
+    // Closing stops it with the detail.
+    let closed = feed(&mut s, &[Code(KeyCode::Esc)]);
+    assert!(closed
+        .all
+        .contains(&Effect::Stop(ResourceKind::BranchRules)));
 }

@@ -229,71 +229,118 @@ fn selected_run(state: &AppState) -> Option<&WorkflowRun> {
     super::selection::run(state)
 }
 
-pub fn rerun(state: &mut AppState, only_failed: bool) -> Vec<Effect> {
+/// A CI action on the selected run (the open run's in its detail): refused with the reason
+/// `refusal` gives, else asked with the confirmation `confirm` builds.
+fn ask_about_run(
+    state: &mut AppState,
+    refusal: impl Fn(&WorkflowRun) -> Option<String>,
+    confirm: impl Fn(&WorkflowRun, &AppState) -> Confirm,
+) -> Vec<Effect> {
     let Some(run) = selected_run(state) else {
         state.toast("Select a run in the CI panel first", true);
         return Vec::new();
     };
-    if run.status.is_active() {
-        state.toast(
-            format!(
-                "Run #{} is still running: cancel it first or wait",
-                run.run_number
-            ),
-            true,
-        );
-        return Vec::new();
+    let asked = match refusal(run) {
+        Some(why) => Err(why),
+        None => Ok(confirm(run, state)),
+    };
+    match asked {
+        Ok(c) => state.open_modal(Modal::Confirm(Box::new(c))),
+        Err(why) => state.toast(why, true),
     }
+    Vec::new()
+}
+
+pub fn rerun(state: &mut AppState, only_failed: bool) -> Vec<Effect> {
     let what = if only_failed {
         "Re-run the failed jobs of"
     } else {
         "Re-run every job of"
     };
-    let confirm = Confirm {
-        title: "Re-run".into(),
-        lines: vec![format!(
-            "{what} run #{} {}?",
-            run.run_number,
-            run_title(run)
-        )],
-        warnings: Vec::new(),
-        on_yes: OnYes::Mutate(Mutation::Rerun {
-            run_id: run.id,
-            run_number: run.run_number,
-            only_failed,
-        }),
-    };
-    state.open_modal(Modal::Confirm(Box::new(confirm)));
-    Vec::new()
+    ask_about_run(
+        state,
+        |run| {
+            run.status.is_active().then(|| {
+                format!(
+                    "Run #{} is still running: cancel it first or wait",
+                    run.run_number
+                )
+            })
+        },
+        |run, _| Confirm {
+            title: "Re-run".into(),
+            lines: vec![format!(
+                "{what} run #{} {}?",
+                run.run_number,
+                run_title(run)
+            )],
+            warnings: Vec::new(),
+            on_yes: OnYes::Mutate(Mutation::Rerun {
+                run_id: run.id,
+                run_number: run.run_number,
+                only_failed,
+            }),
+        },
+    )
 }
 
 pub fn cancel(state: &mut AppState) -> Vec<Effect> {
-    let Some(run) = selected_run(state) else {
-        state.toast("Select a run in the CI panel first", true);
-        return Vec::new();
-    };
-    if !run.status.is_active() {
-        state.toast(
-            format!("Run #{} has already finished", run.run_number),
-            true,
-        );
-        return Vec::new();
-    }
-    let confirm = Confirm {
-        title: "Cancel run".into(),
-        lines: vec![format!(
-            "Cancel run #{} {}?",
-            run.run_number,
-            run_title(run)
-        )],
-        warnings: Vec::new(),
-        on_yes: OnYes::Mutate(Mutation::Cancel {
-            run_id: run.id,
-            run_number: run.run_number,
-        }),
-    };
-    state.open_modal(Modal::Confirm(Box::new(confirm)));
-    Vec::new()
+    ask_about_run(
+        state,
+        |run| {
+            (!run.status.is_active())
+                .then(|| format!("Run #{} has already finished", run.run_number))
+        },
+        |run, _| Confirm {
+            title: "Cancel run".into(),
+            lines: vec![format!(
+                "Cancel run #{} {}?",
+                run.run_number,
+                run_title(run)
+            )],
+            warnings: Vec::new(),
+            on_yes: OnYes::Mutate(Mutation::Cancel {
+                run_id: run.id,
+                run_number: run.run_number,
+            }),
+        },
+    )
+}
+
+/// `a` in CI: a fork's run that waits for a maintainer's approval starts once approved.
+pub fn approve_run(state: &mut AppState) -> Vec<Effect> {
+    ask_about_run(
+        state,
+        |run| {
+            (!run.waits_for_approval()).then(|| {
+                format!(
+                    "Run #{} does not wait for approval (only a fork's pull request runs do)",
+                    run.run_number
+                )
+            })
+        },
+        |run, state| Confirm {
+            title: "Approve run".into(),
+            lines: vec![format!(
+                "Approve run #{} {}{}{}? Its jobs start now.",
+                run.run_number,
+                run_title(run),
+                run.actor
+                    .as_ref()
+                    .map(|u| format!(" by @{}", sanitize_line(&u.login)))
+                    .unwrap_or_default(),
+                elsewhere(state)
+            )],
+            warnings: vec![
+                "It runs the fork's code with this repository's runners: read the changes first."
+                    .into(),
+            ],
+            on_yes: OnYes::Mutate(Mutation::ApproveRun {
+                run_id: run.id,
+                run_number: run.run_number,
+            }),
+        },
+    )
 }
 
 pub fn dispatch(state: &mut AppState) -> Vec<Effect> {

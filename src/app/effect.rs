@@ -33,6 +33,10 @@ pub enum Prepare {
     NewPull { head: String, issue: Option<u64> },
     /// The merge methods the repository allows, with checks and reviews for the confirmation.
     Merge { number: u64 },
+    /// Labels and assignable users for a new issue, filled from its draft.
+    NewIssue {
+        draft: crate::github::issues_write::NewIssue,
+    },
 }
 
 /// Local git work, run on a blocking thread with progress reports.
@@ -135,6 +139,11 @@ pub enum Effect {
         body: String,
     },
     Quit,
+    /// Where is it live: a read for the live cache, answered by `Msg::Live`.
+    Live {
+        repo: Slug,
+        lookup: super::live::Lookup,
+    },
     /// Run one of the user's commands (`sh -c`, off the UI path; `terminal` ones get the
     /// terminal).
     RunCommand(super::commands::CommandRun),

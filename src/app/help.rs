@@ -44,7 +44,7 @@ pub fn key(state: &mut AppState, keymap: &Keymap, k: KeyEvent) -> Vec<Effect> {
         KeyCode::Char('u') if ctrl => view.scroll.by(-page),
         KeyCode::Char('g') | KeyCode::Home => view.scroll = Default::default(),
         KeyCode::Char('G') | KeyCode::End => view.scroll.by(isize::MAX / 2),
-        _ => match keymap.lookup(&k, state.focus) {
+        _ => match keymap.lookup_global(&k) {
             Some(Action::Help) => close(state),
             Some(Action::Quit) => {
                 state.should_quit = true;

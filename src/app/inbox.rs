@@ -40,7 +40,7 @@ impl Inbox {
         self.threads.data.as_ref()?.get(self.cursor.selected)
     }
 
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.threads.data.as_ref().map_or(0, Vec::len)
     }
 }
@@ -65,7 +65,7 @@ pub fn key(state: &mut AppState, keymap: &Keymap, k: KeyEvent) -> Vec<Effect> {
     let page = (state.size.1 as isize / 2 - 4).max(1);
     let len = state.inbox.len();
     let cursor = &mut state.inbox.cursor;
-    match keymap.lookup(&k, state.focus) {
+    match keymap.lookup_global(&k) {
         Some(Action::Down) => cursor.move_by(1, len),
         Some(Action::Up) => cursor.move_by(-1, len),
         Some(Action::PageDown) => cursor.move_by(page, len),
@@ -191,15 +191,7 @@ pub fn target_found(
         }
         Ok(Found::Issue(number)) => (
             PanelId::Issues,
-            Detail::Issue {
-                repo: repo.clone(),
-                number,
-                data: Loaded {
-                    loading: true,
-                    ..Loaded::default()
-                },
-                scroll: Default::default(),
-            },
+            Detail::issue(repo.clone(), number),
             Effect::Poll(Resource::IssueDetail(resource::IssueDetail {
                 repo,
                 number,

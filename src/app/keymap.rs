@@ -80,6 +80,10 @@ pub enum Action {
     ToggleScope,
     ApprovalQueue,
     Filter,
+    SectionPrev,
+    SectionNext,
+    NewIssue,
+    ApproveRun,
     PullDiff,
     DiffNextFile,
     DiffPrevFile,
@@ -118,6 +122,8 @@ impl Action {
                 | Action::ToggleDraft
                 | Action::UpdateBranch
                 | Action::EditPull
+                | Action::NewIssue
+                | Action::ApproveRun
         )
     }
 }
@@ -125,7 +131,7 @@ impl Action {
 impl Action {
     /// Every action, in the order the help lists them. A new variant must be added here: the
     /// match in `name` has no wildcard, and `every_action_is_listed` checks the count.
-    pub const ALL: [Action; 73] = [
+    pub const ALL: [Action; 77] = [
         Action::Quit,
         Action::Help,
         Action::FocusNext,
@@ -194,6 +200,10 @@ impl Action {
         Action::ToggleScope,
         Action::ApprovalQueue,
         Action::Filter,
+        Action::SectionPrev,
+        Action::SectionNext,
+        Action::NewIssue,
+        Action::ApproveRun,
         Action::PullDiff,
         Action::DiffNextFile,
         Action::DiffPrevFile,
@@ -276,6 +286,10 @@ impl Action {
             Action::ToggleScope => "toggle_scope",
             Action::ApprovalQueue => "approval_queue",
             Action::Filter => "filter",
+            Action::SectionPrev => "section_prev",
+            Action::SectionNext => "section_next",
+            Action::NewIssue => "new_issue",
+            Action::ApproveRun => "approve_run",
             Action::PullDiff => "pull_diff",
             Action::DiffNextFile => "diff_next_file",
             Action::DiffPrevFile => "diff_prev_file",
@@ -306,7 +320,9 @@ impl Action {
             Action::Zoom => "zoom the panel to full screen",
             Action::Refresh => "refresh now",
             Action::OpenInBrowser => "open the selection in the browser",
-            Action::ToggleAllRepos => "Issues: this repository / all my repositories",
+            Action::ToggleAllRepos => {
+                "Issues, Pull requests: sections search this repository / every repository"
+            }
             Action::Approve => "Deploys: approve the deploy waiting for you",
             Action::Reject => "Deploys: reject the deploy waiting for you",
             Action::Deploy => "Deploys: deploy a ref to the environment",
@@ -332,7 +348,7 @@ impl Action {
             }
             Action::ResolveThread => "Pull request: resolve / unresolve the selected thread",
             Action::Review => "Pull requests: write a review (approve, request changes, comment)",
-            Action::Merge => "Pull requests: merge",
+            Action::Merge => "Pull requests: merge (the detail says why GitHub blocks it)",
             Action::LogSearch => "Log: search (text; Ctrl-R in the prompt for regex)",
             Action::LogNext => "Log: next search hit (or error)",
             Action::LogPrev => "Log: previous search hit (or error)",
@@ -367,6 +383,12 @@ impl Action {
             Action::Filter => {
                 "filter the list as you type (Enter keeps, Esc clears; in a log: search)"
             }
+            Action::SectionPrev => "Issues, Pull requests: previous section (search tab)",
+            Action::SectionNext => "Issues, Pull requests: next section (search tab)",
+            Action::NewIssue => {
+                "Issues: open a new issue (title, body, labels, assignees; the draft is kept)"
+            }
+            Action::ApproveRun => "CI: approve a fork's run that waits for approval (⏸)",
             Action::PullDiff => {
                 "Pull requests: the diff, review threads on their lines (c comments on a line)"
             }
@@ -455,6 +477,9 @@ impl Default for Keymap {
         add(ch('m'), Some(PanelId::Issues), AssignMe);
         add(ch('l'), Some(PanelId::Issues), EditLabels);
         add(ch('b'), Some(PanelId::Issues), BranchFromIssue);
+        add(ch('['), Some(PanelId::Issues), SectionPrev);
+        add(ch(']'), Some(PanelId::Issues), SectionNext);
+        add(ch('n'), Some(PanelId::Issues), NewIssue);
         add(ch(' '), Some(PanelId::Branches), Checkout);
         add(ch('n'), Some(PanelId::Branches), NewBranch);
         add(ch('f'), Some(PanelId::Branches), Fetch);
@@ -468,6 +493,9 @@ impl Default for Keymap {
         add(ch('R'), Some(PanelId::Pulls), ToggleDraft);
         add(ch('U'), Some(PanelId::Pulls), UpdateBranch);
         add(ch('e'), Some(PanelId::Pulls), EditPull);
+        add(ch('a'), Some(PanelId::Pulls), ToggleAllRepos);
+        add(ch('['), Some(PanelId::Pulls), SectionPrev);
+        add(ch(']'), Some(PanelId::Pulls), SectionNext);
         add(ch('d'), Some(PanelId::Pulls), PullDiff);
         add(ch('n'), Some(PanelId::Pulls), DiffNextFile);
         add(ch('N'), Some(PanelId::Pulls), DiffPrevFile);
@@ -491,6 +519,7 @@ impl Default for Keymap {
         add(ch('s'), Some(PanelId::Ci), LogSave);
         add(ch('h'), Some(PanelId::Ci), LogLeft);
         add(ch('l'), Some(PanelId::Ci), LogRight);
+        add(ch('a'), Some(PanelId::Ci), ApproveRun);
         add(ch('a'), Some(PanelId::Deploys), Approve);
         add(ch('A'), Some(PanelId::Deploys), Reject);
         add(ch('D'), Some(PanelId::Deploys), Deploy);
@@ -546,6 +575,17 @@ impl Keymap {
         }
     }
 
+    /// The action of a single key press among the global bindings only: for the views drawn
+    /// over the panels (help, inbox, approval queue), where the focused panel's keys (`n` in
+    /// Issues) must not shadow the user's global ones.
+    pub fn lookup_global(&self, ev: &KeyEvent) -> Option<Action> {
+        let press = [KeyPress::from_event(ev)];
+        self.bindings
+            .iter()
+            .find(|b| b.panel.is_none() && b.keys == press)
+            .map(|b| b.action)
+    }
+
     /// The first key sequence bound to `action` anywhere, for hints ("? help").
     pub fn key_for(&self, action: Action) -> Option<String> {
         self.bindings
@@ -564,7 +604,10 @@ impl Keymap {
             for b in self.bindings.iter().filter(|b| b.action == action) {
                 let mut k = sequence_label(&b.keys);
                 if let Some(p) = b.panel {
-                    if !action.describe().starts_with(p.title()) {
+                    // "Issues, Pull requests: …" names both panels already.
+                    let names = action.describe().split(':').next().unwrap_or_default();
+                    if !names.starts_with(p.title()) && !names.contains(&format!(", {}", p.title()))
+                    {
                         k = format!("{k} ({})", p.title());
                     }
                 }
@@ -598,7 +641,7 @@ mod tests {
         let km = Keymap::default();
         let a = ev('a');
         assert_eq!(km.lookup(&a, PanelId::Issues), Some(Action::ToggleAllRepos));
-        assert_eq!(km.lookup(&a, PanelId::Ci), None);
+        assert_eq!(km.lookup(&a, PanelId::Branches), None);
         let g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
         assert_eq!(km.lookup(&g, PanelId::Ci), Some(Action::Bottom));
         assert_eq!(
@@ -673,7 +716,7 @@ mod tests {
         assert_eq!(quit.0, "q, C-c");
         let all = lines
             .iter()
-            .find(|(_, d)| d.starts_with("Issues:"))
+            .find(|(_, d)| d.starts_with("Issues, Pull requests: sections search"))
             .expect("a");
         assert_eq!(all.0, "a");
     }

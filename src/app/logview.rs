@@ -121,20 +121,30 @@ pub fn job_status(
 
 /// The search thread the open log wants started, as an effect.
 fn search_jobs(state: &mut AppState) -> Vec<Effect> {
-    state
-        .log_mut()
-        .and_then(|l| l.view.take_search_job())
+    search_job(state.log_mut().map(|l| &mut l.view))
+}
+
+/// The search thread `view` (the open log's or the pager's) wants started, as an effect.
+pub fn search_job(view: Option<&mut LogViewState>) -> Vec<Effect> {
+    view.and_then(LogViewState::take_search_job)
         .map(Effect::SearchLog)
         .into_iter()
         .collect()
 }
 
-/// The search thread has results: take them (a search over a growing log may go on).
+/// A search thread has results, for the open log or the pager: take them in (a search over a
+/// growing log may go on).
 pub fn search_news(state: &mut AppState) -> Vec<Effect> {
-    if let Some(log) = state.log_mut() {
-        log.view.poll_search();
-    }
-    search_jobs(state)
+    let news = |view: Option<&mut LogViewState>| {
+        view.map(|v| {
+            v.poll_search();
+            search_job(Some(v))
+        })
+        .unwrap_or_default()
+    };
+    let mut fx = news(state.log_mut().map(|l| &mut l.view));
+    fx.extend(news(state.pager.as_mut().map(|p| &mut p.view)));
+    fx
 }
 
 pub fn chunk(state: &mut AppState, job_id: u64, bytes: Result<Vec<u8>, ApiError>) -> Vec<Effect> {

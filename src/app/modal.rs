@@ -161,6 +161,18 @@ pub enum Purpose {
         number: u64,
         body: String,
     },
+    /// A new issue; its content is kept under `draft_key` as it is typed.
+    NewIssue {
+        draft_key: String,
+    },
+}
+
+impl Purpose {
+    /// Forms where Enter moves to the next field: submitting is Ctrl-S only, so an Enter after
+    /// the title does not open an issue without its body.
+    fn enter_moves_on(&self) -> bool {
+        matches!(self, Purpose::NewIssue { .. })
+    }
 }
 
 /// A run waiting for my approval to deploy, as the approval form shows it.
@@ -409,6 +421,10 @@ pub fn form_key(form: &mut Form, ev: KeyEvent) -> Outcome {
         return Outcome::Continue;
     };
     if ev.code == KeyCode::Enter && !field.is_multiline() {
+        if form.purpose.enter_moves_on() {
+            form.focus = (form.focus + 1) % form.fields.len().max(1);
+            return Outcome::Continue;
+        }
         return submit(form);
     }
     match &mut field.kind {

@@ -16,6 +16,8 @@ pub enum Msg {
         at: DateTime<Utc>,
         answer: Box<dyn Arrival>,
         rate: Option<RateLimit>,
+        /// The search API's budget (its own, 30 a minute), when a search answered.
+        search_rate: Option<RateLimit>,
     },
     /// The runtime could not do something the user asked (open a browser, …).
     Failed(String),
@@ -53,6 +55,11 @@ pub enum Msg {
         op: super::effect::GitOp,
         result: Result<GitSuccess, String>,
     },
+    /// An answer for the live cache (where is it live).
+    Live {
+        repo: crate::github::Slug,
+        answer: super::live::Answer,
+    },
     /// One of the user's commands finished (or could not start).
     CommandDone {
         name: String,
@@ -86,6 +93,7 @@ impl Msg {
             at,
             answer: Box::new(answer),
             rate,
+            search_rate: None,
         }
     }
 }

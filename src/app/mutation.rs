@@ -2,7 +2,7 @@
 //! `--readonly` mode and asks for confirmation first) and is performed here, off the UI path.
 
 use super::effect::ResourceKind;
-use crate::github::issues_write::CloseReason;
+use crate::github::issues_write::{CloseReason, NewIssue};
 use crate::github::notifications::ThreadChange;
 use crate::github::pulls::{MergeMethod, NewPull, ReviewEvent};
 use crate::github::{ApiError, GitHub, Slug};
@@ -116,6 +116,24 @@ pub enum Mutation {
         comment: crate::github::diff::LineComment,
         draft_key: String,
     },
+    /// Let a fork's run that waits for a maintainer's approval start.
+    ApproveRun {
+        run_id: u64,
+        run_number: u64,
+    },
+    CreateIssue {
+        new: NewIssue,
+        draft_key: String,
+    },
+}
+
+/// Outside (or typed) text, made safe and short for the status bar.
+fn short_line(text: &str) -> String {
+    let safe = crate::text::sanitize_line(text);
+    match safe.char_indices().nth(40) {
+        Some((cut, _)) => format!("{}…", &safe[..cut]),
+        None => safe,
+    }
 }
 
 /// What a finished mutation reports back.
@@ -128,6 +146,8 @@ pub struct Done {
     pub created_pull: Option<u64>,
     /// The commit a merge put on the base branch (its runs are followed).
     pub merged_sha: Option<String>,
+    /// An issue it opened.
+    pub created_issue: Option<u64>,
 }
 
 impl Mutation {
@@ -181,12 +201,7 @@ impl Mutation {
             ),
             Mutation::Merge { pull, method, .. } => format!("merge #{pull} ({})", method.as_str()),
             Mutation::Thread { change, title, .. } => {
-                // Outside text, made safe and short for the status bar.
-                let safe = crate::text::sanitize_line(title);
-                let title = match safe.char_indices().nth(40) {
-                    Some((cut, _)) => format!("{}…", &safe[..cut]),
-                    None => safe,
-                };
+                let title = short_line(title);
                 match change {
                     ThreadChange::Read => format!("mark “{title}” read"),
                     ThreadChange::Done => format!("mark “{title}” done"),
@@ -204,6 +219,11 @@ impl Mutation {
                 crate::text::sanitize_line(&comment.path),
                 comment.line
             ),
+            Mutation::ApproveRun { run_number, .. } => format!("approve run #{run_number}"),
+            Mutation::CreateIssue {
+                new: NewIssue { title, .. },
+                ..
+            } => format!("open the issue “{}”", short_line(title)),
         }
     }
 
@@ -236,7 +256,8 @@ impl Mutation {
             | Mutation::ReplyToThread { draft_key, .. }
             | Mutation::SubmitReview { draft_key, .. }
             | Mutation::EditPull { draft_key, .. }
-            | Mutation::LineComment { draft_key, .. } => Some(draft_key),
+            | Mutation::LineComment { draft_key, .. }
+            | Mutation::CreateIssue { draft_key, .. } => Some(draft_key),
             _ => None,
         }
     }
@@ -267,35 +288,35 @@ impl Mutation {
             }
             Mutation::UpdateBranch { .. } => vec![K::PullDetail, K::Pulls, K::Branches, K::Runs],
             Mutation::LineComment { .. } => vec![K::PullDiff, K::PullDetail, K::Pulls],
+            Mutation::ApproveRun { .. } => vec![K::Runs, K::Jobs],
+            Mutation::CreateIssue { .. } => vec![K::Issues],
         }
     }
 }
 
 /// Performs `m` in `repo`; a change to the account (a notification thread) needs none.
 pub async fn perform_on(gh: &GitHub, repo: Option<&Slug>, m: &Mutation) -> Result<Done, ApiError> {
-    if let Mutation::Thread { .. } = m {
-        return account(gh, m).await;
-    }
-    match repo {
-        Some(slug) => perform(gh, slug, m).await,
-        None => Err(ApiError::Client {
+    match (repo, m) {
+        (
+            _,
+            Mutation::Thread {
+                thread_id, change, ..
+            },
+        ) => change_thread(gh, *thread_id, *change).await,
+        (Some(slug), _) => perform(gh, slug, m).await,
+        (None, _) => Err(ApiError::Client {
             status: 0,
             message: "no GitHub repository".into(),
         }),
     }
 }
 
-async fn account(gh: &GitHub, m: &Mutation) -> Result<Done, ApiError> {
-    let Mutation::Thread {
-        thread_id, change, ..
-    } = m
-    else {
-        return Err(ApiError::Client {
-            status: 0,
-            message: format!("{} needs a repository", m.describe()),
-        });
-    };
-    gh.change_thread(*thread_id, *change).await?;
+async fn change_thread(
+    gh: &GitHub,
+    thread_id: u64,
+    change: ThreadChange,
+) -> Result<Done, ApiError> {
+    gh.change_thread(thread_id, change).await?;
     let message = match change {
         ThreadChange::Read => "Marked read",
         ThreadChange::Done => "Marked done",
@@ -306,6 +327,7 @@ async fn account(gh: &GitHub, m: &Mutation) -> Result<Done, ApiError> {
         started_run: None,
         created_pull: None,
         merged_sha: None,
+        created_issue: None,
     })
 }
 
@@ -315,6 +337,7 @@ pub async fn perform(gh: &GitHub, slug: &Slug, m: &Mutation) -> Result<Done, Api
         started_run: None,
         created_pull: None,
         merged_sha: None,
+        created_issue: None,
     };
     match m {
         Mutation::ReviewDeployment {
@@ -454,7 +477,9 @@ pub async fn perform(gh: &GitHub, slug: &Slug, m: &Mutation) -> Result<Done, Api
             d.merged_sha = Some(r.sha);
             Ok(d)
         }
-        Mutation::Thread { .. } => account(gh, m).await,
+        Mutation::Thread {
+            thread_id, change, ..
+        } => change_thread(gh, *thread_id, *change).await,
         Mutation::SetDraft {
             pull,
             node_id,
@@ -487,5 +512,56 @@ pub async fn perform(gh: &GitHub, slug: &Slug, m: &Mutation) -> Result<Done, Api
                 comment.line
             )))
         }
+        Mutation::ApproveRun { run_id, run_number } => {
+            gh.approve_run(slug, *run_id).await.map_err(|e| match e {
+                // Say what the token lacks, not only that GitHub refused.
+                ApiError::Forbidden { message } => ApiError::Forbidden {
+                    message: format!(
+                        "{message}; approving a fork's run needs write access to {}",
+                        slug.full_name()
+                    ),
+                },
+                other => other,
+            })?;
+            Ok(done(format!(
+                "Approved run #{run_number}: its jobs start now"
+            )))
+        }
+        Mutation::CreateIssue { new, .. } => {
+            let issue = gh.create_issue(slug, new).await?;
+            let mut d = done(opened_message(new, &issue));
+            d.created_issue = Some(issue.number);
+            Ok(d)
+        }
     }
+}
+
+/// "Opened issue #N", and what GitHub did not apply: it drops the labels and assignees of a
+/// user without push access instead of refusing.
+fn opened_message(asked: &NewIssue, got: &crate::github::models::Issue) -> String {
+    let mut dropped: Vec<String> = asked
+        .labels
+        .iter()
+        .filter(|l| !got.labels.iter().any(|x| x.name.eq_ignore_ascii_case(l)))
+        .map(|l| format!("label {}", crate::text::sanitize_line(l)))
+        .collect();
+    dropped.extend(
+        asked
+            .assignees
+            .iter()
+            .filter(|a| {
+                !got.assignees
+                    .iter()
+                    .any(|u| u.login.eq_ignore_ascii_case(a))
+            })
+            .map(|a| format!("@{}", crate::text::sanitize_line(a))),
+    );
+    let mut msg = format!("Opened issue #{}", got.number);
+    if !dropped.is_empty() {
+        msg.push_str(&format!(
+            "; GitHub did not apply {} (it needs push access)",
+            dropped.join(", ")
+        ));
+    }
+    msg
 }

@@ -22,7 +22,7 @@ pub fn key(state: &mut AppState, k: KeyEvent) -> Vec<Effect> {
                 if let Err(e) = pager.view.set_search(&query, SearchMode::Plain) {
                     state.toast(format!("Search: {e}"), true);
                 }
-                return search_jobs(state);
+                return super::logview::search_job(state.pager.as_mut().map(|p| &mut p.view));
             }
             KeyCode::Backspace => {
                 query.pop();
@@ -55,23 +55,4 @@ pub fn key(state: &mut AppState, k: KeyEvent) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
-}
-
-/// The search thread the pager wants started.
-fn search_jobs(state: &mut AppState) -> Vec<Effect> {
-    state
-        .pager
-        .as_mut()
-        .and_then(|p| p.view.take_search_job())
-        .map(Effect::SearchLog)
-        .into_iter()
-        .collect()
-}
-
-/// The search thread has news for the pager.
-pub fn search_news(state: &mut AppState) -> Vec<Effect> {
-    if let Some(p) = state.pager.as_mut() {
-        p.view.poll_search();
-    }
-    search_jobs(state)
 }

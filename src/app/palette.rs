@@ -58,6 +58,19 @@ pub const ARG_COMMANDS: &[ArgCommand] = &[
         run: theme,
     },
     ArgCommand {
+        name: "section",
+        usage: "NAME",
+        what: "show a section of Issues or Pull requests (its title completes)",
+        needs_arg: true,
+        complete: super::sections::titles,
+        run: |state, keymap, name| {
+            let (panel, index) = super::sections::find(state, name)?;
+            let mut fx = super::update::run_action(state, keymap, Action::Focus(panel));
+            fx.extend(super::sections::show(state, index));
+            Ok(fx)
+        },
+    },
+    ArgCommand {
         name: "open",
         usage: "",
         what: "open the selection's URL in the browser",

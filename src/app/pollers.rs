@@ -155,7 +155,9 @@ fn next_delay<R: Polled>(
     };
     let base = Duration::from_secs(2u64.saturating_pow(failures.min(8)).min(300));
     Some(match err {
-        ApiError::RateLimited { reset } => (*reset - Utc::now()).to_std().unwrap_or(base).max(base),
+        ApiError::RateLimited { reset, .. } => {
+            (*reset - Utc::now()).to_std().unwrap_or(base).max(base)
+        }
         ApiError::SecondaryRateLimit { retry_after_secs } => {
             Duration::from_secs(*retry_after_secs).max(base)
         }
@@ -182,9 +184,18 @@ pub(super) async fn poll_loop<R: Polled>(
             0
         };
         let rate = s.gh.rate_limit();
+        // A search spends both budgets: its own (30 a minute) and, for the rows' details, the
+        // primary one. Each paces it; the stricter wins.
+        let search_rate = if R::SEARCH {
+            s.gh.search_rate_limit()
+        } else {
+            None
+        };
         let delay = next_delay(&r, &answer, failures, &s.intervals).map(|d| {
             if failures == 0 {
-                rate.map_or(d, |rl| rl.pace(d, Utc::now()))
+                let now = Utc::now();
+                let d = rate.map_or(d, |rl| rl.pace(d, now));
+                search_rate.map_or(d, |rl| rl.pace(d, now))
             } else {
                 d
             }
@@ -193,7 +204,13 @@ pub(super) async fn poll_loop<R: Polled>(
             resource: r.clone(),
             answer,
         };
-        if tx.send(Msg::answer(answer, Utc::now(), rate)).is_err() {
+        let msg = Msg::Data {
+            at: Utc::now(),
+            answer: Box::new(answer),
+            rate,
+            search_rate,
+        };
+        if tx.send(msg).is_err() {
             return;
         }
         match delay {

@@ -330,6 +330,17 @@ pub async fn prepare(s: &Services, repo: Option<Slug>, p: Prepare) -> Result<Mod
                 }),
             })))
         }
+        Prepare::NewIssue { draft } => {
+            let (labels, users) = tokio::join!(gh.repo_labels(slug), gh.assignable_users(slug));
+            let labels = labels.map(|v| v.into_iter().map(|l| l.name).collect());
+            let users = users.map(|v| v.into_iter().map(|u| u.login).collect());
+            Ok(Modal::Form(Box::new(super::new_issue::form(
+                slug,
+                draft,
+                labels.map_err(err),
+                users.map_err(err),
+            ))))
+        }
         Prepare::DispatchInputs {
             workflow,
             default_ref,

@@ -367,6 +367,9 @@ fn execute(
             Effect::SaveDraft { key, text } => drafts.save(key, text),
             Effect::DeleteDraft { key } => drafts.delete(key),
             Effect::Quit => {}
+            Effect::Live { repo, lookup } => {
+                super::live_lookup::spawn(services.clone(), repo, lookup, tx.clone())
+            }
         }
     }
     handed

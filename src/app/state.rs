@@ -271,6 +271,9 @@ pub struct Context {
 /// Annotations of a run's jobs, by job id.
 pub type JobAnnotations = Vec<(u64, Vec<crate::github::logs::Annotation>)>;
 
+// One detail is open at a time and it is never copied around: boxing the big variants would
+// only add indirection to every access.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Detail {
     Issue {
@@ -286,6 +289,9 @@ pub enum Detail {
         /// The selected review thread.
         cursor: Cursor,
         scroll: Scroll,
+        /// What the base branch's rules require, read once per opening (`Err`: unreadable).
+        rules:
+            Box<Loaded<Result<crate::github::pr_actions::Requirements, crate::github::ApiError>>>,
     },
     Run {
         repo: Slug,
@@ -320,6 +326,19 @@ impl Detail {
             Detail::Log(log) => Some(&log.repo),
             Detail::Branch { .. } => None,
             Detail::Diff(d) => Some(&d.repo),
+        }
+    }
+
+    /// An issue's detail, loading.
+    pub fn issue(repo: Slug, number: u64) -> Detail {
+        Detail::Issue {
+            repo,
+            number,
+            data: Loaded {
+                loading: true,
+                ..Loaded::default()
+            },
+            scroll: Default::default(),
         }
     }
 
@@ -419,7 +438,8 @@ pub struct AppState {
     pub login: Option<String>,
     pub user_error: Option<String>,
     pub default_branch: Option<String>,
-    pub issues_all_repos: bool,
+    /// `a`: the sections search every repository (no `repo:` qualifier at all).
+    pub search_all: bool,
     pub scope: Scope,
     pub issues: Loaded<Vec<Issue>>,
     pub branches: Loaded<BranchSnapshot>,
@@ -474,6 +494,14 @@ pub struct AppState {
     pub pending_keys: Vec<KeyPress>,
     /// The startup warnings were seen: a key was pressed since.
     pub warnings_dismissed: bool,
+    /// Where is it live: carrying commits and comparisons learnt this session.
+    pub live: super::live::LiveCache,
+    /// The sections (search tabs) of the Issues and Pull requests panels; the visible one's
+    /// rows are `issues` / `pulls`.
+    pub issue_tabs: super::sections::Tabs<Issue>,
+    pub pull_tabs: super::sections::Tabs<PullRow>,
+    /// The search API's own budget, as its last answer said.
+    pub search_rate: Option<RateLimit>,
     /// The `:` palette, while open.
     pub palette: Option<super::palette::Palette>,
     /// What the palette ran this session, oldest first (Up recalls).
@@ -495,6 +523,10 @@ pub struct AppState {
     pub repo_defaults: Vec<(Slug, String)>,
     /// Each list's `/` filter, by panel (`PanelId::index`).
     pub filters: [super::filter::ListFilter; 5],
+    /// New-issue forms sent and not yet answered, by draft key: one that fails comes back.
+    pub sent_issue_forms: Vec<(String, Box<super::modal::Form>)>,
+    /// An issue cockpit just opened, selected when the Issues list shows it.
+    pub select_issue: Option<super::new_issue::Created>,
 }
 
 /// A command's captured output in the log viewer's engine (it neutralises escape sequences,
@@ -529,7 +561,7 @@ impl AppState {
             login: None,
             user_error: None,
             default_branch: None,
-            issues_all_repos: false,
+            search_all: false,
             scope: Scope::Here,
             issues: Loaded::default(),
             branches: Loaded::default(),
@@ -563,6 +595,10 @@ impl AppState {
             seen_waiting: None,
             pending_keys: Vec::new(),
             warnings_dismissed: false,
+            live: Default::default(),
+            issue_tabs: super::sections::Tabs::new(crate::config::IssuesConfig::default().sections),
+            pull_tabs: super::sections::Tabs::new(crate::config::PullsConfig::default().sections),
+            search_rate: None,
             palette: None,
             palette_history: Vec::new(),
             pager: None,
@@ -573,6 +609,8 @@ impl AppState {
             repo_health: Vec::new(),
             repo_defaults: Vec::new(),
             filters: Default::default(),
+            sent_issue_forms: Vec::new(),
+            select_issue: None,
         }
     }
 

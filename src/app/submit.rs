@@ -33,6 +33,7 @@ pub fn form(state: &mut AppState, form: Form) -> Vec<Effect> {
         Purpose::EditPull { number, body } => {
             work::edit_title_submitted(state, number, &body, &form)
         }
+        Purpose::NewIssue { draft_key } => super::new_issue::submitted(state, form, draft_key),
     }
 }
 

@@ -47,7 +47,8 @@ pub fn init(state: &mut AppState) -> Vec<Effect> {
         state.runs.error = Some(why.clone());
         state.envs.error = Some(why);
         if state.ctx.has_token {
-            state.issues.error = Some(no_repo_issues(state));
+            state.issues.error = Some(super::sections::no_scope(state));
+            state.pulls.error = Some(super::sections::no_scope(state));
         }
     }
     fx
@@ -62,18 +63,14 @@ fn no_repo(state: &AppState) -> String {
         .unwrap_or_else(|| "No GitHub repository: pass --repo OWNER/NAME.".into())
 }
 
-fn no_repo_issues(state: &AppState) -> String {
-    format!(
-        "{}. Press a for the issues assigned to you in all your repositories.",
-        no_repo(state).trim_end_matches('.')
-    )
-}
-
 pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
     // New data keeps each list's selected row selected, wherever the row moved to.
     let held = selection::hold(state);
-    let fx = step(state, keymap, msg);
+    let mut fx = step(state, keymap, msg);
+    super::new_issue::select_created(state);
     selection::restore(state, held);
+    // What the change brought on screen may need a look where it is live.
+    fx.extend(super::live::wanted(state));
     fx
 }
 
@@ -105,7 +102,7 @@ fn step(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                 return super::help::key(state, keymap, k);
             }
             if state.queue.open {
-                return super::watch::key(state, k);
+                return super::watch::key(state, keymap, k);
             }
             // Esc abandons a half-typed sequence rather than going back.
             if k.code == KeyCode::Esc && !state.pending_keys.is_empty() {
@@ -219,7 +216,7 @@ fn step(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                         });
                     }
                     if let (Some(sha), super::mutation::Mutation::Merge { pull, .. }, Some(repo)) =
-                        (&done.merged_sha, &mutation, repo)
+                        (&done.merged_sha, &mutation, repo.clone())
                     {
                         let what = format!("the merge of #{pull}");
                         fx.extend(super::follow::await_runs(state, repo, sha.clone(), what));
@@ -230,12 +227,17 @@ fn step(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                         let fx2 = focus_panel(state, PanelId::Pulls);
                         fx.extend(fx2);
                     }
+                    if let super::mutation::Mutation::CreateIssue { draft_key, .. } = &mutation {
+                        super::new_issue::opened(state, repo, draft_key, done.created_issue);
+                    }
                     fx
                 }
                 Err(e) => {
                     let why = format!("Could not {}: {e}", mutation.describe());
                     if mutation.draft_key().is_some() {
-                        // The text is still in the draft; the editor comes back with the reason.
+                        // The text is still in the draft; the editor comes back with the reason,
+                        // sending again where the failed one went.
+                        state.acting_repo = repo;
                         work::reopen_after_failure(state, &mutation, why.clone());
                     }
                     state.toast(why, true);
@@ -244,11 +246,7 @@ fn step(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::LogChunk { job_id, bytes } => super::logview::chunk(state, job_id, bytes),
-        Msg::LogSearch => {
-            let mut fx = super::logview::search_news(state);
-            fx.extend(super::pager::search_news(state));
-            fx
-        }
+        Msg::LogSearch => super::logview::search_news(state),
         Msg::Done(Ok(message)) => {
             state.toast(message, false);
             Vec::new()
@@ -311,12 +309,24 @@ fn step(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             super::commands::finished(state, &name, output, result);
             Vec::new()
         }
-        Msg::Data { at, answer, rate } => {
+        Msg::Data {
+            at,
+            answer,
+            rate,
+            search_rate,
+        } => {
             if rate.is_some() {
                 state.rate = rate;
             }
+            if search_rate.is_some() {
+                state.search_rate = search_rate;
+            }
             state.now = state.now.max(at);
             answer.apply(state, at)
+        }
+        Msg::Live { repo, answer } => {
+            state.live.apply(repo, answer, state.now);
+            Vec::new()
         }
     }
 }
@@ -365,9 +375,13 @@ fn modal_key(state: &mut AppState, k: ratatui::crossterm::event::KeyEvent) -> Ve
     };
     match m {
         Modal::Form(form) => match modal::form_key(form, k) {
-            Outcome::Continue => Vec::new(),
+            Outcome::Continue => super::new_issue::keep_draft(state),
             Outcome::Cancel => {
+                let kept = super::new_issue::leaves_draft(form);
                 state.modal = None;
+                if kept {
+                    state.toast("Draft kept: the same key opens it again", false);
+                }
                 Vec::new()
             }
             Outcome::Submit => {
@@ -556,6 +570,7 @@ pub(super) fn switch_repo(
     state.default_branch = None;
     state.select_pull = None;
     state.select_run = None;
+    state.select_issue = None;
     state.awaited = None;
     state.active_runs.clear();
     // The other repository's requests and approvals are not news: the first load records them.
@@ -563,13 +578,8 @@ pub(super) fn switch_repo(
     state.seen_waiting = None;
     let mut fx = vec![Effect::SwitchRepo { slug, path }];
     fx.extend(init(state));
-    if let Some(login) = state.login.clone() {
-        fx.push(Effect::Poll(Resource::Issues(resource::Issues {
-            all_repos: state.issues_all_repos,
-            login: login.clone(),
-        })));
-        fx.push(Effect::Poll(Resource::Pulls(resource::Pulls { login })));
-    }
+    // The sections search the new repository: their cached tabs were the old one's.
+    fx.extend(super::sections::scope_changed(state));
     state.toast(format!("Showing {name}"), false);
     fx
 }
@@ -698,26 +708,11 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::UpdateBranch => return work::update_branch(state),
         Action::EditPull => return work::edit_pull(state),
         Action::ToggleAllRepos => {
-            state.issues_all_repos = !state.issues_all_repos;
-            state.issues = Loaded {
-                loading: true,
-                ..Loaded::default()
-            };
-            state.cursor_mut(PanelId::Issues).selected = 0;
-            if state.ctx.repo.is_none() && !state.issues_all_repos {
-                state.issues = Loaded {
-                    error: Some(no_repo_issues(state)),
-                    ..Loaded::default()
-                };
-                return Vec::new();
-            }
-            if let Some(login) = state.login.clone() {
-                return vec![Effect::Poll(Resource::Issues(resource::Issues {
-                    all_repos: state.issues_all_repos,
-                    login,
-                }))];
-            }
+            state.search_all = !state.search_all;
+            return super::sections::scope_changed(state);
         }
+        Action::SectionPrev => return super::sections::switch(state, -1),
+        Action::SectionNext => return super::sections::switch(state, 1),
         Action::Notifications => return super::inbox::toggle(state),
         Action::PullDiff => return super::diffview::open(state),
         Action::DiffNextFile
@@ -729,6 +724,8 @@ fn act(state: &mut AppState, action: Action) -> Vec<Effect> {
                 true,
             );
         }
+        Action::ApproveRun => return deploys::approve_run(state),
+        Action::NewIssue => return super::new_issue::start(state),
     }
     Vec::new()
 }
@@ -800,15 +797,7 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
                 repo: repo.clone(),
                 number: i.number,
             })));
-            Detail::Issue {
-                repo,
-                number: i.number,
-                data: Loaded {
-                    loading: true,
-                    ..Loaded::default()
-                },
-                scroll: Default::default(),
-            }
+            Detail::issue(repo, i.number)
         }),
         PanelId::Pulls => repo.clone().zip(selection::pull(state)).map(|(repo, p)| {
             let (detail, effect) = work::open_pull(repo, p.pr.number);
@@ -861,7 +850,10 @@ pub(super) fn close_detail(state: &mut AppState) -> Vec<Effect> {
         Some(Detail::Run { .. }) => vec![Effect::Stop(ResourceKind::Jobs)],
         Some(Detail::Issue { .. }) => vec![Effect::Stop(ResourceKind::IssueDetail)],
         Some(Detail::Environment { .. }) => vec![Effect::Stop(ResourceKind::EnvironmentInsights)],
-        Some(Detail::Pull { .. }) => vec![Effect::Stop(ResourceKind::PullDetail)],
+        Some(Detail::Pull { .. }) => vec![
+            Effect::Stop(ResourceKind::PullDetail),
+            Effect::Stop(ResourceKind::BranchRules),
+        ],
         Some(Detail::Log { .. }) => vec![Effect::Stop(ResourceKind::JobStatus)],
         Some(Detail::Diff(_)) => vec![Effect::Stop(ResourceKind::PullDiff)],
         _ => Vec::new(),

@@ -4,7 +4,7 @@
 
 use super::deploys;
 use super::effect::{Effect, Resource, ResourceKind};
-use super::keymap::Action;
+use super::keymap::{Action, Keymap};
 use super::resource;
 use super::state::{AppState, Detail, Loaded, PanelId, RepoHealth, Scope};
 use crate::github::Slug;
@@ -22,19 +22,21 @@ pub fn panel_pollers(state: &AppState) -> Vec<Effect> {
             repos: repos.clone(),
         },
     ))];
-    match state.scope {
-        Scope::Watched => fx.push(Effect::Poll(Resource::WatchedRuns(resource::WatchedRuns {
-            repos,
-        }))),
-        Scope::Here => match (state.ci_commit.clone(), state.ci_branch.clone()) {
-            (Some(sha), _) => fx.push(Effect::Poll(Resource::HeadRuns(resource::HeadRuns { sha }))),
-            (None, Some(branch)) => {
-                fx.push(Effect::Poll(Resource::Runs(resource::Runs { branch })))
-            }
-            (None, None) => fx.push(Effect::Stop(ResourceKind::Runs)),
-        },
-    }
+    fx.push(match state.scope {
+        Scope::Watched => Effect::Poll(Resource::WatchedRuns(resource::WatchedRuns { repos })),
+        Scope::Here => here_runs(state),
+    });
     fx
+}
+
+/// The CI panel's poller in this repository's scope: the runs of the detached commit, else of
+/// the branch it follows.
+pub fn here_runs(state: &AppState) -> Effect {
+    match (state.ci_commit.clone(), state.ci_branch.clone()) {
+        (Some(sha), _) => Effect::Poll(Resource::HeadRuns(resource::HeadRuns { sha })),
+        (None, Some(branch)) => Effect::Poll(Resource::Runs(resource::Runs { branch })),
+        (None, None) => Effect::Stop(ResourceKind::Runs),
+    }
 }
 
 /// The approval queue's poller: every repository, whatever the scope (the status bar counts
@@ -77,10 +79,8 @@ pub fn toggle_scope(state: &mut AppState) -> Vec<Effect> {
         ..Loaded::default()
     };
     fx.extend(panel_pollers(state));
-    fx.push(Effect::Refresh(vec![
-        ResourceKind::Issues,
-        ResourceKind::Pulls,
-    ]));
+    // The sections search the new scope.
+    fx.extend(super::sections::scope_changed(state));
     let n = state.scope_repos().len();
     state.toast(
         match state.scope {
@@ -107,11 +107,16 @@ pub fn health_notes(state: &AppState) -> Vec<String> {
 }
 
 /// Refuses an action that would change an archived repository on GitHub (GitHub would
-/// answer 403 after the form; the user learns it before). Local git work is not refused.
+/// answer 403 after the form; the user learns it before). Local git work, and checking out a
+/// pull request (a fetch), is not refused.
 pub fn refuse_archived(state: &mut AppState, action: Action) -> bool {
     let local = matches!(
         action,
-        Action::BranchFromIssue | Action::Checkout | Action::NewBranch | Action::DeleteBranch
+        Action::BranchFromIssue
+            | Action::Checkout
+            | Action::NewBranch
+            | Action::DeleteBranch
+            | Action::CheckoutPull
     );
     if !action.mutates() || local {
         return false;
@@ -161,28 +166,32 @@ pub fn selected(state: &AppState) -> Option<&super::state::Approval> {
         .get(state.queue.cursor.selected)
 }
 
-/// Keys while the queue is open: it has its own cursor; Esc or `Q` close it, `q` still quits.
-pub fn key(state: &mut AppState, k: KeyEvent) -> Vec<Effect> {
-    let len = state.queue.items.data.as_ref().map_or(0, Vec::len);
-    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+/// Keys while the queue is open: `a` / `A` are its own; the rest mean what the keymap says,
+/// on the queue's own cursor (back or the queue's key close it, quit still quits).
+pub fn key(state: &mut AppState, keymap: &Keymap, k: KeyEvent) -> Vec<Effect> {
+    let plain = !k.modifiers.contains(KeyModifiers::CONTROL);
     match k.code {
-        KeyCode::Esc | KeyCode::Char('Q') => state.queue.open = false,
-        KeyCode::Char('q') => {
+        KeyCode::Char('a') if plain => return review(state, true),
+        KeyCode::Char('A') if plain => return review(state, false),
+        _ => {}
+    }
+    let page = (state.size.1 as isize / 2 - 4).max(1);
+    let len = state.queue.items.data.as_ref().map_or(0, Vec::len);
+    let cursor = &mut state.queue.cursor;
+    match keymap.lookup_global(&k) {
+        Some(Action::Back | Action::ApprovalQueue) => state.queue.open = false,
+        Some(Action::Quit) => {
             state.should_quit = true;
             return vec![Effect::Quit];
         }
-        KeyCode::Char('c') if ctrl => {
-            state.should_quit = true;
-            return vec![Effect::Quit];
-        }
-        KeyCode::Char('j') | KeyCode::Down => state.queue.cursor.move_by(1, len),
-        KeyCode::Char('k') | KeyCode::Up => state.queue.cursor.move_by(-1, len),
-        KeyCode::Char('g') | KeyCode::Home => state.queue.cursor.selected = 0,
-        KeyCode::Char('G') | KeyCode::End => state.queue.cursor.move_by(isize::MAX / 2, len),
-        KeyCode::Char('r') => return vec![Effect::Refresh(vec![ResourceKind::Approvals])],
-        KeyCode::Char('a') => return review(state, true),
-        KeyCode::Char('A') => return review(state, false),
-        KeyCode::Char('o') => {
+        Some(Action::Down) => cursor.move_by(1, len),
+        Some(Action::Up) => cursor.move_by(-1, len),
+        Some(Action::PageDown) => cursor.move_by(page, len),
+        Some(Action::PageUp) => cursor.move_by(-page, len),
+        Some(Action::Top) => cursor.selected = 0,
+        Some(Action::Bottom) => cursor.move_by(isize::MAX / 2, len),
+        Some(Action::Refresh) => return vec![Effect::Refresh(vec![ResourceKind::Approvals])],
+        Some(Action::OpenInBrowser) => {
             if let Some(url) = selected(state)
                 .map(|a| a.run.html_url.clone())
                 .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
@@ -190,7 +199,7 @@ pub fn key(state: &mut AppState, k: KeyEvent) -> Vec<Effect> {
                 return vec![Effect::OpenUrl(url)];
             }
         }
-        KeyCode::Enter => return open_run(state),
+        Some(Action::Open) => return open_run(state),
         _ => {}
     }
     Vec::new()
@@ -250,4 +259,30 @@ pub fn clone_of(state: &AppState, repo: &Slug) -> Option<std::path::PathBuf> {
         .iter()
         .find(|w| w.slug == *repo)
         .and_then(|w| w.path.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::state::Context;
+
+    /// In an archived repository what changes GitHub is refused; git work in the clone,
+    /// a pull request's checkout included (it only fetches), is not.
+    #[test]
+    fn an_archived_repository_refuses_only_changes_on_github() {
+        let repo = Slug::parse("acme/legacy").expect("slug");
+        let ctx = Context {
+            repo: Some(repo.clone()),
+            ..Context::default()
+        };
+        let mut state = AppState::new(ctx, chrono::Utc::now(), (120, 30));
+        state.repo_health.push((repo.clone(), RepoHealth::Archived));
+        state.acting_repo = Some(repo);
+        for local in [Action::CheckoutPull, Action::Checkout, Action::DeleteBranch] {
+            assert!(!refuse_archived(&mut state, local), "{local:?}");
+        }
+        for change in [Action::Merge, Action::Push, Action::Comment] {
+            assert!(refuse_archived(&mut state, change), "{change:?}");
+        }
+    }
 }

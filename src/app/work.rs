@@ -360,6 +360,7 @@ pub fn open_pull(repo: Slug, number: u64) -> (Detail, Effect) {
             data: Loaded::pending(),
             cursor: Cursor::default(),
             scroll: Default::default(),
+            rules: Box::default(),
         },
         Effect::Poll(Resource::PullDetail(resource::PullDetail { repo, number })),
     )
@@ -638,30 +639,12 @@ fn open_body_editor(
     state.open_modal(Modal::Editor(Box::new(ed)));
 }
 
-fn target_pull(state: &AppState) -> Option<(u64, Safe, String, String)> {
-    if let Some(Detail::Pull { number, data, .. }) = &state.detail {
-        let pr = &data.data.as_ref()?.pr;
-        return Some((
-            *number,
-            pr.title.clone(),
-            pr.head.sha.clone(),
-            pr.head.ref_name.clone(),
-        ));
-    }
-    let row = super::selection::pull(state)?;
-    Some((
-        row.pr.number,
-        row.pr.title.clone(),
-        row.pr.head.sha.clone(),
-        row.pr.head.ref_name.clone(),
-    ))
-}
-
 pub fn review(state: &mut AppState) -> Vec<Effect> {
-    let Some((number, title, ..)) = target_pull(state) else {
+    let Some(pr) = target_pr(state) else {
         state.toast("Select a pull request first", true);
         return Vec::new();
     };
+    let (number, title) = (pr.number, pr.title);
     state.open_modal(Modal::Form(Box::new(Form {
         title: format!("Review #{number}"),
         intro: vec![
@@ -706,11 +689,11 @@ pub fn open_review_editor(
 }
 
 pub fn merge(state: &mut AppState) -> Vec<Effect> {
-    let Some((number, ..)) = target_pull(state) else {
+    let Some(pr) = target_pr(state) else {
         state.toast("Select a pull request first", true);
         return Vec::new();
     };
-    vec![state.prepare(Prepare::Merge { number })]
+    vec![state.prepare(Prepare::Merge { number: pr.number })]
 }
 
 /// A send that failed: the editor comes back with the text and the reason.
@@ -749,6 +732,7 @@ pub fn reopen_after_failure(state: &mut AppState, m: &Mutation, why: String) {
             },
             Some(why),
         ),
+        Mutation::CreateIssue { draft_key, .. } => super::new_issue::reopen(state, draft_key, why),
         _ => {}
     }
 }

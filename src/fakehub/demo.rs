@@ -16,6 +16,9 @@ pub const SECOND_REPO: &str = "acme/launchpad";
 pub const SECOND_REPO_WAITING_DEPLOY: u64 = 11_842_100_240;
 /// acme/launchpad's production environment.
 pub const SECOND_REPO_PRODUCTION: u64 = 5_100_000_011;
+/// dave's first pull request to acme/launchpad comes from a fork: its CI run waits for a
+/// maintainer's approval (`a` in the CI panel) before any job starts.
+pub const SECOND_REPO_FORK_RUN: u64 = 11_842_100_250;
 
 /// Open issues of acme/rocket assigned to octodemo, newest first.
 pub const MY_OPEN_ISSUES: &[u64] = &[47, 45, 42, 39, 37, 31];
@@ -125,6 +128,14 @@ mod tests {
         );
         assert_eq!(status(RUN_WAITING_DEPLOY), Some(("waiting", None)));
         assert_eq!(status(RUN_STAGING_DEPLOY), Some(("in_progress", None)));
+        let second = w.repo(SECOND_REPO).expect("second repo");
+        let fork_run = second
+            .run(SECOND_REPO_FORK_RUN)
+            .map(|r| run_view(second, r, now));
+        assert_eq!(
+            fork_run.map(|v| (v.status, v.conclusion, v.jobs.len())),
+            Some(("completed", Some("action_required"), 0))
+        );
         let job = |id: u64| repo.find_job(id).map(|(r, _, k)| (r.id, k));
         for (k, id) in RUN_LIVE_JOBS.iter().enumerate() {
             assert_eq!(job(*id), Some((RUN_LIVE, k)));

@@ -95,14 +95,14 @@ fn errors(message: &str, kind: Option<&str>) -> Reply {
     Reply::json(json!({"errors": [e]}))
 }
 
-fn field_error(field: &str, kind: &str, message: String) -> Reply {
+pub(crate) fn field_error(field: &str, kind: &str, message: String) -> Reply {
     Reply::json(json!({
         "data": {field: null},
         "errors": [{"type": kind, "path": [field], "locations": [{"line": 2, "column": 3}], "message": message}],
     }))
 }
 
-fn var_str<'a>(vars: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+pub(crate) fn var_str<'a>(vars: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
     vars.get(key).and_then(Value::as_str)
 }
 
@@ -125,7 +125,7 @@ fn comment_json(c: &ReviewComment) -> Value {
     })
 }
 
-fn can_write_or_author(repo: &Repo, login: &str, author: &str) -> bool {
+pub(crate) fn can_write_or_author(repo: &Repo, login: &str, author: &str) -> bool {
     repo.can_write(login) || login == author
 }
 

@@ -28,6 +28,21 @@ impl World {
                 *sha = head_at(d.created_at).sha.clone();
             }
         }
+        // What closed an issue or merged a PR into the default branch is the commit that was
+        // its head then.
+        for (n, sha) in repo.closing_commits.iter_mut().filter(|(_, s)| !known(s)) {
+            if let Some(at) = repo.issues.get(n).and_then(|i| i.closed_at) {
+                *sha = head_at(at).sha.clone();
+            }
+        }
+        for pull in repo.issues.values_mut().filter_map(|i| i.pull.as_mut()) {
+            let merged = pull.merged_at.filter(|_| pull.base == default);
+            if let (Some(at), Some(sha)) = (merged, pull.merge_commit_sha.as_mut()) {
+                if !known(sha) {
+                    *sha = head_at(at).sha.clone();
+                }
+            }
+        }
         for run in repo.runs.iter_mut().filter(|r| r.branch == default) {
             let Some(sha) = run.sha.as_mut().filter(|s| !known(s)) else {
                 continue;

@@ -2,10 +2,10 @@
 //! requested of the viewer, an issue assigned to them by someone else, a comment naming
 //! `@them`, a workflow run that ended on a pull request of theirs. The scenario may seed more
 //! (one whose target is gone, for one). What the world keeps is each thread's id and what
-//! the account did with it (read, done, unsubscribed); the threads themselves are derived
-//! at each request, so a run ending or a review request shows up by itself.
+//! the account did with it (read, done); the threads themselves are derived at each request,
+//! so a run ending or a review request shows up by itself.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::world::{run_view, Repo, Time, World};
 
@@ -15,7 +15,6 @@ pub struct ThreadState {
     pub id: u64,
     pub last_read_at: Option<Time>,
     pub done_at: Option<Time>,
-    pub unsubscribed: bool,
 }
 
 /// A thread the scenario seeded for `login`.
@@ -102,15 +101,18 @@ impl World {
     /// The threads of `login` at `now`, done ones left out, newest first.
     pub(crate) fn notification_threads(&mut self, login: &str, now: Time) -> Vec<Listed> {
         let derived = self.derive_threads(login, now);
+        // Once per request, not once per thread: the list grows with the whole world.
+        let seeded_read: BTreeSet<String> = self
+            .notifications
+            .seeded
+            .iter()
+            .filter(|s| s.login == login && !s.unread)
+            .map(seeded_key)
+            .collect();
         let mut out = Vec::new();
         for d in derived {
-            let seeded_read = self
-                .notifications
-                .seeded
-                .iter()
-                .any(|s| seeded_key(s) == d.key && !s.unread);
             let st = self.notifications.state(login, &d.key);
-            if seeded_read && st.last_read_at.is_none() {
+            if seeded_read.contains(&d.key) && st.last_read_at.is_none() {
                 st.last_read_at = Some(d.updated_at);
             }
             if st.done_at.is_some_and(|t| t >= d.updated_at) {
@@ -174,7 +176,7 @@ impl World {
     /// The latest ended run of each workflow on each branch of an open pull request `login`
     /// opened: GitHub's "CI activity".
     fn ci_threads(&self, k: usize, repo: &Repo, login: &str, now: Time, out: &mut Vec<Derived>) {
-        let mine: Vec<&str> = repo
+        let mine: BTreeSet<&str> = repo
             .issues
             .values()
             .filter(|i| i.user == login && i.state == "open")
@@ -184,7 +186,7 @@ impl World {
         for run in repo
             .runs
             .iter()
-            .filter(|r| mine.contains(&r.branch.as_str()))
+            .filter(|r| mine.contains(r.branch.as_str()))
         {
             if run.created_at > now {
                 continue;

@@ -10,10 +10,11 @@
 use serde_json::{json, Map, Value};
 
 use super::api::{
-    num, opt_string, parse_object, require_write, unprocessable, visible_pull, wrong_type,
-    ApiError, Reply, Req, R,
+    num, opt_string, parse_object, require_write, unprocessable, viewer, visible_pull, wrong_type,
+    Reply, Req, R,
 };
 use super::git_store;
+use super::graphql::{can_write_or_author, field_error, var_str};
 use super::pulls_write::refresh_mergeable_state;
 use super::render::{self, Ctx};
 use super::world::World;
@@ -31,14 +32,8 @@ pub(crate) fn route(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, rest: &[&str
     })
 }
 
-fn viewer(ctx: &Ctx) -> Result<String, ApiError> {
-    ctx.viewer
-        .clone()
-        .ok_or_else(|| ApiError::new(401, "Requires authentication"))
-}
-
 fn edit(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, n: u64) -> R {
-    let login = viewer(ctx)?;
+    let login = viewer(ctx)?.to_string();
     let author = visible_pull(&w.repos[ri], n, ctx)?.user.clone();
     if author != login {
         require_write(req, &w.repos[ri], &login)?;
@@ -69,7 +64,7 @@ fn edit(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, n: u64) -> R {
 }
 
 fn update_branch(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, n: u64) -> R {
-    let login = viewer(ctx)?;
+    let login = viewer(ctx)?.to_string();
     require_write(req, &w.repos[ri], &login)?;
     let body = parse_object(req)?;
     let repo = &w.repos[ri];
@@ -172,10 +167,7 @@ pub(crate) fn set_draft(
     } else {
         "markPullRequestReadyForReview"
     };
-    let id = vars
-        .get("id")
-        .or_else(|| vars.get("pullRequestId"))
-        .and_then(Value::as_str)
+    let id = var_str(vars, "pullRequestId")
         .unwrap_or_default()
         .to_string();
     let found = w.repos.iter().enumerate().find_map(|(ri, repo)| {
@@ -187,19 +179,14 @@ pub(crate) fn set_draft(
             (render::node_id("PR", p.id) == id).then_some((ri, i.number, i.user.clone()))
         })
     });
-    let error = |kind: &str, message: String| {
-        Reply::json(json!({
-            "data": {field: null},
-            "errors": [{"type": kind, "path": [field], "message": message}]
-        }))
-    };
+    let error = |kind: &str, message: String| field_error(field, kind, message);
     let Some((ri, n, author)) = found else {
         return error(
             "NOT_FOUND",
             format!("Could not resolve to a node with the global id of '{id}'."),
         );
     };
-    if author != login && !w.repos[ri].can_write(login) {
+    if !can_write_or_author(&w.repos[ri], login, &author) {
         return error(
             "FORBIDDEN",
             format!(

@@ -212,12 +212,11 @@ fn create_pull(w: &mut World, ri: usize, ctx: &Ctx, req: &Req) -> R {
 
     let repo = &w.repos[ri];
     let issue = visible_pull(repo, number, ctx)?;
-    let mut r = Reply::json(render::pull_json(w, repo, issue, ctx, true)).status(201);
-    r.headers.push((
-        "location",
-        format!("{}/repos/{}/pulls/{number}", ctx.api, repo.full_name()),
-    ));
-    Ok(r)
+    Ok(Reply::created(
+        render::pull_json(w, repo, issue, ctx, true),
+        ctx,
+        format!("/repos/{}/pulls/{number}", repo.full_name()),
+    ))
 }
 
 /// Each reviewer's latest verdict at `now` (approved / changes requested; a dismissal withdraws).
@@ -595,8 +594,10 @@ fn merge(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, n: u64) -> R {
     // GitHub closes the issues a PR into the default branch says it closes.
     if base == w.repos[ri].default_branch {
         for k in closes {
-            if let Some(i) = w.repos[ri].issues.get_mut(&k) {
+            let repo = &mut w.repos[ri];
+            if let Some(i) = repo.issues.get_mut(&k) {
                 if i.pull.is_none() && i.state == "open" {
+                    repo.closing_commits.insert(k, sha.clone());
                     i.state = "closed".into();
                     i.state_reason = Some("completed".into());
                     i.closed_at = Some(now);

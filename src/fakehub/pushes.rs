@@ -135,6 +135,7 @@ impl World {
                 check_suite_id: suite,
                 cancelled_at: None,
                 jobs,
+                held: Vec::new(),
             }],
         });
         self.sync_deployments(ri);

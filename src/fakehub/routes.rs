@@ -104,6 +104,7 @@ pub const OPERATIONS: &[(&str, &str)] = &[
         "GET",
         "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
     ),
+    ("GET", "/repos/{owner}/{repo}/issues/{issue_number}/events"),
     ("GET", "/notifications"),
     ("PATCH", "/notifications/threads/{thread_id}"),
     ("DELETE", "/notifications/threads/{thread_id}"),
@@ -116,6 +117,12 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("GET", "/repos/{owner}/{repo}/rules/branches/{branch}"),
     ("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/files"),
     ("POST", "/repos/{owner}/{repo}/pulls/{pull_number}/comments"),
+    (
+        "POST",
+        "/repos/{owner}/{repo}/actions/runs/{run_id}/approve",
+    ),
+    ("POST", "/repos/{owner}/{repo}/issues"),
+    ("GET", "/repos/{owner}/{repo}/assignees"),
 ];
 
 /// GitHub's GraphQL endpoint: real, but described by its GraphQL schema, not the REST one.

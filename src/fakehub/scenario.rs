@@ -192,6 +192,10 @@ pub(crate) struct IssueSpec {
     pub closed_offset_secs: Option<i64>,
     #[serde(default)]
     pub closed_by: Option<String>,
+    /// The commit that closed it (its `closed` event's `commit_id`); on the default branch a
+    /// made-up sha becomes the commit that was the branch's head when the issue closed.
+    #[serde(default)]
+    pub closed_commit: Option<String>,
     #[serde(default)]
     pub locked: bool,
     #[serde(default)]
@@ -433,6 +437,9 @@ pub(crate) struct RunSpec {
     /// Reviews of pending deployments, relative to the run start.
     #[serde(default)]
     pub approvals: Vec<ApprovalSpec>,
+    /// A fork's pull request run that waits for a maintainer's approval (`…/approve`).
+    #[serde(default)]
+    pub needs_approval: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]

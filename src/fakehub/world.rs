@@ -112,6 +112,9 @@ pub struct Repo {
     pub runs: Vec<Run>,
     pub environments: Vec<Environment>,
     pub deployments: Vec<Deployment>,
+    /// Issue number → the commit that closed it ("Closes #n" in a merged pull request, or
+    /// the scenario's `closed_commit`): its `closed` event names it.
+    pub closing_commits: BTreeMap<u64, String>,
     /// Archived: read-only (tests archive a repository to see cockpit say so).
     pub archived: bool,
 }
@@ -396,6 +399,9 @@ pub struct Attempt {
     pub check_suite_id: u64,
     pub cancelled_at: Option<Time>,
     pub jobs: Vec<Job>,
+    /// A fork's run held until someone with write access approves it: its jobs wait here, and
+    /// the run reads as completed with `action_required` (no jobs, no checks) until then.
+    pub held: Vec<Job>,
 }
 
 #[derive(Clone, Debug)]
@@ -743,6 +749,11 @@ fn load_repo(r: &RepoSpec, now: Time, ids: &mut Ids) -> Repo {
         runs: Vec::new(),
         environments,
         deployments: Vec::new(),
+        closing_commits: r
+            .issues
+            .iter()
+            .filter_map(|i| Some((i.number, i.closed_commit.clone()?)))
+            .collect(),
         archived: false,
     };
 
@@ -807,6 +818,10 @@ fn load_repo(r: &RepoSpec, now: Time, ids: &mut Ids) -> Repo {
                     .unwrap_or_else(|| wf.name.clone())
             }
         });
+        let (jobs, held) = match rs.needs_approval {
+            true => (Vec::new(), jobs),
+            false => (jobs, Vec::new()),
+        };
         repo.runs.push(Run {
             id: rs.id,
             workflow_id: wf.id,
@@ -826,6 +841,7 @@ fn load_repo(r: &RepoSpec, now: Time, ids: &mut Ids) -> Repo {
                 check_suite_id: take(&mut ids.check_suite),
                 cancelled_at: rs.cancel_after_secs.map(|c| created_at + secs(c)),
                 jobs,
+                held,
             }],
         });
     }
@@ -1391,7 +1407,9 @@ pub fn run_view(repo: &Repo, run: &Run, now: Time) -> RunView {
     let plans = plan_attempt(repo, att);
     let jobs: Vec<JobView> = plans.iter().map(|p| job_view(p, now)).collect();
     let all_done = jobs.iter().all(|j| j.status == "completed");
-    let (status, conclusion) = if all_done {
+    let (status, conclusion) = if !att.held.is_empty() {
+        ("completed", Some("action_required"))
+    } else if all_done {
         let cancelled = att.cancelled_at.is_some_and(|c| c <= now)
             || jobs.iter().any(|j| j.conclusion == Some("cancelled"));
         let failed = jobs.iter().any(|j| j.conclusion == Some("failure"));

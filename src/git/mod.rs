@@ -9,6 +9,7 @@ mod branches;
 mod demo;
 mod error;
 mod fetch;
+mod live;
 mod merged;
 mod naming;
 mod ops;
@@ -28,6 +29,7 @@ pub use demo::{
 };
 pub use error::{GitError, PushRejection, Refusal};
 pub use fetch::{fetch, FetchOutcome};
+pub use live::deployed_contains;
 pub use naming::{branch_name_for_issue, is_valid_branch_name};
 pub use ops::{
     branch_from_issue, checkout_branch, create_branch, delete_merged_branch, link_branch_to_issue,

@@ -164,6 +164,14 @@ impl GitHub {
             .map(|_| ())
     }
 
+    /// Lets a fork's pull request run that waits for a maintainer's approval start.
+    pub async fn approve_run(&self, slug: &Slug, run_id: u64) -> Result<(), ApiError> {
+        let path = format!("{}/actions/runs/{run_id}/approve", slug.api_path());
+        self.send_json::<Value>(Method::POST, &path, &Value::Null)
+            .await
+            .map(|_| ())
+    }
+
     /// Approves or rejects a run waiting for deployment to the given environments.
     pub async fn review_pending_deployment(
         &self,
@@ -195,6 +203,28 @@ impl GitHub {
     ) -> Result<Comparison, ApiError> {
         let path = format!("{}/compare/{}...{}", slug.api_path(), base, head);
         Ok(self.get::<Comparison>(&path).await?.data)
+    }
+
+    /// The commit that closed issue `number`: the last `closed` event's `commit_id` (set when
+    /// a commit or a merged pull request closed it). `None`: closed by hand, or not closed.
+    pub async fn closing_commit(
+        &self,
+        slug: &Slug,
+        number: u64,
+    ) -> Result<Option<String>, ApiError> {
+        let events = self
+            .get_pages::<super::models::IssueEvent>(
+                &format!("{}/issues/{number}/events?per_page=100", slug.api_path()),
+                10,
+            )
+            .await?
+            .data;
+        // Oldest first: the last close counts (an issue reopened and closed again).
+        Ok(events
+            .iter()
+            .rev()
+            .find(|e| e.event == "closed")
+            .and_then(|e| e.commit_id.clone()))
     }
 
     /// Every deployment to `environment` created since `since`, newest first, with all of its

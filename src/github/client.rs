@@ -107,6 +107,7 @@ impl GitHub {
             base,
             token,
             rate: Mutex::new(None),
+            search_rate: Mutex::new(None),
         });
         // octocrab's stack without its retry, redirect, tracing and auth layers: the token
         // and the base URL are `ApiLayer`'s, the transport is the reqwest client above.
@@ -146,6 +147,11 @@ impl GitHub {
 
     pub fn rate_limit(&self) -> Option<RateLimit> {
         self.inner.host.rate.lock().ok().and_then(|r| *r)
+    }
+
+    /// The search API's budget as its last answer reported it.
+    pub fn search_rate_limit(&self) -> Option<RateLimit> {
+        self.inner.host.search_rate.lock().ok().and_then(|r| *r)
     }
 
     fn url(&self, path: &str) -> String {
@@ -340,7 +346,13 @@ impl GitHub {
                         retry_after_secs: secs,
                     }
                 } else if let Some(rl) = rl.filter(|r| r.remaining == 0) {
-                    ApiError::RateLimited { reset: rl.reset }
+                    let search = headers
+                        .get("x-ratelimit-resource")
+                        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"search"));
+                    ApiError::RateLimited {
+                        reset: rl.reset,
+                        search,
+                    }
                 } else if message.to_ascii_lowercase().contains("rate limit") {
                     ApiError::SecondaryRateLimit {
                         retry_after_secs: 60,

@@ -113,85 +113,82 @@ impl GitHub {
         })
     }
 
-    /// Open PRs that are mine or ask for my review, with their checks and review state.
-    pub async fn pull_rows(
+    /// One pull request's row: the pull request itself, then its reviews and checks (all
+    /// conditional requests: an unchanged pull request costs nothing). `found` is what the
+    /// search said of it: when the pull request itself cannot be read, the row is made of that,
+    /// its checks (which need the head commit) and comment count marked unread.
+    pub async fn pull_row(
         &self,
         slug: &Slug,
+        found: &Issue,
         login: &str,
-    ) -> Result<Fetched<Vec<PullRow>>, ApiError> {
-        let list = self
-            .get_pages::<PullRequest>(
-                &format!("{}/pulls?state=open&per_page=100", slug.api_path()),
-                5,
-            )
-            .await?;
-        let mut changed = list.changed;
-        let wanted: Vec<(PullRequest, PullRole)> = list
-            .data
-            .into_iter()
-            .filter_map(|pr| {
-                let author = pr.user.as_ref().map(|u| u.login.as_str()) == Some(login);
-                let asked = pr.requested_reviewers.iter().any(|u| u.login == login);
-                let role = if author {
-                    PullRole::Mine
-                } else if asked {
-                    PullRole::ReviewRequested
-                } else {
-                    return None;
-                };
-                Some((pr, role))
-            })
-            .collect();
-        let details = join_all(wanted.into_iter().map(|(pr, role)| async move {
-            let n = pr.number;
-            let pr_path = format!("{}/pulls/{n}", slug.api_path());
-            let reviews_path = format!("{}/pulls/{n}/reviews?per_page=100", slug.api_path());
-            let checks_path = format!(
-                "{}/commits/{}/check-runs?per_page=100",
-                slug.api_path(),
-                pr.head.sha
-            );
-            let (full, reviews, checks) = tokio::join!(
-                self.get::<PullRequest>(&pr_path),
-                self.get_pages::<Review>(&reviews_path, 3),
-                self.get::<CheckRunList>(&checks_path),
-            );
-            (pr, role, full, reviews, checks)
-        }))
-        .await;
-        let mut rows = Vec::new();
-        for (pr, role, full, reviews, checks) in details {
-            // The list has the pull request; what the other requests add is garnish that
-            // can be missing: the row shows `?` there and says why.
-            let mut gaps = Gaps::default();
-            let full = part(full, Part::Comments, &mut gaps)?;
-            let reviews = part(reviews, Part::Reviews, &mut gaps)?;
-            // A repository without Actions answers 404: no checks, not a gap.
-            let checks = match checks {
-                Err(ApiError::NotFound { .. }) => None,
-                other => part(other, Part::Checks, &mut gaps)?,
-            };
-            changed |= full.as_ref().is_some_and(|f| f.changed)
-                || reviews.as_ref().is_some_and(|r| r.changed)
-                || checks.as_ref().is_some_and(|c| c.changed)
-                || !gaps.is_empty();
-            let comments = full.map_or(0, |f| {
-                f.data.comments.unwrap_or(0) + f.data.review_comments.unwrap_or(0)
-            });
-            let decision = reviews.map_or(ReviewDecision::None, |r| {
-                ReviewDecision::from_reviews(&r.data, &pr.requested_reviewers)
-            });
-            rows.push(PullRow {
+    ) -> Result<Fetched<PullRow>, ApiError> {
+        let number = found.number;
+        let pr_path = format!("{}/pulls/{number}", slug.api_path());
+        let mut unread = Gaps::default();
+        let full = match part(
+            self.get::<PullRequest>(&pr_path).await,
+            Part::Comments,
+            &mut unread,
+        )? {
+            Some(full) => full,
+            None => Fetched {
+                data: pull_from_search(found),
+                changed: true,
+            },
+        };
+        let pr = full.data;
+        let author = pr.user.as_ref().map(|u| u.login.as_str()) == Some(login);
+        let asked = pr.requested_reviewers.iter().any(|u| u.login == login);
+        let role = match (author, asked) {
+            (true, _) => PullRole::Mine,
+            (false, true) => PullRole::ReviewRequested,
+            (false, false) => PullRole::Involved,
+        };
+        let reviews_path = format!("{}/pulls/{number}/reviews?per_page=100", slug.api_path());
+        let checks_path = format!(
+            "{}/commits/{}/check-runs?per_page=100",
+            slug.api_path(),
+            pr.head.sha
+        );
+        let checks = async {
+            match unread.get(Part::Comments) {
+                // The head commit is unknown: so are its checks.
+                Some(u) => Err(ApiError::Client {
+                    status: 0,
+                    message: format!("the pull request could not be read: {}", u.why),
+                }),
+                None => self.get::<CheckRunList>(&checks_path).await,
+            }
+        };
+        let (reviews, checks) = tokio::join!(self.get_pages::<Review>(&reviews_path, 3), checks);
+        // The pull request is the row; what the other requests add is garnish that can be
+        // missing: the row shows `?` there and says why.
+        let mut gaps = unread;
+        let reviews = part(reviews, Part::Reviews, &mut gaps)?;
+        // A repository without Actions answers 404: no checks, not a gap.
+        let checks = match checks {
+            Err(ApiError::NotFound { .. }) => None,
+            other => part(other, Part::Checks, &mut gaps)?,
+        };
+        let changed = full.changed
+            || reviews.as_ref().is_some_and(|r| r.changed)
+            || checks.as_ref().is_some_and(|c| c.changed)
+            || !gaps.is_empty();
+        let comments = pr.comments.unwrap_or(0) + pr.review_comments.unwrap_or(0);
+        let decision = reviews.map_or(ReviewDecision::None, |r| {
+            ReviewDecision::from_reviews(&r.data, &pr.requested_reviewers)
+        });
+        Ok(Fetched {
+            data: PullRow {
+                repo: slug.clone(),
                 pr,
                 role,
                 checks: checks.map(|c| ChecksRollup::from_runs(&c.data.check_runs)),
                 decision,
                 comments,
                 gaps,
-            });
-        }
-        Ok(Fetched {
-            data: rows,
+            },
             changed,
         })
     }
@@ -415,10 +412,43 @@ impl GitHub {
     }
 }
 
+/// A pull request as far as a search item tells it (no head or base: those the search does
+/// not give).
+fn pull_from_search(i: &Issue) -> PullRequest {
+    let unknown = || GitRef {
+        ref_name: String::new(),
+        sha: String::new(),
+        repo: None,
+    };
+    PullRequest {
+        number: i.number,
+        // The item's node id is the issue's, not the pull request's GraphQL id.
+        node_id: String::new(),
+        title: i.title.clone(),
+        state: i.state.clone(),
+        draft: false,
+        user: i.user.clone(),
+        head: unknown(),
+        base: unknown(),
+        requested_reviewers: Vec::new(),
+        html_url: i.html_url.clone(),
+        created_at: i.created_at,
+        updated_at: i.updated_at,
+        body: i.body.clone(),
+        merged_at: None,
+        merge_commit_sha: None,
+        comments: None,
+        review_comments: None,
+        mergeable_state: None,
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PullRole {
     Mine,
     ReviewRequested,
+    /// Neither mine nor asking for my review (a section's query found it).
+    Involved,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -458,24 +488,38 @@ pub enum ReviewDecision {
     None,
 }
 
+/// Each reviewer's latest approving, blocking or dismissed review, oldest first.
+fn verdicts(reviews: &[Review]) -> Vec<(&str, &ReviewState)> {
+    let mut latest: Vec<(&str, &ReviewState)> = Vec::new();
+    let mut sorted: Vec<&Review> = reviews.iter().collect();
+    sorted.sort_by_key(|r| r.submitted_at);
+    for r in sorted {
+        let who = r.user.as_ref().map(|u| u.login.as_str()).unwrap_or("");
+        if !matches!(
+            r.state,
+            ReviewState::Approved | ReviewState::ChangesRequested | ReviewState::Dismissed
+        ) {
+            continue;
+        }
+        latest.retain(|(w, _)| *w != who);
+        latest.push((who, &r.state));
+    }
+    latest
+}
+
+/// How many reviewers' latest verdict is an approval (what a required review count counts).
+pub fn approvals(reviews: &[Review]) -> u64 {
+    verdicts(reviews)
+        .iter()
+        .filter(|(_, s)| **s == ReviewState::Approved)
+        .count() as u64
+}
+
 impl ReviewDecision {
     /// Each reviewer's latest approving or blocking review counts; comments do not change a
     /// verdict, and a dismissal withdraws it — GitHub's rule without branch protection.
     pub fn from_reviews(reviews: &[Review], requested: &[User]) -> ReviewDecision {
-        let mut latest: Vec<(&str, &ReviewState)> = Vec::new();
-        let mut sorted: Vec<&Review> = reviews.iter().collect();
-        sorted.sort_by_key(|r| r.submitted_at);
-        for r in sorted {
-            let who = r.user.as_ref().map(|u| u.login.as_str()).unwrap_or("");
-            if !matches!(
-                r.state,
-                ReviewState::Approved | ReviewState::ChangesRequested | ReviewState::Dismissed
-            ) {
-                continue;
-            }
-            latest.retain(|(w, _)| *w != who);
-            latest.push((who, &r.state));
-        }
+        let latest = verdicts(reviews);
         if latest
             .iter()
             .any(|(_, s)| **s == ReviewState::ChangesRequested)
@@ -493,6 +537,8 @@ impl ReviewDecision {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct PullRow {
+    /// The repository the pull request is in (a section can span several).
+    pub repo: Slug,
     pub pr: PullRequest,
     pub role: PullRole,
     pub checks: Option<ChecksRollup>,

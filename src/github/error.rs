@@ -8,8 +8,8 @@ pub enum ApiError {
     NoToken,
     #[error("GitHub rejected the token (401 {message}); it may be revoked or expired: run `cockpit auth login`")]
     Unauthorized { message: String },
-    #[error("rate limit exhausted; resets at {}", reset.format("%H:%M:%S UTC"))]
-    RateLimited { reset: DateTime<Utc> },
+    #[error("{}rate limit exhausted; resets at {}", if *search { "search " } else { "" }, reset.format("%H:%M:%S UTC"))]
+    RateLimited { reset: DateTime<Utc>, search: bool },
     // Neither message promises a retry: a failed mutation is not retried. (A view's poller
     // tries again on its own schedule, and marks the view stale meanwhile.)
     #[error("GitHub asked to slow down (secondary rate limit) for {retry_after_secs}s")]

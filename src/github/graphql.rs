@@ -282,19 +282,32 @@ impl GitHub {
         } else {
             ("UnresolveReviewThread", "unresolveReviewThread")
         };
+        self.flag_mutation(op, field, ("threadId", thread_id), ("thread", "isResolved"))
+            .await
+    }
+
+    /// Mutation `op` on one node, whose answer is one flag of the changed object:
+    /// `field(input: {input_name: id}) { object { flag } }`.
+    pub(super) async fn flag_mutation(
+        &self,
+        op: &str,
+        field: &str,
+        (input_name, id): (&str, &str),
+        (object, flag): (&str, &str),
+    ) -> Result<bool, ApiError> {
         let query = format!(
-            "mutation {op}($threadId: ID!) {{
-  {field}(input: {{threadId: $threadId}}) {{ thread {{ id isResolved }} }}
+            "mutation {op}(${input_name}: ID!) {{
+  {field}(input: {{{input_name}: ${input_name}}}) {{ {object} {{ {flag} }} }}
 }}"
         );
-        let data: Value = self.graphql(&query, json!({"threadId": thread_id})).await?;
+        let data: Value = self.graphql(&query, json!({ input_name: id })).await?;
         data.get(field)
-            .and_then(|f| f.get("thread"))
-            .and_then(|t| t.get("isResolved"))
+            .and_then(|f| f.get(object))
+            .and_then(|o| o.get(flag))
             .and_then(Value::as_bool)
             .ok_or_else(|| ApiError::Malformed {
                 context: field.into(),
-                reason: "no thread in the answer".into(),
+                reason: format!("no {object} in the answer"),
             })
     }
 }

@@ -1,4 +1,4 @@
-//! Acting on issues: comment, close / reopen, assign, labels. (Reading an issue with its comment
+//! Acting on issues: open one, comment, close / reopen, assign, labels. (Reading an issue with its comment
 //! thread is `GitHub::issue_with_comments` in `dashboard.rs`.)
 
 use reqwest::Method;
@@ -8,8 +8,17 @@ use serde_json::Value;
 use super::client::GitHub;
 use super::dashboard::Slug;
 use super::error::ApiError;
-use super::models::{Issue, IssueComment, Label};
+use super::models::{Issue, IssueComment, Label, User};
 use super::paths::path_segment;
+
+/// A new issue: what the user wrote and chose.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct NewIssue {
+    pub title: String,
+    pub body: String,
+    pub labels: Vec<String>,
+    pub assignees: Vec<String>,
+}
 
 /// Why an issue is closed (GitHub's `state_reason`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,5 +166,30 @@ impl GitHub {
         );
         self.typed(&path, self.issues_of(slug).remove_label(number, name))
             .await
+    }
+
+    /// Opens an issue. GitHub silently drops the labels and assignees of a user without push
+    /// access: the returned issue says what was applied.
+    pub async fn create_issue(&self, slug: &Slug, new: &NewIssue) -> Result<Issue, ApiError> {
+        self.mutate(
+            Method::POST,
+            &format!("{}/issues", slug.api_path()),
+            &serde_json::json!({
+                "title": new.title, "body": new.body, "labels": new.labels,
+                "assignees": new.assignees,
+            }),
+        )
+        .await
+    }
+
+    /// The users issues of the repository can be assigned to, up to 1,000.
+    pub async fn assignable_users(&self, slug: &Slug) -> Result<Vec<User>, ApiError> {
+        Ok(self
+            .get_pages::<User>(
+                &format!("/repos/{}/assignees?per_page=100", slug.full_name()),
+                10,
+            )
+            .await?
+            .data)
     }
 }

@@ -14,6 +14,7 @@ pub mod paths;
 pub mod pr_actions;
 pub mod pulls;
 pub mod ratelimit;
+pub mod search;
 mod transport;
 
 // The rules of names, origins and secrets sit below `github` (git and the config use them too);

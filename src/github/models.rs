@@ -278,6 +278,10 @@ pub struct PullRequest {
     pub body: Option<String>,
     #[serde(default)]
     pub merged_at: Option<DateTime<Utc>>,
+    /// Once merged, the commit that carries the PR into its base (before that, GitHub's test
+    /// merge: meaningless).
+    #[serde(default)]
+    pub merge_commit_sha: Option<String>,
     /// Only on the single-PR endpoint.
     #[serde(default)]
     pub comments: Option<u64>,
@@ -384,6 +388,12 @@ impl WorkflowRun {
     /// The repository the run belongs to, when the answer says.
     pub fn repo(&self) -> Option<Slug> {
         Slug::parse(&self.repository.as_ref()?.full_name)
+    }
+
+    /// A fork's pull request run that GitHub holds until a maintainer approves it: it reads as
+    /// completed with `action_required` and has no jobs yet.
+    pub fn waits_for_approval(&self) -> bool {
+        self.status == RunStatus::Completed && self.conclusion == Some(Conclusion::ActionRequired)
     }
 }
 
@@ -746,4 +756,16 @@ mod tests {
                 .expect("reviewer");
         assert_clean("reviewer", &r.display_name());
     }
+}
+
+/// One entry of an issue's events (`GET /repos/{o}/{r}/issues/{n}/events`): only what tells
+/// which commit closed it.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct IssueEvent {
+    /// `closed`, `merged`, `reopened`, `referenced`, …
+    pub event: String,
+    /// The commit that closed the issue ("Fixes #12" in a commit or a merged PR), when one did.
+    #[serde(default)]
+    pub commit_id: Option<String>,
+    pub created_at: DateTime<Utc>,
 }

@@ -73,7 +73,8 @@ impl Requirements {
 
 /// Why GitHub would refuse (or does refuse: `blocked`) a merge, as far as the branch's rules,
 /// the head's checks, the reviews and the threads tell. `Err(why)` for rules that could not be
-/// read: the caller then says it cannot tell which checks are required.
+/// read: the caller then says it cannot tell which checks are required. The one readiness
+/// rule: the merge confirmation and the pull request's detail both show what this says.
 pub fn merge_blockers(
     requirements: &Result<Requirements, ApiError>,
     detail: &super::pulls::PullDetail,
@@ -121,9 +122,10 @@ pub fn merge_blockers(
             Some(_) => {}
         }
     }
-    if req.approvals > 0 && decision != ReviewDecision::Approved {
+    let approved = super::dashboard::approvals(&detail.reviews);
+    if approved < req.approvals {
         out.push(format!(
-            "{} required (none yet counts).",
+            "{approved} of {} required.",
             crate::words::count(req.approvals, "approving review")
         ));
     }
@@ -154,20 +156,13 @@ impl GitHub {
                 "markPullRequestReadyForReview",
             )
         };
-        let query = format!(
-            "mutation {op}($id: ID!) {{
-  {field}(input: {{pullRequestId: $id}}) {{ pullRequest {{ isDraft }} }}
-}}"
-        );
-        let data: Value = self.graphql(&query, json!({ "id": node_id })).await?;
-        data.get(field)
-            .and_then(|f| f.get("pullRequest"))
-            .and_then(|p| p.get("isDraft"))
-            .and_then(Value::as_bool)
-            .ok_or_else(|| ApiError::Malformed {
-                context: field.into(),
-                reason: "no pull request in the answer".into(),
-            })
+        self.flag_mutation(
+            op,
+            field,
+            ("pullRequestId", node_id),
+            ("pullRequest", "isDraft"),
+        )
+        .await
     }
 
     /// Merges the base into the head branch on GitHub (202: it happens shortly). With

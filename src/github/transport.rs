@@ -25,6 +25,9 @@ pub(crate) struct Host {
     pub base: url::Url,
     pub token: Option<Token>,
     pub rate: Mutex<Option<RateLimit>>,
+    /// The search API's own budget (30 a minute), kept apart so it neither hides nor paces
+    /// the primary one.
+    pub search_rate: Mutex<Option<RateLimit>>,
 }
 
 impl Host {
@@ -46,7 +49,15 @@ impl Host {
 
     fn note_rate_limit(&self, headers: &HeaderMap) {
         if let Some(rl) = RateLimit::from_headers(headers) {
-            if let Ok(mut slot) = self.rate.lock() {
+            let search = headers
+                .get("x-ratelimit-resource")
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"search"));
+            let slot = if search {
+                &self.search_rate
+            } else {
+                &self.rate
+            };
+            if let Ok(mut slot) = slot.lock() {
                 *slot = Some(rl);
             }
         }

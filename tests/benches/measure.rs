@@ -12,14 +12,23 @@ pub fn median_us(
     id: &str,
     mut routine: impl FnMut(),
 ) -> f64 {
+    median_us_timed(group, id, || {
+        let start = Instant::now();
+        routine();
+        start.elapsed()
+    })
+}
+
+/// [`median_us`] for a routine that times its own part, leaving its set-up out.
+pub fn median_us_timed(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    id: &str,
+    mut routine: impl FnMut() -> Duration,
+) -> f64 {
     let mut per_call = Vec::new();
     group.bench_function(id, |b| {
         b.iter_custom(|iters| {
-            let start = Instant::now();
-            for _ in 0..iters {
-                routine();
-            }
-            let took = start.elapsed();
+            let took: Duration = (0..iters).map(|_| routine()).sum();
             per_call.push(took.as_secs_f64() * 1e6 / iters.max(1) as f64);
             took
         })

@@ -121,30 +121,19 @@ fn filter_keystrokes(c: &mut Criterion) -> (f64, f64) {
     let fresh = issues(10_000);
     let mut s = state(10_000, 0);
     typed(&mut s, "/");
-    let mut per_call = Vec::new();
-    group.bench_function(
+    let first = measure::median_us_timed(
+        &mut group,
         "the first keystroke on new data (builds 10,000 rows' text)",
-        |b| {
-            b.iter_custom(|iters| {
-                let mut took = Duration::ZERO;
-                for _ in 0..iters {
-                    s.issues.data = Some(fresh.clone());
-                    let start = Instant::now();
-                    cockpit::app::update(&mut s, &km, key('5'));
-                    took += start.elapsed();
-                    cockpit::app::update(&mut s, &km, key('\u{8}'));
-                }
-                per_call.push(took.as_secs_f64() * 1e6 / iters.max(1) as f64);
-                took
-            })
+        || {
+            s.issues.data = Some(fresh.clone());
+            let start = Instant::now();
+            cockpit::app::update(&mut s, &km, key('5'));
+            let took = start.elapsed();
+            cockpit::app::update(&mut s, &km, key('\u{8}'));
+            took
         },
     );
     group.finish();
-    per_call.sort_by(f64::total_cmp);
-    let first = per_call
-        .get(per_call.len() / 2)
-        .copied()
-        .unwrap_or(f64::NAN);
     (pair, first)
 }
 

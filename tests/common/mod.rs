@@ -92,6 +92,8 @@ pub struct Setup {
     /// Start as in this directory: the repository and its problems come from it (as
     /// `cockpit` run there finds them) instead of `repo` and the demo clone.
     pub cwd: Option<std::path::PathBuf>,
+    /// Changes the state before the app starts (what the config would set: sections, …).
+    pub state: Option<fn(&mut AppState)>,
     /// The keymap (default: the default one), with any `[[commands]]`.
     pub keymap: Option<Keymap>,
     /// The config's `[repos] watch`.
@@ -113,6 +115,7 @@ impl Default for Setup {
             drafts_dir: None,
             intervals: None,
             cwd: None,
+            state: None,
             keymap: None,
             watch: Vec::new(),
             scenario: None,
@@ -161,7 +164,7 @@ impl Harness {
                 },
             },
         };
-        let launched = launch::build(LaunchSpec {
+        let mut launched = launch::build(LaunchSpec {
             target: ApiTarget::from_api_url(&api),
             repo,
             token: setup
@@ -184,6 +187,9 @@ impl Harness {
             watch: setup.watch.clone(),
         })
         .expect("launch");
+        if let Some(tweak) = setup.state {
+            tweak(&mut launched.state);
+        }
         let (keys, rx) = mpsc::unbounded_channel::<io::Result<Event>>();
         let input = rx;
         let (frame_tx, frames) =
@@ -352,6 +358,13 @@ pub fn commit_file(dir: &std::path::Path, file: &str, content: &str, message: &s
     repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
         .expect("commit")
         .to_string()
+}
+
+/// Throws away the uncommitted edit the demo clone starts with, so a switch of branch is clean.
+pub fn discard_work_in_progress(dir: &std::path::Path) {
+    let repo = git2::Repository::open(dir).expect("open");
+    repo.checkout_head(Some(git2::build::CheckoutBuilder::new().force()))
+        .expect("reset the demo's edit");
 }
 
 /// Polls `f` until it holds (up to [`DEADLINE`]): for state outside fakehub, such as files on

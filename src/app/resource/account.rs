@@ -1,6 +1,6 @@
 //! Who is signed in, the repository, and the local clone's branches.
 
-use super::{no_repo, Polled, Resource, ResourceKind};
+use super::{no_repo, Polled, ResourceKind};
 use crate::app::effect::Effect;
 use crate::app::pollers::{Intervals, Services};
 use crate::app::state::{AppState, Loaded, PanelId};
@@ -36,15 +36,10 @@ impl Polled for User {
                 state.user_error = None;
                 if state.login.as_deref() != Some(login.as_str()) {
                     state.login = Some(login.clone());
-                    if state.ctx.repo.is_some() || state.issues_all_repos {
-                        fx.push(Effect::Poll(Resource::Issues(super::Issues {
-                            all_repos: state.issues_all_repos,
-                            login: login.clone(),
-                        })));
-                    }
-                    if state.ctx.repo.is_some() {
-                        fx.push(Effect::Poll(Resource::Pulls(super::Pulls { login })));
-                    }
+                    fx.extend(crate::app::sections::poll(
+                        state,
+                        &[PanelId::Issues, PanelId::Pulls],
+                    ));
                 }
             }
             Err(e) => {
@@ -114,10 +109,8 @@ fn here_runs(state: &mut AppState) -> Vec<Effect> {
         loading: true,
         ..Loaded::default()
     };
-    crate::app::watch::panel_pollers(state)
-        .into_iter()
-        .filter(|e| matches!(e, Effect::Poll(Resource::Runs(_) | Resource::HeadRuns(_))))
-        .collect()
+    // Both callers have just set the branch or the commit: a poll, never a stop.
+    vec![crate::app::watch::here_runs(state)]
 }
 
 /// The local clone's branches, read with git on a blocking thread.

@@ -1,12 +1,13 @@
 //! Details opened from a panel: an issue, a pull request, an environment's insights.
 
-use super::{Polled, ResourceKind};
+use super::{Polled, Resource, ResourceKind};
 use crate::app::effect::Effect;
 use crate::app::pollers::{Intervals, Services};
 use crate::app::state::{AppState, Detail, Insights};
 use crate::app::update::{note_error, store};
 use crate::github::dashboard::Slug;
-use crate::github::models::{Issue, IssueComment};
+use crate::github::models::{Issue, IssueComment, IssueState};
+use crate::github::pr_actions::Requirements;
 use crate::github::pulls;
 use crate::github::{ApiError, Fetched, GitHub};
 use chrono::{DateTime, Utc};
@@ -70,11 +71,13 @@ impl Polled for PullDetail {
 
     fn apply(self, state: &mut AppState, at: DateTime<Utc>, answer: Self::Answer) -> Vec<Effect> {
         let mut err = None;
+        let mut fx = Vec::new();
         if let Some(Detail::Pull {
             repo,
             number: open,
             data,
             cursor,
+            rules,
             ..
         }) = &mut state.detail
         {
@@ -82,6 +85,7 @@ impl Polled for PullDetail {
                 data.loading = false;
                 match answer {
                     Ok(d) => {
+                        fx.extend(read_rules(rules, &self, &d));
                         cursor.clamp(d.threads.len());
                         err = d
                             .gaps
@@ -101,6 +105,63 @@ impl Polled for PullDetail {
             }
         }
         note_error(state, at, "pull request", err);
+        fx
+    }
+}
+
+/// The first answer for an open pull request asks for its base branch's rules, once: why
+/// GitHub would block the merge is worked out from them and every later answer.
+fn read_rules(
+    rules: &mut crate::app::state::Loaded<Result<Requirements, ApiError>>,
+    pull: &PullDetail,
+    d: &pulls::PullDetail,
+) -> Option<Effect> {
+    let open = d.pr.state == IssueState::Open && d.pr.merged_at.is_none();
+    if !open || rules.loading || rules.data.is_some() {
+        return None;
+    }
+    rules.loading = true;
+    Some(Effect::Poll(Resource::BranchRules(BranchRules {
+        repo: pull.repo.clone(),
+        number: pull.number,
+        base: d.pr.base.ref_name.clone(),
+    })))
+}
+
+/// What a pull request's base branch requires before a merge: once per opened detail.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct BranchRules {
+    pub repo: Slug,
+    pub number: u64,
+    pub base: String,
+}
+
+impl Polled for BranchRules {
+    const KIND: ResourceKind = ResourceKind::BranchRules;
+    type Answer = Result<Requirements, ApiError>;
+
+    async fn fetch(&self, s: &Services) -> Self::Answer {
+        s.gh.branch_requirements(&self.repo, &self.base).await
+    }
+
+    fn pace(&self, _: &Self::Answer, _: &Intervals) -> Option<Duration> {
+        None
+    }
+
+    fn apply(self, state: &mut AppState, at: DateTime<Utc>, answer: Self::Answer) -> Vec<Effect> {
+        if let Some(Detail::Pull {
+            repo,
+            number,
+            rules,
+            ..
+        }) = &mut state.detail
+        {
+            if *number == self.number && *repo == self.repo {
+                rules.loading = false;
+                rules.data = Some(answer);
+                rules.updated = Some(at);
+            }
+        }
         Vec::new()
     }
 }

@@ -42,7 +42,7 @@ impl Polled for Notifications {
             }),
             at,
         );
-        let len = inbox.threads.data.as_ref().map_or(0, Vec::len);
+        let len = inbox.len();
         inbox.cursor.clamp(len);
         Vec::new()
     }

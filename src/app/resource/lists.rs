@@ -1,35 +1,32 @@
 //! The dashboard's lists from GitHub: issues, pull requests, environments.
 
-use super::{no_repo, Polled, ResourceKind};
+use super::{Polled, ResourceKind};
 use crate::app::effect::Effect;
 use crate::app::pollers::{Intervals, Services};
+use crate::app::sections;
 use crate::app::state::{AppState, PanelId};
 use crate::app::update::{new_review_requests, new_waiting_deploys, note_error, store, store_rows};
 use crate::github::dashboard::{EnvRow, PullRow};
 use crate::github::models::Issue;
+use crate::github::search::{Found, SearchCount};
 use crate::github::{ApiError, Fetched, Slug};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
-/// Issues assigned to `login`, in this repository or in all of them.
+/// The visible Issues section: a search (with `is:issue` and the scope in `query`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Issues {
-    pub all_repos: bool,
-    pub login: String,
+    pub query: String,
 }
 
 impl Polled for Issues {
     const KIND: ResourceKind = ResourceKind::Issues;
-    type Answer = Result<Fetched<Vec<Issue>>, ApiError>;
+    const SEARCH: bool = true;
+    type Answer = Result<Fetched<Found<Issue>>, ApiError>;
 
     async fn fetch(&self, s: &Services) -> Self::Answer {
-        if self.all_repos {
-            return s.gh.assigned_issues_everywhere().await;
-        }
-        match s.slug.as_ref() {
-            Some(slug) => s.gh.assigned_issues(slug, &self.login).await,
-            None => Err(no_repo()),
-        }
+        search_budget(s)?;
+        s.gh.search_issues(&self.query).await
     }
 
     fn pace(&self, _: &Self::Answer, iv: &Intervals) -> Option<Duration> {
@@ -37,10 +34,14 @@ impl Polled for Issues {
     }
 
     fn apply(self, state: &mut AppState, at: DateTime<Utc>, answer: Self::Answer) -> Vec<Effect> {
-        if self.all_repos != state.issues_all_repos {
+        if sections::issues_query(state).as_deref() != Some(self.query.as_str()) {
             return Vec::new();
         }
-        let why = store(&mut state.issues, answer, at);
+        let (rows, count) = split(answer);
+        if count.is_some() {
+            state.issue_tabs.count = count;
+        }
+        let why = store(&mut state.issues, rows, at);
         note_error(state, at, "issues", why);
         let len = state.panel_len(PanelId::Issues);
         state.cursor_mut(PanelId::Issues).clamp(len);
@@ -48,21 +49,21 @@ impl Polled for Issues {
     }
 }
 
-/// Pull requests with what `login` is asked to review.
+/// The visible Pull requests section, with `login`'s role in each and their checks.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Pulls {
+    pub query: String,
     pub login: String,
 }
 
 impl Polled for Pulls {
     const KIND: ResourceKind = ResourceKind::Pulls;
-    type Answer = Result<Fetched<Vec<PullRow>>, ApiError>;
+    const SEARCH: bool = true;
+    type Answer = Result<Fetched<Found<PullRow>>, ApiError>;
 
     async fn fetch(&self, s: &Services) -> Self::Answer {
-        match s.slug.as_ref() {
-            Some(slug) => s.gh.pull_rows(slug, &self.login).await,
-            None => Err(no_repo()),
-        }
+        search_budget(s)?;
+        s.gh.search_pull_rows(&self.query, &self.login).await
     }
 
     fn pace(&self, _: &Self::Answer, iv: &Intervals) -> Option<Duration> {
@@ -70,7 +71,14 @@ impl Polled for Pulls {
     }
 
     fn apply(self, state: &mut AppState, at: DateTime<Utc>, answer: Self::Answer) -> Vec<Effect> {
-        let why = store_rows(&mut state.pulls, answer, at);
+        if sections::pulls_query(state).as_deref() != Some(self.query.as_str()) {
+            return Vec::new();
+        }
+        let (rows, count) = split(answer);
+        if count.is_some() {
+            state.pull_tabs.count = count;
+        }
+        let why = store_rows(&mut state.pulls, rows, at);
         note_error(state, at, "pull requests", why);
         let len = state.panel_len(PanelId::Pulls);
         state.cursor_mut(PanelId::Pulls).clamp(len);
@@ -87,6 +95,34 @@ impl Polled for Pulls {
             }
         }
         fx
+    }
+}
+
+/// A search answer as rows (what `store` takes) and what the search counted.
+fn split<T>(
+    answer: Result<Fetched<Found<T>>, ApiError>,
+) -> (Result<Fetched<Vec<T>>, ApiError>, Option<SearchCount>) {
+    match answer {
+        Ok(f) => (
+            Ok(Fetched {
+                data: f.data.rows,
+                changed: f.changed,
+            }),
+            Some(f.data.count),
+        ),
+        Err(e) => (Err(e), None),
+    }
+}
+
+/// Refuses to search while the search budget is spent and its reset still ahead: switching
+/// sections then shows the cached rows without spending a request GitHub would refuse.
+fn search_budget(s: &Services) -> Result<(), ApiError> {
+    match s.gh.search_rate_limit() {
+        Some(rl) if rl.remaining == 0 && rl.reset > Utc::now() => Err(ApiError::RateLimited {
+            reset: rl.reset,
+            search: true,
+        }),
+        _ => Ok(()),
     }
 }
 

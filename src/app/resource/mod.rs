@@ -12,7 +12,7 @@ mod runs;
 mod watched;
 
 pub use account::{Branches, Repo, User};
-pub use details::{EnvironmentInsights, IssueDetail, PullDetail};
+pub use details::{BranchRules, EnvironmentInsights, IssueDetail, PullDetail};
 pub use diff::PullDiff;
 pub use inbox::{Found, NotificationTarget, Notifications};
 pub use lists::{Environments, Issues, Pulls};
@@ -56,6 +56,7 @@ pub enum Resource {
     WatchedRuns(WatchedRuns),
     Approvals(Approvals),
     PullDiff(PullDiff),
+    BranchRules(BranchRules),
 }
 
 /// A poller's slot: starting `Runs { branch: "b" }` replaces `Runs { branch: "a" }`, and
@@ -80,6 +81,7 @@ pub enum ResourceKind {
     NotificationTarget,
     Approvals,
     PullDiff,
+    BranchRules,
 }
 
 impl Resource {
@@ -106,6 +108,7 @@ impl Resource {
             Resource::WatchedRuns(r) => r,
             Resource::Approvals(r) => r,
             Resource::PullDiff(r) => r,
+            Resource::BranchRules(r) => r,
         }
     }
 
@@ -127,6 +130,8 @@ impl Resource {
 /// One polled resource: its key is the implementing type, its answer `Answer`.
 pub trait Polled: Debug + Clone + Send + Sync + 'static {
     const KIND: ResourceKind;
+    /// It asks GitHub's search API, whose own budget then paces it too.
+    const SEARCH: bool = false;
     type Answer: Outcome + Debug + Send + 'static;
 
     fn fetch(&self, s: &Services) -> impl Future<Output = Self::Answer> + Send;

@@ -180,3 +180,45 @@ pub(super) fn comments(w: &World, ri: usize, ctx: &Ctx, req: &Req, n: u64) -> R 
         .collect();
     list(ctx, req, items)
 }
+
+/// `GET /repos/{o}/{r}/issues/{n}/events`, oldest first: what closed it and with which
+/// commit (`closed`; `merged` for a pull request, whose merge commit carries it).
+pub(super) fn events(w: &World, ri: usize, ctx: &Ctx, req: &Req, n: u64) -> R {
+    let repo = &w.repos[ri];
+    let issue = visible_issue(repo, n, ctx)?;
+    let mut items = Vec::new();
+    let actor = issue.closed_by.as_deref().unwrap_or(&issue.user);
+    let mut event = |seq: u64, kind: &str, commit: Option<&str>, at, reason: Option<&str>| {
+        let id = issue.id * 16 + seq;
+        let mut v = json!({
+            "id": id,
+            "node_id": format!("CE_kwDO{id:X}"),
+            "url": format!("{}/repos/{}/{}/issues/events/{id}", ctx.api, repo.owner, repo.name),
+            "actor": render::user_json(w, actor, ctx),
+            "event": kind,
+            "commit_id": commit,
+            "commit_url": commit.map(|c| format!("{}/repos/{}/{}/commits/{c}", ctx.api, repo.owner, repo.name)),
+            "created_at": render::ts(at),
+            "performed_via_github_app": null,
+        });
+        if let Some(r) = reason {
+            v["state_reason"] = json!(r);
+        }
+        items.push(v);
+    };
+    let merged = issue
+        .pull
+        .as_ref()
+        .and_then(|p| Some((p.merged_at?, p.merge_commit_sha.as_deref())));
+    if let Some((at, sha)) = merged.filter(|(at, _)| *at <= ctx.now) {
+        event(1, "merged", sha, at, None);
+    }
+    let closed = issue
+        .closed_at
+        .filter(|at| *at <= ctx.now && issue.state == "closed");
+    if let Some(at) = closed {
+        let commit = repo.closing_commits.get(&n).map(String::as_str);
+        event(2, "closed", commit, at, issue.state_reason.as_deref());
+    }
+    list(ctx, req, items)
+}

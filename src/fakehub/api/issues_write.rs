@@ -1,4 +1,4 @@
-//! Changing issues: comments and edits (state, title, labels, assignees).
+//! Changing issues: opening one, comments and edits (state, title, labels, assignees).
 
 use serde_json::{json, Value};
 
@@ -7,7 +7,7 @@ use super::input::{opt_string, parse_object, string_list};
 use super::issues::visible_issue;
 use super::reply::{not_found, validation, wrong_type, ApiError, Reply, Req, R};
 use crate::fakehub::render::{self, Ctx};
-use crate::fakehub::world::{Comment, Label, World};
+use crate::fakehub::world::{Comment, Issue, Label, World};
 
 pub(super) fn post_comment(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, n: u64) -> R {
     let login = viewer(ctx)?.to_string();
@@ -48,16 +48,11 @@ pub(super) fn post_comment(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, n: u6
     let issue = visible_issue(repo, n, ctx)?;
     let c = issue.comments.last().ok_or_else(not_found)?;
     let v = render::comment_json(w, repo, issue, c, ctx);
-    let mut r = Reply::json(v).status(201);
-    r.headers.push((
-        "location",
-        format!(
-            "{}/repos/{}/issues/comments/{id}",
-            ctx.api,
-            repo.full_name()
-        ),
-    ));
-    Ok(r)
+    Ok(Reply::created(
+        v,
+        ctx,
+        format!("/repos/{}/issues/comments/{id}", repo.full_name()),
+    ))
 }
 
 pub(super) fn patch_issue(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, n: u64) -> R {
@@ -109,49 +104,13 @@ pub(super) fn patch_issue(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, n: u64
         }
     }
     if let Some(a) = &assignees {
-        let repo = &w.repos[ri];
-        for x in a {
-            if w.user(x).is_none() || repo.role(x).is_none() {
-                return Err(validation("Issue", "assignees", "invalid", Some(json!(x))));
-            }
-        }
+        check_assignees(w, ri, a)?;
     }
 
     // Apply.
     let now = ctx.now;
-    if let Some(ls) = &labels {
-        for l in ls {
-            if !w.repos[ri]
-                .labels
-                .iter()
-                .any(|x| x.name.eq_ignore_ascii_case(l))
-            {
-                let id = w.ids.label;
-                w.ids.label += 1;
-                w.repos[ri].labels.push(Label {
-                    id,
-                    name: l.clone(),
-                    color: "ededed".into(),
-                    description: None,
-                });
-            }
-        }
-    }
+    let canonical = labels.map(|ls| labels_named(w, ri, ls));
     let repo = &mut w.repos[ri];
-    let canonical: Option<Vec<String>> = labels.map(|ls| {
-        let mut out: Vec<String> = Vec::new();
-        for l in ls {
-            let name = repo
-                .labels
-                .iter()
-                .find(|x| x.name.eq_ignore_ascii_case(&l))
-                .map_or(l, |x| x.name.clone());
-            if !out.contains(&name) {
-                out.push(name);
-            }
-        }
-        out
-    });
     let Some(issue) = repo.issues.get_mut(&n) else {
         return Err(not_found());
     };
@@ -203,4 +162,137 @@ pub(super) fn patch_issue(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, n: u64
     let repo = &w.repos[ri];
     let issue = visible_issue(repo, n, ctx)?;
     Ok(Reply::json(render::issue_json(w, repo, issue, ctx, false)))
+}
+
+/// Every login must be one the repository's issues can be assigned to.
+fn check_assignees(w: &World, ri: usize, logins: &[String]) -> Result<(), ApiError> {
+    match logins
+        .iter()
+        .find(|x| w.user(x).is_none() || w.repos[ri].role(x).is_none())
+    {
+        Some(x) => Err(validation("Issue", "assignees", "invalid", Some(json!(x)))),
+        None => Ok(()),
+    }
+}
+
+/// The repository's labels of these names (as it spells them), once each; names it does not
+/// have become new labels, as GitHub does.
+fn labels_named(w: &mut World, ri: usize, names: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for l in names {
+        let known = w.repos[ri]
+            .labels
+            .iter()
+            .find(|x| x.name.eq_ignore_ascii_case(&l))
+            .map(|x| x.name.clone());
+        let name = match known {
+            Some(name) => name,
+            None => {
+                let id = w.ids.label;
+                w.ids.label += 1;
+                w.repos[ri].labels.push(Label {
+                    id,
+                    name: l.clone(),
+                    color: "ededed".into(),
+                    description: None,
+                });
+                l
+            }
+        };
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// `POST /repos/{owner}/{repo}/issues`. Anyone who can read the repository may open one (a
+/// token needs its write scope); labels and assignees of a user without push access are
+/// dropped silently, as GitHub does.
+pub(super) fn create_issue(w: &mut World, ri: usize, ctx: &Ctx, req: &Req) -> R {
+    let login = viewer(ctx)?.to_string();
+    check_write_scope(req, &w.repos[ri])?;
+    let body = parse_object(req)?;
+    let title = match body.get("title") {
+        None | Some(Value::Null) => {
+            return Err(validation("Issue", "title", "missing_field", None))
+        }
+        Some(Value::String(s)) if s.trim().is_empty() => {
+            return Err(validation("Issue", "title", "missing_field", None))
+        }
+        Some(Value::String(s)) => s.clone(),
+        // GitHub takes a number as a title too.
+        Some(Value::Number(n)) => n.to_string(),
+        Some(v) => return Err(wrong_type("title", v, "a string or an integer")),
+    };
+    let text = opt_string(&body, "body")?.flatten();
+    let labels = string_list(&body, "labels")?.unwrap_or_default();
+    let mut assignees = string_list(&body, "assignees")?.unwrap_or_default();
+    if let Some(Some(a)) = opt_string(&body, "assignee")? {
+        if !assignees.contains(&a) {
+            assignees.push(a);
+        }
+    }
+    let pusher = w.repos[ri].can_write(&login);
+    let (labels, assignees) = if pusher {
+        check_assignees(w, ri, &assignees)?;
+        let mut uniq: Vec<String> = Vec::new();
+        for a in assignees {
+            if !uniq.contains(&a) && uniq.len() < 10 {
+                uniq.push(a);
+            }
+        }
+        (labels_named(w, ri, labels), uniq)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let repo = &w.repos[ri];
+    let number = repo.issues.keys().max().copied().unwrap_or(0) + 1;
+    let id = w.ids.issue;
+    w.ids.issue += 1;
+    let now = ctx.now;
+    w.repos[ri].issues.insert(
+        number,
+        Issue {
+            number,
+            id,
+            title,
+            body: text,
+            user: login,
+            state: "open".into(),
+            state_reason: None,
+            assignees,
+            labels,
+            created_at: now,
+            updated_at: now,
+            closed_at: None,
+            closed_by: None,
+            locked: false,
+            comments: Vec::new(),
+            pull: None,
+        },
+    );
+    let repo = &w.repos[ri];
+    let issue = visible_issue(repo, number, ctx)?;
+    Ok(Reply::created(
+        render::issue_json(w, repo, issue, ctx, false),
+        ctx,
+        format!("/repos/{}/issues/{number}", repo.full_name()),
+    ))
+}
+
+/// `GET /repos/{owner}/{repo}/assignees`: the users its issues can be assigned to.
+pub(super) fn assignees(w: &World, ri: usize, ctx: &Ctx, req: &Req) -> R {
+    let repo = &w.repos[ri];
+    let mut logins: Vec<&str> = std::iter::once(repo.owner.as_str())
+        .chain(repo.collaborators.keys().map(String::as_str))
+        .filter(|l| w.user(l).is_some_and(|u| !u.organization))
+        .collect();
+    logins.sort_unstable();
+    logins.dedup();
+    let items = logins
+        .into_iter()
+        .map(|l| render::user_json(w, l, ctx))
+        .collect();
+    super::paging::list(ctx, req, items)
 }

@@ -31,7 +31,7 @@ mod users;
 
 use super::render::Ctx;
 use super::world::World;
-pub(crate) use access::{check_write_scope, require_write};
+pub(crate) use access::{check_write_scope, require_write, viewer};
 use approvals::{pending_deployments, review_deployments};
 use branches::{branch, branches};
 use checks::check_runs_for_ref;
@@ -51,7 +51,7 @@ pub(crate) use reply::{
     not_found, problems_parsing, unprocessable, validation, wrong_type, ApiError, Body,
     RateSnapshot, Reply, Req, R,
 };
-use run_control::{cancel, rerun, Rerun};
+use run_control::{approve, cancel, rerun, Rerun};
 use runs::{list_jobs, list_runs};
 use search::search_issues;
 
@@ -132,7 +132,10 @@ fn repo_route(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, rest: &[&str]) -> 
         ("GET", ["issues"]) => repo_issues(w, ri, ctx, req),
         ("GET", ["issues", n]) => issues::issue(w, ri, ctx, num(n)?),
         ("PATCH", ["issues", n]) => patch_issue(w, ri, ctx, req, num(n)?),
+        ("POST", ["issues"]) => issues_write::create_issue(w, ri, ctx, req),
+        ("GET", ["assignees"]) => issues_write::assignees(w, ri, ctx, req),
         ("GET", ["issues", n, "comments"]) => issues::comments(w, ri, ctx, req, num(n)?),
+        ("GET", ["issues", n, "events"]) => issues::events(w, ri, ctx, req, num(n)?),
         ("POST", ["issues", n, "comments"]) => post_comment(w, ri, ctx, req, num(n)?),
         ("GET", ["pulls"]) => list_pulls(w, ri, ctx, req),
         ("GET", ["pulls", n]) => pulls::pull(w, ri, ctx, num(n)?),
@@ -160,6 +163,7 @@ fn repo_route(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, rest: &[&str]) -> 
             rerun(w, ri, ctx, req, num(id)?, Rerun::Failed)
         }
         ("POST", ["actions", "runs", id, "cancel"]) => cancel(w, ri, ctx, req, num(id)?),
+        ("POST", ["actions", "runs", id, "approve"]) => approve(w, ri, ctx, req, num(id)?),
         ("GET", ["actions", "runs", id, "pending_deployments"]) => {
             pending_deployments(w, ri, ctx, num(id)?)
         }

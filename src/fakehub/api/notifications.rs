@@ -114,10 +114,9 @@ pub(super) fn change_thread(w: &mut World, ctx: &Ctx, id: u64, change: Change) -
             st.done_at = Some(now);
             204
         }
-        Change::Unsubscribe => {
-            st.unsubscribed = true;
-            204
-        }
+        // Every thread fakehub derives is one the account takes part in, which GitHub keeps
+        // notifying of after an unsubscribe: nothing to keep.
+        Change::Unsubscribe => 204,
     };
     if !matches!(change, Change::Unsubscribe) {
         w.notifications.changed_at = Some(now);

@@ -54,6 +54,13 @@ impl Reply {
         self
     }
 
+    /// 201 Created with the new resource, and where it lives (`ctx.api` + `path`).
+    pub(crate) fn created(v: Value, ctx: &crate::fakehub::render::Ctx, path: String) -> Reply {
+        let mut r = Reply::json(v).status(201);
+        r.headers.push(("location", format!("{}{path}", ctx.api)));
+        r
+    }
+
     pub(crate) fn empty(status: u16) -> Reply {
         Reply {
             status,

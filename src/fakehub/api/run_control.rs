@@ -1,4 +1,4 @@
-//! Re-running and cancelling workflow runs.
+//! Re-running, cancelling and approving (a fork's, held) workflow runs.
 
 use std::collections::BTreeSet;
 
@@ -103,6 +103,7 @@ pub(super) fn rerun(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, run_id: u64,
         check_suite_id: suite,
         cancelled_at: None,
         jobs,
+        held: Vec::new(),
     });
     w.sync_deployments(ri);
     Ok(Reply::json(json!({})).status(201))
@@ -126,4 +127,29 @@ pub(super) fn cancel(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, run_id: u64
         }
     }
     Ok(Reply::json(json!({})).status(202))
+}
+
+/// A fork's run that waits for approval starts: its jobs are created now, so it goes queued
+/// → in progress like any run. GitHub answers 403 for a run that does not wait.
+pub(super) fn approve(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, run_id: u64) -> R {
+    let login = viewer(ctx)?.to_string();
+    require_write(req, &w.repos[ri], &login)?;
+    let run = visible_run(&w.repos[ri], run_id, ctx)?;
+    if run.latest().held.is_empty() {
+        return Err(ApiError::new(
+            403,
+            "This workflow run is not waiting for approval",
+        ));
+    }
+    if let Some(att) = w.repos[ri]
+        .runs
+        .iter_mut()
+        .find(|r| r.id == run_id)
+        .and_then(|r| r.attempts.last_mut())
+    {
+        att.jobs = std::mem::take(&mut att.held);
+        att.started_at = ctx.now;
+    }
+    w.sync_deployments(ri);
+    Ok(Reply::json(json!({})).status(201))
 }

@@ -7,6 +7,22 @@ use super::reply::{ApiError, Reply, Req, R};
 use crate::fakehub::render::{self, Ctx};
 use crate::fakehub::world::{Issue, Repo, World};
 
+/// The most results a search lets one page through.
+const MAX_RESULTS: usize = 1000;
+
+/// `@who` in the issue's text or any of its comments.
+fn mentions(i: &Issue, who: &str) -> bool {
+    let at = format!("@{who}");
+    let hit = |text: &str| {
+        text.match_indices(&at).any(|(k, _)| {
+            let next = text[k + at.len()..].chars().next();
+            !next.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+    };
+    !who.is_empty()
+        && (i.body.as_deref().is_some_and(hit) || i.comments.iter().any(|c| hit(&c.body)))
+}
+
 pub(super) type IssuePred<'a> = Box<dyn Fn(&Repo, &Issue) -> bool + 'a>;
 
 /// Splits a search query into terms, keeping "quoted values" together.
@@ -41,6 +57,9 @@ pub(super) fn search_issues(w: &World, ctx: &Ctx, req: &Req) -> R {
     };
     let me = ctx.viewer.as_deref();
     let mut filters: Vec<IssuePred<'_>> = Vec::new();
+    // `repo:`, `org:` and `user:` say where to search: several of them widen the search (any
+    // of them matches), as on github.com, where every other qualifier narrows it.
+    let mut scopes: Vec<IssuePred<'_>> = Vec::new();
     let mut sort = query(req, "sort").map(str::to_string);
     let mut asc = query(req, "order") == Some("asc");
     for term in search_terms(q) {
@@ -87,11 +106,7 @@ pub(super) fn search_issues(w: &World, ctx: &Ctx, req: &Req) -> R {
             ("assignee", _) => Box::new(move |_, i: &Issue| {
                 i.assignees.iter().any(|a| a.eq_ignore_ascii_case(&who))
             }),
-            ("mentions", _) => Box::new(move |_, i: &Issue| {
-                i.body
-                    .as_deref()
-                    .is_some_and(|b| b.contains(&format!("@{who}")))
-            }),
+            ("mentions", _) => Box::new(move |_, i: &Issue| mentions(i, &who)),
             ("commenter", _) => Box::new(move |_, i: &Issue| {
                 i.comments.iter().any(|c| c.user.eq_ignore_ascii_case(&who))
             }),
@@ -99,9 +114,7 @@ pub(super) fn search_issues(w: &World, ctx: &Ctx, req: &Req) -> R {
                 i.user.eq_ignore_ascii_case(&who)
                     || i.assignees.iter().any(|a| a.eq_ignore_ascii_case(&who))
                     || i.comments.iter().any(|c| c.user.eq_ignore_ascii_case(&who))
-                    || i.body
-                        .as_deref()
-                        .is_some_and(|b| b.contains(&format!("@{who}")))
+                    || mentions(i, &who)
             }),
             ("review-requested", _) => Box::new(move |_, i: &Issue| {
                 i.pull.as_ref().is_some_and(|p| {
@@ -115,6 +128,18 @@ pub(super) fn search_issues(w: &World, ctx: &Ctx, req: &Req) -> R {
                     .as_ref()
                     .is_some_and(|p| p.reviews.iter().any(|r| r.user.eq_ignore_ascii_case(&who)))
             }),
+            ("repo", _) if !negate => {
+                scopes.push(Box::new(move |r: &Repo, _| {
+                    r.full_name().eq_ignore_ascii_case(&value)
+                }));
+                continue;
+            }
+            ("user" | "org", _) if !negate => {
+                scopes.push(Box::new(move |r: &Repo, _| {
+                    r.owner.eq_ignore_ascii_case(&value)
+                }));
+                continue;
+            }
             ("repo", _) => Box::new(move |r: &Repo, _| r.full_name().eq_ignore_ascii_case(&value)),
             ("user" | "org", _) => {
                 Box::new(move |r: &Repo, _| r.owner.eq_ignore_ascii_case(&value))
@@ -147,6 +172,7 @@ pub(super) fn search_issues(w: &World, ctx: &Ctx, req: &Req) -> R {
         .filter(|r| r.can_read(me))
         .flat_map(|r| r.issues.values().map(move |i| (r, i)))
         .filter(|(_, i)| i.created_at <= ctx.now)
+        .filter(|(r, i)| scopes.is_empty() || scopes.iter().any(|f| f(r, i)))
         .filter(|(r, i)| filters.iter().all(|f| f(r, i)))
         .collect();
     match sort.as_deref() {
@@ -168,6 +194,9 @@ pub(super) fn search_issues(w: &World, ctx: &Ctx, req: &Req) -> R {
         })
         .collect();
     let total = items.len();
+    // GitHub lets a search page through its first 1,000 results only; `total_count` still
+    // counts them all.
+    let items: Vec<Value> = items.into_iter().take(MAX_RESULTS).collect();
     let (slice, link) = paginate(ctx, req, items);
     let mut r = Reply::json(json!({
         "total_count": total,

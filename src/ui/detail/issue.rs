@@ -79,6 +79,13 @@ pub fn render(
             Span::raw(&m.title),
         ]));
     }
+    if let Some(repo) = issue.repo().or_else(|| state.ctx.repo.clone()) {
+        let verdict = state
+            .live
+            .verdict(state, &repo, crate::app::live::Subject::Issue(issue));
+        let what = format!("#{}", issue.number);
+        lines.push(crate::ui::panels::live_line(&verdict, &what, state, theme));
+    }
     lines.push(Line::raw(""));
     match issue.body.as_deref().filter(|b| !b.trim().is_empty()) {
         Some(body) => lines.extend(markdown::render(body, width, theme)),

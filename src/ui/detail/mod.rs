@@ -40,8 +40,18 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, detail: &Detail, 
             data,
             cursor,
             scroll,
+            rules,
             ..
-        } => pull::render(frame, area, state, *number, data, cursor, scroll, theme),
+        } => pull::render(
+            frame,
+            area,
+            state,
+            *number,
+            (data, rules.as_ref()),
+            cursor,
+            scroll,
+            theme,
+        ),
         Detail::Branch { name } => branch(frame, area, state, name, theme),
         Detail::Log { .. } => log::render(frame, area, state, theme),
         Detail::Diff(view) => diff::render(frame, area, view, theme),
@@ -113,6 +123,12 @@ fn branch(frame: &mut Frame, area: Rect, state: &AppState, name: &str, theme: &T
             } else {
                 "not merged into the default branch"
             }),
+            crate::ui::panels::live_line(
+                &state.live.branch_verdict(state, &b.sha),
+                "its head is",
+                state,
+                theme,
+            ),
         ],
     };
     frame.render_widget(

@@ -5,8 +5,11 @@
 use super::{frame_block, sub_block};
 use crate::app::state::{AppState, Cursor, Loaded, Scroll};
 use crate::github::dashboard::{ChecksRollup, ReviewDecision};
+use crate::github::models::MergeableState;
 use crate::github::partial::Part;
+use crate::github::pr_actions::{merge_blockers, Requirements};
 use crate::github::pulls::PullDetail;
+use crate::github::ApiError;
 use crate::text::{age, sanitize_line};
 use crate::ui::panels::pulls::{checks_spans, decision_span};
 use crate::ui::panels::{unread, unread_line};
@@ -21,6 +24,60 @@ use ratatui::Frame;
 /// Lines of a diff hunk shown above a thread: the end of the hunk is where the comment is.
 const HUNK_LINES: usize = 8;
 
+/// The base branch's rules as the detail read them (`Err`: unreadable).
+type Rules = Loaded<Result<Requirements, ApiError>>;
+
+/// Reasons shown under the header at most; the confirmation of `M` lists them all.
+const MERGE_LINES: usize = 4;
+
+/// Why GitHub blocks the merge (or that nothing the rules require is missing), from the same
+/// reckoning as the merge confirmation: one line per reason.
+fn merge_lines(d: &PullDetail, rules: &Rules, theme: &Theme) -> Vec<Line<'static>> {
+    let pr = &d.pr;
+    if pr.merged_at.is_some() || pr.state == crate::github::models::IssueState::Closed {
+        return Vec::new();
+    }
+    let label = || Span::styled("merge    ", theme.dim());
+    let base = sanitize_line(&pr.base.ref_name);
+    let Some(read) = rules.data.as_ref() else {
+        return vec![Line::from(vec![
+            label(),
+            Span::styled(format!("reading the rules of {base}…"), theme.dim()),
+        ])];
+    };
+    let reasons = merge_blockers(read, d);
+    let blocked = pr.mergeable_state == Some(MergeableState::Blocked);
+    if reasons.is_empty() {
+        let text = if blocked {
+            format!("GitHub says blocked, but every rule of {base} cockpit can read is met")
+        } else {
+            format!("nothing {base}'s rules require is missing")
+        };
+        let style = if blocked { theme.warn() } else { theme.ok() };
+        return vec![Line::from(vec![label(), Span::styled(text, style)])];
+    }
+    let total = reasons.len();
+    let shown = total.min(MERGE_LINES);
+    let mut out: Vec<Line<'static>> = reasons
+        .into_iter()
+        .take(shown)
+        .enumerate()
+        .map(|(i, why)| {
+            let lead = match i {
+                0 if blocked => Span::styled("blocked  ", theme.bad()),
+                0 => label(),
+                _ => Span::raw("         "),
+            };
+            Line::from(vec![lead, Span::styled(why, theme.warn())])
+        })
+        .collect();
+    if let (Some(last), true) = (out.last_mut(), shown < total) {
+        last.spans
+            .push(Span::styled("  (M lists every reason)", theme.dim()));
+    }
+    out
+}
+
 // The detail's parts come straight from `Detail::Pull`; bundling them would only rename them.
 #[allow(clippy::too_many_arguments)]
 pub fn render(
@@ -28,7 +85,7 @@ pub fn render(
     area: Rect,
     state: &AppState,
     number: u64,
-    data: &Loaded<PullDetail>,
+    (data, rules): (&Loaded<PullDetail>, &Rules),
     cursor: &Cursor,
     scroll: &Scroll,
     theme: &Theme,
@@ -42,9 +99,11 @@ pub fn render(
         );
         return;
     };
+    let merge = merge_lines(d, rules, theme);
+    let head_height = 7 + merge.len() as u16;
     let [head_area, body] =
-        Layout::vertical([Constraint::Length(6), Constraint::Fill(1)]).areas(area);
-    header(frame, head_area, state, d, theme);
+        Layout::vertical([Constraint::Length(head_height), Constraint::Fill(1)]).areas(area);
+    header(frame, head_area, state, d, merge, theme);
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body);
     let [desc_area, threads_area] =
@@ -54,7 +113,14 @@ pub fn render(
     thread_view(frame, right, state, d, cursor, theme);
 }
 
-fn header(frame: &mut Frame, area: Rect, state: &AppState, d: &PullDetail, theme: &Theme) {
+fn header(
+    frame: &mut Frame,
+    area: Rect,
+    state: &AppState,
+    d: &PullDetail,
+    merge: Vec<Line<'static>>,
+    theme: &Theme,
+) {
     let pr = &d.pr;
     let author = pr.user.as_ref().map(|u| u.login.as_str()).unwrap_or("?");
     let status = if pr.merged_at.is_some() {
@@ -108,7 +174,7 @@ fn header(frame: &mut Frame, area: Rect, state: &AppState, d: &PullDetail, theme
         true => unread(theme),
         false => decision_span(decision, theme),
     };
-    let lines = vec![
+    let mut lines = vec![
         Line::from(vec![
             Span::styled(format!("{status} "), theme.accent()),
             Span::raw(format!(
@@ -133,7 +199,19 @@ fn header(frame: &mut Frame, area: Rect, state: &AppState, d: &PullDetail, theme
         checks_line,
         Line::from(vec![Span::styled("decision ", theme.dim()), decision]),
         Line::from(reviews),
+        match state.detail.as_ref().and_then(|d| d.repo()) {
+            Some(repo) => crate::ui::panels::live_line(
+                &state
+                    .live
+                    .verdict(state, repo, crate::app::live::Subject::Pull(pr)),
+                &format!("#{}", pr.number),
+                state,
+                theme,
+            ),
+            None => Line::raw(""),
+        },
     ];
+    lines.extend(merge);
     let block = frame_block(format!("#{} {}", pr.number, pr.title), theme);
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

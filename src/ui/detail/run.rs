@@ -122,7 +122,12 @@ pub fn render(
             Span::styled(if data.is_stale() { "  (stale)" } else { "" }, theme.bad()),
         ]),
     ];
-    if !run.status.is_active() {
+    if run.waits_for_approval() {
+        lines.push(Line::styled(
+            "⏸ waits for approval — a approves: a fork's pull request runs once a maintainer lets it",
+            theme.waiting(),
+        ));
+    } else if !run.status.is_active() {
         lines.push(summary(run, jobs, state, theme));
     }
     lines.push(Line::raw(""));
@@ -169,7 +174,7 @@ pub fn render(
             ]));
         }
     }
-    if jobs.is_empty() {
+    if jobs.is_empty() && !run.waits_for_approval() {
         lines.push(Line::styled("No jobs yet (queued).", theme.dim()));
     }
     let height = usize::from(area.height.saturating_sub(2));

@@ -1,8 +1,8 @@
-use super::{list_block, marks, message, render_no_match};
+use super::{list_block, message, Rows};
 use crate::app::state::{AppState, PanelId};
 use crate::text::{age, sanitize_line};
+use crate::ui::widgets::table::col;
 use crate::ui::widgets::table::Cell;
-use crate::ui::widgets::table::{col, VirtualTable};
 use crate::ui::Theme;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -35,13 +35,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         message(frame, area, b, &text, false, theme);
         return;
     }
-    if render_no_match(frame, area, b.clone(), state, PanelId::Branches, theme) {
-        return;
-    }
-    let shown = crate::app::filter::visible(state, PanelId::Branches);
     let now = state.now;
-    let cursor = state.cursor(PanelId::Branches);
-    let table = VirtualTable {
+    let table = Rows {
+        id: PanelId::Branches,
         block: b,
         cols: vec![
             col("", Constraint::Length(1), 0),
@@ -51,14 +47,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             col("Age", Constraint::Length(3), 3),
             col("Last commit", Constraint::Fill(1), 2).min(10),
         ],
-        len: shown.len(),
         focused,
-        marks: marks(state, PanelId::Branches),
+        data: &snap.branches,
     };
-    table.render(frame, area, cursor, theme, |i| {
-        let Some(br) = shown.index(i).and_then(|i| snap.branches.get(i)) else {
-            return Vec::new();
-        };
+    table.render(frame, area, state, theme, |br| {
         // `*` checked out, `✓` merged into the default branch (safe to delete).
         let marker = if br.is_head {
             Span::styled("*", theme.ok())
@@ -104,6 +96,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         }
         if br.stale {
             name.push(Span::styled(" stale", theme.warn()));
+        }
+        if let Some(m) = super::live_marker(&state.live.branch_verdict(state, &br.sha), theme) {
+            name.extend([Span::raw(" "), m]);
         }
         vec![
             Cell::from(marker),

@@ -1,20 +1,20 @@
-use super::{list_block, marks, render_empty, render_no_match};
+use super::{list_block, loaded_rows, Rows};
 use crate::app::state::{AppState, PanelId};
 use crate::github::models::{RunStatus, WorkflowRun};
 use crate::text::{age, duration};
 use crate::ui::widgets::table::Cell;
-use crate::ui::widgets::{
-    icons,
-    table::{col, VirtualTable},
-};
+use crate::ui::widgets::{icons, table::col};
 use crate::ui::Theme;
 use chrono::{DateTime, Utc};
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
 /// Elapsed for a running run, total for a finished one.
 pub fn run_duration(run: &WorkflowRun, now: DateTime<Utc>) -> String {
+    if run.waits_for_approval() {
+        return "—".into();
+    }
     let start = run.run_started_at.unwrap_or(run.created_at);
     let end = match run.status {
         RunStatus::Completed => run.updated_at.unwrap_or(now),
@@ -51,13 +51,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         super::message(frame, area, b, &empty, true, theme);
         return;
     }
-    if render_empty(frame, area, b.clone(), &state.runs, &empty, theme)
-        || render_no_match(frame, area, b.clone(), state, PanelId::Ci, theme)
-    {
-        return;
-    }
-    let shown = crate::app::filter::visible(state, PanelId::Ci);
-    let Some(runs) = state.runs.data.as_ref() else {
+    let Some(runs) = loaded_rows(frame, area, b.clone(), &state.runs, &empty, theme) else {
         return;
     };
     let now = state.now;
@@ -74,23 +68,20 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
     if many {
         cols.insert(1, col("Repository", Constraint::Max(24), 0).min(10));
     }
-    let table = VirtualTable {
+    let table = Rows {
+        id: PanelId::Ci,
         block: b,
         cols,
-        len: shown.len(),
         focused,
-        marks: marks(state, PanelId::Ci),
+        data: runs,
     };
-    table.render(frame, area, state.cursor(PanelId::Ci), theme, |i| {
-        let Some(r) = shown.index(i).and_then(|i| runs.get(i)) else {
-            return Vec::new();
-        };
+    table.render(frame, area, state, theme, |r| {
         let (icon, style) = icons::run(&r.status, r.conclusion.as_ref(), theme);
         let title = r.display_title.as_deref().unwrap_or("");
         let mut cells = vec![
             Cell::from(Span::styled(icon, style)),
             Cell::from(r.name.as_deref().unwrap_or("workflow")),
-            Cell::from(title),
+            title_cell(r, title, theme),
             Cell::from(Span::styled(&r.event, theme.dim())),
             Cell::from(Span::styled(format!("#{}", r.run_number), theme.number())),
             Cell::from(run_duration(r, now)),
@@ -102,4 +93,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         }
         cells
     });
+}
+
+/// A fork's run that waits for approval says so, and which key approves, before its title.
+fn title_cell<'a>(run: &WorkflowRun, title: &'a str, theme: &Theme) -> Cell<'a> {
+    if !run.waits_for_approval() {
+        return Cell::from(title);
+    }
+    let badge = |text: &'static str| {
+        Line::from(vec![Span::styled(text, theme.waiting()), Span::raw(title)])
+    };
+    Cell::new(badge("waits for approval — a approves · ")).or(badge("waits for approval (a) · "))
 }

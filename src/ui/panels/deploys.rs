@@ -1,11 +1,8 @@
-use super::{list_block, marks, render_empty, render_no_match, unread};
+use super::{list_block, loaded_rows, unread, Rows};
 use crate::app::state::{AppState, PanelId};
 use crate::text::{age, sanitize_line};
 use crate::ui::widgets::table::Cell;
-use crate::ui::widgets::{
-    icons,
-    table::{col, VirtualTable},
-};
+use crate::ui::widgets::{icons, table::col};
 use crate::ui::Theme;
 use crate::words::short_sha;
 use ratatui::layout::{Constraint, Rect};
@@ -35,7 +32,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         super::message(frame, area, b, &text, true, theme);
         return;
     }
-    if render_empty(
+    let Some(envs) = loaded_rows(
         frame,
         area,
         b.clone(),
@@ -46,12 +43,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             "This repository has no environments."
         },
         theme,
-    ) || render_no_match(frame, area, b.clone(), state, PanelId::Deploys, theme)
-    {
-        return;
-    }
-    let shown = crate::app::filter::visible(state, PanelId::Deploys);
-    let Some(envs) = state.envs.data.as_ref() else {
+    ) else {
         return;
     };
     let now = state.now;
@@ -69,17 +61,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
     if many {
         cols.insert(0, col("Repository", Constraint::Max(24), 0).min(10));
     }
-    let table = VirtualTable {
+    let table = Rows {
+        id: PanelId::Deploys,
         block: b,
         cols,
-        len: shown.len(),
         focused,
-        marks: marks(state, PanelId::Deploys),
+        data: envs,
     };
-    table.render(frame, area, state.cursor(PanelId::Deploys), theme, |i| {
-        let Some(e) = shown.index(i).and_then(|i| envs.get(i)) else {
-            return Vec::new();
-        };
+    table.render(frame, area, state, theme, |e| {
         let live = e.live();
         let (icon, style) = match e.history.first() {
             Some(newest) => icons::deploy_state(newest.state(), theme),

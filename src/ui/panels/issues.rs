@@ -1,73 +1,54 @@
-use super::{list_block, marks, render_empty, render_no_match};
+use super::sections::{self, RepoColumn, REPO_COLUMN_WIDTH};
+use super::{loaded_rows, Rows};
 use crate::app::state::{AppState, PanelId};
 use crate::text::{age, sanitize_line};
+use crate::ui::widgets::table::col;
 use crate::ui::widgets::table::Cell;
-use crate::ui::widgets::table::{col, VirtualTable};
 use crate::ui::Theme;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
+/// An issue row's repository as (owner, name).
+fn repo_of(issue: &crate::github::models::Issue) -> Option<(&str, &str)> {
+    issue.repository.as_ref()?.full_name.split_once('/')
+}
+
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, theme: &Theme) {
-    let scope = if state.issues_all_repos {
-        "all repos".to_string()
-    } else {
-        state
-            .ctx
-            .repo
-            .as_ref()
-            .map(|r| r.name.clone())
-            .unwrap_or_default()
-    };
-    let b = list_block(
-        state,
+    let tabs = &state.issue_tabs;
+    let b = sections::block(
         PanelId::Issues,
-        &super::scoped(state, &scope),
+        tabs,
         &state.issues,
+        state,
         focused,
+        area.width,
         theme,
     );
-    let who = state
-        .login
-        .as_deref()
-        .map(|l| format!("@{l}"))
-        .unwrap_or_else(|| "you".into());
-    let empty =
-        format!("No open issues assigned to {who} here. Press a to toggle all repositories.");
-    if render_empty(frame, area, b.clone(), &state.issues, &empty, theme)
-        || render_no_match(frame, area, b.clone(), state, PanelId::Issues, theme)
-    {
-        return;
-    }
-    let shown = crate::app::filter::visible(state, PanelId::Issues);
-    let Some(issues) = state.issues.data.as_ref() else {
+    let empty = sections::empty_text("issues", tabs, state);
+    let Some(issues) = loaded_rows(frame, area, b.clone(), &state.issues, &empty, theme) else {
         return;
     };
     let now = state.now;
-    let num_width = if state.issues_all_repos { 16 } else { 6 };
-    let table = VirtualTable {
+    let repo_col = RepoColumn::of(issues.iter().map(repo_of));
+    let mut cols = vec![
+        col("#", Constraint::Length(6), 0),
+        col("Title", Constraint::Fill(2), 0).min(16),
+        col("Labels", Constraint::Fill(1), 2),
+        col("Age", Constraint::Length(3), 1),
+    ];
+    if repo_col.is_some() {
+        cols.insert(0, col("Repo", Constraint::Length(REPO_COLUMN_WIDTH), 1));
+    }
+    let table = Rows {
+        id: PanelId::Issues,
         block: b,
-        cols: vec![
-            col("#", Constraint::Length(num_width), 0),
-            col("Title", Constraint::Fill(2), 0).min(16),
-            col("Labels", Constraint::Fill(1), 2),
-            col("Age", Constraint::Length(3), 1),
-        ],
-        len: shown.len(),
+        cols,
         focused,
-        marks: marks(state, PanelId::Issues),
+        data: issues,
     };
-    table.render(frame, area, state.cursor(PanelId::Issues), theme, |i| {
-        let Some(issue) = shown.index(i).and_then(|i| issues.get(i)) else {
-            return Vec::new();
-        };
-        let number = match (&issue.repository, state.issues_all_repos) {
-            (Some(r), true) => {
-                let short = r.full_name.rsplit('/').next().unwrap_or(&r.full_name);
-                format!("{}#{}", sanitize_line(short), issue.number)
-            }
-            _ => format!("#{}", issue.number),
-        };
+    table.render(frame, area, state, theme, |issue| {
+        let number = format!("#{}", issue.number);
         let mut labels: Vec<Span> = Vec::new();
         for l in &issue.labels {
             if !labels.is_empty() {
@@ -75,11 +56,29 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             }
             labels.push(Span::styled(sanitize_line(&l.name), theme.label(&l.color)));
         }
-        vec![
+        let live = issue
+            .repo()
+            .or_else(|| state.ctx.repo.clone())
+            .and_then(|repo| {
+                let subject = crate::app::live::Subject::Issue(issue);
+                super::live_marker(&state.live.verdict(state, &repo, subject), theme)
+            });
+        let title = match live {
+            Some(m) => Line::from(vec![m, Span::raw(" "), Span::raw(issue.title.as_str())]),
+            None => Line::raw(issue.title.as_str()),
+        };
+        let mut cells = vec![
             Cell::from(Span::styled(number, theme.number())),
-            Cell::from(issue.title.as_str()),
+            Cell::from(title),
             Cell::from(Line::from(labels)),
             Cell::from(Span::styled(age(now, issue.created_at), theme.dim())),
-        ]
+        ];
+        if let Some(rc) = repo_col {
+            cells.insert(
+                0,
+                Cell::from(Span::styled(rc.text(repo_of(issue)), theme.dim())),
+            );
+        }
+        cells
     });
 }

@@ -5,9 +5,11 @@ pub mod ci;
 pub mod deploys;
 pub mod issues;
 pub mod pulls;
+pub mod sections;
 
 use crate::app::state::{AppState, Loaded, PanelId};
 use crate::text::sanitize_line;
+use crate::ui::widgets::table::{Cell, Col, VirtualTable};
 use crate::ui::Theme;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -130,27 +132,48 @@ pub fn list_block<'a, T>(
     }
 }
 
-/// Shows that the filter hides every row. Returns true if it drew something.
-pub fn render_no_match(
-    frame: &mut Frame,
-    area: Rect,
-    block: Block,
-    state: &AppState,
-    id: PanelId,
-    theme: &Theme,
-) -> bool {
-    let f = &state.filters[id.index()];
-    if !f.active() || state.panel_len(id) > 0 {
-        return false;
-    }
-    let text = format!("no row matches '{}' — Esc clears", f.query.trim());
-    message(frame, area, block, &text, false, theme);
-    true
+/// A list panel's table over its data: the rows its `/` filter shows, the matches marked, or
+/// a line saying that none matches.
+pub struct Rows<'b, 'r, T> {
+    pub id: PanelId,
+    pub block: Block<'b>,
+    pub cols: Vec<Col>,
+    pub focused: bool,
+    pub data: &'r [T],
 }
 
-/// The words a panel's rows mark.
-pub fn marks(state: &AppState, id: PanelId) -> Vec<String> {
-    state.filters[id.index()].words()
+impl<'r, T> Rows<'_, 'r, T> {
+    /// `row` gives the cells of one row of the data.
+    pub fn render(
+        self,
+        frame: &mut Frame,
+        area: Rect,
+        state: &AppState,
+        theme: &Theme,
+        row: impl Fn(&'r T) -> Vec<Cell<'r>>,
+    ) {
+        let f = &state.filters[self.id.index()];
+        let shown = crate::app::filter::visible(state, self.id);
+        if shown.is_empty() && f.active() {
+            let text = format!("no row matches '{}' — Esc clears", f.query.trim());
+            message(frame, area, self.block, &text, false, theme);
+            return;
+        }
+        let data = self.data;
+        let table = VirtualTable {
+            block: self.block,
+            cols: self.cols,
+            len: shown.len(),
+            focused: self.focused,
+            marks: f.words(),
+        };
+        table.render(frame, area, state.cursor(self.id), theme, |at| {
+            shown
+                .index(at)
+                .and_then(|i| data.get(i))
+                .map_or_else(Vec::new, &row)
+        });
+    }
 }
 
 /// The body of a panel that has nothing to list: the error and what to do, or a hint.
@@ -169,30 +192,23 @@ pub fn message(
     frame.render_widget(p, area);
 }
 
-/// Shows what a panel should say when it has no rows. Returns true if it drew something.
-pub fn render_empty<T>(
+/// A GitHub panel's rows, or `None` after showing why it has none: the error, that they are
+/// loading, or `empty_text`.
+pub fn loaded_rows<'d, T>(
     frame: &mut Frame,
     area: Rect,
     block: Block,
-    loaded: &Loaded<Vec<T>>,
+    loaded: &'d Loaded<Vec<T>>,
     empty_text: &str,
     theme: &Theme,
-) -> bool {
+) -> Option<&'d [T]> {
     match (&loaded.data, &loaded.error) {
-        (None, Some(err)) => {
-            message(frame, area, block, err, true, theme);
-            true
-        }
-        (None, None) => {
-            message(frame, area, block, "loading…", false, theme);
-            true
-        }
-        (Some(d), _) if d.is_empty() => {
-            message(frame, area, block, empty_text, false, theme);
-            true
-        }
-        _ => false,
+        (None, Some(err)) => message(frame, area, block, err, true, theme),
+        (None, None) => message(frame, area, block, "loading…", false, theme),
+        (Some(d), _) if d.is_empty() => message(frame, area, block, empty_text, false, theme),
+        (Some(d), _) => return Some(d),
     }
+    None
 }
 
 /// The mark of a field that could not be read; the detail view and the status bar say why.
@@ -231,4 +247,31 @@ pub fn fit(s: &str, max: usize) -> String {
         out.push(c);
     }
     out
+}
+
+/// The marker on issue, pull request and branch rows that run somewhere: the last
+/// environment (in the Deploys panel's order, so the furthest along) that runs it,
+/// `▲production`; nothing for everything else (open, unmerged, not deployed, not known yet).
+pub fn live_marker(verdict: &crate::app::live::Verdict, theme: &Theme) -> Option<Span<'static>> {
+    let env = crate::app::live::live_in(verdict).pop()?;
+    Some(Span::styled(format!("▲{}", sanitize_line(env)), theme.ok()))
+}
+
+/// The detail line saying where it is live (see [`crate::app::live::describe`]).
+pub fn live_line(
+    verdict: &crate::app::live::Verdict,
+    what: &str,
+    state: &AppState,
+    theme: &Theme,
+) -> Line<'static> {
+    use crate::app::live::Verdict;
+    let style = match verdict {
+        Verdict::Unknown(_) => theme.warn(),
+        Verdict::Envs(_) if !crate::app::live::live_in(verdict).is_empty() => theme.ok(),
+        _ => theme.dim(),
+    };
+    Line::styled(
+        sanitize_line(&crate::app::live::describe(verdict, what, state.now)),
+        style,
+    )
 }

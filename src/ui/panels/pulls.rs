@@ -1,10 +1,11 @@
-use super::{list_block, marks, render_empty, render_no_match, unread};
+use super::sections::{self, RepoColumn, REPO_COLUMN_WIDTH};
+use super::{loaded_rows, unread, Rows};
 use crate::app::state::{AppState, PanelId};
-use crate::github::dashboard::{ChecksRollup, PullRole, ReviewDecision};
+use crate::github::dashboard::{ChecksRollup, PullRole, PullRow, ReviewDecision};
 use crate::github::partial::Part;
 use crate::text::age;
+use crate::ui::widgets::table::col;
 use crate::ui::widgets::table::Cell;
-use crate::ui::widgets::table::{col, VirtualTable};
 use crate::ui::Theme;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -39,49 +40,47 @@ pub fn decision_span(d: ReviewDecision, theme: &Theme) -> Span<'static> {
     }
 }
 
+/// A row's repository as (owner, name).
+fn repo_of(r: &PullRow) -> Option<(&str, &str)> {
+    Some((r.repo.owner.as_str(), r.repo.name.as_str()))
+}
+
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, theme: &Theme) {
-    let b = list_block(
-        state,
+    let tabs = &state.pull_tabs;
+    let b = sections::block(
         PanelId::Pulls,
-        &super::scoped(state, "mine · ⇄ review requested"),
+        tabs,
         &state.pulls,
+        state,
         focused,
+        area.width,
         theme,
     );
-    if render_empty(
-        frame,
-        area,
-        b.clone(),
-        &state.pulls,
-        "No open pull requests of yours or waiting for your review.",
-        theme,
-    ) || render_no_match(frame, area, b.clone(), state, PanelId::Pulls, theme)
-    {
-        return;
-    }
-    let shown = crate::app::filter::visible(state, PanelId::Pulls);
-    let Some(rows) = state.pulls.data.as_ref() else {
+    let empty = sections::empty_text("pull requests", tabs, state);
+    let Some(rows) = loaded_rows(frame, area, b.clone(), &state.pulls, &empty, theme) else {
         return;
     };
     let now = state.now;
-    let table = VirtualTable {
+    let repo_col = RepoColumn::of(rows.iter().map(repo_of));
+    let mut cols = vec![
+        col("#", Constraint::Length(6), 0),
+        col("Title", Constraint::Fill(1), 0).min(12),
+        col("Checks", Constraint::Length(9), 0),
+        col("Review", Constraint::Length(8), 0),
+        col("Cmt", Constraint::Length(3), 2),
+        col("Age", Constraint::Length(3), 1),
+    ];
+    if repo_col.is_some() {
+        cols.insert(0, col("Repo", Constraint::Length(REPO_COLUMN_WIDTH), 1));
+    }
+    let table = Rows {
+        id: PanelId::Pulls,
         block: b,
-        cols: vec![
-            col("#", Constraint::Length(6), 0),
-            col("Title", Constraint::Fill(1), 0).min(12),
-            col("Checks", Constraint::Length(9), 0),
-            col("Review", Constraint::Length(8), 0),
-            col("Cmt", Constraint::Length(3), 2),
-            col("Age", Constraint::Length(3), 1),
-        ],
-        len: shown.len(),
+        cols,
         focused,
-        marks: marks(state, PanelId::Pulls),
+        data: rows,
     };
-    table.render(frame, area, state.cursor(PanelId::Pulls), theme, |i| {
-        let Some(r) = shown.index(i).and_then(|i| rows.get(i)) else {
-            return Vec::new();
-        };
+    table.render(frame, area, state, theme, |r| {
         let mut title = Vec::new();
         if r.role == PullRole::ReviewRequested {
             title.push(Span::styled("⇄ ", theme.accent()));
@@ -89,8 +88,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         if r.pr.draft {
             title.push(Span::styled("draft ", theme.dim()));
         }
+        if let Some(repo) = &state.ctx.repo {
+            let subject = crate::app::live::Subject::Pull(&r.pr);
+            let verdict = state.live.verdict(state, repo, subject);
+            if let Some(m) = crate::ui::panels::live_marker(&verdict, theme) {
+                title.extend([m, Span::raw(" ")]);
+            }
+        }
         title.push(Span::raw(&r.pr.title));
-        vec![
+        let mut cells = vec![
             Cell::from(Span::styled(format!("#{}", r.pr.number), theme.number())),
             Cell::from(Line::from(title)),
             Cell::from(match r.gaps.has(Part::Checks) {
@@ -106,6 +112,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
                 false => Span::styled(r.comments.to_string(), theme.dim()),
             }),
             Cell::from(Span::styled(age(now, r.pr.created_at), theme.dim())),
-        ]
+        ];
+        if let Some(rc) = repo_col {
+            cells.insert(
+                0,
+                Cell::from(Span::styled(rc.text(repo_of(r)), theme.dim())),
+            );
+        }
+        cells
     });
 }

@@ -13,7 +13,7 @@ use ratatui::Frame;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// What the symbols in the panels mean: they are not keys, but the help is where one looks.
-const SYMBOLS: [(&str, &str); 9] = [
+const SYMBOLS: [(&str, &str); 10] = [
     ("Ctrl-Z", "suspend to the shell; `fg` brings cockpit back"),
     ("mouse", "click focuses and selects, the wheel scrolls"),
     (
@@ -21,21 +21,22 @@ const SYMBOLS: [(&str, &str); 9] = [
         "Branches: checked out · merged into the default branch",
     ),
     ("↑2 ↓1", "Branches: commits ahead of / behind the upstream"),
-    (
-        "⇄",
-        "Pull requests: asks for your review (the others are yours)",
-    ),
+    ("⇄", "Pull requests: asks for your review"),
     (
         "✓ ✗ ● ○",
         "checks, runs, deploys: passed · failed · running · queued",
     ),
     (
         "⏸",
-        "Deploys: a run waits for approval (a approves, A rejects)",
+        "Deploys: a run waits for approval (a approves, A rejects); CI: a fork's run waits (a approves)",
     ),
     (
         "stale",
         "a panel whose last refresh failed (the reason is in the status bar)",
+    ),
+    (
+        "[Mine]",
+        "Issues, Pull requests: the section (a GitHub search) shown; [ ] switch",
     ),
     (
         "✉ 3",

@@ -15,6 +15,8 @@ pub fn run(
             ("-", theme.dim())
         }
         (RunStatus::Completed, Some(Conclusion::Cancelled)) => ("⊘", theme.dim()),
+        // A fork's run held for a maintainer's approval: nothing failed, it waits.
+        (RunStatus::Completed, Some(Conclusion::ActionRequired)) => ("⏸", theme.waiting()),
         (RunStatus::Completed, Some(c)) if c.is_failure() => ("✗", theme.bad()),
         (RunStatus::Completed, _) => ("?", theme.dim()),
         (RunStatus::InProgress, _) => ("●", theme.running()),
@@ -25,6 +27,9 @@ pub fn run(
 
 pub fn run_word(status: &RunStatus, conclusion: Option<&Conclusion>) -> String {
     let raw = match (status, conclusion) {
+        (RunStatus::Completed, Some(Conclusion::ActionRequired)) => {
+            Some("waits for approval".to_string())
+        }
         (RunStatus::Completed, Some(c)) => serde_json::to_value(c)
             .ok()
             .and_then(|v| v.as_str().map(String::from)),

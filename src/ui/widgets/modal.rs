@@ -96,11 +96,13 @@ fn form(frame: &mut Frame, area: Rect, f: &Form, theme: &Theme) {
     let height = intro_h + 1 + fields_h + 2 + 2;
     let rect = popup(area, width, height);
     frame.render_widget(Clear, rect);
-    let block = frame_block(
-        &f.title,
-        theme,
-        " Tab next · Enter/Ctrl-S submit · Esc cancel ",
-    );
+    let hint = match f.purpose {
+        crate::app::modal::Purpose::NewIssue { .. } => {
+            " Tab/Enter next · Ctrl-S open · Esc close (draft kept) "
+        }
+        _ => " Tab next · Enter/Ctrl-S submit · Esc cancel ",
+    };
+    let block = frame_block(&f.title, theme, hint);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let mut y = inner.y;

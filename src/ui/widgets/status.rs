@@ -22,6 +22,25 @@ fn freshness<T>(l: &Loaded<T>, now: DateTime<Utc>) -> (String, bool) {
     }
 }
 
+/// The search budget (30 a minute) when it binds: low, or spent and when it comes back.
+/// Silent otherwise: a plentiful budget is nothing to read.
+fn search_binds(state: &AppState) -> Option<String> {
+    let rl = state.search_rate?;
+    // With the primary budget spent too, `API 0/5000` says it; the room is the error's.
+    if state.rate.is_some_and(|core| core.remaining == 0) {
+        return None;
+    }
+    if u64::from(rl.remaining) * 4 >= u64::from(rl.limit) {
+        return None;
+    }
+    let at = rl.reset.format("%H:%M:%S");
+    Some(if rl.remaining == 0 {
+        format!("search spent till {at}")
+    } else {
+        format!("search {}/{}, resets {at}", rl.remaining, rl.limit)
+    })
+}
+
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, theme: &Theme) {
     let sep = || Span::styled(" │ ", theme.dim());
     let mut spans = Vec::new();
@@ -56,6 +75,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, 
         spans.push(Span::styled(
             format!("API {}/{}", rl.remaining, rl.limit),
             style,
+        ));
+    }
+    if let Some(text) = search_binds(state) {
+        spans.push(sep());
+        let spent = state.search_rate.is_some_and(|rl| rl.remaining == 0);
+        spans.push(Span::styled(
+            text,
+            if spent { theme.bad() } else { theme.warn() },
         ));
     }
     // Config warnings go before the freshness so they are seen; the first key press hides them.
