@@ -33,9 +33,12 @@ async fn says_why(dir: &Path, why: &str) {
     .await;
     h.wait_for("@octodemo").await;
     h.key('z');
+    // Zoomed: the other panels are gone (their titles show unzoomed too, so waiting for a
+    // title alone could read a frame drawn before the key).
     let s = h
-        .wait_until("Issues says what to do", |s| {
+        .wait_until("Issues alone says what to do", |s| {
             flat(s).contains("Press a to search all your repositories")
+                && !s.contains("╭ 2 Branches")
         })
         .await;
     assert!(flat(&s).contains(why), "Issues says why:\n{s}");
@@ -45,7 +48,9 @@ async fn says_why(dir: &Path, why: &str) {
         ('5', "╭ 5 Deploys"),
     ] {
         h.key(key);
-        let s = h.wait_for(title).await;
+        let s = h
+            .wait_until(title, |s| s.contains(title) && !s.contains("╭ 1 Issues"))
+            .await;
         assert!(flat(&s).contains(why), "{title} says why:\n{s}");
         assert!(!s.contains("loading…"), "{title}:\n{s}");
     }
