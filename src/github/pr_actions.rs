@@ -8,8 +8,9 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-/// A rule of `GET /repos/{o}/{r}/rules/branches/{branch}` (rulesets and branch protection
-/// together, readable with read access). Unknown rule types are kept by name.
+/// A rule of `GET /repos/{o}/{r}/rules/branches/{branch}` (the rulesets' rules that apply to
+/// the branch, readable with read access; classic branch protection is not among them).
+/// Unknown rule types are kept by name.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct BranchRule {
     #[serde(rename = "type")]

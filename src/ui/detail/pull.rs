@@ -49,7 +49,9 @@ fn merge_lines(d: &PullDetail, rules: &Rules, theme: &Theme) -> Vec<Line<'static
     let blocked = pr.mergeable_state == Some(MergeableState::Blocked);
     if reasons.is_empty() {
         let text = if blocked {
-            format!("GitHub says blocked, but every rule of {base} cockpit can read is met")
+            format!(
+                "GitHub says blocked, but every ruleset rule of {base} is met (classic branch protection is not read)"
+            )
         } else {
             format!("nothing {base}'s rules require is missing")
         };
