@@ -30,6 +30,62 @@ pub struct Requirements {
     pub up_to_date: bool,
     /// Every review conversation must be resolved.
     pub resolved_threads: bool,
+    /// The branch also has classic branch protection: its required checks are in `checks`,
+    /// but its review rules are readable only with admin access.
+    pub classic: bool,
+}
+
+/// A branch as `GET /repos/{o}/{r}/branches/{branch}` shows it to read access: its classic
+/// protection, and the status checks that protection requires.
+#[derive(Debug, Default, Deserialize)]
+struct BranchRead {
+    #[serde(default)]
+    protection: Option<ClassicProtection>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ClassicProtection {
+    /// Classic protection is on (`protected` alone is also true under rulesets).
+    #[serde(default)]
+    enabled: bool,
+    #[serde(default)]
+    required_status_checks: Option<ClassicChecks>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ClassicChecks {
+    #[serde(default)]
+    contexts: Vec<String>,
+    #[serde(default)]
+    checks: Vec<ClassicCheck>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ClassicCheck {
+    context: String,
+}
+
+impl Requirements {
+    /// Adds what classic protection shows to read access: its required checks (rulesets do not
+    /// list them), and that its review rules cannot be seen.
+    fn add_classic(&mut self, branch: &BranchRead) {
+        let Some(protection) = branch.protection.as_ref().filter(|p| p.enabled) else {
+            return;
+        };
+        self.classic = true;
+        let Some(checks) = protection.required_status_checks.as_ref() else {
+            return;
+        };
+        let names = checks
+            .contexts
+            .iter()
+            .chain(checks.checks.iter().map(|c| &c.context));
+        for name in names {
+            if !self.checks.contains(name) {
+                self.checks.push(name.clone());
+            }
+        }
+    }
 }
 
 impl Requirements {
@@ -202,8 +258,9 @@ impl GitHub {
         .await
     }
 
-    /// What `branch` requires before a merge, from its rules (rulesets and classic protection
-    /// both show there, with read access). `Err` when they cannot be read: the caller says so.
+    /// What `branch` requires before a merge: its rulesets' rules, and the required checks of
+    /// its classic protection (a branch read shows those to read access; the rules endpoint
+    /// does not). `Err` when the rules cannot be read: the caller says so.
     pub async fn branch_requirements(
         &self,
         slug: &Slug,
@@ -221,7 +278,19 @@ impl GitHub {
             )
             .await?
             .data;
-        Ok(Requirements::from_rules(&rules))
+        let mut r = Requirements::from_rules(&rules);
+        // A branch that cannot be read (deleted since) leaves the rules' answer as it is.
+        if let Ok(branch) = self
+            .get::<BranchRead>(&format!(
+                "/repos/{}/branches/{}",
+                slug.full_name(),
+                path.join("/")
+            ))
+            .await
+        {
+            r.add_classic(&branch.data);
+        }
+        Ok(r)
     }
 }
 
@@ -245,5 +314,37 @@ mod tests {
         assert_eq!(r.checks, vec!["test", "lint"]);
         assert_eq!(r.approvals, 2);
         assert!(r.up_to_date && r.resolved_threads);
+    }
+
+    /// Classic protection adds its required checks (as `contexts` or `checks`) once, and says
+    /// it is there; an unprotected branch adds nothing.
+    #[test]
+    fn classic_protection_adds_its_required_checks() {
+        let mut r = Requirements {
+            checks: vec!["test".into()],
+            ..Requirements::default()
+        };
+        let branch: BranchRead = serde_json::from_value(json!({
+            "name": "main", "protected": true,
+            "protection": {"enabled": true, "required_status_checks": {
+                "enforcement_level": "non_admins",
+                "contexts": ["test", "build"],
+                "checks": [{"context": "build", "app_id": null}, {"context": "lint", "app_id": 1}]
+            }}
+        }))
+        .expect("branch");
+        r.add_classic(&branch);
+        assert_eq!(r.checks, vec!["test", "build", "lint"]);
+        assert!(r.classic);
+        let mut plain = Requirements::default();
+        for unprotected in [
+            json!({"name": "x", "protected": false}),
+            // Under rulesets only: `protected`, but classic protection off.
+            json!({"name": "x", "protected": true, "protection": {"enabled": false,
+                "required_status_checks": {"enforcement_level": "off", "contexts": [], "checks": []}}}),
+        ] {
+            plain.add_classic(&serde_json::from_value(unprotected).expect("branch"));
+        }
+        assert_eq!(plain, Requirements::default());
     }
 }

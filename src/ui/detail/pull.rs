@@ -49,9 +49,12 @@ fn merge_lines(d: &PullDetail, rules: &Rules, theme: &Theme) -> Vec<Line<'static
     let blocked = pr.mergeable_state == Some(MergeableState::Blocked);
     if reasons.is_empty() {
         let text = if blocked {
-            format!(
-                "GitHub says blocked, but every ruleset rule of {base} is met (classic branch protection is not read)"
-            )
+            match read {
+                Ok(r) if r.classic => format!(
+                    "GitHub says blocked, but what cockpit can read of {base}'s rules is met (its classic protection's review rules need admin access)"
+                ),
+                _ => format!("GitHub says blocked, but every rule of {base} is met"),
+            }
         } else {
             format!("nothing {base}'s rules require is missing")
         };
