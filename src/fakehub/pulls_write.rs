@@ -167,27 +167,9 @@ fn create_pull(w: &mut World, ri: usize, ctx: &Ctx, req: &Req) -> R {
         files: Vec::new(),
     };
     pull.mergeable_state = mergeable_state(&w.repos[ri], &pull, now);
-    w.repos[ri].issues.insert(
-        number,
-        Issue {
-            number,
-            id: issue_id,
-            title: title.clone(),
-            body: text,
-            user: login.clone(),
-            state: "open".into(),
-            state_reason: None,
-            assignees: Vec::new(),
-            labels: Vec::new(),
-            created_at: now,
-            updated_at: now,
-            closed_at: None,
-            closed_by: None,
-            locked: false,
-            comments: Vec::new(),
-            pull: Some(pull),
-        },
-    );
+    let mut issue = Issue::opened(number, issue_id, title.clone(), text, login.clone(), now);
+    issue.pull = Some(pull);
+    w.repos[ri].issues.insert(number, issue);
     w.sync_pull_refs();
     // Opening the pull request runs the workflows triggered by `pull_request`.
     let workflows: Vec<u64> = w.repos[ri]

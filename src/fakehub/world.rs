@@ -155,6 +155,38 @@ pub struct Issue {
     pub pull: Option<Pull>,
 }
 
+impl Issue {
+    /// An issue (a pull request once `pull` is set) as `POST` opens it: open, unlabelled,
+    /// unassigned, without comments.
+    pub fn opened(
+        number: u64,
+        id: u64,
+        title: String,
+        body: Option<String>,
+        user: String,
+        now: Time,
+    ) -> Issue {
+        Issue {
+            number,
+            id,
+            title,
+            body,
+            user,
+            state: "open".into(),
+            state_reason: None,
+            assignees: Vec::new(),
+            labels: Vec::new(),
+            created_at: now,
+            updated_at: now,
+            closed_at: None,
+            closed_by: None,
+            locked: false,
+            comments: Vec::new(),
+            pull: None,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Comment {
     pub id: u64,

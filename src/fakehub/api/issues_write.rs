@@ -7,7 +7,7 @@ use super::input::{opt_string, parse_object, string_list};
 use super::issues::visible_issue;
 use super::reply::{not_found, validation, wrong_type, ApiError, Reply, Req, R};
 use crate::fakehub::render::{self, Ctx};
-use crate::fakehub::world::{Comment, Issue, Label, World};
+use crate::fakehub::world::{take, Comment, Issue, Label, World};
 
 pub(super) fn post_comment(w: &mut World, ri: usize, ctx: &Ctx, req: &Req, n: u64) -> R {
     let login = viewer(ctx)?.to_string();
@@ -246,32 +246,12 @@ pub(super) fn create_issue(w: &mut World, ri: usize, ctx: &Ctx, req: &Req) -> R 
     } else {
         (Vec::new(), Vec::new())
     };
-    let repo = &w.repos[ri];
-    let number = repo.issues.keys().max().copied().unwrap_or(0) + 1;
-    let id = w.ids.issue;
-    w.ids.issue += 1;
-    let now = ctx.now;
-    w.repos[ri].issues.insert(
-        number,
-        Issue {
-            number,
-            id,
-            title,
-            body: text,
-            user: login,
-            state: "open".into(),
-            state_reason: None,
-            assignees,
-            labels,
-            created_at: now,
-            updated_at: now,
-            closed_at: None,
-            closed_by: None,
-            locked: false,
-            comments: Vec::new(),
-            pull: None,
-        },
-    );
+    let number = w.repos[ri].issues.keys().max().copied().unwrap_or(0) + 1;
+    let id = take(&mut w.ids.issue);
+    let mut issue = Issue::opened(number, id, title, text, login, ctx.now);
+    issue.labels = labels;
+    issue.assignees = assignees;
+    w.repos[ri].issues.insert(number, issue);
     let repo = &w.repos[ri];
     let issue = visible_issue(repo, number, ctx)?;
     Ok(Reply::created(
