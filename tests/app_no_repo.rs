@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Harness, Setup};
+use common::{flat, Harness, Setup};
 use std::path::Path;
 
 fn with_remote(url: &str) -> tempfile::TempDir {
@@ -12,16 +12,6 @@ fn with_remote(url: &str) -> tempfile::TempDir {
     let repo = git2::Repository::init(dir.path()).expect("init");
     repo.remote("origin", url).expect("remote");
     dir
-}
-
-/// The zoomed panel's text as one line: a long message wraps.
-fn flat(screen: &str) -> String {
-    screen
-        .lines()
-        .map(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()))
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Starts in `dir` and checks every GitHub panel (zoomed).

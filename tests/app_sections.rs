@@ -6,17 +6,7 @@ mod common;
 use cockpit::app::sections::{Section, Tabs};
 use cockpit::fakehub::DEMO_TOKEN;
 use cockpit::github::{ApiError, GitHub, Token};
-use common::{every_panel_loaded, Harness, Setup};
-
-/// The screen's text as one line per panel row, borders and padding gone: a long message wraps.
-fn flat(screen: &str) -> String {
-    screen
-        .lines()
-        .map(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()))
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+use common::{every_panel_loaded, flat, Harness, Setup};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sections_switch_with_brackets_and_show_their_rows() {

@@ -41,6 +41,17 @@ pub fn screen_text(buf: &Buffer) -> String {
 /// Fast intervals: tests wait for the next poll instead of pressing `r`.
 /// Every panel of the demo dashboard has its rows (a key on a panel still loading does nothing,
 /// so a test that opens each panel waits for this first).
+/// The screen's text as one line, panel borders and padding gone: a long message that wraps
+/// reads as written.
+pub fn flat(screen: &str) -> String {
+    screen
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 pub fn every_panel_loaded(s: &str) -> bool {
     [
         "Crash when HOME is unset",
