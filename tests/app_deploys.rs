@@ -341,9 +341,10 @@ async fn a_new_deploy_waiting_for_me_notifies() {
     h.wait_for("Roll back production").await;
     h.key('y');
     h.wait_for("Started: roll back production").await;
-    // Its deploy job reaches the protected environment a little later.
-    h.clock.advance(std::time::Duration::from_secs(120));
+    // Its deploy job reaches the protected environment a little later. The clock moves on
+    // while waiting: one jump could land before the dispatched run exists in the world.
     until("a notification for the new waiting deploy", || {
+        h.clock.advance(std::time::Duration::from_secs(5));
         h.opened.lock().is_ok_and(|v| {
             v.iter()
                 .any(|x| x.contains("waits for your approval to deploy to production"))
