@@ -10,8 +10,13 @@ pub use crate::config::Section;
 use crate::github::dashboard::Slug;
 use crate::github::search::SearchCount;
 
-/// What an inactive section showed last: its rows, cursor and count.
-type Parked<T> = (Loaded<Vec<T>>, usize, Option<SearchCount>);
+/// What an inactive section showed last: its rows, cursor, count and repository column.
+type Parked<T> = (
+    Loaded<Vec<T>>,
+    usize,
+    Option<SearchCount>,
+    Option<RepoColumn>,
+);
 
 /// One panel's sections and which one is shown.
 #[derive(Debug, Clone)]
@@ -20,6 +25,9 @@ pub struct Tabs<T> {
     pub active: usize,
     /// What the visible section's search found beyond its rows.
     pub count: Option<SearchCount>,
+    /// How the visible section's rows show their repository, worked out once when they
+    /// arrive (not on every frame: the rows can be many).
+    pub repos: Option<RepoColumn>,
     parked: Vec<Option<Parked<T>>>,
 }
 
@@ -39,6 +47,7 @@ impl<T> Tabs<T> {
             list,
             active: 0,
             count: None,
+            repos: None,
         }
     }
 
@@ -55,14 +64,16 @@ impl<T> Tabs<T> {
         }
         let next = (self.active as isize + delta).rem_euclid(n as isize) as usize;
         let shown = std::mem::take(rows);
-        self.parked[self.active] = Some((shown, cursor.selected, self.count.take()));
-        let (mut back, selected, count) = self.parked[next]
+        self.parked[self.active] =
+            Some((shown, cursor.selected, self.count.take(), self.repos.take()));
+        let (mut back, selected, count, repos) = self.parked[next]
             .take()
-            .unwrap_or_else(|| (Loaded::default(), 0, None));
+            .unwrap_or_else(|| (Loaded::default(), 0, None, None));
         back.loading = true;
         *rows = back;
         cursor.selected = selected;
         self.count = count;
+        self.repos = repos;
         self.active = next;
         true
     }
@@ -71,7 +82,61 @@ impl<T> Tabs<T> {
     fn forget(&mut self) {
         self.parked.iter_mut().for_each(|p| *p = None);
         self.count = None;
+        self.repos = None;
     }
+
+    /// The visible section's rows arrived (or were read again): works out their repository
+    /// column.
+    pub fn rows_arrived(
+        &mut self,
+        rows: &Loaded<Vec<T>>,
+        repo_of: impl Fn(&T) -> Option<(&str, &str)>,
+    ) {
+        self.repos = rows
+            .data
+            .as_deref()
+            .and_then(|rows| RepoColumn::of(rows.iter().map(repo_of)));
+    }
+}
+
+/// How the repository column shows a row's `OWNER/NAME`, when the rows span more than one
+/// repository (else `None`: the title names the repository): the name alone, or the whole
+/// `OWNER/NAME` when owners differ too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RepoColumn {
+    Name,
+    Full,
+}
+
+impl RepoColumn {
+    /// `repos`: each row's (owner, name).
+    pub fn of<'r>(repos: impl Iterator<Item = Option<(&'r str, &'r str)>>) -> Option<RepoColumn> {
+        let mut first = None;
+        let mut many = false;
+        for r in repos.flatten() {
+            let Some(f) = first else {
+                first = Some(r);
+                continue;
+            };
+            if f != r {
+                many = true;
+                if f.0 != r.0 {
+                    return Some(RepoColumn::Full);
+                }
+            }
+        }
+        many.then_some(RepoColumn::Name)
+    }
+}
+
+/// An issue row's repository as (owner, name).
+pub fn issue_repo(issue: &crate::github::models::Issue) -> Option<(&str, &str)> {
+    issue.repository.as_ref()?.full_name.split_once('/')
+}
+
+/// A pull request row's repository as (owner, name).
+pub fn pull_repo(r: &crate::github::dashboard::PullRow) -> Option<(&str, &str)> {
+    Some((r.repo.owner.as_str(), r.repo.name.as_str()))
 }
 
 /// Whether a filter names its own scope: a section asking for `org:acme` means all of acme,
@@ -294,6 +359,21 @@ pub fn no_scope(state: &AppState) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_repository_column_only_for_several_repositories() {
+        let col = |r: &[Option<(&str, &str)>]| RepoColumn::of(r.iter().copied());
+        let rocket = Some(("acme", "rocket"));
+        assert_eq!(col(&[rocket, rocket, None]), None);
+        assert_eq!(
+            col(&[rocket, Some(("acme", "api"))]),
+            Some(RepoColumn::Name)
+        );
+        assert_eq!(
+            col(&[rocket, Some(("other", "api"))]),
+            Some(RepoColumn::Full)
+        );
+    }
     use crate::app::state::{Context, WatchedRepo};
     use chrono::Utc;
 

@@ -42,6 +42,9 @@ impl Polled for Issues {
             state.issue_tabs.count = count;
         }
         let why = store(&mut state.issues, rows, at);
+        state
+            .issue_tabs
+            .rows_arrived(&state.issues, sections::issue_repo);
         note_error(state, at, "issues", why);
         let len = state.panel_len(PanelId::Issues);
         state.cursor_mut(PanelId::Issues).clamp(len);
@@ -79,6 +82,9 @@ impl Polled for Pulls {
             state.pull_tabs.count = count;
         }
         let why = store_rows(&mut state.pulls, rows, at);
+        state
+            .pull_tabs
+            .rows_arrived(&state.pulls, sections::pull_repo);
         note_error(state, at, "pull requests", why);
         let len = state.panel_len(PanelId::Pulls);
         state.cursor_mut(PanelId::Pulls).clamp(len);

@@ -1,5 +1,6 @@
-use super::sections::{self, RepoColumn, REPO_COLUMN_WIDTH};
+use super::sections::{self, repo_text, REPO_COLUMN_WIDTH};
 use super::{loaded_rows, Rows};
+use crate::app::sections::issue_repo as repo_of;
 use crate::app::state::{AppState, PanelId};
 use crate::text::{age, sanitize_line};
 use crate::ui::widgets::table::col;
@@ -8,11 +9,6 @@ use crate::ui::Theme;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
-
-/// An issue row's repository as (owner, name).
-fn repo_of(issue: &crate::github::models::Issue) -> Option<(&str, &str)> {
-    issue.repository.as_ref()?.full_name.split_once('/')
-}
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, theme: &Theme) {
     let tabs = &state.issue_tabs;
@@ -30,7 +26,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         return;
     };
     let now = state.now;
-    let repo_col = RepoColumn::of(issues.iter().map(repo_of));
+    let repo_col = state.issue_tabs.repos;
     let mut cols = vec![
         col("#", Constraint::Length(6), 0),
         col("Title", Constraint::Fill(2), 0).min(16),
@@ -76,7 +72,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         if let Some(rc) = repo_col {
             cells.insert(
                 0,
-                Cell::from(Span::styled(rc.text(repo_of(issue)), theme.dim())),
+                Cell::from(Span::styled(repo_text(rc, repo_of(issue)), theme.dim())),
             );
         }
         cells

@@ -1,7 +1,8 @@
-use super::sections::{self, RepoColumn, REPO_COLUMN_WIDTH};
+use super::sections::{self, repo_text, REPO_COLUMN_WIDTH};
 use super::{loaded_rows, unread, Rows};
+use crate::app::sections::pull_repo as repo_of;
 use crate::app::state::{AppState, PanelId};
-use crate::github::dashboard::{ChecksRollup, PullRole, PullRow, ReviewDecision};
+use crate::github::dashboard::{ChecksRollup, PullRole, ReviewDecision};
 use crate::github::partial::Part;
 use crate::text::age;
 use crate::ui::widgets::table::col;
@@ -40,11 +41,6 @@ pub fn decision_span(d: ReviewDecision, theme: &Theme) -> Span<'static> {
     }
 }
 
-/// A row's repository as (owner, name).
-fn repo_of(r: &PullRow) -> Option<(&str, &str)> {
-    Some((r.repo.owner.as_str(), r.repo.name.as_str()))
-}
-
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, theme: &Theme) {
     let tabs = &state.pull_tabs;
     let b = sections::block(
@@ -61,7 +57,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         return;
     };
     let now = state.now;
-    let repo_col = RepoColumn::of(rows.iter().map(repo_of));
+    let repo_col = state.pull_tabs.repos;
     let mut cols = vec![
         col("#", Constraint::Length(6), 0),
         col("Title", Constraint::Fill(1), 0).min(12),
@@ -116,7 +112,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         if let Some(rc) = repo_col {
             cells.insert(
                 0,
-                Cell::from(Span::styled(rc.text(repo_of(r)), theme.dim())),
+                Cell::from(Span::styled(repo_text(rc, repo_of(r)), theme.dim())),
             );
         }
         cells

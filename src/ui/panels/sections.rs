@@ -2,7 +2,7 @@
 //! sections (the visible one in brackets), the scope and what the search counted, the empty
 //! message that names the query, and the repository column when rows span several.
 
-use crate::app::sections::{scope_qualifier, Tabs};
+use crate::app::sections::{scope_qualifier, RepoColumn, Tabs};
 use crate::app::state::{AppState, Loaded, PanelId, Scope};
 use crate::text::sanitize_line;
 use crate::ui::Theme;
@@ -138,48 +138,18 @@ pub fn empty_text<T>(what: &str, tabs: &Tabs<T>, state: &AppState) -> String {
     )
 }
 
-/// How the repository column shows a row's `OWNER/NAME`, when the rows span more than one
-/// repository (else `None`: the title names the repository): the name alone, or the whole
-/// `OWNER/NAME` when owners differ too. Compares strings only, and stops as soon as both are
-/// known, so a long list costs little per frame.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RepoColumn {
-    Name,
-    Full,
-}
-
 pub const REPO_COLUMN_WIDTH: u16 = 16;
 
-impl RepoColumn {
-    /// `repos`: each row's (owner, name).
-    pub fn of<'r>(repos: impl Iterator<Item = Option<(&'r str, &'r str)>>) -> Option<RepoColumn> {
-        let mut first = None;
-        let mut many = false;
-        for r in repos.flatten() {
-            let Some(f) = first else {
-                first = Some(r);
-                continue;
-            };
-            if f != r {
-                many = true;
-                if f.0 != r.0 {
-                    return Some(RepoColumn::Full);
-                }
-            }
-        }
-        many.then_some(RepoColumn::Name)
-    }
-
-    pub fn text(self, repo: Option<(&str, &str)>) -> String {
-        let Some((owner, name)) = repo else {
-            return "?".into();
-        };
-        let shown = match self {
-            RepoColumn::Full => format!("{owner}/{name}"),
-            RepoColumn::Name => name.to_string(),
-        };
-        super::fit(&sanitize_line(&shown), usize::from(REPO_COLUMN_WIDTH))
-    }
+/// A row's repository as the repository column shows it.
+pub fn repo_text(col: RepoColumn, repo: Option<(&str, &str)>) -> String {
+    let Some((owner, name)) = repo else {
+        return "?".into();
+    };
+    let shown = match col {
+        RepoColumn::Full => format!("{owner}/{name}"),
+        RepoColumn::Name => name.to_string(),
+    };
+    super::fit(&sanitize_line(&shown), usize::from(REPO_COLUMN_WIDTH))
 }
 
 #[cfg(test)]
@@ -187,20 +157,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_repository_column_only_for_several_repositories() {
-        let col = |r: &[Option<(&str, &str)>]| RepoColumn::of(r.iter().copied());
+    fn the_repository_column_shows_the_name_or_owner_and_name() {
         let rocket = Some(("acme", "rocket"));
-        assert_eq!(col(&[rocket, rocket, None]), None);
-        assert_eq!(
-            col(&[rocket, Some(("acme", "api"))]),
-            Some(RepoColumn::Name)
-        );
-        assert_eq!(
-            col(&[rocket, Some(("other", "api"))]),
-            Some(RepoColumn::Full)
-        );
-        assert_eq!(RepoColumn::Name.text(rocket), "rocket");
-        assert_eq!(RepoColumn::Full.text(rocket), "acme/rocket");
-        assert_eq!(RepoColumn::Name.text(None), "?");
+        assert_eq!(repo_text(RepoColumn::Name, rocket), "rocket");
+        assert_eq!(repo_text(RepoColumn::Full, rocket), "acme/rocket");
+        assert_eq!(repo_text(RepoColumn::Name, None), "?");
     }
 }
