@@ -16,8 +16,10 @@
 //! an emoji with a skin tone) are broken up, so that no column or border moves.
 
 pub mod escape;
+mod name;
 mod safe;
 
+pub use name::Name;
 pub use safe::Safe;
 
 use chrono::{DateTime, Utc};

@@ -314,7 +314,7 @@ fn figures_match_git_for_each_ref() {
     let mut ours: Vec<String> = snap
         .branches
         .iter()
-        .map(|b| format!("{} {}", b.name, track(b)))
+        .map(|b| format!("{} {}", b.name.raw(), track(b)))
         .collect();
     ours.sort();
     let theirs = branch_repo::git(
@@ -344,7 +344,13 @@ fn figures_match_git_for_each_ref() {
     let mut ours: Vec<String> = snap
         .branches
         .iter()
-        .map(|b| format!("{} {}", b.name, b.upstream.clone().unwrap_or_default()))
+        .map(|b| {
+            format!(
+                "{} {}",
+                b.name.raw(),
+                b.upstream.as_deref().unwrap_or_default()
+            )
+        })
         .collect();
     ours.sort();
     let mut theirs: Vec<String> = upstreams.lines().map(str::to_string).collect();

@@ -78,8 +78,8 @@ fn snapshot_of_the_demo_repository() {
     );
 
     for b in &snap.branches {
-        assert!(!b.upstream_gone, "{}", b.name);
-        assert!(!b.summary.is_empty(), "{}", b.name);
+        assert!(!b.upstream_gone, "{}", b.name.raw());
+        assert!(!b.summary.is_empty(), "{}", b.name.raw());
         assert!(
             ["octodemo", "alice", "bob"].contains(&b.author.as_str()),
             "{}",

@@ -125,9 +125,11 @@ fn value(state: &AppState, panel: PanelId, name: &str) -> Option<String> {
         }
         .map(|n| n.to_string()),
         "branch" => match panel {
-            PanelId::Branches => selection::branch(state).map(|b| b.name.clone()),
-            PanelId::Pulls => selection::pull(state).map(|p| p.pr.head.ref_name.clone()),
-            PanelId::Ci => selection::run(state).and_then(|r| r.head_branch.clone()),
+            PanelId::Branches => selection::branch(state).map(|b| b.name.raw().to_owned()),
+            PanelId::Pulls => selection::pull(state).map(|p| p.pr.head.ref_name.raw().into()),
+            PanelId::Ci => {
+                selection::run(state).and_then(|r| Some(r.head_branch.as_ref()?.raw().into()))
+            }
             _ => None,
         },
         "sha" => match panel {
@@ -156,7 +158,7 @@ fn value(state: &AppState, panel: PanelId, name: &str) -> Option<String> {
         }
         .map(|n| n.to_string()),
         "environment" if panel == PanelId::Deploys => {
-            selection::env(state).map(|e| e.env.name.clone())
+            selection::env(state).map(|e| e.env.name.raw().to_owned())
         }
         _ => None,
     }

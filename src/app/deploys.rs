@@ -9,7 +9,7 @@ use super::state::{AppState, Detail, Followed};
 use crate::github::dashboard::EnvRow;
 use crate::github::models::WorkflowRun;
 use crate::github::partial::Part;
-use crate::text::sanitize_line;
+use crate::text::{sanitize_line, Name};
 use crate::words::short_sha;
 
 fn selected_env(state: &AppState) -> Option<&EnvRow> {
@@ -79,11 +79,7 @@ pub fn review_form(
     run: &WorkflowRun,
     pending: &crate::github::models::PendingDeployment,
 ) {
-    let name = format!(
-        "{}{}",
-        sanitize_line(&pending.environment.name),
-        elsewhere(state)
-    );
+    let name = format!("{}{}", pending.environment.name.shown(), elsewhere(state));
     let (what, about) = waiting_target(state, run);
     let form = Form {
         title: format!(
@@ -364,14 +360,14 @@ pub fn review_submitted(state: &mut AppState, waiting: WaitingDeploy, form: &For
     if approve && is_production(&environment) {
         warnings.push(format!(
             "{} is a production environment.",
-            sanitize_line(&environment)
+            environment.shown()
         ));
     }
     let confirm = Confirm {
         title: format!("{verb} deploy"),
         lines: vec![format!(
             "{verb} run #{run_number} deploying {git_ref} to {}{}?",
-            sanitize_line(&environment),
+            environment.shown(),
             elsewhere(state)
         )],
         warnings,
@@ -391,16 +387,16 @@ pub fn review_submitted(state: &mut AppState, waiting: WaitingDeploy, form: &For
 /// The deploy form: the ref is checked (merged? CI green?) before the confirmation.
 pub fn deploy_submitted(
     state: &mut AppState,
-    environment: String,
-    workflow: String,
+    environment: Name,
+    workflow: Name,
     form: &Form,
 ) -> Vec<Effect> {
-    let git_ref = form.value_str("ref").trim().to_string();
+    let git_ref = Name::new(form.value_str("ref").trim());
     let mut inputs = form.values();
     inputs.remove("ref");
     state.modal = None;
     state.toast(
-        format!("Checking {} before deploying…", sanitize_line(&git_ref)),
+        format!("Checking {} before deploying…", git_ref.shown()),
         false,
     );
     vec![state.prepare(Prepare::CheckDeploy {
@@ -429,26 +425,19 @@ pub fn dispatch_submitted(
             default_ref,
         })];
     }
-    let git_ref = form.value_str("ref").trim().to_string();
+    let git_ref = Name::new(form.value_str("ref").trim());
     let mut inputs = form.values();
     inputs.remove("ref");
+    let workflow_name = sanitize_line(&workflow_name);
     let confirm = Confirm {
         title: "Run workflow".into(),
-        lines: vec![format!(
-            "Run {} on {}?",
-            sanitize_line(&workflow_name),
-            sanitize_line(&git_ref)
-        )],
+        lines: vec![format!("Run {workflow_name} on {}?", git_ref.shown())],
         warnings: Vec::new(),
         on_yes: OnYes::Mutate(Mutation::Dispatch {
-            workflow,
-            git_ref: git_ref.clone(),
+            workflow: Name::new(workflow),
+            what: format!("{workflow_name} on {}", git_ref.shown()),
+            git_ref,
             inputs,
-            what: format!(
-                "{} on {}",
-                sanitize_line(&workflow_name),
-                sanitize_line(&git_ref)
-            ),
             environment: None,
         }),
     };
@@ -466,7 +455,7 @@ pub fn follow(
     repo: crate::github::Slug,
     run_id: u64,
     what: String,
-    environment: Option<String>,
+    environment: Option<Name>,
     target: Option<String>,
 ) -> Vec<Effect> {
     if !state
@@ -556,13 +545,13 @@ mod tests {
                 name: "47-crash".into(),
                 is_head: true,
                 sha: String::new(),
-                upstream: upstream.map(String::from),
+                upstream: upstream.map(Name::from),
                 upstream_gone: gone,
                 ahead: 0,
                 behind: 0,
-                summary: String::new(),
+                summary: crate::text::Safe::default(),
                 commit_time: chrono::Utc::now(),
-                author: String::new(),
+                author: crate::text::Safe::default(),
                 merged_into_default: false,
                 issue: None,
                 stale: false,

@@ -13,7 +13,7 @@ use super::resource;
 use super::state::{AppState, Cursor, Detail, Loaded};
 use crate::github::diff::{parse_patch, LineKind, PullFile, Side};
 use crate::github::{ApiError, ReviewThread, Slug};
-use crate::text::{sanitize_block, sanitize_line};
+use crate::text::{sanitize_block, sanitize_line, Name};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
@@ -63,7 +63,7 @@ pub struct Row {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileEntry {
     /// As GitHub names it (a comment sends it back).
-    pub path: String,
+    pub path: Name,
     /// Safe to draw: the path, `old → new` for a rename.
     pub label: String,
     pub status: String,
@@ -106,8 +106,8 @@ impl DiffLayout {
         let mut files = Vec::new();
         for (i, f) in d.files.iter().enumerate() {
             let label = match &f.previous_filename {
-                Some(old) => format!("{} → {}", sanitize_line(old), sanitize_line(&f.filename)),
-                None => sanitize_line(&f.filename),
+                Some(old) => format!("{} → {}", sanitize_line(old), f.filename.shown()),
+                None => f.filename.shown().to_string(),
             };
             files.push(FileEntry {
                 path: f.filename.clone(),
@@ -212,7 +212,7 @@ fn push_thread(rows: &mut Vec<Row>, file: usize, t: &ReviewThread) {
         _ => "unresolved",
     };
     for (k, c) in t.comments.iter().enumerate() {
-        let who = c.author.as_deref().map_or("ghost".into(), sanitize_line);
+        let who = c.author.as_ref().map_or("ghost", |a| a.shown().as_str());
         let head = match k {
             0 => format!("@{who} · {state}"),
             _ => format!("@{who} replied"),
@@ -351,7 +351,7 @@ pub fn arrived(
         }
         Err(e) => {
             let why = e.to_string();
-            view.data.error = Some(why.clone());
+            view.data.error = Some(why.as_str().into());
             Some(why)
         }
     }
@@ -439,7 +439,7 @@ fn comment(state: &mut AppState) -> Vec<Effect> {
     let purpose = EditorPurpose::LineComment {
         pull: view.number,
         commit_id: layout.head_sha.clone(),
-        path: file.path.clone(),
+        path: file.path.raw().to_owned(),
         line,
         side,
     };

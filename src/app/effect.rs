@@ -2,22 +2,23 @@
 
 pub use super::resource::{Resource, ResourceKind};
 use crate::github::Slug;
+use crate::text::Name;
 
 /// Reads that prepare a form or a confirmation before anything is changed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Prepare {
     /// Find the workflow that deploys `environment` and its inputs.
     Deploy {
-        environment: String,
+        environment: Name,
         default_ref: String,
     },
     /// Find the last good deployment before the live one and how to redeploy it.
-    Rollback { environment: String },
+    Rollback { environment: Name },
     /// Check a ref before deploying it: merged into the default branch? CI green?
     CheckDeploy {
-        environment: String,
-        workflow: String,
-        git_ref: String,
+        environment: Name,
+        workflow: Name,
+        git_ref: Name,
         inputs: serde_json::Map<String, serde_json::Value>,
     },
     /// Workflows with `workflow_dispatch`, for the dispatch form.
@@ -28,7 +29,7 @@ pub enum Prepare {
         default_ref: String,
     },
     /// The repository's labels, for the label picker of an issue.
-    Labels { number: u64, current: Vec<String> },
+    Labels { number: u64, current: Vec<Name> },
     /// Title and body from the branch's issue, the default branch as base.
     NewPull { head: String, issue: Option<u64> },
     /// The merge methods the repository allows, with checks and reviews for the confirmation.

@@ -197,7 +197,9 @@ fn haystacks(state: &AppState, p: PanelId) -> Vec<String> {
         s.to_lowercase()
     }
     let login = |u: &Option<crate::github::models::User>| -> String {
-        u.as_ref().map(|u| u.login.clone()).unwrap_or_default()
+        u.as_ref()
+            .map(|u| u.login.raw().to_owned())
+            .unwrap_or_default()
     };
     match p {
         PanelId::Issues => state

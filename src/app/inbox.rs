@@ -49,7 +49,7 @@ impl Inbox {
 pub fn toggle(state: &mut AppState) -> Vec<Effect> {
     state.inbox.open = !state.inbox.open;
     if state.inbox.open && !state.ctx.has_token {
-        state.inbox.threads.error = Some(ApiError::NoToken.to_string());
+        state.inbox.threads.error = Some(ApiError::NoToken.to_string().into());
     }
     Vec::new()
 }

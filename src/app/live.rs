@@ -11,6 +11,7 @@ use super::effect::Effect;
 use super::state::{AppState, Detail, PanelId};
 use crate::github::dashboard::{EnvRow, Slug};
 use crate::github::models::{Issue, IssueState, PullRequest};
+use crate::text::Name;
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 
@@ -68,7 +69,7 @@ pub enum EnvLive {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnvVerdict {
-    pub environment: String,
+    pub environment: Name,
     pub state: EnvLive,
     /// When the live deployment there finished (or was created).
     pub deployed_at: Option<DateTime<Utc>>,
@@ -418,13 +419,17 @@ pub fn describe(verdict: &Verdict, what: &str, now: DateTime<Utc>) -> String {
                 .iter()
                 .map(|e| match &e.state {
                     EnvLive::Live => match e.deployed_at {
-                        Some(at) => format!("in {} ({})", e.environment, crate::text::ago(now, at)),
-                        None => format!("in {}", e.environment),
+                        Some(at) => format!(
+                            "in {} ({})",
+                            e.environment.shown(),
+                            crate::text::ago(now, at)
+                        ),
+                        None => format!("in {}", e.environment.shown()),
                     },
-                    EnvLive::NotYet => format!("not yet in {}", e.environment),
-                    EnvLive::Checking => format!("checking {}…", e.environment),
+                    EnvLive::NotYet => format!("not yet in {}", e.environment.shown()),
+                    EnvLive::Checking => format!("checking {}…", e.environment.shown()),
                     EnvLive::Unknown(why) => {
-                        format!("cannot tell for {}: {why}", e.environment)
+                        format!("cannot tell for {}: {why}", e.environment.shown())
                     }
                 })
                 .collect();
@@ -434,12 +439,12 @@ pub fn describe(verdict: &Verdict, what: &str, now: DateTime<Utc>) -> String {
 }
 
 /// The environments `verdict` says run it (for a row's marker).
-pub fn live_in(verdict: &Verdict) -> Vec<&str> {
+pub fn live_in(verdict: &Verdict) -> Vec<&Name> {
     match verdict {
         Verdict::Envs(envs) => envs
             .iter()
             .filter(|e| e.state == EnvLive::Live)
-            .map(|e| e.environment.as_str())
+            .map(|e| &e.environment)
             .collect(),
         _ => Vec::new(),
     }

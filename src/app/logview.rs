@@ -164,7 +164,7 @@ pub fn chunk(state: &mut AppState, job_id: u64, bytes: Result<Vec<u8>, ApiError>
             }
             log.phase = LogPhase::Complete;
         }
-        Err(e) => log.phase = LogPhase::Failed(e.to_string()),
+        Err(e) => log.phase = LogPhase::Failed(e.to_string().into()),
     }
     // A search typed while the log was loading goes on over the lines that arrived.
     search_jobs(state)

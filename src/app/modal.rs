@@ -3,6 +3,7 @@
 //! `update` from the form's `Purpose`.
 
 use super::mutation::Mutation;
+use crate::text::Name;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 use serde_json::{Map, Value};
@@ -133,8 +134,8 @@ impl Field {
 pub enum Purpose {
     ReviewDeployment(WaitingDeploy),
     Deploy {
-        environment: String,
-        workflow: String,
+        environment: Name,
+        workflow: Name,
     },
     Dispatch {
         workflow: String,
@@ -145,7 +146,7 @@ pub enum Purpose {
     },
     Labels {
         number: u64,
-        current: Vec<String>,
+        current: Vec<Name>,
     },
     NewBranch,
     NewPull {
@@ -182,7 +183,8 @@ pub struct WaitingDeploy {
     pub run_id: u64,
     pub run_number: u64,
     pub environment_id: u64,
-    pub environment: String,
+    pub environment: Name,
+    /// What the run deploys, as shown: `main@9092ce7`.
     pub git_ref: String,
 }
 
@@ -191,7 +193,7 @@ pub struct WaitingDeploy {
 pub struct MergeChecked {
     pub number: u64,
     pub head_sha: String,
-    pub head_ref: String,
+    pub head_ref: Name,
     pub summary: Vec<String>,
     pub warnings: Vec<String>,
 }

@@ -6,6 +6,7 @@ use crate::github::issues_write::{CloseReason, NewIssue};
 use crate::github::notifications::ThreadChange;
 use crate::github::pulls::{MergeMethod, NewPull, ReviewEvent};
 use crate::github::{ApiError, GitHub, Slug};
+use crate::text::Name;
 use serde_json::{Map, Value};
 
 /// Workflow inputs that name the exact commit a deploy workflow ships.
@@ -17,16 +18,16 @@ pub enum Mutation {
         run_id: u64,
         run_number: u64,
         environment_id: u64,
-        environment: String,
+        environment: Name,
         approve: bool,
         comment: String,
     },
     Dispatch {
-        workflow: String,
-        git_ref: String,
+        workflow: Name,
+        git_ref: Name,
         inputs: Map<String, Value>,
         what: String,
-        environment: Option<String>,
+        environment: Option<Name>,
     },
     Rerun {
         run_id: u64,
@@ -84,7 +85,7 @@ pub enum Mutation {
         pull: u64,
         method: MergeMethod,
         head_sha: String,
-        delete_branch: Option<String>,
+        delete_branch: Option<Name>,
     },
     /// Mark a notification thread read or done, or unsubscribe from it: the account's, so
     /// the effect names no repository.
@@ -160,8 +161,9 @@ impl Mutation {
                 run_number,
                 ..
             } => format!(
-                "{} the deploy to {environment} (run #{run_number})",
-                if *approve { "approve" } else { "reject" }
+                "{} the deploy to {} (run #{run_number})",
+                if *approve { "approve" } else { "reject" },
+                environment.shown()
             ),
             Mutation::Dispatch { what, .. } => what.clone(),
             Mutation::Rerun {
@@ -351,7 +353,10 @@ pub async fn perform(gh: &GitHub, slug: &Slug, m: &Mutation) -> Result<Done, Api
             gh.review_pending_deployment(slug, *run_id, &[*environment_id], *approve, comment)
                 .await?;
             let verb = if *approve { "Approved" } else { "Rejected" };
-            Ok(done(format!("{verb} the deploy to {environment}")))
+            Ok(done(format!(
+                "{verb} the deploy to {}",
+                environment.shown()
+            )))
         }
         Mutation::Dispatch {
             workflow,
@@ -469,8 +474,8 @@ pub async fn perform(gh: &GitHub, slug: &Slug, m: &Mutation) -> Result<Done, Api
             let mut msg = format!("Merged #{pull} ({})", method.as_str());
             if let Some(branch) = delete_branch {
                 match gh.delete_branch(slug, branch).await {
-                    Ok(()) => msg.push_str(&format!(", deleted {branch}")),
-                    Err(e) => msg.push_str(&format!("; could not delete {branch}: {e}")),
+                    Ok(()) => msg.push_str(&format!(", deleted {}", branch.shown())),
+                    Err(e) => msg.push_str(&format!("; could not delete {}: {e}", branch.shown())),
                 }
             }
             let mut d = done(msg);

@@ -9,7 +9,7 @@ use super::pollers::Services;
 use crate::github::actions::WorkflowInfo;
 use crate::github::workflow_file::{DispatchInput, InputKind, WorkflowFile};
 use crate::github::{ApiError, GitHub, Slug};
-use crate::text::sanitize_line;
+use crate::text::{sanitize_line, Name};
 use crate::words::short_sha;
 use chrono::{Duration, Utc};
 use serde_json::{Map, Value};
@@ -48,11 +48,8 @@ pub async fn prepare(s: &Services, repo: Option<Slug>, p: Prepare) -> Result<Mod
                 &names,
             ));
             Ok(Modal::Form(Box::new(Form {
-                title: format!("Deploy to {}", sanitize_line(&environment)),
-                intro: vec![format!(
-                    "Runs {} with workflow_dispatch.",
-                    sanitize_line(&workflow)
-                )],
+                title: format!("Deploy to {}", environment.shown()),
+                intro: vec![format!("Runs {} with workflow_dispatch.", workflow.shown())],
                 fields,
                 focus: 0,
                 error: None,
@@ -77,7 +74,7 @@ pub async fn prepare(s: &Services, repo: Option<Slug>, p: Prepare) -> Result<Mod
                 Ok(c) if c.head_is_contained() => {}
                 Ok(c) => warnings.push(format!(
                     "{} is not merged into {}: {} that {} does not have.",
-                    sanitize_line(&git_ref),
+                    git_ref.shown(),
                     sanitize_line(&default),
                     crate::words::count(c.ahead_by, "commit"),
                     sanitize_line(&default)
@@ -85,39 +82,39 @@ pub async fn prepare(s: &Services, repo: Option<Slug>, p: Prepare) -> Result<Mod
                 Err(ApiError::NotFound { .. }) => {
                     return Err(format!(
                         "Unknown ref {}: no branch, tag or commit of that name",
-                        sanitize_line(&git_ref)
+                        git_ref.shown()
                     ))
                 }
                 Err(e) => warnings.push(format!(
                     "Could not tell whether {} is merged: {e}",
-                    sanitize_line(&git_ref)
+                    git_ref.shown()
                 )),
             }
             let checks = gh.checks_for(slug, &git_ref).await;
             match checks.map(|runs| crate::github::dashboard::ChecksRollup::from_runs(&runs)) {
                 Ok(c) if c.failed > 0 => warnings.push(format!(
                     "CI is red for {}: {} failed.",
-                    sanitize_line(&git_ref),
+                    git_ref.shown(),
                     crate::words::count(c.failed as u64, "check")
                 )),
                 Ok(c) if c.pending > 0 => warnings.push(format!(
                     "CI is still running for {} ({} pending).",
-                    sanitize_line(&git_ref),
+                    git_ref.shown(),
                     c.pending
                 )),
                 Ok(c) if c.total() == 0 => {
-                    warnings.push(format!("{} has no CI checks.", sanitize_line(&git_ref)))
+                    warnings.push(format!("{} has no CI checks.", git_ref.shown()))
                 }
                 Ok(_) => {}
                 Err(e) => warnings.push(format!(
                     "Could not read the checks of {}: {e}",
-                    sanitize_line(&git_ref)
+                    git_ref.shown()
                 )),
             }
             if super::deploys::is_production(&environment) {
                 warnings.push(format!(
                     "{} is a production environment.",
-                    sanitize_line(&environment)
+                    environment.shown()
                 ));
             }
             let shown: Vec<String> = inputs
@@ -130,21 +127,17 @@ pub async fn prepare(s: &Services, repo: Option<Slug>, p: Prepare) -> Result<Mod
                 .collect();
             lines.push(format!(
                 "Deploy {} to {} with {}?",
-                sanitize_line(&git_ref),
-                sanitize_line(&environment),
-                sanitize_line(&workflow)
+                git_ref.shown(),
+                environment.shown(),
+                workflow.shown()
             ));
             lines.extend(shown);
             Ok(Modal::Confirm(Box::new(Confirm {
-                title: format!("Deploy to {}", sanitize_line(&environment)),
+                title: format!("Deploy to {}", environment.shown()),
                 lines,
                 warnings,
                 on_yes: OnYes::Mutate(Mutation::Dispatch {
-                    what: format!(
-                        "deploy {} to {}",
-                        sanitize_line(&git_ref),
-                        sanitize_line(&environment)
-                    ),
+                    what: format!("deploy {} to {}", git_ref.shown(), environment.shown()),
                     workflow,
                     git_ref,
                     inputs,
@@ -195,7 +188,7 @@ pub async fn prepare(s: &Services, repo: Option<Slug>, p: Prepare) -> Result<Mod
             }
             let fields = labels
                 .iter()
-                .map(|l| Field::toggle(&l.name, &sanitize_line(&l.name), current.contains(&l.name)))
+                .map(|l| Field::toggle(&l.name, &l.name.shown(), current.contains(&l.name)))
                 .collect();
             Ok(Modal::Form(Box::new(Form {
                 title: format!("Labels of #{number}"),
@@ -332,8 +325,8 @@ pub async fn prepare(s: &Services, repo: Option<Slug>, p: Prepare) -> Result<Mod
         }
         Prepare::NewIssue { draft } => {
             let (labels, users) = tokio::join!(gh.repo_labels(slug), gh.assignable_users(slug));
-            let labels = labels.map(|v| v.into_iter().map(|l| l.name).collect());
-            let users = users.map(|v| v.into_iter().map(|u| u.login).collect());
+            let labels = labels.map(|v| v.into_iter().map(|l| l.name.into_raw()).collect());
+            let users = users.map(|v| v.into_iter().map(|u| u.login.into_raw()).collect());
             Ok(Modal::Form(Box::new(super::new_issue::form(
                 slug,
                 draft,
@@ -373,24 +366,24 @@ async fn dispatch_form(
     if !file.dispatchable {
         return Err(format!(
             "{} has no workflow_dispatch trigger: it cannot be run by hand",
-            sanitize_line(&wf.name)
+            wf.name
         ));
     }
     let mut fields = vec![Field::text("ref", "Ref", default_ref).required(true)];
     let names = environment_names(gh, slug).await;
     fields.extend(input_fields(&file.inputs, &Map::new(), None, &names));
     Ok(Modal::Form(Box::new(Form {
-        title: format!("Run {}", sanitize_line(&wf.name)),
+        title: format!("Run {}", wf.name),
         intro: vec![format!(
             "{} · Ctrl-S or Enter runs it, Esc cancels",
-            sanitize_line(&wf.path)
+            wf.path.shown()
         )],
         fields,
         focus: 0,
         error: None,
         purpose: Purpose::Dispatch {
             workflow: file_name(&wf.path),
-            workflow_name: wf.name.clone(),
+            workflow_name: wf.name.clone().into_string(),
         },
     })))
 }
@@ -457,7 +450,7 @@ async fn deploy_workflow(
     gh: &GitHub,
     slug: &Slug,
     environment: &str,
-) -> Result<(String, WorkflowFile, Map<String, Value>), String> {
+) -> Result<(Name, WorkflowFile, Map<String, Value>), String> {
     let workflows = gh.workflows(slug).await.map_err(err)?;
     if let Some(target) = s.deploy_targets.get(environment) {
         let wf = workflows
@@ -468,10 +461,10 @@ async fn deploy_workflow(
         if !file.dispatchable {
             return Err(format!(
                 "{} has no workflow_dispatch trigger: cockpit cannot start it",
-                sanitize_line(&wf.path)
+                wf.path.shown()
             ));
         }
-        return Ok((file_name(&wf.path), file, target.inputs.clone()));
+        return Ok((Name::new(file_name(&wf.path)), file, target.inputs.clone()));
     }
     for wf in &workflows {
         let Ok(file) = gh.workflow_file(slug, &wf.path).await else {
@@ -481,7 +474,7 @@ async fn deploy_workflow(
             i.kind == InputKind::Environment || i.name.eq_ignore_ascii_case("environment")
         });
         if file.dispatchable && takes_env {
-            return Ok((file_name(&wf.path), file, Map::new()));
+            return Ok((Name::new(file_name(&wf.path)), file, Map::new()));
         }
     }
     Err(format!(
@@ -494,7 +487,7 @@ async fn rollback(
     s: &Services,
     gh: &GitHub,
     slug: &Slug,
-    environment: String,
+    environment: Name,
 ) -> Result<Modal, String> {
     let history = gh
         .deployment_history(slug, &environment, Utc::now() - Duration::days(365))
@@ -505,7 +498,7 @@ async fn rollback(
         .map(crate::github::dashboard::DeploymentEntry::from)
         .collect();
     entries.sort_by_key(|e| std::cmp::Reverse(e.deployment.created_at));
-    let env = sanitize_line(&environment);
+    let env = environment.shown();
     let live = entries
         .iter()
         .position(|e| e.state() == Some(&crate::github::models::DeploymentState::Success))
@@ -529,7 +522,7 @@ async fn rollback(
     for i in &file.inputs {
         let is_env = i.kind == InputKind::Environment || i.name.eq_ignore_ascii_case("environment");
         if is_env {
-            inputs.insert(i.name.clone(), Value::String(environment.clone()));
+            inputs.insert(i.name.clone(), Value::String(environment.raw().into()));
         } else if !inputs.contains_key(&i.name) {
             if let Some(d) = &i.default {
                 inputs.insert(
@@ -567,9 +560,9 @@ async fn rollback(
         (None, true) => {
             return Err(format!(
                 "The last good deployment of {env} was branch {}@{}; {} has no sha/version input, so redeploying the branch would not go back to that commit",
-                sanitize_line(&prev_ref),
+                prev_ref.shown(),
                 short_sha(&prev_sha),
-                sanitize_line(&workflow)
+                workflow.shown()
             ))
         }
     };
@@ -577,13 +570,13 @@ async fn rollback(
         .deployment
         .creator
         .as_ref()
-        .map(|u| sanitize_line(&u.login))
+        .map(|u| u.login.shown().as_str())
         .unwrap_or_default();
     let mut warnings = vec![format!(
         "Rolls {env} back from {}@{} to {}@{}.",
-        sanitize_line(&current.deployment.ref_name),
+        current.deployment.ref_name.shown(),
         short_sha(&current.deployment.sha),
-        sanitize_line(&prev_ref),
+        prev_ref.shown(),
         short_sha(&prev_sha)
     )];
     if super::deploys::is_production(&environment) {
@@ -595,10 +588,10 @@ async fn rollback(
         .collect();
     lines.push(format!(
         "Redeploy {}@{} (deployed {} by {who}) with {}?",
-        sanitize_line(&prev_ref),
+        prev_ref.shown(),
         short_sha(&prev_sha),
         crate::text::ago(Utc::now(), previous.deployment.created_at),
-        sanitize_line(&workflow)
+        workflow.shown()
     ));
     Ok(Modal::Confirm(Box::new(Confirm {
         title: format!("Roll back {env}"),
@@ -607,7 +600,7 @@ async fn rollback(
         on_yes: OnYes::Mutate(Mutation::Dispatch {
             what: format!(
                 "roll back {env} to {}@{}",
-                sanitize_line(&prev_ref),
+                prev_ref.shown(),
                 short_sha(&prev_sha)
             ),
             workflow,
@@ -642,7 +635,7 @@ pub fn approval_note_for(env: &crate::github::models::Environment) -> Option<Str
         }
     }
     reviewers.dedup();
-    let name = sanitize_line(&env.name);
+    let name = env.name.shown();
     let timer = match wait {
         0 => String::new(),
         1 => " and a 1-minute wait timer".into(),
@@ -666,6 +659,6 @@ pub fn approval_note_for(env: &crate::github::models::Environment) -> Option<Str
 async fn environment_names(gh: &GitHub, slug: &Slug) -> Vec<String> {
     gh.environments(slug)
         .await
-        .map(|f| f.data.into_iter().map(|e| e.name).collect())
+        .map(|f| f.data.into_iter().map(|e| e.name.into_raw()).collect())
         .unwrap_or_default()
 }

@@ -338,7 +338,7 @@ pub fn scope_changed(state: &mut AppState) -> Vec<Effect> {
 fn fresh<T>(missing: &Option<String>) -> Loaded<T> {
     Loaded {
         loading: missing.is_none(),
-        error: missing.clone(),
+        error: missing.as_deref().map(Into::into),
         ..Loaded::default()
     }
 }

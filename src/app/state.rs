@@ -5,6 +5,7 @@ use crate::git::BranchSnapshot;
 use crate::github::dashboard::{EnvRow, PullRow, Slug};
 use crate::github::models::{Issue, IssueComment, Job, WorkflowRun};
 use crate::github::ratelimit::RateLimit;
+use crate::text::{Name, Safe};
 use chrono::{DateTime, Utc};
 use std::cell::Cell;
 
@@ -68,7 +69,8 @@ impl PanelId {
 pub struct Loaded<T> {
     pub data: Option<T>,
     pub updated: Option<DateTime<Utc>>,
-    pub error: Option<String>,
+    /// Why the last refresh failed, made safe to draw where it is stored.
+    pub error: Option<Safe>,
     pub loading: bool,
 }
 
@@ -304,7 +306,7 @@ pub enum Detail {
     Log(Box<LogSession>),
     Environment {
         repo: Slug,
-        name: String,
+        name: Name,
         cursor: Cursor,
         insights: Loaded<Insights>,
     },
@@ -361,7 +363,7 @@ impl Detail {
 /// staging to this environment, and its delivery metrics.
 #[derive(Debug, Clone)]
 pub struct Insights {
-    pub would_ship: Option<(String, String, crate::github::actions::Comparison)>,
+    pub would_ship: Option<(Name, Name, crate::github::actions::Comparison)>,
     /// What the live deployment brought: the commits since the successful one before it.
     pub carried: Option<crate::github::actions::Comparison>,
     pub metrics: crate::metrics::compute::EnvMetrics,
@@ -375,7 +377,7 @@ pub enum LogPhase {
     /// The job completed; its whole log is being downloaded.
     Fetching,
     Complete,
-    Failed(String),
+    Failed(Safe),
 }
 
 /// An open job log: the engine's view plus what cockpit fetched for it.
@@ -408,7 +410,8 @@ impl std::fmt::Debug for LogSession {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Toast {
     pub at: DateTime<Utc>,
-    pub text: String,
+    /// Made safe where the toast is raised: it may name outside things.
+    pub text: Safe,
     pub error: bool,
 }
 
@@ -419,7 +422,7 @@ pub struct Followed {
     pub repo: Slug,
     pub run_id: u64,
     pub what: String,
-    pub environment: Option<String>,
+    pub environment: Option<Name>,
     /// The commit the run deploys when cockpit pinned one (`main@9092ce7`); the run's own head
     /// sha is only the branch it runs on.
     pub target: Option<String>,
@@ -714,7 +717,7 @@ impl AppState {
     pub fn toast(&mut self, text: impl Into<String>, error: bool) {
         self.toast = Some(Toast {
             at: self.now,
-            text: text.into(),
+            text: Safe::line(&text.into()),
             error,
         });
     }

@@ -13,6 +13,7 @@ use super::work;
 use crate::github::models::Conclusion;
 use crate::github::partial::{any_gaps, summary, Part, Partial};
 use crate::github::{ApiError, Fetched};
+use crate::text::Name;
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEventKind, MouseButton, MouseEventKind};
 
@@ -22,9 +23,12 @@ pub fn init(state: &mut AppState) -> Vec<Effect> {
     if state.ctx.has_local_repo {
         fx.push(Effect::Poll(Resource::Branches(resource::Branches)));
     } else {
-        state.branches.error = Some(state.ctx.repo_problem.clone().unwrap_or_else(|| {
-            "Not inside a git repository: local branches are not shown.".into()
-        }));
+        let why = state
+            .ctx
+            .repo_problem
+            .as_deref()
+            .unwrap_or("Not inside a git repository: local branches are not shown.");
+        state.branches.error = Some(why.into());
     }
     if state.ctx.repo.is_some() {
         fx.push(Effect::Poll(Resource::Repo(resource::Repo)));
@@ -37,18 +41,18 @@ pub fn init(state: &mut AppState) -> Vec<Effect> {
     } else {
         let why = ApiError::NoToken.to_string();
         state.user_error = Some(why.clone());
-        state.issues.error = Some(why.clone());
-        state.pulls.error = Some(why);
+        state.issues.error = Some(why.as_str().into());
+        state.pulls.error = Some(why.into());
     }
     if state.ctx.repo.is_none() {
         // Nothing will ever load these: each says what is missing instead of "loading…".
         let why = no_repo(state);
-        state.pulls.error = Some(why.clone());
-        state.runs.error = Some(why.clone());
-        state.envs.error = Some(why);
+        state.pulls.error = Some(why.as_str().into());
+        state.runs.error = Some(why.as_str().into());
+        state.envs.error = Some(why.into());
         if state.ctx.has_token {
-            state.issues.error = Some(super::sections::no_scope(state));
-            state.pulls.error = Some(super::sections::no_scope(state));
+            state.issues.error = Some(super::sections::no_scope(state).into());
+            state.pulls.error = Some(super::sections::no_scope(state).into());
         }
     }
     fx
@@ -178,10 +182,7 @@ fn step(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
                         ..
                     } = &mutation
                     {
-                        let what = format!(
-                            "deploy to {} (run #{run_number})",
-                            crate::text::sanitize_line(environment)
-                        );
+                        let what = format!("deploy to {} (run #{run_number})", environment.shown());
                         fx.extend(repo.clone().map_or_else(Vec::new, |repo| {
                             deploys::follow(
                                 state,
@@ -462,7 +463,7 @@ pub(super) fn store<T>(
         }
         Err(e) => {
             let why = e.to_string();
-            slot.error = Some(why.clone());
+            slot.error = Some(why.as_str().into());
             Some(why)
         }
     }
@@ -838,7 +839,7 @@ fn open_detail(state: &mut AppState) -> Vec<Effect> {
             }
         }),
         PanelId::Branches => selection::branch(state).map(|b| Detail::Branch {
-            name: b.name.clone(),
+            name: b.name.raw().to_owned(),
         }),
     };
     fx
@@ -891,11 +892,11 @@ pub(super) fn url_of(state: &AppState, panel: PanelId) -> Option<String> {
         PanelId::Ci => selection::run(state)?.html_url.clone(),
         PanelId::Deploys => {
             let env = &selection::env(state)?.env;
-            format!("{}/deployments/{}", repo_web(state, panel)?, env.name)
+            format!("{}/deployments/{}", repo_web(state, panel)?, env.name.raw())
         }
         PanelId::Branches => {
             let b = selection::branch(state)?;
-            format!("{}/tree/{}", repo_web(state, panel)?, b.name)
+            format!("{}/tree/{}", repo_web(state, panel)?, b.name.raw())
         }
     };
     // Only web links: a URL from the API is outside data and goes to a program.
@@ -966,7 +967,7 @@ fn finished_runs(state: &mut AppState) -> Vec<Effect> {
             let text = format!("{name} #{} {verdict}", r.run_number);
             state.toast = Some(super::state::Toast {
                 at: state.now,
-                text: text.clone(),
+                text: text.as_str().into(),
                 error: !ok,
             });
             let event = if ok {
@@ -1065,7 +1066,7 @@ fn pushed_branch(state: &mut AppState, out: &crate::git::PushOutcome) {
         return;
     };
     b.sha = out.sha.clone();
-    b.upstream = Some(out.upstream.clone());
+    b.upstream = Some(Name::new(out.upstream.as_str()));
     b.upstream_gone = false;
     b.ahead = 0;
     b.behind = 0;

@@ -14,7 +14,7 @@ use crate::github::issues_write::CloseReason;
 use crate::github::models::Issue;
 use crate::github::pulls::ReviewEvent;
 use crate::github::Slug;
-use crate::text::{sanitize_line, Safe};
+use crate::text::{sanitize_line, Name, Safe};
 
 /// The repository the action under way acts in (drafts are kept by it).
 fn repo_name(state: &AppState) -> String {
@@ -220,7 +220,12 @@ pub fn checkout(state: &mut AppState) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    git(state, GitOp::Checkout { name: b.name })
+    git(
+        state,
+        GitOp::Checkout {
+            name: b.name.into_raw(),
+        },
+    )
 }
 
 pub fn new_branch(state: &mut AppState) -> Vec<Effect> {
@@ -281,7 +286,9 @@ pub fn delete_branch(state: &mut AppState) -> Vec<Effect> {
             "Delete the local branch {name}? Its commits are in {default}."
         )],
         warnings: Vec::new(),
-        on_yes: OnYes::Git(GitOp::DeleteMerged { name: b.name }),
+        on_yes: OnYes::Git(GitOp::DeleteMerged {
+            name: b.name.into_raw(),
+        }),
     })));
     Vec::new()
 }
@@ -292,7 +299,7 @@ pub fn create_pull(state: &mut AppState) -> Vec<Effect> {
         state.toast("Select a branch first", true);
         return Vec::new();
     };
-    if Some(&b.name) == state.default_branch.as_ref() {
+    if Some(b.name.raw()) == state.default_branch.as_deref() {
         state.toast(
             format!(
                 "{} is the default branch: open a pull request from another branch",
@@ -317,7 +324,7 @@ pub fn create_pull(state: &mut AppState) -> Vec<Effect> {
         b.name.split('-').next().and_then(|n| n.parse::<u64>().ok())
     });
     vec![state.prepare(Prepare::NewPull {
-        head: b.name,
+        head: b.name.into_raw(),
         issue,
     })]
 }
@@ -487,7 +494,7 @@ pub fn checkout_pull(state: &mut AppState) -> Vec<Effect> {
         state,
         GitOp::CheckoutPull {
             number: pr.number,
-            head_ref: pr.head.ref_name,
+            head_ref: pr.head.ref_name.into_raw(),
             fork_owner,
         },
     )
@@ -751,14 +758,14 @@ pub fn close_submitted(state: &mut AppState, number: u64, form: &Form) -> Vec<Ef
 pub fn labels_submitted(
     state: &mut AppState,
     number: u64,
-    current: &[String],
+    current: &[Name],
     form: &Form,
 ) -> Vec<Effect> {
     let mut add = Vec::new();
     let mut remove = Vec::new();
     for f in &form.fields {
         let on = f.value() == serde_json::Value::Bool(true);
-        let had = current.contains(&f.key);
+        let had = current.iter().any(|c| *c == f.key);
         if on && !had {
             add.push(f.key.clone());
         } else if !on && had {
@@ -851,7 +858,7 @@ pub fn merge_submitted(state: &mut AppState, checked: MergeChecked, form: &Form)
     if delete {
         lines.push(format!(
             "Then delete the branch {} on GitHub.",
-            sanitize_line(&head_ref)
+            head_ref.shown()
         ));
     }
     state.open_modal(Modal::Confirm(Box::new(Confirm {

@@ -9,16 +9,17 @@ use super::error::{Doing, GitError};
 use super::merged::reachable_tips;
 use super::sync::Graph;
 use super::upstream::Upstreams;
+use crate::text::{Name, Safe};
 
 /// One local branch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BranchInfo {
-    pub name: String,
+    pub name: Name,
     /// The branch checked out in this working tree.
     pub is_head: bool,
     pub sha: String,
     /// Short name of the configured upstream, e.g. `origin/main`.
-    pub upstream: Option<String>,
+    pub upstream: Option<Name>,
     /// An upstream is configured but its remote-tracking ref no longer exists (typically: the
     /// remote branch was deleted after its pull request was merged, and then fetched with prune).
     pub upstream_gone: bool,
@@ -27,9 +28,9 @@ pub struct BranchInfo {
     /// Commits on the upstream that the branch lacks (0 without an upstream).
     pub behind: usize,
     /// First line of the tip commit's message, with control characters made harmless.
-    pub summary: String,
+    pub summary: Safe,
     pub commit_time: DateTime<Utc>,
-    pub author: String,
+    pub author: Safe,
     /// The tip is reachable from the default branch (local or its remote-tracking ref) and is
     /// not the default branch's tip itself: a branch just created from `main`, with no work on
     /// it yet, is not reported as merged, so "delete merged branches" leaves it alone.
@@ -286,32 +287,32 @@ fn branch_info(
         upstream_gone: false,
         ahead: 0,
         behind: 0,
-        summary: printable(&String::from_utf8_lossy(
+        summary: Safe::line(&String::from_utf8_lossy(
             commit.summary_bytes().unwrap_or_default(),
         )),
         commit_time: DateTime::from_timestamp(commit.time().seconds(), 0).unwrap_or_default(),
-        author: printable(&String::from_utf8_lossy(commit.author().name_bytes())),
+        author: Safe::line(&String::from_utf8_lossy(commit.author().name_bytes())),
         merged_into_default: false,
         issue: None,
         stale: false,
-        name,
+        name: Name::new(name),
     };
 
     if let Ok(refname) = reference.name() {
         if let Some(upstream_ref) = upstreams.refname(refname) {
-            info.upstream = Some(short_refname(&upstream_ref).to_string());
+            info.upstream = Some(Name::new(short_refname(&upstream_ref)));
             match upstreams.repo.refname_to_id(&upstream_ref) {
                 Ok(upstream_tip) => {
-                    let (ahead, behind) = graph
-                        .ahead_behind(tip, upstream_tip)
-                        .doing(|| format!("comparing branch '{}' with its upstream", info.name))?;
+                    let (ahead, behind) = graph.ahead_behind(tip, upstream_tip).doing(|| {
+                        format!("comparing branch '{}' with its upstream", info.name.shown())
+                    })?;
                     info.ahead = ahead;
                     info.behind = behind;
                 }
                 Err(e) if e.code() == ErrorCode::NotFound => info.upstream_gone = true,
                 Err(e) => {
                     return Err(GitError::Git {
-                        doing: format!("reading the upstream of branch '{}'", info.name),
+                        doing: format!("reading the upstream of branch '{}'", info.name.shown()),
                         source: e,
                     })
                 }
@@ -365,16 +366,6 @@ fn short_refname(refname: &str) -> &str {
 
 /// Commit messages and author names are outside data that ends up on the terminal: an escape
 /// sequence in them must not reach it.
-fn printable(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\t' => ' ',
-            c if c.is_control() => '\u{FFFD}',
-            c => c,
-        })
-        .collect()
-}
-
 fn work_tree_status(repo: &Repository) -> Result<WorkTreeStatus, GitError> {
     if repo.is_bare() {
         return Ok(WorkTreeStatus::default());

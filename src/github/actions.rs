@@ -7,6 +7,7 @@ use super::error::ApiError;
 use super::models::{CompareStatus, Deployment, DeploymentStatus, WorkflowState};
 use super::paths::{path_segment, query_value};
 use super::workflow_file::{self, WorkflowFile};
+use crate::text::{Name, Safe};
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use futures_util::future::join_all;
@@ -17,8 +18,8 @@ use serde_json::{json, Map, Value};
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct WorkflowInfo {
     pub id: u64,
-    pub name: String,
-    pub path: String,
+    pub name: Safe,
+    pub path: Name,
     /// Absent in some answers: read as unknown, which does not stop a dispatch.
     #[serde(default)]
     pub state: Option<WorkflowState>,
@@ -40,7 +41,7 @@ struct FileContent {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct CommitPerson {
     #[serde(default)]
-    pub name: String,
+    pub name: Safe,
     pub date: DateTime<Utc>,
 }
 

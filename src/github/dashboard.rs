@@ -6,6 +6,7 @@ use super::error::ApiError;
 use super::models::*;
 use super::partial::{part, part_for, Gaps, Part, Partial};
 use super::paths::query_value;
+use crate::text::Name;
 use chrono::{DateTime, Utc};
 use futures_util::future::join_all;
 
@@ -341,7 +342,7 @@ impl GitHub {
     ) -> Result<Fetched<Vec<(WorkflowRun, PendingDeployment)>>, ApiError> {
         let mut gaps = Gaps::default();
         let (changed, data) = self.waits(slug, &mut gaps).await?;
-        let unread = gaps.iter().next().map(|u| u.why.clone());
+        let unread = gaps.iter().next().map(|u| u.why.to_string());
         match unread {
             Some(why) => Err(ApiError::Client {
                 status: 0,
@@ -416,7 +417,7 @@ impl GitHub {
 /// not give).
 fn pull_from_search(i: &Issue) -> PullRequest {
     let unknown = || GitRef {
-        ref_name: String::new(),
+        ref_name: Name::default(),
         sha: String::new(),
         repo: None,
     };
@@ -601,7 +602,7 @@ pub struct EnvRow {
 
 impl Partial for EnvRow {
     fn gaps(&self) -> (String, &Gaps) {
-        (self.env.name.clone(), &self.gaps)
+        (self.env.name.shown().to_string(), &self.gaps)
     }
 }
 

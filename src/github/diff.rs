@@ -9,6 +9,7 @@ use serde_json::json;
 use super::client::GitHub;
 use super::dashboard::Slug;
 use super::error::ApiError;
+use crate::text::Name;
 
 /// Files per page and pages read: GitHub lists at most 3,000 files of a pull request.
 const FILES_PER_PAGE: usize = 100;
@@ -17,7 +18,7 @@ const MAX_FILE_PAGES: usize = 30;
 /// One changed file. Text is as GitHub sent it: sanitize before display.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct PullFile {
-    pub filename: String,
+    pub filename: Name,
     /// added, removed, modified, renamed, copied, changed, unchanged.
     pub status: String,
     #[serde(default)]

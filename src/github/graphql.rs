@@ -11,6 +11,7 @@ use super::client::GitHub;
 use super::dashboard::Slug;
 use super::error::ApiError;
 use crate::text::sanitize_line;
+use crate::text::Name;
 
 /// The GraphQL endpoint of the GitHub whose REST API is at `rest_base`:
 /// `https://api.github.com` → `https://api.github.com/graphql`, Enterprise Server's
@@ -37,7 +38,7 @@ pub struct ReviewThread {
     pub is_resolved: bool,
     /// The line the thread is about changed since; `line` is then `None`.
     pub is_outdated: bool,
-    pub path: String,
+    pub path: Name,
     /// Line in the current diff (`None` when outdated).
     #[serde(default)]
     pub line: Option<u64>,
@@ -69,7 +70,7 @@ pub struct ThreadComment {
     pub body: String,
     /// `None` for a deleted account (GitHub's "ghost").
     #[serde(default, deserialize_with = "author_login")]
-    pub author: Option<String>,
+    pub author: Option<Name>,
     pub created_at: DateTime<Utc>,
     #[serde(default)]
     pub diff_hunk: String,
@@ -88,10 +89,10 @@ fn comment_nodes<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<ThreadCom
         .collect())
 }
 
-fn author_login<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+fn author_login<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Name>, D::Error> {
     #[derive(Deserialize)]
     struct Actor {
-        login: String,
+        login: Name,
     }
     Ok(Option::<Actor>::deserialize(d)?.map(|a| a.login))
 }

@@ -17,34 +17,40 @@ use super::dashboard::Slug;
 use super::error::ApiError;
 use super::models::Job;
 use crate::logs::StepInfo;
+use crate::text::{Name, Safe};
 
 /// One check-run annotation (a problem matcher's or a workflow command's error/warning with a
 /// file and line). Text fields are outside text: sanitize before drawing.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Annotation {
-    pub path: String,
+    pub path: Name,
     pub start_line: u64,
     #[serde(default)]
     pub end_line: Option<u64>,
     #[serde(default)]
     pub annotation_level: AnnotationLevel,
-    #[serde(default)]
-    pub message: String,
+    /// The message's first line: all a one-line list shows.
+    #[serde(default, rename = "message", deserialize_with = "first_line")]
+    pub headline: Safe,
     /// GitHub sends `""` or null for no title.
     #[serde(default)]
     pub title: Option<String>,
 }
 
 impl Annotation {
-    /// `path:line` or `path:start-end`.
+    /// `path:line` or `path:start-end`, as shown.
     pub fn location(&self) -> String {
+        let path = self.path.shown();
         match self.end_line {
-            Some(end) if end != self.start_line => {
-                format!("{}:{}-{end}", self.path, self.start_line)
-            }
-            _ => format!("{}:{}", self.path, self.start_line),
+            Some(end) if end != self.start_line => format!("{path}:{}-{end}", self.start_line),
+            _ => format!("{path}:{}", self.start_line),
         }
     }
+}
+
+fn first_line<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Safe, D::Error> {
+    let text = Option::<String>::deserialize(d)?.unwrap_or_default();
+    Ok(Safe::line(text.lines().next().unwrap_or("")))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]

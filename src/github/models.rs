@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::dashboard::Slug;
-use crate::text::Safe;
+use crate::text::{Name, Safe};
 
 /// One of GitHub's string enumerations: the values it documents, and `Other` keeping any
 /// value it adds later (sanitised, so it shows as a label instead of failing the refresh).
@@ -129,7 +129,7 @@ github_enum! {
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct User {
-    pub login: String,
+    pub login: Name,
     #[serde(default)]
     pub name: Option<Safe>,
     #[serde(default)]
@@ -159,7 +159,7 @@ pub struct Repository {
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Label {
-    pub name: String,
+    pub name: Name,
     #[serde(default)]
     pub color: String,
     #[serde(default)]
@@ -244,7 +244,7 @@ pub struct IssueComment {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct GitRef {
     #[serde(rename = "ref")]
-    pub ref_name: String,
+    pub ref_name: Name,
     pub sha: String,
     /// The repository the branch lives in: a fork's for a pull request from one; `null` when
     /// that fork was deleted.
@@ -360,7 +360,7 @@ pub struct WorkflowRun {
     #[serde(default)]
     pub display_title: Option<Safe>,
     #[serde(default)]
-    pub head_branch: Option<String>,
+    pub head_branch: Option<Name>,
     pub head_sha: String,
     #[serde(default)]
     pub event: Safe,
@@ -495,7 +495,7 @@ pub struct ProtectionRule {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Environment {
     pub id: u64,
-    pub name: String,
+    pub name: Name,
     #[serde(default)]
     pub html_url: Option<String>,
     #[serde(default)]
@@ -516,9 +516,9 @@ pub struct Deployment {
     pub id: u64,
     pub sha: String,
     #[serde(rename = "ref")]
-    pub ref_name: String,
+    pub ref_name: Name,
     #[serde(default)]
-    pub environment: String,
+    pub environment: Name,
     #[serde(default)]
     pub description: Option<Safe>,
     #[serde(default)]
@@ -546,7 +546,7 @@ pub struct DeploymentStatus {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct EnvRef {
     pub id: u64,
-    pub name: String,
+    pub name: Name,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

@@ -3,6 +3,7 @@
 //! panel shows `?` there, the detail view and the status bar say why.
 
 use super::error::ApiError;
+use crate::text::Safe;
 
 /// A part of a row that comes from a request of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +43,8 @@ impl Part {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unread {
     pub part: Part,
-    pub why: String,
+    /// Made safe to draw as it is noted.
+    pub why: Safe,
 }
 
 /// The parts of a row that could not be read (empty: the row is whole).
@@ -51,11 +53,11 @@ pub struct Gaps(Vec<Unread>);
 
 impl Gaps {
     /// Records that `part` could not be read; the first reason per part is kept.
-    pub fn note(&mut self, part: Part, why: impl Into<String>) {
+    pub fn note(&mut self, part: Part, why: impl AsRef<str>) {
         if self.get(part).is_none() {
             self.0.push(Unread {
                 part,
-                why: why.into(),
+                why: Safe::line(why.as_ref()),
             });
         }
     }

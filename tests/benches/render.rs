@@ -152,7 +152,7 @@ fn diff_state(files: usize, at_end: bool) -> (AppState, Duration) {
         title: "A large change".into(),
         files: (0..files)
             .map(|i| PullFile {
-                filename: format!("src/module_{i}/file.rs"),
+                filename: format!("src/module_{i}/file.rs").into(),
                 status: "modified".into(),
                 additions: 10,
                 deletions: 0,

@@ -35,7 +35,7 @@ impl Polled for User {
                 let login = f.data.login;
                 state.user_error = None;
                 if state.login.as_deref() != Some(login.as_str()) {
-                    state.login = Some(login.clone());
+                    state.login = Some(login.raw().to_owned());
                     fx.extend(crate::app::sections::poll(
                         state,
                         &[PanelId::Issues, PanelId::Pulls],
@@ -46,10 +46,10 @@ impl Polled for User {
                 let why = e.to_string();
                 state.user_error = Some(why.clone());
                 if state.issues.data.is_none() {
-                    state.issues.error = Some(why.clone());
+                    state.issues.error = Some(why.as_str().into());
                 }
                 if state.pulls.data.is_none() {
-                    state.pulls.error = Some(why.clone());
+                    state.pulls.error = Some(why.as_str().into());
                 }
                 state.last_error = Some((at, format!("account: {why}")));
             }
@@ -161,7 +161,7 @@ impl Polled for Branches {
                     if state.ci_branch.as_deref() != Some(head.as_str())
                         || state.ci_commit.is_some()
                     {
-                        state.ci_branch = Some(head.clone());
+                        state.ci_branch = Some(head.raw().to_owned());
                         state.ci_commit = None;
                         fx.extend(here_runs(state));
                     }
@@ -175,7 +175,7 @@ impl Polled for Branches {
             }
             Err(why) => {
                 state.branches.loading = false;
-                state.branches.error = Some(why.clone());
+                state.branches.error = Some(why.as_str().into());
                 state.last_error = Some((at, format!("branches: {why}")));
             }
         }

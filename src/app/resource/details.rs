@@ -10,6 +10,7 @@ use crate::github::models::{Issue, IssueComment, IssueState};
 use crate::github::pr_actions::Requirements;
 use crate::github::pulls;
 use crate::github::{ApiError, Fetched, GitHub};
+use crate::text::Name;
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
@@ -98,7 +99,7 @@ impl Polled for PullDetail {
                     }
                     Err(e) => {
                         let why = e.to_string();
-                        data.error = Some(why.clone());
+                        data.error = Some(why.as_str().into());
                         err = Some(why);
                     }
                 }
@@ -124,7 +125,7 @@ fn read_rules(
     Some(Effect::Poll(Resource::BranchRules(BranchRules {
         repo: pull.repo.clone(),
         number: pull.number,
-        base: d.pr.base.ref_name.clone(),
+        base: d.pr.base.ref_name.raw().to_owned(),
     })))
 }
 
@@ -170,7 +171,7 @@ impl Polled for BranchRules {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EnvironmentInsights {
     pub repo: Slug,
-    pub environment: String,
+    pub environment: Name,
     /// The environment whose deployments flow into this one (staging → production).
     pub upstream: Option<String>,
     pub window_days: i64,
@@ -211,7 +212,7 @@ impl Polled for EnvironmentInsights {
                         insights.updated = Some(at);
                         insights.error = None;
                     }
-                    Err(e) => insights.error = Some(e.to_string()),
+                    Err(e) => insights.error = Some(e.to_string().into()),
                 }
             }
         }
@@ -257,7 +258,7 @@ async fn insights(
         ) {
             (Some(up), Some(base), Some(head)) => Ok(compare(base.clone(), head.clone())
                 .await?
-                .map(|c| (up.to_string(), environment.to_string(), c))),
+                .map(|c| (Name::new(up), Name::new(environment), c))),
             _ => Ok::<_, ApiError>(None),
         }
     };

@@ -238,11 +238,11 @@ impl Polled for Approvals {
         let q = &mut state.queue;
         q.items.loading = false;
         q.items.updated = Some(at);
-        q.items.error = (!errors.is_empty()).then(|| errors.join("; "));
+        q.items.error = (!errors.is_empty()).then(|| errors.join("; ").into());
         q.cursor.clamp(items.len());
         q.items.data = Some(items);
         if let Some(why) = state.queue.items.error.clone() {
-            note_error(state, at, "approvals", Some(why));
+            note_error(state, at, "approvals", Some(why.into_string()));
         }
         Vec::new()
     }

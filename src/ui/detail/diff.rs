@@ -5,7 +5,6 @@
 use super::{frame_block, sub_block};
 use crate::app::diffview::{DiffLayout, DiffView, Row, RowKind};
 use crate::app::state::Cursor;
-use crate::text::sanitize_line;
 use crate::ui::panels::fit;
 use crate::ui::Theme;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -23,7 +22,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &DiffView, theme: &Theme) {
     frame.render_widget(block, area);
     let Some(d) = view.data.data.as_ref() else {
         let text = match &view.data.error {
-            Some(why) => format!("Could not read the diff: {}", sanitize_line(why)),
+            Some(why) => format!("Could not read the diff: {}", why),
             None => "loading…".into(),
         };
         frame.render_widget(Paragraph::new(text), inner);
@@ -61,7 +60,7 @@ fn summary<'a>(view: &DiffView, d: &DiffLayout, theme: &Theme) -> Line<'a> {
         Span::styled(
             format!(
                 " · head {} · {} · n/N file · {{/}} hunk · c comment",
-                crate::words::short_sha(&sanitize_line(&d.head_sha)),
+                crate::words::short_sha(&d.head_sha),
                 crate::words::count(d.threads as u64, "review thread")
             ),
             theme.dim(),
@@ -72,7 +71,7 @@ fn summary<'a>(view: &DiffView, d: &DiffLayout, theme: &Theme) -> Line<'a> {
     }
     if let Some(why) = &view.data.error {
         spans.push(Span::styled(
-            format!(" · refresh failed: {}", sanitize_line(why)),
+            format!(" · refresh failed: {}", why),
             theme.bad(),
         ));
     }

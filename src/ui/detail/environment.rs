@@ -43,11 +43,11 @@ pub fn render(
             .deployment
             .creator
             .as_ref()
-            .map(|u| sanitize_line(&u.login))
+            .map(|u| u.login.shown().as_str())
             .unwrap_or_default();
         let mut text = format!(
             "{label}: {}@{} by {who}, {} ({})",
-            sanitize_line(&d.deployment.ref_name),
+            d.deployment.ref_name.shown(),
             short_sha(&d.deployment.sha),
             crate::text::ago(now, d.deployment.created_at),
             d.state_label()
@@ -167,15 +167,14 @@ pub fn render(
         vec![
             Cell::from(Span::styled(icon, style)),
             Cell::from(Span::styled(d.state_label(), style)),
-            Cell::from(sanitize_line(&d.deployment.ref_name)),
+            Cell::from(&d.deployment.ref_name),
             Cell::from(short_sha(&d.deployment.sha)),
-            Cell::from(sanitize_line(
+            Cell::from(
                 d.deployment
                     .creator
                     .as_ref()
-                    .map(|u| u.login.as_str())
-                    .unwrap_or(""),
-            )),
+                    .map_or("", |u| u.login.shown().as_str()),
+            ),
             Cell::from(took),
             Cell::from(age(now, d.deployment.created_at)),
             Cell::from(Span::styled(
@@ -193,8 +192,7 @@ fn render_metrics(frame: &mut Frame, area: Rect, insights: &Loaded<Insights>, th
             .error
             .clone()
             .unwrap_or_else(|| "computing delivery metrics…".into());
-        let p =
-            Paragraph::new(sanitize_line(&text)).block(sub_block("Delivery metrics".into(), theme));
+        let p = Paragraph::new(text.as_str()).block(sub_block("Delivery metrics".into(), theme));
         frame.render_widget(p, area);
         return;
     };
@@ -271,8 +269,8 @@ fn render_would_ship(
         (Some((from, to, cmp)), _) => (
             format!(
                 "What would ship: {} → {} ({})",
-                sanitize_line(from),
-                sanitize_line(to),
+                from.shown(),
+                to.shown(),
                 crate::words::count(cmp.commits.len() as u64, "commit")
             ),
             cmp,
@@ -297,11 +295,9 @@ fn render_would_ship(
     let mut lines: Vec<Line> = Vec::new();
     if cmp.commits.is_empty() {
         let same = match &i.would_ship {
-            Some((from, to, _)) => format!(
-                "{} and {} run the same code.",
-                sanitize_line(from),
-                sanitize_line(to)
-            ),
+            Some((from, to, _)) => {
+                format!("{} and {} run the same code.", from.shown(), to.shown())
+            }
             None => "The live deployment redeployed the same code.".to_string(),
         };
         lines.push(Line::styled(same, theme.dim()));
@@ -316,7 +312,7 @@ fn render_would_ship(
             Span::styled(
                 format!(
                     "  {} · {}",
-                    sanitize_line(&c.commit.author.name),
+                    c.commit.author.name,
                     age(state.now, c.commit.committer.date)
                 ),
                 theme.dim(),

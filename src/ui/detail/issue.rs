@@ -1,7 +1,6 @@
 use super::frame_block;
 use crate::app::state::{AppState, Loaded, Scroll};
 use crate::github::models::{Issue, IssueComment};
-use crate::text::sanitize_line;
 use crate::ui::{markdown, Theme};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -23,13 +22,17 @@ pub fn render(
     let block = frame_block(format!("Issue #{number}"), theme);
     let Some((issue, comments)) = data.data.as_ref() else {
         let text = data.error.clone().unwrap_or_else(|| "loading…".into());
-        frame.render_widget(Paragraph::new(sanitize_line(&text)).block(block), area);
+        frame.render_widget(Paragraph::new(text.as_str()).block(block), area);
         return;
     };
     let inner = block.inner(area);
     let width = inner.width.saturating_sub(1);
     let now = state.now;
-    let author = issue.user.as_ref().map(|u| u.login.as_str()).unwrap_or("?");
+    let author = issue
+        .user
+        .as_ref()
+        .map(|u| u.login.shown().as_str())
+        .unwrap_or("?");
     let mut lines = vec![
         Line::from(vec![
             Span::styled(format!("#{} ", issue.number), theme.number()),
@@ -46,7 +49,7 @@ pub fn render(
             ),
             Span::raw(format!(
                 " · opened by @{} {} · {}",
-                sanitize_line(author),
+                author,
                 crate::text::ago(now, issue.created_at),
                 crate::words::count(issue.comments, "comment")
             )),
@@ -55,7 +58,7 @@ pub fn render(
     if !issue.labels.is_empty() {
         let mut spans = vec![Span::styled("labels     ", theme.dim())];
         for l in &issue.labels {
-            spans.push(Span::styled(sanitize_line(&l.name), theme.label(&l.color)));
+            spans.push(Span::styled(&l.name, theme.label(&l.color)));
             spans.push(Span::raw(" "));
         }
         lines.push(Line::from(spans));
@@ -63,7 +66,7 @@ pub fn render(
     let assignees: Vec<String> = issue
         .assignees
         .iter()
-        .map(|u| format!("@{}", sanitize_line(&u.login)))
+        .map(|u| format!("@{}", u.login.shown()))
         .collect();
     lines.push(Line::from(vec![
         Span::styled("assignees  ", theme.dim()),
@@ -104,13 +107,13 @@ pub fn render(
     }
     for c in &comments[hidden..] {
         lines.push(Line::raw(""));
-        let who = c.user.as_ref().map(|u| u.login.as_str()).unwrap_or("?");
+        let who = c
+            .user
+            .as_ref()
+            .map(|u| u.login.shown().as_str())
+            .unwrap_or("?");
         lines.push(Line::styled(
-            format!(
-                "── @{} · {} ──",
-                sanitize_line(who),
-                crate::text::ago(now, c.created_at)
-            ),
+            format!("── @{} · {} ──", who, crate::text::ago(now, c.created_at)),
             theme.accent(),
         ));
         lines.extend(markdown::render(

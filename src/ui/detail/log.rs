@@ -31,7 +31,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         LogPhase::Running => "running: its log comes when the job completes".to_string(),
         LogPhase::Fetching => "job finished: downloading its log…".to_string(),
         LogPhase::Complete => "complete".to_string(),
-        LogPhase::Failed(why) => format!("no log: {}", sanitize_line(why)),
+        LogPhase::Failed(why) => format!("no log: {why}"),
     };
     let block = frame_block(format!("{} · log · {phase}", log.job_name), theme);
     if matches!(log.phase, LogPhase::Running | LogPhase::Fetching) && log.view.rows() == 0 {
@@ -101,8 +101,8 @@ fn annotations(frame: &mut Frame, area: Rect, log: &LogSession, theme: &Theme) {
                 _ => ("i", theme.dim()),
             };
             Line::from(vec![
-                Span::styled(format!("{mark} {} ", sanitize_line(&a.location())), style),
-                Span::raw(sanitize_line(a.message.lines().next().unwrap_or(""))),
+                Span::styled(format!("{mark} {} ", a.location()), style),
+                Span::raw(&a.headline),
             ])
         })
         .collect();

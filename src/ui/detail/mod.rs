@@ -96,23 +96,23 @@ fn branch(frame: &mut Frame, area: Rect, state: &AppState, name: &str, theme: &T
         None => vec![Line::raw("This branch no longer exists.")],
         Some(b) => vec![
             Line::from(vec![
-                Span::styled(sanitize_line(&b.name), theme.title(true)),
+                Span::styled(&b.name, theme.title(true)),
                 Span::styled(if b.is_head { "  (checked out)" } else { "" }, theme.ok()),
             ]),
             Line::raw(format!("commit   {}", sanitize_line(&b.sha))),
-            Line::raw(format!("summary  {}", sanitize_line(&b.summary))),
+            Line::raw(format!("summary  {}", b.summary)),
             Line::raw(format!(
                 "author   {} · {}",
-                sanitize_line(&b.author),
+                b.author,
                 crate::text::ago(state.now, b.commit_time)
             )),
             Line::raw(match &b.upstream {
                 Some(u) if b.upstream_gone => {
-                    format!("upstream {} (gone from the remote)", sanitize_line(u))
+                    format!("upstream {} (gone from the remote)", u.shown())
                 }
                 Some(u) => format!(
                     "upstream {} · {} ahead, {} behind",
-                    sanitize_line(u),
+                    u.shown(),
                     b.ahead,
                     b.behind
                 ),

@@ -38,7 +38,7 @@ fn merge_lines(d: &PullDetail, rules: &Rules, theme: &Theme) -> Vec<Line<'static
         return Vec::new();
     }
     let label = || Span::styled("merge    ", theme.dim());
-    let base = sanitize_line(&pr.base.ref_name);
+    let base = pr.base.ref_name.shown();
     let Some(read) = rules.data.as_ref() else {
         return vec![Line::from(vec![
             label(),
@@ -98,7 +98,7 @@ pub fn render(
     let Some(d) = data.data.as_ref() else {
         let text = data.error.clone().unwrap_or_else(|| "loading…".into());
         frame.render_widget(
-            Paragraph::new(sanitize_line(&text))
+            Paragraph::new(text.as_str())
                 .block(frame_block(format!("Pull request #{number}"), theme)),
             area,
         );
@@ -127,7 +127,11 @@ fn header(
     theme: &Theme,
 ) {
     let pr = &d.pr;
-    let author = pr.user.as_ref().map(|u| u.login.as_str()).unwrap_or("?");
+    let author = pr
+        .user
+        .as_ref()
+        .map(|u| u.login.shown().as_str())
+        .unwrap_or("?");
     let status = if pr.merged_at.is_some() {
         "merged"
     } else if pr.state == crate::github::models::IssueState::Closed {
@@ -140,7 +144,7 @@ fn header(
     let checks = ChecksRollup::from_runs(&d.checks);
     let decision = ReviewDecision::from_reviews(&d.reviews, &pr.requested_reviewers);
     let mut reviews: Vec<Span> = vec![Span::styled("reviews  ", theme.dim())];
-    let mut latest: Vec<(String, &crate::github::models::ReviewState)> = Vec::new();
+    let mut latest: Vec<(crate::text::Name, &crate::github::models::ReviewState)> = Vec::new();
     for r in &d.reviews {
         let who = r.user.as_ref().map(|u| u.login.clone()).unwrap_or_default();
         latest.retain(|(w, _)| *w != who);
@@ -155,7 +159,7 @@ fn header(
         reviews.push(Span::styled(
             format!(
                 "@{} {}  ",
-                sanitize_line(who),
+                who.shown(),
                 st.as_str().to_lowercase().replace('_', " ")
             ),
             style,
@@ -184,19 +188,17 @@ fn header(
             Span::styled(format!("{status} "), theme.accent()),
             Span::raw(format!(
                 "· @{} wants to merge {} into {} · opened {} · ",
-                sanitize_line(author),
-                sanitize_line(&pr.head.ref_name),
-                sanitize_line(&pr.base.ref_name),
+                author,
+                pr.head.ref_name.shown(),
+                pr.base.ref_name.shown(),
                 crate::text::ago(state.now, pr.created_at)
             )),
             Span::styled(
                 format!(
                     "mergeable: {}",
-                    sanitize_line(
-                        pr.mergeable_state
-                            .as_ref()
-                            .map_or("unknown", |m| m.as_str())
-                    )
+                    pr.mergeable_state
+                        .as_ref()
+                        .map_or("unknown", |m| m.as_str())
                 ),
                 theme.dim(),
             ),
@@ -289,15 +291,14 @@ fn threads(
             .or(t.original_line)
             .map(|l| format!(":{l}"))
             .unwrap_or_default();
-        let mut place = format!("{}{line}", sanitize_line(&t.path));
+        let mut place = format!("{}{line}", t.path.shown());
         if t.is_outdated {
             place.push_str(" (outdated)");
         }
         let first = t.comments.first();
         let who = first
-            .and_then(|c| c.author.as_deref())
-            .map(sanitize_line)
-            .unwrap_or_else(|| "ghost".into());
+            .and_then(|c| c.author.as_ref())
+            .map_or("ghost", |a| a.shown().as_str());
         let when = first
             .map(|c| age(state.now, c.created_at))
             .unwrap_or_default();
@@ -336,10 +337,7 @@ fn thread_view(
         .or(t.original_line)
         .map(|l| format!(":{l}"))
         .unwrap_or_default();
-    let block = sub_block(
-        format!("{}{line} · {state_word}", sanitize_line(&t.path)),
-        theme,
-    );
+    let block = sub_block(format!("{}{line} · {state_word}", t.path.shown()), theme);
     let inner = block.inner(area);
     let width = inner.width.saturating_sub(1);
     let mut lines: Vec<Line> = Vec::new();
@@ -372,11 +370,7 @@ fn thread_view(
         lines.push(Line::raw(""));
     }
     for c in &t.comments {
-        let who = c
-            .author
-            .as_deref()
-            .map(sanitize_line)
-            .unwrap_or_else(|| "ghost".into());
+        let who = c.author.as_ref().map_or("ghost", |a| a.shown().as_str());
         lines.push(Line::styled(
             format!(
                 "── @{who} · {} ──",

@@ -2,7 +2,7 @@ use super::frame_block;
 use crate::app::state::{AppState, Cursor, Loaded};
 use crate::github::logs::{Annotation, AnnotationLevel};
 use crate::github::models::{Conclusion, Job, RunStatus, WorkflowRun};
-use crate::text::{duration, sanitize_line};
+use crate::text::duration;
 use crate::ui::panels::ci::run_duration;
 use crate::ui::widgets::icons;
 use crate::ui::Theme;
@@ -93,7 +93,7 @@ pub fn render(
     let Some((run, jobs)) = data.data.as_ref() else {
         let text = data.error.clone().unwrap_or_else(|| "loading…".into());
         frame.render_widget(
-            Paragraph::new(sanitize_line(&text)).block(frame_block(format!("Run {run_id}"), theme)),
+            Paragraph::new(text.as_str()).block(frame_block(format!("Run {run_id}"), theme)),
             area,
         );
         return;
@@ -115,7 +115,7 @@ pub fn render(
             Span::raw(format!(
                 " · {} · {} @ {} · {}",
                 run.event,
-                sanitize_line(run.head_branch.as_deref().unwrap_or("")),
+                run.head_branch.as_ref().map_or("", |b| b.shown().as_str()),
                 crate::words::short_sha(&run.head_sha),
                 run_duration(run, now)
             )),
@@ -169,8 +169,8 @@ pub fn render(
             };
             lines.push(Line::from(vec![
                 Span::raw("    "),
-                Span::styled(format!("⚑ {} ", sanitize_line(&a.location())), style),
-                Span::raw(sanitize_line(a.message.lines().next().unwrap_or(""))),
+                Span::styled(format!("⚑ {} ", a.location()), style),
+                Span::raw(&a.headline),
             ]));
         }
     }

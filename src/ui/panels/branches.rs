@@ -1,6 +1,6 @@
 use super::{list_block, message, Rows};
 use crate::app::state::{AppState, PanelId};
-use crate::text::{age, sanitize_line};
+use crate::text::age;
 use crate::ui::widgets::table::col;
 use crate::ui::widgets::table::Cell;
 use crate::ui::Theme;
@@ -15,7 +15,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
     let b = list_block(state, PanelId::Branches, &subtitle, loaded, focused, theme);
     let Some(snap) = snap else {
         let text = match (&loaded.error, state.ctx.has_local_repo) {
-            (Some(e), _) => e.clone(),
+            (Some(e), _) => e.to_string(),
             (None, false) => state.ctx.repo_problem.clone().unwrap_or_else(|| {
                 "Not inside a git repository: local branches are not shown.".into()
             }),
@@ -84,7 +84,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             Span::styled(s, theme.warn())
         };
         let mut name = vec![Span::styled(
-            sanitize_line(&br.name),
+            &br.name,
             if br.stale && !br.is_head {
                 theme.dim()
             } else {
@@ -105,7 +105,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             Cell::from(Line::from(name)),
             Cell::from(sync),
             Cell::from(Span::styled(age(now, br.commit_time), theme.dim())),
-            Cell::from(Span::styled(sanitize_line(&br.summary), theme.dim())),
+            Cell::from(Span::styled(&br.summary, theme.dim())),
         ]
     });
 }

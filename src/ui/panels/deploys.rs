@@ -1,6 +1,6 @@
 use super::{list_block, loaded_rows, unread, Rows};
 use crate::app::state::{AppState, PanelId};
-use crate::text::{age, sanitize_line};
+use crate::text::{age, Name};
 use crate::ui::widgets::table::Cell;
 use crate::ui::widgets::{icons, table::col};
 use crate::ui::Theme;
@@ -10,8 +10,8 @@ use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
 /// `main@9092ce7`.
-fn ref_at(git_ref: &str, sha: &str) -> String {
-    format!("{}@{}", sanitize_line(git_ref), short_sha(sha))
+fn ref_at(git_ref: &Name, sha: &str) -> String {
+    format!("{}@{}", git_ref.shown(), short_sha(sha))
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, theme: &Theme) {
@@ -93,8 +93,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
         };
         let by = live
             .and_then(|d| d.deployment.creator.as_ref())
-            .map(|u| sanitize_line(&u.login))
-            .unwrap_or_default();
+            .map_or("", |u| u.login.shown().as_str());
         let when = live
             .map(|d| age(now, d.deployment.created_at))
             .unwrap_or_default();
@@ -162,7 +161,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
                 .map(|r| {
                     (
                         format!("#{}", r.run_number),
-                        sanitize_line(r.head_branch.as_deref().unwrap_or("")),
+                        r.head_branch.as_ref().map_or("", |b| b.shown().as_str()),
                     )
                 })
                 .unwrap_or_default();
@@ -201,7 +200,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             Cell::from(Span::styled("idle", theme.dim()))
         };
         let mut cells = vec![
-            Cell::from(Span::styled(sanitize_line(&e.env.name), theme.title(false))),
+            Cell::from(Span::styled(&e.env.name, theme.title(false))),
             Cell::from(Span::styled(icon, style)),
             live_text,
             Cell::from(Span::styled(by, theme.dim())),

@@ -2,7 +2,7 @@ use super::sections::{self, repo_text, REPO_COLUMN_WIDTH};
 use super::{loaded_rows, Rows};
 use crate::app::sections::issue_repo as repo_of;
 use crate::app::state::{AppState, PanelId};
-use crate::text::{age, sanitize_line};
+use crate::text::age;
 use crate::ui::widgets::table::col;
 use crate::ui::widgets::table::Cell;
 use crate::ui::Theme;
@@ -50,7 +50,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             if !labels.is_empty() {
                 labels.push(Span::raw(" "));
             }
-            labels.push(Span::styled(sanitize_line(&l.name), theme.label(&l.color)));
+            labels.push(Span::styled(&l.name, theme.label(&l.color)));
         }
         let live = issue
             .repo()

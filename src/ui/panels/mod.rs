@@ -219,7 +219,7 @@ pub fn unread(theme: &Theme) -> Span<'static> {
 /// A reason a part could not be read, as a detail view lists it.
 pub fn unread_line(u: &crate::github::partial::Unread, theme: &Theme) -> Line<'static> {
     Line::from(Span::styled(
-        format!("? {} unreadable: {}", u.part.label(), sanitize_line(&u.why)),
+        format!("? {} unreadable: {}", u.part.label(), u.why),
         theme.warn(),
     ))
 }
@@ -254,7 +254,7 @@ pub fn fit(s: &str, max: usize) -> String {
 /// `▲production`; nothing for everything else (open, unmerged, not deployed, not known yet).
 pub fn live_marker(verdict: &crate::app::live::Verdict, theme: &Theme) -> Option<Span<'static>> {
     let env = crate::app::live::live_in(verdict).pop()?;
-    Some(Span::styled(format!("▲{}", sanitize_line(env)), theme.ok()))
+    Some(Span::styled(format!("▲{}", env.shown()), theme.ok()))
 }
 
 /// The detail line saying where it is live (see [`crate::app::live::describe`]).

@@ -60,10 +60,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         })
         .collect();
     if let Some(e) = &q.items.error {
-        notes.push(Line::from(Span::styled(
-            format!("⚠ {}", sanitize_line(e)),
-            theme.bad(),
-        )));
+        notes.push(Line::from(Span::styled(format!("⚠ {e}"), theme.bad())));
     }
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
@@ -104,22 +101,22 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         let by = run
             .actor
             .as_ref()
-            .map(|u| format!("@{}", sanitize_line(&u.login)))
+            .map(|u| format!("@{}", u.login.shown()))
             .unwrap_or_default();
         let commit = format!(
             "{}@{}",
-            sanitize_line(run.head_branch.as_deref().unwrap_or("")),
+            run.head_branch.as_ref().map_or("", |b| b.shown().as_str()),
             short_sha(&run.head_sha)
         );
         vec![
             Cell::from(Span::styled(a.repo.full_name(), theme.title(false))),
             Cell::from(Span::styled(
-                format!("⏸ {}", sanitize_line(&a.pending.environment.name)),
+                format!("⏸ {}", a.pending.environment.name.shown()),
                 theme.waiting(),
             )),
             Cell::from(Line::from(vec![
                 Span::styled(format!("#{} ", run.run_number), theme.number()),
-                Span::raw(sanitize_line(name)),
+                Span::raw(name),
             ])),
             Cell::from(Span::styled(by, theme.dim())),
             Cell::from(Span::styled(age(now, run.created_at), theme.dim())),

@@ -233,7 +233,7 @@ pub fn toast(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if (state.now - t.at).num_seconds() >= crate::app::state::TOAST_SECS || area.height < 6 {
         return;
     }
-    let text = sanitize_line(&t.text);
+    let text = &t.text;
     let width = (text.chars().count() as u16 + 4)
         .clamp(20, 70)
         .min(area.width);

@@ -122,6 +122,17 @@ impl<'a> From<&'a str> for Cell<'a> {
         Cell::new(s)
     }
 }
+impl<'a> From<&'a crate::text::Safe> for Cell<'a> {
+    fn from(s: &'a crate::text::Safe) -> Self {
+        Cell::new(s.as_str())
+    }
+}
+// Outside names draw their safe form.
+impl<'a> From<&'a crate::text::Name> for Cell<'a> {
+    fn from(n: &'a crate::text::Name) -> Self {
+        Cell::new(n.shown().as_str())
+    }
+}
 
 /// `line` in at most `width` columns, marking the cut with `…`; with `keep_tail`, the cut is
 /// made before the last `keep_tail` columns so they survive.
