@@ -12,6 +12,7 @@ use cockpit::app::resource;
 use cockpit::app::state::{AppState, Context, Loaded, PanelId};
 use cockpit::app::{new_issue, selection, update, Msg};
 use cockpit::github::dashboard::Slug;
+use cockpit::github::issues_write::NewIssue;
 use cockpit::github::models::Issue;
 use cockpit::github::search::Found;
 use cockpit::github::{ApiError, Fetched};
@@ -268,4 +269,30 @@ fn esc_keeps_a_draft_and_says_so_an_empty_form_leaves_none() {
     let form = new_issue::form(&rocket, kept, Ok(vec![]), Err("timed out".into()));
     assert_eq!(new_issue::from_form(&form).assignees, vec!["octodemo"]);
     assert!(form.intro.iter().any(|l| l.contains("could not be read")));
+}
+
+#[test]
+fn a_label_goes_to_github_as_it_is_named_and_is_shown_without_its_escapes() {
+    let rocket = slug("acme/rocket");
+    // A variation selector belongs to the label's name; the escape sequence must not reach
+    // the screen. Sanitising the name for GitHub would name another label.
+    let raw = "\u{26a0}\u{fe0f} triage\u{1b}[2J";
+    let form = new_issue::form(
+        &rocket,
+        NewIssue {
+            title: "Flaky".into(),
+            labels: vec![raw.into()],
+            ..Default::default()
+        },
+        Ok(vec![raw.into(), "bug".into()]),
+        Ok(vec![]),
+    );
+    let labels: Vec<&str> = form
+        .fields
+        .iter()
+        .map(|f| f.label.as_str())
+        .filter(|l| l.starts_with("label "))
+        .collect();
+    assert_eq!(labels, ["label \u{26a0} triage", "label bug"]);
+    assert_eq!(new_issue::from_form(&form).labels, vec![raw.to_string()]);
 }

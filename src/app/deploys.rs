@@ -46,13 +46,10 @@ pub fn review(state: &mut AppState, approve: bool) -> Vec<Effect> {
         state.toast("Select an environment in the Deploys panel first", true);
         return Vec::new();
     };
-    let name = sanitize_line(&row.env.name);
+    let name = row.env.name.shown();
     let Some((run, pending)) = row.waiting.first() else {
         let text = match row.gaps.get(Part::Approvals) {
-            Some(u) => format!(
-                "Cannot tell what waits for approval to {name}: {}",
-                sanitize_line(&u.why)
-            ),
+            Some(u) => format!("Cannot tell what waits for approval to {name}: {}", u.why),
             None => format!("Nothing is waiting for approval to {name}"),
         };
         state.toast(text, true);
@@ -132,7 +129,7 @@ fn elsewhere(state: &AppState) -> String {
 pub fn waiting_target(state: &AppState, run: &WorkflowRun) -> (String, String) {
     let on = format!(
         "{}@{}",
-        sanitize_line(run.head_branch.as_deref().unwrap_or("")),
+        run.head_branch.as_ref().map_or("", |b| b.shown().as_str()),
         short_sha(&run.head_sha)
     );
     let pinned = state
@@ -149,7 +146,7 @@ pub fn waiting_target(state: &AppState, run: &WorkflowRun) -> (String, String) {
             let who = run
                 .actor
                 .as_ref()
-                .map(|u| format!(" by @{}", sanitize_line(&u.login)))
+                .map(|u| format!(" by @{}", u.login.shown()))
                 .unwrap_or_default();
             (on, format!("Started{who}; J shows its jobs."))
         }
@@ -207,7 +204,7 @@ pub fn rollback(state: &mut AppState) -> Vec<Effect> {
         state.toast(
             format!(
                 "{} has no deployment history to roll back to",
-                sanitize_line(&row.env.name)
+                row.env.name.shown()
             ),
             true,
         );
@@ -323,7 +320,7 @@ pub fn approve_run(state: &mut AppState) -> Vec<Effect> {
                 run_title(run),
                 run.actor
                     .as_ref()
-                    .map(|u| format!(" by @{}", sanitize_line(&u.login)))
+                    .map(|u| format!(" by @{}", u.login.shown()))
                     .unwrap_or_default(),
                 elsewhere(state)
             )],
@@ -490,10 +487,7 @@ pub fn show_run(state: &mut AppState) -> Vec<Effect> {
         .map(|f| f.run_id);
     let Some(run_id) = followed.or_else(|| row.waiting.first().map(|(r, _)| r.id)) else {
         state.toast(
-            format!(
-                "No deploy run is under way for {}",
-                sanitize_line(&row.env.name)
-            ),
+            format!("No deploy run is under way for {}", row.env.name.shown()),
             true,
         );
         return Vec::new();

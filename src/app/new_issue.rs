@@ -8,7 +8,7 @@ use super::mutation::Mutation;
 use super::state::{AppState, PanelId};
 use crate::github::issues_write::NewIssue;
 use crate::github::Slug;
-use crate::text::sanitize_line;
+use crate::text::{sanitize_line, Name};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
@@ -83,14 +83,14 @@ pub fn start(state: &mut AppState) -> Vec<Effect> {
 pub fn form(
     repo: &Slug,
     draft: NewIssue,
-    labels: Result<Vec<String>, String>,
-    users: Result<Vec<String>, String>,
+    labels: Result<Vec<Name>, String>,
+    users: Result<Vec<Name>, String>,
 ) -> Form {
     let mut intro = vec![format!(
         "In {}. Tab: next field · Space ticks a label or an assignee · Ctrl-S opens the issue · Esc keeps the draft.",
         repo.full_name()
     )];
-    let mut options = |what: &str, got: Result<Vec<String>, String>, chosen: &[String]| {
+    let mut options = |what: &str, got: Result<Vec<Name>, String>, chosen: &[String]| {
         let mut all = got.unwrap_or_else(|e| {
             intro.push(format!(
                 "The {what} could not be read ({}); what the draft had is kept.",
@@ -99,8 +99,8 @@ pub fn form(
             Vec::new()
         });
         for c in chosen {
-            if !all.contains(c) {
-                all.push(c.clone());
+            if !all.iter().any(|n| n == c) {
+                all.push(Name::from(c));
             }
         }
         all
@@ -113,16 +113,16 @@ pub fn form(
     ];
     fields.extend(label_names.iter().map(|l| {
         Field::toggle(
-            &format!("{LABEL}{l}"),
-            &format!("label {}", sanitize_line(l)),
-            draft.labels.contains(l),
+            &format!("{LABEL}{}", l.raw()),
+            &format!("label {}", l.shown()),
+            draft.labels.iter().any(|d| l == d),
         )
     }));
     fields.extend(logins.iter().map(|u| {
         Field::toggle(
-            &format!("{ASSIGNEE}{u}"),
-            &format!("assign @{}", sanitize_line(u)),
-            draft.assignees.contains(u),
+            &format!("{ASSIGNEE}{}", u.raw()),
+            &format!("assign @{}", u.shown()),
+            draft.assignees.iter().any(|d| u == d),
         )
     }));
     Form {

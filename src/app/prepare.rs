@@ -325,8 +325,8 @@ pub async fn prepare(s: &Services, repo: Option<Slug>, p: Prepare) -> Result<Mod
         }
         Prepare::NewIssue { draft } => {
             let (labels, users) = tokio::join!(gh.repo_labels(slug), gh.assignable_users(slug));
-            let labels = labels.map(|v| v.into_iter().map(|l| l.name.into_raw()).collect());
-            let users = users.map(|v| v.into_iter().map(|u| u.login.into_raw()).collect());
+            let labels = labels.map(|v| v.into_iter().map(|l| l.name).collect());
+            let users = users.map(|v| v.into_iter().map(|u| u.login).collect());
             Ok(Modal::Form(Box::new(super::new_issue::form(
                 slug,
                 draft,

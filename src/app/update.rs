@@ -1029,13 +1029,7 @@ pub(super) fn new_waiting_deploys(state: &mut AppState) -> Vec<Effect> {
             e.waiting
                 .iter()
                 .filter(|(_, p)| p.current_user_can_approve)
-                .map(|(run, _)| {
-                    (
-                        run.id,
-                        crate::text::sanitize_line(&e.env.name),
-                        run.run_number,
-                    )
-                })
+                .map(|(run, _)| (run.id, e.env.name.shown().to_string(), run.run_number))
         })
         .collect();
     let fx = match &state.seen_waiting {

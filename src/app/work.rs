@@ -214,10 +214,7 @@ pub fn checkout(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     if b.is_head {
-        state.toast(
-            format!("{} is already checked out", sanitize_line(&b.name)),
-            false,
-        );
+        state.toast(format!("{} is already checked out", b.name.shown()), false);
         return Vec::new();
     }
     git(
@@ -261,7 +258,7 @@ pub fn delete_branch(state: &mut AppState) -> Vec<Effect> {
     let Some(b) = selected_branch(state) else {
         return Vec::new();
     };
-    let name = sanitize_line(&b.name);
+    let name = b.name.shown();
     let default = state
         .default_branch
         .clone()
@@ -303,7 +300,7 @@ pub fn create_pull(state: &mut AppState) -> Vec<Effect> {
         state.toast(
             format!(
                 "{} is the default branch: open a pull request from another branch",
-                sanitize_line(&b.name)
+                b.name.shown()
             ),
             true,
         );
@@ -311,10 +308,7 @@ pub fn create_pull(state: &mut AppState) -> Vec<Effect> {
     }
     if b.upstream.is_none() || b.upstream_gone {
         state.toast(
-            format!(
-                "{} is not on GitHub yet: push it first (p)",
-                sanitize_line(&b.name)
-            ),
+            format!("{} is not on GitHub yet: push it first (p)", b.name.shown()),
             true,
         );
         return Vec::new();
@@ -574,8 +568,8 @@ pub fn update_branch(state: &mut AppState) -> Vec<Effect> {
         lines: vec![
             format!(
                 "Merge {} into {} on GitHub?",
-                sanitize_line(&pr.base.ref_name),
-                sanitize_line(&pr.head.ref_name)
+                pr.base.ref_name.shown(),
+                pr.head.ref_name.shown()
             ),
             "A merge commit lands on the pull request's branch; CI runs again.".into(),
         ],
