@@ -20,7 +20,7 @@ mod name;
 mod safe;
 
 pub use name::Name;
-pub use safe::Safe;
+pub use safe::{first_line, Safe};
 
 use chrono::{DateTime, Utc};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};

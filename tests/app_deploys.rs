@@ -469,7 +469,7 @@ async fn what_would_ship_is_what_git_log_says() {
     for c in &cmp.commits {
         assert_eq!(
             log.get(&c.sha).map(String::as_str),
-            c.commit.message.lines().next(),
+            Some(c.commit.headline.as_str()),
             "{} is not that commit of the demo repository",
             c.sha
         );

@@ -47,8 +47,13 @@ pub struct CommitPerson {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct CommitDetail {
-    #[serde(default)]
-    pub message: String,
+    /// The message's first line: all a commit list shows.
+    #[serde(
+        default,
+        rename = "message",
+        deserialize_with = "crate::text::first_line"
+    )]
+    pub headline: Safe,
     pub author: CommitPerson,
     pub committer: CommitPerson,
 }

@@ -30,7 +30,11 @@ pub struct Annotation {
     #[serde(default)]
     pub annotation_level: AnnotationLevel,
     /// The message's first line: all a one-line list shows.
-    #[serde(default, rename = "message", deserialize_with = "first_line")]
+    #[serde(
+        default,
+        rename = "message",
+        deserialize_with = "crate::text::first_line"
+    )]
     pub headline: Safe,
     /// GitHub sends `""` or null for no title.
     #[serde(default)]
@@ -46,11 +50,6 @@ impl Annotation {
             _ => format!("{path}:{}", self.start_line),
         }
     }
-}
-
-fn first_line<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Safe, D::Error> {
-    let text = Option::<String>::deserialize(d)?.unwrap_or_default();
-    Ok(Safe::line(text.lines().next().unwrap_or("")))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]

@@ -90,6 +90,13 @@ impl From<Safe> for Cow<'static, str> {
     }
 }
 
+/// For `#[serde(deserialize_with)]`: the first line of a text (a commit or annotation message)
+/// where only that is shown; absent or `null` reads as empty.
+pub fn first_line<'de, D: Deserializer<'de>>(d: D) -> Result<Safe, D::Error> {
+    let text = Option::<String>::deserialize(d)?.unwrap_or_default();
+    Ok(Safe::line(text.lines().next().unwrap_or("")))
+}
+
 impl<'de> Deserialize<'de> for Safe {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(d)?;

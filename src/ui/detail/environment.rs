@@ -305,10 +305,9 @@ fn render_would_ship(
     let height = usize::from(area.height.saturating_sub(2));
     // Newest first; the count in the title says how many did not fit.
     for c in cmp.commits.iter().rev().take(height) {
-        let summary = c.commit.message.lines().next().unwrap_or("");
         lines.push(Line::from(vec![
             Span::styled(format!("{} ", short_sha(&c.sha)), theme.number()),
-            Span::raw(sanitize_line(summary)),
+            Span::raw(&c.commit.headline),
             Span::styled(
                 format!(
                     "  {} · {}",

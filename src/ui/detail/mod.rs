@@ -99,7 +99,7 @@ fn branch(frame: &mut Frame, area: Rect, state: &AppState, name: &str, theme: &T
                 Span::styled(&b.name, theme.title(true)),
                 Span::styled(if b.is_head { "  (checked out)" } else { "" }, theme.ok()),
             ]),
-            Line::raw(format!("commit   {}", sanitize_line(&b.sha))),
+            Line::raw(format!("commit   {}", b.sha)),
             Line::raw(format!("summary  {}", b.summary)),
             Line::raw(format!(
                 "author   {} · {}",
