@@ -188,7 +188,7 @@ pub async fn prepare(s: &Services, repo: Option<Slug>, p: Prepare) -> Result<Mod
             }
             let fields = labels
                 .iter()
-                .map(|l| Field::toggle(&l.name, &l.name.shown(), current.contains(&l.name)))
+                .map(|l| Field::toggle(&l.name, l.name.shown(), current.contains(&l.name)))
                 .collect();
             Ok(Modal::Form(Box::new(Form {
                 title: format!("Labels of #{number}"),

@@ -168,7 +168,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, focused: bool, th
             let cell = Cell::from(Span::styled(
                 format!(
                     "● {status} {number} {}",
-                    f.target.as_deref().unwrap_or(&git_ref)
+                    f.target.as_deref().unwrap_or(git_ref)
                 ),
                 theme.running(),
             ));

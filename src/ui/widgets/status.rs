@@ -239,7 +239,7 @@ pub fn toast(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .min(area.width);
     let inner = width.saturating_sub(2).max(1);
     // Counted as the paragraph wraps it, at words: a refusal must be readable to its end.
-    let lines = super::help::wrap(&text, usize::from(inner))
+    let lines = super::help::wrap(text, usize::from(inner))
         .len()
         .clamp(1, 6) as u16;
     let height = lines + 2;
