@@ -21,7 +21,8 @@
 //!    [`logging`].
 //! 5. [`fakehub`]: the GitHub simulator behind `--demo` and the tests; it stands on its own.
 //! 6. [`config`]: the file as plain data, with located errors.
-//! 7. Helpers: [`text`] (outside text made safe), [`words`] (counts, short commit ids),
+//! 7. Helpers: [`text`] (outside text made safe once where it is read: `Safe` for what is
+//!    only shown, `Name` for identifiers that go back to GitHub or git), [`words`] (counts, short commit ids),
 //!    [`names`] (GitHub's account and repository names), [`origin`] (where a token may go),
 //!    [`secret`] (a token that does not leak).
 
