@@ -47,6 +47,22 @@ async fn on_production(h: &mut Harness) {
     h.key('j');
 }
 
+/// The demo started, the staging deploy under way at start finished and shown, the cursor on
+/// production.
+async fn staging_deployed() -> Harness {
+    let mut h = Harness::start().await;
+    h.wait_until("deploys loaded", loaded).await;
+    h.clock.advance(std::time::Duration::from_secs(600));
+    h.wait_until("staging deployed", |s| {
+        s.lines()
+            .any(|l| l.contains("staging") && l.contains("idle"))
+    })
+    .await;
+    h.key('5');
+    h.key('j');
+    h
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn approve_a_waiting_production_deploy() {
     let mut h = Harness::start().await;
@@ -435,18 +451,8 @@ async fn a_rollback_waits_for_approval_and_every_step_names_what_deploys() {
 /// makes the queue go first for sure.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_waiting_deploy_the_queue_read_first_shows_in_the_panel() {
-    let mut h = Harness::start().await;
-    h.wait_until("deploys loaded", loaded).await;
-    // The staging deploy under way at start finishes, and the panel has read that: from now
-    // on only the rollback changes what the panel reads.
-    h.clock.advance(std::time::Duration::from_secs(600));
-    h.wait_until("staging deployed", |s| {
-        s.lines()
-            .any(|l| l.contains("staging") && l.contains("idle"))
-    })
-    .await;
-    h.key('5');
-    h.key('j');
+    // From now on only the rollback changes what the panel reads.
+    let mut h = staging_deployed().await;
     h.key('B');
     h.wait_for("Roll back production").await;
     h.key('y');
@@ -496,17 +502,8 @@ async fn a_waiting_deploy_the_queue_read_first_shows_in_the_panel() {
 /// workflow file in the repository defines the jobs its runs show.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_would_ship_is_what_git_log_says() {
-    let mut h = Harness::start().await;
-    h.wait_until("deploys loaded", loaded).await;
-    // The staging deploy under way at start finishes: staging runs main's head.
-    h.clock.advance(std::time::Duration::from_secs(600));
-    h.wait_until("staging deployed", |s| {
-        s.lines()
-            .any(|l| l.contains("staging") && l.contains("idle"))
-    })
-    .await;
-    h.key('5');
-    h.key('j');
+    // Staging runs main's head.
+    let mut h = staging_deployed().await;
     h.code(ratatui::crossterm::event::KeyCode::Enter);
     h.wait_for("What would ship: staging → production").await;
     // Every commit of the demo repository, read before quitting deletes it.
