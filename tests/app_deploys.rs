@@ -47,6 +47,22 @@ async fn on_production(h: &mut Harness) {
     h.key('j');
 }
 
+/// The demo started, the staging deploy under way at start finished and shown, the cursor on
+/// production.
+async fn staging_deployed() -> Harness {
+    let mut h = Harness::start().await;
+    h.wait_until("deploys loaded", loaded).await;
+    h.clock.advance(std::time::Duration::from_secs(600));
+    h.wait_until("staging deployed", |s| {
+        s.lines()
+            .any(|l| l.contains("staging") && l.contains("idle"))
+    })
+    .await;
+    h.key('5');
+    h.key('j');
+    h
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn approve_a_waiting_production_deploy() {
     let mut h = Harness::start().await;
@@ -341,10 +357,10 @@ async fn a_new_deploy_waiting_for_me_notifies() {
     h.wait_for("Roll back production").await;
     h.key('y');
     h.wait_for("Started: roll back production").await;
-    // Its deploy job reaches the protected environment a little later. The clock moves on
-    // while waiting: one jump could land before the dispatched run exists in the world.
+    // Its deploy job reaches the protected environment a little later. (The dispatched run
+    // exists from the dispatch on: one jump past its wait is enough.)
+    h.clock.advance(std::time::Duration::from_secs(120));
     until("a notification for the new waiting deploy", || {
-        h.clock.advance(std::time::Duration::from_secs(5));
         h.opened.lock().is_ok_and(|v| {
             v.iter()
                 .any(|x| x.contains("waits for your approval to deploy to production"))
@@ -428,22 +444,66 @@ async fn a_rollback_waits_for_approval_and_every_step_names_what_deploys() {
     h.quit().await;
 }
 
+/// The Deploys panel and the approval queue read the waiting runs and their pending
+/// deployments through one ETag cache. When the queue reads a new waiting run first, the
+/// panel's next poll is all 304s: its rows still become what those 304s stand for, instead of
+/// staying as they were until something else changes. (The Deploys poll failing meanwhile
+/// makes the queue go first for sure.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_waiting_deploy_the_queue_read_first_shows_in_the_panel() {
+    // From now on only the rollback changes what the panel reads.
+    let mut h = staging_deployed().await;
+    h.key('B');
+    h.wait_for("Roll back production").await;
+    h.key('y');
+    h.wait_for("Started: roll back production").await;
+    let (id, number) = h.hub().with_world(|w| {
+        w.repos[0]
+            .runs
+            .iter()
+            .find(|r| r.workflow_id == WORKFLOW_DEPLOY && r.created_at >= w.started_at)
+            .map(|r| (r.id, r.run_number))
+            .expect("the rollback's run")
+    });
+    h.hub().set_fault(cockpit::fakehub::Fault {
+        path_contains: Some("/environments".into()),
+        kind: cockpit::fakehub::FaultKind::Status(500),
+        times: None,
+    });
+    // A Deploys poll failed whole: every later one starts after the fault, so none reads the
+    // rollback waiting before the queue does.
+    h.wait_until("the Deploys poll failing", |s| {
+        s.lines()
+            .any(|l| l.contains("5 Deploys") && l.contains(" stale "))
+    })
+    .await;
+    h.clock.advance(std::time::Duration::from_secs(120));
+    // Only the queue reads it: the Deploys poll fails before it gets that far.
+    let pending = format!("/actions/runs/{id}/pending_deployments");
+    until("the queue reading what the rollback waits for", || {
+        h.hub()
+            .requests()
+            .iter()
+            .any(|r| r.path_and_query.contains(&pending) && r.status == 200)
+    })
+    .await;
+    h.hub().clear_faults();
+    let badge = format!("⏸ #{number} waits for you");
+    h.wait_until("the rollback waiting in the Deploys panel", |s| {
+        s.lines()
+            .any(|l| l.contains("production") && l.contains(&badge))
+    })
+    .await;
+    h.quit().await;
+}
+
 /// The demo's story is one story: what the environment detail says would ship from staging to
 /// production are commits of the demo repository, with the messages `git log` shows, and the
 /// workflow file in the repository defines the jobs its runs show.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_would_ship_is_what_git_log_says() {
-    let mut h = Harness::start().await;
-    h.wait_until("deploys loaded", loaded).await;
-    // The staging deploy under way at start finishes: staging runs main's head.
-    h.clock.advance(std::time::Duration::from_secs(600));
-    h.wait_until("staging deployed", |s| {
-        s.lines()
-            .any(|l| l.contains("staging") && l.contains("idle"))
-    })
-    .await;
-    h.key('5');
-    h.key('j');
+    // Staging runs main's head.
+    let mut h = staging_deployed().await;
     h.code(ratatui::crossterm::event::KeyCode::Enter);
     h.wait_for("What would ship: staging → production").await;
     // Every commit of the demo repository, read before quitting deletes it.

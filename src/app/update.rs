@@ -11,7 +11,7 @@ use super::selection;
 use super::state::{AppState, Cursor, Detail, Loaded, PanelId};
 use super::work;
 use crate::github::models::Conclusion;
-use crate::github::partial::{any_gaps, summary, Part, Partial};
+use crate::github::partial::{summary, Part, Partial};
 use crate::github::{ApiError, Fetched};
 use crate::text::Name;
 use chrono::{DateTime, Utc};
@@ -446,6 +446,13 @@ fn quit(state: &mut AppState) -> Vec<Effect> {
 
 /// Stores a fetch result. Returns the error text when it failed, after keeping the last good
 /// data and marking it stale.
+///
+/// An answer made of 304s (`changed: false`) is stored all the same: a 304 says the body is
+/// the one the client's cache holds for that URL, not the one this slot shows. Another poller
+/// may have fetched the URL first (the Deploys panel and the approval queue both read the
+/// waiting runs and their pending deployments), or an earlier answer filled the cache and was
+/// then dropped; keeping the slot's data would show the older state until something else
+/// changed.
 pub(super) fn store<T>(
     slot: &mut Loaded<T>,
     result: Result<Fetched<T>, ApiError>,
@@ -454,9 +461,7 @@ pub(super) fn store<T>(
     slot.loading = false;
     match result {
         Ok(f) => {
-            if f.changed || slot.data.is_none() {
-                slot.data = Some(f.data);
-            }
+            slot.data = Some(f.data);
             slot.updated = Some(at);
             slot.error = None;
             None
@@ -469,25 +474,13 @@ pub(super) fn store<T>(
     }
 }
 
-/// Rows with gaps are replaced by the next answer even when GitHub says nothing changed
-/// (304s): the parts that failed may have been read this time. The status bar says what is
-/// still missing.
-fn heal<T: Partial>(slot: &Loaded<Vec<T>>, r: &mut Result<Fetched<Vec<T>>, ApiError>) {
-    if let Ok(f) = r {
-        if slot.data.as_deref().is_some_and(any_gaps) {
-            f.changed = true;
-        }
-    }
-}
-
 /// Stores rows that may have gaps. The error to show is what is still missing, else why the
 /// fetch failed.
 pub(super) fn store_rows<T: Partial>(
     slot: &mut Loaded<Vec<T>>,
-    mut result: Result<Fetched<Vec<T>>, ApiError>,
+    result: Result<Fetched<Vec<T>>, ApiError>,
     at: DateTime<Utc>,
 ) -> Option<String> {
-    heal(slot, &mut result);
     let why = store(slot, result, at);
     slot.data.as_deref().and_then(summary).or(why)
 }
@@ -1139,5 +1132,23 @@ mod tests {
             .toast
             .as_ref()
             .is_some_and(|t| t.error && t.text.contains("failed")));
+    }
+
+    /// The Deploys panel and the approval queue read the same URLs through one ETag cache: when
+    /// the queue's poll saw a new waiting run first, the panel's poll is all 304s, and its rows
+    /// must still become what those 304s stand for.
+    #[test]
+    fn an_answer_of_304s_replaces_what_another_poll_made_stale() {
+        let mut slot = Loaded {
+            data: Some(vec![run(190, "waiting", None)]),
+            ..Loaded::default()
+        };
+        let answer = Fetched {
+            data: vec![run(192, "waiting", None), run(190, "waiting", None)],
+            changed: false,
+        };
+        assert_eq!(store(&mut slot, Ok(answer), chrono::Utc::now()), None);
+        let ids: Vec<u64> = slot.data.iter().flatten().map(|r| r.id).collect();
+        assert_eq!(ids, [192, 190]);
     }
 }

@@ -32,13 +32,20 @@ impl Polled for Notifications {
 
     fn apply(self, state: &mut AppState, at: DateTime<Utc>, answer: Self::Answer) -> Vec<Effect> {
         let inbox = &mut state.inbox;
+        // A 304 keeps the threads shown: they carry what was done here (read, done) before
+        // GitHub's Last-Modified may say so. Only this poller reads /notifications and it
+        // applies every answer, so its 304 does mean "what is shown".
+        let answer = answer.map(|a| match (a.changed, inbox.threads.data.take()) {
+            (false, Some(shown)) => shown,
+            _ => a.threads,
+        });
         // An account without access to notifications (a fine-grained token) loses only this
         // view: the reason stays in it, not in the status bar.
         let _ = crate::app::update::store(
             &mut inbox.threads,
-            answer.map(|a| Fetched {
-                data: a.threads,
-                changed: a.changed,
+            answer.map(|data| Fetched {
+                data,
+                changed: true,
             }),
             at,
         );
