@@ -192,6 +192,17 @@ async fn deploys_keep_their_rows_when_pending_deployments_cannot_be_read() {
         .await;
     h.code(KeyCode::Enter);
     h.wait_for("? waiting approvals unreadable: run #").await;
+    // The approval queue cannot list what waits either, and says which part GitHub would not
+    // give, not a made-up status.
+    h.code(KeyCode::Esc);
+    h.key('Q');
+    let s = h
+        .wait_until("the queue says why", |s| {
+            s.contains("⚠ acme/rocket: waiting approvals unreadable: run #")
+                && s.contains("GitHub had a server error (500)")
+        })
+        .await;
+    assert!(!s.contains("refused the request (0"), "{s}");
     h.quit().await;
 }
 

@@ -306,9 +306,8 @@ pub async fn perform_on(gh: &GitHub, repo: Option<&Slug>, m: &Mutation) -> Resul
             },
         ) => change_thread(gh, *thread_id, *change).await,
         (Some(slug), _) => perform(gh, slug, m).await,
-        (None, _) => Err(ApiError::Client {
-            status: 0,
-            message: "no GitHub repository".into(),
+        (None, _) => Err(ApiError::NotAsked {
+            why: "no GitHub repository".into(),
         }),
     }
 }

@@ -155,9 +155,8 @@ impl GitHub {
         let checks = async {
             match unread.get(Part::Comments) {
                 // The head commit is unknown: so are its checks.
-                Some(u) => Err(ApiError::Client {
-                    status: 0,
-                    message: format!("the pull request could not be read: {}", u.why),
+                Some(u) => Err(ApiError::NotAsked {
+                    why: format!("the pull request could not be read: {}", u.why),
                 }),
                 None => self.get::<CheckRunList>(&checks_path).await,
             }
@@ -342,12 +341,12 @@ impl GitHub {
     ) -> Result<Fetched<Vec<(WorkflowRun, PendingDeployment)>>, ApiError> {
         let mut gaps = Gaps::default();
         let (changed, data) = self.waits(slug, &mut gaps).await?;
-        let unread = gaps.iter().next().map(|u| u.why.to_string());
+        let unread = gaps
+            .iter()
+            .next()
+            .map(|u| format!("{} unreadable: {}", u.part.label(), u.why));
         match unread {
-            Some(why) => Err(ApiError::Client {
-                status: 0,
-                message: why,
-            }),
+            Some(why) => Err(ApiError::NotAsked { why }),
             None => Ok(Fetched { data, changed }),
         }
     }

@@ -29,6 +29,10 @@ pub enum ApiError {
     /// A GraphQL answer with `errors` (GitHub answers those with HTTP 200).
     #[error("GitHub could not do it: {message}")]
     GraphQl { message: String },
+    /// Nothing GitHub said: there was no repository to ask, or a part this answer needs could
+    /// not be read (`why` says which, and GitHub's reason).
+    #[error("{why}")]
+    NotAsked { why: String },
 }
 
 impl ApiError {

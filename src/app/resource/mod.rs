@@ -230,8 +230,7 @@ impl<R: Polled> Start for R {
 
 /// The answer when there is no GitHub repository to ask.
 fn no_repo() -> ApiError {
-    ApiError::Client {
-        status: 0,
-        message: "no GitHub repository".into(),
+    ApiError::NotAsked {
+        why: "no GitHub repository".into(),
     }
 }
