@@ -419,7 +419,8 @@ fn input_fields(
                     Field::choice(
                         &i.name,
                         &label,
-                        options.iter().map(|o| sanitize_line(o)).collect(),
+                        // The chosen option is sent as it is; the form draws it made safe.
+                        options.clone(),
                         at,
                     )
                 }
@@ -427,12 +428,7 @@ fn input_fields(
                 // An environment input offers the repository's environments.
                 InputKind::Environment if !environments.is_empty() => {
                     let at = environments.iter().position(|e| *e == initial).unwrap_or(0);
-                    Field::choice(
-                        &i.name,
-                        &label,
-                        environments.iter().map(|e| sanitize_line(e)).collect(),
-                        at,
-                    )
+                    Field::choice(&i.name, &label, environments.to_vec(), at)
                 }
                 _ => Field::text(&i.name, &label, &initial),
             };
@@ -661,4 +657,45 @@ async fn environment_names(gh: &GitHub, slug: &Slug) -> Vec<String> {
         .await
         .map(|f| f.data.into_iter().map(|e| e.name.into_raw()).collect())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A choice is sent to GitHub as the workflow or the repository names it (an emoji's
+    /// variation selector is part of the name); only the form's drawing makes it safe.
+    #[test]
+    fn choices_keep_the_names_github_knows() {
+        let input = |name: &str, kind| DispatchInput {
+            name: name.into(),
+            description: None,
+            required: true,
+            default: None,
+            kind,
+        };
+        let inputs = [
+            input("target", InputKind::Environment),
+            input(
+                "mode",
+                InputKind::Choice(vec!["\u{1f680}\u{fe0f} fast".into(), "slow".into()]),
+            ),
+        ];
+        let environments = ["staging".to_string(), "prod\u{fe0f}".to_string()];
+        let fields = input_fields(&inputs, &Map::new(), Some("prod\u{fe0f}"), &environments);
+        let form = Form {
+            title: String::new(),
+            intro: Vec::new(),
+            fields,
+            focus: 0,
+            error: None,
+            purpose: Purpose::NewBranch,
+        };
+        let values = form.values();
+        assert_eq!(values["target"], Value::String("prod\u{fe0f}".into()));
+        assert_eq!(
+            values["mode"],
+            Value::String("\u{1f680}\u{fe0f} fast".into())
+        );
+    }
 }
