@@ -341,10 +341,7 @@ impl GitHub {
     ) -> Result<Fetched<Vec<(WorkflowRun, PendingDeployment)>>, ApiError> {
         let mut gaps = Gaps::default();
         let (changed, data) = self.waits(slug, &mut gaps).await?;
-        let unread = gaps
-            .iter()
-            .next()
-            .map(|u| format!("{} unreadable: {}", u.part.label(), u.why));
+        let unread = gaps.iter().next().map(ToString::to_string);
         match unread {
             Some(why) => Err(ApiError::NotAsked { why }),
             None => Ok(Fetched { data, changed }),

@@ -47,6 +47,13 @@ pub struct Unread {
     pub why: Safe,
 }
 
+// "waiting approvals unreadable: run #190: GitHub had a server error (500)"
+impl std::fmt::Display for Unread {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} unreadable: {}", self.part.label(), self.why)
+    }
+}
+
 /// The parts of a row that could not be read (empty: the row is whole).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Gaps(Vec<Unread>);

@@ -88,11 +88,7 @@ impl Polled for PullDetail {
                     Ok(d) => {
                         fx.extend(read_rules(rules, &self, &d));
                         cursor.clamp(d.threads.len());
-                        err = d
-                            .gaps
-                            .iter()
-                            .next()
-                            .map(|u| format!("{} unreadable: {}", u.part.label(), u.why));
+                        err = d.gaps.iter().next().map(ToString::to_string);
                         data.data = Some(d);
                         data.updated = Some(at);
                         data.error = None;

@@ -218,10 +218,7 @@ pub fn unread(theme: &Theme) -> Span<'static> {
 
 /// A reason a part could not be read, as a detail view lists it.
 pub fn unread_line(u: &crate::github::partial::Unread, theme: &Theme) -> Line<'static> {
-    Line::from(Span::styled(
-        format!("? {} unreadable: {}", u.part.label(), u.why),
-        theme.warn(),
-    ))
+    Line::from(Span::styled(format!("? {u}"), theme.warn()))
 }
 
 /// Truncates to `max` display columns, marking the cut with `…`.
