@@ -201,15 +201,11 @@ impl Polled for EnvironmentInsights {
         }) = &mut state.detail
         {
             if *name == self.environment && *repo == self.repo {
-                insights.loading = false;
-                match answer {
-                    Ok(i) => {
-                        insights.data = Some(i);
-                        insights.updated = Some(at);
-                        insights.error = None;
-                    }
-                    Err(e) => insights.error = Some(e.to_string().into()),
-                }
+                let answer = answer.map(|data| Fetched {
+                    data,
+                    changed: true,
+                });
+                store(insights, answer, at);
             }
         }
         Vec::new()
