@@ -81,6 +81,9 @@ pub struct DiffLayout {
     pub files: Vec<FileEntry>,
     pub rows: Vec<Row>,
     pub threads: usize,
+    /// Lines added and deleted over all files (the header shows them on every frame).
+    pub additions: u64,
+    pub deletions: u64,
     /// Why something is missing (threads unreadable, files cut at GitHub's 3,000).
     pub note: Option<String>,
 }
@@ -175,6 +178,8 @@ impl DiffLayout {
             files,
             rows,
             threads: d.threads.len(),
+            additions: d.files.iter().map(|f| f.additions).sum(),
+            deletions: d.files.iter().map(|f| f.deletions).sum(),
             note: (!notes.is_empty()).then(|| notes.join(" · ")),
         }
     }

@@ -44,10 +44,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &DiffView, theme: &Theme) {
 }
 
 fn summary<'a>(view: &DiffView, d: &DiffLayout, theme: &Theme) -> Line<'a> {
-    let (adds, dels) = d
-        .files
-        .iter()
-        .fold((0, 0), |(a, r), f| (a + f.additions, r + f.deletions));
+    let (adds, dels) = (d.additions, d.deletions);
     let mut spans = vec![
         Span::styled(d.title.clone(), theme.title(true)),
         Span::raw(format!(
